@@ -1,0 +1,49 @@
+# Kuntur: the commands the README names. Everything runs from the repo's own .venv/.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint bench serve install install-dev postgres clean
+
+# Runtime install (what `make demo` needs); redone when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+# Development install: tests, lint, browser driver (uses Debian's Chromium, no download).
+$(VENV)/.installed-dev: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/kuntur db upgrade
+	$(BIN)/kuntur demo seed
+	@echo "Kuntur: http://$(HOST):$(PORT)/  (Ctrl-C para detener)"
+	$(BIN)/kuntur serve --host $(HOST) --port $(PORT)
+
+serve: install
+	$(BIN)/kuntur serve --host $(HOST) --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+postgres:
+	@scripts/ensure-postgres.sh
+
+test: install-dev lint postgres
+	$(BIN)/pytest
+
+bench: install-dev postgres
+	$(BIN)/python -m benchmarks.run
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,51 @@
+"""FastAPI application factory: API routers, pages and static assets, all served locally."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from kuntur import __version__
+from kuntur.config import Settings, get_settings
+from kuntur.core.db import engine_for
+from kuntur.core.web import install_error_handlers
+from kuntur.geography.views import router as geography_router
+from kuntur.incidents.views import router as incidents_router
+from kuntur.web.pages import router as pages_router
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    # The stock /docs page loads Swagger UI from a CDN; ours serves the vendored copy.
+    app = FastAPI(
+        title="Kuntur",
+        version=__version__,
+        docs_url=None,
+        redoc_url=None,
+        description="Sistema de información del comando conjunto PNP / FF. AA.",
+    )
+    app.state.settings = settings
+    app.state.engine = engine or engine_for(settings.effective_database_url)
+    install_error_handlers(app)
+    app.include_router(incidents_router)
+    app.include_router(geography_router)
+    app.include_router(pages_router)
+    static = resources.files("kuntur") / "web" / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="Kuntur API",
+            swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+            swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+            swagger_favicon_url="data:,",
+        )
+
+    return app

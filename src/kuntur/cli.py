@@ -1,0 +1,74 @@
+"""Root CLI: `kuntur`. Each domain mounts its own commands; nothing domain-specific lives here."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kuntur.core.cli_support import console, engine
+from kuntur.demo.cli import app as demo_app
+from kuntur.geography.cli import app as geo_app
+from kuntur.incidents.cli import app as incidents_app
+
+app = typer.Typer(
+    help="Kuntur: sistema de información del comando conjunto.",
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+)
+db_app = typer.Typer(help="Base de datos: migraciones.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(incidents_app, name="incidents")
+app.add_typer(geo_app, name="geo")
+app.add_typer(demo_app, name="demo")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration (SQLite or PostgreSQL, per KUNTUR_DATABASE_URL)."""
+    from kuntur.config import get_settings
+    from kuntur.core import migrate
+    from kuntur.core.db import engine_for
+
+    eng = engine_for(get_settings().effective_database_url)
+    migrate.upgrade(eng)
+    console.print(
+        f"Base de datos al día: {eng.url.render_as_string(hide_password=True)} "
+        f"(revisión {migrate.current_revision(eng)})",
+        highlight=False,
+    )
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the applied migration revision."""
+    from kuntur.core import migrate
+
+    print(migrate.current_revision(engine(auto_migrate=False)) or "none")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option()] = "127.0.0.1",
+    port: Annotated[int, typer.Option()] = 8000,
+    workers: Annotated[int, typer.Option(help="processes (PostgreSQL only)")] = 1,
+) -> None:
+    """Serve the API (/docs) and the pages."""
+    import uvicorn
+
+    engine()  # migrate the embedded store before the first request
+    console.print(
+        f"Kuntur en http://{host}:{port}/  (API: http://{host}:{port}/docs)", highlight=False
+    )
+    uvicorn.run(
+        "kuntur.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+def main() -> None:
+    app()

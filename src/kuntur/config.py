@@ -1,0 +1,51 @@
+"""Settings read from the environment (prefix ``KUNTUR_``) or a ``.env`` file.
+
+The embedded default is a SQLite file under ``var/``; production points
+``KUNTUR_DATABASE_URL`` at PostgreSQL. Nothing here holds a secret yet; when
+secrets arrive they get a validator that refuses defaults outside development.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_var_dir() -> Path:
+    return Path.cwd() / "var"
+
+
+class Settings(BaseSettings):
+    """Process-wide settings. Read once; tests build their own instances."""
+
+    model_config = SettingsConfigDict(env_prefix="KUNTUR_", env_file=".env", extra="ignore")
+
+    environment: str = Field("development", description="development | test | production")
+    var_dir: Path = Field(default_factory=_default_var_dir)
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default sqlite:///<var_dir>/kuntur.db"
+    )
+    display_timezone: str = "America/Lima"
+    # Optional raster tiles behind the district boundaries. Empty means offline:
+    # the map then shows only what Kuntur itself serves.
+    map_tile_url: str = ""
+    map_tile_attribution: str = ""
+    # Uploads and imports: refuse anything larger than this many bytes.
+    max_upload_bytes: int = 200 * 1024 * 1024
+    # Map layer: views narrower than this many degrees of longitude get points.
+    map_points_max_span_deg: float = 0.06
+    map_points_limit: int = 5000
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.var_dir / 'kuntur.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

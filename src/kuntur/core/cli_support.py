@@ -1,0 +1,62 @@
+"""Helpers every domain CLI shares: engine from settings, errors, progress bars."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import Engine
+
+from kuntur.config import get_settings
+from kuntur.core import migrate
+from kuntur.core.db import engine_for
+
+console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    console.print(f"[bold red]Error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def engine(*, auto_migrate: bool = True) -> Engine:
+    """The configured store, brought up to date when it is the embedded SQLite file.
+
+    PostgreSQL is production: there a missing migration is an error that names
+    the command to run, never a silent schema change.
+    """
+    eng = engine_for(get_settings().effective_database_url)
+    current = migrate.current_revision(eng)
+    if current != migrate.head_revision(eng):
+        if eng.dialect.name == "sqlite" and auto_migrate:
+            migrate.upgrade(eng)
+        else:
+            fail(
+                f"the database is at revision {current or 'empty'}, not the latest; "
+                "run `kuntur db upgrade` first"
+            )
+    return eng
+
+
+@contextmanager
+def progress_stages(enabled: bool = True) -> Iterator[Callable[[str, int], Callable[[int], None]]]:
+    """A Rich progress bar per stage of long work (hidden with ``enabled`` False)."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=not enabled,
+        transient=False,
+    ) as bar:
+
+        def stage(description: str, total: int) -> Callable[[int], None]:
+            task = bar.add_task(description, total=total)
+            return lambda n: bar.advance(task, n)
+
+        yield stage

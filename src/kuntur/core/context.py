@@ -1,0 +1,26 @@
+"""The request context that reaches every service call.
+
+Authorization and the audit log (a later issue) hang off this object: who acts,
+for which agency, with what stated purpose, under which request id. Services
+take it as a keyword argument from the first line so that nothing has to be
+re-plumbed when the checks arrive.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    actor: str
+    agency: str | None = None
+    roles: frozenset[str] = frozenset()
+    purpose: str | None = None
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @classmethod
+    def system(cls, what: str) -> RequestContext:
+        """Context for work the system does on its own behalf (CLI, seeding, imports)."""
+        return cls(actor=f"system:{what}", roles=frozenset({"system"}))

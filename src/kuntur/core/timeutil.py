@@ -1,0 +1,31 @@
+"""Time rules: store UTC, show America/Lima.
+
+Every timestamp that enters the store passes through :func:`to_utc`, and every
+timestamp shown to a person passes through :func:`to_display`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo
+
+LIMA = ZoneInfo("America/Lima")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def to_utc(value: datetime, assume: tzinfo = LIMA) -> datetime:
+    """Aware UTC datetime; a naive value is read in ``assume`` (Lima by default)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=assume)
+    return value.astimezone(UTC)
+
+
+def to_display(value: datetime | None, tz: ZoneInfo = LIMA) -> str | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:  # stored values are UTC even when the driver drops the zone
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(tz).isoformat(timespec="seconds")

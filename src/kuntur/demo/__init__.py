@@ -1,0 +1,1 @@
+"""The Lima demo scenario: a realistic, deterministic, clearly synthetic year of incidents."""

@@ -1,0 +1,36 @@
+"""`kuntur geo ...`: look up districts by name or point."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+
+from kuntur.geography import service
+
+app = typer.Typer(help="Geografía: distritos (ubigeo INEI).", no_args_is_help=True)
+
+
+@app.command("find")
+def find(
+    name: Annotated[str, typer.Argument(help="district name, any case or accents")],
+    department: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Districts with this name (Lima and Callao first)."""
+    found = service.find_districts(name, department=department)
+    print(json.dumps([vars(d) for d in found], ensure_ascii=False, indent=1))
+    if not found:
+        raise typer.Exit(1)
+
+
+@app.command("locate")
+def locate(lat: float, lon: float) -> None:
+    """District (ubigeo) at a point."""
+    ubigeo = service.locate_one(lon, lat)
+    district = service.get_district(ubigeo) if ubigeo else None
+    print(
+        json.dumps(
+            {"ubigeo": ubigeo, "name": district.name if district else None}, ensure_ascii=False
+        )
+    )

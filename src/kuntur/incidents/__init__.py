@@ -1,0 +1,1 @@
+"""Incidents from every source: emergency calls, police reports, citizen tips, sensors, imports."""

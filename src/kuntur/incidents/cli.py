@@ -1,0 +1,189 @@
+"""`kuntur incidents ...`: import files, list and summarise stored incidents."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from kuntur.config import get_settings
+from kuntur.core.cli_support import console, engine, fail, progress_stages
+from kuntur.core.context import RequestContext
+from kuntur.core.errors import KunturError
+from kuntur.incidents import service
+from kuntur.incidents.categories import Category
+from kuntur.incidents.importing import service as importing
+from kuntur.incidents.importing.normalise import ColumnMapping
+
+app = typer.Typer(help="Incidentes: importar, listar, estadísticas.", no_args_is_help=True)
+
+Opt = typer.Option
+
+
+@app.command("import")
+def import_(
+    files: Annotated[list[Path], typer.Argument(help="CSV (.csv, .csv.gz), GeoJSON or GeoPackage")],
+    time_col: Annotated[str | None, Opt(help="column with the date/time")] = None,
+    lat_col: Annotated[str | None, Opt(help="latitude column (degrees)")] = None,
+    lon_col: Annotated[str | None, Opt(help="longitude column (degrees)")] = None,
+    x_col: Annotated[str | None, Opt(help="projected X column (with --crs)")] = None,
+    y_col: Annotated[str | None, Opt(help="projected Y column (with --crs)")] = None,
+    crs: Annotated[str | None, Opt(help="CRS of --x-col/--y-col, e.g. EPSG:32718")] = None,
+    category_col: Annotated[str | None, Opt(help="column with the crime label")] = None,
+    category_map: Annotated[Path | None, Opt(help="CSV or JSON: label -> category code")] = None,
+    category: Annotated[
+        Category, Opt(help="category when the file has no label column")
+    ] = Category.OTHER,
+    id_col: Annotated[str | None, Opt(help="column with the source's own id")] = None,
+    address_col: Annotated[str | None, Opt(help="column with the address text")] = None,
+    narrative_col: Annotated[str | None, Opt(help="column with the narrative")] = None,
+    time_format: Annotated[
+        str | None, Opt(help="iso | dayfirst | monthfirst | a strptime pattern")
+    ] = None,
+    timezone: Annotated[str, Opt(help="zone of times written without offset")] = "America/Lima",
+    delimiter: Annotated[str | None, Opt(help="override the detected delimiter")] = None,
+    decimal: Annotated[str | None, Opt(help="override the detected decimal mark: . or ,")] = None,
+    encoding: Annotated[str | None, Opt(help="override the detected encoding")] = None,
+    layer: Annotated[str | None, Opt(help="GeoPackage layer (default: the first)")] = None,
+    dataset: Annotated[
+        str | None, Opt(help="name that scopes --id-col ids (default: file name)")
+    ] = None,
+    rejects_dir: Annotated[Path | None, Opt(help="folder for rejects files")] = None,
+    as_json: Annotated[bool, Opt("--json", help="print the summary as JSON")] = False,
+) -> None:
+    """Import incident files. Bad rows go to a rejects file; good rows are stored once."""
+    if decimal not in (None, ".", ","):
+        fail("--decimal must be '.' or ','")
+    try:
+        mapping = ColumnMapping(
+            time_col=time_col,
+            lat_col=lat_col,
+            lon_col=lon_col,
+            x_col=x_col,
+            y_col=y_col,
+            crs=crs,
+            category_col=category_col,
+            category_map=importing.read_category_map(category_map) if category_map else {},
+            default_category=category.value,
+            id_col=id_col,
+            address_col=address_col,
+            narrative_col=narrative_col,
+            time_format=time_format,
+            timezone=timezone,
+            decimal=decimal,
+        )
+    except (KunturError, OSError, ValueError) as exc:
+        fail(str(exc))
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        fail(f"--timezone {timezone!r} is not a time zone name (e.g. America/Lima)")
+    eng = engine()
+    ctx = RequestContext.system("import")
+    out_dir = rejects_dir or get_settings().var_dir / "rejects"
+    results = []
+    failed = False
+    for path in files:
+        try:
+            with progress_stages(enabled=not as_json) as stage:
+                result = importing.import_file(
+                    eng,
+                    path,
+                    ctx=ctx,
+                    mapping=mapping,
+                    dataset=dataset,
+                    delimiter=delimiter,
+                    encoding=encoding,
+                    layer=layer,
+                    rejects_dir=out_dir,
+                    stage=stage,
+                )
+        except KunturError as exc:
+            failed = True
+            console.print(f"[bold red]{path}: refused.[/] {exc}", highlight=False)
+            results.append({"file": str(path), "error": str(exc)})
+            continue
+        results.append(result.summary())
+        if not as_json:
+            for w in result.warnings:
+                console.print(f"[yellow]Aviso:[/] {w}", highlight=False)
+            console.print(
+                f"[green]{path.name}[/]: {result.imported} importados, {result.rejected} "
+                f"rechazados, {result.duplicates} duplicados"
+                + (f"; rechazos en {result.rejects_file}" if result.rejects_file else ""),
+                highlight=False,
+            )
+    if as_json:
+        if len(results) == 1:
+            print(json.dumps(results[0], ensure_ascii=False))
+        else:
+            totals = {
+                k: sum(int(r.get(k, 0) or 0) for r in results)
+                for k in ("imported", "rejected", "duplicates")
+            }
+            print(
+                json.dumps({**totals, "rejects_file": None, "files": results}, ensure_ascii=False)
+            )
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_(
+    limit: Annotated[int, Opt(min=1, max=10_000)] = 20,
+    offset: Annotated[int, Opt(min=0)] = 0,
+    district: Annotated[list[str] | None, Opt(help="ubigeo or name; repeatable")] = None,
+    category: Annotated[list[str] | None, Opt(help="category code; repeatable")] = None,
+    as_json: Annotated[bool, Opt("--json")] = False,
+) -> None:
+    """The newest incidents first."""
+    try:
+        filters = service.IncidentFilter(
+            districts=service.resolve_districts(district or []), categories=category or []
+        )
+    except KunturError as exc:
+        fail(str(exc))
+    with Session(engine()) as db:
+        rows, total = service.list_incidents(
+            db=db, ctx=RequestContext.system("cli"), filters=filters, limit=limit, offset=offset
+        )
+        items = [service.to_out(r) for r in rows]
+    if as_json:
+        print(
+            json.dumps(
+                {"total": total, "items": [i.model_dump() for i in items]}, ensure_ascii=False
+            )
+        )
+        return
+    table = Table(title=f"Incidentes ({total} en total)")
+    for col in ("id", "fecha (Lima)", "categoría", "fuente", "distrito", "estado"):
+        table.add_column(col)
+    for i in items:
+        table.add_row(
+            str(i.id), i.occurred_at, i.category, i.source, i.district_name or "-", i.status
+        )
+    Console().print(table)  # stdout: the listing is the command's output
+
+
+@app.command("stats")
+def stats(as_json: Annotated[bool, Opt("--json")] = False) -> None:
+    """Count, extent and mix of the stored incidents."""
+    with Session(engine()) as db:
+        result = service.stats(
+            db=db, ctx=RequestContext.system("cli"), filters=service.IncidentFilter()
+        )
+    if as_json:
+        print(json.dumps(result.model_dump(), ensure_ascii=False))
+        return
+    console.print(f"Incidentes: {result.count}")
+    console.print(f"Extensión (lon/lat): {result.bbox}")
+    console.print(f"Periodo: {result.first_occurred_at} — {result.last_occurred_at}")
+    for cat, n in result.by_category.items():
+        console.print(f"  {cat:20s} {n}")

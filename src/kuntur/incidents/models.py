@@ -1,0 +1,83 @@
+"""Incident and import-batch tables.
+
+One ``incidents`` table holds every source. ``dedup_key`` makes creation and
+imports idempotent: a source's external id, or a content hash of the imported
+row, can be stored only once. The H3 cell is kept at the storage resolution
+(11) and at resolution 9, whose covering index answers every map layer: coarser
+resolutions are rolled up from it in memory (H3 parents are bit operations).
+
+Indexes are few on purpose: each one costs bulk imports about 2 s per million
+rows (see docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kuntur.core.db import Base, UTCDateTime
+
+# SQLite only gives an auto-incrementing key to INTEGER PRIMARY KEY; PostgreSQL gets BIGINT.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(500))
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    dataset: Mapped[str] = mapped_column(String(200))
+    options: Mapped[str] = mapped_column(Text, default="{}")  # JSON of the mapping used
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    imported: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    actor: Mapped[str] = mapped_column(String(200))
+
+
+class Incident(Base):
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    dedup_key: Mapped[str] = mapped_column(String(300), unique=True)
+    category: Mapped[str] = mapped_column(String(32))
+    category_label: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    priority: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    h3_cell: Mapped[int] = mapped_column(BigInteger)
+    h3_r9: Mapped[int] = mapped_column(BigInteger)
+    district_ubigeo: Mapped[str | None] = mapped_column(String(6), nullable=True)
+    address: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    narrative: Mapped[str | None] = mapped_column(Text, nullable=True)
+    import_batch_id: Mapped[int | None] = mapped_column(
+        ForeignKey("import_batches.id", ondelete="RESTRICT"), nullable=True
+    )
+    created_by: Mapped[str] = mapped_column(String(200))
+
+    __table_args__ = (
+        Index("ix_incidents_occurred_at", "occurred_at"),
+        Index("ix_incidents_district_occurred", "district_ubigeo", "occurred_at"),
+        # Covering index and spatial index at once: bbox filters become h3_r9 ranges
+        # (see geography.hexgrid.bbox_ranges) and the map layer reads only these columns.
+        Index(
+            "ix_incidents_map",
+            "h3_r9",
+            "occurred_at",
+            "category",
+            "source",
+            "district_ubigeo",
+            "longitude",
+            "latitude",
+        ),
+    )

@@ -1,0 +1,72 @@
+"""API shapes for incidents. Times go out in America/Lima, come in with any offset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from kuntur.incidents.categories import Category, Source, Status
+
+
+class IncidentCreate(BaseModel):
+    """A new incident. A timestamp without offset is read as Lima local time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: Source
+    external_id: str | None = Field(None, max_length=200)
+    category: Category
+    category_label: str | None = Field(None, max_length=200)
+    priority: int | None = Field(None, ge=1, le=4, description="1 = life at risk now")
+    occurred_at: datetime
+    received_at: datetime | None = None
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    address: str | None = Field(None, max_length=500)
+    narrative: str | None = Field(None, max_length=20_000)
+    status: Status = Status.RECEIVED
+
+    @field_validator("external_id", "address", "narrative", "category_label")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        return value or None
+
+
+class IncidentOut(BaseModel):
+    id: int
+    source: Source
+    external_id: str | None
+    category: Category
+    category_label: str | None
+    priority: int
+    status: Status
+    occurred_at: str
+    received_at: str
+    latitude: float
+    longitude: float
+    h3_cell: str
+    district_ubigeo: str | None
+    district_name: str | None
+    address: str | None
+    narrative: str | None
+    import_batch_id: int | None
+
+
+class IncidentPage(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[IncidentOut]
+
+
+class IncidentStats(BaseModel):
+    count: int
+    bbox: list[float] | None = Field(description="[min_lon, min_lat, max_lon, max_lat]")
+    by_category: dict[str, int]
+    by_source: dict[str, int]
+    first_occurred_at: str | None
+    last_occurred_at: str | None

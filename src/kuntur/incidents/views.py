@@ -1,0 +1,96 @@
+"""Incident API: thin routes over the incident service."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from kuntur.core.web import ContextDep, SessionDep
+from kuntur.incidents import service
+from kuntur.incidents.categories import Category, Source, Status
+from kuntur.incidents.schemas import IncidentCreate, IncidentOut, IncidentPage, IncidentStats
+
+router = APIRouter(prefix="/api/incidents", tags=["incidents"])
+
+
+def _filters(
+    bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat")] = None,
+    district: Annotated[list[str] | None, Query(description="ubigeo or name; repeatable")] = None,
+    start: Annotated[
+        datetime | None, Query(description="from (inclusive); Lima time if no offset")
+    ] = None,
+    end: Annotated[datetime | None, Query(description="to (exclusive)")] = None,
+    category: Annotated[list[Category] | None, Query()] = None,
+    status_: Annotated[list[Status] | None, Query(alias="status")] = None,
+    source: Annotated[list[Source] | None, Query()] = None,
+) -> service.IncidentFilter:
+    return service.IncidentFilter(
+        bbox=service.parse_bbox(bbox),
+        districts=service.resolve_districts([d for d in district or [] if d]),
+        start=start,
+        end=end,
+        categories=[c.value for c in category or []],
+        statuses=[s.value for s in status_ or []],
+        sources=[s.value for s in source or []],
+    )
+
+
+FilterDep = Annotated[service.IncidentFilter, Depends(_filters)]
+
+
+@router.post("", response_model=IncidentOut, status_code=status.HTTP_201_CREATED)
+def create_incident(
+    data: IncidentCreate, db: SessionDep, ctx: ContextDep, response: Response
+) -> IncidentOut:
+    """Create an incident. The same source + external id again returns the first one (200)."""
+    incident, created = service.create(db=db, ctx=ctx, data=data)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return service.to_out(incident)
+
+
+@router.get("", response_model=IncidentPage)
+def list_incidents(
+    db: SessionDep,
+    ctx: ContextDep,
+    filters: FilterDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> IncidentPage:
+    """Newest first, paginated with limit/offset; ``total`` counts every match."""
+    rows, total = service.list_incidents(
+        db=db, ctx=ctx, filters=filters, limit=limit, offset=offset
+    )
+    return IncidentPage(
+        total=total, limit=limit, offset=offset, items=[service.to_out(r) for r in rows]
+    )
+
+
+@router.get("/stats", response_model=IncidentStats)
+def incident_stats(db: SessionDep, ctx: ContextDep, filters: FilterDep) -> IncidentStats:
+    return service.stats(db=db, ctx=ctx, filters=filters)
+
+
+@router.get("/map")
+def map_layer(
+    request: Request, db: SessionDep, ctx: ContextDep, filters: FilterDep
+) -> dict[str, Any]:
+    """GeoJSON for the map: H3 cell counts for wide views, points for close views.
+
+    ``kind`` says which; ``resolution`` gives the H3 resolution of cells.
+    """
+    settings = request.app.state.settings
+    return service.map_layer(
+        db=db,
+        ctx=ctx,
+        filters=filters,
+        points_max_span=settings.map_points_max_span_deg,
+        points_limit=settings.map_points_limit,
+    )
+
+
+@router.get("/{incident_id}", response_model=IncidentOut)
+def get_incident(incident_id: int, db: SessionDep, ctx: ContextDep) -> IncidentOut:
+    return service.to_out(service.get(db=db, ctx=ctx, incident_id=incident_id))

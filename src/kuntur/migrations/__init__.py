@@ -1,0 +1,1 @@
+"""Alembic migrations (date-named files in ``versions/``), shipped inside the package."""

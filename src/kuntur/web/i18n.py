@@ -1,0 +1,64 @@
+"""UI labels: Spanish first, English second. Pages pick by ``?lang=`` or the ``lang`` cookie."""
+
+from __future__ import annotations
+
+from kuntur.incidents.categories import CATEGORY_LABELS, SOURCE_LABELS, STATUS_LABELS
+
+LANGS = ("es", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    "app_title": ("Kuntur — Comando Conjunto", "Kuntur — Joint Command"),
+    "map": ("Mapa operativo", "Operational map"),
+    "list": ("Lista de incidentes", "Incident list"),
+    "filters": ("Filtros", "Filters"),
+    "category": ("Categoría", "Category"),
+    "all": ("Todas", "All"),
+    "all_m": ("Todos", "All"),
+    "period": ("Periodo", "Period"),
+    "from": ("Desde", "From"),
+    "to": ("Hasta", "To"),
+    "district": ("Distrito", "District"),
+    "source": ("Fuente", "Source"),
+    "status": ("Estado", "Status"),
+    "apply": ("Aplicar", "Apply"),
+    "in_view": ("incidentes en la vista", "incidents in view"),
+    "synthetic": (
+        "DATOS SINTÉTICOS DE DEMOSTRACIÓN — no son hechos reales",
+        "SYNTHETIC DEMO DATA — not real events",
+    ),
+    "detail": ("Detalle del incidente", "Incident detail"),
+    "close": ("Cerrar", "Close"),
+    "density": ("Densidad (celdas H3)", "Density (H3 cells)"),
+    "points": ("Incidentes", "Incidents"),
+    "occurred": ("Ocurrió (hora de Lima)", "Occurred (Lima time)"),
+    "received": ("Recibido", "Received"),
+    "priority": ("Prioridad", "Priority"),
+    "address": ("Dirección", "Address"),
+    "narrative": ("Relato", "Narrative"),
+    "external_id": ("ID externo", "External id"),
+    "prev": ("Anterior", "Previous"),
+    "next": ("Siguiente", "Next"),
+    "page": ("Página", "Page"),
+    "of": ("de", "of"),
+    "total": ("Total", "Total"),
+    "loading": ("Cargando…", "Loading…"),
+    "error": ("No se pudo cargar", "Could not load"),
+    "none": ("Sin incidentes para estos filtros", "No incidents for these filters"),
+    "truncated": (
+        "Se muestran los más recientes; acerque el mapa para ver todos",
+        "Showing the most recent; zoom in to see all",
+    ),
+    "cell": ("Celda", "Cell"),
+    "incidents": ("incidentes", "incidents"),
+    "language": ("English", "Español"),
+}
+
+
+def labels(lang: str) -> dict[str, object]:
+    i = 0 if lang == "es" else 1
+    return {
+        "text": {k: v[i] for k, v in TEXT.items()},
+        "categories": {c.value: v[i] for c, v in CATEGORY_LABELS.items()},
+        "sources": {s.value: v[i] for s, v in SOURCE_LABELS.items()},
+        "statuses": {s.value: v[i] for s, v in STATUS_LABELS.items()},
+    }

@@ -1,0 +1,86 @@
+/* Shared page code: configuration, filters, API calls, the incident detail panel.
+   Everything that shows data goes through textContent, never innerHTML. */
+"use strict";
+const KUNTUR = JSON.parse(document.getElementById("kuntur-config").textContent);
+const T = KUNTUR.i18n.text;
+
+const CATEGORY_COLORS = {
+  extortion: "#b00020", homicide: "#6a0dad", aggravated_robbery: "#e65100", theft: "#1565c0",
+  kidnapping: "#ad1457", arms_trafficking: "#4e342e", human_trafficking: "#00838f",
+  drug_trafficking: "#2e7d32", other: "#607d8b",
+};
+
+function isoDay(d) { return d.toISOString().slice(0, 10); }
+
+const LIMA_TIME = new Intl.DateTimeFormat(KUNTUR.lang === "es" ? "es-PE" : "en-GB", {
+  timeZone: "America/Lima", dateStyle: "medium", timeStyle: "short",
+});
+function limaTime(isoUtc) { return LIMA_TIME.format(new Date(isoUtc)); }
+
+function initFilters(onChange) {
+  const form = document.getElementById("filters");
+  const params = new URLSearchParams(location.search);
+  const end = new Date(); end.setDate(end.getDate() + 1);
+  const start = new Date(); start.setDate(start.getDate() - 29);
+  form.start.value = params.get("start") || isoDay(start);
+  form.end.value = params.get("end") || isoDay(end);
+  for (const name of ["category", "district", "source"]) {
+    if (params.get(name)) form[name].value = params.get(name);
+  }
+  form.addEventListener("submit", (ev) => { ev.preventDefault(); onChange(); });
+  for (const el of form.querySelectorAll("select,input")) el.addEventListener("change", onChange);
+}
+
+function filterParams() {
+  const form = document.getElementById("filters");
+  const p = new URLSearchParams();
+  for (const name of ["category", "district", "source", "start", "end"]) {
+    if (form[name].value) p.set(name, form[name].value);
+  }
+  return p;
+}
+
+async function getJSON(url) {
+  const r = await fetch(url, { headers: { "Accept": "application/json" } });
+  if (!r.ok) {
+    let detail = r.statusText;
+    try { detail = JSON.stringify((await r.json()).detail); } catch (e) { /* keep statusText */ }
+    throw new Error(`${T.error}: ${detail}`);
+  }
+  return r.json();
+}
+
+function showDetail(incident) {
+  const panel = document.getElementById("detail");
+  const body = document.getElementById("detail-body");
+  body.replaceChildren();
+  const rows = [
+    ["ID", String(incident.id)],
+    [T.category, KUNTUR.i18n.categories[incident.category] || incident.category],
+    [T.priority, String(incident.priority)],
+    [T.status, KUNTUR.i18n.statuses[incident.status] || incident.status],
+    [T.occurred, limaTime(incident.occurred_at)],
+    [T.received, limaTime(incident.received_at)],
+    [T.district, incident.district_name ? `${incident.district_name} (${incident.district_ubigeo})` : "—"],
+    [T.source, KUNTUR.i18n.sources[incident.source] || incident.source],
+    [T.external_id, incident.external_id || "—"],
+    [T.address, incident.address || "—"],
+    [T.narrative, incident.narrative || "—"],
+  ];
+  for (const [k, v] of rows) {
+    const dt = document.createElement("dt"); dt.textContent = k;
+    const dd = document.createElement("dd"); dd.textContent = v;
+    body.append(dt, dd);
+  }
+  panel.hidden = false;
+}
+
+async function openIncident(id) {
+  try { showDetail(await getJSON(`/api/incidents/${encodeURIComponent(id)}`)); }
+  catch (e) { alert(e.message); }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  const close = document.getElementById("detail-close");
+  if (close) close.addEventListener("click", () => { document.getElementById("detail").hidden = true; });
+});

@@ -1,0 +1,96 @@
+/* The operational map: district boundaries, H3 density when zoomed out, points when zoomed in. */
+"use strict";
+(function () {
+  const map = L.map("map", { preferCanvas: true, zoomControl: true }).setView([-12.05, -77.04], 11);
+  window.kunturMap = map;
+  if (KUNTUR.tile_url) {
+    L.tileLayer(KUNTUR.tile_url, { attribution: KUNTUR.tile_attribution, maxZoom: 19 }).addTo(map);
+  }
+  map.attributionControl.addAttribution("Límites: INEI / IGN");
+  const boundaries = L.geoJSON(null, {
+    style: { color: "#5b6b7a", weight: 1, fillColor: "#ffffff", fillOpacity: 0.55 },
+    onEachFeature: (f, layer) => layer.bindTooltip(f.properties.district, { sticky: true }),
+  }).addTo(map);
+  const incidents = L.layerGroup().addTo(map);
+  // District outlines drawn again above the incidents, not clickable, so both stay readable.
+  const outlines = L.geoJSON(null, {
+    interactive: false, style: { color: "#37474f", weight: 1, fill: false, opacity: 0.7 },
+  }).addTo(map);
+  const RAMP = ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"];
+  let seq = 0;
+
+  getJSON("/api/geography/boundaries/lima-callao").then((g) => {
+    boundaries.addData(g);
+    outlines.addData(g);
+    boundaries.bringToBack();
+  });
+
+  function bboxParam() {
+    const b = map.getBounds();
+    return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(",");
+  }
+
+  function legend(max) {
+    const el = document.getElementById("legend");
+    el.replaceChildren();
+    RAMP.forEach((c, i) => {
+      const row = document.createElement("div");
+      const sw = document.createElement("span"); sw.style.background = c;
+      const lo = Math.round(Math.pow(max, i / RAMP.length));
+      row.append(sw, document.createTextNode(`≥ ${lo}`));
+      el.append(row);
+    });
+  }
+
+  async function refresh() {
+    const mine = ++seq;
+    const p = filterParams();
+    p.set("bbox", bboxParam());
+    document.getElementById("layer-kind").textContent = T.loading;
+    try {
+      const layer = await getJSON(`/api/incidents/map?${p}`);
+      if (mine !== seq) return;  // a newer request superseded this one
+      incidents.clearLayers();
+      document.getElementById("view-count").textContent = layer.total === null
+        ? `> ${layer.features.length.toLocaleString(KUNTUR.lang)}`
+        : layer.total.toLocaleString(KUNTUR.lang);
+      if (layer.kind === "cells") {
+        const max = Math.max(1, ...layer.features.map((f) => f.properties.count));
+        legend(max);
+        L.geoJSON(layer, {
+          style: (f) => {
+            const i = Math.min(RAMP.length - 1, Math.floor(RAMP.length * Math.log(f.properties.count) / Math.log(max + 1)));
+            return { color: RAMP[i], weight: 0.5, fillColor: RAMP[i], fillOpacity: 0.6 };
+          },
+          onEachFeature: (f, l) => l.bindTooltip(`${f.properties.count} ${T.incidents}`),
+        }).eachLayer((l) => { l.options.className = "h3-cell"; incidents.addLayer(l); });
+        document.getElementById("layer-kind").textContent = `${T.density}: H3 r${layer.resolution}, ${layer.features.length}`;
+      } else {
+        document.getElementById("legend").replaceChildren();
+        for (const f of layer.features) {
+          const [lon, lat] = f.geometry.coordinates;
+          const color = CATEGORY_COLORS[f.properties.category] || "#333";
+          const m = L.circleMarker([lat, lon], { radius: 6, color: "#fff", weight: 1, fillColor: color, fillOpacity: 0.9 });
+          m.bindTooltip(`${KUNTUR.i18n.categories[f.properties.category]} — ${limaTime(f.properties.occurred_utc)}`);
+          m.on("click", () => openIncident(f.properties.id));
+          incidents.addLayer(m);
+        }
+        document.getElementById("layer-kind").textContent =
+          `${T.points}: ${layer.features.length}` + (layer.truncated ? ` — ${T.truncated}` : "");
+      }
+      if (layer.total === 0) document.getElementById("layer-kind").textContent = T.none;
+      document.getElementById("map").dataset.kind = layer.kind;
+      document.getElementById("map").dataset.features = String(layer.features.length);
+    } catch (e) {
+      document.getElementById("layer-kind").textContent = e.message;
+    }
+  }
+
+  initFilters(() => {
+    const d = document.getElementById("f-district").value;
+    const selected = d && boundaries.getLayers().find((l) => l.feature.properties.ubigeo === d);
+    if (selected) map.fitBounds(selected.getBounds()); else refresh();
+  });
+  map.on("moveend", refresh);
+  refresh();
+})();

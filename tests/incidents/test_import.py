@@ -1,0 +1,365 @@
+"""Bulk import end to end, on both stores: real samples and every kind of bad input."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from sqlalchemy import Engine, func, select
+
+from kuntur.core.context import RequestContext
+from kuntur.incidents.importing import readers, store
+from kuntur.incidents.importing.normalise import ColumnMapping, ImportRefused
+from kuntur.incidents.importing.service import ImportResult, import_file
+from kuntur.incidents.models import ImportBatch, Incident
+from tests.conftest import DATA
+
+CTX = RequestContext.system("test")
+
+
+def run(engine: Engine, path: Path, tmp_path: Path, **kw: Any) -> ImportResult:
+    opts = {k: kw.pop(k) for k in ("delimiter", "encoding", "layer", "dataset") if k in kw}
+    return import_file(
+        engine, path, ctx=CTX, mapping=ColumnMapping(**kw), rejects_dir=tmp_path / "rejects", **opts
+    )
+
+
+def count(engine: Engine, model: type = Incident) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def rows(engine: Engine) -> list[Incident]:
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as db:
+        return list(db.scalars(select(Incident).order_by(Incident.id)))
+
+
+def rejects_of(result: ImportResult) -> list[dict[str, str]]:
+    assert result.rejects_file
+    with open(result.rejects_file, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+# --- real samples -----------------------------------------------------------------
+
+
+def test_san_francisco_iso_utc(engine: Engine, tmp_path: Path) -> None:
+    result = run(engine, DATA / "san_francisco_robbery_sample.csv", tmp_path)
+    assert (result.imported, result.rejected, result.duplicates) == (200, 0, 0)
+    first = rows(engine)[0]
+    assert first.external_id == "24103841"
+    assert first.category == "aggravated_robbery" and first.category_label == "personal robbery"
+    assert first.occurred_at.isoformat() == "2019-01-01T19:50:00+00:00"
+    assert first.district_ubigeo is None  # analysts study other cities: kept, no district
+    assert abs(first.latitude - 37.788721) < 1e-9
+
+
+def test_chicago_us_dates_am_pm(engine: Engine, tmp_path: Path) -> None:
+    result = run(
+        engine, DATA / "chicago_southside_sample.csv", tmp_path, timezone="America/Chicago"
+    )
+    assert result.imported == 200 and result.detected["time_format"] == "monthfirst"
+    first = rows(engine)[0]
+    # "04/27/2016 01:44:00 PM" in Chicago (CDT, UTC-5)
+    assert first.occurred_at.isoformat() == "2016-04-27T18:44:00+00:00"
+    assert first.address == "073XX S COTTAGE GROVE AVE"
+
+
+def test_chicago_without_ids_uses_content_hash(engine: Engine, tmp_path: Path) -> None:
+    path = DATA / "chicago_aggravated_assaults_sample.csv"
+    first = run(engine, path, tmp_path, timezone="America/Chicago")
+    assert first.imported + first.duplicates == 300
+    again = run(engine, path, tmp_path, timezone="America/Chicago")
+    assert again.imported == 0 and again.duplicates == 300
+    assert count(engine) == first.imported
+
+
+def test_cincinnati_missing_coordinates_are_rejected_with_lines(
+    engine: Engine, tmp_path: Path
+) -> None:
+    result = run(engine, DATA / "cincinnati_burglary_sample.csv", tmp_path)
+    rejects = rejects_of(result)
+    assert result.rejected == len(rejects) > 0
+    assert all(r["reason"] == "missing or unreadable coordinates" for r in rejects)
+    text = (DATA / "cincinnati_burglary_sample.csv").read_text().splitlines()
+    for r in rejects:
+        assert "NA" in text[int(r["line"]) - 1]  # the line number points at the bad row
+    assert result.imported + result.duplicates + result.rejected == 300
+
+
+def test_vancouver_projected_gzip(engine: Engine, tmp_path: Path) -> None:
+    path = DATA / "vancouver_thefts_sample.csv.gz"
+    with pytest.raises(ImportRefused, match="--crs"):
+        run(engine, path, tmp_path)
+    assert count(engine) == 0
+    result = run(engine, path, tmp_path, crs="EPSG:26910", timezone="America/Vancouver")
+    assert result.imported > 150 and result.rejected == 0
+    lats = np.array([r.latitude for r in rows(engine)])
+    lons = np.array([r.longitude for r in rows(engine)])
+    assert (abs(lats - 49.25) < 0.15).all() and (abs(lons + 123.1) < 0.2).all()
+
+
+# --- Peruvian exports: semicolons, decimal commas, Latin-1, day-first ---------------
+
+PERU_ROWS = [
+    ["NRO_DENUNCIA", "FECHA_HECHO", "MODALIDAD", "LATITUD", "LONGITUD", "DIRECCION"],
+    ["D-001", "03/04/2024 21:15", "ROBO AGRAVADO", "-12,0464", "-77,0300", "Jr. Áncash 123"],
+    ["D-002", "25/12/2023 08:00", "EXTORSIÓN", "-11,9760", "-77,0050", "Av. Próceres"],
+    ["D-003", "31/02/2024 10:00", "HURTO", "-12,1211", "-77,0297", "fecha imposible"],
+    ["D-004", "01/01/2024 10:00", "HURTO", "", "-77,0297", "sin coordenadas"],
+    ["D-005", "02/01/2024 11:00", "HURTO", "-95,0", "-77,0", "latitud fuera de rango"],
+    ["", "02/01/2024 11:00", "HURTO", "-12,05", "-77,03", "sin id"],
+    ["D-002", "25/12/2023 08:00", "EXTORSIÓN", "-11,9760", "-77,0050", "Av. Próceres"],
+]
+
+
+def write_peru(
+    path: Path, encoding: str = "latin-1", bom: bool = False, compress: bool = False
+) -> Path:
+    text = "\n".join(";".join(r) for r in PERU_ROWS) + "\n"
+    data = (("\ufeff" if bom else "") + text).encode(encoding)
+    path.write_bytes(gzip.compress(data) if compress else data)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("encoding", "bom", "compress"),
+    [("latin-1", False, False), ("utf-8", True, False), ("utf-8", False, True)],
+)
+def test_peruvian_export(
+    engine: Engine, tmp_path: Path, encoding: str, bom: bool, compress: bool
+) -> None:
+    path = write_peru(tmp_path / "denuncias.csv", encoding, bom, compress)
+    result = run(engine, path, tmp_path)
+    assert result.detected["delimiter"] == ";" and result.detected["decimal"] == ","
+    assert (result.imported, result.rejected, result.duplicates) == (2, 4, 1)
+    reasons = {int(r["line"]): r["reason"] for r in rejects_of(result)}
+    assert set(reasons) == {4, 5, 6, 7}
+    assert "cannot read the time" in reasons[4]
+    assert "missing or unreadable coordinates" in reasons[5]
+    assert "out of range" in reasons[6]
+    assert "missing id" in reasons[7]
+    first, second = rows(engine)
+    assert first.district_ubigeo == "150101" and first.category == "aggravated_robbery"
+    assert first.occurred_at.isoformat() == "2024-04-04T02:15:00+00:00"  # 21:15 Lima
+    assert first.address == "Jr. Áncash 123"
+    assert second.category == "extortion" and second.category_label == "EXTORSIÓN"
+    assert second.district_ubigeo == "150132"
+
+
+def test_overrides_beat_detection(engine: Engine, tmp_path: Path) -> None:
+    path = write_peru(tmp_path / "denuncias.csv")
+    with pytest.raises(readers.FileRefused):
+        run(engine, path, tmp_path, delimiter=",")
+    result = run(
+        engine,
+        path,
+        tmp_path,
+        delimiter=";",
+        decimal=",",
+        encoding="latin-1",
+        time_format="monthfirst",
+    )
+    assert result.detected["time_format"] == "monthfirst"
+
+
+def test_category_mapping_file(engine: Engine, tmp_path: Path) -> None:
+    from kuntur.incidents.importing.service import read_category_map
+
+    mapping = tmp_path / "map.csv"
+    mapping.write_text("etiqueta,categoria\nHURTO,other\n", encoding="utf-8")
+    path = write_peru(tmp_path / "d.csv")
+    result = run(engine, path, tmp_path, category_map=read_category_map(mapping))
+    assert result.imported == 2
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"HURTO": "burglary"}), encoding="utf-8")
+    with pytest.raises(ImportRefused, match="no category"):
+        read_category_map(bad)
+
+
+def test_rows_with_wrong_field_counts_are_rejected_not_fatal(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_text(
+        "id,date,lat,lon\n1,2024-01-01T10:00:00,-12.05,-77.03\n"
+        "2,2024-01-01T11:00:00,-12.05\n"
+        "3,2024-01-01T12:00:00,-12.05,-77.03,extra\n"
+        "4,2024-01-01T13:00:00,-12.06,-77.04\n",
+        encoding="utf-8",
+    )
+    result = run(engine, path, tmp_path)
+    assert (result.imported, result.rejected) == (2, 2)
+    assert [(r["line"], r["reason"]) for r in rejects_of(result)] == [
+        ("3", "has 3 fields, the header has 4"),
+        ("4", "has 5 fields, the header has 4"),
+    ]
+
+
+def test_multiline_quoted_fields_keep_true_line_numbers(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "multi.csv"
+    path.write_text(
+        'id,date,lat,lon,narrative\n1,2024-01-01T10:00:00,-12.05,-77.03,"a\nb"\n'
+        "2,2024-01-01T11:00:00,,-77.03,x\n",
+        encoding="utf-8",
+    )
+    result = run(engine, path, tmp_path)
+    assert result.imported == 1
+    assert rejects_of(result)[0]["line"] == "4"
+    assert rows(engine)[0].narrative == "a\nb"
+
+
+# --- GeoJSON and GeoPackage -------------------------------------------------------
+
+
+def test_geojson(engine: Engine, tmp_path: Path) -> None:
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [-77.03, -12.0464]},
+            "properties": {"id": "g1", "fecha": "2024-05-01T10:00:00-05:00", "tipo": "SECUESTRO"},
+        },
+        {
+            "type": "Feature",
+            "geometry": {"type": "LineString", "coordinates": [[-77, -12], [-77.1, -12.1]]},
+            "properties": {"id": "g2", "fecha": "2024-05-01T11:00:00-05:00", "tipo": "HURTO"},
+        },
+    ]
+    path = tmp_path / "points.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    result = run(engine, path, tmp_path)
+    assert (result.imported, result.rejected) == (1, 1)
+    assert rejects_of(result)[0]["reason"] == "geometry is LineString, not a point"
+    (only,) = rows(engine)
+    assert only.category == "kidnapping" and only.district_ubigeo == "150101"
+
+
+def test_geopackage_in_utm(engine: Engine, tmp_path: Path) -> None:
+    import pyogrio
+    import shapely
+    from pyproj import Transformer
+
+    # Two points in UTM 18S (EPSG:32718): Plaza Mayor of Lima and Parque Kennedy.
+    tr = Transformer.from_crs("EPSG:4326", "EPSG:32718", always_xy=True)
+    x, y = tr.transform([-77.0300, -77.0297], [-12.0464, -12.1211])
+    path = tmp_path / "incidentes.gpkg"
+    pyogrio.write_dataframe
+    geoms = shapely.to_wkb(shapely.points(x, y))
+    pyogrio.raw.write(
+        path,
+        geometry=geoms,
+        field_data=[
+            np.array(["p1", "p2"], dtype=object),
+            np.array(["2024-06-01T10:00:00", "2024-06-02T10:00:00"], dtype=object),
+            np.array(["ROBO", "HURTO"], dtype=object),
+        ],
+        fields=["codigo", "fecha", "delito"],
+        geometry_type="Point",
+        crs="EPSG:32718",
+        driver="GPKG",
+        layer="incidentes",
+    )
+    result = run(engine, path, tmp_path, id_col="codigo")
+    assert result.imported == 2 and result.detected["layer"] == "incidentes"
+    first, second = rows(engine)
+    assert first.district_ubigeo == "150101" and second.district_ubigeo == "150122"
+    assert abs(first.latitude + 12.0464) < 1e-6
+
+
+# --- files that cannot be read: refused, nothing written ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"id,date,lat,lon\n", "no data rows"),
+        (b"\x00\x01\x02\x03binary\x00garbage" * 20, "binary"),
+        (b"just one column\nvalue\nother\n", "delimiter"),
+        (b"\x1f\x8bnot really gzip", "gzip"),
+        (b'{"type": "Feature"}', "FeatureCollection"),
+    ],
+)
+def test_unreadable_files_are_refused(
+    engine: Engine, tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(readers.FileRefused, match=message):
+        run(engine, path, tmp_path)
+    assert count(engine) == 0 and count(engine, ImportBatch) == 0
+
+
+def test_missing_mapped_column_is_refused_with_the_columns(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(ImportRefused, match=r"--time-col 'fecha': no such column.*'date_time'"):
+        run(engine, DATA / "san_francisco_robbery_sample.csv", tmp_path, time_col="fecha")
+    assert count(engine) == 0
+
+
+def test_file_without_coordinates_is_refused(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "nocoords.csv"
+    path.write_text("id,date,place\n1,2024-01-01,Lima\n", encoding="utf-8")
+    with pytest.raises(ImportRefused, match="--lat-col"):
+        run(engine, path, tmp_path)
+
+
+def test_missing_file_is_refused(engine: Engine, tmp_path: Path) -> None:
+    with pytest.raises(readers.FileRefused, match="no such file"):
+        run(engine, tmp_path / "nope.csv", tmp_path)
+
+
+# --- all or nothing -----------------------------------------------------------------
+
+
+def test_failure_midway_leaves_nothing(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store, "CHUNK", 50)
+    real = store.build_rows
+    calls = {"n": 0}
+
+    def failing(frame: Any, dialect: str) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # Ctrl-C in the middle of the third chunk
+        return real(frame, dialect)
+
+    monkeypatch.setattr(store, "build_rows", failing)
+    with pytest.raises(KeyboardInterrupt):
+        run(engine, DATA / "chicago_aggravated_assaults_sample.csv", tmp_path)
+    assert calls["n"] == 3
+    assert count(engine) == 0 and count(engine, ImportBatch) == 0
+
+
+def test_large_batch_rebuilds_indexes_and_keeps_them(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy import inspect
+
+    monkeypatch.setattr(store, "BULK_REBUILD_MIN", 10)
+    result = run(engine, DATA / "chicago_southside_sample.csv", tmp_path)
+    assert result.imported == 200
+    names = {ix["name"] for ix in inspect(engine).get_indexes("incidents")}
+    assert {"ix_incidents_map", "ix_incidents_occurred_at"} <= names
+
+
+def test_batch_records_what_happened(engine: Engine, tmp_path: Path) -> None:
+    path = write_peru(tmp_path / "d.csv")
+    result = run(engine, path, tmp_path, dataset="fiscalia-2024")
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as db:
+        batch = db.get(ImportBatch, result.batch_id)
+        assert batch is not None
+        assert (batch.rows_read, batch.imported, batch.rejected, batch.duplicates) == (7, 2, 4, 1)
+        assert batch.dataset == "fiscalia-2024" and batch.actor == "system:test"
+        assert batch.finished_at is not None and len(batch.file_sha256) == 64
+    assert {r.import_batch_id for r in rows(engine)} == {result.batch_id}

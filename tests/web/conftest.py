@@ -1,0 +1,101 @@
+"""A live Kuntur server on a free port with the demo scenario, and headless Chromium.
+
+Chromium is Debian's package (``/usr/bin/chromium``, or ``KUNTUR_CHROMIUM``),
+driven by Playwright with ``executable_path``: no browser download.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from kuntur.app import create_app
+from kuntur.config import Settings
+from kuntur.core import migrate
+from kuntur.core.db import make_engine
+from kuntur.demo import service as demo
+
+CHROMIUM = os.environ.get("KUNTUR_CHROMIUM", "/usr/bin/chromium")
+# Flags that keep Chromium quiet on a machine without network or GPU.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    var = tmp_path_factory.mktemp("live")
+    settings = Settings(
+        var_dir=var, database_url=f"sqlite:///{var / 'kuntur.db'}", environment="test"
+    )
+    engine = make_engine(settings.effective_database_url)
+    migrate.upgrade(engine)
+    demo.seed(engine, days=30, seed=7)  # the last 30 days up to now
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(settings, engine), host="127.0.0.1", port=port, log_level="warning"
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started:
+        if time.time() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install Debian's chromium package "
+            "(.ci/run does) or set KUNTUR_CHROMIUM"
+        )
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-PE")
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    # Nothing may leave the machine: every asset is Kuntur's own.
+    outside: list[str] = []
+    pg.on(
+        "request",
+        lambda req: (
+            outside.append(req.url)
+            if not req.url.startswith(("http://127.0.0.1", "data:"))
+            else None
+        ),
+    )
+    yield pg
+    context.close()
+    assert errors == [], f"JavaScript errors: {errors}"
+    assert outside == [], f"requests outside Kuntur: {outside}"
