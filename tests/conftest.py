@@ -20,7 +20,7 @@ from sqlalchemy import Engine, create_engine, text
 from kuntur.app import create_app
 from kuntur.config import Settings
 from kuntur.core import migrate
-from kuntur.core.db import make_engine
+from kuntur.core.db import dispose_engines, make_engine
 
 PG_URL = os.environ.get(
     "KUNTUR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -100,3 +100,4 @@ def cli_env(
     get_settings.cache_clear()
     yield settings
     get_settings.cache_clear()
+    dispose_engines()

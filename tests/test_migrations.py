@@ -42,3 +42,4 @@ def test_upgrade_downgrade_upgrade(db_url: str, tmp_path: Path) -> None:
         if not db_url.startswith("sqlite"):
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()

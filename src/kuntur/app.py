@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from kuntur import __version__
 from kuntur.config import Settings, get_settings
 from kuntur.core.db import engine_for
+from kuntur.core.limits import BodySizeLimit
 from kuntur.core.web import install_error_handlers
 from kuntur.geography.views import router as geography_router
 from kuntur.incidents.views import router as incidents_router
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine or engine_for(settings.effective_database_url)
     install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(incidents_router)
     app.include_router(geography_router)
     app.include_router(pages_router)

@@ -33,11 +33,13 @@ class Settings(BaseSettings):
     # the map then shows only what Kuntur itself serves.
     map_tile_url: str = ""
     map_tile_attribution: str = ""
-    # Uploads and imports: refuse anything larger than this many bytes.
-    max_upload_bytes: int = 200 * 1024 * 1024
-    # Map layer: views narrower than this many degrees of longitude get points.
+    # API requests: refuse bodies larger than this many bytes (413) before reading them.
+    max_request_bytes: int = 1024 * 1024
+    # Map layer: views narrower than this many degrees of longitude (about zoom 14) get
+    # points instead of H3 cells; at most this many, the most recent first. More markers
+    # than this are unreadable on a screen; the layer then says it was truncated.
     map_points_max_span_deg: float = 0.06
-    map_points_limit: int = 5000
+    map_points_limit: int = 2000
 
     @property
     def effective_database_url(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import h3
 import numpy as np
 import pytest
@@ -56,14 +58,40 @@ def test_descendant_range_holds_exactly_the_children() -> None:
         (-87.9, 41.6, -87.5, 42.0),  # Chicago
     ],
 )
-def test_bbox_range_covers_every_point_in_the_box(bbox: tuple[float, float, float, float]) -> None:
+def test_bbox_ranges_cover_every_point_in_the_box(bbox: tuple[float, float, float, float]) -> None:
     rng = np.random.default_rng(7)
     lon = rng.uniform(bbox[0], bbox[2], 3000)
     lat = rng.uniform(bbox[1], bbox[3], 3000)
     r9 = hexgrid.parents(hexgrid.cells(lat, lon), 9)
-    span = hexgrid.bbox_range(bbox)
-    assert span is not None
-    assert ((r9 >= span[0]) & (r9 <= span[1])).all()
+    ranges = hexgrid.bbox_ranges(bbox)
+    assert ranges is not None and 1 <= len(ranges) <= 12
+    inside = np.zeros(len(r9), dtype=bool)
+    for lo, hi in ranges:
+        inside |= (r9 >= lo) & (r9 <= hi)
+    assert inside.all()
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(ranges))  # sorted and disjoint
+
+
+def test_bbox_ranges_stay_close_to_the_box() -> None:
+    """A 4 x 3 km view must not turn into a scan of half the city."""
+    box = (-77.05, -12.065, -77.01, -12.035)
+    ranges = hexgrid.bbox_ranges(box)
+    assert ranges is not None
+    # Sample a 44 x 44 km square around the view: the share of it that falls inside the
+    # ranges is the share of the index a query scans.
+    rng = np.random.default_rng(2)
+    lon = rng.uniform(-77.23, -76.83, 20000)
+    lat = rng.uniform(-12.25, -11.85, 20000)
+    r9 = hexgrid.parents(hexgrid.cells(lat, lon), 9)
+    inside = np.zeros(len(r9), dtype=bool)
+    for lo, hi in ranges:
+        inside |= (r9 >= lo) & (r9 <= hi)
+    box_share = (0.04 * 0.03) / (0.4 * 0.4)
+    assert inside.mean() < 5 * box_share, inside.mean() / box_share
+
+
+def test_huge_boxes_use_no_ranges() -> None:
+    assert hexgrid.bbox_ranges((-180, -80, 180, 80)) is None
 
 
 def test_cells_geojson_is_closed_polygons() -> None:

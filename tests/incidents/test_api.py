@@ -83,6 +83,13 @@ def test_bad_input_is_refused_with_the_field(
     assert client.get("/api/incidents").json()["total"] == 0
 
 
+def test_oversized_bodies_are_refused_unread(client: TestClient) -> None:
+    huge = {**BASE, "narrative": "x" * (2 * 1024 * 1024)}
+    r = client.post("/api/incidents", json=huge)
+    assert r.status_code == 413 and "larger than" in r.json()["detail"]
+    assert client.get("/api/incidents").json()["total"] == 0
+
+
 def test_missing_incident_is_404(client: TestClient) -> None:
     r = client.get("/api/incidents/999999")
     assert r.status_code == 404 and "999999" in r.json()["detail"]
@@ -181,6 +188,19 @@ def test_map_layer_cells_when_wide_points_when_close(seeded: TestClient) -> None
     assert feat["properties"]["occurred_utc"].startswith("2026-11-10T15:00:00")
     theft = seeded.get("/api/incidents/map?bbox=-77.4,-12.6,-76.6,-11.5&category=homicide")
     assert theft.json()["total"] == 1
+
+
+def test_map_layer_compact_encoding(seeded: TestClient) -> None:
+    import h3
+
+    wide = seeded.get("/api/incidents/map?bbox=-77.4,-12.6,-76.6,-11.5&format=compact").json()
+    assert wide["kind"] == "cells" and wide["total"] == 4 and sum(wide["counts"]) == 4
+    assert all(h3.get_resolution(c) == 8 for c in wide["cells"])
+    assert h3.latlng_to_cell(-11.9760, -77.0050, 8) in wide["cells"]
+    close = seeded.get("/api/incidents/map?bbox=-77.05,-12.13,-77.0,-12.1&format=compact").json()
+    assert close["kind"] == "points" and close["lon"] == [pytest.approx(-77.0297)]
+    assert close["category"] == ["theft"] and len(close["ids"]) == 1
+    assert seeded.get("/api/incidents/map?format=kml").status_code == 422
 
 
 def test_map_layer_trims_cells_outside_the_view(seeded: TestClient) -> None:

@@ -61,6 +61,12 @@ def test_san_francisco_iso_utc(engine: Engine, tmp_path: Path) -> None:
     assert abs(first.latitude - 37.788721) < 1e-9
 
 
+def test_foreign_points_with_lima_time_warn(engine: Engine, tmp_path: Path) -> None:
+    result = run(engine, DATA / "chicago_southside_sample.csv", tmp_path)
+    assert any("--timezone" in w for w in result.warnings)
+    assert not run(engine, write_peru(tmp_path / "p.csv"), tmp_path).warnings
+
+
 def test_chicago_us_dates_am_pm(engine: Engine, tmp_path: Path) -> None:
     result = run(
         engine, DATA / "chicago_southside_sample.csv", tmp_path, timezone="America/Chicago"
@@ -363,3 +369,18 @@ def test_batch_records_what_happened(engine: Engine, tmp_path: Path) -> None:
         assert batch.dataset == "fiscalia-2024" and batch.actor == "system:test"
         assert batch.finished_at is not None and len(batch.file_sha256) == 64
     assert {r.import_batch_id for r in rows(engine)} == {result.batch_id}
+
+
+def test_postgres_copy_falls_back_when_a_key_appears_concurrently(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the direct COPY path exists only on PostgreSQL")
+    path = DATA / "san_francisco_robbery_sample.csv"
+    assert run(engine, path, tmp_path).imported == 200
+    # Pretend the key check saw nothing, as when another import commits in between:
+    # the unique index must stop the COPY and the safe path must store nothing twice.
+    monkeypatch.setattr(store, "_drop_known_keys", lambda conn, frame: frame)
+    again = run(engine, path, tmp_path)
+    assert (again.imported, again.duplicates) == (0, 200)
+    assert count(engine) == 200

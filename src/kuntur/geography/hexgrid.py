@@ -85,37 +85,41 @@ def descendant_range(cell: int, res: int = INDEX_RES) -> tuple[int, int]:
     return base & ~free, base | free
 
 
-def bbox_range(
-    bbox: tuple[float, float, float, float], max_cells: int = 300
-) -> tuple[int, int] | None:
-    """One range of ``h3_r9`` values holding every cell that touches ``bbox``.
+def bbox_ranges(
+    bbox: tuple[float, float, float, float], max_ranges: int = 12
+) -> list[tuple[int, int]] | None:
+    """Disjoint, sorted ranges of ``h3_r9`` values that hold every cell touching ``bbox``.
 
-    The box is covered with coarse cells (grown by two edge lengths, so cells
-    chosen by their centre cover everything that touches the original box);
-    the answer spans their descendant ranges. One range rather than many: a
-    B-tree scans a single range as a covering index, while an OR of ranges
-    makes SQLite fetch every row. None when the box is too large to bother.
+    The box is covered by the finest cells (at most ``max_ranges`` of them) that
+    overlap it, and each cover cell's descendants form one range. A 4 x 3 km view
+    becomes about 7 ranges covering 2.5 times its area, where a single min..max
+    range spanned half of Lima. None when the box is too large to bother (then
+    only the coordinates filter).
     """
     min_lon, min_lat, max_lon, max_lat = bbox
     if max_lon - min_lon > 20 or max_lat - min_lat > 20:
         return None
-    mid_lat = np.radians((min_lat + max_lat) / 2)
-    cos_lat = max(float(np.cos(mid_lat)), 0.05)
-    area_km2 = (max_lon - min_lon) * 111.32 * cos_lat * (max_lat - min_lat) * 110.57
+    cos_lat = max(float(np.cos(np.radians((min_lat + max_lat) / 2))), 0.05)
+    area_km2 = max((max_lon - min_lon) * 111.32 * cos_lat * (max_lat - min_lat) * 110.57, 1e-6)
     res = INDEX_RES
-    while res > 0 and area_km2 / h3.average_hexagon_area(res, "km^2") > max_cells:
+    while res > 0 and area_km2 / h3.average_hexagon_area(res, "km^2") > max_ranges / 3:
         res -= 1
-    grow_km = 2 * h3.average_hexagon_edge_length(res, "km")
-    dlat, dlon = grow_km / 110.57, grow_km / (111.32 * cos_lat)
-    lat0, lat1 = max(min_lat - dlat, -89.9), min(max_lat + dlat, 89.9)
-    lon0, lon1 = max(min_lon - dlon, -179.9), min(max_lon + dlon, 179.9)
-    poly = h3.LatLngPoly([(lat0, lon0), (lat0, lon1), (lat1, lon1), (lat1, lon0)])
-    cover = [h3.str_to_int(c) for c in h3.h3shape_to_cells(poly, res)]
-    if not cover:  # a box smaller than one cell: the cell at its centre and its ring
-        centre = h3.latlng_to_cell((min_lat + max_lat) / 2, (min_lon + max_lon) / 2, res)
-        cover = [h3.str_to_int(c) for c in h3.grid_disk(centre, 1)]
-    ranges = [descendant_range(c) for c in cover]
-    return min(r[0] for r in ranges), max(r[1] for r in ranges)
+    poly = h3.LatLngPoly(
+        [(min_lat, min_lon), (min_lat, max_lon), (max_lat, max_lon), (max_lat, min_lon)]
+    )
+    while True:
+        cover = h3.h3shape_to_cells_experimental(poly, res, "overlap")
+        if not cover:  # degenerate box (a point): the cell holding it
+            cover = [h3.latlng_to_cell(min_lat, min_lon, res)]
+        ranges: list[tuple[int, int]] = []
+        for lo, hi in sorted(descendant_range(h3.str_to_int(c)) for c in cover):
+            if ranges and lo <= ranges[-1][1] + 1:
+                ranges[-1] = (ranges[-1][0], max(hi, ranges[-1][1]))
+            else:
+                ranges.append((lo, hi))
+        if len(ranges) <= max_ranges or res == 0:
+            return ranges
+        res -= 1
 
 
 def to_hex(cell: int) -> str:
@@ -123,8 +127,8 @@ def to_hex(cell: int) -> str:
 
 
 def boundary_lonlat(cell: int) -> list[list[float]]:
-    """Closed GeoJSON ring (lon, lat) of a cell."""
-    ring = [[lon, lat] for lat, lon in h3.cell_to_boundary(h3.int_to_str(cell))]
+    """Closed GeoJSON ring (lon, lat) of a cell, to 6 decimals (about 10 cm)."""
+    ring = [[round(lon, 6), round(lat, 6)] for lat, lon in h3_int.cell_to_boundary(cell)]
     ring.append(ring[0])
     return ring
 

@@ -68,8 +68,9 @@ class Incident(Base):
     __table_args__ = (
         Index("ix_incidents_occurred_at", "occurred_at"),
         Index("ix_incidents_district_occurred", "district_ubigeo", "occurred_at"),
-        # Covering index and spatial index at once: bbox filters become h3_r9 ranges
-        # (see geography.hexgrid.bbox_ranges) and the map layer reads only these columns.
+        # Covering index and spatial index at once: a bbox becomes an h3_r9 range
+        # (geography.hexgrid.bbox_ranges) and the map layer reads only these columns.
+        # SQLite keeps the row id in every index; PostgreSQL needs it INCLUDEd.
         Index(
             "ix_incidents_map",
             "h3_r9",
@@ -79,5 +80,6 @@ class Incident(Base):
             "district_ubigeo",
             "longitude",
             "latitude",
+            postgresql_include=["id"],
         ),
     )

@@ -12,7 +12,16 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import numpy as np
-from sqlalchemy import ColumnElement, Select, String, and_, func, select, type_coerce
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    func,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -41,20 +50,15 @@ class IncidentFilter:
     sources: list[str] = field(default_factory=list)
 
     def clauses(self, *, exact_bbox: bool = True) -> list[ColumnElement[bool]]:
-        """SQL conditions. The bbox becomes an ``h3_r9`` range (the spatial index)
-        and, when ``exact_bbox``, a test on the coordinates; without it the answer
-        may include cells beyond the box (the map layer trims cells itself)."""
+        """SQL conditions. The bbox is tested on the coordinates when ``exact_bbox``;
+        its spatial-index part (H3 ranges) comes from ``selects``."""
         out: list[ColumnElement[bool]] = []
-        if self.bbox:
+        if self.bbox and (exact_bbox or hexgrid.bbox_ranges(self.bbox) is None):
             min_lon, min_lat, max_lon, max_lat = self.bbox
-            h3_range = hexgrid.bbox_range(self.bbox)
-            if h3_range is not None:
-                out.append(Incident.h3_r9.between(*h3_range))
-            if exact_bbox or h3_range is None:
-                out += [
-                    Incident.longitude.between(min_lon, max_lon),
-                    Incident.latitude.between(min_lat, max_lat),
-                ]
+            out += [
+                Incident.longitude.between(min_lon, max_lon),
+                Incident.latitude.between(min_lat, max_lat),
+            ]
         if self.districts:
             out.append(Incident.district_ubigeo.in_(self.districts))
         if self.start:
@@ -69,9 +73,20 @@ class IncidentFilter:
             out.append(Incident.source.in_(self.sources))
         return out
 
-    def apply(self, query: SelectT, *, exact_bbox: bool = True) -> SelectT:
+    def selects(self, query: SelectT, *, exact_bbox: bool = True) -> list[SelectT]:
+        """``query`` with the filters, once per H3 range of the bbox.
+
+        The ranges are disjoint, so the parts never share a row: callers combine
+        them with UNION ALL (or add up their aggregates). Each part is a range
+        scan of the covering map index; an OR of ranges would make the database
+        fetch table rows instead.
+        """
         clauses = self.clauses(exact_bbox=exact_bbox)
-        return query.where(and_(*clauses)) if clauses else query
+        base = query.where(and_(*clauses)) if clauses else query
+        ranges = hexgrid.bbox_ranges(self.bbox) if self.bbox else None
+        if not ranges:
+            return [base]
+        return [base.where(Incident.h3_r9.between(lo, hi)) for lo, hi in ranges]
 
 
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
@@ -189,33 +204,38 @@ def list_incidents(
     *, db: Session, ctx: RequestContext, filters: IncidentFilter, limit: int = 50, offset: int = 0
 ) -> tuple[list[Incident], int]:
     """Newest first; ``total`` counts every match, not only this page."""
-    total = db.scalar(filters.apply(select(func.count()).select_from(Incident))) or 0
-    rows = db.scalars(
-        filters.apply(select(Incident))
-        .order_by(Incident.occurred_at.desc(), Incident.id.desc())
-        .limit(limit)
-        .offset(offset)
-    ).all()
+    counts = filters.selects(select(func.count()).select_from(Incident))
+    total = sum(int(db.scalar(q) or 0) for q in counts)
+    newest = (Incident.occurred_at.desc(), Incident.id.desc())
+    parts = filters.selects(select(Incident.id, Incident.occurred_at))
+    if len(parts) == 1:
+        page = parts[0].order_by(*newest).limit(limit).offset(offset)
+    else:  # several H3 ranges of a bbox: one ordered page over their union
+        u = union_all(*parts).subquery()
+        page = select(u.c.id, u.c.occurred_at).order_by(u.c.occurred_at.desc(), u.c.id.desc())
+        page = page.limit(limit).offset(offset)
+    ids = [row[0] for row in db.execute(page)]
+    rows = db.scalars(select(Incident).where(Incident.id.in_(ids)).order_by(*newest)).all()
     return list(rows), total
 
 
 def stats(*, db: Session, ctx: RequestContext, filters: IncidentFilter) -> IncidentStats:
-    """Count, extent, period and mix in one pass (over the covering index when possible)."""
-    rows = db.execute(
-        filters.apply(
-            select(
-                Incident.category,
-                Incident.source,
-                func.count(),
-                func.min(Incident.longitude),
-                func.min(Incident.latitude),
-                func.max(Incident.longitude),
-                func.max(Incident.latitude),
-                func.min(Incident.occurred_at),
-                func.max(Incident.occurred_at),
-            ).group_by(Incident.category, Incident.source)
-        )
-    ).all()
+    """Count, extent, period and mix, added up over the parts of the spatial index."""
+    rows: list[Any] = []
+    for part in filters.selects(
+        select(
+            Incident.category,
+            Incident.source,
+            func.count(),
+            func.min(Incident.longitude),
+            func.min(Incident.latitude),
+            func.max(Incident.longitude),
+            func.max(Incident.latitude),
+            func.min(Incident.occurred_at),
+            func.max(Incident.occurred_at),
+        ).group_by(Incident.category, Incident.source)
+    ):
+        rows += db.execute(part).all()
     by_category: dict[str, int] = {}
     by_source: dict[str, int] = {}
     for cat, src, n, *_ in rows:
@@ -224,16 +244,17 @@ def stats(*, db: Session, ctx: RequestContext, filters: IncidentFilter) -> Incid
     count = sum(by_category.values())
     firsts = [t for t in (_as_utc(r[7]) for r in rows) if t]
     lasts = [t for t in (_as_utc(r[8]) for r in rows) if t]
-    return IncidentStats(
-        count=count,
-        bbox=[
+    bbox = None
+    if count:
+        bbox = [
             min(r[3] for r in rows),
             min(r[4] for r in rows),
             max(r[5] for r in rows),
             max(r[6] for r in rows),
         ]
-        if count
-        else None,
+    return IncidentStats(
+        count=count,
+        bbox=bbox,
         by_category=dict(sorted(by_category.items())),
         by_source=dict(sorted(by_source.items())),
         first_occurred_at=to_display(min(firsts)) if firsts else None,
@@ -266,6 +287,70 @@ def map_resolution(span_deg: float) -> int:
     return 9
 
 
+@dataclass
+class MapLayer:
+    """What the map shows for a view: H3 cell counts, or the points themselves.
+
+    ``total`` is the number of incidents in view (None when points were capped at
+    the limit, which ``truncated`` says). Two encodings: ``compact()`` (parallel
+    arrays, what the map page uses: small and fast to encode) and ``geojson()``
+    (for GIS tools).
+    """
+
+    kind: str  # "cells" | "points"
+    total: int | None
+    truncated: bool = False
+    resolution: int | None = None
+    cells: list[int] = field(default_factory=list)
+    counts: list[int] = field(default_factory=list)
+    ids: list[int] = field(default_factory=list)
+    lons: list[float] = field(default_factory=list)
+    lats: list[float] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    times_utc: list[str] = field(default_factory=list)
+
+    def compact(self) -> dict[str, Any]:
+        head = {"kind": self.kind, "total": self.total, "truncated": self.truncated}
+        if self.kind == "cells":
+            return {
+                **head,
+                "resolution": self.resolution,
+                "cells": [hexgrid.to_hex(c) for c in self.cells],
+                "counts": self.counts,
+            }
+        return {
+            **head,
+            "ids": self.ids,
+            "lon": self.lons,
+            "lat": self.lats,
+            "category": self.categories,
+            "occurred_utc": self.times_utc,
+        }
+
+    def geojson(self) -> dict[str, Any]:
+        head = {
+            "type": "FeatureCollection",
+            "kind": self.kind,
+            "total": self.total,
+            "truncated": self.truncated,
+        }
+        if self.kind == "cells":
+            layer = hexgrid.cells_geojson(zip(self.cells, self.counts, strict=True))
+            return {**layer, **head, "resolution": self.resolution}
+        features = [
+            {
+                "type": "Feature",
+                "id": i,
+                "geometry": {"type": "Point", "coordinates": [x, y]},
+                "properties": {"id": i, "category": c, "occurred_utc": t},
+            }
+            for i, x, y, c, t in zip(
+                self.ids, self.lons, self.lats, self.categories, self.times_utc, strict=True
+            )
+        ]
+        return {**head, "features": features}
+
+
 def map_layer(
     *,
     db: Session,
@@ -273,59 +358,60 @@ def map_layer(
     filters: IncidentFilter,
     points_max_span: float,
     points_limit: int,
-) -> dict[str, Any]:
-    """GeoJSON for the map: H3 counts for wide views, points for close ones.
-
-    The answer says which it is (``kind``: "cells" or "points"), the H3
-    ``resolution`` of cells, and the ``total`` in view (None when points were
-    capped at ``points_limit``; ``truncated`` says so).
-    """
+) -> MapLayer:
+    """H3 counts for wide views, points for close ones (see ``MapLayer``)."""
     span = (filters.bbox[2] - filters.bbox[0]) if filters.bbox else 360.0
     if span <= points_max_span:
         return _points_layer(db, filters, points_limit)
     return _cells_layer(db, filters, map_resolution(span))
 
 
-def _points_layer(db: Session, filters: IncidentFilter, limit: int) -> dict[str, Any]:
+def _points_layer(db: Session, filters: IncidentFilter, limit: int) -> MapLayer:
     # Only columns of the covering index: no table row is read. Details
     # (priority, status, narrative) come from /api/incidents/{id} on click.
     # Times stay raw UTC (no per-row conversion); the page shows them in Lima time.
-    raw_time = type_coerce(Incident.occurred_at, String)
-    rows = db.execute(
-        filters.apply(
-            select(Incident.id, Incident.longitude, Incident.latitude, Incident.category, raw_time)
-            .order_by(Incident.occurred_at.desc())
-            .limit(limit + 1)
+    raw_time = type_coerce(Incident.occurred_at, String).label("occurred_utc")
+    parts = filters.selects(
+        select(
+            Incident.id,
+            Incident.longitude,
+            Incident.latitude,
+            Incident.category,
+            raw_time,
+            Incident.occurred_at,
         )
-    ).all()
+    )
+    u = union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
+    # Core execution (no ORM row machinery): thousands of plain tuples.
+    query = (
+        select(u.c.id, u.c.longitude, u.c.latitude, u.c.category, u.c.occurred_utc)
+        .order_by(u.c.occurred_at.desc())
+        .limit(limit + 1)
+    )
+    rows = db.connection().execute(query).all()
     truncated = len(rows) > limit
-    features = [
-        {
-            "type": "Feature",
-            "id": r[0],
-            "geometry": {"type": "Point", "coordinates": [r[1], r[2]]},
-            "properties": {"id": r[0], "category": r[3], "occurred_utc": _iso_utc(r[4])},
-        }
-        for r in rows[:limit]
-    ]
+    rows = rows[:limit]
     # A truncated layer says so instead of paying for a second scan to count.
-    return {
-        "type": "FeatureCollection",
-        "kind": "points",
-        "truncated": truncated,
-        "total": None if truncated else len(features),
-        "features": features,
-    }
+    return MapLayer(
+        kind="points",
+        total=None if truncated else len(rows),
+        truncated=truncated,
+        ids=[r[0] for r in rows],
+        lons=[r[1] for r in rows],
+        lats=[r[2] for r in rows],
+        categories=[r[3] for r in rows],
+        times_utc=[_iso_utc(r[4]) for r in rows],
+    )
 
 
-def _cells_layer(db: Session, filters: IncidentFilter, res: int) -> dict[str, Any]:
+def _cells_layer(db: Session, filters: IncidentFilter, res: int) -> MapLayer:
     # Only the covering index is read (h3_r9 + filter columns); cells are trimmed to
     # the bbox by their centres afterwards, and coarser cells rolled up in memory.
-    rows = db.execute(
-        filters.apply(
-            select(Incident.h3_r9, func.count()).group_by(Incident.h3_r9), exact_bbox=False
-        )
-    ).all()
+    rows: list[Any] = []
+    for part in filters.selects(
+        select(Incident.h3_r9, func.count()).group_by(Incident.h3_r9), exact_bbox=False
+    ):
+        rows += db.connection().execute(part).all()
     cells = np.array([r[0] for r in rows], dtype=np.int64)
     counts = np.array([r[1] for r in rows], dtype=np.int64)
     if res != hexgrid.INDEX_RES:
@@ -333,6 +419,10 @@ def _cells_layer(db: Session, filters: IncidentFilter, res: int) -> dict[str, An
     keys, inverse = np.unique(cells, return_inverse=True)
     totals = np.bincount(inverse, weights=counts, minlength=len(keys)).astype(np.int64)
     keep = (keys != 0) & hexgrid.centres_within(keys, filters.bbox)
-    layer = hexgrid.cells_geojson(zip(keys[keep].tolist(), totals[keep].tolist(), strict=True))
-    layer.update(kind="cells", resolution=res, truncated=False, total=int(totals[keep].sum()))
-    return layer
+    return MapLayer(
+        kind="cells",
+        total=int(totals[keep].sum()),
+        resolution=res,
+        cells=keys[keep].tolist(),
+        counts=totals[keep].tolist(),
+    )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from kuntur.core.web import ContextDep, SessionDep
 from kuntur.incidents import service
@@ -73,22 +74,33 @@ def incident_stats(db: SessionDep, ctx: ContextDep, filters: FilterDep) -> Incid
     return service.stats(db=db, ctx=ctx, filters=filters)
 
 
-@router.get("/map")
+@router.get("/map", response_class=JSONResponse)
 def map_layer(
-    request: Request, db: SessionDep, ctx: ContextDep, filters: FilterDep
-) -> dict[str, Any]:
-    """GeoJSON for the map: H3 cell counts for wide views, points for close views.
+    request: Request,
+    db: SessionDep,
+    ctx: ContextDep,
+    filters: FilterDep,
+    format_: Annotated[
+        Literal["geojson", "compact"],
+        Query(alias="format", description="geojson (GIS tools) or compact (arrays, the map page)"),
+    ] = "geojson",
+) -> JSONResponse:
+    """The map layer for a view: H3 cell counts when wide, points when close.
 
-    ``kind`` says which; ``resolution`` gives the H3 resolution of cells.
+    ``kind`` says which; ``resolution`` gives the H3 resolution of cells; ``total``
+    counts the incidents in view (null when the points were capped: ``truncated``).
     """
     settings = request.app.state.settings
-    return service.map_layer(
+    layer = service.map_layer(
         db=db,
         ctx=ctx,
         filters=filters,
         points_max_span=settings.map_points_max_span_deg,
         points_limit=settings.map_points_limit,
     )
+    # Plain JSON of plain data: FastAPI's generic encoder walks every coordinate and
+    # costs more than the query itself on a few thousand polygons.
+    return JSONResponse(layer.compact() if format_ == "compact" else layer.geojson())
 
 
 @router.get("/{incident_id}", response_model=IncidentOut)

@@ -21,6 +21,8 @@ from kuntur.incidents.categories import DEFAULT_PRIORITY, Category, map_label
 from kuntur.incidents.importing import readers
 from kuntur.incidents.importing.timeparse import ParsedTimes, compose_from_parts, parse_times
 
+DEFAULT_TIMEZONE = "America/Lima"
+
 
 class ImportRefused(readers.FileRefused):
     """The mapping does not fit the file (missing column, projected coordinates without CRS)."""
@@ -41,7 +43,7 @@ class ColumnMapping:
     address_col: str | None = None
     narrative_col: str | None = None
     time_format: str | None = None
-    timezone: str = "America/Lima"
+    timezone: str = DEFAULT_TIMEZONE
     decimal: str | None = None  # "." or ","; detected when None
 
 
@@ -293,9 +295,13 @@ def normalise(table: readers.RawTable, mapping: ColumnMapping) -> Normalised:
     reason = np.full(n, "", dtype=object)
     field_ = np.full(n, "", dtype=object)
     value = np.full(n, "", dtype=object)
+    rejected = np.zeros(n, dtype=bool)  # the first reason found for a row is the one reported
 
     def flag(mask: np.ndarray, fld: str, why: str, shown: pd.Series | None = None) -> None:
-        new = mask & (reason == "")
+        new = mask & ~rejected
+        if not new.any():
+            return
+        rejected[new] = True
         reason[new] = why
         field_[new] = fld
         if shown is not None:
@@ -308,6 +314,7 @@ def normalise(table: readers.RawTable, mapping: ColumnMapping) -> Normalised:
         has = geom_err != ""
         reason[has] = geom_err[has]
         field_[has] = "geometry"
+        rejected[has] = True
     coord_source = frame[m.lat_col] if m.lat_col else (frame[m.y_col] if m.y_col else None)
     missing_coord = ~(np.isfinite(lat) & np.isfinite(lon))
     flag(missing_coord, coord_cols, "missing or unreadable coordinates", coord_source)
@@ -340,12 +347,11 @@ def normalise(table: readers.RawTable, mapping: ColumnMapping) -> Normalised:
 
     if m.category_col:
         # Work on the distinct labels only: a million rows carry a few dozen labels.
-        raw_labels = frame[m.category_col]
-        unique = pd.unique(raw_labels)
-        codes = {lbl: map_label(str(lbl), m.category_map).value for lbl in unique}
-        stripped = {lbl: str(lbl).strip() or None for lbl in unique}
-        category = raw_labels.map(codes).to_numpy(dtype=object)
-        label_out = raw_labels.map(stripped).to_numpy(dtype=object)
+        positions, unique = pd.factorize(frame[m.category_col])
+        codes = np.array([map_label(str(lbl), m.category_map).value for lbl in unique], object)
+        stripped = np.array([str(lbl).strip() or None for lbl in unique], dtype=object)
+        category = codes[positions]
+        label_out = stripped[positions]
         used["category_col"] = m.category_col
     else:
         category = np.full(n, Category(m.default_category).value, dtype=object)
@@ -359,7 +365,16 @@ def normalise(table: readers.RawTable, mapping: ColumnMapping) -> Normalised:
     else:
         external_id = np.full(n, None, dtype=object)
 
-    good = reason == ""
+    good = ~rejected
+    if m.timezone == DEFAULT_TIMEZONE and good.any():
+        outside = ~(
+            (lon[good] > -81.5) & (lon[good] < -68.5) & (lat[good] > -18.5) & (lat[good] < 0.1)
+        )
+        if outside.mean() > 0.5:
+            warnings.append(
+                "most points lie outside Peru, but times without an offset were read as "
+                "America/Lima; pass --timezone with the zone of the data (e.g. America/Chicago)"
+            )
     rejects = [Reject(line, "row", "", why) for line, why in table.bad_rows]
     rejects += [
         Reject(int(lines[i]), str(field_[i]), str(value[i])[:200], str(reason[i]))

@@ -84,6 +84,7 @@ def upgrade() -> None:
                 "latitude",
             ],
             unique=False,
+            postgresql_include=["id"],
         )
         batch_op.create_index("ix_incidents_occurred_at", ["occurred_at"], unique=False)
 

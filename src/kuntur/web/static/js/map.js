@@ -42,45 +42,54 @@
     });
   }
 
+  function cellStyle(count, max) {
+    const i = Math.min(RAMP.length - 1, Math.floor(RAMP.length * Math.log(count) / Math.log(max + 1)));
+    return { color: RAMP[i], weight: 0.5, fillColor: RAMP[i], fillOpacity: 0.6 };
+  }
+
+  function drawCells(layer) {
+    const max = layer.counts.reduce((a, b) => Math.max(a, b), 1);
+    legend(max);
+    layer.cells.forEach((cell, k) => {
+      // h3-js gives [lat, lng] pairs, which is what Leaflet wants.
+      const poly = L.polygon(h3.cellToBoundary(cell), cellStyle(layer.counts[k], max));
+      poly.bindTooltip(`${layer.counts[k]} ${T.incidents}`);
+      incidents.addLayer(poly);
+    });
+    document.getElementById("layer-kind").textContent = `${T.density}: H3 r${layer.resolution}, ${layer.cells.length}`;
+  }
+
+  function drawPoints(layer) {
+    document.getElementById("legend").replaceChildren();
+    layer.ids.forEach((id, k) => {
+      const color = CATEGORY_COLORS[layer.category[k]] || "#333";
+      const m = L.circleMarker([layer.lat[k], layer.lon[k]], { radius: 6, color: "#fff", weight: 1, fillColor: color, fillOpacity: 0.9 });
+      m.bindTooltip(`${KUNTUR.i18n.categories[layer.category[k]]} — ${limaTime(layer.occurred_utc[k])}`);
+      m.on("click", () => openIncident(id));
+      incidents.addLayer(m);
+    });
+    document.getElementById("layer-kind").textContent =
+      `${T.points}: ${layer.ids.length}` + (layer.truncated ? ` — ${T.truncated}` : "");
+  }
+
   async function refresh() {
     const mine = ++seq;
     const p = filterParams();
     p.set("bbox", bboxParam());
+    p.set("format", "compact");
     document.getElementById("layer-kind").textContent = T.loading;
     try {
       const layer = await getJSON(`/api/incidents/map?${p}`);
       if (mine !== seq) return;  // a newer request superseded this one
       incidents.clearLayers();
+      const shown = layer.kind === "cells" ? layer.cells.length : layer.ids.length;
       document.getElementById("view-count").textContent = layer.total === null
-        ? `> ${layer.features.length.toLocaleString(KUNTUR.lang)}`
+        ? `> ${shown.toLocaleString(KUNTUR.lang)}`
         : layer.total.toLocaleString(KUNTUR.lang);
-      if (layer.kind === "cells") {
-        const max = Math.max(1, ...layer.features.map((f) => f.properties.count));
-        legend(max);
-        L.geoJSON(layer, {
-          style: (f) => {
-            const i = Math.min(RAMP.length - 1, Math.floor(RAMP.length * Math.log(f.properties.count) / Math.log(max + 1)));
-            return { color: RAMP[i], weight: 0.5, fillColor: RAMP[i], fillOpacity: 0.6 };
-          },
-          onEachFeature: (f, l) => l.bindTooltip(`${f.properties.count} ${T.incidents}`),
-        }).eachLayer((l) => { l.options.className = "h3-cell"; incidents.addLayer(l); });
-        document.getElementById("layer-kind").textContent = `${T.density}: H3 r${layer.resolution}, ${layer.features.length}`;
-      } else {
-        document.getElementById("legend").replaceChildren();
-        for (const f of layer.features) {
-          const [lon, lat] = f.geometry.coordinates;
-          const color = CATEGORY_COLORS[f.properties.category] || "#333";
-          const m = L.circleMarker([lat, lon], { radius: 6, color: "#fff", weight: 1, fillColor: color, fillOpacity: 0.9 });
-          m.bindTooltip(`${KUNTUR.i18n.categories[f.properties.category]} — ${limaTime(f.properties.occurred_utc)}`);
-          m.on("click", () => openIncident(f.properties.id));
-          incidents.addLayer(m);
-        }
-        document.getElementById("layer-kind").textContent =
-          `${T.points}: ${layer.features.length}` + (layer.truncated ? ` — ${T.truncated}` : "");
-      }
+      if (layer.kind === "cells") drawCells(layer); else drawPoints(layer);
       if (layer.total === 0) document.getElementById("layer-kind").textContent = T.none;
       document.getElementById("map").dataset.kind = layer.kind;
-      document.getElementById("map").dataset.features = String(layer.features.length);
+      document.getElementById("map").dataset.features = String(shown);
     } catch (e) {
       document.getElementById("layer-kind").textContent = e.message;
     }

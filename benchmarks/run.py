@@ -1,0 +1,225 @@
+"""Run the foundation benchmarks and write docs/benchmarks.md.
+
+* Import a 1,000,000-row CSV end to end (read, validate, geocode to district and
+  H3, store) into SQLite and into PostgreSQL: rows/s, median of ``--runs`` runs,
+  each into a fresh store. Target: 50,000 rows/s.
+* With those 1,000,000 incidents stored, through the HTTP API (in-process
+  client, JSON included): the Lima-wide H3 map layer (target p95 < 300 ms) and
+  zoomed point queries at 50 random places (target p95 < 100 ms).
+
+Usage: python -m benchmarks.run [--rows N] [--runs R] [--backends sqlite,postgresql]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, text
+
+from benchmarks.data import write_csv
+from kuntur.app import create_app
+from kuntur.config import Settings
+from kuntur.core import migrate
+from kuntur.core.context import RequestContext
+from kuntur.core.db import make_engine
+from kuntur.geography import service as geo
+from kuntur.incidents.importing.normalise import ColumnMapping
+from kuntur.incidents.importing.service import import_file
+
+OUT = Path(__file__).parent / "out"
+DOC = Path(__file__).parent.parent / "docs" / "benchmarks.md"
+PG_URL = os.environ.get("KUNTUR_TEST_POSTGRES_URL",
+                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+LIMA_VIEW = "-77.40,-12.52,-76.62,-11.56"  # the whole metropolis at zoom 11
+IMPORT_TARGET = 50_000
+WIDE_TARGET_MS = 300
+ZOOM_TARGET_MS = 100
+
+
+@dataclass
+class Result:
+    name: str
+    value: float
+    unit: str
+    target: float
+    higher_is_better: bool
+    detail: str
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.target if self.higher_is_better else self.target / self.value
+
+    @property
+    def verdict(self) -> str:
+        return "meets" if self.ratio >= 1 else "MISSES"
+
+
+def fresh_store(backend: str) -> tuple[Engine, str]:
+    if backend == "sqlite":
+        path = OUT / f"bench-{uuid.uuid4().hex[:6]}.db"
+        url = f"sqlite:///{path}"
+    else:
+        schema = f"kuntur_bench_{uuid.uuid4().hex[:6]}"
+        admin = make_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        admin.dispose()
+        url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    return engine, url
+
+
+def drop_store(engine: Engine, url: str) -> None:
+    engine.dispose()
+    if url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(url.split("///", 1)[1] + suffix).unlink(missing_ok=True)
+    else:
+        schema = url.rsplit("%3D", 1)[1]
+        admin = make_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def bench_import(backend: str, csv_path: Path, rows: int, runs: int
+                 ) -> tuple[Result, Engine, str]:
+    rates = []
+    kept: tuple[Engine, str] | None = None
+    for i in range(runs):
+        engine, url = fresh_store(backend)
+        start = time.perf_counter()
+        result = import_file(engine, csv_path, ctx=RequestContext.system("bench"),
+                             mapping=ColumnMapping(), rejects_dir=OUT / "rejects")
+        seconds = time.perf_counter() - start
+        assert result.imported == rows, result.summary()
+        rates.append(rows / seconds)
+        print(f"  {backend} import run {i + 1}: {seconds:.1f} s, {rows / seconds:,.0f} rows/s")
+        if i == runs - 1:
+            kept = (engine, url)
+        else:
+            drop_store(engine, url)
+    assert kept is not None
+    return Result(f"Import 1M-row CSV into {backend}", statistics.median(rates), "rows/s",
+                  IMPORT_TARGET, True, f"median of {runs} runs: "
+                  + ", ".join(f"{r:,.0f}" for r in rates)), kept[0], kept[1]
+
+
+def bench_queries(backend: str, engine: Engine, url: str) -> list[Result]:
+    settings = Settings(var_dir=OUT, database_url=url, environment="test")
+    client = TestClient(create_app(settings, engine))
+
+    def timed(path: str) -> float:
+        start = time.perf_counter()
+        r = client.get(path)
+        elapsed = (time.perf_counter() - start) * 1000
+        assert r.status_code == 200, r.text
+        return elapsed
+
+    # The map page asks for the compact encoding; GIS clients for GeoJSON (measured too).
+    layer = "/api/incidents/map?format=compact&bbox="
+    timed(layer + LIMA_VIEW)  # warm caches once, as a running server would be
+    wide = [timed(layer + LIMA_VIEW) for _ in range(20)]
+    wide_month = [timed(layer + LIMA_VIEW + "&start=2025-12-01") for _ in range(20)]
+    wide_geojson = [timed(f"/api/incidents/map?bbox={LIMA_VIEW}") for _ in range(10)]
+    rng = np.random.default_rng(1)
+    lats = rng.normal(-12.05, 0.09, 50)
+    lons = rng.normal(-77.03, 0.06, 50)
+    zoom = [timed(f"{layer}{lo - 0.02:.5f},{la - 0.015:.5f},{lo + 0.02:.5f},{la + 0.015:.5f}")
+            for la, lo in zip(lats, lons, strict=True)]
+    client.close()
+
+    def p95(xs: list[float]) -> float:
+        return float(np.percentile(xs, 95))
+
+    def describe(xs: list[float]) -> str:
+        return f"median {statistics.median(xs):.0f} ms, p95 {p95(xs):.0f} ms, n={len(xs)}"
+
+    return [
+        Result(f"Lima-wide H3 layer, all time ({backend})", p95(wide), "ms p95", WIDE_TARGET_MS,
+               False, describe(wide)),
+        Result(f"Lima-wide H3 layer, last month ({backend})", p95(wide_month), "ms p95",
+               WIDE_TARGET_MS, False, describe(wide_month)),
+        Result(f"Lima-wide H3 layer as GeoJSON ({backend})", p95(wide_geojson), "ms p95",
+               WIDE_TARGET_MS, False, describe(wide_geojson)),
+        Result(f"Zoomed points, 50 places ({backend})", p95(zoom), "ms p95", ZOOM_TARGET_MS,
+               False, describe(zoom)),
+    ]
+
+
+def write_doc(results: list[Result], rows: int, runs: int, started: datetime) -> None:
+    lines = [
+        "# Benchmarks",
+        "",
+        "Targets come from the issues; each figure is measured by `make bench`",
+        "(`python -m benchmarks.run`) and the ratio is value/target (higher is better;",
+        "1.0 = exactly on target). These 2-core machines are noisy: medians and p95s.",
+        "",
+        "## Foundation: import and map layer",
+        "",
+        f"- Run: {started:%Y-%m-%d %H:%M} UTC on {platform.node()} "
+        f"({os.cpu_count()} cores, Python {platform.python_version()})",
+        f"- Data: {rows:,} synthetic incidents in Lima (`benchmarks/data.py`, seed 1): "
+        "ISO times, Spanish labels, ids; 60 MB CSV",
+        f"- Import: end to end in-process (read, validate, geocode district + H3, store), "
+        f"fresh store per run, {runs} runs",
+        "- Queries: through the HTTP API in-process (FastAPI TestClient, JSON included), "
+        f"with the {rows:,} incidents stored (one year); Lima-wide = bbox {LIMA_VIEW} "
+        "(H3 res 8), all time and last month, in the compact encoding the map page uses and "
+        "as GeoJSON; zoomed = 0.04 x 0.03 degree boxes at 50 random places (points, at most "
+        "2,000, the most recent, all time)",
+        "",
+        "| benchmark | result | target | ratio | verdict | detail |",
+        "|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        cmp = ">=" if r.higher_is_better else "<"
+        lines.append(f"| {r.name} | {r.value:,.0f} {r.unit} | {cmp} {r.target:,.0f} | "
+                     f"{r.ratio:.2f} | {r.verdict} | {r.detail} |")
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text("\n".join(lines) + "\n" + _notes(), encoding="utf-8")
+
+
+def _notes() -> str:
+    notes = DOC.parent / "benchmarks-notes.md"
+    return "\n" + notes.read_text(encoding="utf-8") if notes.exists() else ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    args = parser.parse_args()
+    started = datetime.now(UTC)
+    OUT.mkdir(exist_ok=True)
+    csv_path = OUT / f"incidents_{args.rows}.csv"
+    if not csv_path.exists():
+        write_csv(csv_path, args.rows)
+    geo.locate([-77.0], [-12.0])  # build the point index once, as a running server has
+    results: list[Result] = []
+    for backend in args.backends.split(","):
+        result, engine, url = bench_import(backend, csv_path, args.rows, args.runs)
+        results.append(result)
+        results += bench_queries(backend, engine, url)
+        drop_store(engine, url)
+    for r in results:
+        print(f"{r.name}: {r.value:,.0f} {r.unit} (target {r.target:,.0f}; "
+              f"ratio {r.ratio:.2f}, {r.verdict}) — {r.detail}")
+    write_doc(results, args.rows, args.runs, started)
+    print(f"written {DOC}")
+
+
+if __name__ == "__main__":
+    main()
