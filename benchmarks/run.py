@@ -38,8 +38,9 @@ from kuntur.incidents.importing.service import import_file
 
 OUT = Path(__file__).parent / "out"
 DOC = Path(__file__).parent.parent / "docs" / "benchmarks.md"
-PG_URL = os.environ.get("KUNTUR_TEST_POSTGRES_URL",
-                        "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG_URL = os.environ.get(
+    "KUNTUR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 LIMA_VIEW = "-77.40,-12.52,-76.62,-11.56"  # the whole metropolis at zoom 11
 IMPORT_TARGET = 50_000
 WIDE_TARGET_MS = 300
@@ -93,15 +94,19 @@ def drop_store(engine: Engine, url: str) -> None:
         admin.dispose()
 
 
-def bench_import(backend: str, csv_path: Path, rows: int, runs: int
-                 ) -> tuple[Result, Engine, str]:
+def bench_import(backend: str, csv_path: Path, rows: int, runs: int) -> tuple[Result, Engine, str]:
     rates = []
     kept: tuple[Engine, str] | None = None
     for i in range(runs):
         engine, url = fresh_store(backend)
         start = time.perf_counter()
-        result = import_file(engine, csv_path, ctx=RequestContext.system("bench"),
-                             mapping=ColumnMapping(), rejects_dir=OUT / "rejects")
+        result = import_file(
+            engine,
+            csv_path,
+            ctx=RequestContext.system("bench"),
+            mapping=ColumnMapping(),
+            rejects_dir=OUT / "rejects",
+        )
         seconds = time.perf_counter() - start
         assert result.imported == rows, result.summary()
         rates.append(rows / seconds)
@@ -111,9 +116,18 @@ def bench_import(backend: str, csv_path: Path, rows: int, runs: int
         else:
             drop_store(engine, url)
     assert kept is not None
-    return Result(f"Import 1M-row CSV into {backend}", statistics.median(rates), "rows/s",
-                  IMPORT_TARGET, True, f"median of {runs} runs: "
-                  + ", ".join(f"{r:,.0f}" for r in rates)), kept[0], kept[1]
+    return (
+        Result(
+            f"Import 1M-row CSV into {backend}",
+            statistics.median(rates),
+            "rows/s",
+            IMPORT_TARGET,
+            True,
+            f"median of {runs} runs: " + ", ".join(f"{r:,.0f}" for r in rates),
+        ),
+        kept[0],
+        kept[1],
+    )
 
 
 def bench_queries(backend: str, engine: Engine, url: str) -> list[Result]:
@@ -136,8 +150,10 @@ def bench_queries(backend: str, engine: Engine, url: str) -> list[Result]:
     rng = np.random.default_rng(1)
     lats = rng.normal(-12.05, 0.09, 50)
     lons = rng.normal(-77.03, 0.06, 50)
-    zoom = [timed(f"{layer}{lo - 0.02:.5f},{la - 0.015:.5f},{lo + 0.02:.5f},{la + 0.015:.5f}")
-            for la, lo in zip(lats, lons, strict=True)]
+    zoom = [
+        timed(f"{layer}{lo - 0.02:.5f},{la - 0.015:.5f},{lo + 0.02:.5f},{la + 0.015:.5f}")
+        for la, lo in zip(lats, lons, strict=True)
+    ]
     client.close()
 
     def p95(xs: list[float]) -> float:
@@ -147,14 +163,38 @@ def bench_queries(backend: str, engine: Engine, url: str) -> list[Result]:
         return f"median {statistics.median(xs):.0f} ms, p95 {p95(xs):.0f} ms, n={len(xs)}"
 
     return [
-        Result(f"Lima-wide H3 layer, all time ({backend})", p95(wide), "ms p95", WIDE_TARGET_MS,
-               False, describe(wide)),
-        Result(f"Lima-wide H3 layer, last month ({backend})", p95(wide_month), "ms p95",
-               WIDE_TARGET_MS, False, describe(wide_month)),
-        Result(f"Lima-wide H3 layer as GeoJSON ({backend})", p95(wide_geojson), "ms p95",
-               WIDE_TARGET_MS, False, describe(wide_geojson)),
-        Result(f"Zoomed points, 50 places ({backend})", p95(zoom), "ms p95", ZOOM_TARGET_MS,
-               False, describe(zoom)),
+        Result(
+            f"Lima-wide H3 layer, all time ({backend})",
+            p95(wide),
+            "ms p95",
+            WIDE_TARGET_MS,
+            False,
+            describe(wide),
+        ),
+        Result(
+            f"Lima-wide H3 layer, last month ({backend})",
+            p95(wide_month),
+            "ms p95",
+            WIDE_TARGET_MS,
+            False,
+            describe(wide_month),
+        ),
+        Result(
+            f"Lima-wide H3 layer as GeoJSON ({backend})",
+            p95(wide_geojson),
+            "ms p95",
+            WIDE_TARGET_MS,
+            False,
+            describe(wide_geojson),
+        ),
+        Result(
+            f"Zoomed points, 50 places ({backend})",
+            p95(zoom),
+            "ms p95",
+            ZOOM_TARGET_MS,
+            False,
+            describe(zoom),
+        ),
     ]
 
 
@@ -185,8 +225,10 @@ def write_doc(results: list[Result], rows: int, runs: int, started: datetime) ->
     ]
     for r in results:
         cmp = ">=" if r.higher_is_better else "<"
-        lines.append(f"| {r.name} | {r.value:,.0f} {r.unit} | {cmp} {r.target:,.0f} | "
-                     f"{r.ratio:.2f} | {r.verdict} | {r.detail} |")
+        lines.append(
+            f"| {r.name} | {r.value:,.0f} {r.unit} | {cmp} {r.target:,.0f} | "
+            f"{r.ratio:.2f} | {r.verdict} | {r.detail} |"
+        )
     DOC.parent.mkdir(parents=True, exist_ok=True)
     DOC.write_text("\n".join(lines) + "\n" + _notes(), encoding="utf-8")
 
@@ -215,8 +257,10 @@ def main() -> None:
         results += bench_queries(backend, engine, url)
         drop_store(engine, url)
     for r in results:
-        print(f"{r.name}: {r.value:,.0f} {r.unit} (target {r.target:,.0f}; "
-              f"ratio {r.ratio:.2f}, {r.verdict}) — {r.detail}")
+        print(
+            f"{r.name}: {r.value:,.0f} {r.unit} (target {r.target:,.0f}; "
+            f"ratio {r.ratio:.2f}, {r.verdict}) — {r.detail}"
+        )
     write_doc(results, args.rows, args.runs, started)
     print(f"written {DOC}")
 
