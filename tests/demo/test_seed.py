@@ -37,3 +37,18 @@ def test_cli_seed(cli_env: Settings) -> None:
     assert "sintético" in result.output
     again = runner.invoke(app, ["demo", "seed", "--days", "5", "--seed", "3"])
     assert "ya cargado" in again.output
+
+
+def test_default_scenario_ends_now(engine: Engine) -> None:
+    from datetime import UTC, datetime
+
+    result = service.seed(engine, days=3, seed=9)  # no end: up to the present moment
+    assert result.incidents > 100
+    now = datetime.now(UTC)
+    with Session(engine) as db:
+        latest = db.scalar(select(func.max(Incident.received_at)))
+        assert latest is not None and latest <= now
+        open_now = db.scalar(
+            select(func.count()).select_from(Incident).where(Incident.status == "received")
+        )
+        assert open_now and open_now > 0  # the last hours are still open work

@@ -80,8 +80,10 @@ def build(
         seed=seed,
         scale=scale,
     )
-    if end is None:  # nothing may have happened after now
-        keep = scenario.incidents["occurred_at"] <= pd.Timestamp(now)
+    if end is None:  # nothing may have happened, or been reported, after now
+        incidents = scenario.incidents
+        incidents["received_at"] = incidents["received_at"].clip(upper=pd.Timestamp(now))
+        keep = incidents["occurred_at"] <= pd.Timestamp(now)
         scenario = Scenario(scenario.incidents[keep].reset_index(drop=True), scenario.networks)
         positions = np.cumsum(keep.to_numpy()) - 1
         for net in scenario.networks:

@@ -14,7 +14,7 @@
       for (const i of page.items) {
         const tr = document.createElement("tr");
         tr.dataset.id = i.id;
-        const cells = [i.id, i.occurred_at, KUNTUR.i18n.categories[i.category] || i.category,
+        const cells = [i.id, limaTime(i.occurred_at), KUNTUR.i18n.categories[i.category] || i.category,
           i.priority, i.district_name || "—", KUNTUR.i18n.sources[i.source] || i.source,
           KUNTUR.i18n.statuses[i.status] || i.status];
         cells.forEach((v, k) => {

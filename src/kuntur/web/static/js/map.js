@@ -23,6 +23,7 @@
     boundaries.addData(g);
     outlines.addData(g);
     boundaries.bringToBack();
+    if (!location.search.includes("bbox")) map.fitBounds(boundaries.getBounds(), { padding: [10, 10] });
   });
 
   function bboxParam() {
