@@ -19,12 +19,6 @@
   const RAMP = ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"];
   let seq = 0;
 
-  getJSON("/api/geography/boundaries/lima-callao").then((g) => {
-    boundaries.addData(g);
-    outlines.addData(g);
-    boundaries.bringToBack();
-    if (!location.search.includes("bbox")) map.fitBounds(boundaries.getBounds(), { padding: [10, 10] });
-  });
 
   function bboxParam() {
     const b = map.getBounds();
@@ -101,6 +95,13 @@
     const selected = d && boundaries.getLayers().find((l) => l.feature.properties.ubigeo === d);
     if (selected) map.fitBounds(selected.getBounds()); else refresh();
   });
-  map.on("moveend", refresh);
-  refresh();
+  // Boundaries first, then fit Lima and Callao in the window; that move draws the first
+  // layer. Without boundaries (an error), draw the default view anyway.
+  getJSON("/api/geography/boundaries/lima-callao").then((g) => {
+    boundaries.addData(g);
+    outlines.addData(g);
+    boundaries.bringToBack();
+    map.on("moveend", refresh);
+    map.fitBounds(boundaries.getBounds(), { padding: [10, 10] });
+  }).catch(() => { map.on("moveend", refresh); refresh(); });
 })();
