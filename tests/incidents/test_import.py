@@ -384,3 +384,116 @@ def test_postgres_copy_falls_back_when_a_key_appears_concurrently(
     again = run(engine, path, tmp_path)
     assert (again.imported, again.duplicates) == (0, 200)
     assert count(engine) == 200
+
+
+# --- layouts of other portals (written here in their published shapes) ---------------
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_title_lines_above_the_header_are_skipped(engine: Engine, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "reporte.csv",
+        "REPORTE DE DENUNCIAS - COMISARIA SAN ISIDRO\nGenerado: 01/06/2024\n\n"
+        "fecha;latitud;longitud;delito\n"
+        "03/04/2024 21:15;-12,0964;-77,0365;HURTO\n"
+        "04/04/2024 10:00;;-77,0365;HURTO\n",
+    )
+    result = run(engine, path, tmp_path)
+    assert result.imported == 1 and result.detected["skipped_title_lines"] == 3
+    assert rejects_of(result)[0]["line"] == "6"  # the real line in the file
+
+
+def test_headers_found_by_their_words(engine: Engine, tmp_path: Path) -> None:
+    # Denver-style names
+    path = write(
+        tmp_path,
+        "denver.csv",
+        "INCIDENT_ID,OFFENSE_TYPE_ID,FIRST_OCCURRENCE_DATE,GEO_LON,GEO_LAT\n"
+        "1,theft-of-motor-vehicle,2024-01-05 10:00:00,-104.99,39.74\n",
+    )
+    result = run(engine, path, tmp_path, timezone="America/Denver")
+    assert result.imported == 1
+    assert result.detected["coordinates"] == "GEO_LON,GEO_LAT"
+    assert result.detected["time_col"] == "FIRST_OCCURRENCE_DATE"
+    assert rows(engine)[0].category == "theft"
+
+
+def test_separate_time_of_day_columns(engine: Engine, tmp_path: Path) -> None:
+    # Los Angeles: date at midnight in one column, HHMM in another
+    la = write(
+        tmp_path,
+        "la.csv",
+        "DR_NO,DATE OCC,TIME OCC,Crm Cd Desc,LAT,LON\n"
+        "1,03/01/2020 12:00:00 AM,2130,ROBBERY,34.0375,-118.3506\n"
+        "2,03/02/2020 12:00:00 AM,0745,BURGLARY,34.0444,-118.2628\n",
+    )
+    result = run(engine, la, tmp_path, timezone="America/Los_Angeles")
+    assert result.imported == 2 and result.detected["time_of_day_col"] == "TIME OCC"
+    first, second = rows(engine)
+    assert first.occurred_at.isoformat() == "2020-03-02T05:30:00+00:00"  # 21:30 PST
+    assert second.occurred_at.isoformat() == "2020-03-02T15:45:00+00:00"
+    # New York: CMPLNT_FR_DT + CMPLNT_FR_TM, named by flags
+    nyc = write(
+        tmp_path,
+        "nyc.csv",
+        "CMPLNT_NUM,CMPLNT_FR_DT,CMPLNT_FR_TM,OFNS_DESC,Latitude,Longitude\n"
+        "9,12/31/2019,17:30:00,ROBBERY,40.8,-73.9\n",
+    )
+    result = run(
+        engine,
+        nyc,
+        tmp_path,
+        time_col="CMPLNT_FR_DT",
+        time_of_day_col="CMPLNT_FR_TM",
+        timezone="America/New_York",
+    )
+    assert result.imported == 1
+    assert rows(engine)[-1].occurred_at.isoformat() == "2019-12-31T22:30:00+00:00"
+
+
+def test_swapped_latitude_and_longitude_are_read_right(engine: Engine, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "swap.csv",
+        "id,fecha,lat,lon\n1,2024-01-01T10:00:00,-77.03,-12.0464\n"
+        "2,2024-01-01T11:00:00,-77.0297,-12.1211\n",
+    )
+    # -77 is a valid latitude too: nothing proves these columns swapped, so they are taken
+    # as written (the points then lie in Antarctica, which the analyst will see on the map).
+    result = run(engine, path, tmp_path)
+    assert result.imported == 2 and not any("swapped" in w for w in result.warnings)
+    path = write(tmp_path, "swap2.csv", "id,fecha,lat,lon\n1,2024-01-01T10:00:00,-122.41,37.78\n")
+    result = run(engine, path, tmp_path, timezone="America/Los_Angeles")
+    assert result.imported == 1 and any("swapped" in w for w in result.warnings)
+    assert rows(engine)[-1].latitude == pytest.approx(37.78)
+
+
+def test_point_in_one_column(engine: Engine, tmp_path: Path) -> None:
+    wkt = write(
+        tmp_path, "wkt.csv", 'id,fecha,geom\n1,2024-01-01T10:00:00,"POINT (-77.03 -12.0464)"\n'
+    )
+    assert run(engine, wkt, tmp_path).imported == 1
+    assert rows(engine)[-1].district_ubigeo == "150101"
+    pair = write(
+        tmp_path, "socrata.csv", 'ID,Date,Location\n5,2024-01-01T10:00:00,"(41.8781, -87.6298)"\n'
+    )
+    assert run(engine, pair, tmp_path, timezone="America/Chicago").imported == 1
+    assert rows(engine)[-1].latitude == pytest.approx(41.8781)
+
+
+def test_month_only_dates(engine: Engine, tmp_path: Path) -> None:
+    # police.uk publishes the month only
+    path = write(
+        tmp_path,
+        "uk.csv",
+        "Crime ID,Month,Longitude,Latitude,Crime type\na1,2024-01,-0.1276,51.5072,Robbery\n",
+    )
+    result = run(engine, path, tmp_path, timezone="Europe/London")
+    assert result.imported == 1
+    assert rows(engine)[0].occurred_at.isoformat() == "2024-01-01T00:00:00+00:00"

@@ -82,7 +82,8 @@ def build(
     )
     if end is None:  # nothing may have happened, or been reported, after now
         incidents = scenario.incidents
-        incidents["received_at"] = incidents["received_at"].clip(upper=pd.Timestamp(now))
+        late = incidents["received_at"] > pd.Timestamp(now)
+        incidents.loc[late, "received_at"] = pd.Timestamp(now)
         keep = incidents["occurred_at"] <= pd.Timestamp(now)
         scenario = Scenario(scenario.incidents[keep].reset_index(drop=True), scenario.networks)
         positions = np.cumsum(keep.to_numpy()) - 1

@@ -29,6 +29,9 @@ Opt = typer.Option
 def import_(
     files: Annotated[list[Path], typer.Argument(help="CSV (.csv, .csv.gz), GeoJSON or GeoPackage")],
     time_col: Annotated[str | None, Opt(help="column with the date/time")] = None,
+    time_of_day_col: Annotated[
+        str | None, Opt(help="separate clock-time column (HH:MM or HHMM), if any")
+    ] = None,
     lat_col: Annotated[str | None, Opt(help="latitude column (degrees)")] = None,
     lon_col: Annotated[str | None, Opt(help="longitude column (degrees)")] = None,
     x_col: Annotated[str | None, Opt(help="projected X column (with --crs)")] = None,
@@ -62,6 +65,7 @@ def import_(
     try:
         mapping = ColumnMapping(
             time_col=time_col,
+            time_of_day_col=time_of_day_col,
             lat_col=lat_col,
             lon_col=lon_col,
             x_col=x_col,

@@ -19,7 +19,12 @@ from kuntur.core.timeutil import utcnow
 from kuntur.geography.names import normalise_name
 from kuntur.incidents.categories import DEFAULT_PRIORITY, Category, map_label
 from kuntur.incidents.importing import readers
-from kuntur.incidents.importing.timeparse import ParsedTimes, compose_from_parts, parse_times
+from kuntur.incidents.importing.timeparse import (
+    ParsedTimes,
+    compose_from_parts,
+    decide_order,
+    parse_times,
+)
 
 DEFAULT_TIMEZONE = "America/Lima"
 
@@ -31,6 +36,7 @@ class ImportRefused(readers.FileRefused):
 @dataclass
 class ColumnMapping:
     time_col: str | None = None
+    time_of_day_col: str | None = None  # a separate HH:MM / HHMM column (NYC, Los Angeles)
     lat_col: str | None = None
     lon_col: str | None = None
     x_col: str | None = None
@@ -144,11 +150,57 @@ def _find(columns: list[str], names: list[str]) -> str | None:
     return None
 
 
+# Second chance: a word of the header ("GEO_LAT", "Incident Latitude", "OFNS_DESC",
+# "FIRST_OCCURRENCE_DATE"). Earlier words in each list are better evidence.
+_WORDS = {
+    "lat_col": ["latitude", "latitud", "lat"],
+    "lon_col": ["longitude", "longitud", "lon", "lng", "long"],
+    "x_col": ["x", "xcoord", "easting"],
+    "y_col": ["y", "ycoord", "northing"],
+    "time_col": [
+        "occurred",
+        "occurrence",
+        "occ",
+        "hecho",
+        "datetime",
+        "date",
+        "fecha",
+        "dt",
+        "timestamp",
+    ],
+    "category_col": [
+        "offense",
+        "offence",
+        "crime",
+        "delito",
+        "modalidad",
+        "category",
+        "categoria",
+        "type",
+        "tipo",
+        "desc",
+        "description",
+    ],
+    "address_col": ["address", "direccion", "block", "street", "calle"],
+}
+
+
+def _find_word(columns: list[str], attr: str, taken: set[str]) -> str | None:
+    words = _WORDS.get(attr, [])
+    split = {c: normalise_name(c).replace("_", " ").split() for c in columns if c not in taken}
+    for word in words:
+        for col, parts in split.items():
+            if word in parts:
+                return col
+    return None
+
+
 def resolve_mapping(columns: list[str], mapping: ColumnMapping, kind: str) -> ColumnMapping:
     """Fill unset columns from the headers; refuse mapped columns that do not exist."""
     m = ColumnMapping(**vars(mapping))
     for attr in (
         "time_col",
+        "time_of_day_col",
         "lat_col",
         "lon_col",
         "x_col",
@@ -166,19 +218,28 @@ def resolve_mapping(columns: list[str], mapping: ColumnMapping, kind: str) -> Co
                 + ", ".join(repr(c) for c in columns)
             )
     has_geometry = readers.GEOM_LON in columns
+    taken: set[str] = set()
+
+    def guess(attr: str) -> str | None:
+        found = _find(columns, _GUESS[attr]) or _find_word(columns, attr, taken)
+        if found:
+            taken.add(found)
+        return found
+
     if not has_geometry and not (m.x_col or m.lat_col):
         if m.crs:  # projected coordinates: X/Y names
-            m.x_col = m.x_col or _find(columns, _GUESS["x_col"])
-            m.y_col = m.y_col or _find(columns, _GUESS["y_col"])
+            m.x_col = m.x_col or guess("x_col")
+            m.y_col = m.y_col or guess("y_col")
         else:
-            m.lat_col = _find(columns, _GUESS["lat_col"])
-            m.lon_col = _find(columns, _GUESS["lon_col"])
+            m.lat_col, m.lon_col = guess("lat_col"), guess("lon_col")
             if not (m.lat_col and m.lon_col):
-                m.x_col = _find(columns, _GUESS["x_col"])
-                m.y_col = _find(columns, _GUESS["y_col"])
+                m.lat_col = m.lon_col = None
+                m.x_col, m.y_col = guess("x_col"), guess("y_col")
     for attr in ("time_col", "category_col", "id_col", "address_col", "narrative_col"):
         if getattr(m, attr) is None:
-            setattr(m, attr, _find(columns, _GUESS[attr]))
+            setattr(m, attr, guess(attr))
+    if m.time_col is None and not _find(columns, _DATE_PARTS["day"]):
+        m.time_col = _find(columns, ["month", "mes"])  # police.uk: "2024-01" only
     return m
 
 
@@ -214,6 +275,14 @@ def _coordinates(
         lat = parse_numbers(frame[m.lat_col], dec)
         lon = parse_numbers(frame[m.lon_col], dec)
         finite = np.isfinite(lat) & np.isfinite(lon)
+        if (
+            finite.any()
+            and np.nanmedian(np.abs(lat[finite])) > 90
+            and np.nanmedian(np.abs(lon[finite])) <= 90
+        ):
+            # Latitude beyond 90 but longitude within it: the columns are swapped.
+            used["swapped"] = f"{m.lat_col} holds longitudes and {m.lon_col} latitudes"
+            return lat, lon, f"{m.lat_col},{m.lon_col}"
         if finite.any() and np.nanmedian(np.abs(lat[finite])) > 90 and not m.crs:
             raise ImportRefused(
                 f"columns {m.lat_col!r}/{m.lon_col!r} hold values like {lat[finite][0]:.1f}, "
@@ -262,6 +331,9 @@ def _coordinates(
             frame[readers.GEOM_LAT].to_numpy(np.float64),
             "geometry",
         )
+    located = _location_column(frame)
+    if located is not None:
+        return located
     raise ImportRefused(
         "cannot find coordinates: no latitude/longitude or X/Y columns recognised among "
         + ", ".join(repr(c) for c in frame.columns)
@@ -269,10 +341,96 @@ def _coordinates(
     )
 
 
+_WKT_POINT = r"^\s*POINT\s*\(\s*(-?\d+(?:\.\d+)?)\s+(-?\d+(?:\.\d+)?)\s*\)\s*$"
+_PAIR = r"^\s*\(?\s*(-?\d+\.\d+)\s*,\s*(-?\d+\.\d+)\s*\)?\s*$"
+
+
+def _location_column(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, str] | None:
+    """One column holding the point: WKT ``POINT (lon lat)`` or a ``(lat, lon)`` pair
+    (Socrata portals such as Chicago's "Location")."""
+    for col in frame.columns:
+        if col.startswith("__"):
+            continue
+        sample = frame[col].iloc[:500]
+        sample = sample[sample.str.strip() != ""]
+        if sample.empty:
+            continue
+        for pattern, lon_first in ((_WKT_POINT, True), (_PAIR, False)):
+            if sample.str.match(pattern, case=False).mean() > 0.8:
+                parts = frame[col].str.extract(pattern, flags=re.IGNORECASE)
+                a = pd.to_numeric(parts[0], errors="coerce").to_numpy(np.float64)
+                b = pd.to_numeric(parts[1], errors="coerce").to_numpy(np.float64)
+                return (a, b, col) if lon_first else (b, a, col)
+    return None
+
+
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+_SLASHED_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}")
+_MIDNIGHT = re.compile(r"(?:\s|T)(?:00:00(?::00)?|12:00(?::00)?\s*[AaPp]\.?\s?[Mm]\.?)\s*$")
+_TIME_OF_DAY_NAMES = [
+    "time",
+    "hora",
+    "time occ",
+    "time occurred",
+    "occurred time",
+    "hour",
+    "cmplnt fr tm",
+    "hora hecho",
+    "hora del hecho",
+]
+
+
+def _time_of_day_column(frame: pd.DataFrame, m: ColumnMapping) -> str | None:
+    """A separate clock-time column, used when the date column carries no time."""
+    if m.time_of_day_col:
+        return m.time_of_day_col
+    if m.time_col is None:
+        return None
+    sample = frame[m.time_col].iloc[:2000].str.strip()
+    sample = sample[sample != ""]
+    has_clock = sample.str.contains(_CLOCK) & ~sample.str.contains(_MIDNIGHT)
+    if sample.empty or has_clock.mean() > 0.05:
+        return None  # the date column already tells the time
+    others = [c for c in frame.columns if c != m.time_col]
+    candidate = _find(others, _TIME_OF_DAY_NAMES) or next(
+        (
+            c
+            for c in others
+            if normalise_name(c).replace("_", " ").split()[-1:] in (["tm"], ["hora"])
+        ),
+        None,
+    )
+    if candidate is None:
+        return None
+    values = frame[candidate].iloc[:2000].str.strip()
+    looks_like_clock = values.str.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?|\d{3,4}")
+    return candidate if looks_like_clock.mean() > 0.8 else None
+
+
+def _with_time_of_day(dates: pd.Series, clock: pd.Series) -> pd.Series:
+    """'03/01/2020 12:00:00 AM' + '2130' -> '03/01/2020 21:30'."""
+    day = dates.str.strip().str.split(r"[\sT]", n=1, regex=True).str[0]
+    hhmm = clock.str.strip()
+    digits = hhmm.str.fullmatch(r"\d{3,4}")
+    padded = hhmm.where(~digits, hhmm.str.zfill(4))
+    hhmm = padded.where(~digits, padded.str[:2] + ":" + padded.str[2:])
+    return (day + " " + hhmm).where(day.str.len() > 0, "")
+
+
 def _times(frame: pd.DataFrame, m: ColumnMapping, used: dict[str, Any]) -> ParsedTimes:
     if m.time_col:
         used["time_col"] = m.time_col
-        return parse_times(frame[m.time_col], time_format=m.time_format, timezone=m.timezone)
+        values = frame[m.time_col]
+        time_format = m.time_format
+        clock_col = _time_of_day_column(frame, m)
+        if clock_col:
+            used["time_of_day_col"] = clock_col
+            sample = values.iloc[:20_000].str.strip()
+            if time_format is None and sample.str.match(_SLASHED_DATE).mean() > 0.5:
+                # Decide day/month order on the original text: its AM/PM says "US".
+                time_format, _warning = decide_order(sample[sample != ""])
+            values = _with_time_of_day(values, frame[clock_col])
+        return parse_times(values, time_format=time_format, timezone=m.timezone)
     parts = {k: _find(list(frame.columns), names) for k, names in _DATE_PARTS.items()}
     if parts["year"] and parts["month"] and parts["day"]:
         cols = {k: v for k, v in parts.items() if v}
@@ -309,6 +467,11 @@ def normalise(table: readers.RawTable, mapping: ColumnMapping) -> Normalised:
 
     lon, lat, coord_cols = _coordinates(frame, m, used)
     used["coordinates"] = coord_cols
+    if "swapped" in used:
+        warnings.append(
+            f"latitude and longitude look swapped ({used['swapped']}); read "
+            "them the other way round"
+        )
     if readers.GEOM_ERROR in frame.columns:
         geom_err = frame[readers.GEOM_ERROR].to_numpy(dtype=object)
         has = geom_err != ""

@@ -100,22 +100,44 @@ def detect_encoding(raw: bytes) -> str:
         return "latin-1"  # decodes any byte string
 
 
-def detect_delimiter(sample_lines: list[str]) -> str | None:
-    """The delimiter that splits the header into >1 fields and most lines alike.
+def _field_counts(lines: list[str], delimiter: str) -> list[int]:
+    return [len(r) for r in csv.reader(lines, delimiter=delimiter) if r]
 
-    Ragged rows (too few or too many fields) do not hide the delimiter: they
-    become rejected rows later, as long as most lines agree with the header.
+
+def _modal(counts: list[int]) -> int:
+    return max(set(counts), key=counts.count) if counts else 0
+
+
+def detect_delimiter(sample_lines: list[str]) -> str | None:
+    """The delimiter that splits most lines into the same number (>1) of fields.
+
+    Ragged rows (too few or too many fields) and a few title lines above the header
+    do not hide it: bad rows are rejected later, title lines skipped.
     """
     best: tuple[float, str] | None = None
     for cand in DELIMITERS:
-        counts = [len(r) for r in csv.reader(sample_lines, delimiter=cand) if r]
-        if not counts or counts[0] < 2:
+        counts = _field_counts(sample_lines, cand)
+        mode = _modal(counts)
+        if mode < 2:
             continue
-        agree = sum(c == counts[0] for c in counts) / len(counts)
-        score = agree * 1000 + counts[0]
+        agree = sum(c == mode for c in counts) / len(counts)
+        score = agree * 1000 + mode
         if agree >= 0.5 and (best is None or score > best[0]):
             best = (score, cand)
     return best[1] if best else None
+
+
+def header_line(sample_lines: list[str], delimiter: str) -> int:
+    """Index of the header: the first line with as many fields as most lines have.
+
+    Government exports often start with a title, a date or a blank line or two.
+    """
+    counts = [len(next(csv.reader([ln], delimiter=delimiter), [])) for ln in sample_lines]
+    mode = _modal([c for c in counts if c > 0])
+    for i, c in enumerate(counts[:50]):
+        if c == mode:
+            return i
+    return 0
 
 
 def _read_csv(path: Path, raw: bytes, delimiter: str | None, encoding: str | None) -> RawTable:
@@ -136,6 +158,9 @@ def _read_csv(path: Path, raw: bytes, delimiter: str | None, encoding: str | Non
             f"{path}: cannot find the delimiter: the first lines do not split into the same "
             f"number of fields with any of , ; tab |. Check the file, or pass --delimiter"
         )
+    skipped = header_line(sample, delim)
+    if skipped:  # drop title lines above the header; line numbers still count them
+        text = text.split("\n", skipped)[-1]
     try:
         # Arrow's reader is multi-threaded and about 6x faster than pandas' C engine.
         frame = pd.read_csv(
@@ -156,12 +181,17 @@ def _read_csv(path: Path, raw: bytes, delimiter: str | None, encoding: str | Non
         # ones and report each bad one with its line.
         frame, lines, bad = _read_csv_tolerant(text, delim)
         records = None
+    lines = lines + skipped
+    bad = [(line + skipped, why) for line, why in bad]
     if frame.shape[1] < 2:
         raise FileRefused(f"{path}: only one column with delimiter {delim!r}; pass --delimiter")
     if frame.empty and not bad:
         raise FileRefused(f"{path}: has a header but no data rows")
     frame.columns = [str(c).strip() for c in frame.columns]
-    return RawTable(frame, "csv", {"encoding": enc, "delimiter": delim}, lines, records, bad)
+    detected: dict[str, Any] = {"encoding": enc, "delimiter": delim}
+    if skipped:
+        detected["skipped_title_lines"] = skipped
+    return RawTable(frame, "csv", detected, lines, records, bad)
 
 
 def _record_start_lines(text: str, delim: str, n: int) -> np.ndarray:

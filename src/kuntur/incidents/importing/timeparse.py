@@ -19,7 +19,7 @@ import pandas as pd
 
 from kuntur.core.errors import InvalidInput
 
-_ISO = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
+_ISO = re.compile(r"^\d{4}-\d{1,2}(?:-\d{1,2}|$)")  # full dates, or year-month alone
 _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 _SLASHED = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})")
 _SAMPLE = 20_000
