@@ -72,8 +72,17 @@ def migrated_engine(db_url: str) -> Iterator[Engine]:
 def engine(migrated_engine: Engine) -> Engine:
     """A migrated, empty store (tables cleared before each test)."""
     with migrated_engine.begin() as conn:
-        conn.execute(text("DELETE FROM incidents"))
-        conn.execute(text("DELETE FROM import_batches"))
+        for table in (
+            "incidents",
+            "import_batches",
+            "audit_countersignatures",
+            "audit_checkpoints",
+            "audit_witnesses",
+            "audit_nodes",
+            "audit_events",
+        ):
+            conn.execute(text(f"DELETE FROM {table}"))
+        conn.execute(text("UPDATE audit_head SET size = 0"))
     return migrated_engine
 
 

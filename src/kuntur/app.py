@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from kuntur import __version__
+from kuntur.audit.views import router as audit_router
 from kuntur.config import Settings, get_settings
 from kuntur.core.db import engine_for
 from kuntur.core.limits import BodySizeLimit
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.include_router(incidents_router)
     app.include_router(geography_router)
+    app.include_router(audit_router)
     app.include_router(pages_router)
     static = resources.files("kuntur") / "web" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

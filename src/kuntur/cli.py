@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from kuntur.audit.cli import app as audit_app
 from kuntur.core.cli_support import console, engine
 from kuntur.demo.cli import app as demo_app
 from kuntur.geography.cli import app as geo_app
@@ -21,6 +22,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(incidents_app, name="incidents")
 app.add_typer(geo_app, name="geo")
 app.add_typer(demo_app, name="demo")
+app.add_typer(audit_app, name="audit")
 
 
 @db_app.command("upgrade")

@@ -41,6 +41,14 @@ class Settings(BaseSettings):
     map_points_max_span_deg: float = 0.06
     map_points_limit: int = 2000
 
+    # Ed25519 key that signs audit checkpoints. Created on first use only in development,
+    # test and demo; in production it must exist (`kuntur audit keygen`), never a default.
+    audit_key_path: Path | None = None
+
+    @property
+    def effective_audit_key_path(self) -> Path:
+        return self.audit_key_path or self.var_dir / "audit-signing.key"
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

@@ -79,4 +79,8 @@ def test_list_and_stats(cli_env: Settings) -> None:
 def test_db_upgrade_and_current(cli_env: Settings) -> None:
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     current = runner.invoke(app, ["db", "current"])
-    assert current.exit_code == 0 and current.stdout.strip() == "0001"
+    from kuntur.core import migrate
+    from kuntur.core.db import make_engine
+
+    head = migrate.head_revision(make_engine(cli_env.effective_database_url))
+    assert current.exit_code == 0 and current.stdout.strip() == head

@@ -82,8 +82,8 @@ def _subproof_ranges(m: int, start: int, end: int, whole: bool) -> list[tuple[in
         return [] if whole else [(start, end)]
     k = _largest_power_of_two_below(n)
     if m <= k:
-        return _subproof_ranges(m, start, start + k, whole) + [(start + k, end)]
-    return _subproof_ranges(m - k, start + k, end, False) + [(start, start + k)]
+        return [*_subproof_ranges(m, start, start + k, whole), (start + k, end)]
+    return [*_subproof_ranges(m - k, start + k, end, False), (start, start + k)]
 
 
 def _hash_ranges(ranges: list[tuple[int, int]], read: NodeReader) -> list[bytes]:

@@ -12,6 +12,7 @@ import pandas as pd
 from shapely.geometry import shape
 from sqlalchemy import Engine, func, select
 
+from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.demo.scenario import DistrictInput, Scenario, generate
@@ -124,7 +125,13 @@ def seed(
     }
     advance = stage("Guardando escenario", len(frame)) if stage else None
     batch_id, imported, _dups = store.write_batch(
-        engine, frame=frame, meta=meta, rows_read=len(frame), rejected=0, progress=advance
+        engine,
+        frame=frame,
+        meta=meta,
+        rows_read=len(frame),
+        rejected=0,
+        progress=advance,
+        event=EventType.DEMO_SEEDED,
     )
     return SeedResult(batch_id, imported, reused=False)
 

@@ -25,6 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kuntur.audit import service as audit
+from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.timeutil import to_display, to_utc, utcnow
@@ -183,13 +185,21 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> tuple[I
     )
     db.add(incident)
     try:
-        db.flush()
+        with db.begin_nested():  # a savepoint: a lost race leaves the outer transaction usable
+            db.flush()
     except IntegrityError:  # a concurrent request stored the same external id first
-        db.rollback()
         existing = db.scalar(select(Incident).where(Incident.dedup_key == dedup_key))
         if existing is None:
             raise
         return existing, False
+    audit.record(
+        db,
+        ctx,
+        EventType.INCIDENT_CREATED,
+        object_type="incident",
+        object_id=str(incident.id),
+        details={"source": incident.source, "category": incident.category},
+    )
     return incident, True
 
 

@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 
+from kuntur.audit import service as audit
+from kuntur.audit.catalogue import EventType
 from kuntur.core.timeutil import utcnow
 from kuntur.incidents.models import ImportBatch, Incident
 
@@ -245,11 +247,13 @@ def write_batch(
     rows_read: int,
     rejected: int,
     progress: Progress | None = None,
+    event: EventType = EventType.INCIDENTS_IMPORTED,
 ) -> tuple[int, int, int]:
     """Store a validated frame as one batch; returns (batch_id, imported, duplicates).
 
-    Everything happens in one transaction: an error or an interruption (Ctrl-C)
-    anywhere leaves neither the batch nor any of its incidents behind.
+    Everything happens in one transaction, the batch's audit event included: an
+    error or an interruption (Ctrl-C) anywhere leaves neither the batch nor any of
+    its incidents nor its audit event behind.
     """
     with engine.begin() as conn:
         batch_id = create_batch(conn, **meta)
@@ -263,6 +267,26 @@ def write_batch(
             imported=imported,
             rejected=rejected,
             duplicates=duplicates,
+        )
+        # One event per batch, not per row: it names the batch, whose rows are traceable.
+        audit.append(
+            conn,
+            [
+                audit.Entry(
+                    type=event,
+                    actor=meta["actor"],
+                    object_type="import_batch",
+                    object_id=str(batch_id),
+                    details={
+                        "dataset": meta["dataset"],
+                        "file_sha256": meta["file_sha256"],
+                        "rows_read": rows_read,
+                        "imported": imported,
+                        "rejected": rejected,
+                        "duplicates": duplicates,
+                    },
+                )
+            ],
         )
     if engine.dialect.name == "postgresql" and imported >= max(BULK_REBUILD_MIN, before):
         # After a bulk load: statistics for the planner, and the visibility map that

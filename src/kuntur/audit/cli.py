@@ -1,0 +1,180 @@
+"""`kuntur audit ...`: checkpoints, proofs, verification, witnesses."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session
+
+from kuntur.audit import keys, service, witness
+from kuntur.config import get_settings
+from kuntur.core.cli_support import console, engine, fail
+from kuntur.core.context import RequestContext
+from kuntur.core.errors import KunturError
+
+app = typer.Typer(help="Registro de auditoría a prueba de manipulación.", no_args_is_help=True)
+proof_app = typer.Typer(help="Pruebas de inclusión y consistencia.", no_args_is_help=True)
+witness_app = typer.Typer(help="Testigos externos que contrafirman.", no_args_is_help=True)
+app.add_typer(proof_app, name="proof")
+app.add_typer(witness_app, name="witness")
+
+
+def _signing_key() -> keys.Ed25519PrivateKey:
+    settings = get_settings()
+    try:
+        return keys.signing_key(settings.effective_audit_key_path, settings.environment)
+    except KunturError as exc:
+        fail(str(exc))
+
+
+@app.command("keygen")
+def keygen(
+    path: Annotated[Path | None, typer.Option(help="where to write the key")] = None,
+) -> None:
+    """Create Kuntur's checkpoint signing key (once; keep a copy offline)."""
+    target = path or get_settings().effective_audit_key_path
+    if target.exists():
+        fail(f"{target} exists already; refusing to overwrite a signing key")
+    key = keys.generate(target)
+    print(
+        json.dumps(
+            {
+                "path": str(target),
+                "public_key": base64.b64encode(keys.public_bytes(key)).decode(),
+                "key_id": keys.key_id(keys.public_bytes(key)),
+            }
+        )
+    )
+
+
+@app.command("checkpoint")
+def checkpoint(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Sign a checkpoint (tree size + root + time) now."""
+    key = _signing_key()
+    with Session(engine()) as db, db.begin():
+        cp = service.create_checkpoint(db, RequestContext.system("audit"), key)
+        out = {
+            "id": cp.id,
+            "size": cp.size,
+            "root": cp.root.hex(),
+            "key_id": cp.key_id,
+            "at": cp.at.isoformat(),
+        }
+    print(
+        json.dumps(out)
+        if as_json
+        else f"Punto de control {out['id']}: {out['size']} eventos, raíz {out['root']}"
+    )
+
+
+@app.command("verify")
+def verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Recompute the whole tree from the stored events and check the signed checkpoints."""
+    key = _signing_key()
+    with Session(engine()) as db:
+        result = service.verify(db, keys.public_bytes(key))
+    if as_json:
+        print(json.dumps(result.as_dict()))
+    else:
+        state = "[green]ÍNTEGRO[/]" if result.ok else "[bold red]ALTERADO[/]"
+        console.print(
+            f"{state}: {result.size} eventos, raíz {result.root}, "
+            f"{result.checkpoints_checked} puntos de control verificados"
+        )
+        for problem in result.problems:
+            console.print(f"  - {problem}", highlight=False)
+        if result.first_bad_index is not None:
+            console.print(f"Primer índice dañado: {result.first_bad_index}")
+    if not result.ok:
+        raise typer.Exit(1)
+
+
+@proof_app.command("inclusion")
+def proof_inclusion(index: int, size: Annotated[int | None, typer.Option()] = None) -> None:
+    """Inclusion proof of event INDEX in the tree of the given size (default: now)."""
+    with Session(engine()) as db:
+        try:
+            n, leaf, proof = service.inclusion_proof(db, index, size)
+            _, root = service.root(db, n)
+        except KunturError as exc:
+            fail(str(exc))
+    print(
+        json.dumps(
+            {
+                "index": index,
+                "size": n,
+                "leaf_hash": leaf.hex(),
+                "root": root.hex(),
+                "proof": [p.hex() for p in proof],
+            }
+        )
+    )
+
+
+@proof_app.command("consistency")
+def proof_consistency(first: int, second: int) -> None:
+    """Consistency proof that the tree of size FIRST is a prefix of size SECOND."""
+    with Session(engine()) as db:
+        try:
+            proof = service.consistency_proof(db, first, second)
+            r1, r2 = service.root(db, first)[1], service.root(db, second)[1]
+        except KunturError as exc:
+            fail(str(exc))
+    print(
+        json.dumps(
+            {
+                "first": first,
+                "second": second,
+                "first_root": r1.hex(),
+                "second_root": r2.hex(),
+                "proof": [p.hex() for p in proof],
+            }
+        )
+    )
+
+
+@witness_app.command("add")
+def witness_add(
+    name: str, public_key: Annotated[str, typer.Argument(help="base64, raw Ed25519")]
+) -> None:
+    """Register an outside witness's public key (done by the log's administrators)."""
+    try:
+        raw = base64.b64decode(public_key, validate=True)
+        with Session(engine()) as db, db.begin():
+            service.add_witness(db, RequestContext.system("audit"), name, raw)
+    except (KunturError, ValueError) as exc:
+        fail(str(exc))
+    console.print(f"Testigo {name!r} registrado.")
+
+
+@witness_app.command("keygen")
+def witness_keygen(
+    key: Annotated[Path, typer.Option(help="the witness's private key file")],
+) -> None:
+    """Create a witness key (run by the witness, on its own machine)."""
+    if key.exists():
+        fail(f"{key} exists already")
+    private = keys.generate(key)
+    print(json.dumps({"public_key": base64.b64encode(keys.public_bytes(private)).decode()}))
+
+
+@witness_app.command("countersign")
+def witness_countersign(
+    url: Annotated[str, typer.Option(help="Kuntur's base URL")],
+    name: Annotated[str, typer.Option(help="the witness's registered name")],
+    key: Annotated[Path, typer.Option(help="the witness's private key file")],
+    state: Annotated[Path, typer.Option(help="where the witness remembers what it signed")],
+) -> None:
+    """Fetch the latest checkpoint, check it extends the last one countersigned, sign it."""
+    try:
+        result = witness.countersign(url, name, key, state)
+    except witness.WitnessRefusal as exc:
+        console.print(f"[bold red]NO SE CONTRAFIRMA:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    except (KunturError, OSError) as exc:
+        fail(str(exc))
+    print(json.dumps(result))

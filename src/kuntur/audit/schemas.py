@@ -1,0 +1,63 @@
+"""API shapes for the audit log. Hashes and signatures travel as base64."""
+
+from __future__ import annotations
+
+import base64
+
+from pydantic import BaseModel
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+class CheckpointOut(BaseModel):
+    id: int
+    size: int
+    root: str
+    at: str
+    key_id: str
+    signature: str
+    note: str  # the exact text that was signed
+    witnesses: list[str]
+
+
+class InclusionProofOut(BaseModel):
+    index: int
+    size: int
+    leaf_hash: str
+    root: str
+    proof: list[str]
+
+
+class ConsistencyProofOut(BaseModel):
+    first: int
+    second: int
+    first_root: str
+    second_root: str
+    proof: list[str]
+
+
+class CountersignIn(BaseModel):
+    witness: str
+    signature: str  # base64 Ed25519 signature of the checkpoint note
+
+
+class EventOut(BaseModel):
+    idx: int
+    type: str
+    at: str
+    actor: str
+    agency: str | None
+    object_type: str | None
+    object_id: str | None
+    purpose: str | None
+    outcome: str
+    request_id: str | None
+    details: dict[str, object]
+    leaf_hash: str
+
+
+class EventPage(BaseModel):
+    total: int
+    items: list[EventOut]

@@ -1,0 +1,395 @@
+"""Audit service: append events in the caller's transaction, prove, checkpoint, verify.
+
+``record`` adds an event to the same database transaction as the state change it
+describes, so both commit or neither does. Appends are serialised by updating
+the single ``audit_head`` row first, which gives one total order even with many
+server processes on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, tuple_, update
+from sqlalchemy.orm import Session
+
+from kuntur.audit import keys, merkle
+from kuntur.audit.catalogue import EventType
+from kuntur.audit.models import (
+    AuditEvent,
+    AuditHead,
+    AuditNode,
+    Checkpoint,
+    Countersignature,
+    Witness,
+)
+from kuntur.core.context import RequestContext
+from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.timeutil import utcnow
+
+HEAD_ID = 1
+
+
+@dataclass
+class Entry:
+    """One event to append. ``details`` must hold no personal data (ids, counts, codes)."""
+
+    type: EventType
+    actor: str
+    agency: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    purpose: str | None = None
+    outcome: str = "success"
+    request_id: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+    at: datetime = field(default_factory=utcnow)
+
+
+def canonical(idx: int, e: Entry | AuditEvent) -> bytes:
+    """The bytes a leaf hashes: sorted-key compact JSON of every field, index included,
+    so that moving an event changes its leaf as surely as editing it."""
+    details = e.details if isinstance(e.details, str) else _details_json(e.details)
+    doc = {
+        "idx": idx,
+        "type": str(e.type),
+        "at": e.at.isoformat(timespec="microseconds"),
+        "actor": e.actor,
+        "agency": e.agency,
+        "object_type": e.object_type,
+        "object_id": e.object_id,
+        "purpose": e.purpose,
+        "outcome": e.outcome,
+        "request_id": e.request_id,
+        "details": json.loads(details),
+    }
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _details_json(details: dict[str, Any]) -> str:
+    return json.dumps(
+        details, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
+
+
+def entry_for(ctx: RequestContext, type_: EventType, **kw: Any) -> Entry:
+    return Entry(
+        type=type_,
+        actor=ctx.actor,
+        agency=ctx.agency,
+        purpose=ctx.purpose,
+        request_id=ctx.request_id,
+        **kw,
+    )
+
+
+def record(db: Session, ctx: RequestContext, type_: EventType, **kw: Any) -> int:
+    """Append one event in ``db``'s transaction; returns its index."""
+    return append(db, [entry_for(ctx, type_, **kw)])[0]
+
+
+def append(db: Session | Connection, entries: Sequence[Entry]) -> list[int]:
+    """Append events in order; O(1) node writes per event, amortised."""
+    if not entries:
+        return []
+    # The update takes the lock that orders all appends, and returns the new size.
+    # (The head row is created by the migration, so two first appends cannot race.)
+    new_size = db.execute(
+        update(AuditHead)
+        .where(AuditHead.id == HEAD_ID)
+        .values(size=AuditHead.size + len(entries))
+        .returning(AuditHead.size)
+    ).scalar_one()
+    start = int(new_size) - len(entries)
+    nodes = read_nodes(db, merkle.pieces(0, start))  # the right edge of the tree so far
+    new_nodes: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    for offset, e in enumerate(entries):
+        i = start + offset
+        details = _details_json(e.details)
+        leaf = merkle.leaf_hash(canonical(i, e))
+        events.append(
+            {
+                "idx": i,
+                "type": str(e.type),
+                "at": e.at,
+                "actor": e.actor,
+                "agency": e.agency,
+                "object_type": e.object_type,
+                "object_id": e.object_id,
+                "purpose": e.purpose,
+                "outcome": e.outcome,
+                "request_id": e.request_id,
+                "details": details,
+                "leaf_hash": leaf,
+            }
+        )
+        level, idx, h = 0, i, leaf
+        nodes[(0, i)] = leaf
+        new_nodes.append({"level": 0, "idx": i, "hash": leaf})
+        while idx & 1:  # a right child completes its parent
+            h = merkle.node_hash(nodes[(level, idx - 1)], h)
+            level, idx = level + 1, idx >> 1
+            nodes[(level, idx)] = h
+            new_nodes.append({"level": level, "idx": idx, "hash": h})
+    db.execute(insert(AuditEvent), events)
+    db.execute(insert(AuditNode), new_nodes)
+    return [ev["idx"] for ev in events]
+
+
+def read_nodes(db: Session | Connection, wanted: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
+    wanted = list(set(wanted))
+    out: dict[merkle.Node, bytes] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = db.execute(
+            select(AuditNode.level, AuditNode.idx, AuditNode.hash).where(
+                tuple_(AuditNode.level, AuditNode.idx).in_(chunk)
+            )
+        )
+        out.update({(r[0], r[1]): bytes(r[2]) for r in rows})
+    return out
+
+
+def size(db: Session | Connection) -> int:
+    head = db.execute(select(AuditHead.size).where(AuditHead.id == HEAD_ID)).scalar()
+    return int(head) if head is not None else 0
+
+
+def root(db: Session, tree_size: int | None = None) -> tuple[int, bytes]:
+    n = size(db) if tree_size is None else tree_size
+    _check_size(db, n)
+    return n, merkle.root(n, lambda w: read_nodes(db, w))
+
+
+def _check_size(db: Session, n: int) -> None:
+    current = size(db)
+    if not 0 <= n <= current:
+        raise InvalidInput(f"tree size {n} is outside 0..{current}")
+
+
+def inclusion_proof(
+    db: Session, index: int, tree_size: int | None = None
+) -> tuple[int, bytes, list[bytes]]:
+    n = size(db) if tree_size is None else tree_size
+    _check_size(db, n)
+    if not 0 <= index < n:
+        raise InvalidInput(f"event {index} is not in a tree of size {n}")
+    leaf = read_nodes(db, [(0, index)])[(0, index)]
+    return n, leaf, merkle.inclusion_proof(index, n, lambda w: read_nodes(db, w))
+
+
+def consistency_proof(db: Session, first: int, second: int) -> list[bytes]:
+    _check_size(db, second)
+    if not 0 < first <= second:
+        raise InvalidInput(f"no consistency proof from size {first} to {second}")
+    return merkle.consistency_proof(first, second, lambda w: read_nodes(db, w))
+
+
+# --- checkpoints and witnesses ---------------------------------------------------------
+
+
+def create_checkpoint(db: Session, ctx: RequestContext, signing_key: Any) -> Checkpoint:
+    """Sign (size, root, time) of the log as it stands, then log that it did."""
+    n, tree_root = root(db)
+    at = utcnow()
+    public = keys.public_bytes(signing_key)
+    cp = Checkpoint(
+        size=n,
+        root=tree_root,
+        at=at,
+        key_id=keys.key_id(public),
+        signature=signing_key.sign(keys.checkpoint_note(n, tree_root, at)),
+    )
+    db.add(cp)
+    db.flush()
+    record(
+        db,
+        ctx,
+        EventType.AUDIT_CHECKPOINT,
+        object_type="checkpoint",
+        object_id=str(cp.id),
+        details={"size": n},
+    )
+    return cp
+
+
+def latest_checkpoint(db: Session) -> Checkpoint:
+    cp = db.scalars(select(Checkpoint).order_by(Checkpoint.id.desc()).limit(1)).first()
+    if cp is None:
+        raise NotFound("no checkpoint has been signed yet: run `kuntur audit checkpoint`")
+    return cp
+
+
+def add_witness(db: Session, ctx: RequestContext, name: str, public_key: bytes) -> Witness:
+    if len(public_key) != 32:
+        raise InvalidInput("a witness key is a raw Ed25519 public key of 32 bytes")
+    if db.scalar(select(Witness).where(Witness.name == name)) is not None:
+        raise InvalidInput(f"witness {name!r} is already registered")
+    w = Witness(name=name, public_key=public_key, added_at=utcnow())
+    db.add(w)
+    db.flush()
+    record(
+        db,
+        ctx,
+        EventType.AUDIT_WITNESS_ADDED,
+        object_type="witness",
+        object_id=name,
+        details={"key_id": keys.key_id(public_key)},
+    )
+    return w
+
+
+def countersign(
+    db: Session, ctx: RequestContext, checkpoint_id: int, witness_name: str, signature: bytes
+) -> Countersignature:
+    """Store a witness's signature of a checkpoint note, after checking it."""
+    cp = db.get(Checkpoint, checkpoint_id)
+    if cp is None:
+        raise NotFound(f"checkpoint {checkpoint_id} does not exist")
+    w = db.scalar(select(Witness).where(Witness.name == witness_name))
+    if w is None:
+        raise NotFound(f"no witness named {witness_name!r} is registered")
+    if not keys.verify(w.public_key, signature, keys.checkpoint_note(cp.size, cp.root, cp.at)):
+        raise InvalidInput("the countersignature does not verify with the witness's key")
+    existing = db.scalar(
+        select(Countersignature).where(
+            Countersignature.checkpoint_id == cp.id, Countersignature.witness_id == w.id
+        )
+    )
+    if existing is not None:
+        return existing
+    cs = Countersignature(checkpoint_id=cp.id, witness_id=w.id, signature=signature, at=utcnow())
+    db.add(cs)
+    db.flush()
+    record(
+        db,
+        ctx,
+        EventType.AUDIT_COUNTERSIGNED,
+        object_type="checkpoint",
+        object_id=str(cp.id),
+        details={"witness": witness_name, "size": cp.size},
+    )
+    return cs
+
+
+# --- verification ----------------------------------------------------------------------
+
+
+@dataclass
+class Verification:
+    ok: bool
+    size: int
+    root: str  # hex
+    first_bad_index: int | None
+    checkpoints_checked: int
+    problems: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "size": self.size,
+            "root": self.root,
+            "first_bad_index": self.first_bad_index,
+            "checkpoints_checked": self.checkpoints_checked,
+            "problems": self.problems,
+        }
+
+
+def verify(db: Session, public_key: bytes, batch: int = 50_000) -> Verification:
+    """Recompute every leaf from the stored events, rebuild the tree, and compare it
+    with the signed checkpoints.
+
+    Detects an edited, deleted, reordered or inserted event (its leaf or the
+    index sequence changes) and a truncated tail (fewer events than a signed
+    checkpoint holds), and reports the first bad index.
+    """
+    problems: list[str] = []
+    bad: list[int] = []
+    leaves: list[bytes] = []
+    expected_idx = 0
+    last_idx = -1
+    query = select(AuditEvent).order_by(AuditEvent.idx)
+    for ev in db.scalars(query.execution_options(yield_per=batch)):
+        if ev.idx != expected_idx:
+            bad.append(min(ev.idx, expected_idx))
+            problems.append(f"index sequence broken at {expected_idx} (found {ev.idx})")
+        recomputed = merkle.leaf_hash(canonical(ev.idx, ev))
+        if recomputed != bytes(ev.leaf_hash):
+            bad.append(ev.idx)
+            problems.append(f"event {ev.idx} differs from the leaf it was logged with")
+        leaves.append(recomputed)
+        expected_idx = ev.idx + 1
+        last_idx = ev.idx
+    n = len(leaves)
+    read = merkle.memory_reader(leaves)
+    checkpoints = db.scalars(select(Checkpoint).order_by(Checkpoint.size)).all()
+    checked = 0
+    previous_size = 0
+    for cp in checkpoints:
+        note = keys.checkpoint_note(cp.size, bytes(cp.root), cp.at)
+        if not keys.verify(public_key, bytes(cp.signature), note):
+            problems.append(f"checkpoint {cp.id} (size {cp.size}) has an invalid signature")
+            bad.append(previous_size)
+            continue
+        checked += 1
+        if cp.size > n:
+            problems.append(f"checkpoint {cp.id} signed {cp.size} events; only {n} are stored")
+            bad.append(n)
+        elif merkle.root(cp.size, read) != bytes(cp.root):
+            problems.append(
+                f"events up to checkpoint {cp.id} (size {cp.size}) do not match its signed root"
+            )
+            # Leaves rewritten together with their stored hashes: the signed roots bound
+            # the damage to after the last checkpoint that still matches.
+            bad.append(previous_size)
+        previous_size = cp.size
+    head = size(db)
+    if head != n:
+        problems.append(f"the head says {head} events, {n} are stored")
+        bad.append(min(head, n))
+    if last_idx + 1 != n:
+        bad.append(n)
+    first_bad = min(bad) if bad else None
+    return Verification(
+        ok=not problems,
+        size=n,
+        root=merkle.root(n, read).hex(),
+        first_bad_index=first_bad,
+        checkpoints_checked=checked,
+        problems=problems,
+    )
+
+
+# --- reading the log -------------------------------------------------------------------
+
+
+def search(
+    db: Session,
+    *,
+    actor: str | None = None,
+    object_id: str | None = None,
+    type_: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> tuple[list[AuditEvent], int]:
+    q = select(AuditEvent)
+    if actor:
+        q = q.where(AuditEvent.actor == actor)
+    if object_id:
+        q = q.where(AuditEvent.object_id == object_id)
+    if type_:
+        q = q.where(AuditEvent.type == type_)
+    if start:
+        q = q.where(AuditEvent.at >= start)
+    if end:
+        q = q.where(AuditEvent.at < end)
+    total = int(db.scalar(select(func.count()).select_from(q.subquery())) or 0)
+    rows = db.scalars(q.order_by(AuditEvent.idx.desc()).limit(limit).offset(offset)).all()
+    return list(rows), total

@@ -1,0 +1,177 @@
+"""Audit API: checkpoints, proofs and countersignatures (for witnesses), event search.
+
+Proofs and checkpoints reveal no event contents, so witnesses can fetch them. Every
+read of the events themselves is itself logged (``audit.read``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from sqlalchemy import select
+
+from kuntur.audit import keys, service
+from kuntur.audit.catalogue import EventType
+from kuntur.audit.models import Checkpoint, Countersignature, Witness
+from kuntur.audit.schemas import (
+    CheckpointOut,
+    ConsistencyProofOut,
+    CountersignIn,
+    EventOut,
+    EventPage,
+    InclusionProofOut,
+    b64,
+)
+from kuntur.core.errors import InvalidInput
+from kuntur.core.web import ContextDep, SessionDep
+
+router = APIRouter(prefix="/api/audit", tags=["audit"])
+
+
+def _checkpoint_out(db: SessionDep, cp: Checkpoint) -> CheckpointOut:
+    names = db.scalars(
+        select(Witness.name)
+        .join(Countersignature, Countersignature.witness_id == Witness.id)
+        .where(Countersignature.checkpoint_id == cp.id)
+    ).all()
+    return CheckpointOut(
+        id=cp.id,
+        size=cp.size,
+        root=b64(cp.root),
+        at=cp.at.isoformat(timespec="microseconds").replace("+00:00", "Z"),
+        key_id=cp.key_id,
+        signature=b64(cp.signature),
+        note=keys.checkpoint_note(cp.size, cp.root, cp.at).decode(),
+        witnesses=list(names),
+    )
+
+
+@router.get("/public-key")
+def public_key(request: Request) -> dict[str, str]:
+    """Kuntur's checkpoint public key (raw Ed25519, base64): pin it once."""
+    settings = request.app.state.settings
+    key = keys.signing_key(settings.effective_audit_key_path, settings.environment)
+    raw = keys.public_bytes(key)
+    return {"public_key": b64(raw), "key_id": keys.key_id(raw)}
+
+
+@router.get("/checkpoints", response_model=list[CheckpointOut])
+def checkpoints(
+    db: SessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 50
+) -> list[CheckpointOut]:
+    rows = db.scalars(select(Checkpoint).order_by(Checkpoint.id.desc()).limit(limit)).all()
+    return [_checkpoint_out(db, cp) for cp in rows]
+
+
+@router.get("/checkpoints/latest", response_model=CheckpointOut)
+def latest(db: SessionDep) -> CheckpointOut:
+    return _checkpoint_out(db, service.latest_checkpoint(db))
+
+
+@router.post("/checkpoints", response_model=CheckpointOut, status_code=201)
+def make_checkpoint(request: Request, db: SessionDep, ctx: ContextDep) -> CheckpointOut:
+    """Sign a checkpoint of the log as it stands now."""
+    settings = request.app.state.settings
+    key = keys.signing_key(settings.effective_audit_key_path, settings.environment)
+    return _checkpoint_out(db, service.create_checkpoint(db, ctx, key))
+
+
+@router.post("/checkpoints/{checkpoint_id}/countersignatures", status_code=201)
+def countersign(
+    checkpoint_id: int, body: CountersignIn, db: SessionDep, ctx: ContextDep
+) -> dict[str, object]:
+    try:
+        signature = base64.b64decode(body.signature, validate=True)
+    except binascii.Error:
+        raise InvalidInput("signature must be base64") from None
+    cs = service.countersign(db, ctx, checkpoint_id, body.witness, signature)
+    return {"checkpoint_id": checkpoint_id, "witness": body.witness, "at": cs.at.isoformat()}
+
+
+@router.get("/proofs/inclusion", response_model=InclusionProofOut)
+def inclusion(
+    db: SessionDep,
+    index: Annotated[int, Query(ge=0)],
+    size: Annotated[int | None, Query(ge=1)] = None,
+) -> InclusionProofOut:
+    n, leaf, proof = service.inclusion_proof(db, index, size)
+    _, root = service.root(db, n)
+    return InclusionProofOut(
+        index=index, size=n, leaf_hash=b64(leaf), root=b64(root), proof=[b64(p) for p in proof]
+    )
+
+
+@router.get("/proofs/consistency", response_model=ConsistencyProofOut)
+def consistency(
+    db: SessionDep, first: Annotated[int, Query(ge=1)], second: Annotated[int, Query(ge=1)]
+) -> ConsistencyProofOut:
+    proof = service.consistency_proof(db, first, second)
+    return ConsistencyProofOut(
+        first=first,
+        second=second,
+        first_root=b64(service.root(db, first)[1]),
+        second_root=b64(service.root(db, second)[1]),
+        proof=[b64(p) for p in proof],
+    )
+
+
+@router.get("/events", response_model=EventPage)
+def events(
+    db: SessionDep,
+    ctx: ContextDep,
+    actor: str | None = None,
+    object_id: str | None = None,
+    type: Annotated[EventType | None, Query()] = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> EventPage:
+    """Search the log (who, what object, which type, when). The search is logged too."""
+    rows, total = service.search(
+        db,
+        actor=actor,
+        object_id=object_id,
+        type_=type.value if type else None,
+        start=start,
+        end=end,
+        limit=limit,
+        offset=offset,
+    )
+    service.record(
+        db,
+        ctx,
+        EventType.AUDIT_READ,
+        object_type="audit_log",
+        details={
+            "actor": actor,
+            "object_id": object_id,
+            "type": type.value if type else None,
+            "returned": len(rows),
+        },
+    )
+    return EventPage(
+        total=total,
+        items=[
+            EventOut(
+                idx=e.idx,
+                type=e.type,
+                at=e.at.isoformat(),
+                actor=e.actor,
+                agency=e.agency,
+                object_type=e.object_type,
+                object_id=e.object_id,
+                purpose=e.purpose,
+                outcome=e.outcome,
+                request_id=e.request_id,
+                details=json.loads(e.details),
+                leaf_hash=b64(e.leaf_hash),
+            )
+            for e in rows
+        ],
+    )
