@@ -9,6 +9,9 @@ comes from ``KUNTUR_TEST_POSTGRES_URL`` (default: 127.0.0.1:5432, database
 from __future__ import annotations
 
 import os
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -110,3 +113,37 @@ def cli_env(
     yield settings
     get_settings.cache_clear()
     dispose_engines()
+
+
+def serve_in_thread(app: object) -> tuple[str, object, threading.Thread]:
+    """Run an ASGI app with uvicorn on a free loopback port; returns (url, server, thread)."""
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,  # type: ignore[arg-type]
+            log_level="warning",
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started:
+        if time.time() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.05)
+    return f"http://127.0.0.1:{port}", server, thread
+
+
+@pytest.fixture
+def live_url(engine: Engine, settings: Settings) -> Iterator[str]:
+    """The app on a real port, over the test store (for clients that speak HTTP)."""
+    url, server, thread = serve_in_thread(create_app(settings, engine))
+    yield url
+    server.should_exit = True  # type: ignore[attr-defined]
+    thread.join(timeout=10)

@@ -52,7 +52,8 @@ class Entry:
 
 def canonical(idx: int, e: Entry | AuditEvent) -> bytes:
     """The bytes a leaf hashes: sorted-key compact JSON of every field, index included,
-    so that moving an event changes its leaf as surely as editing it."""
+    so that moving an event changes its leaf as surely as editing it. ``details`` is
+    embedded as the exact stored text, so any change to it shows."""
     details = e.details if isinstance(e.details, str) else _details_json(e.details)
     doc = {
         "idx": idx,
@@ -65,7 +66,7 @@ def canonical(idx: int, e: Entry | AuditEvent) -> bytes:
         "purpose": e.purpose,
         "outcome": e.outcome,
         "request_id": e.request_id,
-        "details": json.loads(details),
+        "details": details,
     }
     return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -309,52 +310,48 @@ def verify(db: Session, public_key: bytes, batch: int = 50_000) -> Verification:
     checkpoint holds), and reports the first bad index.
     """
     problems: list[str] = []
-    bad: list[int] = []
+    event_bad: list[int] = []  # precise: this event is wrong or missing
+    tree_bad: list[int] = []  # bounds: the damage starts at or after this index
     leaves: list[bytes] = []
     expected_idx = 0
-    last_idx = -1
     query = select(AuditEvent).order_by(AuditEvent.idx)
     for ev in db.scalars(query.execution_options(yield_per=batch)):
         if ev.idx != expected_idx:
-            bad.append(min(ev.idx, expected_idx))
+            event_bad.append(min(ev.idx, expected_idx))
             problems.append(f"index sequence broken at {expected_idx} (found {ev.idx})")
         recomputed = merkle.leaf_hash(canonical(ev.idx, ev))
         if recomputed != bytes(ev.leaf_hash):
-            bad.append(ev.idx)
+            event_bad.append(ev.idx)
             problems.append(f"event {ev.idx} differs from the leaf it was logged with")
         leaves.append(recomputed)
         expected_idx = ev.idx + 1
-        last_idx = ev.idx
     n = len(leaves)
     read = merkle.memory_reader(leaves)
-    checkpoints = db.scalars(select(Checkpoint).order_by(Checkpoint.size)).all()
     checked = 0
     previous_size = 0
-    for cp in checkpoints:
+    for cp in db.scalars(select(Checkpoint).order_by(Checkpoint.size)).all():
         note = keys.checkpoint_note(cp.size, bytes(cp.root), cp.at)
         if not keys.verify(public_key, bytes(cp.signature), note):
             problems.append(f"checkpoint {cp.id} (size {cp.size}) has an invalid signature")
-            bad.append(previous_size)
+            tree_bad.append(previous_size)
             continue
         checked += 1
         if cp.size > n:
             problems.append(f"checkpoint {cp.id} signed {cp.size} events; only {n} are stored")
-            bad.append(n)
+            tree_bad.append(n)
         elif merkle.root(cp.size, read) != bytes(cp.root):
             problems.append(
                 f"events up to checkpoint {cp.id} (size {cp.size}) do not match its signed root"
             )
             # Leaves rewritten together with their stored hashes: the signed roots bound
-            # the damage to after the last checkpoint that still matches.
-            bad.append(previous_size)
+            # the damage to after the last checkpoint that still matched.
+            tree_bad.append(previous_size)
         previous_size = cp.size
     head = size(db)
     if head != n:
         problems.append(f"the head says {head} events, {n} are stored")
-        bad.append(min(head, n))
-    if last_idx + 1 != n:
-        bad.append(n)
-    first_bad = min(bad) if bad else None
+        tree_bad.append(min(head, n))
+    first_bad = min(event_bad) if event_bad else (min(tree_bad) if tree_bad else None)
     return Verification(
         ok=not problems,
         size=n,
