@@ -42,7 +42,7 @@ def test_appends_are_numbered_and_proven(engine: Engine) -> None:
     fill(engine, 13)
     with Session(engine) as db:
         assert service.size(db) == 13
-        n, root = service.root(db)
+        _, root = service.root(db)
         leaves = [
             merkle.leaf_hash(service.canonical(e.idx, e))
             for e in service.search(db, limit=100)[0][::-1]
