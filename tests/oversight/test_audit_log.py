@@ -172,7 +172,7 @@ def test_any_single_byte_change_is_detected(
 ) -> None:
     with engine.begin() as conn:
         for table in ("audit_checkpoints", "audit_nodes", "audit_events"):
-            conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608
+            conn.execute(text(f"DELETE FROM {table}"))
         conn.execute(text("UPDATE audit_head SET size = 0"))
     key = keys.signing_key(tmp_path / "k.pem", "test")
     fill(engine, 12)
