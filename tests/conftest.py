@@ -83,6 +83,9 @@ def engine(migrated_engine: Engine) -> Engine:
             "audit_witnesses",
             "audit_nodes",
             "audit_events",
+            "user_sessions",
+            "users",
+            "command_units",
         ):
             conn.execute(text(f"DELETE FROM {table}"))
         conn.execute(text("UPDATE audit_head SET size = 0"))
@@ -94,9 +97,55 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
     return Settings(var_dir=tmp_path / "var", database_url=db_url, environment="test")
 
 
+PASSWORD = "contraseña-de-prueba-1"  # test users only
+
+
+def make_user(
+    engine: Engine, username: str, roles: list[str], agency: str = "PNP", clearance: int = 0
+) -> tuple[str, str | None]:
+    """Create a user straight in the store; returns (API token, TOTP secret)."""
+    from sqlalchemy.orm import Session
+
+    from kuntur.core.context import RequestContext
+    from kuntur.identity import service as identity
+
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        user, secret = identity.create_user(
+            db,
+            RequestContext.system("test"),
+            username=username,
+            password=PASSWORD,
+            display_name=username.title(),
+            agency=agency,
+            roles=roles,
+            clearance=clearance,
+        )
+        token, _ = identity.open_session(db, user, "api", label="tests")
+    return token, secret
+
+
+@pytest.fixture
+def anonymous_client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, engine)) as c:
+        yield c
+
+
 @pytest.fixture
 def client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings, engine)) as c:
+    """A client acting as a dispatcher who is also a crime analyst (bearer token)."""
+    token, _ = make_user(engine, "operador", ["dispatcher", "crime_analyst"])
+    with TestClient(
+        create_app(settings, engine), headers={"Authorization": f"Bearer {token}"}
+    ) as c:
+        yield c
+
+
+@pytest.fixture
+def auditor_client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
+    token, _ = make_user(engine, "auditora", ["auditor"], agency="DP")
+    with TestClient(
+        create_app(settings, engine), headers={"Authorization": f"Bearer {token}"}
+    ) as c:
         yield c
 
 

@@ -17,6 +17,7 @@ from kuntur.core.db import engine_for
 from kuntur.core.limits import BodySizeLimit
 from kuntur.core.web import install_error_handlers
 from kuntur.geography.views import router as geography_router
+from kuntur.identity.views import router as identity_router
 from kuntur.incidents.views import router as incidents_router
 from kuntur.web.pages import router as pages_router
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(incidents_router)
     app.include_router(geography_router)
     app.include_router(audit_router)
+    app.include_router(identity_router)
     app.include_router(pages_router)
     static = resources.files("kuntur") / "web" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

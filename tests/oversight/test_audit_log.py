@@ -63,10 +63,10 @@ def test_state_change_and_event_commit_together(engine: Engine) -> None:
         assert service.size(db) == 0 and service.search(db)[1] == 0
 
 
-def test_events_never_carry_the_sensitive_data(client: object) -> None:
+def test_events_never_carry_the_sensitive_data(client: object, auditor_client: object) -> None:
     from fastapi.testclient import TestClient
 
-    assert isinstance(client, TestClient)
+    assert isinstance(client, TestClient) and isinstance(auditor_client, TestClient)
     narrative = "Me amenazan desde el 987654321, alias el Gato"
     client.post(
         "/api/incidents",
@@ -79,7 +79,7 @@ def test_events_never_carry_the_sensitive_data(client: object) -> None:
             "narrative": narrative,
         },
     )
-    page = client.get("/api/audit/events").json()
+    page = auditor_client.get("/api/audit/events").json()
     text_ = json.dumps(page)
     assert "incident.created" in text_ and "987654321" not in text_ and "Gato" not in text_
 
@@ -236,9 +236,12 @@ def test_witness_round_trip_over_http(
         witness.countersign(live_url, "Defensoría", tmp_path / "defensoria.pem", state)
 
 
-def test_countersignature_must_verify(client: object, engine: Engine, tmp_path: Path) -> None:
+def test_countersignature_must_verify(
+    auditor_client: object, engine: Engine, tmp_path: Path
+) -> None:
     from fastapi.testclient import TestClient
 
+    client = auditor_client
     assert isinstance(client, TestClient)
     wkey = keys.generate(tmp_path / "w.pem")
     with Session(engine, expire_on_commit=False) as db, db.begin():
@@ -284,9 +287,10 @@ def test_proof_endpoints(client: object, engine: Engine) -> None:
     assert client.get("/api/audit/checkpoints/latest").status_code == 404
 
 
-def test_reading_the_log_is_logged(client: object) -> None:
+def test_reading_the_log_is_logged(auditor_client: object) -> None:
     from fastapi.testclient import TestClient
 
+    client = auditor_client
     assert isinstance(client, TestClient)
     client.get("/api/audit/events")
     second = client.get("/api/audit/events?type=audit.read").json()

@@ -22,6 +22,7 @@ from kuntur.config import Settings
 from kuntur.core import migrate
 from kuntur.core.db import make_engine
 from kuntur.demo import service as demo
+from tests.conftest import PASSWORD, make_user
 
 CHROMIUM = os.environ.get("KUNTUR_CHROMIUM", "/usr/bin/chromium")
 # Flags that keep Chromium quiet on a machine without network or GPU.
@@ -45,6 +46,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine = make_engine(settings.effective_database_url)
     migrate.upgrade(engine)
     demo.seed(engine, days=30, seed=7)  # the last 30 days up to now
+    make_user(engine, "despachador", ["dispatcher"])
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -80,9 +82,23 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def anonymous_page(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-PE")
     pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A dispatcher's browser, logged in through the real login form."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-PE")
+    pg = context.new_page()
+    pg.goto(f"{live_server}/login")
+    pg.fill("#username", "despachador")
+    pg.fill("#password", PASSWORD)
+    pg.click("button[type=submit]")
+    pg.wait_for_url(f"{live_server}/mapa")
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     # Nothing may leave the machine: every asset is Kuntur's own.

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import json
-import urllib.request
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.conftest import PASSWORD
+
 pytestmark = pytest.mark.browser
 
 
-def api(base: str, path: str, body: dict[str, object] | None = None) -> dict[str, object]:
-    req = urllib.request.Request(
-        base + path,
-        method="POST" if body else "GET",
-        data=json.dumps(body).encode() if body else None,
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req) as resp:
-        data: dict[str, object] = json.loads(resp.read())
-        return data
+def api(page: Page, path: str, body: dict[str, object] | None = None) -> dict[str, object]:
+    """Call the API as the logged-in page does (its cookie and CSRF token)."""
+    if body is None:
+        return page.evaluate(f"getJSON({json.dumps(path)})")  # type: ignore[no-any-return]
+    return page.evaluate(f"postJSON({json.dumps(path)}, {json.dumps(body)})")  # type: ignore[no-any-return]
 
 
 def test_map_shows_demo_incidents_as_density_then_points(live_server: str, page: Page) -> None:
@@ -33,7 +29,7 @@ def test_map_shows_demo_incidents_as_density_then_points(live_server: str, page:
     page.screenshot(path="/tmp/kuntur-map-cells.png")
 
     # Zoom to a recent incident: the layer turns into clickable points.
-    latest = api(live_server, "/api/incidents?limit=1")["items"][0]  # type: ignore[index]
+    latest = api(page, "/api/incidents?limit=1")["items"][0]  # type: ignore[index]
     lat, lon = latest["latitude"], latest["longitude"]
     page.evaluate(f"window.kunturMap.setView([{lat}, {lon}], 17) && null")
     expect(page.locator("#map[data-kind='points']")).to_have_count(1, timeout=15000)
@@ -61,8 +57,9 @@ def test_filters_change_the_layer(live_server: str, page: Page) -> None:
 
 
 def test_narratives_are_shown_as_text_never_run(live_server: str, page: Page) -> None:
+    page.goto(f"{live_server}/incidentes")
     created = api(
-        live_server,
+        page,
         "/api/incidents",
         {
             "source": "citizen_tip",
@@ -98,3 +95,22 @@ def test_english_is_one_click_away(live_server: str, page: Page) -> None:
     expect(page.get_by_test_id("synthetic-banner")).to_contain_text("SYNTHETIC")
     page.goto(f"{live_server}/incidentes")  # the choice sticks (cookie)
     expect(page.locator("header nav")).to_contain_text("Incident list")
+
+
+def test_pages_need_a_login_and_logout_ends_it(live_server: str, anonymous_page: Page) -> None:
+    pg = anonymous_page
+    pg.goto(f"{live_server}/mapa")
+    pg.wait_for_url(f"{live_server}/login?next=/mapa")
+    pg.fill("#username", "despachador")
+    pg.fill("#password", "no es la contraseña")
+    pg.click("button[type=submit]")
+    expect(pg.locator("#login-error")).to_be_visible()
+    pg.fill("#username", "despachador")
+    pg.fill("#password", PASSWORD)
+    pg.click("button[type=submit]")
+    pg.wait_for_url(f"{live_server}/mapa")
+    expect(pg.get_by_test_id("who")).to_have_text("despachador")
+    pg.click("#logout")
+    pg.wait_for_url(f"{live_server}/login")
+    pg.goto(f"{live_server}/incidentes")
+    pg.wait_for_url(f"{live_server}/login?next=/incidentes")

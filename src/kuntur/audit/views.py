@@ -29,6 +29,8 @@ from kuntur.audit.schemas import (
 )
 from kuntur.core.errors import InvalidInput
 from kuntur.core.web import ContextDep, SessionDep
+from kuntur.identity import authz
+from kuntur.identity.authz import Permission
 
 router = APIRouter(prefix="/api/audit", tags=["audit"])
 
@@ -76,6 +78,7 @@ def latest(db: SessionDep) -> CheckpointOut:
 @router.post("/checkpoints", response_model=CheckpointOut, status_code=201)
 def make_checkpoint(request: Request, db: SessionDep, ctx: ContextDep) -> CheckpointOut:
     """Sign a checkpoint of the log as it stands now."""
+    authz.require(db, ctx, Permission.AUDIT_CHECKPOINT, object_type="checkpoint")
     settings = request.app.state.settings
     key = keys.signing_key(settings.effective_audit_key_path, settings.environment)
     return _checkpoint_out(db, service.create_checkpoint(db, ctx, key))
@@ -133,6 +136,7 @@ def events(
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> EventPage:
     """Search the log (who, what object, which type, when). The search is logged too."""
+    authz.require(db, ctx, Permission.AUDIT_READ, object_type="audit_log")
     rows, total = service.search(
         db,
         actor=actor,

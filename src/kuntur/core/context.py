@@ -17,8 +17,15 @@ class RequestContext:
     actor: str
     agency: str | None = None
     roles: frozenset[str] = frozenset()
+    clearance: int = 0
+    user_id: int | None = None
+    session_id: int | None = None
     purpose: str | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    @property
+    def authenticated(self) -> bool:
+        return self.user_id is not None
 
     @classmethod
     def system(cls, what: str) -> RequestContext:

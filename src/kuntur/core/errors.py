@@ -13,3 +13,11 @@ class NotFound(KunturError):
 
 class InvalidInput(KunturError):
     pass
+
+
+class Unauthenticated(KunturError):
+    """No valid session or token (HTTP 401)."""
+
+
+class Forbidden(KunturError):
+    """Authenticated, but not allowed (HTTP 403). The denial is audited by the caller."""

@@ -1,7 +1,16 @@
-"""FastAPI plumbing shared by every domain's views: DB session, request context, errors."""
+"""FastAPI plumbing shared by every domain's views: DB session, request context, errors.
+
+Identity comes from a bearer token (``Authorization: Bearer ...``, for programs) or the
+session cookie (for the pages). Cookie sessions must also send their CSRF token on
+every state-changing request (``X-CSRF-Token``). Nothing is trusted from the client
+beyond the token: roles, agency and clearance are read from the store on every request,
+so revocation and permission changes apply at once.
+"""
 
 from __future__ import annotations
 
+import hmac
+import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -10,7 +19,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from kuntur.core.context import RequestContext
-from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+
+SESSION_COOKIE = "kuntur_session"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def get_db(request: Request) -> Iterator[Session]:
@@ -19,17 +31,36 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-def get_context(request: Request) -> RequestContext:
-    # Identity arrives with the accountability issue; until then every web
-    # request is attributed to the anonymous web actor, with its own request id.
-    return RequestContext(
-        actor="web:anonymous",
-        request_id=request.headers.get("x-request-id") or RequestContext.system("web").request_id,
-    )
+def get_context(request: Request, db: Annotated[Session, Depends(get_db)]) -> RequestContext:
+    from kuntur.identity import service as identity
+
+    request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
+    purpose = (request.headers.get("x-purpose") or "").strip()[:500] or None
+    auth = request.headers.get("authorization", "")
+    raw = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+    via_cookie = raw is None
+    if via_cookie:
+        raw = request.cookies.get(SESSION_COOKIE)
+    found = identity.resolve(db, raw) if raw else None
+    if found is None:
+        return RequestContext(actor="anonymous", request_id=request_id, purpose=purpose)
+    user, sess = found
+    if via_cookie and request.method not in SAFE_METHODS:
+        sent = request.headers.get("x-csrf-token", "")
+        if not sess.csrf_token or not hmac.compare_digest(sent, sess.csrf_token):
+            raise Forbidden("missing or wrong CSRF token (X-CSRF-Token)")
+    return identity.context_for(user, sess, request_id=request_id, purpose=purpose)
+
+
+def require_user(ctx: Annotated[RequestContext, Depends(get_context)]) -> RequestContext:
+    if not ctx.authenticated:
+        raise Unauthenticated("log in first: a session cookie or an Authorization: Bearer token")
+    return ctx
 
 
 SessionDep = Annotated[Session, Depends(get_db)]
 ContextDep = Annotated[RequestContext, Depends(get_context)]
+UserDep = Annotated[RequestContext, Depends(require_user)]
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -40,3 +71,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(InvalidInput)
     async def _invalid(_request: Request, exc: InvalidInput) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(Unauthenticated)
+    async def _unauthenticated(_request: Request, exc: Unauthenticated) -> JSONResponse:
+        return JSONResponse(
+            {"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
+        )
+
+    @app.exception_handler(Forbidden)
+    async def _forbidden(_request: Request, exc: Forbidden) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=403)

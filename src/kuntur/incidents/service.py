@@ -32,6 +32,8 @@ from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.timeutil import to_display, to_utc, utcnow
 from kuntur.geography import hexgrid
 from kuntur.geography import service as geo
+from kuntur.identity import authz
+from kuntur.identity.authz import Permission
 from kuntur.incidents.categories import DEFAULT_PRIORITY, Category, Source, Status
 from kuntur.incidents.models import Incident
 from kuntur.incidents.schemas import IncidentCreate, IncidentOut, IncidentStats
@@ -153,6 +155,7 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> tuple[I
     An incident whose source already sent the same external id is not stored
     twice: the existing one comes back with ``created`` False.
     """
+    authz.require(db, ctx, Permission.INCIDENTS_WRITE, object_type="incident")
     dedup_key = (
         f"{data.source.value}:{data.external_id}" if data.external_id else f"new:{uuid.uuid4().hex}"
     )
@@ -204,6 +207,9 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> tuple[I
 
 
 def get(*, db: Session, ctx: RequestContext, incident_id: int) -> Incident:
+    authz.require(
+        db, ctx, Permission.INCIDENTS_READ, object_type="incident", object_id=str(incident_id)
+    )
     incident = db.get(Incident, incident_id)
     if incident is None:
         raise NotFound(f"incident {incident_id} does not exist")
@@ -214,6 +220,7 @@ def list_incidents(
     *, db: Session, ctx: RequestContext, filters: IncidentFilter, limit: int = 50, offset: int = 0
 ) -> tuple[list[Incident], int]:
     """Newest first; ``total`` counts every match, not only this page."""
+    authz.require(db, ctx, Permission.INCIDENTS_READ, object_type="incident")
     counts = filters.selects(select(func.count()).select_from(Incident))
     total = sum(int(db.scalar(q) or 0) for q in counts)
     newest = (Incident.occurred_at.desc(), Incident.id.desc())
@@ -231,6 +238,7 @@ def list_incidents(
 
 def stats(*, db: Session, ctx: RequestContext, filters: IncidentFilter) -> IncidentStats:
     """Count, extent, period and mix, added up over the parts of the spatial index."""
+    authz.require(db, ctx, Permission.INCIDENTS_READ, object_type="incident")
     rows: list[Any] = []
     for part in filters.selects(
         select(
@@ -370,6 +378,7 @@ def map_layer(
     points_limit: int,
 ) -> MapLayer:
     """H3 counts for wide views, points for close ones (see ``MapLayer``)."""
+    authz.require(db, ctx, Permission.INCIDENTS_READ, object_type="incident")
     span = (filters.bbox[2] - filters.bbox[0]) if filters.bbox else 360.0
     if span <= points_max_span:
         return _points_layer(db, filters, points_limit)

@@ -51,6 +51,19 @@ TEXT: dict[str, tuple[str, str]] = {
     "cell": ("Celda", "Cell"),
     "incidents": ("incidentes", "incidents"),
     "language": ("English", "Español"),
+    "login": ("Iniciar sesión", "Log in"),
+    "logout": ("Cerrar sesión", "Log out"),
+    "username": ("Usuario", "Username"),
+    "password": ("Contraseña", "Password"),
+    "totp": ("Código de verificación (si se le pide)", "Verification code (if asked)"),
+    "login_failed": (
+        "Usuario, contraseña o código incorrectos",
+        "Wrong username, password or code",
+    ),
+    "login_note": (
+        "Acceso restringido al personal autorizado. Toda acción queda registrada.",
+        "Authorised staff only. Every action is logged.",
+    ),
 }
 
 

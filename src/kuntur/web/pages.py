@@ -10,8 +10,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 
-from kuntur.core.web import SessionDep
+from kuntur.core.context import RequestContext
+from kuntur.core.web import ContextDep, SessionDep
 from kuntur.geography import service as geo
+from kuntur.identity.models import UserSession
 from kuntur.incidents.models import ImportBatch
 from kuntur.web.i18n import LANGS, labels
 
@@ -27,9 +29,20 @@ def _lang(query: str | None, cookie: str | None) -> str:
 
 
 def _page(
-    name: str, request: Request, db: SessionDep, lang: str | None, cookie_lang: str | None
+    name: str,
+    request: Request,
+    db: SessionDep,
+    lang: str | None,
+    cookie_lang: str | None,
+    ctx: RequestContext | None = None,
 ) -> Response:
     chosen = _lang(lang, cookie_lang)
+    if ctx is not None and not ctx.authenticated:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    csrf = None
+    if ctx is not None and ctx.session_id:
+        sess = db.get(UserSession, ctx.session_id)
+        csrf = sess.csrf_token if sess else None
     synthetic = (
         db.scalar(select(ImportBatch.id).where(ImportBatch.dataset.like("demo:%")).limit(1))
         is not None
@@ -49,6 +62,9 @@ def _page(
             ],
             "tile_url": settings.map_tile_url,
             "tile_attribution": settings.map_tile_attribution,
+            "csrf_token": csrf,
+            "user": ctx.actor.removeprefix("user:") if ctx and ctx.authenticated else None,
+            "next": request.query_params.get("next", "/mapa"),
         },
     )
     if lang in LANGS:
@@ -61,21 +77,34 @@ def home() -> RedirectResponse:
     return RedirectResponse("/mapa")
 
 
+Lang = Annotated[str | None, Query()]
+CookieLang = Annotated[str | None, Cookie(alias="lang")]
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(
+    request: Request, db: SessionDep, lang: Lang = None, cookie_lang: CookieLang = None
+) -> Response:
+    return _page("login.html", request, db, lang, cookie_lang)
+
+
 @router.get("/mapa", response_class=HTMLResponse)
 def map_page(
     request: Request,
     db: SessionDep,
-    lang: Annotated[str | None, Query()] = None,
-    cookie_lang: Annotated[str | None, Cookie(alias="lang")] = None,
+    ctx: ContextDep,
+    lang: Lang = None,
+    cookie_lang: CookieLang = None,
 ) -> Response:
-    return _page("map.html", request, db, lang, cookie_lang)
+    return _page("map.html", request, db, lang, cookie_lang, ctx)
 
 
 @router.get("/incidentes", response_class=HTMLResponse)
 def list_page(
     request: Request,
     db: SessionDep,
-    lang: Annotated[str | None, Query()] = None,
-    cookie_lang: Annotated[str | None, Cookie(alias="lang")] = None,
+    ctx: ContextDep,
+    lang: Lang = None,
+    cookie_lang: CookieLang = None,
 ) -> Response:
-    return _page("incidents.html", request, db, lang, cookie_lang)
+    return _page("incidents.html", request, db, lang, cookie_lang, ctx)

@@ -42,6 +42,7 @@ function filterParams() {
 
 async function getJSON(url) {
   const r = await fetch(url, { headers: { "Accept": "application/json" } });
+  if (r.status === 401) { location.assign(`/login?next=${encodeURIComponent(location.pathname)}`); }
   if (!r.ok) {
     let detail = r.statusText;
     try { detail = JSON.stringify((await r.json()).detail); } catch (e) { /* keep statusText */ }
@@ -80,7 +81,26 @@ async function openIncident(id) {
   catch (e) { alert(e.message); }
 }
 
+function csrfToken() {
+  const m = document.querySelector('meta[name="csrf-token"]');
+  return m ? m.content : "";
+}
+
+async function postJSON(url, body) {
+  const r = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!r.ok && r.status !== 204) throw new Error(`${T.error}: ${r.status}`);
+  return r.status === 204 ? null : r.json();
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  const logout = document.getElementById("logout");
+  if (logout) logout.addEventListener("click", async () => {
+    try { await postJSON("/api/auth/logout"); } finally { location.assign("/login"); }
+  });
   const close = document.getElementById("detail-close");
   if (close) close.addEventListener("click", () => { document.getElementById("detail").hidden = true; });
 });

@@ -1,0 +1,48 @@
+"""Agencies, roles and clearance levels of the joint command."""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+
+class Role(StrEnum):
+    DISPATCHER = "dispatcher"
+    COMMANDER = "commander"
+    CRIME_ANALYST = "crime_analyst"
+    INTEL_ANALYST = "intel_analyst"
+    BORDER_OFFICER = "border_officer"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.DISPATCHER: ("Despachador", "Dispatcher"),
+    Role.COMMANDER: ("Comandante", "Commander"),
+    Role.CRIME_ANALYST: ("Analista criminal", "Crime analyst"),
+    Role.INTEL_ANALYST: ("Analista de inteligencia", "Intelligence analyst"),
+    Role.BORDER_OFFICER: ("Oficial de frontera", "Border officer"),
+    Role.AUDITOR: ("Auditor de control", "Oversight auditor"),
+    Role.ADMIN: ("Administrador", "Administrator"),
+}
+
+# A second factor is mandatory for these: their accounts reach commands, intelligence,
+# the audit log or other people's permissions.
+TOTP_REQUIRED = frozenset({Role.COMMANDER, Role.INTEL_ANALYST, Role.AUDITOR, Role.ADMIN})
+
+
+class Clearance(IntEnum):
+    PUBLIC = 0
+    RESTRICTED = 1  # reservado
+    CONFIDENTIAL = 2  # confidencial
+    SECRET = 3  # secreto
+
+
+AGENCIES: dict[str, tuple[str, str]] = {  # code: (Spanish name, kind)
+    "PNP": ("Policía Nacional del Perú", "police"),
+    "EP": ("Ejército del Perú", "military"),
+    "MGP": ("Marina de Guerra del Perú", "military"),
+    "FAP": ("Fuerza Aérea del Perú", "military"),
+    "SERENAZGO": ("Serenazgo municipal", "municipal"),
+    "MP": ("Ministerio Público - Fiscalía", "prosecutor"),
+    "DP": ("Defensoría del Pueblo", "ombudsman"),
+}
