@@ -14,7 +14,7 @@ from kuntur import __version__
 from kuntur.audit.views import router as audit_router
 from kuntur.config import Settings, get_settings
 from kuntur.core.db import engine_for
-from kuntur.core.limits import BodySizeLimit
+from kuntur.core.limits import BodySizeLimit, SecurityHeaders
 from kuntur.core.web import install_error_handlers
 from kuntur.geography.views import router as geography_router
 from kuntur.identity.views import router as identity_router
@@ -36,6 +36,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or engine_for(settings.effective_database_url)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    tile_origin = "/".join(settings.map_tile_url.split("/")[:3]) if settings.map_tile_url else None
+    app.add_middleware(
+        SecurityHeaders, production=settings.environment == "production", tile_origin=tile_origin
+    )
     app.include_router(incidents_router)
     app.include_router(geography_router)
     app.include_router(audit_router)

@@ -10,6 +10,7 @@ from kuntur.audit.cli import app as audit_app
 from kuntur.core.cli_support import console, engine
 from kuntur.demo.cli import app as demo_app
 from kuntur.geography.cli import app as geo_app
+from kuntur.identity.cli import app as users_app
 from kuntur.incidents.cli import app as incidents_app
 
 app = typer.Typer(
@@ -23,6 +24,7 @@ app.add_typer(incidents_app, name="incidents")
 app.add_typer(geo_app, name="geo")
 app.add_typer(demo_app, name="demo")
 app.add_typer(audit_app, name="audit")
+app.add_typer(users_app, name="users")
 
 
 @db_app.command("upgrade")

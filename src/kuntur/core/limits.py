@@ -53,3 +53,50 @@ class BodySizeLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+class SecurityHeaders:
+    """Headers every response carries: no sniffing, no framing, a strict content policy
+    (every asset is Kuntur's own), no caching of API answers, HSTS in production."""
+
+    def __init__(self, app: ASGIApp, *, production: bool, tile_origin: str | None) -> None:
+        self.app = app
+        img = "'self' data:" + (f" {tile_origin}" if tile_origin else "")
+        self.csp = (
+            f"default-src 'self'; img-src {img}; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; object-src 'none'; base-uri 'none'; "
+            "frame-ancestors 'none'; form-action 'self'"
+        )
+        # Swagger UI's page starts itself with one inline script.
+        self.docs_csp = self.csp.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+        self.production = production
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"x-frame-options", b"DENY"),
+                    (b"referrer-policy", b"same-origin"),
+                    (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
+                    (
+                        b"content-security-policy",
+                        (self.docs_csp if path == "/docs" else self.csp).encode(),
+                    ),
+                ]
+                if path.startswith("/api/"):
+                    headers.append((b"cache-control", b"no-store"))
+                if self.production:
+                    headers.append(
+                        (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+                    )
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kuntur.core.cli_support import console, engine, progress_stages
+from kuntur.core.cli_support import console, engine, fail, progress_stages
 from kuntur.demo import service
 
 app = typer.Typer(help="Escenario de demostración (datos sintéticos).", no_args_is_help=True)
@@ -38,3 +38,41 @@ def seed(
             f"Escenario sintético cargado: {result.incidents} incidentes (lote {result.batch_id}).",
             highlight=False,
         )
+
+
+@app.command("users")
+def users() -> None:
+    """Create demo users of every role (once) and print how to log in. DEMO ONLY."""
+    import pyotp
+
+    from kuntur.config import get_settings
+
+    settings = get_settings()
+    if settings.environment == "production":
+        fail("demo users are refused in production")
+    rows = service.seed_users(engine(), settings.var_dir / "demo-credentials.json")
+    console.print("[bold yellow]USUARIOS DE DEMOSTRACIÓN (solo demo, nunca en producción)[/]")
+    for username, password, secret in rows:
+        extra = ""
+        if secret:
+            extra = f"  código TOTP ahora: {pyotp.TOTP(secret).now()} (kuntur demo totp {username})"
+        console.print(f"  {username:13s} contraseña: {password}{extra}", highlight=False)
+
+
+@app.command("totp")
+def totp(username: str) -> None:
+    """Print a demo user's current TOTP code (stands in for the authenticator app). DEMO ONLY."""
+    import pyotp
+
+    from kuntur.config import get_settings
+
+    settings = get_settings()
+    if settings.environment == "production":
+        fail("refused in production")
+    for name, _password, secret in service.seed_users(
+        engine(), settings.var_dir / "demo-credentials.json"
+    ):
+        if name == username and secret:
+            print(pyotp.TOTP(secret).now())
+            return
+    fail(f"{username} is no demo user with a second factor")

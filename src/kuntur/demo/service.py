@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -152,3 +153,51 @@ def to_store_frame(incidents: pd.DataFrame) -> pd.DataFrame:
         district_ubigeo=geo.locate(lon, lat),
         created_by=RequestContext.system("demo").actor,
     )
+
+
+# Demo users: one per role, random passwords written to a file only its owner can read.
+DEMO_USERS = [
+    ("despachador", "PNP", ["dispatcher"], 1),
+    ("comandante", "PNP", ["commander"], 2),
+    ("analista", "PNP", ["crime_analyst"], 1),
+    ("inteligencia", "PNP", ["intel_analyst"], 3),
+    ("frontera", "PNP", ["border_officer"], 1),
+    ("auditora", "DP", ["auditor"], 2),
+    ("admin", "PNP", ["admin"], 3),
+]
+
+
+def seed_users(engine: Engine, credentials: Path) -> list[tuple[str, str, str | None]]:
+    """Create the demo users once; returns (username, password, totp secret) rows, read
+    back from ``credentials`` on later runs."""
+    import json
+    import os
+    import secrets
+
+    from sqlalchemy.orm import Session
+
+    from kuntur.identity import service as identity
+
+    if credentials.exists():
+        return [tuple(row) for row in json.loads(credentials.read_text())]
+    rows: list[tuple[str, str, str | None]] = []
+    ctx = RequestContext.system("demo")
+    with Session(engine) as db, db.begin():
+        for username, agency, roles, clearance in DEMO_USERS:
+            password = secrets.token_urlsafe(12)
+            _user, secret = identity.create_user(
+                db,
+                ctx,
+                username=username,
+                password=password,
+                display_name=f"{username.title()} (DEMO)",
+                agency=agency,
+                roles=roles,
+                clearance=clearance,
+            )
+            rows.append((username, password, secret))
+    credentials.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(credentials, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(rows, fh)
+    return rows

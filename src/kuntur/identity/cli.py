@@ -1,0 +1,125 @@
+"""`kuntur users ...`: create, disable, grant, revoke, list. The first administrator is
+created here, from the command line, with a password typed by a person: Kuntur ships
+no default account and no default password."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import pyotp
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kuntur.core.cli_support import console, engine, fail
+from kuntur.core.context import RequestContext
+from kuntur.core.errors import KunturError
+from kuntur.identity import service
+from kuntur.identity.models import User
+
+app = typer.Typer(help="Usuarios, roles y accesos.", no_args_is_help=True)
+CTX = RequestContext.system("users-cli")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = typer.prompt("Contraseña", hide_input=True)
+    if typer.prompt("Repita la contraseña", hide_input=True) != first:
+        fail("the two passwords differ")
+    return str(first)
+
+
+def show_totp(username: str, secret: str) -> None:
+    uri = pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="Kuntur")
+    console.print(
+        f"Segundo factor (TOTP) obligatorio para {username}. Registre en su app:\n"
+        f"  clave: {secret}\n  URI:   {uri}",
+        highlight=False,
+    )
+
+
+@app.command("create")
+def create(
+    username: str,
+    agency: Annotated[str, typer.Option(help="PNP, EP, MGP, FAP, SERENAZGO, MP, DP")],
+    role: Annotated[list[str], typer.Option(help="repeatable: dispatcher, commander, ...")],
+    name: Annotated[str | None, typer.Option(help="display name")] = None,
+    clearance: Annotated[int, typer.Option(min=0, max=3)] = 0,
+    password_stdin: Annotated[bool, typer.Option(help="read the password from stdin")] = False,
+) -> None:
+    """Create a user (the first administrator too)."""
+    password = _password(password_stdin)
+    try:
+        with Session(engine()) as db, db.begin():
+            _user, secret = service.create_user(
+                db,
+                CTX,
+                username=username,
+                password=password,
+                display_name=name or username,
+                agency=agency,
+                roles=role,
+                clearance=clearance,
+            )
+    except KunturError as exc:
+        fail(str(exc))
+    console.print(f"Usuario {username} creado.", highlight=False)
+    if secret:
+        show_totp(username, secret)
+
+
+@app.command("disable")
+def disable(username: str) -> None:
+    """Disable a user and end all their sessions and tokens at once."""
+    try:
+        with Session(engine()) as db, db.begin():
+            service.disable(db, CTX, username)
+    except KunturError as exc:
+        fail(str(exc))
+    console.print(f"Usuario {username} deshabilitado; sus sesiones terminaron.", highlight=False)
+
+
+@app.command("grant")
+def grant(username: str, role: str) -> None:
+    """Give a role (effective on the user's next request)."""
+    try:
+        with Session(engine()) as db, db.begin():
+            secret = service.grant(db, CTX, username, role)
+    except KunturError as exc:
+        fail(str(exc))
+    console.print(f"{username}: rol {role} otorgado.", highlight=False)
+    if secret:
+        show_totp(username, secret)
+
+
+@app.command("revoke")
+def revoke(username: str, role: str) -> None:
+    """Take a role away (effective on the user's next request)."""
+    try:
+        with Session(engine()) as db, db.begin():
+            service.revoke(db, CTX, username, role)
+    except KunturError as exc:
+        fail(str(exc))
+    console.print(f"{username}: rol {role} revocado.", highlight=False)
+
+
+@app.command("list")
+def list_() -> None:
+    with Session(engine()) as db:
+        users = db.scalars(select(User).order_by(User.username)).all()
+    table = Table(title="Usuarios")
+    for col in ("usuario", "agencia", "roles", "nivel", "estado"):
+        table.add_column(col)
+    for u in users:
+        table.add_row(
+            u.username,
+            u.agency_code,
+            ", ".join(sorted(u.role_set)),
+            str(u.clearance),
+            "deshabilitado" if u.disabled else "activo",
+        )
+    Console().print(table)

@@ -1,0 +1,59 @@
+"""`kuntur users ...` and the demo users, through Typer's runner."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from kuntur.cli import app
+from kuntur.config import Settings
+from tests.conftest import PASSWORD
+
+runner = CliRunner()
+
+
+def test_bootstrap_admin_and_manage_users(cli_env: Settings) -> None:
+    r = runner.invoke(
+        app,
+        ["users", "create", "jefa", "--agency", "PNP", "--role", "admin", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    assert r.exit_code == 0, r.output
+    assert "TOTP" in r.output and "otpauth://" in r.output  # admins must enrol a second factor
+    r = runner.invoke(
+        app,
+        ["users", "create", "jefa", "--agency", "PNP", "--role", "admin", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    assert r.exit_code != 0 and "exists" in r.output
+    r = runner.invoke(
+        app,
+        ["users", "create", "x", "--agency", "CIA", "--role", "admin", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    assert r.exit_code != 0 and "unknown agency" in r.output
+    r = runner.invoke(
+        app,
+        ["users", "create", "y", "--agency", "PNP", "--role", "dispatcher", "--password-stdin"],
+        input="corta\n",
+    )
+    assert r.exit_code != 0 and "12" in r.output
+    assert runner.invoke(app, ["users", "grant", "jefa", "auditor"]).exit_code == 0
+    assert runner.invoke(app, ["users", "revoke", "jefa", "auditor"]).exit_code == 0
+    assert runner.invoke(app, ["users", "disable", "jefa"]).exit_code == 0
+    listed = runner.invoke(app, ["users", "list"])
+    assert "jefa" in listed.stdout and "deshabilitado" in listed.stdout
+
+
+def test_demo_users_once_with_their_logins(cli_env: Settings) -> None:
+    first = runner.invoke(app, ["demo", "users"])
+    assert first.exit_code == 0, first.output
+    assert "DEMOSTRACIÓN" in first.output and "auditora" in first.output
+    again = runner.invoke(app, ["demo", "users"])
+    assert again.exit_code == 0
+    creds = json.loads((cli_env.var_dir / "demo-credentials.json").read_text())
+    assert len(creds) == 7 and all(len(p) >= 12 for _, p, _ in creds)
+    assert (cli_env.var_dir / "demo-credentials.json").stat().st_mode & 0o077 == 0
+    code = runner.invoke(app, ["demo", "totp", "auditora"])
+    assert code.exit_code == 0 and code.stdout.strip().isdigit()
