@@ -139,3 +139,26 @@ def test_short_passwords_are_refused(engine: Engine, password: str) -> None:
             agency="PNP",
             roles=["dispatcher"],
         )
+
+
+def test_login_form_works_without_javascript(engine: Engine, anonymous_client: TestClient) -> None:
+    c = anonymous_client
+    make_user(engine, "gabo", ["dispatcher"])
+    form = {"username": "gabo", "password": PASSWORD, "next": "//evil.example/steal"}
+    r = c.post("/login", data=form, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/mapa"
+    assert "httponly" in r.headers["set-cookie"].lower()
+    assert "samesite=strict" in r.headers["set-cookie"].lower()
+    bad = c.post("/login", data={**form, "password": "otra cosa"}, follow_redirects=False)
+    assert bad.status_code == 401 and "incorrectos" in bad.text
+    assert "otra cosa" not in bad.text
+
+
+def test_security_headers(anonymous_client: TestClient) -> None:
+    r = anonymous_client.get("/login")
+    assert r.headers["x-frame-options"] == "DENY"
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'self'" in r.headers["content-security-policy"]
+    assert "script-src 'self';" in r.headers["content-security-policy"]
+    api = anonymous_client.get("/api/geography/districts/150101")
+    assert api.headers["cache-control"] == "no-store"

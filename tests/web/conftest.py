@@ -95,6 +95,7 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-PE")
     pg = context.new_page()
     pg.goto(f"{live_server}/login")
+    pg.wait_for_load_state("load")
     pg.fill("#username", "despachador")
     pg.fill("#password", PASSWORD)
     pg.click("button[type=submit]")

@@ -9,9 +9,10 @@ from fastapi import APIRouter, Cookie, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from kuntur.core.context import RequestContext
-from kuntur.core.web import ContextDep, SessionDep
+from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep
 from kuntur.geography import service as geo
 from kuntur.identity.models import UserSession
 from kuntur.incidents.models import ImportBatch
@@ -35,6 +36,7 @@ def _page(
     lang: str | None,
     cookie_lang: str | None,
     ctx: RequestContext | None = None,
+    failed: bool = False,
 ) -> Response:
     chosen = _lang(lang, cookie_lang)
     if ctx is not None and not ctx.authenticated:
@@ -65,6 +67,7 @@ def _page(
             "csrf_token": csrf,
             "user": ctx.actor.removeprefix("user:") if ctx and ctx.authenticated else None,
             "next": request.query_params.get("next", "/mapa"),
+            "failed": failed,
         },
     )
     if lang in LANGS:
@@ -86,6 +89,46 @@ def login_page(
     request: Request, db: SessionDep, lang: Lang = None, cookie_lang: CookieLang = None
 ) -> Response:
     return _page("login.html", request, db, lang, cookie_lang)
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login_form(request: Request, cookie_lang: CookieLang = None) -> Response:
+    """The same logon without JavaScript: a plain form post, answered with a redirect."""
+    from urllib.parse import parse_qs
+
+    from kuntur.identity import service as identity
+
+    body = (await request.body()).decode("utf-8", "replace")
+    form = {k: v[0] for k, v in parse_qs(body, max_num_fields=10).items()}
+    target = form.get("next", "/mapa")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/mapa"  # only local paths: never bounce a fresh session to another site
+    engine = request.app.state.engine
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        result = identity.authenticate(
+            db,
+            RequestContext(actor="anonymous"),
+            form.get("username", ""),
+            form.get("password", ""),
+            form.get("totp") or None,
+        )
+        raw = identity.open_session(db, result.user, "web")[0] if result.user else None
+    if raw is None:
+        with Session(engine) as db:
+            page = _page("login.html", request, db, None, cookie_lang, failed=True)
+        page.status_code = 401
+        return page
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        raw,
+        httponly=True,
+        samesite="strict",
+        secure=request.app.state.settings.environment == "production",
+        max_age=int(identity.WEB_SESSION.total_seconds()),
+        path="/",
+    )
+    return response
 
 
 @router.get("/mapa", response_class=HTMLResponse)
