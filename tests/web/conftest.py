@@ -47,6 +47,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     migrate.upgrade(engine)
     demo.seed(engine, days=30, seed=7)  # the last 30 days up to now
     make_user(engine, "despachador", ["dispatcher"])
+    _token, secret = make_user(engine, "auditora", ["auditor"], agency="DP")
+    os.environ["KUNTUR_TEST_AUDITOR_TOTP"] = secret or ""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -11,9 +11,11 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kuntur.audit.catalogue import TITLES, EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep
 from kuntur.geography import service as geo
+from kuntur.identity.authz import Permission, can
 from kuntur.identity.models import UserSession
 from kuntur.incidents.models import ImportBatch
 from kuntur.web.i18n import LANGS, labels
@@ -68,6 +70,8 @@ def _page(
             "user": ctx.actor.removeprefix("user:") if ctx and ctx.authenticated else None,
             "next": request.query_params.get("next", "/mapa"),
             "failed": failed,
+            "event_types": {t.value: TITLES[t][0 if chosen == "es" else 1] for t in EventType},
+            "can_audit": bool(ctx and can(ctx, Permission.AUDIT_READ)),
         },
     )
     if lang in LANGS:
@@ -129,6 +133,20 @@ async def login_form(request: Request, cookie_lang: CookieLang = None) -> Respon
         path="/",
     )
     return response
+
+
+@router.get("/auditoria", response_class=HTMLResponse)
+def audit_page(
+    request: Request,
+    db: SessionDep,
+    ctx: ContextDep,
+    lang: Lang = None,
+    cookie_lang: CookieLang = None,
+) -> Response:
+    """Oversight auditors only; others are sent to the map."""
+    if ctx.authenticated and not can(ctx, Permission.AUDIT_READ):
+        return RedirectResponse("/mapa", status_code=303)
+    return _page("audit.html", request, db, lang, cookie_lang, ctx)
 
 
 @router.get("/mapa", response_class=HTMLResponse)

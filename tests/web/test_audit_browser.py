@@ -1,0 +1,55 @@
+"""The audit page in real headless Chromium: an auditor logs in with a second factor,
+searches the log and checks an event's inclusion proof in the browser itself."""
+
+from __future__ import annotations
+
+import os
+
+import pyotp
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_auditor_checks_a_proof_in_the_browser(live_server: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-PE")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server}/auditoria")
+    page.wait_for_url(f"{live_server}/login?next=/auditoria")
+    page.fill("#username", "auditora")
+    page.fill("#password", PASSWORD)
+    page.fill("#totp", pyotp.TOTP(os.environ["KUNTUR_TEST_AUDITOR_TOTP"]).now())
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/auditoria")
+    rows = page.locator("[data-testid='audit-table'] tbody tr")
+    expect(rows.first).to_be_visible(timeout=10000)
+    # The auditor's own logon is in the log; search for it.
+    page.fill("#a-actor", "user:auditora")
+    page.click("#audit-filters button[type=submit]")
+    expect(rows.first).to_contain_text("auth.login.success", timeout=10000)
+    rows.first.click()
+    proof = page.get_by_test_id("proof")
+    expect(proof).to_have_attribute("data-verified", "true", timeout=10000)
+    expect(proof).to_contain_text("Sí")
+    page.screenshot(path="/tmp/kuntur-audit.png")
+    context.close()
+    assert errors == []
+
+
+def test_dispatchers_do_not_see_the_audit_page(live_server: str, browser: Browser) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("#username", "despachador")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/mapa")
+    expect(page.locator("header nav")).not_to_contain_text("Auditoría")
+    page.goto(f"{live_server}/auditoria")
+    page.wait_for_url(f"{live_server}/mapa")
+    context.close()
