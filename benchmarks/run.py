@@ -198,39 +198,164 @@ def bench_queries(backend: str, engine: Engine, url: str) -> list[Result]:
     ]
 
 
-def write_doc(results: list[Result], rows: int, runs: int, started: datetime) -> None:
+HEADER = [
+    "# Benchmarks",
+    "",
+    "Targets come from the issues; each figure is measured by `make bench`",
+    "(`python -m benchmarks.run`) and the ratio is value/target (higher is better;",
+    "1.0 = exactly on target). These 2-core machines are noisy: medians and p95s.",
+    "",
+]
+
+
+def table(results: list[Result]) -> list[str]:
     lines = [
-        "# Benchmarks",
-        "",
-        "Targets come from the issues; each figure is measured by `make bench`",
-        "(`python -m benchmarks.run`) and the ratio is value/target (higher is better;",
-        "1.0 = exactly on target). These 2-core machines are noisy: medians and p95s.",
-        "",
-        "## Foundation: import and map layer",
-        "",
-        f"- Run: {started:%Y-%m-%d %H:%M} UTC on {platform.node()} "
-        f"({os.cpu_count()} cores, Python {platform.python_version()})",
-        f"- Data: {rows:,} synthetic incidents in Lima (`benchmarks/data.py`, seed 1): "
-        "ISO times, Spanish labels, ids; 60 MB CSV",
-        f"- Import: end to end in-process (read, validate, geocode district + H3, store), "
-        f"fresh store per run, {runs} runs",
-        "- Queries: through the HTTP API in-process (FastAPI TestClient, JSON included), "
-        f"with the {rows:,} incidents stored (one year); Lima-wide = bbox {LIMA_VIEW} "
-        "(H3 res 8), all time and last month, in the compact encoding the map page uses and "
-        "as GeoJSON; zoomed = 0.04 x 0.03 degree boxes at 50 random places (points, at most "
-        "2,000, the most recent, all time)",
-        "",
         "| benchmark | result | target | ratio | verdict | detail |",
         "|---|---|---|---|---|---|",
     ]
     for r in results:
         cmp = ">=" if r.higher_is_better else "<"
         lines.append(
-            f"| {r.name} | {r.value:,.0f} {r.unit} | {cmp} {r.target:,.0f} | "
+            f"| {r.name} | {r.value:,.1f} {r.unit} | {cmp} {r.target:,.0f} | "
             f"{r.ratio:.2f} | {r.verdict} | {r.detail} |"
         )
+    return lines
+
+
+def machine(started: datetime) -> str:
+    return (
+        f"- Run: {started:%Y-%m-%d %H:%M} UTC on {platform.node()} "
+        f"({os.cpu_count()} cores, Python {platform.python_version()})"
+    )
+
+
+def write_section(name: str, lines: list[str]) -> None:
+    """Replace one suite's section in docs/benchmarks.md, keeping the others."""
+    import re
+
+    start, end = f"<!-- suite:{name} -->", f"<!-- /suite:{name} -->"
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "\n".join(HEADER) + "\n"
+    block = "\n".join([start, *lines, end])
+    pattern = re.compile(re.escape(start) + ".*?" + re.escape(end), re.S)
+    if pattern.search(text):
+        text = pattern.sub(lambda _m: block, text)
+    else:
+        notes_at = text.find("## How the numbers were reached")
+        text = (
+            text[:notes_at] + block + "\n\n" + text[notes_at:]
+            if notes_at >= 0
+            else text.rstrip("\n") + "\n\n" + block + "\n"
+        )
+    if "## How the numbers were reached" not in text:
+        text = text.rstrip("\n") + "\n" + _notes()
     DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text("\n".join(lines) + "\n" + _notes(), encoding="utf-8")
+    DOC.write_text(text, encoding="utf-8")
+
+
+def write_doc(results: list[Result], rows: int, runs: int, started: datetime) -> None:
+    write_section(
+        "foundation",
+        [
+            "## Foundation: import and map layer",
+            "",
+            machine(started),
+            f"- Data: {rows:,} synthetic incidents in Lima (`benchmarks/data.py`, seed 1): "
+            "ISO times, Spanish labels, ids; 60 MB CSV",
+            "- Import: end to end in-process (read, validate, geocode district + H3, store), "
+            f"fresh store per run, {runs} runs",
+            "- Queries: through the HTTP API in-process (FastAPI TestClient, JSON included), "
+            f"with the {rows:,} incidents stored (one year); Lima-wide = bbox {LIMA_VIEW} "
+            "(H3 res 8), all time and last month, in the compact encoding the map page uses and "
+            "as GeoJSON; zoomed = 0.04 x 0.03 degree boxes at 50 random places (points, at most "
+            "2,000, the most recent, all time)",
+            "",
+            *table(results),
+            "",
+        ],
+    )
+
+
+def run_audit(
+    backends: list[str], proof_leaves: int, verify_events: int, started: datetime
+) -> list[Result]:
+    from benchmarks import audit as ab
+
+    results: list[Result] = []
+    for backend in backends:
+        engine, url = fresh_store(backend)
+        rate = ab.bulk_append(engine, 100_000)
+        results.append(
+            Result(
+                f"Audit bulk append ({backend})",
+                rate,
+                "events/s",
+                10_000,
+                True,
+                "100,000 events in batches of 1,000",
+            )
+        )
+        ab.clear(engine)
+        audited, plain = ab.audited_write_overhead(engine, url, OUT)
+        extra = ab.p95(audited) - ab.p95(plain)
+        results.append(
+            Result(
+                f"Audited API write overhead ({backend})",
+                max(extra, 0.01),
+                "ms at p95",
+                2,
+                False,
+                f"POST /api/incidents p95 {ab.p95(audited):.1f} ms audited vs "
+                f"{ab.p95(plain):.1f} ms unaudited, alternating, n={len(audited)} each",
+            )
+        )
+        drop_store(engine, url)
+    # The two big ones on the embedded store (they need minutes and gigabytes, not two servers).
+    engine, url = fresh_store("sqlite")
+    ab.bulk_append(engine, verify_events, batch=10_000)
+    seconds, report = ab.verify_seconds(engine, OUT / "bench-audit.key")
+    assert report["ok"], report
+    results.append(
+        Result(
+            f"audit verify over {verify_events:,} events (sqlite)",
+            seconds,
+            "s",
+            30,
+            False,
+            f"size {report['size']:,}, ok",
+        )
+    )
+    drop_store(engine, url)
+    engine, url = fresh_store("sqlite")
+    ab.build_big_tree(engine, proof_leaves)
+    times = ab.proof_times(engine, proof_leaves)
+    results.append(
+        Result(
+            f"Inclusion proof, {proof_leaves:,}-event log (sqlite)",
+            ab.p95(times),
+            "ms p95",
+            10,
+            False,
+            f"median {ab.median(times):.2f} ms, n={len(times)}, verified",
+        )
+    )
+    drop_store(engine, url)
+    (OUT / "bench-audit.key").unlink(missing_ok=True)
+    write_section(
+        "audit",
+        [
+            "## Accountability: audit log",
+            "",
+            machine(started),
+            "- Append: `audit.service.append` in batches; write overhead: POST /api/incidents "
+            "through the API with and without its audit record, alternating in one run",
+            "- Proof: the nodes of a synthetic tree written straight into SQLite, then "
+            "`inclusion_proof` at 200 random indices (each proof verified outside the timing)",
+            "",
+            *table(results),
+            "",
+        ],
+    )
+    return results
 
 
 def _notes() -> str:
@@ -243,25 +368,36 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--suites", default="foundation,audit")
+    parser.add_argument("--proof-leaves", type=int, default=10_000_000)
+    parser.add_argument("--verify-events", type=int, default=1_000_000)
     args = parser.parse_args()
     started = datetime.now(UTC)
     OUT.mkdir(exist_ok=True)
-    csv_path = OUT / f"incidents_{args.rows}.csv"
-    if not csv_path.exists():
-        write_csv(csv_path, args.rows)
-    geo.locate([-77.0], [-12.0])  # build the point index once, as a running server has
     results: list[Result] = []
-    for backend in args.backends.split(","):
-        result, engine, url = bench_import(backend, csv_path, args.rows, args.runs)
-        results.append(result)
-        results += bench_queries(backend, engine, url)
-        drop_store(engine, url)
+    suites = args.suites.split(",")
+    if "foundation" in suites:
+        csv_path = OUT / f"incidents_{args.rows}.csv"
+        if not csv_path.exists():
+            write_csv(csv_path, args.rows)
+        geo.locate([-77.0], [-12.0])  # build the point index once, as a running server has
+        foundation: list[Result] = []
+        for backend in args.backends.split(","):
+            result, engine, url = bench_import(backend, csv_path, args.rows, args.runs)
+            foundation.append(result)
+            foundation += bench_queries(backend, engine, url)
+            drop_store(engine, url)
+        write_doc(foundation, args.rows, args.runs, started)
+        results += foundation
+    if "audit" in suites:
+        results += run_audit(
+            args.backends.split(","), args.proof_leaves, args.verify_events, started
+        )
     for r in results:
         print(
-            f"{r.name}: {r.value:,.0f} {r.unit} (target {r.target:,.0f}; "
+            f"{r.name}: {r.value:,.1f} {r.unit} (target {r.target:,.0f}; "
             f"ratio {r.ratio:.2f}, {r.verdict}) — {r.detail}"
         )
-    write_doc(results, args.rows, args.runs, started)
     print(f"written {DOC}")
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, tuple_, update
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from kuntur.audit import keys, merkle
@@ -50,7 +50,7 @@ class Entry:
     at: datetime = field(default_factory=utcnow)
 
 
-def canonical(idx: int, e: Entry | AuditEvent) -> bytes:
+def canonical(idx: int, e: Any) -> bytes:
     """The bytes a leaf hashes: sorted-key compact JSON of every field, index included,
     so that moving an event changes its leaf as surely as editing it. ``details`` is
     embedded as the exact stored text, so any change to it shows."""
@@ -143,17 +143,25 @@ def append(db: Session | Connection, entries: Sequence[Entry]) -> list[int]:
 
 
 def read_nodes(db: Session | Connection, wanted: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
-    wanted = list(set(wanted))
-    out: dict[merkle.Node, bytes] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
-        rows = db.execute(
-            select(AuditNode.level, AuditNode.idx, AuditNode.hash).where(
-                tuple_(AuditNode.level, AuditNode.idx).in_(chunk)
-            )
+    """Stored nodes by (level, index), in one query of primary-key seeks.
+
+    Written as ``level = L AND idx IN (...)`` per level, OR-ed: a row-value
+    ``(level, idx) IN (...)`` list made SQLite scan the whole table (190 ms on a
+    million-event log instead of about 1 ms).
+    """
+    by_level: dict[int, list[int]] = {}
+    for level, idx in set(wanted):
+        by_level.setdefault(level, []).append(idx)
+    if not by_level:
+        return {}
+    clause = or_(
+        *(
+            and_(AuditNode.level == level, AuditNode.idx.in_(sorted(ids)))
+            for level, ids in by_level.items()
         )
-        out.update({(r[0], r[1]): bytes(r[2]) for r in rows})
-    return out
+    )
+    rows = db.execute(select(AuditNode.level, AuditNode.idx, AuditNode.hash).where(clause))
+    return {(r[0], r[1]): bytes(r[2]) for r in rows}
 
 
 def size(db: Session | Connection) -> int:
@@ -314,8 +322,9 @@ def verify(db: Session, public_key: bytes, batch: int = 50_000) -> Verification:
     tree_bad: list[int] = []  # bounds: the damage starts at or after this index
     leaves: list[bytes] = []
     expected_idx = 0
-    query = select(AuditEvent).order_by(AuditEvent.idx)
-    for ev in db.scalars(query.execution_options(yield_per=batch)):
+    # Plain rows, streamed: a million ORM objects would cost more than the hashing.
+    query = select(*AuditEvent.__table__.columns).order_by(AuditEvent.idx)
+    for ev in db.execute(query.execution_options(yield_per=batch)):
         if ev.idx != expected_idx:
             event_bad.append(min(ev.idx, expected_idx))
             problems.append(f"index sequence broken at {expected_idx} (found {ev.idx})")
