@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 
 from fastapi import FastAPI
@@ -11,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from kuntur import __version__
+from kuntur.audit import keys, scheduled
 from kuntur.audit.views import router as audit_router
 from kuntur.config import Settings, get_settings
 from kuntur.core.db import engine_for
@@ -24,12 +28,26 @@ from kuntur.web.pages import router as pages_router
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
+    if settings.environment == "production":
+        # Refuse to start on a missing secret rather than make one up.
+        keys.signing_key(settings.effective_audit_key_path, settings.environment)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        task = None
+        if settings.audit_checkpoint_interval_s > 0 and settings.environment != "test":
+            task = asyncio.create_task(scheduled.run_forever(app.state.engine, settings))
+        yield
+        if task:
+            task.cancel()
+
     # The stock /docs page loads Swagger UI from a CDN; ours serves the vendored copy.
     app = FastAPI(
         title="Kuntur",
         version=__version__,
         docs_url=None,
         redoc_url=None,
+        lifespan=lifespan,
         description="Sistema de información del comando conjunto PNP / FF. AA.",
     )
     app.state.settings = settings

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     # Ed25519 key that signs audit checkpoints. Created on first use only in development,
     # test and demo; in production it must exist (`kuntur audit keygen`), never a default.
     audit_key_path: Path | None = None
+    # Sign a checkpoint this often while the server runs (if the log grew); 0 = never.
+    audit_checkpoint_interval_s: int = 600
 
     @property
     def effective_audit_key_path(self) -> Path:

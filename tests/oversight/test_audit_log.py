@@ -321,3 +321,23 @@ def test_production_refuses_a_missing_key(tmp_path: Path) -> None:
     with pytest.raises(KunturError, match="kuntur audit keygen"):
         keys.signing_key(tmp_path / "absent.pem", "production")
     assert not (tmp_path / "absent.pem").exists()
+
+
+def test_scheduled_checkpoints_only_when_due(engine: Engine, settings: Settings) -> None:
+    from kuntur.audit import scheduled
+
+    assert not scheduled.checkpoint_if_due(engine, settings)  # empty log: nothing to sign
+    fill(engine, 3)
+    assert scheduled.checkpoint_if_due(engine, settings)
+    assert not scheduled.checkpoint_if_due(engine, settings)  # too soon, nothing new
+
+
+def test_production_will_not_start_without_its_key(tmp_path: Path) -> None:
+    from kuntur.app import create_app
+    from kuntur.core.errors import KunturError
+
+    prod = Settings(
+        var_dir=tmp_path, environment="production", database_url=f"sqlite:///{tmp_path}/k.db"
+    )
+    with pytest.raises(KunturError, match="keygen"):
+        create_app(prod)
