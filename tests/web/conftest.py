@@ -7,14 +7,10 @@ driven by Playwright with ``executable_path``: no browser download.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from kuntur.app import create_app
@@ -22,7 +18,7 @@ from kuntur.config import Settings
 from kuntur.core import migrate
 from kuntur.core.db import make_engine
 from kuntur.demo import service as demo
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, make_user, serve_in_thread
 
 CHROMIUM = os.environ.get("KUNTUR_CHROMIUM", "/usr/bin/chromium")
 # Flags that keep Chromium quiet on a machine without network or GPU.
@@ -49,23 +45,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     make_user(engine, "despachador", ["dispatcher"])
     _token, secret = make_user(engine, "auditora", ["auditor"], agency="DP")
     os.environ["KUNTUR_TEST_AUDITOR_TOTP"] = secret or ""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(settings, engine), host="127.0.0.1", port=port, log_level="warning"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started:
-        if time.time() > deadline:
-            raise RuntimeError("test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
+    url, server, thread = serve_in_thread(create_app(settings, engine))
+    yield url
+    server.should_exit = True  # type: ignore[attr-defined]
     thread.join(timeout=10)
     engine.dispose()
 

@@ -26,12 +26,20 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    """One session per request: committed when the view returns, rolled back on error."""
+    """One session per request: committed when the view returns, rolled back on error.
+
+    Used with ``scope="function"`` (``DB`` below): the commit happens before the
+    response leaves, so a client that acts on the answer (a browser following the
+    login redirect) always finds the data committed.
+    """
     with Session(request.app.state.engine, expire_on_commit=False) as session, session.begin():
         yield session
 
 
-def get_context(request: Request, db: Annotated[Session, Depends(get_db)]) -> RequestContext:
+DB = Depends(get_db, scope="function")
+
+
+def get_context(request: Request, db: Annotated[Session, DB]) -> RequestContext:
     from kuntur.identity import service as identity
 
     request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
@@ -58,7 +66,7 @@ def require_user(ctx: Annotated[RequestContext, Depends(get_context)]) -> Reques
     return ctx
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+SessionDep = Annotated[Session, DB]
 ContextDep = Annotated[RequestContext, Depends(get_context)]
 UserDep = Annotated[RequestContext, Depends(require_user)]
 
