@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from kuntur.audit import keys, merkle
@@ -93,25 +93,59 @@ def record(db: Session, ctx: RequestContext, type_: EventType, **kw: Any) -> int
     return append(db, [entry_for(ctx, type_, **kw)])[0]
 
 
+# PostgreSQL, one event at a time (every audited API write): two round trips instead of
+# four. The first statement takes the head lock and returns the old size together with
+# the right edge of the tree (for each set bit L of the size, node (L, (size >> L) - 1));
+# the second inserts the event and its nodes together.
+_PG_HEAD_AND_FRONTIER = text(
+    "WITH h AS (UPDATE audit_head SET size = size + 1 WHERE id = 1 RETURNING size - 1 AS start) "
+    "SELECT h.start, n.level, n.idx, n.hash FROM h "
+    "LEFT JOIN generate_series(0, 62) AS lv(l) ON ((h.start >> lv.l) & 1) = 1 "
+    "LEFT JOIN audit_nodes n ON n.level = lv.l AND n.idx = (h.start >> lv.l) - 1"
+)
+_EVENT_COLUMNS = (
+    "idx",
+    "type",
+    "at",
+    "actor",
+    "agency",
+    "object_type",
+    "object_id",
+    "purpose",
+    "outcome",
+    "request_id",
+    "details",
+    "leaf_hash",
+)
+
+
+def _dialect(db: Session | Connection) -> str:
+    return db.get_bind().dialect.name if isinstance(db, Session) else db.dialect.name
+
+
 def append(db: Session | Connection, entries: Sequence[Entry]) -> list[int]:
     """Append events in order; O(1) node writes per event, amortised."""
     if not entries:
         return []
-    # The update takes the lock that orders all appends, and returns the new size.
-    # (The head row is created by the migration, so two first appends cannot race.)
-    new_size = db.execute(
-        update(AuditHead)
-        .where(AuditHead.id == HEAD_ID)
-        .values(size=AuditHead.size + len(entries))
-        .returning(AuditHead.size)
-    ).scalar_one()
-    start = int(new_size) - len(entries)
-    nodes = read_nodes(db, merkle.pieces(0, start))  # the right edge of the tree so far
+    if len(entries) == 1 and _dialect(db) == "postgresql":
+        rows = db.execute(_PG_HEAD_AND_FRONTIER).all()
+        start = int(rows[0][0])
+        nodes = {(r[1], r[2]): bytes(r[3]) for r in rows if r[1] is not None}
+    else:
+        # The update takes the lock that orders all appends, and returns the new size.
+        # (The head row is created by the migration, so two first appends cannot race.)
+        new_size = db.execute(
+            update(AuditHead)
+            .where(AuditHead.id == HEAD_ID)
+            .values(size=AuditHead.size + len(entries))
+            .returning(AuditHead.size)
+        ).scalar_one()
+        start = int(new_size) - len(entries)
+        nodes = read_nodes(db, merkle.pieces(0, start))  # the right edge of the tree so far
     new_nodes: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     for offset, e in enumerate(entries):
         i = start + offset
-        details = _details_json(e.details)
         leaf = merkle.leaf_hash(canonical(i, e))
         events.append(
             {
@@ -125,7 +159,7 @@ def append(db: Session | Connection, entries: Sequence[Entry]) -> list[int]:
                 "purpose": e.purpose,
                 "outcome": e.outcome,
                 "request_id": e.request_id,
-                "details": details,
+                "details": _details_json(e.details),
                 "leaf_hash": leaf,
             }
         )
@@ -137,9 +171,31 @@ def append(db: Session | Connection, entries: Sequence[Entry]) -> list[int]:
             level, idx = level + 1, idx >> 1
             nodes[(level, idx)] = h
             new_nodes.append({"level": level, "idx": idx, "hash": h})
-    db.execute(insert(AuditEvent), events)
-    db.execute(insert(AuditNode), new_nodes)
+    if len(entries) == 1 and _dialect(db) == "postgresql":
+        _pg_insert_one(db, events[0], new_nodes)
+    else:
+        db.execute(insert(AuditEvent), events)
+        db.execute(insert(AuditNode), new_nodes)
     return [ev["idx"] for ev in events]
+
+
+def _pg_insert_one(
+    db: Session | Connection, event: dict[str, Any], new_nodes: list[dict[str, Any]]
+) -> None:
+    params: dict[str, Any] = {f"e_{k}": event[k] for k in _EVENT_COLUMNS}
+    values = []
+    for n, node in enumerate(new_nodes):
+        values.append(f"(:l{n}, :i{n}, :h{n})")
+        params.update({f"l{n}": node["level"], f"i{n}": node["idx"], f"h{n}": node["hash"]})
+    cols = ", ".join(_EVENT_COLUMNS)
+    binds = ", ".join(f":e_{k}" for k in _EVENT_COLUMNS)
+    db.execute(
+        text(
+            f"WITH ev AS (INSERT INTO audit_events ({cols}) VALUES ({binds})) "  # noqa: S608
+            f"INSERT INTO audit_nodes (level, idx, hash) VALUES {', '.join(values)}"
+        ).bindparams(*[bindparam("e_at", type_=AuditEvent.__table__.c.at.type)]),
+        params,
+    )
 
 
 def read_nodes(db: Session | Connection, wanted: Iterable[merkle.Node]) -> dict[merkle.Node, bytes]:
