@@ -89,6 +89,12 @@ def engine(migrated_engine: Engine) -> Engine:
         ):
             conn.execute(text(f"DELETE FROM {table}"))
         conn.execute(text("UPDATE audit_head SET size = 0"))
+        conn.execute(text("DELETE FROM sharing_rules"))
+        for agency in ("PNP", "EP", "MGP", "FAP", "SERENAZGO"):  # the migration's defaults
+            conn.execute(
+                text("INSERT INTO sharing_rules (owner_agency, grantee_agency) VALUES (:a, '*')"),
+                {"a": agency},
+            )
     return migrated_engine
 
 

@@ -72,6 +72,10 @@ def test_narratives_are_shown_as_text_never_run(live_server: str, page: Page) ->
     )
     page.goto(f"{live_server}/incidentes")
     page.evaluate(f"openIncident({created['id']})")
+    # An extortion narrative is withheld until the reader states a purpose.
+    expect(page.get_by_test_id("detail")).to_contain_text("Reservado", timeout=10000)
+    page.get_by_test_id("purpose").fill("Caso 2026-0457")
+    page.get_by_test_id("purpose").press("Enter")
     expect(page.get_by_test_id("detail")).to_contain_text("<img src=x", timeout=10000)
     assert page.evaluate("window.__xss") is None
 

@@ -15,6 +15,7 @@ class EventType(StrEnum):
     LOGIN_FAILURE = "auth.login.failure"
     LOGOUT = "auth.logout"
     ACCESS_DENIED = "authz.denied"
+    SENSITIVE_READ = "record.read.sensitive"
     INCIDENT_CREATED = "incident.created"
     INCIDENTS_IMPORTED = "incident.import"
     DEMO_SEEDED = "demo.seed"
@@ -34,6 +35,7 @@ TITLES: dict[EventType, tuple[str, str]] = {
     EventType.LOGIN_FAILURE: ("Inicio de sesión fallido", "Failed logon"),
     EventType.LOGOUT: ("Cierre de sesión", "Logoff"),
     EventType.ACCESS_DENIED: ("Acceso denegado", "Access denied"),
+    EventType.SENSITIVE_READ: ("Lectura de dato sensible", "Sensitive record read"),
     EventType.INCIDENT_CREATED: ("Incidente registrado", "Incident created"),
     EventType.INCIDENTS_IMPORTED: ("Importación de incidentes", "Incidents imported"),
     EventType.DEMO_SEEDED: ("Escenario de demostración cargado", "Demo scenario seeded"),

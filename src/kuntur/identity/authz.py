@@ -71,6 +71,17 @@ def require(
         raise Unauthenticated("log in first: a session cookie or an Authorization: Bearer token")
     if can(ctx, permission):
         return
+    _log_denial(db, ctx, {"permission": permission.value}, object_type, object_id)
+    raise Forbidden(f"your roles do not allow {permission.value}")
+
+
+def _log_denial(
+    db: Session,
+    ctx: RequestContext,
+    details: dict[str, object],
+    object_type: str | None,
+    object_id: str | None,
+) -> None:
     with Session(db.get_bind()) as side, side.begin():
         audit.record(
             side,
@@ -79,6 +90,55 @@ def require(
             object_type=object_type,
             object_id=object_id,
             outcome="denied",
-            details={"permission": permission.value},
+            details=details,
         )
-    raise Forbidden(f"your roles do not allow {permission.value}")
+
+
+def visible_owners(db: Session, ctx: RequestContext) -> list[str] | None:
+    """Agencies whose incidents ``ctx`` may see (its own plus sharing rules); None = all."""
+    from sqlalchemy import select
+
+    from kuntur.identity.roles import AGENCIES
+    from kuntur.incidents.models import SharingRule
+
+    if "system" in ctx.roles:
+        return None
+    granted = set(
+        db.scalars(
+            select(SharingRule.owner_agency).where(
+                SharingRule.grantee_agency.in_([ctx.agency or "", "*"])
+            )
+        )
+    )
+    owners = granted | ({ctx.agency} if ctx.agency else set())
+    return None if owners >= set(AGENCIES) else sorted(owners)
+
+
+def max_classification(ctx: RequestContext) -> int | None:
+    """Highest classification ``ctx`` may read; None = no limit."""
+    from kuntur.identity.roles import Clearance
+
+    if "system" in ctx.roles or ctx.clearance >= max(Clearance):
+        return None
+    return ctx.clearance
+
+
+def require_record(
+    db: Session,
+    ctx: RequestContext,
+    *,
+    owner_agency: str,
+    classification: int,
+    object_type: str,
+    object_id: str,
+) -> None:
+    """Per-record check; a record the actor may not see is reported as not found (its
+    existence is not confirmed) and the attempt is audited."""
+    owners = visible_owners(db, ctx)
+    limit = max_classification(ctx)
+    if (owners is None or owner_agency in owners) and (limit is None or classification <= limit):
+        return
+    _log_denial(db, ctx, {"reason": "agency or clearance"}, object_type, object_id)
+    from kuntur.core.errors import NotFound
+
+    raise NotFound(f"{object_type} {object_id} does not exist")

@@ -60,6 +60,9 @@ class Incident(Base):
     district_ubigeo: Mapped[str | None] = mapped_column(String(6), nullable=True)
     address: Mapped[str | None] = mapped_column(String(500), nullable=True)
     narrative: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Which agency owns the record, and the clearance needed to see it (0 = public).
+    owner_agency: Mapped[str] = mapped_column(String(16), default="PNP", server_default="PNP")
+    classification: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     import_batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_batches.id", ondelete="RESTRICT"), nullable=True
     )
@@ -80,6 +83,18 @@ class Incident(Base):
             "district_ubigeo",
             "longitude",
             "latitude",
+            "owner_agency",
+            "classification",
             postgresql_include=["id"],
         ),
     )
+
+
+class SharingRule(Base):
+    """``owner_agency`` lets ``grantee_agency`` ("*" = every agency) see its incidents."""
+
+    __tablename__ = "sharing_rules"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    owner_agency: Mapped[str] = mapped_column(String(16))
+    grantee_agency: Mapped[str] = mapped_column(String(16))

@@ -26,6 +26,7 @@ class IncidentCreate(BaseModel):
     address: str | None = Field(None, max_length=500)
     narrative: str | None = Field(None, max_length=20_000)
     status: Status = Status.RECEIVED
+    classification: int = Field(0, ge=0, le=3, description="0 public ... 3 secret")
 
     @field_validator("external_id", "address", "narrative", "category_label")
     @classmethod
@@ -53,6 +54,11 @@ class IncidentOut(BaseModel):
     district_name: str | None
     address: str | None
     narrative: str | None
+    narrative_withheld: bool = Field(
+        False, description="a sensitive narrative exists: send X-Purpose (a case number) to read it"
+    )
+    owner_agency: str
+    classification: int
     import_batch_id: int | None
 
 

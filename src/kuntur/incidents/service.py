@@ -6,6 +6,7 @@ context so authorization and audit can hook in without changing callers.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -52,6 +53,10 @@ class IncidentFilter:
     categories: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    # Set by the service from the request context, never by the caller: which owning
+    # agencies and up to which classification the actor may see (None = no limit).
+    owners: list[str] | None = None
+    max_class: int | None = None
 
     def clauses(self, *, exact_bbox: bool = True) -> list[ColumnElement[bool]]:
         """SQL conditions. The bbox is tested on the coordinates when ``exact_bbox``;
@@ -75,6 +80,10 @@ class IncidentFilter:
             out.append(Incident.status.in_(self.statuses))
         if self.sources:
             out.append(Incident.source.in_(self.sources))
+        if self.owners is not None:
+            out.append(Incident.owner_agency.in_(self.owners))
+        if self.max_class is not None:
+            out.append(Incident.classification <= self.max_class)
         return out
 
     def selects(self, query: SelectT, *, exact_bbox: bool = True) -> list[SelectT]:
@@ -91,6 +100,20 @@ class IncidentFilter:
         if not ranges:
             return [base]
         return [base.where(Incident.h3_r9.between(lo, hi)) for lo, hi in ranges]
+
+
+# Narratives of these categories name victims, phones and accounts: shown only to a reader
+# who states a purpose (a case number), and every such read is audited.
+SENSITIVE = frozenset(
+    {Category.EXTORTION.value, Category.KIDNAPPING.value, Category.HUMAN_TRAFFICKING.value}
+)
+
+
+def scoped(db: Session, ctx: RequestContext, filters: IncidentFilter) -> IncidentFilter:
+    """The filters narrowed to what ``ctx`` may see (agency sharing, clearance)."""
+    return dataclasses.replace(
+        filters, owners=authz.visible_owners(db, ctx), max_class=authz.max_classification(ctx)
+    )
 
 
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
@@ -126,7 +149,7 @@ def resolve_districts(values: list[str]) -> list[str]:
     return out
 
 
-def to_out(incident: Incident) -> IncidentOut:
+def to_out(incident: Incident, *, reveal: bool = True) -> IncidentOut:
     district = geo.get_district(incident.district_ubigeo) if incident.district_ubigeo else None
     return IncidentOut(
         id=incident.id,
@@ -144,7 +167,10 @@ def to_out(incident: Incident) -> IncidentOut:
         district_ubigeo=incident.district_ubigeo,
         district_name=district.name if district else None,
         address=incident.address,
-        narrative=incident.narrative,
+        narrative=incident.narrative if reveal else None,
+        narrative_withheld=bool(incident.narrative) and not reveal,
+        owner_agency=incident.owner_agency,
+        classification=incident.classification,
         import_batch_id=incident.import_batch_id,
     )
 
@@ -185,7 +211,11 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> tuple[I
         address=data.address,
         narrative=data.narrative,
         created_by=ctx.actor,
+        owner_agency=ctx.agency or "PNP",
+        classification=data.classification,
     )
+    if data.classification > ctx.clearance and "system" not in ctx.roles:
+        raise InvalidInput("you cannot classify above your own clearance")
     db.add(incident)
     try:
         with db.begin_nested():  # a savepoint: a lost race leaves the outer transaction usable
@@ -213,7 +243,35 @@ def get(*, db: Session, ctx: RequestContext, incident_id: int) -> Incident:
     incident = db.get(Incident, incident_id)
     if incident is None:
         raise NotFound(f"incident {incident_id} does not exist")
+    authz.require_record(
+        db,
+        ctx,
+        owner_agency=incident.owner_agency,
+        classification=incident.classification,
+        object_type="incident",
+        object_id=str(incident_id),
+    )
     return incident
+
+
+def present(db: Session, ctx: RequestContext, incident: Incident) -> IncidentOut:
+    """One incident for a reader: a sensitive narrative only with a stated purpose, and
+    that read is audited (with the purpose, never the narrative)."""
+    reveal = can_read_narrative(ctx, incident)
+    if reveal and incident.category in SENSITIVE and incident.narrative:
+        audit.record(
+            db,
+            ctx,
+            EventType.SENSITIVE_READ,
+            object_type="incident",
+            object_id=str(incident.id),
+            details={"field": "narrative"},
+        )
+    return to_out(incident, reveal=reveal)
+
+
+def can_read_narrative(ctx: RequestContext, incident: Incident) -> bool:
+    return incident.category not in SENSITIVE or "system" in ctx.roles or bool(ctx.purpose)
 
 
 def list_incidents(
@@ -221,6 +279,7 @@ def list_incidents(
 ) -> tuple[list[Incident], int]:
     """Newest first; ``total`` counts every match, not only this page."""
     authz.require(db, ctx, Permission.INCIDENTS_READ, object_type="incident")
+    filters = scoped(db, ctx, filters)
     counts = filters.selects(select(func.count()).select_from(Incident))
     total = sum(int(db.scalar(q) or 0) for q in counts)
     newest = (Incident.occurred_at.desc(), Incident.id.desc())
@@ -239,6 +298,7 @@ def list_incidents(
 def stats(*, db: Session, ctx: RequestContext, filters: IncidentFilter) -> IncidentStats:
     """Count, extent, period and mix, added up over the parts of the spatial index."""
     authz.require(db, ctx, Permission.INCIDENTS_READ, object_type="incident")
+    filters = scoped(db, ctx, filters)
     rows: list[Any] = []
     for part in filters.selects(
         select(
@@ -379,6 +439,7 @@ def map_layer(
 ) -> MapLayer:
     """H3 counts for wide views, points for close ones (see ``MapLayer``)."""
     authz.require(db, ctx, Permission.INCIDENTS_READ, object_type="incident")
+    filters = scoped(db, ctx, filters)
     span = (filters.bbox[2] - filters.bbox[0]) if filters.bbox else 360.0
     if span <= points_max_span:
         return _points_layer(db, filters, points_limit)

@@ -65,7 +65,11 @@ def list_incidents(
         db=db, ctx=ctx, filters=filters, limit=limit, offset=offset
     )
     return IncidentPage(
-        total=total, limit=limit, offset=offset, items=[service.to_out(r) for r in rows]
+        total=total,
+        limit=limit,
+        offset=offset,
+        # Lists never carry sensitive narratives; the detail does, with a stated purpose.
+        items=[service.to_out(r, reveal=r.category not in service.SENSITIVE) for r in rows],
     )
 
 
@@ -105,4 +109,6 @@ def map_layer(
 
 @router.get("/{incident_id}", response_model=IncidentOut)
 def get_incident(incident_id: int, db: SessionDep, ctx: ContextDep) -> IncidentOut:
-    return service.to_out(service.get(db=db, ctx=ctx, incident_id=incident_id))
+    """One incident. A sensitive narrative (extortion, kidnapping, trafficking) needs a stated
+    purpose: send ``X-Purpose: <case number>``; that read is audited."""
+    return service.present(db, ctx, service.get(db=db, ctx=ctx, incident_id=incident_id))

@@ -52,6 +52,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "incidents": ("incidentes", "incidents"),
     "language": ("English", "Español"),
     "audit": ("Auditoría", "Audit"),
+    "withheld": (
+        "Reservado: indique el motivo (nro. de caso) para leerlo; la lectura queda registrada",
+        "Withheld: state the purpose (case number) to read it; the read is logged",
+    ),
+    "purpose_hint": ("Nro. de caso o motivo", "Case number or purpose"),
+    "reveal": ("Ver relato", "Show narrative"),
     "audit_search": ("Buscar en el registro", "Search the log"),
     "actor": ("Quién", "Who"),
     "object": ("Objeto", "Object"),

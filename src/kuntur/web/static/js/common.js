@@ -40,8 +40,8 @@ function filterParams() {
   return p;
 }
 
-async function getJSON(url) {
-  const r = await fetch(url, { headers: { "Accept": "application/json" } });
+async function getJSON(url, extraHeaders) {
+  const r = await fetch(url, { headers: { "Accept": "application/json", ...(extraHeaders || {}) } });
   if (r.status === 401) { location.assign(`/login?next=${encodeURIComponent(location.pathname)}`); }
   if (!r.ok) {
     let detail = r.statusText;
@@ -66,12 +66,30 @@ function showDetail(incident) {
     [T.source, KUNTUR.i18n.sources[incident.source] || incident.source],
     [T.external_id, incident.external_id || "—"],
     [T.address, incident.address || "—"],
-    [T.narrative, incident.narrative || "—"],
+    [T.narrative, incident.narrative_withheld ? T.withheld : (incident.narrative || "—")],
   ];
   for (const [k, v] of rows) {
     const dt = document.createElement("dt"); dt.textContent = k;
     const dd = document.createElement("dd"); dd.textContent = v;
     body.append(dt, dd);
+  }
+  if (incident.narrative_withheld) {
+    // A sensitive narrative: the reader states why (a case number); the read is audited.
+    const form = document.createElement("form");
+    form.className = "purpose";
+    const input = document.createElement("input");
+    input.required = true; input.maxLength = 200; input.placeholder = T.purpose_hint;
+    input.setAttribute("data-testid", "purpose");
+    const button = document.createElement("button");
+    button.type = "submit"; button.textContent = T.reveal;
+    form.append(input, button);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      try {
+        showDetail(await getJSON(`/api/incidents/${incident.id}`, { "X-Purpose": input.value }));
+      } catch (e) { alert(e.message); }
+    });
+    body.append(form);
   }
   panel.hidden = false;
 }
