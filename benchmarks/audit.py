@@ -74,19 +74,9 @@ def audited_write_overhead(
 ) -> tuple[list[float], list[float]]:
     """p95 of POST /api/incidents with the audit record and with it switched off,
     alternating request by request so both see the same machine."""
-    from kuntur.identity import service as identity
+    from benchmarks.run import bench_token
 
-    with Session(engine, expire_on_commit=False) as db, db.begin():
-        user, _ = identity.create_user(
-            db,
-            RequestContext.system("bench"),
-            username="bench_writer",
-            password="bench-password-1",
-            display_name="Bench",
-            agency="PNP",
-            roles=["dispatcher"],
-        )
-        token, _ = identity.open_session(db, user, "api")
+    token = bench_token(engine, "bench_writer", ["dispatcher"])
     client = TestClient(
         create_app(Settings(var_dir=var, database_url=url, environment="test"), engine),
         headers={"Authorization": f"Bearer {token}"},

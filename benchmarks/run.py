@@ -130,9 +130,32 @@ def bench_import(backend: str, csv_path: Path, rows: int, runs: int) -> tuple[Re
     )
 
 
+def bench_token(engine: Engine, username: str, roles: list[str], clearance: int = 0) -> str:
+    """A user and API token for measuring the API as a real caller would (authz included)."""
+    from sqlalchemy.orm import Session
+
+    from kuntur.identity import service as identity
+
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        user, _ = identity.create_user(
+            db,
+            RequestContext.system("bench"),
+            username=username,
+            password="bench-password-1",
+            display_name=username,
+            agency="PNP",
+            roles=roles,
+            clearance=clearance,
+        )
+        token, _ = identity.open_session(db, user, "api")
+    return token
+
+
 def bench_queries(backend: str, engine: Engine, url: str) -> list[Result]:
     settings = Settings(var_dir=OUT, database_url=url, environment="test")
-    client = TestClient(create_app(settings, engine))
+    # A dispatcher of the PNP with clearance 1: agency and clearance filters both apply.
+    token = bench_token(engine, "bench_dispatcher", ["dispatcher"], clearance=1)
+    client = TestClient(create_app(settings, engine), headers={"Authorization": f"Bearer {token}"})
 
     def timed(path: str) -> float:
         start = time.perf_counter()

@@ -12,7 +12,7 @@ import json
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy import select
 
 from kuntur.audit import keys, service
@@ -28,7 +28,7 @@ from kuntur.audit.schemas import (
     b64,
 )
 from kuntur.core.errors import InvalidInput
-from kuntur.core.web import ContextDep, SessionDep
+from kuntur.core.web import MAX_ID, ContextDep, SessionDep
 from kuntur.identity import authz
 from kuntur.identity.authz import Permission
 
@@ -86,11 +86,14 @@ def make_checkpoint(request: Request, db: SessionDep, ctx: ContextDep) -> Checkp
 
 @router.post("/checkpoints/{checkpoint_id}/countersignatures", status_code=201)
 def countersign(
-    checkpoint_id: int, body: CountersignIn, db: SessionDep, ctx: ContextDep
+    checkpoint_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    body: CountersignIn,
+    db: SessionDep,
+    ctx: ContextDep,
 ) -> dict[str, object]:
     try:
         signature = base64.b64decode(body.signature, validate=True)
-    except binascii.Error:
+    except (binascii.Error, ValueError):  # not base64, or not even ASCII
         raise InvalidInput("signature must be base64") from None
     cs = service.countersign(db, ctx, checkpoint_id, body.witness, signature)
     return {"checkpoint_id": checkpoint_id, "witness": body.witness, "at": cs.at.isoformat()}
@@ -99,8 +102,8 @@ def countersign(
 @router.get("/proofs/inclusion", response_model=InclusionProofOut)
 def inclusion(
     db: SessionDep,
-    index: Annotated[int, Query(ge=0)],
-    size: Annotated[int | None, Query(ge=1)] = None,
+    index: Annotated[int, Query(ge=0, le=MAX_ID)],
+    size: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> InclusionProofOut:
     n, leaf, proof = service.inclusion_proof(db, index, size)
     _, root = service.root(db, n)
@@ -111,7 +114,9 @@ def inclusion(
 
 @router.get("/proofs/consistency", response_model=ConsistencyProofOut)
 def consistency(
-    db: SessionDep, first: Annotated[int, Query(ge=1)], second: Annotated[int, Query(ge=1)]
+    db: SessionDep,
+    first: Annotated[int, Query(ge=1, le=MAX_ID)],
+    second: Annotated[int, Query(ge=1, le=MAX_ID)],
 ) -> ConsistencyProofOut:
     proof = service.consistency_proof(db, first, second)
     return ConsistencyProofOut(
@@ -133,7 +138,7 @@ def events(
     start: datetime | None = None,
     end: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> EventPage:
     """Search the log (who, what object, which type, when). The search is logged too."""
     authz.require(db, ctx, Permission.AUDIT_READ, object_type="audit_log")

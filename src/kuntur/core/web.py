@@ -67,6 +67,7 @@ def require_user(ctx: Annotated[RequestContext, Depends(get_context)]) -> Reques
 
 
 SessionDep = Annotated[Session, DB]
+MAX_ID = 2**63 - 1  # ids and sizes are 64-bit in the store; larger numbers are simply wrong
 ContextDep = Annotated[RequestContext, Depends(get_context)]
 UserDep = Annotated[RequestContext, Depends(require_user)]
 

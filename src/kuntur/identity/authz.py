@@ -98,7 +98,7 @@ def visible_owners(db: Session, ctx: RequestContext) -> list[str] | None:
     """Agencies whose incidents ``ctx`` may see (its own plus sharing rules); None = all."""
     from sqlalchemy import select
 
-    from kuntur.identity.roles import AGENCIES
+    from kuntur.identity.roles import OPERATIONAL_AGENCIES
     from kuntur.incidents.models import SharingRule
 
     if "system" in ctx.roles:
@@ -111,7 +111,9 @@ def visible_owners(db: Session, ctx: RequestContext) -> list[str] | None:
         )
     )
     owners = granted | ({ctx.agency} if ctx.agency else set())
-    return None if owners >= set(AGENCIES) else sorted(owners)
+    # Only operational agencies own records, so seeing all of them is seeing everything:
+    # no filter then, and the map keeps its plain index scan.
+    return None if owners >= OPERATIONAL_AGENCIES else sorted(owners)
 
 
 def max_classification(ctx: RequestContext) -> int | None:

@@ -46,3 +46,8 @@ AGENCIES: dict[str, tuple[str, str]] = {  # code: (Spanish name, kind)
     "MP": ("Ministerio Público - Fiscalía", "prosecutor"),
     "DP": ("Defensoría del Pueblo", "ombudsman"),
 }
+
+# Agencies that own operational records; oversight bodies (prosecutor, ombudsman) read only.
+OPERATIONAL_AGENCIES = frozenset(
+    code for code, (_name, kind) in AGENCIES.items() if kind in ("police", "military", "municipal")
+)

@@ -35,6 +35,7 @@ from kuntur.geography import hexgrid
 from kuntur.geography import service as geo
 from kuntur.identity import authz
 from kuntur.identity.authz import Permission
+from kuntur.identity.roles import OPERATIONAL_AGENCIES
 from kuntur.incidents.categories import DEFAULT_PRIORITY, Category, Source, Status
 from kuntur.incidents.models import Incident
 from kuntur.incidents.schemas import IncidentCreate, IncidentOut, IncidentStats
@@ -216,6 +217,10 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> tuple[I
     )
     if data.classification > ctx.clearance and "system" not in ctx.roles:
         raise InvalidInput("you cannot classify above your own clearance")
+    if ctx.agency and ctx.agency not in OPERATIONAL_AGENCIES:
+        raise InvalidInput(
+            f"{ctx.agency} is an oversight body: it reads records, it does not file incidents"
+        )
     db.add(incident)
     try:
         with db.begin_nested():  # a savepoint: a lost race leaves the outer transaction usable

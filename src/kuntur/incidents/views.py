@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from kuntur.core.web import ContextDep, SessionDep
+from kuntur.core.web import MAX_ID, ContextDep, SessionDep
 from kuntur.incidents import service
 from kuntur.incidents.categories import Category, Source, Status
 from kuntur.incidents.schemas import IncidentCreate, IncidentOut, IncidentPage, IncidentStats
@@ -58,7 +58,7 @@ def list_incidents(
     ctx: ContextDep,
     filters: FilterDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> IncidentPage:
     """Newest first, paginated with limit/offset; ``total`` counts every match."""
     rows, total = service.list_incidents(
@@ -108,7 +108,9 @@ def map_layer(
 
 
 @router.get("/{incident_id}", response_model=IncidentOut)
-def get_incident(incident_id: int, db: SessionDep, ctx: ContextDep) -> IncidentOut:
+def get_incident(
+    incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], db: SessionDep, ctx: ContextDep
+) -> IncidentOut:
     """One incident. A sensitive narrative (extortion, kidnapping, trafficking) needs a stated
     purpose: send ``X-Purpose: <case number>``; that read is audited."""
     return service.present(db, ctx, service.get(db=db, ctx=ctx, incident_id=incident_id))
