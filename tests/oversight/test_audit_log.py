@@ -341,3 +341,30 @@ def test_production_will_not_start_without_its_key(tmp_path: Path) -> None:
     )
     with pytest.raises(KunturError, match="keygen"):
         create_app(prod)
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.sampled_from(["delete", "truncate", "reorder", "edit"]),
+    st.integers(min_value=0, max_value=10),
+)
+def test_any_deletion_reordering_or_truncation_is_detected(
+    engine: Engine, tmp_path: Path, kind: str, index: int
+) -> None:
+    with engine.begin() as conn:
+        for table in ("audit_checkpoints", "audit_nodes", "audit_events"):
+            conn.execute(text(f"DELETE FROM {table}"))
+        conn.execute(text("UPDATE audit_head SET size = 0"))
+    key = keys.signing_key(tmp_path / "k.pem", "test")
+    fill(engine, 12)
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        service.create_checkpoint(db, CTX, key)
+    with engine.begin() as conn:
+        conn.execute(
+            text(TAMPER[kind].format(i=index, j=index + 1, a=str(index), b=str(index + 1)))
+        )
+    with Session(engine) as db:
+        result = service.verify(db, keys.public_bytes(key))
+    assert not result.ok and result.first_bad_index == index, result.problems

@@ -103,6 +103,24 @@ _PG_HEAD_AND_FRONTIER = text(
     "LEFT JOIN generate_series(0, 62) AS lv(l) ON ((h.start >> lv.l) & 1) = 1 "
     "LEFT JOIN audit_nodes n ON n.level = lv.l AND n.idx = (h.start >> lv.l) - 1"
 )
+# Other stores: the right edge of the tree (at most 63 nodes) read by one statement of a
+# fixed shape, padded with impossible keys, so it is compiled once and then only bound.
+_EDGE_SLOTS = 63
+_EDGE_SQL = text(  # built from constants only; every value is a bound parameter
+    "SELECT level, idx, hash FROM audit_nodes WHERE "  # noqa: S608
+    + " OR ".join(f"(level = :l{k} AND idx = :i{k})" for k in range(_EDGE_SLOTS))
+)
+
+
+def _read_edge(db: Session | Connection, start: int) -> dict[merkle.Node, bytes]:
+    wanted = merkle.pieces(0, start)
+    params: dict[str, int] = {}
+    for k in range(_EDGE_SLOTS):
+        level, idx = wanted[k] if k < len(wanted) else (-1, -1)
+        params[f"l{k}"], params[f"i{k}"] = level, idx
+    return {(r[0], r[1]): bytes(r[2]) for r in db.execute(_EDGE_SQL, params)}
+
+
 _EVENT_COLUMNS = (
     "idx",
     "type",
@@ -141,7 +159,7 @@ def append(db: Session | Connection, entries: Sequence[Entry]) -> list[int]:
             .returning(AuditHead.size)
         ).scalar_one()
         start = int(new_size) - len(entries)
-        nodes = read_nodes(db, merkle.pieces(0, start))  # the right edge of the tree so far
+        nodes = _read_edge(db, start)  # the right edge of the tree so far
     new_nodes: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     for offset, e in enumerate(entries):
