@@ -52,8 +52,11 @@ def users() -> None:
         fail("demo users are refused in production")
     rows = service.seed_users(engine(), settings.var_dir / "demo-credentials.json")
     console.print("[bold yellow]USUARIOS DE DEMOSTRACIÓN (solo demo, nunca en producción)[/]")
-    console.print("Inicie sesión en /login con uno de ellos; quien tenga código TOTP lo "
-                  "necesita también (en la demo: `kuntur demo totp USUARIO`).", highlight=False)
+    console.print(
+        "Inicie sesión en /login con uno de ellos; quien tenga código TOTP lo "
+        "necesita también (en la demo: `kuntur demo totp USUARIO`).",
+        highlight=False,
+    )
     for username, password, secret in rows:
         extra = ""
         if secret:
