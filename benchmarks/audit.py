@@ -70,7 +70,7 @@ def verify_seconds(engine: Engine, key_path: Path) -> tuple[float, dict[str, Any
 
 
 def audited_write_overhead(
-    engine: Engine, url: str, var: Path, n: int = 300
+    engine: Engine, url: str, var: Path, n: int = 600
 ) -> tuple[list[float], list[float]]:
     """p95 of POST /api/incidents with the audit record and with it switched off,
     alternating request by request so both see the same machine."""
