@@ -163,13 +163,8 @@ def test_an_inserted_event_is_found(engine: Engine, tmp_path: Path) -> None:
     assert not result.ok and result.first_bad_index is not None and result.first_bad_index <= 4
 
 
-@settings(
-    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(st.integers(min_value=0, max_value=11), st.integers(min_value=0, max_value=200))
-def test_any_single_byte_change_is_detected(
-    engine: Engine, tmp_path: Path, index: int, position: int
-) -> None:
+def signed_log_of_twelve(engine: Engine, tmp_path: Path) -> keys.Ed25519PrivateKey:
+    """A fresh log of 12 events and a checkpoint (hypothesis reruns share one fixture)."""
     with engine.begin() as conn:
         for table in ("audit_checkpoints", "audit_nodes", "audit_events"):
             conn.execute(text(f"DELETE FROM {table}"))
@@ -178,6 +173,17 @@ def test_any_single_byte_change_is_detected(
     fill(engine, 12)
     with Session(engine, expire_on_commit=False) as db, db.begin():
         service.create_checkpoint(db, CTX, key)
+    return key
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.integers(min_value=0, max_value=11), st.integers(min_value=0, max_value=200))
+def test_any_single_byte_change_is_detected(
+    engine: Engine, tmp_path: Path, index: int, position: int
+) -> None:
+    key = signed_log_of_twelve(engine, tmp_path)
     with engine.begin() as conn:
         actor = conn.execute(
             text("SELECT details FROM audit_events WHERE idx = :i"), {"i": index}
@@ -353,14 +359,7 @@ def test_production_will_not_start_without_its_key(tmp_path: Path) -> None:
 def test_any_deletion_reordering_or_truncation_is_detected(
     engine: Engine, tmp_path: Path, kind: str, index: int
 ) -> None:
-    with engine.begin() as conn:
-        for table in ("audit_checkpoints", "audit_nodes", "audit_events"):
-            conn.execute(text(f"DELETE FROM {table}"))
-        conn.execute(text("UPDATE audit_head SET size = 0"))
-    key = keys.signing_key(tmp_path / "k.pem", "test")
-    fill(engine, 12)
-    with Session(engine, expire_on_commit=False) as db, db.begin():
-        service.create_checkpoint(db, CTX, key)
+    key = signed_log_of_twelve(engine, tmp_path)
     with engine.begin() as conn:
         conn.execute(
             text(TAMPER[kind].format(i=index, j=index + 1, a=str(index), b=str(index + 1)))
