@@ -12,9 +12,9 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import Connection, Table, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from kuntur.audit import keys, merkle
@@ -159,7 +159,13 @@ def append(db: Session | Connection, entries: Sequence[Entry]) -> list[int]:
             .returning(AuditHead.size)
         ).scalar_one()
         start = int(new_size) - len(entries)
-        nodes = _read_edge(db, start)  # the right edge of the tree so far
+        if len(entries) == 1:
+            # One event completes a parent per trailing 1-bit of its index and needs those
+            # left siblings only: an even index needs no read at all.
+            # Those siblings are part of the right edge, read by its fixed statement.
+            nodes = _read_edge(db, start) if start & 1 else {}
+        else:
+            nodes = _read_edge(db, start)  # the right edge of the tree so far
     new_nodes: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     for offset, e in enumerate(entries):
@@ -191,10 +197,31 @@ def append(db: Session | Connection, entries: Sequence[Entry]) -> list[int]:
             new_nodes.append({"level": level, "idx": idx, "hash": h})
     if len(entries) == 1 and _dialect(db) == "postgresql":
         _pg_insert_one(db, events[0], new_nodes)
+    elif _dialect(db) == "postgresql":
+        _pg_copy(db, events, new_nodes)
     else:
-        db.execute(insert(AuditEvent), events)
-        db.execute(insert(AuditNode), new_nodes)
+        # Core inserts on the session's connection: the ORM's bulk machinery costs more
+        # than the statements themselves for one event.
+        conn = db.connection() if isinstance(db, Session) else db
+        conn.execute(insert(cast(Table, AuditEvent.__table__)), events)
+        conn.execute(insert(cast(Table, AuditNode.__table__)), new_nodes)
     return [ev["idx"] for ev in events]
+
+
+def _pg_copy(
+    db: Session | Connection, events: list[dict[str, Any]], new_nodes: list[dict[str, Any]]
+) -> None:
+    """Bulk appends on PostgreSQL: COPY both tables (several times faster than INSERT)."""
+    conn = db.connection() if isinstance(db, Session) else db
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur:
+        with cur.copy(f"COPY audit_events ({', '.join(_EVENT_COLUMNS)}) FROM STDIN") as copy:
+            for ev in events:
+                copy.write_row(tuple(ev[c] for c in _EVENT_COLUMNS))
+        with cur.copy("COPY audit_nodes (level, idx, hash) FROM STDIN") as copy:
+            for node in new_nodes:
+                copy.write_row((node["level"], node["idx"], node["hash"]))
 
 
 def _pg_insert_one(
