@@ -104,6 +104,14 @@ def settings(tmp_path: Path, db_url: str) -> Settings:
 
 
 PASSWORD = "contraseña-de-prueba-1"  # test users only
+# A valid incident for API tests that only need one.
+INCIDENT = {
+    "source": "emergency_call",
+    "category": "theft",
+    "occurred_at": "2026-11-20T21:15:00",
+    "latitude": -12.0464,
+    "longitude": -77.03,
+}
 
 
 def make_user(

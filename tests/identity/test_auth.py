@@ -11,15 +11,7 @@ from sqlalchemy.orm import Session
 from kuntur.audit.models import AuditEvent
 from kuntur.core.context import RequestContext
 from kuntur.identity import service
-from tests.conftest import PASSWORD, make_user
-
-INCIDENT = {
-    "source": "emergency_call",
-    "category": "theft",
-    "occurred_at": "2026-11-20T21:15:00",
-    "latitude": -12.0464,
-    "longitude": -77.03,
-}
+from tests.conftest import INCIDENT, PASSWORD, make_user
 
 
 def login(

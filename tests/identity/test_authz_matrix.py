@@ -12,15 +12,7 @@ from kuntur.app import create_app
 from kuntur.audit.models import AuditEvent
 from kuntur.config import Settings
 from kuntur.identity.roles import Role
-from tests.conftest import make_user
-
-INCIDENT = {
-    "source": "emergency_call",
-    "category": "theft",
-    "occurred_at": "2026-11-20T21:15:00",
-    "latitude": -12.0464,
-    "longitude": -77.03,
-}
+from tests.conftest import INCIDENT, make_user
 
 ACTIONS = {
     "list incidents": ("GET", "/api/incidents", None),

@@ -54,11 +54,17 @@ def canonical(idx: int, e: Any) -> bytes:
     """The bytes a leaf hashes: sorted-key compact JSON of every field, index included,
     so that moving an event changes its leaf as surely as editing it. ``details`` is
     embedded as the exact stored text, so any change to it shows."""
-    details = e.details if isinstance(e.details, str) else _details_json(e.details)
-    doc = {
+    doc = _fields(idx, e)
+    doc["at"] = doc["at"].isoformat(timespec="microseconds")
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _fields(idx: int, e: Any) -> dict[str, Any]:
+    """The stored columns of an event (an Entry to append, or a stored row), leaf aside."""
+    return {
         "idx": idx,
         "type": str(e.type),
-        "at": e.at.isoformat(timespec="microseconds"),
+        "at": e.at,
         "actor": e.actor,
         "agency": e.agency,
         "object_type": e.object_type,
@@ -66,9 +72,8 @@ def canonical(idx: int, e: Any) -> bytes:
         "purpose": e.purpose,
         "outcome": e.outcome,
         "request_id": e.request_id,
-        "details": details,
+        "details": e.details if isinstance(e.details, str) else _details_json(e.details),
     }
-    return json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _details_json(details: dict[str, Any]) -> str:
@@ -171,22 +176,7 @@ def append(db: Session | Connection, entries: Sequence[Entry]) -> list[int]:
     for offset, e in enumerate(entries):
         i = start + offset
         leaf = merkle.leaf_hash(canonical(i, e))
-        events.append(
-            {
-                "idx": i,
-                "type": str(e.type),
-                "at": e.at,
-                "actor": e.actor,
-                "agency": e.agency,
-                "object_type": e.object_type,
-                "object_id": e.object_id,
-                "purpose": e.purpose,
-                "outcome": e.outcome,
-                "request_id": e.request_id,
-                "details": _details_json(e.details),
-                "leaf_hash": leaf,
-            }
-        )
+        events.append({**_fields(i, e), "leaf_hash": leaf})
         level, idx, h = 0, i, leaf
         nodes[(0, i)] = leaf
         new_nodes.append({"level": 0, "idx": i, "hash": leaf})

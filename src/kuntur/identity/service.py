@@ -160,15 +160,8 @@ def _totp_ok(secret: str | None, code: str | None) -> bool:
 
 
 def _as(ctx: RequestContext, user: User) -> RequestContext:
-    return RequestContext(
-        actor=f"user:{user.username}",
-        agency=user.agency_code,
-        roles=user.role_set,
-        clearance=user.clearance,
-        user_id=user.id,
-        purpose=ctx.purpose,
-        request_id=ctx.request_id,
-    )
+    """The context of a user who has just proved who they are (no session yet)."""
+    return context_for(user, None, request_id=ctx.request_id, purpose=ctx.purpose)
 
 
 def _count_failure(db: Session, ctx: RequestContext, user: User, reason: str) -> LoginResult:
