@@ -1,0 +1,170 @@
+"""Estimators against values computed by hand on tiny grids, and ETAS parameter recovery."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from kuntur.forecasting.auto import AutoForecaster
+from kuntur.forecasting.estimators import (
+    ExponentialSmoothing,
+    KernelDensity,
+    NaiveCounts,
+    Prospective,
+    kernel_matrix,
+)
+from kuntur.forecasting.etas import GridETAS, fit_grid_etas, simulate_grid_etas
+from kuntur.forecasting.grid import EventHistory, Grid, history_from_points, utm_crs_for
+
+GRID = Grid(0.0, 0.0, 100.0, 5, 5, "EPSG:32718")  # 5 x 5 cells of 100 m
+
+
+def cell(row: int, col: int) -> int:
+    return row * GRID.nx + col
+
+
+def test_naive_counts_trailing_window_only() -> None:
+    h = EventHistory.build(
+        np.array([1.0, 5.0, 9.0, 9.5, 10.0]),
+        np.array([cell(2, 2), cell(2, 2), cell(0, 0), cell(2, 2), cell(4, 4)]),
+        GRID,
+    )
+    risk = NaiveCounts(window_days=5).fit(h, until=10.0).predict(5)
+    # window [5, 10): the events at 5, 9 and 9.5; the one at 10 is the future, at 1 too old
+    expected = np.zeros(25)
+    expected[cell(2, 2)] = 2
+    expected[cell(0, 0)] = 1
+    assert_allclose(risk, expected)
+
+
+def test_quartic_kde_by_hand() -> None:
+    h = EventHistory.build(np.array([0.0]), np.array([cell(2, 2)]), GRID)
+    risk = KernelDensity("quartic", bandwidth_m=150.0, window_days=10).fit(h, 10.0).predict(10)
+    # distances 0, 100 (x4), 141.4 (x4): weights 1, (1-(100/150)^2)^2, (1-(141.42/150)^2)^2
+    w0, w1, w2 = 1.0, (1 - (100 / 150) ** 2) ** 2, (1 - (200**0.5 * 10 / 150) ** 2) ** 2
+    total = w0 + 4 * w1 + 4 * w2
+    assert_allclose(risk[cell(2, 2)], w0 / total)
+    assert_allclose(risk[cell(2, 3)], w1 / total)
+    assert_allclose(risk[cell(1, 1)], w2 / total)
+    assert risk[cell(2, 4)] == 0.0
+    assert_allclose(risk.sum(), 1.0)
+
+
+def test_gaussian_kernel_weights() -> None:
+    k = kernel_matrix(GRID, 100.0, "gaussian")
+    c = k.shape[0] // 2
+    assert_allclose(k[c, c + 1] / k[c, c], np.exp(-0.5))
+    assert_allclose(k[c + 1, c + 1] / k[c, c], np.exp(-1.0))
+
+
+def test_prospective_weights_by_hand() -> None:
+    # an event 3 days ago (week 0) and one 10 days ago (week 1), both in the centre cell
+    h = EventHistory.build(np.array([20.0, 27.0]), np.array([cell(2, 2)] * 2), GRID)
+    risk = Prospective(radius_m=150.0, window_days=56).fit(h, 30.0).predict(7)
+    time_w = 1 / (1 + 1) + 1 / (1 + 0)
+    assert_allclose(risk[cell(2, 2)], time_w * 1.0)
+    assert_allclose(risk[cell(2, 3)], time_w / (1 + 1.0))  # 100 m = 1 cell away
+    assert_allclose(risk[cell(3, 3)], time_w / (1 + 2**0.5))
+    assert risk[cell(2, 4)] == 0.0  # 200 m > radius
+
+
+def test_exponential_smoothing_by_hand() -> None:
+    h = EventHistory.build(np.array([0.0, 300.0]), np.array([cell(2, 2), cell(0, 0)]), GRID)
+    m = ExponentialSmoothing(tau_days=100, seasonal_weight=0.0, neighbour_weight=0.0)
+    risk = m.fit(h, 400.0).predict(7)
+    assert_allclose(risk[cell(2, 2)], 7 * np.exp(-4.0) / 100)
+    assert_allclose(risk[cell(0, 0)], 7 * np.exp(-1.0) / 100)
+    # the seasonal part counts an event a year before the forecast week, not half a year
+    h2 = EventHistory.build(np.array([35.0, 217.0]), np.array([cell(1, 1), cell(3, 3)]), GRID)
+    s = ExponentialSmoothing(tau_days=100, seasonal_weight=1.0, season_days=30, neighbour_weight=0)
+    risk2 = s.fit(h2, 400.25).predict(1)
+    assert risk2[cell(1, 1)] > 0 and risk2[cell(3, 3)] == 0
+
+
+def test_neighbour_weight_keeps_mass() -> None:
+    h = EventHistory.build(np.array([0.0]), np.array([cell(2, 2)]), GRID)
+    m = ExponentialSmoothing(tau_days=100, seasonal_weight=0.0, neighbour_weight=0.2)
+    risk = m.fit(h, 1.0).predict(1)
+    assert_allclose(risk.sum(), np.exp(-0.01) / 100)
+    assert_allclose(risk[cell(2, 2)] / risk.sum(), 0.8)
+
+
+def test_predict_before_fit_is_an_error() -> None:
+    with pytest.raises(RuntimeError):
+        NaiveCounts().predict(7)
+
+
+def test_utm_zone_choice() -> None:
+    assert utm_crs_for(np.array([-77.03]), np.array([-12.05])) == "EPSG:32718"  # Lima
+    assert utm_crs_for(np.array([-87.63]), np.array([41.88])) == "EPSG:32616"  # Chicago
+
+
+def test_history_from_points_builds_250m_cells() -> None:
+    times = np.array(["2024-01-02T00:00", "2024-01-01T00:00"], dtype="datetime64[ns]")
+    h = history_from_points(times, np.array([-77.03, -77.0]), np.array([-12.05, -12.04]))
+    assert h.grid.crs == "EPSG:32718" and h.grid.cell_size == 250.0
+    assert h.times[0] < h.times[1]  # sorted
+    assert len(np.unique(h.cells)) == 2
+
+
+def test_etas_recovers_known_parameters() -> None:
+    rng = np.random.default_rng(3)
+    mu = rng.gamma(0.6, 0.05 / 0.6, size=2000)  # events/day per cell
+    theta, omega, t_end = 0.4, 0.2, 2000.0
+    t, c = simulate_grid_etas(mu, theta, omega, t_end, seed=11)
+    assert len(t) > 300_000
+    mu_hat, theta_hat, omega_hat, _, iters = fit_grid_etas(
+        t, c, t_start=0.0, t_end=t_end, n_cells=len(mu), theta=0.1, omega=1.0
+    )
+    assert theta_hat == pytest.approx(theta, rel=0.05)
+    assert omega_hat == pytest.approx(omega, rel=0.08)
+    assert mu_hat.sum() == pytest.approx(mu.sum(), rel=0.05)
+    assert np.corrcoef(mu_hat, mu)[0, 1] > 0.9
+    assert iters < 100
+
+
+def test_etas_forecast_formula() -> None:
+    h = EventHistory.build(np.array([8.0, 9.0, 2.0]), np.array([cell(1, 1)] * 2 + [cell(3, 3)]), GRID)
+    m = GridETAS(window_days=10).fit(h, 10.0)
+    risk = m.predict(7)
+    excite = np.exp(-m.omega_ * 2) + np.exp(-m.omega_ * 1)
+    expected = m.mu_[cell(1, 1)] * 7 + m.theta_ * (1 - np.exp(-m.omega_ * 7)) * excite
+    assert_allclose(risk[cell(1, 1)], expected)
+    assert risk[cell(0, 0)] == 0.0
+
+
+def test_auto_does_not_peek() -> None:
+    """What happens after the forecast date cannot change the choice or the forecast."""
+    rng = np.random.default_rng(5)
+    n = 4000
+    times = np.sort(rng.uniform(0, 800, n))
+    cells = rng.choice(25, size=n, p=np.arange(1, 26) / np.arange(1, 26).sum())
+    past = EventHistory.build(times, cells, GRID)
+    future = EventHistory.build(
+        np.concatenate([times, rng.uniform(600, 800, 3000)]),
+        np.concatenate([cells, np.full(3000, cell(0, 0))]),
+        GRID,
+    )
+    a = AutoForecaster(min_windows=4, max_windows=8).fit(past, 600.0)
+    b = AutoForecaster(min_windows=4, max_windows=8).fit(future, 600.0)
+    assert a.choice_ == b.choice_
+    assert_allclose(a.predict(7), b.predict(7))
+
+
+def test_auto_switches_on_clear_evidence() -> None:
+    """When the hot spot moves every six weeks, a short memory must replace the default."""
+    rng = np.random.default_rng(9)
+    times, cells = [], []
+    for week in range(120):
+        hot = (week // 6 * 7) % 25
+        times.append(rng.uniform(week * 7, week * 7 + 7, 60))
+        cells.append(np.full(60, hot))
+        times.append(rng.uniform(week * 7, week * 7 + 7, 5))
+        cells.append(rng.integers(0, 25, 5))
+    t, c = np.concatenate(times), np.concatenate(cells)
+    h = EventHistory.build(t, c, GRID)
+    auto = AutoForecaster(min_windows=8).fit(h, 703.0)
+    assert not auto.choice_.startswith("smoothing(tau_days=500"), auto.scores_
+    hot_now = (700 // 7 // 6 * 7) % 25
+    assert int(np.argmax(auto.predict(7))) == hot_now
