@@ -391,7 +391,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--suites", default="foundation,audit")
+    parser.add_argument("--suites", default="foundation,audit,forecast")
     parser.add_argument("--proof-leaves", type=int, default=10_000_000)
     parser.add_argument("--verify-events", type=int, default=1_000_000)
     args = parser.parse_args()
@@ -416,6 +416,12 @@ def main() -> None:
         results += run_audit(
             args.backends.split(","), args.proof_leaves, args.verify_events, started
         )
+    if "forecast" in suites:
+        from benchmarks import forecast
+
+        lines, _raw = forecast.run(started, machine(started))
+        write_section("forecast", lines)
+        print("\n".join(lines))
     for r in results:
         print(
             f"{r.name}: {r.value:,.1f} {r.unit} (target {r.target:,.0f}; "

@@ -20,6 +20,7 @@ from kuntur.config import Settings, get_settings
 from kuntur.core.db import engine_for
 from kuntur.core.limits import BodySizeLimit, SecurityHeaders
 from kuntur.core.web import install_error_handlers
+from kuntur.forecasting.views import router as forecasting_router
 from kuntur.geography.views import router as geography_router
 from kuntur.identity.views import router as identity_router
 from kuntur.incidents.views import router as incidents_router
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.include_router(incidents_router)
     app.include_router(geography_router)
+    app.include_router(forecasting_router)
     app.include_router(audit_router)
     app.include_router(identity_router)
     app.include_router(pages_router)

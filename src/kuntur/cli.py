@@ -9,6 +9,7 @@ import typer
 from kuntur.audit.cli import app as audit_app
 from kuntur.core.cli_support import console, engine
 from kuntur.demo.cli import app as demo_app
+from kuntur.forecasting.cli import app as forecast_app
 from kuntur.geography.cli import app as geo_app
 from kuntur.identity.cli import app as users_app
 from kuntur.incidents.cli import app as incidents_app
@@ -25,6 +26,7 @@ app.add_typer(geo_app, name="geo")
 app.add_typer(demo_app, name="demo")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
+app.add_typer(forecast_app, name="forecast")
 
 
 @db_app.command("upgrade")

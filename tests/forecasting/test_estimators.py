@@ -125,7 +125,9 @@ def test_etas_recovers_known_parameters() -> None:
 
 
 def test_etas_forecast_formula() -> None:
-    h = EventHistory.build(np.array([8.0, 9.0, 2.0]), np.array([cell(1, 1)] * 2 + [cell(3, 3)]), GRID)
+    h = EventHistory.build(
+        np.array([8.0, 9.0, 2.0]), np.array([cell(1, 1)] * 2 + [cell(3, 3)]), GRID
+    )
     m = GridETAS(window_days=10).fit(h, 10.0)
     risk = m.predict(7)
     excite = np.exp(-m.omega_ * 2) + np.exp(-m.omega_ * 1)

@@ -20,14 +20,21 @@ ACTIONS = {
     "create incident": ("POST", "/api/incidents", INCIDENT),
     "search audit log": ("GET", "/api/audit/events", None),
     "sign checkpoint": ("POST", "/api/audit/checkpoints", None),
+    "list forecasts": ("GET", "/api/forecasts", None),
 }
 ALLOWED = {
-    Role.DISPATCHER: {"list incidents", "map layer", "create incident"},
-    Role.COMMANDER: {"list incidents", "map layer", "create incident"},
-    Role.CRIME_ANALYST: {"list incidents", "map layer"},
+    Role.DISPATCHER: {"list incidents", "map layer", "create incident", "list forecasts"},
+    Role.COMMANDER: {"list incidents", "map layer", "create incident", "list forecasts"},
+    Role.CRIME_ANALYST: {"list incidents", "map layer", "list forecasts"},
     Role.INTEL_ANALYST: {"list incidents", "map layer"},
     Role.BORDER_OFFICER: set(),
-    Role.AUDITOR: {"list incidents", "map layer", "search audit log", "sign checkpoint"},
+    Role.AUDITOR: {
+        "list incidents",
+        "map layer",
+        "search audit log",
+        "sign checkpoint",
+        "list forecasts",
+    },
     Role.ADMIN: {"sign checkpoint"},
 }
 

@@ -239,3 +239,9 @@ def test_openapi_is_served(client: TestClient) -> None:
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in docs.text
     assert "cdn" not in docs.text.lower() and "https://" not in docs.text
     assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+def test_times_at_the_edge_of_the_calendar_are_refused(client: TestClient) -> None:
+    """Found by schemathesis: year 1 with a positive offset cannot be turned into UTC."""
+    r = client.get("/api/incidents", params={"end": "0001-01-01T00:00:00+00:01"})
+    assert r.status_code == 422 and "out of range" in r.text

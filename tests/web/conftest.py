@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy.orm import Session
 
 from kuntur.app import create_app
 from kuntur.config import Settings
 from kuntur.core import migrate
+from kuntur.core.context import RequestContext
 from kuntur.core.db import make_engine
 from kuntur.demo import service as demo
+from kuntur.forecasting import service as forecasting
 from tests.conftest import PASSWORD, make_user, serve_in_thread
 
 CHROMIUM = os.environ.get("KUNTUR_CHROMIUM", "/usr/bin/chromium")
@@ -42,6 +45,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine = make_engine(settings.effective_database_url)
     migrate.upgrade(engine)
     demo.seed(engine, days=30, seed=7)  # the last 30 days up to now
+    with Session(engine) as db, db.begin():  # the forecast page needs one forecast
+        forecasting.run(db=db, ctx=RequestContext.system("test"), req=forecasting.RunRequest())
     make_user(engine, "despachador", ["dispatcher"])
     _token, secret = make_user(engine, "auditora", ["auditor"], agency="DP")
     os.environ["KUNTUR_TEST_AUDITOR_TOTP"] = secret or ""

@@ -19,6 +19,7 @@ class EventType(StrEnum):
     INCIDENT_CREATED = "incident.created"
     INCIDENTS_IMPORTED = "incident.import"
     DEMO_SEEDED = "demo.seed"
+    FORECAST_CREATED = "forecast.created"
     USER_CREATED = "user.created"
     USER_DISABLED = "user.disabled"
     PERMISSION_GRANTED = "permission.granted"
@@ -38,6 +39,7 @@ TITLES: dict[EventType, tuple[str, str]] = {
     EventType.SENSITIVE_READ: ("Lectura de dato sensible", "Sensitive record read"),
     EventType.INCIDENT_CREATED: ("Incidente registrado", "Incident created"),
     EventType.INCIDENTS_IMPORTED: ("Importación de incidentes", "Incidents imported"),
+    EventType.FORECAST_CREATED: ("Pronóstico generado", "Forecast created"),
     EventType.DEMO_SEEDED: ("Escenario de demostración cargado", "Demo scenario seeded"),
     EventType.USER_CREATED: ("Usuario creado", "User created"),
     EventType.USER_DISABLED: ("Usuario deshabilitado", "User disabled"),

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
+from kuntur.core.errors import InvalidInput
+
 LIMA = ZoneInfo("America/Lima")
 
 
@@ -20,7 +22,10 @@ def to_utc(value: datetime, assume: tzinfo = LIMA) -> datetime:
     """Aware UTC datetime; a naive value is read in ``assume`` (Lima by default)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=assume)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:  # year 1 or 9999 with an offset that crosses the edge
+        raise InvalidInput(f"time {value.isoformat()} is out of range") from exc
 
 
 def to_display(value: datetime | None, tz: ZoneInfo = LIMA) -> str | None:

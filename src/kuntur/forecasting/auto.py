@@ -139,7 +139,7 @@ class AutoForecaster(Forecaster):
         seen = np.bincount(history.cells[history.before(until)], minlength=history.grid.n_cells)
         area = np.flatnonzero(seen[self._occupied])  # positions within the occupied cells
         tie_break = np.random.default_rng(self.seed).permutation(len(self._occupied))
-        k_cells = [max(1, int(round(len(area) * c / 100.0))) for c in self.coverages]
+        k_cells = [max(1, round(len(area) * c / 100.0)) for c in self.coverages]
         caught = np.zeros((len(self.candidates_), len(k_cells)))
         for k in range(1, n_windows + 1):
             at = until - k * h
@@ -175,3 +175,21 @@ class AutoForecaster(Forecaster):
 
     def _predict(self, horizon_days: float) -> np.ndarray:
         return self.chosen_.predict(horizon_days)
+
+
+METHODS = ("naive", "kde", "prospective", "etas", "smoothing", "auto")
+
+
+def make(name: str, *, cell_size: float = 250.0, horizon_days: float = 7.0) -> Forecaster:
+    """An estimator by its short name, with the defaults the documentation states."""
+    factories = {
+        "naive": lambda: NaiveCounts(365),
+        "kde": lambda: KernelDensity("quartic", 2.0 * cell_size, 365),
+        "prospective": lambda: Prospective(),
+        "etas": lambda: GridETAS(365),
+        "smoothing": lambda: ExponentialSmoothing(),
+        "auto": lambda: AutoForecaster(horizon_days=horizon_days),
+    }
+    if name not in factories:
+        raise ValueError(f"unknown method {name!r}; choose from {', '.join(METHODS)}")
+    return factories[name]()

@@ -257,8 +257,8 @@ class ExponentialSmoothing(Forecaster):
             gap = np.minimum(phase, 365.25 - phase)
             years = 4 * 365.25
             w = (gap < self.season_days) * np.exp(-age / years)
-            seasonal = np.bincount(cells, weights=w, minlength=grid.n_cells)
-            seasonal *= 365.25 / (2.0 * self.season_days) / years
+            seasonal = np.bincount(cells, weights=w, minlength=grid.n_cells).astype(float)
+            seasonal = seasonal * (365.25 / (2.0 * self.season_days) / years)
             rate = (1.0 - self.seasonal_weight) * rate + self.seasonal_weight * seasonal
         if self.neighbour_weight > 0:
             k = kernel_matrix(grid, 1.6 * grid.cell_size, "quartic")

@@ -44,7 +44,7 @@ def study_area(history: EventHistory) -> np.ndarray:
 
 def flagged_counts(area_cells: int, coverages: Iterable[float]) -> dict[float, int]:
     """How many cells c % of the area is, at least one."""
-    return {c: max(1, int(round(area_cells * c / 100.0))) for c in coverages}
+    return {c: max(1, round(area_cells * c / 100.0)) for c in coverages}
 
 
 def forecast_origins(
@@ -58,7 +58,7 @@ def forecast_origins(
         return np.zeros(0)
     end = math.floor(float(history.times[-1])) + 1.0
     start = end - test_days
-    n = int(math.floor((end - horizon_days - start) / step_days)) + 1
+    n = math.floor((end - horizon_days - start) / step_days) + 1
     return start + step_days * np.arange(max(n, 0))
 
 
@@ -130,7 +130,7 @@ class MethodResult:
 
 @dataclass
 class Evaluation:
-    """Everything a report needs; ``to_json`` is the shape of ``kuntur forecast evaluate --json``."""
+    """Everything a report needs; ``to_json`` is ``kuntur forecast evaluate --json``."""
 
     cell_size: float
     crs: str
@@ -169,7 +169,7 @@ class Evaluation:
 
 
 def _iso(days: float) -> str:
-    return str(np.datetime64(int(round(days * 86400)), "s").astype("datetime64[D]"))
+    return str(np.datetime64(round(days * 86400), "s").astype("datetime64[D]"))
 
 
 def _tally(labels: list[str]) -> dict[str, int]:

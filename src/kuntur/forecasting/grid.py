@@ -25,7 +25,7 @@ def utm_crs_for(lon: np.ndarray, lat: np.ndarray) -> str:
     if len(lon) == 0:
         raise ValueError("no points to choose a projection for")
     mlon, mlat = float(np.median(lon)), float(np.median(lat))
-    zone = min(60, max(1, int(math.floor((mlon + 180.0) / 6.0)) + 1))
+    zone = min(60, max(1, math.floor((mlon + 180.0) / 6.0) + 1))
     return f"EPSG:{32600 + zone if mlat >= 0 else 32700 + zone}"
 
 
@@ -47,7 +47,7 @@ def unproject(x: np.ndarray, y: np.ndarray, crs: str) -> tuple[np.ndarray, np.nd
 
 @dataclass(frozen=True)
 class Grid:
-    """A rectangle of ``ny`` x ``nx`` square cells; cell ``k`` is row ``k // nx``, column ``k % nx``.
+    """``ny`` x ``nx`` square cells; cell ``k`` is row ``k // nx``, column ``k % nx``.
 
     Row 0 is the southernmost row. ``x0, y0`` is the south-west corner in ``crs`` metres.
     """
@@ -69,15 +69,15 @@ class Grid:
 
     @classmethod
     def covering(cls, x: np.ndarray, y: np.ndarray, cell_size: float, crs: str) -> Grid:
-        """The smallest cell-aligned rectangle (aligned to multiples of the cell size) over the points."""
+        """The smallest rectangle over the points, aligned to multiples of the cell size."""
         if cell_size <= 0:
             raise ValueError("cell size must be positive")
         if len(x) == 0:
             raise ValueError("no points to lay a grid over")
         x0 = math.floor(float(np.min(x)) / cell_size) * cell_size
         y0 = math.floor(float(np.min(y)) / cell_size) * cell_size
-        nx = int(math.floor((float(np.max(x)) - x0) / cell_size)) + 1
-        ny = int(math.floor((float(np.max(y)) - y0) / cell_size)) + 1
+        nx = math.floor((float(np.max(x)) - x0) / cell_size) + 1
+        ny = math.floor((float(np.max(y)) - y0) / cell_size) + 1
         if nx * ny > 50_000_000:
             raise ValueError(
                 f"{nx} x {ny} cells of {cell_size:g} m: the points spread too far for this cell "

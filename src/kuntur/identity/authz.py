@@ -22,20 +22,43 @@ class Permission(StrEnum):
     INCIDENTS_READ = "incidents.read"
     INCIDENTS_WRITE = "incidents.write"
     INCIDENTS_IMPORT = "incidents.import"
+    FORECASTS_READ = "forecasts.read"
+    FORECASTS_RUN = "forecasts.run"
     AUDIT_READ = "audit.read"
     AUDIT_CHECKPOINT = "audit.checkpoint"
     USERS_MANAGE = "users.manage"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.DISPATCHER: frozenset({Permission.INCIDENTS_READ, Permission.INCIDENTS_WRITE}),
-    Role.COMMANDER: frozenset({Permission.INCIDENTS_READ, Permission.INCIDENTS_WRITE}),
-    Role.CRIME_ANALYST: frozenset({Permission.INCIDENTS_READ, Permission.INCIDENTS_IMPORT}),
+    Role.DISPATCHER: frozenset(
+        {Permission.INCIDENTS_READ, Permission.INCIDENTS_WRITE, Permission.FORECASTS_READ}
+    ),
+    Role.COMMANDER: frozenset(
+        {
+            Permission.INCIDENTS_READ,
+            Permission.INCIDENTS_WRITE,
+            Permission.FORECASTS_READ,
+            Permission.FORECASTS_RUN,
+        }
+    ),
+    Role.CRIME_ANALYST: frozenset(
+        {
+            Permission.INCIDENTS_READ,
+            Permission.INCIDENTS_IMPORT,
+            Permission.FORECASTS_READ,
+            Permission.FORECASTS_RUN,
+        }
+    ),
     Role.INTEL_ANALYST: frozenset({Permission.INCIDENTS_READ}),
     Role.BORDER_OFFICER: frozenset(),
     # Oversight reads operations and the log; it changes nothing operational.
     Role.AUDITOR: frozenset(
-        {Permission.INCIDENTS_READ, Permission.AUDIT_READ, Permission.AUDIT_CHECKPOINT}
+        {
+            Permission.INCIDENTS_READ,
+            Permission.AUDIT_READ,
+            Permission.AUDIT_CHECKPOINT,
+            Permission.FORECASTS_READ,
+        }
     ),
     Role.ADMIN: frozenset(
         {Permission.USERS_MANAGE, Permission.AUDIT_CHECKPOINT, Permission.INCIDENTS_IMPORT}

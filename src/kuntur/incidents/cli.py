@@ -16,9 +16,9 @@ from kuntur.core.cli_support import console, engine, fail, progress_stages
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
 from kuntur.incidents import service
-from kuntur.incidents.categories import Category
 from kuntur.incidents.importing import service as importing
 from kuntur.incidents.importing.normalise import ColumnMapping
+from kuntur.incidents.importing.options import ReadOptions, with_mapping_options
 
 app = typer.Typer(help="Incidentes: importar, listar, estadísticas.", no_args_is_help=True)
 
@@ -26,33 +26,11 @@ Opt = typer.Option
 
 
 @app.command("import")
+@with_mapping_options
 def import_(
     files: Annotated[list[Path], typer.Argument(help="CSV (.csv, .csv.gz), GeoJSON or GeoPackage")],
-    time_col: Annotated[str | None, Opt(help="column with the date/time")] = None,
-    time_of_day_col: Annotated[
-        str | None, Opt(help="separate clock-time column (HH:MM or HHMM), if any")
-    ] = None,
-    lat_col: Annotated[str | None, Opt(help="latitude column (degrees)")] = None,
-    lon_col: Annotated[str | None, Opt(help="longitude column (degrees)")] = None,
-    x_col: Annotated[str | None, Opt(help="projected X column (with --crs)")] = None,
-    y_col: Annotated[str | None, Opt(help="projected Y column (with --crs)")] = None,
-    crs: Annotated[str | None, Opt(help="CRS of --x-col/--y-col, e.g. EPSG:32718")] = None,
-    category_col: Annotated[str | None, Opt(help="column with the crime label")] = None,
-    category_map: Annotated[Path | None, Opt(help="CSV or JSON: label -> category code")] = None,
-    category: Annotated[
-        Category, Opt(help="category when the file has no label column")
-    ] = Category.OTHER,
-    id_col: Annotated[str | None, Opt(help="column with the source's own id")] = None,
-    address_col: Annotated[str | None, Opt(help="column with the address text")] = None,
-    narrative_col: Annotated[str | None, Opt(help="column with the narrative")] = None,
-    time_format: Annotated[
-        str | None, Opt(help="iso | dayfirst | monthfirst | a strptime pattern")
-    ] = None,
-    timezone: Annotated[str, Opt(help="zone of times written without offset")] = "America/Lima",
-    delimiter: Annotated[str | None, Opt(help="override the detected delimiter")] = None,
-    decimal: Annotated[str | None, Opt(help="override the detected decimal mark: . or ,")] = None,
-    encoding: Annotated[str | None, Opt(help="override the detected encoding")] = None,
-    layer: Annotated[str | None, Opt(help="GeoPackage layer (default: the first)")] = None,
+    mapping: ColumnMapping,
+    read: ReadOptions,
     dataset: Annotated[
         str | None, Opt(help="name that scopes --id-col ids (default: file name)")
     ] = None,
@@ -60,35 +38,6 @@ def import_(
     as_json: Annotated[bool, Opt("--json", help="print the summary as JSON")] = False,
 ) -> None:
     """Import incident files. Bad rows go to a rejects file; good rows are stored once."""
-    if decimal not in (None, ".", ","):
-        fail("--decimal must be '.' or ','")
-    try:
-        mapping = ColumnMapping(
-            time_col=time_col,
-            time_of_day_col=time_of_day_col,
-            lat_col=lat_col,
-            lon_col=lon_col,
-            x_col=x_col,
-            y_col=y_col,
-            crs=crs,
-            category_col=category_col,
-            category_map=importing.read_category_map(category_map) if category_map else {},
-            default_category=category.value,
-            id_col=id_col,
-            address_col=address_col,
-            narrative_col=narrative_col,
-            time_format=time_format,
-            timezone=timezone,
-            decimal=decimal,
-        )
-    except (KunturError, OSError, ValueError) as exc:
-        fail(str(exc))
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        fail(f"--timezone {timezone!r} is not a time zone name (e.g. America/Lima)")
     eng = engine()
     ctx = RequestContext.system("import")
     out_dir = rejects_dir or get_settings().var_dir / "rejects"
@@ -103,9 +52,9 @@ def import_(
                     ctx=ctx,
                     mapping=mapping,
                     dataset=dataset,
-                    delimiter=delimiter,
-                    encoding=encoding,
-                    layer=layer,
+                    delimiter=read.delimiter,
+                    encoding=read.encoding,
+                    layer=read.layer,
                     rejects_dir=out_dir,
                     stage=stage,
                 )

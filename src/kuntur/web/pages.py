@@ -1,4 +1,4 @@
-"""HTML pages: the operational map and the incident list. Data comes from the JSON API."""
+"""HTML pages: map, incident list, forecast, audit. Data comes from the JSON API."""
 
 from __future__ import annotations
 
@@ -169,3 +169,15 @@ def list_page(
     cookie_lang: CookieLang = None,
 ) -> Response:
     return _page("incidents.html", request, db, lang, cookie_lang, ctx)
+
+
+@router.get("/pronostico", response_class=HTMLResponse)
+def forecast_page(
+    request: Request,
+    db: SessionDep,
+    ctx: ContextDep,
+    lang: Lang = None,
+    cookie_lang: CookieLang = None,
+) -> Response:
+    """The latest forecast's flagged cells, why each was flagged, and the fairness report."""
+    return _page("forecast.html", request, db, lang, cookie_lang, ctx)

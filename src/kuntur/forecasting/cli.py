@@ -1,0 +1,202 @@
+"""`kuntur forecast ...`: evaluate methods on a file, run and list stored forecasts."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from kuntur.core.cli_support import console, engine, fail
+from kuntur.core.context import RequestContext
+from kuntur.core.errors import KunturError
+from kuntur.forecasting import service
+from kuntur.forecasting.auto import METHODS
+from kuntur.forecasting.files import evaluate_file
+from kuntur.incidents.categories import Category
+from kuntur.incidents.importing.normalise import ColumnMapping
+from kuntur.incidents.importing.options import ReadOptions, with_mapping_options
+
+app = typer.Typer(
+    help="Pronósticos de zonas de riesgo: evaluar, generar, listar.", no_args_is_help=True
+)
+Opt = typer.Option
+
+
+def _parse_list(text: str, what: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()] or fail(f"{what}: empty list")
+
+
+@app.command("evaluate")
+@with_mapping_options
+def evaluate_cmd(
+    file: Annotated[Path, typer.Argument(help="CSV (.csv, .csv.gz), GeoJSON or GeoPackage")],
+    mapping: ColumnMapping,
+    read: ReadOptions,
+    methods: Annotated[str, Opt(help=f"comma-separated, from {','.join(METHODS)}")] = ",".join(
+        METHODS
+    ),
+    cell_size: Annotated[float, Opt(help="square cell side in metres", min=10)] = 250.0,
+    horizon: Annotated[float, Opt(help="days each forecast covers", min=1)] = 7.0,
+    test_days: Annotated[
+        float | None, Opt(help="last days scored, weekly origins (default 365)", min=7)
+    ] = None,
+    coverage: Annotated[str, Opt(help="percentages of the area flagged")] = "0.5,1,5",
+    boundary: Annotated[
+        Path | None, Opt(help="GeoJSON polygons: the study area (default: cells with events)")
+    ] = None,
+    as_json: Annotated[bool, Opt("--json", help="print the report as JSON")] = False,
+) -> None:
+    """Rolling-origin evaluation: hit rate, PAI and PEI per method and coverage."""
+    chosen = _parse_list(methods, "--methods")
+    unknown = [m for m in chosen if m not in METHODS]
+    if unknown:
+        fail(f"--methods: unknown {', '.join(unknown)}; choose from {', '.join(METHODS)}")
+    try:
+        coverages = tuple(float(c) for c in _parse_list(coverage, "--coverage"))
+    except ValueError:
+        fail("--coverage: numbers separated by commas, e.g. 0.5,1,5")
+    if any(not 0 < c <= 100 for c in coverages):
+        fail("--coverage: each percentage must be above 0 and at most 100")
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=as_json,
+    ) as bar:
+        task = bar.add_task("Leyendo y validando", total=None)
+
+        def ready(total: int) -> None:
+            bar.update(task, description="Evaluando", total=total, completed=0)
+
+        def step(name: str) -> None:
+            bar.update(task, advance=1, description=f"Evaluando: {name}")
+
+        try:
+            result = evaluate_file(
+                file,
+                mapping=mapping,
+                read=read,
+                methods=chosen,
+                cell_size=cell_size,
+                horizon_days=horizon,
+                test_days=test_days,
+                coverages=coverages,
+                boundary=boundary,
+                on_ready=ready,
+                on_window=step,
+            )
+        except KunturError as exc:
+            bar.stop()
+            fail(str(exc) if str(file) in str(exc) else f"{file}: {exc}")
+    out = result.to_json()
+    if as_json:
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    for w in result.warnings:
+        console.print(f"[yellow]Aviso:[/] {w}", highlight=False)
+    _print_report(out)
+
+
+def _print_report(out: dict[str, Any]) -> None:
+    title = (
+        f"Celdas de {out['cell_size']:g} m, área A = {out['area_cells']} celdas "
+        f"({out['area_km2']} km², celdas con al menos un evento), {out['windows']} ventanas de "
+        f"{out['horizon_days']:g} días, {out['test_events']} eventos evaluados"
+    )
+    table = Table(title=title)
+    for col in ("método", "área", "acierto", "PAI", "PEI", "PAI p10-p90", "s"):
+        table.add_column(col, justify="left" if col == "método" else "right")
+    for name, per in out["methods"].items():
+        for i, (c, m) in enumerate(per.items()):
+            spread = m["pai_windows"] or {}
+            table.add_row(
+                name if i == 0 else "",
+                f"{c}%",
+                f"{100 * m['hit_rate']:.1f}%",
+                f"{m['pai']:.2f}",
+                f"{m['pei']:.2f}",
+                f"{spread.get('p10', 0):.1f}-{spread.get('p90', 0):.1f}",
+                f"{out['seconds'][name]:.1f}" if i == 0 else "",
+                end_section=i == len(per) - 1,
+            )
+    Console().print(table)
+    for name, choices in out.get("choices", {}).items():
+        top = ", ".join(f"{label} x{n}" for label, n in list(choices.items())[:3])
+        console.print(f"{name} eligió: {top}", highlight=False)
+
+
+@app.command("run")
+def run_cmd(
+    method: Annotated[str, Opt(help=f"one of {','.join(METHODS)}")] = "auto",
+    category: Annotated[list[Category] | None, Opt(help="repeatable; default all")] = None,
+    region: Annotated[
+        str | None, Opt(help="ubigeo prefix: 15 Lima dept., 1501 Lima prov., 0701 Callao")
+    ] = None,
+    cell_size: Annotated[float, Opt(min=50, max=2000)] = 250.0,
+    horizon: Annotated[float, Opt(min=1, max=90)] = 7.0,
+    at: Annotated[
+        datetime | None, Opt(help="forecast start (UTC); default the day after the last incident")
+    ] = None,
+    exclude_discovered: Annotated[
+        bool,
+        Opt(help="leave out incidents patrols discover themselves (drugs, weapons)"),
+    ] = False,
+    as_json: Annotated[bool, Opt("--json")] = False,
+) -> None:
+    """Forecast on the stored incidents and keep it (parameters, data version, cells)."""
+    req = service.RunRequest(
+        method=method,
+        categories=tuple(c.value for c in category or []),
+        region=region,
+        cell_size=cell_size,
+        horizon_days=horizon,
+        exclude_discovered=exclude_discovered,
+        at=at,
+    )
+    eng = engine()
+    try:
+        with Session(eng, expire_on_commit=False) as db, db.begin():
+            f = service.run(db=db, ctx=RequestContext.system("forecast"), req=req)
+            out = service.summary(f)
+    except KunturError as exc:
+        fail(str(exc))
+    if as_json:
+        print(json.dumps(out, ensure_ascii=False))
+        return
+    flagged = out["fairness"]["flagged_cells"]
+    console.print(
+        f"Pronóstico {out['id']}: {out['chosen']}; {flagged} celdas marcadas de "
+        f"{out['area_cells']}, {out['valid_from'][:10]} a {out['valid_until'][:10]}",
+        highlight=False,
+    )
+    for row in out["fairness"]["districts"][:10]:
+        console.print(
+            f"  {row['name']:28s} área {100 * row['flagged_share']:5.1f}%  "
+            f"población {100 * row['population_share']:5.1f}%  "
+            f"denuncias {100 * row['victim_report_share']:5.1f}%",
+            highlight=False,
+        )
+
+
+@app.command("list")
+def list_cmd(as_json: Annotated[bool, Opt("--json")] = False) -> None:
+    """Stored forecasts, newest first."""
+    with Session(engine()) as db:
+        rows = [
+            service.summary(f)
+            for f in service.list_forecasts(db=db, ctx=RequestContext.system("cli"))
+        ]
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    for r in rows:
+        print(f"{r['id']}\t{r['valid_from'][:10]}\t{r['method']}\t{r['chosen']}")

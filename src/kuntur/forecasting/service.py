@@ -1,0 +1,343 @@
+"""Forecasts on the stored incidents: run, keep, serve and explain.
+
+``run`` reads the incidents the caller may see (category, region), fits the
+chosen estimator, stores the flagged cells with why each was flagged and the
+fairness report, and audits the run. Reading forecasts needs
+``forecasts.read``; running one ``forecasts.run``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kuntur.audit import service as audit
+from kuntur.audit.catalogue import EventType
+from kuntur.core.context import RequestContext
+from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.timeutil import to_utc, utcnow
+from kuntur.forecasting import fairness
+from kuntur.forecasting.auto import METHODS, make
+from kuntur.forecasting.evaluation import rank
+from kuntur.forecasting.grid import Grid, datetimes_to_days, history_from_points, unproject
+from kuntur.forecasting.models import Forecast, ForecastCell
+from kuntur.geography import service as geo
+from kuntur.identity import authz
+from kuntur.identity.authz import Permission
+from kuntur.incidents import service as incidents
+from kuntur.incidents.categories import Category
+from kuntur.incidents.models import Incident
+
+MIN_EVENTS = 50
+LEVELS = (("very_high", 1.0), ("high", 5.0))  # top 1 % of the area, then up to 5 %
+RECENT_DAYS = 28
+LIMA = ZoneInfo("America/Lima")
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    method: str = "auto"
+    categories: tuple[str, ...] = ()
+    region: str | None = None  # ubigeo prefix: "15" department, "1501" province, 6 = district
+    cell_size: float = 250.0
+    horizon_days: float = 7.0
+    exclude_discovered: bool = False
+    at: datetime | None = None  # forecast start; default the midnight after the last incident
+
+    def check(self) -> None:
+        if self.method not in METHODS:
+            raise InvalidInput(f"method: {self.method!r} is not one of {', '.join(METHODS)}")
+        bad = [c for c in self.categories if c not in Category.__members__.values()]
+        if bad:
+            raise InvalidInput(f"categories: unknown {', '.join(bad)}")
+        if self.region is not None and not (
+            self.region.isdigit() and len(self.region) in (2, 4, 6)
+        ):
+            raise InvalidInput("region: a ubigeo prefix of 2, 4 or 6 digits (e.g. 1501)")
+        if not 50 <= self.cell_size <= 2000:
+            raise InvalidInput("cell_size: between 50 and 2000 metres")
+        if not 1 <= self.horizon_days <= 90:
+            raise InvalidInput("horizon_days: between 1 and 90")
+        if self.at is not None and not 1900 <= to_utc(self.at).year <= 2100:
+            raise InvalidInput("at: a date between 1900 and 2100")
+
+
+@dataclass
+class _Points:
+    times: np.ndarray  # datetime64[ns] UTC
+    lon: np.ndarray
+    lat: np.ndarray
+    category: np.ndarray
+    district: np.ndarray
+    version: str
+
+
+def _load(db: Session, ctx: RequestContext, req: RunRequest) -> _Points:
+    filters = incidents.scoped(
+        db, ctx, incidents.IncidentFilter(categories=list(req.categories), end=req.at)
+    )
+    q = select(
+        Incident.occurred_at,
+        Incident.longitude,
+        Incident.latitude,
+        Incident.category,
+        Incident.district_ubigeo,
+        Incident.id,
+    ).where(*filters.clauses())
+    if req.region:
+        q = q.where(Incident.district_ubigeo.like(f"{req.region}%"))
+    if req.exclude_discovered:
+        q = q.where(Incident.category.not_in(sorted(fairness.PATROL_DISCOVERED)))
+    rows = db.execute(q).all()
+    if len(rows) < MIN_EVENTS:
+        raise InvalidInput(
+            f"only {len(rows)} incidents match (category, region, what you may see); a "
+            f"forecast needs at least {MIN_EVENTS}"
+        )
+    times = np.array([r[0].replace(tzinfo=None) for r in rows], dtype="datetime64[ns]")
+    ids = np.array([r[5] for r in rows], dtype=np.int64)
+    digest = hashlib.sha256(
+        np.sort(ids).tobytes() + times.max().astype(np.int64).tobytes()
+    ).hexdigest()
+    return _Points(
+        times=times,
+        lon=np.array([r[1] for r in rows], float),
+        lat=np.array([r[2] for r in rows], float),
+        category=np.array([r[3] for r in rows], dtype=object),
+        district=np.array([r[4] for r in rows], dtype=object),
+        version=digest[:16],
+    )
+
+
+def _next_local_midnight(days: float) -> float:
+    """The first midnight in Lima after ``days`` (forecasts start on a Lima day)."""
+    moment = _days_to_datetime(days).astimezone(LIMA)
+    midnight = datetime.combine(moment.date() + timedelta(days=1), datetime.min.time(), LIMA)
+    return (midnight - datetime(1970, 1, 1, tzinfo=UTC)).total_seconds() / 86_400.0
+
+
+def _days_to_datetime(days: float) -> datetime:
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=days)
+
+
+def run(*, db: Session, ctx: RequestContext, req: RunRequest) -> Forecast:
+    """Fit, rank, store the flagged cells and the fairness report; audited."""
+    authz.require(db, ctx, Permission.FORECASTS_RUN, object_type="forecast")
+    req.check()
+    pts = _load(db, ctx, req)
+    history = history_from_points(pts.times, pts.lon, pts.lat, cell_size=req.cell_size)
+    if req.at is not None:
+        at = float(datetimes_to_days(np.array([to_utc(req.at).replace(tzinfo=None)]))[0])
+    else:
+        at = _next_local_midnight(float(history.times[-1]))
+    model = make(req.method, cell_size=req.cell_size, horizon_days=req.horizon_days)
+    risk = model.fit(history, at).predict(req.horizon_days)
+    area = np.flatnonzero(np.bincount(history.cells, minlength=history.grid.n_cells))
+    tie_break = np.random.default_rng(0).permutation(history.grid.n_cells)
+    order = rank(risk, area, tie_break)
+    cuts = [(name, max(1, round(len(area) * pct / 100.0))) for name, pct in LEVELS]
+    flagged = order[: cuts[-1][1]]
+    flagged = flagged[risk[flagged] > 0]  # never flag a cell the model gives no risk
+    recent = history.counts(at - RECENT_DAYS, at)
+    year = history.counts(at - 365.0, at)
+    span_years = max((at - float(history.times[0])) / 365.25, 1.0 / 52)
+    long_term = history.counts(-np.inf, at) / span_years
+    cx, cy = history.grid.centres(flagged)
+    lon, lat = unproject(cx, cy, history.grid.crs)
+    districts = geo.locate(lon, lat) if len(flagged) else np.array([], dtype=object)
+    victim = pts.category.astype(str)
+    reported = ~np.isin(victim, sorted(fairness.PATROL_DISCOVERED))
+    recent_year = pts.times >= np.datetime64(_days_to_datetime(at - 365.0).replace(tzinfo=None))
+    counts: dict[str, int] = {}
+    for d in pts.district[reported & recent_year]:
+        if d:
+            counts[str(d)] = counts.get(str(d), 0) + 1
+    all_districts = geo.districts()
+    report = fairness.report(
+        [str(d) if d else None for d in districts],
+        {u: d.population_2017 for u, d in all_districts.items()},
+        counts,
+        {u: d.name for u, d in all_districts.items()},
+    )
+    if req.exclude_discovered:
+        report["excluded_categories"] = sorted(fairness.PATROL_DISCOVERED)
+    grid = history.grid
+    forecast = Forecast(
+        created_at=utcnow(),
+        created_by=ctx.actor,
+        method=req.method,
+        chosen=getattr(model, "choice_", model.label())[:300],
+        params=json.dumps(
+            {
+                "estimator": model.label(),
+                "scores": getattr(model, "scores_", None),
+                "validation_windows": getattr(model, "validation_windows_", None),
+            }
+        ),
+        categories=json.dumps(list(req.categories)),
+        region=req.region,
+        exclude_discovered=req.exclude_discovered,
+        data_version=pts.version,
+        events_used=int(history.before(at).stop),
+        cell_size=grid.cell_size,
+        crs=grid.crs,
+        x0=grid.x0,
+        y0=grid.y0,
+        nx=grid.nx,
+        ny=grid.ny,
+        area_cells=len(area),
+        horizon_days=req.horizon_days,
+        valid_from=_days_to_datetime(at),
+        valid_until=_days_to_datetime(at + req.horizon_days),
+        fairness=json.dumps(report),
+    )
+    db.add(forecast)
+    db.flush()
+    very_high = cuts[0][1]
+    db.add_all(
+        ForecastCell(
+            forecast_id=forecast.id,
+            cell=int(c),
+            rank=i + 1,
+            level="very_high" if i < very_high else "high",
+            risk=float(risk[c]),
+            recent_events=int(recent[c]),
+            year_events=int(year[c]),
+            long_term_per_year=round(float(long_term[c]), 3),
+            district_ubigeo=str(d) if d else None,
+        )
+        for i, (c, d) in enumerate(zip(flagged, districts, strict=True))
+    )
+    audit.record(
+        db,
+        ctx,
+        EventType.FORECAST_CREATED,
+        object_type="forecast",
+        object_id=str(forecast.id),
+        details={
+            "method": req.method,
+            "chosen": forecast.chosen,
+            "categories": list(req.categories),
+            "region": req.region,
+            "exclude_discovered": req.exclude_discovered,
+            "data_version": pts.version,
+            "flagged_cells": len(flagged),
+        },
+    )
+    return forecast
+
+
+def _visible(db: Session, ctx: RequestContext, forecast_id: int) -> Forecast:
+    authz.require(db, ctx, Permission.FORECASTS_READ, object_type="forecast")
+    f = db.get(Forecast, forecast_id)
+    if f is None:
+        raise NotFound(f"forecast {forecast_id} not found")
+    return f
+
+
+def list_forecasts(*, db: Session, ctx: RequestContext, limit: int = 20) -> Sequence[Forecast]:
+    authz.require(db, ctx, Permission.FORECASTS_READ, object_type="forecast")
+    return db.scalars(select(Forecast).order_by(Forecast.id.desc()).limit(limit)).all()
+
+
+def latest(*, db: Session, ctx: RequestContext) -> Forecast:
+    authz.require(db, ctx, Permission.FORECASTS_READ, object_type="forecast")
+    newest = db.scalar(select(func.max(Forecast.id)))
+    if newest is None:
+        raise NotFound("no forecast yet: run `kuntur forecast run` or POST /api/forecasts")
+    return _visible(db, ctx, newest)
+
+
+def get(*, db: Session, ctx: RequestContext, forecast_id: int) -> Forecast:
+    return _visible(db, ctx, forecast_id)
+
+
+def summary(f: Forecast) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "created_at": f.created_at.isoformat(),
+        "created_by": f.created_by,
+        "method": f.method,
+        "chosen": f.chosen,
+        "params": json.loads(f.params),
+        "categories": json.loads(f.categories),
+        "region": f.region,
+        "exclude_discovered": f.exclude_discovered,
+        "data_version": f.data_version,
+        "events_used": f.events_used,
+        "cell_size": f.cell_size,
+        "crs": f.crs,
+        "area_cells": f.area_cells,
+        "horizon_days": f.horizon_days,
+        "valid_from": f.valid_from.isoformat(),
+        "valid_until": f.valid_until.isoformat(),
+        "fairness": json.loads(f.fairness),
+    }
+
+
+def _grid(f: Forecast) -> Grid:
+    return Grid(f.x0, f.y0, f.cell_size, f.nx, f.ny, f.crs)
+
+
+def cells_geojson(*, db: Session, ctx: RequestContext, forecast_id: int) -> dict[str, Any]:
+    """Flagged cells as polygons (longitude/latitude) with rank, level and risk."""
+    f = _visible(db, ctx, forecast_id)
+    cells = db.scalars(
+        select(ForecastCell).where(ForecastCell.forecast_id == f.id).order_by(ForecastCell.rank)
+    ).all()
+    corners = _grid(f).corners_lonlat(np.array([c.cell for c in cells], np.int64))
+    features = []
+    for c, ring in zip(cells, corners, strict=True):
+        coords = [[round(float(x), 6), round(float(y), 6)] for x, y in ring]
+        features.append(
+            {
+                "type": "Feature",
+                "id": c.cell,
+                "geometry": {"type": "Polygon", "coordinates": [[*coords, coords[0]]]},
+                "properties": {
+                    "cell": c.cell,
+                    "rank": c.rank,
+                    "level": c.level,
+                    "risk": round(c.risk, 4),
+                    "district": c.district_ubigeo,
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "forecast_id": f.id, "features": features}
+
+
+def explain(*, db: Session, ctx: RequestContext, forecast_id: int, cell: int) -> dict[str, Any]:
+    """Why a cell was flagged: its rank, the recent events and the long-term level there."""
+    f = _visible(db, ctx, forecast_id)
+    c = db.get(ForecastCell, (f.id, cell))
+    if c is None:
+        raise NotFound(f"cell {cell} was not flagged by forecast {f.id}")
+    district = geo.get_district(c.district_ubigeo) if c.district_ubigeo else None
+    # The area's typical cell: what "high" is measured against.
+    per_cell_year = f.events_used / max(f.area_cells, 1)
+    return {
+        "forecast_id": f.id,
+        "cell": c.cell,
+        "rank": c.rank,
+        "of_area_cells": f.area_cells,
+        "top_percent": round(100.0 * c.rank / max(f.area_cells, 1), 2),
+        "level": c.level,
+        "expected_events": round(c.risk, 3),
+        "recent_events": c.recent_events,
+        "recent_days": RECENT_DAYS,
+        "year_events": c.year_events,
+        "long_term_per_year": c.long_term_per_year,
+        "area_mean_events_per_cell": round(per_cell_year, 2),
+        "district": {"ubigeo": district.ubigeo, "name": district.name} if district else None,
+        "method": f.chosen,
+        "cell_size": f.cell_size,
+    }

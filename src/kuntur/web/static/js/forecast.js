@@ -1,0 +1,96 @@
+/* The forecast page: the latest forecast's flagged cells, why a clicked cell was flagged,
+   and the fairness table. Text goes through textContent only. */
+"use strict";
+(function () {
+  const map = L.map("map", { preferCanvas: true }).setView([-12.05, -77.04], 11);
+  window.kunturMap = map;
+  if (KUNTUR.tile_url) {
+    L.tileLayer(KUNTUR.tile_url, { attribution: KUNTUR.tile_attribution, maxZoom: 19 }).addTo(map);
+  }
+  const COLORS = { very_high: "#bd0026", high: "#fd8d3c" };
+  // District outlines for orientation (drawn under the cells, not clickable).
+  getJSON("/api/geography/boundaries/lima-callao").then((g) => {
+    L.geoJSON(g, {
+      interactive: false, style: { color: "#5b6b7a", weight: 1, fillColor: "#ffffff", fillOpacity: 0.5 },
+    }).addTo(map).bringToBack();
+  }).catch(() => { /* orientation only: the forecast still shows */ });
+  const pct = (x) => `${(100 * x).toFixed(1)} %`;
+
+  function defs(el, rows) {
+    el.replaceChildren();
+    for (const [k, v] of rows) {
+      const dt = document.createElement("dt"); dt.textContent = k;
+      const dd = document.createElement("dd"); dd.textContent = v;
+      el.append(dt, dd);
+    }
+  }
+
+  async function explain(forecastId, cell) {
+    const why = await getJSON(`/api/forecasts/${forecastId}/cells/${cell}`);
+    document.getElementById("cell-panel").hidden = false;
+    defs(document.getElementById("cell-body"), [
+      [T.rank, `${why.rank} / ${why.of_area_cells} (${why.top_percent} %)`],
+      [T.expected, why.expected_events.toFixed(2)],
+      [`${T.recent} (${why.recent_days} ${T.days})`, String(why.recent_events)],
+      [T.last_year, String(why.year_events)],
+      [T.long_term, why.long_term_per_year.toFixed(1)],
+      [T.area_mean, why.area_mean_events_per_cell.toFixed(1)],
+      [T.district, why.district ? why.district.name : "—"],
+      [T.forecast_method, why.method],
+    ]);
+  }
+
+  function fairnessTable(report) {
+    const body = document.getElementById("fairness-body");
+    body.replaceChildren();
+    const names = {};
+    for (const row of report.districts.slice(0, 25)) {
+      names[row.ubigeo] = row.name;
+      const tr = document.createElement("tr");
+      for (const v of [row.name, pct(row.flagged_share), pct(row.population_share), pct(row.victim_report_share)]) {
+        const td = document.createElement("td"); td.textContent = v; tr.append(td);
+      }
+      body.append(tr);
+    }
+    const warn = document.getElementById("fairness-warning");
+    if (report.over_reports.length) {
+      warn.hidden = false;
+      warn.textContent = `${T.fairness_warning}: ${report.over_reports.map((u) => names[u] || u).join(", ")}`;
+    }
+  }
+
+  async function load() {
+    let f;
+    try {
+      f = await getJSON("/api/forecasts/latest");
+    } catch (e) {
+      document.getElementById("forecast-error").textContent = T.forecast_none;
+      return;
+    }
+    const meta = [
+      [T.forecast_for, `${limaTime(f.valid_from)} — ${limaTime(f.valid_until)}`],
+      [T.forecast_method, f.chosen],
+      [T.category, f.categories.length ? f.categories.map((c) => KUNTUR.i18n.categories[c] || c).join(", ") : T.all],
+      [T.forecast_area, `${f.area_cells} ${T.cells} × ${f.cell_size} m`],
+    ];
+    if (f.exclude_discovered) meta.push([T.excluded, (f.fairness.excluded_categories || []).join(", ")]);
+    defs(document.getElementById("forecast-meta"), meta);
+    fairnessTable(f.fairness);
+    const cells = await getJSON(`/api/forecasts/${f.id}/cells`);
+    const layer = L.geoJSON(cells, {
+      style: (feat) => ({ color: COLORS[feat.properties.level], weight: 1, fillOpacity: 0.55 }),
+      onEachFeature: (feat, lyr) => {
+        lyr.on("click", () => explain(f.id, feat.properties.cell).catch((e) => {
+          document.getElementById("forecast-error").textContent = e.message;
+        }));
+      },
+    }).addTo(map);
+    if (cells.features.length) map.fitBounds(layer.getBounds());
+    document.getElementById("map").dataset.cells = String(cells.features.length);
+  }
+
+  document.getElementById("cell-close").addEventListener("click", () => {
+    document.getElementById("cell-panel").hidden = true;
+  });
+  load();
+})();

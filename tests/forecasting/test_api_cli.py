@@ -1,0 +1,254 @@
+"""Forecasts through the API and the CLI, on both stores: run, serve, explain, fairness."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from kuntur.audit.models import AuditEvent
+from kuntur.cli import app
+from kuntur.config import Settings
+from kuntur.demo import service as demo
+from kuntur.forecasting import fairness
+from kuntur.forecasting.grid import project
+
+runner = CliRunner()
+SF = Path(__file__).parent / "data" / "san_francisco_robbery.csv"
+
+
+@pytest.fixture
+def seeded(engine: Engine) -> Engine:
+    demo.seed(engine, days=45, seed=3)
+    return engine
+
+
+def test_run_serve_and_explain(seeded: Engine, client: TestClient) -> None:
+    r = client.post("/api/forecasts", json={"method": "auto"})
+    assert r.status_code == 201, r.text
+    f = r.json()
+    assert f["cell_size"] == 250 and f["crs"] == "EPSG:32718"
+    assert f["chosen"] and len(f["data_version"]) == 16 and f["events_used"] > 1000
+    assert f["valid_from"].endswith("05:00:00+00:00")  # Lima midnight
+    assert client.get("/api/forecasts/latest").json()["id"] == f["id"]
+    cells = client.get(f"/api/forecasts/{f['id']}/cells").json()
+    feats = cells["features"]
+    assert 0 < len(feats) <= round(0.05 * f["area_cells"])
+    ranks = [c["properties"]["rank"] for c in feats]
+    assert ranks == sorted(ranks) and ranks[0] == 1
+    levels = [c["properties"]["level"] for c in feats]
+    assert levels.count("very_high") == max(1, round(0.01 * f["area_cells"]))
+    ring = feats[0]["geometry"]["coordinates"][0]
+    assert len(ring) == 5 and ring[0] == ring[-1] and -78 < ring[0][0] < -76
+    why = client.get(f"/api/forecasts/{f['id']}/cells/{feats[0]['properties']['cell']}").json()
+    assert why["rank"] == 1 and why["level"] == "very_high"
+    assert why["year_events"] >= why["recent_events"] > 0
+    assert why["long_term_per_year"] > why["area_mean_events_per_cell"]
+    # the fairness report covers every flagged cell placed in a district
+    fr = f["fairness"]
+    placed = sum(d["flagged_cells"] for d in fr["districts"])
+    assert placed + fr["flagged_cells_outside_districts"] == len(feats)
+    assert sum(d["flagged_share"] for d in fr["districts"]) == pytest.approx(1.0, abs=1e-3)
+    with Session(seeded) as db:
+        events = db.scalars(select(AuditEvent).where(AuditEvent.type == "forecast.created")).all()
+    assert len(events) == 1 and json.loads(events[0].details)["data_version"] == f["data_version"]
+
+
+def test_same_data_same_forecast(seeded: Engine, client: TestClient) -> None:
+    body = {"method": "smoothing", "categories": ["aggravated_robbery", "theft"]}
+    a = client.post("/api/forecasts", json=body).json()
+    b = client.post("/api/forecasts", json=body).json()
+    assert a["data_version"] == b["data_version"]
+    ca = client.get(f"/api/forecasts/{a['id']}/cells").json()["features"]
+    cb = client.get(f"/api/forecasts/{b['id']}/cells").json()["features"]
+    assert [c["properties"] for c in ca] == [c["properties"] for c in cb]
+
+
+def test_leaving_out_patrol_discovered_incidents(seeded: Engine, client: TestClient) -> None:
+    every = client.post("/api/forecasts", json={"method": "naive"}).json()
+    victim = client.post(
+        "/api/forecasts", json={"method": "naive", "exclude_discovered": True}
+    ).json()
+    with Session(seeded) as db:
+        from kuntur.incidents.models import Incident
+
+        found = db.scalar(
+            select(__import__("sqlalchemy").func.count()).where(
+                Incident.category.in_(sorted(fairness.PATROL_DISCOVERED))
+            )
+        )
+    assert found and victim["events_used"] == every["events_used"] - found
+    assert victim["fairness"]["excluded_categories"] == sorted(fairness.PATROL_DISCOVERED)
+
+
+def test_bad_requests_are_explained(seeded: Engine, client: TestClient) -> None:
+    for body, word in [
+        ({"method": "crystal_ball"}, "method"),
+        ({"region": "15a"}, "region"),
+        ({"categories": ["parking"]}, "categories"),
+        ({"cell_size": 5}, "cell_size"),
+    ]:
+        r = client.post("/api/forecasts", json=body)
+        assert r.status_code == 422 and word in r.text, (body, r.text)
+    r = client.post("/api/forecasts", json={"region": "990101"})
+    assert r.status_code == 422 and "at least 50" in r.text
+    assert client.get("/api/forecasts/999999").status_code == 404
+    assert client.get("/api/forecasts/1/cells/5").status_code == 404
+
+
+def test_dispatcher_reads_but_may_not_run(
+    seeded: Engine, engine: Engine, settings: Settings
+) -> None:
+    from kuntur.app import create_app
+    from tests.conftest import make_user
+
+    token, _ = make_user(engine, "solo_despacho", ["dispatcher"])
+    with TestClient(
+        create_app(settings, engine), headers={"Authorization": f"Bearer {token}"}
+    ) as c:
+        assert c.post("/api/forecasts", json={}).status_code == 403
+        assert c.get("/api/forecasts").status_code == 200
+    with Session(engine) as db:
+        denied = db.scalars(select(AuditEvent).where(AuditEvent.type == "authz.denied")).all()
+    assert any("forecasts.run" in (e.details or "") for e in denied)
+
+
+def test_cli_run_and_list(seeded: Engine, cli_env: Settings) -> None:
+    r = runner.invoke(app, ["forecast", "run", "--method", "naive", "--region", "1501", "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["region"] == "1501" and out["method"] == "naive"
+    rows = out["fairness"]["districts"]
+    # cells on the province's edge may have their centre just across it
+    inside = sum(d["flagged_share"] for d in rows if d["ubigeo"].startswith("1501"))
+    assert inside > 0.95
+    listed = json.loads(runner.invoke(app, ["forecast", "list", "--json"]).stdout)
+    assert listed[0]["id"] == out["id"]
+    bad = runner.invoke(app, ["forecast", "run", "--method", "tarot"])
+    assert bad.exit_code != 0 and "tarot" in bad.output
+
+
+def _naive_bounds(coverage: float) -> tuple[float, float, int]:
+    """Independent computation: naive 365-day PAI with the worst and best tie order."""
+    df = pd.read_csv(SF)
+    t = pd.to_datetime(df["date_time"], utc=True)
+    x, y = project(df["longitude"].to_numpy(), df["latitude"].to_numpy(), "EPSG:32610")
+    col = np.floor((x - np.floor(x.min() / 250) * 250) / 250).astype(int)
+    row = np.floor((y - np.floor(y.min() / 250) * 250) / 250).astype(int)
+    df = df.assign(
+        cell=row * 10_000 + col, day=(t - pd.Timestamp(0, tz="UTC")).dt.total_seconds() / 86400
+    )
+    area = df["cell"].nunique()
+    k = max(1, round(area * coverage / 100))
+    end = np.floor(df["day"].max()) + 1
+    start = end - 175  # half the 363-day span, in whole weeks (the CLI says so)
+    lo = hi = total = 0
+    for o in np.arange(start, end - 7 + 1e-9, 7):
+        past = df[(df.day >= o - 365) & (df.day < o)]["cell"].value_counts()
+        now = df[(df.day >= o) & (df.day < o + 7)]["cell"].value_counts()
+        total += int(now.sum())
+        scores = past.reindex(df["cell"].unique(), fill_value=0)
+        cut = np.sort(scores.to_numpy())[::-1][k - 1]
+        sure = scores[scores > cut].index
+        tied = scores[scores == cut].index
+        need = k - len(sure)
+        base = int(now.reindex(sure, fill_value=0).sum())
+        tied_hits = np.sort(now.reindex(tied, fill_value=0).to_numpy())
+        lo += base + int(tied_hits[:need].sum())
+        hi += base + int(tied_hits[::-1][:need].sum())
+    share = k / area
+    return lo / total / share, hi / total / share, total
+
+
+def test_cli_evaluate_matches_an_independent_computation() -> None:
+    r = runner.invoke(
+        app,
+        [
+            "forecast",
+            "evaluate",
+            str(SF),
+            "--json",
+            "--timezone",
+            "UTC",
+            "--methods",
+            "naive,kde,prospective,etas,smoothing,auto",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert {"cell_size", "area_cells", "windows", "methods", "seconds"} <= set(out)
+    assert out["cell_size"] == 250 and out["windows"] == 25 and out["test_days"] == 175
+    assert set(out["methods"]) == {"naive", "kde", "prospective", "etas", "smoothing", "auto"}
+    for per in out["methods"].values():
+        assert set(per) == {"0.5", "1", "5"}
+        assert {"hit_rate", "pai", "pei"} <= set(per["1"])
+    for cov in (1.0, 5.0):
+        lo, hi, total = _naive_bounds(cov)
+        assert out["test_events"] == total
+        assert lo - 1e-3 <= out["methods"]["naive"][f"{cov:g}"]["pai"] <= hi + 1e-3  # rounded
+    assert any("half" in w for w in out["warnings"])
+
+
+def test_cli_evaluate_refuses_bad_options(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["forecast", "evaluate", str(SF), "--methods", "naive,magic"])
+    assert r.exit_code != 0 and "magic" in r.output
+    r = runner.invoke(app, ["forecast", "evaluate", str(SF), "--coverage", "0,1"])
+    assert r.exit_code != 0 and "coverage" in r.output
+    r = runner.invoke(app, ["forecast", "evaluate", str(SF), "--test-days", "350"])
+    assert r.exit_code != 0 and "test-days" in r.output
+    missing = runner.invoke(app, ["forecast", "evaluate", str(tmp_path / "none.csv")])
+    assert missing.exit_code != 0 and "no such file" in " ".join(missing.output.split())
+
+
+def test_boundary_file_sets_the_study_area(tmp_path: Path) -> None:
+    poly = {
+        "type": "Feature",
+        "geometry": {
+            "type": "Polygon",
+            "coordinates": [
+                [
+                    [-122.45, 37.74],
+                    [-122.38, 37.74],
+                    [-122.38, 37.81],
+                    [-122.45, 37.81],
+                    [-122.45, 37.74],
+                ]
+            ],
+        },
+    }
+    path = tmp_path / "area.geojson"
+    path.write_text(json.dumps(poly))
+    r = runner.invoke(
+        app,
+        ["forecast", "evaluate", str(SF), "--json", "--methods", "naive", "--boundary", str(path)],
+    )
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    # about 6.2 km x 7.8 km of 250 m cells, whether or not they saw an event
+    assert 700 < out["area_cells"] < 820
+    bad = tmp_path / "bad.geojson"
+    bad.write_text("{}")
+    r = runner.invoke(app, ["forecast", "evaluate", str(SF), "--boundary", str(bad)])
+    assert r.exit_code != 0 and "GeoJSON" in r.output
+
+
+def test_fairness_shares_by_hand() -> None:
+    rep = fairness.report(
+        ["A", "A", "A", "B", None],
+        {"A": 100, "B": 300, "C": 600},
+        {"A": 1, "B": 2, "C": 1},
+        {"A": "Ate", "B": "Breña", "C": "Comas"},
+    )
+    rows = {r["ubigeo"]: r for r in rep["districts"]}
+    assert rows["A"]["flagged_share"] == 0.75 and rows["A"]["population_share"] == 0.1
+    assert rows["A"]["victim_report_share"] == 0.25 and rows["A"]["ratio_to_reports"] == 3.0
+    assert rows["C"]["flagged_cells"] == 0 and rows["C"]["ratio_to_population"] == 0.0
+    assert rep["flagged_cells_outside_districts"] == 1
+    assert rep["over_reports"] == ["A"]
