@@ -148,8 +148,8 @@ def test_auto_does_not_peek() -> None:
         np.concatenate([cells, np.full(3000, cell(0, 0))]),
         GRID,
     )
-    a = AutoForecaster(min_windows=4, max_windows=8).fit(past, 600.0)
-    b = AutoForecaster(min_windows=4, max_windows=8).fit(future, 600.0)
+    a = AutoForecaster(max_windows=8).fit(past, 600.0)
+    b = AutoForecaster(max_windows=8).fit(future, 600.0)
     assert a.choice_ == b.choice_
     assert_allclose(a.predict(7), b.predict(7))
 
@@ -166,7 +166,17 @@ def test_auto_switches_on_clear_evidence() -> None:
         cells.append(rng.integers(0, 25, 5))
     t, c = np.concatenate(times), np.concatenate(cells)
     h = EventHistory.build(t, c, GRID)
-    auto = AutoForecaster(min_windows=8).fit(h, 703.0)
-    assert not auto.choice_.startswith("smoothing(tau_days=500"), auto.scores_
+    auto = AutoForecaster().fit(h, 703.0)
+    assert not auto.choice_.startswith("naive(window_days=365"), auto.evidence_
     hot_now = (700 // 7 // 6 * 7) % 25
     assert int(np.argmax(auto.predict(7))) == hot_now
+
+
+def test_auto_keeps_the_baseline_on_noise() -> None:
+    """Events spread at random: no candidate can show a real lead, so naive stands."""
+    rng = np.random.default_rng(2)
+    t = np.sort(rng.uniform(0, 700, 300))
+    h = EventHistory.build(t, rng.integers(0, 25, 300), GRID)
+    auto = AutoForecaster().fit(h, 700.0)
+    assert auto.choice_ == "naive(window_days=365)", auto.evidence_
+    assert auto.validation_windows_ == 52
