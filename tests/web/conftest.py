@@ -105,3 +105,14 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
     context.close()
     assert errors == [], f"JavaScript errors: {errors}"
     assert outside == [], f"requests outside Kuntur: {outside}"
+
+
+def click_map_at(page: Page, lat: float, lon: float) -> None:
+    """Click the Leaflet map (``window.kunturMap``) where ``lat, lon`` is drawn now."""
+    point = page.evaluate(
+        f"(() => {{ const p = window.kunturMap.latLngToContainerPoint([{lat}, "
+        f"{lon}]); return [p.x, p.y]; }})()"
+    )
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.web.conftest import click_map_at
+
 pytestmark = pytest.mark.browser
 
 
@@ -17,7 +19,7 @@ def test_forecast_page_explains_a_clicked_cell(live_server: str, page: Page) -> 
     rows = page.get_by_test_id("fairness").locator("tbody tr")
     assert rows.count() > 0
     # Click the top-ranked cell: the panel says why it was flagged.
-    top = page.evaluate(
+    lat, lon = page.evaluate(
         """(async () => {
             const f = await getJSON('/api/forecasts/latest');
             const cells = await getJSON(`/api/forecasts/${f.id}/cells`);
@@ -26,16 +28,22 @@ def test_forecast_page_explains_a_clicked_cell(live_server: str, page: Page) -> 
             await new Promise((r) => setTimeout(r, 800));  // let fitBounds' zoom finish
             window.kunturMap.setView([lat, lon], 16, { animate: false });
             await new Promise((r) => setTimeout(r, 400));
-            const p = window.kunturMap.latLngToContainerPoint([lat, lon]);
-            return [p.x, p.y];
+            return [lat, lon];
         })()"""
     )
-    box = page.locator("#map").bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + top[0], box["y"] + top[1])
+    click_map_at(page, lat, lon)
     why = page.get_by_test_id("cell-why")
     expect(why).to_be_visible(timeout=10000)
     expect(why).to_contain_text("Puesto")
     expect(why).to_contain_text("Eventos recientes")
     assert "1 /" in why.inner_text()
     page.screenshot(path="/tmp/kuntur-forecast.png")
+
+
+def test_operational_map_overlays_the_forecast(live_server: str, page: Page) -> None:
+    page.goto(f"{live_server}/mapa")
+    expect(page.locator("#map[data-kind]")).to_have_count(1, timeout=15000)
+    page.get_by_test_id("show-forecast").check()
+    expect(page.locator("#map[data-forecast-cells]")).to_have_count(1, timeout=10000)
+    assert int(page.locator("#map").get_attribute("data-forecast-cells") or 0) > 0
+    expect(page.locator("#forecast-note")).to_contain_text("celdas")

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
+from tests.web.conftest import click_map_at
 
 pytestmark = pytest.mark.browser
 
@@ -33,13 +34,7 @@ def test_map_shows_demo_incidents_as_density_then_points(live_server: str, page:
     lat, lon = latest["latitude"], latest["longitude"]
     page.evaluate(f"window.kunturMap.setView([{lat}, {lon}], 17) && null")
     expect(page.locator("#map[data-kind='points']")).to_have_count(1, timeout=15000)
-    point = page.evaluate(
-        f"(() => {{ const p = window.kunturMap.latLngToContainerPoint([{lat}, "
-        f"{lon}]); return [p.x, p.y]; }})()"
-    )
-    box = page.locator("#map").bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    click_map_at(page, lat, lon)
     detail = page.get_by_test_id("detail")
     expect(detail).to_be_visible(timeout=10000)
     expect(detail).to_contain_text("Distrito")

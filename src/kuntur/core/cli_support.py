@@ -42,10 +42,9 @@ def engine(*, auto_migrate: bool = True) -> Engine:
     return eng
 
 
-@contextmanager
-def progress_stages(enabled: bool = True) -> Iterator[Callable[[str, int], Callable[[int], None]]]:
-    """A Rich progress bar per stage of long work (hidden with ``enabled`` False)."""
-    with Progress(
+def progress_bar(enabled: bool = True) -> Progress:
+    """Kuntur's Rich progress bar (description, bar, done/total, time), on stderr."""
+    return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
@@ -53,7 +52,13 @@ def progress_stages(enabled: bool = True) -> Iterator[Callable[[str, int], Calla
         console=console,
         disable=not enabled,
         transient=False,
-    ) as bar:
+    )
+
+
+@contextmanager
+def progress_stages(enabled: bool = True) -> Iterator[Callable[[str, int], Callable[[int], None]]]:
+    """A Rich progress bar per stage of long work (hidden with ``enabled`` False)."""
+    with progress_bar(enabled) as bar:
 
         def stage(description: str, total: int) -> Callable[[int], None]:
             task = bar.add_task(description, total=total)

@@ -9,11 +9,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from kuntur.core.cli_support import console, engine, fail
+from kuntur.core.cli_support import console, engine, fail, progress_bar
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
 from kuntur.forecasting import service
@@ -64,14 +63,7 @@ def evaluate_cmd(
         fail("--coverage: numbers separated by commas, e.g. 0.5,1,5")
     if any(not 0 < c <= 100 for c in coverages):
         fail("--coverage: each percentage must be above 0 and at most 100")
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        disable=as_json,
-    ) as bar:
+    with progress_bar(enabled=not as_json) as bar:
         task = bar.add_task("Leyendo y validando", total=None)
 
         def ready(total: int) -> None:

@@ -58,6 +58,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "No forecast yet: run `kuntur forecast run`.",
     ),
     "forecast_for": ("Vigente", "Valid"),
+    "forecast_overlay": ("Zonas de riesgo del pronóstico", "Forecast risk zones"),
     "forecast_method": ("Método", "Method"),
     "forecast_area": ("Área de estudio", "Study area"),
     "cells": ("celdas", "cells"),

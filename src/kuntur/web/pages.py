@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from typing import Annotated
 
@@ -149,35 +150,27 @@ def audit_page(
     return _page("audit.html", request, db, lang, cookie_lang, ctx)
 
 
-@router.get("/mapa", response_class=HTMLResponse)
-def map_page(
-    request: Request,
-    db: SessionDep,
-    ctx: ContextDep,
-    lang: Lang = None,
-    cookie_lang: CookieLang = None,
-) -> Response:
-    return _page("map.html", request, db, lang, cookie_lang, ctx)
+# Pages that need only a logged-in user: path -> template (each page's data comes from the API,
+# which checks permissions itself).
+PLAIN_PAGES = {
+    "/mapa": "map.html",  # the operational map
+    "/incidentes": "incidents.html",  # the incident list
+    "/pronostico": "forecast.html",  # the latest forecast, why cells were flagged, fairness
+}
 
 
-@router.get("/incidentes", response_class=HTMLResponse)
-def list_page(
-    request: Request,
-    db: SessionDep,
-    ctx: ContextDep,
-    lang: Lang = None,
-    cookie_lang: CookieLang = None,
-) -> Response:
-    return _page("incidents.html", request, db, lang, cookie_lang, ctx)
+def _plain(template: str) -> Callable[..., Response]:
+    def page(
+        request: Request,
+        db: SessionDep,
+        ctx: ContextDep,
+        lang: Lang = None,
+        cookie_lang: CookieLang = None,
+    ) -> Response:
+        return _page(template, request, db, lang, cookie_lang, ctx)
+
+    return page
 
 
-@router.get("/pronostico", response_class=HTMLResponse)
-def forecast_page(
-    request: Request,
-    db: SessionDep,
-    ctx: ContextDep,
-    lang: Lang = None,
-    cookie_lang: CookieLang = None,
-) -> Response:
-    """The latest forecast's flagged cells, why each was flagged, and the fairness report."""
-    return _page("forecast.html", request, db, lang, cookie_lang, ctx)
+for _path, _template in PLAIN_PAGES.items():
+    router.add_api_route(_path, _plain(_template), methods=["GET"], response_class=HTMLResponse)

@@ -90,6 +90,29 @@
     }
   }
 
+  // The latest forecast's flagged cells over the operational picture (the forecast page
+  // explains each one). Drawn on demand; not clickable, so incidents stay clickable.
+  const forecastCells = L.geoJSON(null, {
+    interactive: false,
+    style: (f) => ({
+      color: f.properties.level === "very_high" ? "#bd0026" : "#fd8d3c", weight: 2, fill: false,
+    }),
+  });
+  document.getElementById("show-forecast").addEventListener("change", async (ev) => {
+    const note = document.getElementById("forecast-note");
+    if (!ev.target.checked) { map.removeLayer(forecastCells); note.textContent = ""; return; }
+    try {
+      const f = await getJSON("/api/forecasts/latest");
+      const cells = await getJSON(`/api/forecasts/${f.id}/cells`);
+      forecastCells.clearLayers();
+      forecastCells.addData(cells).addTo(map);
+      note.textContent = `${cells.features.length} ${T.cells}, ${limaTime(f.valid_from)} — ${limaTime(f.valid_until)}`;
+      document.getElementById("map").dataset.forecastCells = String(cells.features.length);
+    } catch (e) {
+      note.textContent = T.forecast_none;
+    }
+  });
+
   initFilters(() => {
     const d = document.getElementById("f-district").value;
     const selected = d && boundaries.getLayers().find((l) => l.feature.properties.ubigeo === d);
