@@ -25,6 +25,7 @@ install-dev: $(VENV)/.installed-dev
 demo: install
 	$(BIN)/kuntur db upgrade
 	$(BIN)/kuntur demo seed
+	$(BIN)/kuntur demo command
 	$(BIN)/kuntur forecast run
 	$(BIN)/kuntur demo users
 	@echo "Kuntur: http://$(HOST):$(PORT)/  (Ctrl-C para detener)"

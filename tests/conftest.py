@@ -75,7 +75,13 @@ def migrated_engine(db_url: str) -> Iterator[Engine]:
 def engine(migrated_engine: Engine) -> Engine:
     """A migrated, empty store (tables cleared before each test)."""
     with migrated_engine.begin() as conn:
-        for table in (
+        for table in (  # children before parents
+            "assignments",
+            "orders",
+            "units",
+            "legal_authorizations",
+            "forecast_cells",
+            "forecasts",
             "incidents",
             "import_batches",
             "audit_countersignatures",

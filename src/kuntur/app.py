@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -16,10 +17,13 @@ from sqlalchemy import Engine
 from kuntur import __version__
 from kuntur.audit import keys, scheduled
 from kuntur.audit.views import router as audit_router
+from kuntur.command.views import router as command_router
 from kuntur.config import Settings, get_settings
 from kuntur.core.db import engine_for
 from kuntur.core.limits import BodySizeLimit, SecurityHeaders
 from kuntur.core.web import install_error_handlers
+from kuntur.dispatch import live
+from kuntur.dispatch.views import router as dispatch_router
 from kuntur.forecasting.views import router as forecasting_router
 from kuntur.geography.views import router as geography_router
 from kuntur.identity.views import router as identity_router
@@ -35,11 +39,22 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        task = None
+        tasks = []
         if settings.audit_checkpoint_interval_s > 0 and settings.environment != "test":
-            task = asyncio.create_task(scheduled.run_forever(app.state.engine, settings))
+            tasks.append(asyncio.create_task(scheduled.run_forever(app.state.engine, settings)))
+        broker: live.Broker = app.state.broker
+        broker.bind(asyncio.get_running_loop())
+        eng: Engine = app.state.engine
+        if eng.dialect.name == "postgresql":
+            ready = asyncio.Event()
+            tasks.append(asyncio.create_task(live.listen_postgres(eng, broker, ready)))
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(ready.wait(), 5.0)
+        else:
+            live.register(eng, broker)
         yield
-        if task:
+        live.unregister(eng, broker)
+        for task in tasks:
             task.cancel()
 
     # The stock /docs page loads Swagger UI from a CDN; ours serves the vendored copy.
@@ -53,6 +68,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or engine_for(settings.effective_database_url)
+    app.state.broker = live.Broker()
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     tile_origin = "/".join(settings.map_tile_url.split("/")[:3]) if settings.map_tile_url else None
@@ -62,6 +78,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(incidents_router)
     app.include_router(geography_router)
     app.include_router(forecasting_router)
+    app.include_router(command_router)
+    app.include_router(dispatch_router)
     app.include_router(audit_router)
     app.include_router(identity_router)
     app.include_router(pages_router)

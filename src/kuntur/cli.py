@@ -9,6 +9,7 @@ import typer
 from kuntur.audit.cli import app as audit_app
 from kuntur.core.cli_support import console, engine
 from kuntur.demo.cli import app as demo_app
+from kuntur.dispatch.cli import app as dispatch_app
 from kuntur.forecasting.cli import app as forecast_app
 from kuntur.geography.cli import app as geo_app
 from kuntur.identity.cli import app as users_app
@@ -27,6 +28,7 @@ app.add_typer(demo_app, name="demo")
 app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
 app.add_typer(forecast_app, name="forecast")
+app.add_typer(dispatch_app, name="dispatch")
 
 
 @db_app.command("upgrade")

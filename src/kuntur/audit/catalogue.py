@@ -20,6 +20,18 @@ class EventType(StrEnum):
     INCIDENTS_IMPORTED = "incident.import"
     DEMO_SEEDED = "demo.seed"
     FORECAST_CREATED = "forecast.created"
+    UNIT_CREATED = "unit.created"
+    UNIT_STATUS = "unit.status"
+    AUTHORIZATION_CREATED = "legal.authorization.created"
+    AUTHORIZATION_REFUSED = "legal.authorization.refused"
+    AUTHORIZATION_REVOKED = "legal.authorization.revoked"
+    MILITARY_REFUSED = "legal.military.refused"
+    ORDER_ISSUED = "order.issued"
+    ORDER_ACKNOWLEDGED = "order.acknowledged"
+    ORDER_COMPLETED = "order.completed"
+    INCIDENT_STATUS = "incident.status"
+    INCIDENT_DISPATCHED = "incident.dispatched"
+    INCIDENT_MERGED = "incident.merged"
     USER_CREATED = "user.created"
     USER_DISABLED = "user.disabled"
     PERMISSION_GRANTED = "permission.granted"
@@ -40,6 +52,21 @@ TITLES: dict[EventType, tuple[str, str]] = {
     EventType.INCIDENT_CREATED: ("Incidente registrado", "Incident created"),
     EventType.INCIDENTS_IMPORTED: ("Importación de incidentes", "Incidents imported"),
     EventType.FORECAST_CREATED: ("Pronóstico generado", "Forecast created"),
+    EventType.UNIT_CREATED: ("Unidad registrada", "Unit created"),
+    EventType.UNIT_STATUS: ("Cambio de estado de unidad", "Unit status changed"),
+    EventType.AUTHORIZATION_CREATED: ("Base legal registrada", "Legal authorization recorded"),
+    EventType.AUTHORIZATION_REFUSED: ("Base legal rechazada", "Legal authorization refused"),
+    EventType.AUTHORIZATION_REVOKED: ("Base legal revocada", "Legal authorization revoked"),
+    EventType.MILITARY_REFUSED: (
+        "Empleo militar rechazado (sin base legal)",
+        "Military tasking refused (no legal basis)",
+    ),
+    EventType.ORDER_ISSUED: ("Orden emitida", "Order issued"),
+    EventType.ORDER_ACKNOWLEDGED: ("Orden acusada", "Order acknowledged"),
+    EventType.ORDER_COMPLETED: ("Orden cumplida", "Order completed"),
+    EventType.INCIDENT_STATUS: ("Cambio de estado de incidente", "Incident status changed"),
+    EventType.INCIDENT_DISPATCHED: ("Unidad despachada", "Unit dispatched"),
+    EventType.INCIDENT_MERGED: ("Incidentes fusionados", "Incidents merged"),
     EventType.DEMO_SEEDED: ("Escenario de demostración cargado", "Demo scenario seeded"),
     EventType.USER_CREATED: ("Usuario creado", "User created"),
     EventType.USER_DISABLED: ("Usuario deshabilitado", "User disabled"),

@@ -81,3 +81,15 @@ def totp(username: str) -> None:
             print(pyotp.TOTP(secret).now())
             return
     fail(f"{username} is no demo user with a second factor")
+
+
+@app.command("command")
+def command_() -> None:
+    """Create the demo joint command (tree, units, legal bases) once. DEMO ONLY."""
+    from kuntur.demo.command import seed_command
+
+    n = seed_command(engine())
+    if n:
+        console.print(f"Comando conjunto de demostración: {n} unidades.", highlight=False)
+    else:
+        console.print("Comando de demostración ya cargado; no se repite.", highlight=False)

@@ -127,3 +127,19 @@ def admin_geojson(level: str) -> dict[str, Any]:
     """Department or province polygons of Peru (``level``: departments | provinces)."""
     name = {"departments": boundaries.DEPARTMENTS, "provinces": boundaries.PROVINCES}[level]
     return boundaries.read_geojson(name)
+
+
+@lru_cache(maxsize=1)
+def _district_shapes() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in boundaries.read_geojson(boundaries.DISTRICTS_NATIONAL)["features"]:
+        if f.get("geometry"):
+            out[f["properties"]["IDDIST"]] = f["geometry"]
+    for f in boundaries.read_geojson(boundaries.LIMA_CALLAO)["features"]:  # the finer ones
+        out[f["properties"]["ubigeo"]] = f["geometry"]
+    return out
+
+
+def district_geometry(ubigeo: str) -> dict[str, Any] | None:
+    """The district's boundary as GeoJSON geometry (lon/lat), or None if unknown."""
+    return _district_shapes().get(ubigeo)

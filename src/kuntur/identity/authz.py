@@ -24,6 +24,11 @@ class Permission(StrEnum):
     INCIDENTS_IMPORT = "incidents.import"
     FORECASTS_READ = "forecasts.read"
     FORECASTS_RUN = "forecasts.run"
+    COMMAND_READ = "command.read"  # units, readiness, authorizations, orders, live picture
+    UNITS_REPORT = "units.report"  # position and status reports (field units, TAK gateways)
+    DISPATCH = "dispatch"  # triage, dispatch, lifecycle, merge
+    ORDERS_ISSUE = "orders.issue"
+    LEGAL_WRITE = "legal.write"  # record states of emergency and Resoluciones Supremas
     AUDIT_READ = "audit.read"
     AUDIT_CHECKPOINT = "audit.checkpoint"
     USERS_MANAGE = "users.manage"
@@ -31,7 +36,14 @@ class Permission(StrEnum):
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.DISPATCHER: frozenset(
-        {Permission.INCIDENTS_READ, Permission.INCIDENTS_WRITE, Permission.FORECASTS_READ}
+        {
+            Permission.INCIDENTS_READ,
+            Permission.INCIDENTS_WRITE,
+            Permission.FORECASTS_READ,
+            Permission.COMMAND_READ,
+            Permission.UNITS_REPORT,
+            Permission.DISPATCH,
+        }
     ),
     Role.COMMANDER: frozenset(
         {
@@ -39,6 +51,11 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.INCIDENTS_WRITE,
             Permission.FORECASTS_READ,
             Permission.FORECASTS_RUN,
+            Permission.COMMAND_READ,
+            Permission.UNITS_REPORT,
+            Permission.DISPATCH,
+            Permission.ORDERS_ISSUE,
+            Permission.LEGAL_WRITE,
         }
     ),
     Role.CRIME_ANALYST: frozenset(
@@ -58,6 +75,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.AUDIT_READ,
             Permission.AUDIT_CHECKPOINT,
             Permission.FORECASTS_READ,
+            Permission.COMMAND_READ,
         }
     ),
     Role.ADMIN: frozenset(

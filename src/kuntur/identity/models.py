@@ -27,6 +27,9 @@ class CommandUnit(Base):
     agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
     name: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("command_units.id"), nullable=True)
+    # joint_command > front > division > station (command.service keeps the tree).
+    level: Mapped[str] = mapped_column(String(20), default="station", server_default="station")
+    district_ubigeo: Mapped[str | None] = mapped_column(String(6), nullable=True)
 
 
 class User(Base):

@@ -67,9 +67,20 @@ class Incident(Base):
         ForeignKey("import_batches.id", ondelete="RESTRICT"), nullable=True
     )
     created_by: Mapped[str] = mapped_column(String(200))
+    # Lifecycle (dispatch.lifecycle): when each state was entered; the response KPIs.
+    triaged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    en_route_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    on_scene_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    disposition: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The report this one duplicates (no foreign key: see migration 0006).
+    merged_into_id: Mapped[int | None] = mapped_column(BigId, nullable=True)
 
     __table_args__ = (
         Index("ix_incidents_occurred_at", "occurred_at"),
+        # The dispatcher's queue: open incidents by priority (few rows; history is closed).
+        Index("ix_incidents_status_priority", "status", "priority"),
         Index("ix_incidents_district_occurred", "district_ubigeo", "occurred_at"),
         # Covering index and spatial index at once: a bbox becomes an h3_r9 range
         # (geography.hexgrid.bbox_ranges) and the map layer reads only these columns.

@@ -1,0 +1,167 @@
+"""Command API: tree, units (positions over JSON or CoT), readiness, authorizations, orders."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, status
+
+from kuntur.command import service
+from kuntur.command.schemas import (
+    AuthorizationIn,
+    NodeIn,
+    OrderIn,
+    PositionsIn,
+    StatusIn,
+    UnitIn,
+)
+from kuntur.core.errors import InvalidInput
+from kuntur.core.web import MAX_ID, ContextDep, SessionDep
+from kuntur.dispatch import cot
+
+router = APIRouter(prefix="/api/command", tags=["command"])
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.get("/tree")
+def command_tree(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]:
+    return service.tree(db, ctx)
+
+
+@router.post("/tree", status_code=status.HTTP_201_CREATED)
+def create_node(data: NodeIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    n = service.create_node(
+        db,
+        ctx,
+        name=data.name,
+        agency=data.agency,
+        level=data.level,
+        parent_id=data.parent_id,
+        district=data.district,
+    )
+    return {"id": n.id, "name": n.name, "level": n.level, "parent_id": n.parent_id}
+
+
+@router.get("/units")
+def list_units(
+    db: SessionDep,
+    ctx: ContextDep,
+    status_: Annotated[str | None, Query(alias="status", max_length=20)] = None,
+    node: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> list[dict[str, Any]]:
+    """Units (of a node's subtree), with status and last known position."""
+    return [service.unit_out(u) for u in service.list_units(db, ctx, status=status_, node_id=node)]
+
+
+@router.post("/units", status_code=status.HTTP_201_CREATED)
+def create_unit(data: UnitIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    spec = service.UnitSpec(
+        call_sign=data.call_sign,
+        agency=data.agency,
+        unit_type=data.unit_type,
+        command_unit_id=data.command_unit_id,
+        home_lon=data.home_lon,
+        home_lat=data.home_lat,
+        capabilities=tuple(data.capabilities),
+        personnel=data.personnel,
+        shift=data.shift,
+    )
+    return service.unit_out(service.create_unit(db, ctx, spec))
+
+
+@router.post("/units/{unit_id}/status")
+def set_status(unit_id: Id, data: StatusIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    return service.unit_out(service.set_unit_status(db, ctx, unit_id, data.status))
+
+
+@router.post("/positions")
+def report_positions(data: PositionsIn, db: SessionDep, ctx: ContextDep) -> dict[str, int]:
+    """Position reports by call sign; live maps see them within a second."""
+    n = service.report_positions(
+        db, ctx, [(p.call_sign, p.lon, p.lat, p.at) for p in data.positions]
+    )
+    return {"accepted": n}
+
+
+@router.post("/positions/cot")
+async def report_cot(request: Request, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    """Cursor-on-Target XML from TAK clients: one ``<event>`` or a batch under any root.
+
+    Good events are stored; bad ones are listed with their index and reason.
+    """
+    reports, errors = cot.parse(await request.body())
+    if not reports:
+        reason = "; ".join(f"event {e.index}: {e.reason}" for e in errors[:20]) or "no events"
+        raise InvalidInput(f"no usable CoT event: {reason}")
+    service.report_positions(db, ctx, [(r.call_sign, r.lon, r.lat, r.at) for r in reports])
+    return {
+        "accepted": len(reports),
+        "rejected": [{"index": e.index, "reason": e.reason} for e in errors],
+    }
+
+
+@router.get("/readiness")
+def readiness(db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    """Units by status and agency, per command node (subtree) and per district."""
+    return service.readiness(db, ctx)
+
+
+@router.get("/authorizations")
+def list_authorizations(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]:
+    """States of emergency and Resoluciones Supremas, with ``active`` and ``expires_soon``."""
+    return service.list_authorizations(db, ctx)
+
+
+@router.post("/authorizations", status_code=status.HTTP_201_CREATED)
+def create_authorization(data: AuthorizationIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    """Record a legal basis; an invalid one is refused with every reason (and audited)."""
+    row = service.create_authorization(
+        db,
+        ctx,
+        kind=data.kind,
+        number=data.number,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        forces_role=data.forces_role,
+        districts=data.districts,
+        polygon=data.polygon,
+        area_label=data.area_label,
+        restricted_rights=data.restricted_rights,
+        purpose=data.purpose,
+    )
+    return service.authorization_out(row)
+
+
+@router.post("/authorizations/{auth_id}/revoke")
+def revoke_authorization(auth_id: Id, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    return service.authorization_out(service.revoke_authorization(db, ctx, auth_id))
+
+
+@router.get("/orders")
+def list_orders(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]:
+    return service.list_orders(db, ctx)
+
+
+@router.post("/orders", status_code=status.HTTP_201_CREATED)
+def issue_order(data: OrderIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    """Down the chain of command only; armed-forces targets need a legal basis (refusals
+    are audited)."""
+    o = service.issue_order(
+        db,
+        ctx,
+        issuer_node_id=data.issuer_node_id,
+        kind=data.kind,
+        text=data.text,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        target_node_id=data.target_node_id,
+        target_unit_id=data.target_unit_id,
+        lon=data.lon,
+        lat=data.lat,
+    )
+    return service.order_out(o)
+
+
+@router.post("/orders/{order_id}/acknowledge")
+def acknowledge(order_id: Id, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    return service.order_out(service.acknowledge_order(db, ctx, order_id))

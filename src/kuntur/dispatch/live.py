@@ -1,0 +1,138 @@
+"""Live events: unit positions and statuses, incidents, orders, to every open map.
+
+A service announces a change with ``emit(db, kind, payload)`` inside its
+transaction; clients receive it only if that transaction commits.
+
+- PostgreSQL (production, several server processes behind a load balancer):
+  ``emit`` runs ``pg_notify`` in the transaction; PostgreSQL delivers it on commit
+  to every process LISTENing on the store's channel, including the sender. Each
+  process fans it out to its own clients. No broker of our own.
+- SQLite (the embedded default, one process): ``emit`` publishes to the
+  in-process broker after commit.
+
+Clients subscribe with server-sent events (``GET /api/live``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import json
+import logging
+import threading
+from collections.abc import AsyncIterator
+from typing import Any
+
+from sqlalchemy import Engine, event, text
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+QUEUE_LIMIT = 1000  # a client this far behind is dropped, not allowed to grow memory
+
+
+class Broker:
+    """Fan-out to this process's subscribers; ``publish`` is safe from any thread."""
+
+    def __init__(self) -> None:
+        self._subs: set[asyncio.Queue[str]] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def subscribers(self) -> int:
+        return len(self._subs)
+
+    def _deliver(self, data: str) -> None:
+        for q in list(self._subs):
+            if q.qsize() >= QUEUE_LIMIT:
+                self._subs.discard(q)  # too slow: it reconnects and reloads
+                q.put_nowait("__overflow__")
+            else:
+                q.put_nowait(data)
+
+    def publish(self, data: str) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._deliver(data)
+        else:
+            loop.call_soon_threadsafe(self._deliver, data)
+
+    async def subscribe(self) -> AsyncIterator[str]:
+        with self._lock:
+            self._loop = asyncio.get_running_loop()
+        q: asyncio.Queue[str] = asyncio.Queue()
+        self._subs.add(q)
+        try:
+            while True:
+                data = await q.get()
+                if data == "__overflow__":
+                    return
+                yield data
+        finally:
+            self._subs.discard(q)
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+
+# Brokers of the apps in this process, by store: SQLite commits publish to these.
+_LOCAL: dict[str, list[Broker]] = {}
+
+
+def channel_for(engine: Engine) -> str:
+    """One channel per store (URL incl. schema), so test stores never hear each other."""
+    url = engine.url.render_as_string(hide_password=False)
+    return "kuntur_live_" + hashlib.sha256(url.encode()).hexdigest()[:12]
+
+
+def register(engine: Engine, broker: Broker) -> None:
+    _LOCAL.setdefault(channel_for(engine), []).append(broker)
+
+
+def unregister(engine: Engine, broker: Broker) -> None:
+    with contextlib.suppress(KeyError, ValueError):
+        _LOCAL[channel_for(engine)].remove(broker)
+
+
+def emit(db: Session, kind: str, payload: dict[str, Any]) -> None:
+    """Announce a change; delivered when ``db``'s transaction commits, never before."""
+    bind = db.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    data = json.dumps({"kind": kind, **payload}, default=str, separators=(",", ":"))
+    if engine.dialect.name == "postgresql":
+        db.execute(text("SELECT pg_notify(:c, :d)"), {"c": channel_for(engine), "d": data})
+        return
+    brokers = list(_LOCAL.get(channel_for(engine), []))
+
+    def after_commit(_session: Session) -> None:
+        for b in brokers:
+            b.publish(data)
+
+    event.listen(db, "after_commit", after_commit, once=True)
+
+
+async def listen_postgres(engine: Engine, broker: Broker, ready: asyncio.Event) -> None:
+    """LISTEN on the store's channel and hand every notification to ``broker``; reconnects."""
+    import psycopg
+
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    channel = channel_for(engine)
+    while True:
+        try:
+            async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+                await conn.execute(f'LISTEN "{channel}"')  # a hex name we built: not user input
+                ready.set()
+                async for note in conn.notifies():
+                    broker.publish(note.payload)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the store restarted or the network blinked: retry
+            log.warning("live: lost the LISTEN connection; retrying in 1 s", exc_info=True)
+            await asyncio.sleep(1.0)

@@ -1,0 +1,388 @@
+"""Incidents through their lifecycle, dispatch recommendations and assignments.
+
+Every move is checked against ``lifecycle.INCIDENT_MOVES``, stamped, audited and
+announced live. A military unit is dispatched only with a legal basis that covers
+the incident's place for the tasking's expected duration; a refusal is audited.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kuntur.audit import service as audit
+from kuntur.audit.catalogue import EventType
+from kuntur.command import service as command
+from kuntur.command.models import Unit
+from kuntur.config import get_settings
+from kuntur.core.context import RequestContext
+from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.timeutil import utcnow
+from kuntur.dispatch import lifecycle, live, recommend
+from kuntur.dispatch.models import Assignment
+from kuntur.dispatch.routing import RoadGraph
+from kuntur.identity import authz
+from kuntur.identity.authz import Permission
+from kuntur.incidents import service as incidents
+from kuntur.incidents.categories import Status
+from kuntur.incidents.models import Incident
+
+BUNDLED_ROADS = Path(__file__).parent / "data" / "roads_callao.npz"
+
+
+@functools.lru_cache(maxsize=4)
+def _load_roads(path: str, mtime: float) -> RoadGraph:
+    return RoadGraph.load(Path(path))
+
+
+def road_graph() -> RoadGraph | None:
+    """The loaded road graph: ``var/roads.npz`` if imported, else the bundled Callao graph."""
+    own = get_settings().var_dir / "roads.npz"
+    path = own if own.exists() else BUNDLED_ROADS
+    if not path.exists():
+        return None
+    return _load_roads(str(path), path.stat().st_mtime)
+
+
+def unit_view(u: Unit) -> recommend.UnitView:
+    return recommend.UnitView(
+        id=u.id,
+        call_sign=u.call_sign,
+        agency=u.agency_code,
+        military=command.is_military(u.agency_code),
+        unit_type=u.unit_type,
+        capabilities=frozenset(c for c in u.capabilities.split(",") if c),
+        status=u.status,
+        lon=u.lon,
+        lat=u.lat,
+    )
+
+
+def all_unit_views(db: Session) -> list[recommend.UnitView]:
+    """Every unit as plain values (one Core query: thousands of units in milliseconds)."""
+    rows = db.execute(
+        select(
+            Unit.id,
+            Unit.call_sign,
+            Unit.agency_code,
+            Unit.unit_type,
+            Unit.capabilities,
+            Unit.status,
+            Unit.lon,
+            Unit.lat,
+        )
+    ).all()
+    return [
+        recommend.UnitView(
+            id=r[0],
+            call_sign=r[1],
+            agency=r[2],
+            military=command.is_military(r[2]),
+            unit_type=r[3],
+            capabilities=frozenset(c for c in r[4].split(",") if c),
+            status=r[5],
+            lon=r[6],
+            lat=r[7],
+        )
+        for r in rows
+    ]
+
+
+def recommend_for(
+    db: Session, ctx: RequestContext, incident_id: int, limit: int = 10
+) -> dict[str, Any]:
+    """Ranked eligible units with ETA and reasons, plus the nearest excluded ones and why."""
+    authz.require(db, ctx, Permission.DISPATCH, object_type="incident", object_id=str(incident_id))
+    inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
+    units = all_unit_views(db)
+    rec = recommend.recommend(
+        lon=inc.longitude,
+        lat=inc.latitude,
+        category=inc.category,
+        priority=inc.priority,
+        units=units,
+        authorizations=command.authorizations(db),
+        now=utcnow(),
+        roads=road_graph(),
+        limit=limit,
+    )
+    # The excluded that matter are the close ones: the dispatcher asks "why not that one?"
+    from kuntur.dispatch.routing import haversine_m
+
+    excl = [e for e in rec.excluded if e.unit.lon is not None]
+    if excl:
+        import numpy as np
+
+        d = haversine_m(
+            np.array([e.unit.lon for e in excl], float),
+            np.array([e.unit.lat for e in excl], float),
+            inc.longitude,
+            inc.latitude,
+        )
+        excl = [excl[i] for i in np.argsort(d)[:limit]]
+    return {
+        "incident_id": inc.id,
+        "needs": sorted(rec.needs),
+        "ranked": [
+            {
+                "unit_id": r.unit.id,
+                "call_sign": r.unit.call_sign,
+                "agency": r.unit.agency,
+                "unit_type": r.unit.unit_type,
+                "eta_seconds": round(r.eta_seconds, 1),
+                "distance_m": round(r.distance_m),
+                "by_road": r.by_road,
+                "legal_basis_id": r.legal_basis_id,
+                "reasons": r.reasons,
+            }
+            for r in rec.ranked
+        ],
+        "excluded": [
+            {
+                "unit_id": e.unit.id,
+                "call_sign": e.unit.call_sign,
+                "agency": e.unit.agency,
+                "reason": e.reason,
+            }
+            for e in excl
+        ],
+    }
+
+
+def _stamp(inc: Incident, status: str) -> None:
+    now = utcnow()
+    inc.status = status
+    col = lifecycle.TIMESTAMP_OF.get(Status(status))
+    if col and getattr(inc, col) is None:
+        setattr(inc, col, now)
+
+
+def _incident_event(db: Session, inc: Incident) -> None:
+    live.emit(
+        db,
+        "incident",
+        {
+            "id": inc.id,
+            "status": inc.status,
+            "priority": inc.priority,
+            "category": inc.category,
+            "lon": inc.longitude,
+            "lat": inc.latitude,
+            "owner_agency": inc.owner_agency,
+            "classification": inc.classification,
+        },
+    )
+
+
+def _units_of(db: Session, incident_id: int) -> list[Unit]:
+    return list(db.scalars(select(Unit).where(Unit.incident_id == incident_id)))
+
+
+def move(
+    db: Session,
+    ctx: RequestContext,
+    incident_id: int,
+    status: str,
+    *,
+    priority: int | None = None,
+    disposition: str | None = None,
+) -> Incident:
+    """Move an incident to ``status`` (triage may set the priority; clearing, the disposition)."""
+    authz.require(db, ctx, Permission.DISPATCH, object_type="incident", object_id=str(incident_id))
+    inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
+    if status == Status.DISPATCHED:
+        raise InvalidInput("status: dispatch by assigning a unit (POST .../dispatch)")
+    try:
+        lifecycle.check_move(inc.status, status)
+    except lifecycle.IllegalMove as exc:
+        raise InvalidInput(str(exc)) from exc
+    old = inc.status
+    if priority is not None:
+        if not 1 <= priority <= 4:
+            raise InvalidInput("priority: 1 (life at risk) to 4")
+        inc.priority = priority
+    if disposition is not None:
+        inc.disposition = disposition.strip()[:200]
+    _stamp(inc, status)
+    follow = lifecycle.UNIT_FOLLOWS.get(Status(status))
+    if status == Status.TRIAGED and old == Status.DISPATCHED:  # recalled: units are free again
+        for u in _units_of(db, inc.id):
+            u.incident_id, u.status = None, lifecycle.UnitStatus.AVAILABLE
+            live.emit(db, "unit", command.unit_out(u))
+    elif follow:
+        for u in _units_of(db, inc.id):
+            u.status = follow
+            if status == Status.CLEARED:
+                u.incident_id = None
+            live.emit(db, "unit", command.unit_out(u))
+    if status == Status.CLEARED:
+        for a in db.scalars(
+            select(Assignment).where(
+                Assignment.incident_id == inc.id, Assignment.released_at.is_(None)
+            )
+        ):
+            a.released_at = utcnow()
+    audit.record(
+        db,
+        ctx,
+        EventType.INCIDENT_STATUS,
+        object_type="incident",
+        object_id=str(inc.id),
+        details={"from": old, "to": status},
+    )
+    _incident_event(db, inc)
+    return inc
+
+
+def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -> Assignment:
+    """Assign a unit: it must be dispatchable and, if military, lawfully so (refusals audited)."""
+    authz.require(db, ctx, Permission.DISPATCH, object_type="incident", object_id=str(incident_id))
+    inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
+    unit = db.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound(f"unit {unit_id} not found")
+    if inc.status not in (
+        Status.RECEIVED,
+        Status.TRIAGED,
+        Status.DISPATCHED,
+        Status.EN_ROUTE,
+        Status.ON_SCENE,
+    ):
+        raise InvalidInput(f"incident {inc.id} is {inc.status}: nothing to dispatch to")
+    if unit.status not in recommend.DISPATCHABLE:
+        raise InvalidInput(f"{unit.call_sign} is {unit.status}, not available")
+    now = utcnow()
+    basis = command.check_military(
+        db,
+        ctx,
+        unit,
+        inc.longitude,
+        inc.latitude,
+        now,
+        now + timedelta(hours=recommend.TASKING_HOURS),
+        "dispatched",
+    )
+    eta = None
+    rec = recommend.recommend(
+        lon=inc.longitude,
+        lat=inc.latitude,
+        category=inc.category,
+        priority=inc.priority,
+        units=[unit_view(unit)],
+        authorizations=command.authorizations(db),
+        now=now,
+        roads=road_graph(),
+        limit=1,
+    )
+    if rec.ranked:
+        eta = rec.ranked[0].eta_seconds
+    a = Assignment(
+        incident_id=inc.id,
+        unit_id=unit.id,
+        legal_basis_id=basis,
+        eta_seconds=eta,
+        dispatched_at=now,
+        dispatched_by=ctx.actor,
+    )
+    db.add(a)
+    unit.status, unit.incident_id, unit.updated_at = lifecycle.UnitStatus.DISPATCHED, inc.id, now
+    if inc.status in (Status.RECEIVED, Status.TRIAGED):
+        _stamp(inc, Status.DISPATCHED)
+    db.flush()
+    audit.record(
+        db,
+        ctx,
+        EventType.INCIDENT_DISPATCHED,
+        object_type="incident",
+        object_id=str(inc.id),
+        details={"unit": unit.call_sign, "legal_basis": basis, "eta_seconds": eta},
+    )
+    live.emit(db, "unit", command.unit_out(unit))
+    _incident_event(db, inc)
+    return a
+
+
+def merge(db: Session, ctx: RequestContext, duplicate_id: int, into_id: int) -> Incident:
+    """Close ``duplicate_id`` as a duplicate report of ``into_id`` (units move over)."""
+    authz.require(db, ctx, Permission.DISPATCH, object_type="incident", object_id=str(duplicate_id))
+    if duplicate_id == into_id:
+        raise InvalidInput("an incident cannot be merged into itself")
+    dup = incidents.get(db=db, ctx=ctx, incident_id=duplicate_id)
+    into = incidents.get(db=db, ctx=ctx, incident_id=into_id)
+    if dup.status not in lifecycle.OPEN or into.status not in lifecycle.OPEN:
+        raise InvalidInput("both incidents must be open to merge")
+    for u in _units_of(db, dup.id):
+        u.incident_id = into.id
+    dup.merged_into_id = into.id
+    dup.disposition = f"duplicado de {into.id}"
+    _stamp(dup, Status.CLEARED)
+    into.priority = min(into.priority, dup.priority)
+    audit.record(
+        db,
+        ctx,
+        EventType.INCIDENT_MERGED,
+        object_type="incident",
+        object_id=str(dup.id),
+        details={"into": into.id},
+    )
+    _incident_event(db, dup)
+    _incident_event(db, into)
+    return into
+
+
+def queue(db: Session, ctx: RequestContext, limit: int = 200) -> list[dict[str, Any]]:
+    """Open incidents, most urgent first, then oldest."""
+    authz.require(db, ctx, Permission.DISPATCH, object_type="incident")
+    filters = incidents.scoped(db, ctx, incidents.IncidentFilter(statuses=sorted(lifecycle.OPEN)))
+    rows = db.scalars(
+        select(Incident)
+        .where(*filters.clauses())
+        .order_by(Incident.priority, Incident.received_at)
+        .limit(limit)
+    ).all()
+    assigned: dict[int, list[str]] = {}
+    for u in db.scalars(select(Unit).where(Unit.incident_id.in_([r.id for r in rows]))):
+        assigned.setdefault(int(u.incident_id or 0), []).append(u.call_sign)
+    return [
+        {**incidents.to_out(r, reveal=False).model_dump(), "units": assigned.get(r.id, [])}
+        for r in rows
+    ]
+
+
+def timeline(db: Session, ctx: RequestContext, incident_id: int) -> dict[str, Any]:
+    inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
+    assignments = db.scalars(select(Assignment).where(Assignment.incident_id == inc.id)).all()
+    units = {
+        u.id: u.call_sign
+        for u in db.scalars(select(Unit).where(Unit.id.in_([a.unit_id for a in assignments])))
+    }
+    stamps = {
+        "received_at": inc.received_at,
+        "triaged_at": inc.triaged_at,
+        "dispatched_at": inc.dispatched_at,
+        "en_route_at": inc.en_route_at,
+        "on_scene_at": inc.on_scene_at,
+        "cleared_at": inc.cleared_at,
+    }
+    return {
+        "incident_id": inc.id,
+        "status": inc.status,
+        "disposition": inc.disposition,
+        "merged_into_id": inc.merged_into_id,
+        "times": {k: v.isoformat() if v else None for k, v in stamps.items()},
+        "assignments": [
+            {
+                "unit": units.get(a.unit_id),
+                "dispatched_at": a.dispatched_at.isoformat(),
+                "eta_seconds": a.eta_seconds,
+                "legal_basis_id": a.legal_basis_id,
+                "released_at": a.released_at.isoformat() if a.released_at else None,
+            }
+            for a in assignments
+        ],
+    }

@@ -1,0 +1,272 @@
+"""Command and dispatch through the API on both stores: legal checks, lifecycle, orders."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kuntur.audit.models import AuditEvent
+from kuntur.config import Settings
+from kuntur.core.timeutil import utcnow
+from tests.command.conftest import LIMA_POINT, TRUJILLO, World, client_for
+
+
+def incident(c: TestClient, where: tuple[float, float], **kw: Any) -> int:
+    body = {
+        "source": "emergency_call",
+        "category": "homicide",
+        "occurred_at": utcnow().isoformat(),
+        "longitude": where[0],
+        "latitude": where[1],
+        **kw,
+    }
+    r = c.post("/api/incidents", json=body)
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def events(engine: Engine, kind: str) -> list[AuditEvent]:
+    with Session(engine) as db:
+        return list(db.scalars(select(AuditEvent).where(AuditEvent.type == kind)))
+
+
+def test_military_dispatch_needs_a_basis_for_the_place(
+    engine: Engine, world: World, dispatcher: TestClient
+) -> None:
+    lima = incident(dispatcher, LIMA_POINT)
+    north = incident(dispatcher, TRUJILLO)
+    rec = dispatcher.get(f"/api/dispatch/incidents/{north}/recommendation").json()
+    excluded = {e["call_sign"]: e["reason"] for e in rec["excluded"]}
+    assert excluded["EP-PEL-1"].startswith("no legal basis")
+    refused = dispatcher.post(
+        f"/api/dispatch/incidents/{north}/dispatch", json={"unit_id": world.platoon}
+    )
+    assert refused.status_code == 403 and "no state of emergency" in refused.text
+    logged = events(engine, "legal.military.refused")
+    assert len(logged) == 1 and json.loads(logged[0].details)["call_sign"] == "EP-PEL-1"
+    rec = dispatcher.get(f"/api/dispatch/incidents/{lima}/recommendation").json()
+    platoon = next(r for r in rec["ranked"] if r["call_sign"] == "EP-PEL-1")
+    assert platoon["legal_basis_id"] == world.emergency
+    ok = dispatcher.post(
+        f"/api/dispatch/incidents/{lima}/dispatch", json={"unit_id": world.platoon}
+    )
+    assert ok.status_code == 201 and ok.json()["legal_basis_id"] == world.emergency
+
+
+def test_lifecycle_with_timestamps_and_units_following(
+    engine: Engine, world: World, dispatcher: TestClient
+) -> None:
+    iid = incident(dispatcher, LIMA_POINT, category="aggravated_robbery")
+    r = dispatcher.post(
+        f"/api/dispatch/incidents/{iid}/status", json={"status": "triaged", "priority": 1}
+    )
+    assert r.status_code == 200 and r.json()["times"]["triaged_at"]
+    rec = dispatcher.get(f"/api/dispatch/incidents/{iid}/recommendation").json()
+    assert rec["ranked"][0]["call_sign"] == "PNP-A-P1"  # 0.2 km away
+    d = dispatcher.post(f"/api/dispatch/incidents/{iid}/dispatch", json={"unit_id": world.patrol})
+    assert d.status_code == 201
+    busy = dispatcher.post(
+        f"/api/dispatch/incidents/{iid}/dispatch", json={"unit_id": world.patrol}
+    )
+    assert busy.status_code == 422 and "not available" in busy.text
+    for status in ("en_route", "on_scene"):
+        assert (
+            dispatcher.post(
+                f"/api/dispatch/incidents/{iid}/status", json={"status": status}
+            ).status_code
+            == 200
+        )
+        unit = next(
+            u for u in dispatcher.get("/api/command/units").json() if u["id"] == world.patrol
+        )
+        assert unit["status"] == status and unit["incident_id"] == iid
+    bad = dispatcher.post(f"/api/dispatch/incidents/{iid}/status", json={"status": "triaged"})
+    assert bad.status_code == 422 and "allowed: cleared" in bad.text
+    done = dispatcher.post(
+        f"/api/dispatch/incidents/{iid}/status",
+        json={"status": "cleared", "disposition": "detenido"},
+    ).json()
+    assert all(done["times"].values()) and done["disposition"] == "detenido"
+    unit = next(u for u in dispatcher.get("/api/command/units").json() if u["id"] == world.patrol)
+    assert unit["status"] == "returning" and unit["incident_id"] is None
+    again = dispatcher.post(f"/api/dispatch/incidents/{iid}/status", json={"status": "en_route"})
+    assert again.status_code == 422
+    kpis = dispatcher.get("/api/dispatch/kpis?group=priority").json()
+    row = next(r for r in kpis["rows"] if r["group"] == "1")
+    assert row["call_to_dispatch"]["n"] == 1 and row["dispatch_to_arrival"]["p50_s"] >= 0
+    assert len(events(engine, "incident.status")) == 4  # the dispatch is its own event
+    assert len(events(engine, "incident.dispatched")) == 1
+
+
+def test_merge_duplicates(world: World, dispatcher: TestClient) -> None:
+    a = incident(dispatcher, LIMA_POINT, priority=2)
+    b = incident(dispatcher, LIMA_POINT, priority=1)
+    r = dispatcher.post(f"/api/dispatch/incidents/{a}/merge", json={"into_id": b})
+    assert r.status_code == 200
+    t = dispatcher.get(f"/api/dispatch/incidents/{a}/timeline").json()
+    assert t["status"] == "cleared" and t["merged_into_id"] == b
+    queue = [q["id"] for q in dispatcher.get("/api/dispatch/queue").json()]
+    assert b in queue and a not in queue
+    assert (
+        dispatcher.post(f"/api/dispatch/incidents/{b}/merge", json={"into_id": b}).status_code
+        == 422
+    )
+
+
+def test_authorizations_refused_with_reasons_and_audited(
+    engine: Engine, world: World, commander: TestClient
+) -> None:
+    now = utcnow()
+    body = {
+        "kind": "state_of_emergency",
+        "number": "DS 9-2026-PCM",
+        "starts_at": now.isoformat(),
+        "ends_at": (now + timedelta(days=75)).isoformat(),
+        "forces_role": "control",
+        "districts": ["150101"],
+        "restricted_rights": ["movement", "vote"],
+    }
+    r = commander.post("/api/command/authorizations", json=body)
+    assert r.status_code == 422 and "60 days" in r.text and "vote" in r.text
+    assert len(events(engine, "legal.authorization.refused")) == 1
+    body.update(ends_at=(now + timedelta(days=2)).isoformat(), restricted_rights=["movement"])
+    ok = commander.post("/api/command/authorizations", json=body)
+    assert ok.status_code == 201 and ok.json()["expires_soon"] is True
+    listed = commander.get("/api/command/authorizations").json()
+    assert {a["number"] for a in listed} == {"DS 1-2026-PCM", "DS 9-2026-PCM"}
+    unknown = commander.post("/api/command/authorizations", json={**body, "districts": ["Narnia"]})
+    assert unknown.status_code == 422 and "Narnia" in unknown.text
+
+
+def test_orders_go_down_the_chain(
+    engine: Engine, settings: Settings, world: World, commander: TestClient
+) -> None:
+    now = utcnow()
+    base = {
+        "kind": "patrol",
+        "text": "Patrullaje preventivo en el Cercado",
+        "starts_at": now.isoformat(),
+        "ends_at": (now + timedelta(hours=6)).isoformat(),
+        "lon": LIMA_POINT[0],
+        "lat": LIMA_POINT[1],
+    }
+    down = commander.post(
+        "/api/command/orders",
+        json={**base, "issuer_node_id": world.front, "target_node_id": world.station_a},
+    )
+    assert down.status_code == 201, down.text
+    sideways = commander.post(
+        "/api/command/orders",
+        json={**base, "issuer_node_id": world.front, "target_node_id": world.army_div},
+    )
+    assert sideways.status_code == 403 and "chain of command" in sideways.text
+    above = commander.post(
+        "/api/command/orders",
+        json={**base, "issuer_node_id": world.joint, "target_node_id": world.army_div},
+    )
+    assert above.status_code == 403  # the front commander cannot speak for the joint command
+    order_id = down.json()["id"]
+    assert commander.post(f"/api/command/orders/{order_id}/acknowledge").status_code == 403
+    with client_for(engine, settings, "jefe_cercado", ["dispatcher"], world.station_a) as st:
+        ack = st.post(f"/api/command/orders/{order_id}/acknowledge")
+        assert ack.status_code == 200 and ack.json()["status"] == "acknowledged"
+        assert st.post(f"/api/command/orders/{order_id}/acknowledge").status_code == 422
+    assert len(events(engine, "order.issued")) == 1
+    assert len(events(engine, "order.acknowledged")) == 1
+
+
+def test_military_orders_need_a_basis(engine: Engine, settings: Settings, world: World) -> None:
+    now = utcnow()
+    with client_for(engine, settings, "cmdte_conjunto", ["commander"], world.joint) as c:
+        base = {
+            "kind": "tasking",
+            "text": "Apoyo a la PNP",
+            "issuer_node_id": world.joint,
+            "target_unit_id": world.platoon,
+            "starts_at": now.isoformat(),
+            "ends_at": (now + timedelta(hours=8)).isoformat(),
+        }
+        north = c.post("/api/command/orders", json={**base, "lon": TRUJILLO[0], "lat": TRUJILLO[1]})
+        assert north.status_code == 403 and "no state of emergency" in north.text
+        late = c.post(
+            "/api/command/orders",
+            json={
+                **base,
+                "lon": LIMA_POINT[0],
+                "lat": LIMA_POINT[1],
+                "ends_at": (now + timedelta(days=60)).isoformat(),
+            },
+        )
+        assert late.status_code == 403 and "ends before" in late.text
+        ok = c.post(
+            "/api/command/orders", json={**base, "lon": LIMA_POINT[0], "lat": LIMA_POINT[1]}
+        )
+        assert ok.status_code == 201 and ok.json()["legal_basis_id"] == world.emergency
+        nowhere = c.post("/api/command/orders", json=base)
+        assert nowhere.status_code == 422 and "names its place" in nowhere.text
+    assert len(events(engine, "legal.military.refused")) == 2
+
+
+def test_positions_json_and_cot(world: World, dispatcher: TestClient) -> None:
+    r = dispatcher.post(
+        "/api/command/positions",
+        json={"positions": [{"call_sign": "PNP-A-P1", "lon": -77.04, "lat": -12.05}]},
+    )
+    assert r.status_code == 200 and r.json() == {"accepted": 1}
+    unit = next(u for u in dispatcher.get("/api/command/units").json() if u["id"] == world.patrol)
+    assert unit["lon"] == -77.04
+    unknown = dispatcher.post(
+        "/api/command/positions", json={"positions": [{"call_sign": "GHOST", "lon": 1, "lat": 1}]}
+    )
+    assert unknown.status_code == 422 and "GHOST" in unknown.text
+    cot = (
+        b'<events><event uid="PNP-B-M1" time="2099-01-01T00:00:00Z"><point lat="-12.03" '
+        b'lon="-77.02"/></event><event uid="X"/></events>'
+    )
+    r = dispatcher.post(
+        "/api/command/positions/cot", content=cot, headers={"Content-Type": "application/xml"}
+    )
+    assert r.status_code == 200 and r.json()["accepted"] == 1
+    assert r.json()["rejected"][0]["reason"] == "no <point>"
+    bad = dispatcher.post(
+        "/api/command/positions/cot", content=b"<event", headers={"Content-Type": "application/xml"}
+    )
+    assert bad.status_code == 422 and "XML" in bad.text
+
+
+def test_readiness_board(world: World, dispatcher: TestClient) -> None:
+    board = dispatcher.get("/api/command/readiness").json()
+    joint = next(n for n in board["nodes"] if n["id"] == world.joint)
+    assert joint["by_agency"] == {"PNP": {"available": 2}, "EP": {"available": 1}}
+    assert any(d["ubigeo"] == "150101" for d in board["districts"])
+
+
+def test_permissions(world: World, engine: Engine, settings: Settings) -> None:
+    with client_for(engine, settings, "analista", ["crime_analyst"], None) as c:
+        assert c.get("/api/command/units").status_code == 403
+        assert (
+            c.post(
+                "/api/command/positions",
+                json={"positions": [{"call_sign": "PNP-A-P1", "lon": 1, "lat": 1}]},
+            ).status_code
+            == 403
+        )
+    with client_for(engine, settings, "desp2", ["dispatcher"], None) as c:
+        now = utcnow()
+        r = c.post(
+            "/api/command/authorizations",
+            json={
+                "kind": "state_of_emergency",
+                "number": "X",
+                "starts_at": now.isoformat(),
+                "ends_at": (now + timedelta(days=1)).isoformat(),
+                "forces_role": "support",
+                "districts": ["150101"],
+            },
+        )
+        assert r.status_code == 403
