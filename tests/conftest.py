@@ -197,6 +197,7 @@ def serve_in_thread(app: object) -> tuple[str, object, threading.Thread]:
             host="127.0.0.1",
             port=port,  # type: ignore[arg-type]
             log_level="warning",
+            timeout_graceful_shutdown=1,  # live streams never end by themselves
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)

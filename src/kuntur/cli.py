@@ -75,6 +75,9 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        # Live maps hold server-sent-event streams open; a restart closes them after 5 s
+        # (browsers reconnect on their own) instead of waiting for them forever.
+        timeout_graceful_shutdown=5,
     )
 
 

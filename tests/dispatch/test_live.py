@@ -1,0 +1,185 @@
+"""Live events over server-sent events: in-process on SQLite, LISTEN/NOTIFY across processes
+on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx2 as httpx
+import pytest
+from sqlalchemy import Engine
+
+from kuntur.config import Settings
+from tests.command.conftest import World, build_world
+from tests.conftest import make_user
+
+
+def listen(url: str, token: str, into: queue.Queue[dict[str, Any]], stop: threading.Event) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    try:
+        with (
+            httpx.Client(timeout=httpx.Timeout(10.0, read=30.0)) as c,
+            c.stream("GET", f"{url}/api/dispatch/live", headers=headers) as r,
+        ):
+            into.put({"kind": "_connected", "status": r.status_code})
+            for line in r.iter_lines():
+                if stop.is_set():
+                    return
+                if line.startswith("data: "):
+                    into.put(json.loads(line[6:]))
+    except httpx.TransportError:
+        return  # the test server shut down under the open stream
+
+
+def wait_for(q: queue.Queue[dict[str, Any]], kind: str, timeout: float = 3.0) -> dict[str, Any]:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            ev = q.get(timeout=max(0.01, deadline - time.time()))
+        except queue.Empty:
+            break
+        if ev.get("kind") == kind:
+            return ev
+    raise AssertionError(f"no {kind} event within {timeout} s")
+
+
+@pytest.fixture
+def subscriber() -> Iterator[tuple[queue.Queue[dict[str, Any]], Any]]:
+    q: queue.Queue[dict[str, Any]] = queue.Queue()
+    stop = threading.Event()
+    threads: list[threading.Thread] = []
+
+    def start(url: str, token: str) -> None:
+        t = threading.Thread(target=listen, args=(url, token, q, stop), daemon=True)
+        t.start()
+        threads.append(t)
+        assert wait_for(q, "_connected")["status"] == 200
+
+    yield q, start
+    stop.set()
+
+
+def test_position_reaches_a_live_map_within_a_second(
+    engine: Engine, live_url: str, subscriber: Any
+) -> None:
+    build_world(engine)
+    token, _ = make_user(engine, "mapa", ["dispatcher"])
+    q, start = subscriber
+    start(live_url, token)
+    t0 = time.time()
+    r = httpx.post(
+        f"{live_url}/api/command/positions",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"positions": [{"call_sign": "PNP-A-P1", "lon": -77.05, "lat": -12.06}]},
+    )
+    assert r.status_code == 200
+    ev = wait_for(q, "position", timeout=1.0)
+    assert ev["call_sign"] == "PNP-A-P1" and ev["lon"] == -77.05
+    assert time.time() - t0 < 1.0
+
+
+def test_refused_requests_announce_nothing(engine: Engine, live_url: str, subscriber: Any) -> None:
+    build_world(engine)
+    token, _ = make_user(engine, "mapa2", ["dispatcher"])
+    q, start = subscriber
+    start(live_url, token)
+    bad = httpx.post(
+        f"{live_url}/api/command/positions",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "positions": [
+                {"call_sign": "PNP-A-P1", "lon": -77.05, "lat": -12.06},
+                {"call_sign": "GHOST", "lon": 1.0, "lat": 1.0},
+            ]
+        },
+    )
+    assert bad.status_code == 422
+    with pytest.raises(AssertionError):
+        wait_for(q, "position", timeout=0.5)  # rolled back: never announced
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _serve(db_url: str, var: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "KUNTUR_DATABASE_URL": db_url,
+        "KUNTUR_VAR_DIR": var,
+        "KUNTUR_ENVIRONMENT": "test",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "kuntur.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--timeout-graceful-shutdown",
+            "1",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{url}/login", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError(f"server did not start: {proc.stderr.read() if proc.stderr else ''}")
+
+
+def test_two_server_processes_stay_in_step_on_postgresql(
+    engine: Engine, settings: Settings, subscriber: Any, tmp_path: Any
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("several processes share a PostgreSQL store; SQLite serves one process")
+    world: World = build_world(engine)
+    token, _ = make_user(engine, "mapa_pg", ["dispatcher"])
+    url = settings.effective_database_url
+    a, url_a = _serve(url, str(tmp_path / "a"))
+    b, url_b = _serve(url, str(tmp_path / "b"))
+    try:
+        q, start = subscriber
+        start(url_b, token)
+        time.sleep(0.3)  # B's LISTEN is up before it answers; this is margin for the stream
+        t0 = time.time()
+        r = httpx.post(
+            f"{url_a}/api/command/units/{world.moto}/status",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"status": "out_of_service"},
+        )
+        assert r.status_code == 200, r.text
+        ev = wait_for(q, "unit", timeout=2.0)
+        assert ev["id"] == world.moto and ev["status"] == "out_of_service"
+        assert time.time() - t0 < 1.0
+    finally:
+        for p in (a, b):
+            p.terminate()
+            p.wait(timeout=10)
+            if p.stderr:
+                p.stderr.close()
