@@ -20,6 +20,7 @@ from kuntur.core import migrate
 from kuntur.core.context import RequestContext
 from kuntur.core.db import make_engine
 from kuntur.demo import service as demo
+from kuntur.demo.command import seed_command
 from kuntur.forecasting import service as forecasting
 from tests.conftest import PASSWORD, make_user, serve_in_thread
 
@@ -48,6 +49,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with Session(engine) as db, db.begin():  # the forecast page needs one forecast
         forecasting.run(db=db, ctx=RequestContext.system("test"), req=forecasting.RunRequest())
     make_user(engine, "despachador", ["dispatcher"])
+    make_user(engine, "despachador2", ["dispatcher"])
+    seed_command(engine)  # units, the command tree, the Lima state of emergency
     _token, secret = make_user(engine, "auditora", ["auditor"], agency="DP")
     os.environ["KUNTUR_TEST_AUDITOR_TOTP"] = secret or ""
     url, server, thread = serve_in_thread(create_app(settings, engine))
@@ -78,17 +81,31 @@ def anonymous_page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-@pytest.fixture
-def page(browser: Browser, live_server: str) -> Iterator[Page]:
-    """A dispatcher's browser, logged in through the real login form."""
+def _logged_in(browser: Browser, live_server: str, username: str) -> Page:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-PE")
     pg = context.new_page()
     pg.goto(f"{live_server}/login")
     pg.wait_for_load_state("load")
-    pg.fill("#username", "despachador")
+    pg.fill("#username", username)
     pg.fill("#password", PASSWORD)
     pg.click("button[type=submit]")
     pg.wait_for_url(f"{live_server}/mapa")
+    return pg
+
+
+@pytest.fixture
+def second_page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """Another dispatcher's browser (a second screen in the operations room)."""
+    pg = _logged_in(browser, live_server, "despachador2")
+    yield pg
+    pg.context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    """A dispatcher's browser, logged in through the real login form."""
+    pg = _logged_in(browser, live_server, "despachador")
+    context = pg.context
     errors: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
     # Nothing may leave the machine: every asset is Kuntur's own.

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from kuntur.command.legal import Authorization, basis_for, refusal
+from kuntur.dispatch.lifecycle import UNIT_STATUS_LABELS, UnitStatus
 from kuntur.dispatch.routing import RoadGraph, haversine_m, straight_line_seconds
 
 DISPATCHABLE = frozenset({"available", "returning"})
@@ -127,7 +128,8 @@ def recommend(
     for i in [int(i) for i in order if eta[i] <= MAX_ETA_S][:limit]:
         u, basis_id, basis_label = candidates[int(i)]
         how = "por carretera" if by_road[i] else "en línea recta x1.4"
-        reasons = [f"{eta[i] / 60:.1f} min {how} ({dist[i] / 1000:.1f} km)", f"estado {u.status}"]
+        state = UNIT_STATUS_LABELS.get(UnitStatus(u.status), (u.status,))[0].lower()
+        reasons = [f"{eta[i] / 60:.1f} min {how} ({dist[i] / 1000:.1f} km)", state]
         if needs:
             reasons.append("capacidad: " + ", ".join(sorted(needs)))
         if basis_label:

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from kuntur.core.timeutil import to_utc
 from kuntur.core.web import MAX_ID, ContextDep, SessionDep
 from kuntur.dispatch import kpi, service
+from kuntur.geography import service as geo
 from kuntur.identity import authz
 from kuntur.identity.authz import Permission
 from kuntur.incidents import service as incidents
@@ -128,7 +129,12 @@ def kpis(
                 "month": to_utc(r[0]).strftime("%Y-%m") if r[0] else None,
             }
         )
-    return {"group_by": group, "targets_s": kpi.TARGETS_S, "rows": kpi.table(rows, group)}
+    table = kpi.table(rows, group)
+    if group == "district":
+        for row in table:
+            d = geo.get_district(row["group"])
+            row["label"] = d.name if d else row["group"]
+    return {"group_by": group, "targets_s": kpi.TARGETS_S, "rows": table}
 
 
 @router.get("/live")

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from kuntur.audit.catalogue import TITLES, EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep
+from kuntur.dispatch.lifecycle import UNIT_STATUS_LABELS
 from kuntur.geography import service as geo
 from kuntur.identity.authz import Permission, can
 from kuntur.identity.models import UserSession
@@ -72,6 +73,10 @@ def _page(
             "next": request.query_params.get("next", "/mapa"),
             "failed": failed,
             "event_types": {t.value: TITLES[t][0 if chosen == "es" else 1] for t in EventType},
+            "unit_status_labels": {
+                s.value: label[0 if chosen == "es" else 1]
+                for s, label in UNIT_STATUS_LABELS.items()
+            },
             "can_audit": bool(ctx and can(ctx, Permission.AUDIT_READ)),
         },
     )
@@ -156,6 +161,8 @@ PLAIN_PAGES = {
     "/mapa": "map.html",  # the operational map
     "/incidentes": "incidents.html",  # the incident list
     "/pronostico": "forecast.html",  # the latest forecast, why cells were flagged, fairness
+    "/despacho": "dispatch.html",  # queue, recommendation, one-click dispatch, live units
+    "/indicadores": "kpis.html",  # response KPIs against targets
 }
 
 

@@ -110,7 +110,11 @@ async function postJSON(url, body) {
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!r.ok && r.status !== 204) throw new Error(`${T.error}: ${r.status}`);
+  if (!r.ok && r.status !== 204) {
+    let detail = String(r.status);
+    try { const j = await r.json(); detail = typeof j.detail === "string" ? j.detail : JSON.stringify(j.detail); } catch (e) { /* keep the status */ }
+    throw new Error(`${T.error}: ${detail}`);
+  }
   return r.status === 204 ? null : r.json();
 }
 
