@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
@@ -184,18 +188,16 @@ def cli_env(
     dispose_engines()
 
 
-def serve_in_thread(app: object) -> tuple[str, object, threading.Thread]:
+def serve_in_thread(app: Any) -> tuple[str, Any, threading.Thread]:
     """Run an ASGI app with uvicorn on a free loopback port; returns (url, server, thread)."""
     import uvicorn
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(
             app,
             host="127.0.0.1",
-            port=port,  # type: ignore[arg-type]
+            port=port,
             log_level="warning",
             timeout_graceful_shutdown=1,  # live streams never end by themselves
         )
@@ -215,5 +217,60 @@ def live_url(engine: Engine, settings: Settings) -> Iterator[str]:
     """The app on a real port, over the test store (for clients that speak HTTP)."""
     url, server, thread = serve_in_thread(create_app(settings, engine))
     yield url
-    server.should_exit = True  # type: ignore[attr-defined]
+    server.should_exit = True
     thread.join(timeout=10)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve_in_process(
+    db_url: str, var: str, workers: int = 1
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Kuntur in a server process of its own (as production runs it); returns (process, url).
+
+    The caller terminates it; graceful shutdown waits at most 1 s for open live streams.
+    """
+    port = free_port()
+    env = {
+        **os.environ,
+        "KUNTUR_DATABASE_URL": db_url,
+        "KUNTUR_VAR_DIR": var,
+        "KUNTUR_ENVIRONMENT": "test",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "kuntur.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--timeout-graceful-shutdown",
+            "1",
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if httpx.get(f"{url}/login", timeout=1).status_code == 200:
+                return proc, url
+        except httpx.TransportError:
+            time.sleep(0.2)
+    proc.kill()
+    why = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+    raise RuntimeError(f"server did not start: {why}")

@@ -23,6 +23,7 @@ from kuntur.core.db import engine_for
 from kuntur.core.limits import BodySizeLimit, SecurityHeaders
 from kuntur.core.web import install_error_handlers
 from kuntur.dispatch import live
+from kuntur.dispatch import service as dispatch_service
 from kuntur.dispatch.views import router as dispatch_router
 from kuntur.forecasting.views import router as forecasting_router
 from kuntur.geography.views import router as geography_router
@@ -45,6 +46,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         broker: live.Broker = app.state.broker
         broker.bind(asyncio.get_running_loop())
         eng: Engine = app.state.engine
+        cache = dispatch_service.fleet_cache(eng)  # kept current by the live events
+        broker.add_listener(cache.apply)
+        cache.attach()
         if eng.dialect.name == "postgresql":
             ready = asyncio.Event()
             tasks.append(asyncio.create_task(live.listen_postgres(eng, broker, ready)))
@@ -54,6 +58,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             live.register(eng, broker)
         yield
         live.unregister(eng, broker)
+        cache.detach()
         for task in tasks:
             task.cancel()
 

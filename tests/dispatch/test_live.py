@@ -4,11 +4,7 @@ on PostgreSQL."""
 from __future__ import annotations
 
 import json
-import os
 import queue
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -20,7 +16,7 @@ from sqlalchemy import Engine
 
 from kuntur.config import Settings
 from tests.command.conftest import World, build_world
-from tests.conftest import make_user
+from tests.conftest import make_user, serve_in_process
 
 
 def listen(url: str, token: str, into: queue.Queue[dict[str, Any]], stop: threading.Event) -> None:
@@ -82,7 +78,7 @@ def test_position_reaches_a_live_map_within_a_second(
         json={"positions": [{"call_sign": "PNP-A-P1", "lon": -77.05, "lat": -12.06}]},
     )
     assert r.status_code == 200
-    ev = wait_for(q, "position", timeout=1.0)
+    ev = wait_for(q, "positions", timeout=1.0)["positions"][0]
     assert ev["call_sign"] == "PNP-A-P1" and ev["lon"] == -77.05
     assert time.time() - t0 < 1.0
 
@@ -104,53 +100,7 @@ def test_refused_requests_announce_nothing(engine: Engine, live_url: str, subscr
     )
     assert bad.status_code == 422
     with pytest.raises(AssertionError):
-        wait_for(q, "position", timeout=0.5)  # rolled back: never announced
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _serve(db_url: str, var: str) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "KUNTUR_DATABASE_URL": db_url,
-        "KUNTUR_VAR_DIR": var,
-        "KUNTUR_ENVIRONMENT": "test",
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "kuntur.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--timeout-graceful-shutdown",
-            "1",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{url}/login", timeout=1).status_code == 200:
-                return proc, url
-        except httpx.TransportError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError(f"server did not start: {proc.stderr.read() if proc.stderr else ''}")
+        wait_for(q, "positions", timeout=0.5)  # rolled back: never announced
 
 
 def test_two_server_processes_stay_in_step_on_postgresql(
@@ -161,8 +111,8 @@ def test_two_server_processes_stay_in_step_on_postgresql(
     world: World = build_world(engine)
     token, _ = make_user(engine, "mapa_pg", ["dispatcher"])
     url = settings.effective_database_url
-    a, url_a = _serve(url, str(tmp_path / "a"))
-    b, url_b = _serve(url, str(tmp_path / "b"))
+    a, url_a = serve_in_process(url, str(tmp_path / "a"))
+    b, url_b = serve_in_process(url, str(tmp_path / "b"))
     try:
         q, start = subscriber
         start(url_b, token)

@@ -38,6 +38,7 @@ from kuntur.identity.roles import AGENCIES
 LEVELS = ("joint_command", "front", "division", "station")
 CAPABILITIES = frozenset({"hostage", "extortion", "firearms", "riot", "medical", "k9", "traffic"})
 EXPIRY_WARNING = timedelta(days=3)
+POSITIONS_PER_EVENT = 40
 
 
 def is_military(agency_code: str) -> bool:
@@ -219,6 +220,7 @@ def report_positions(
     if unknown:
         raise InvalidInput(f"unknown call signs: {', '.join(unknown[:10])}")
     now = utcnow()
+    moved: list[dict[str, Any]] = []
     for sign, lon, lat, at in reports:
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
             raise InvalidInput(f"{sign}: coordinates out of range ({lon}, {lat})")
@@ -227,9 +229,7 @@ def report_positions(
         if u.position_at and when < u.position_at:
             continue  # an older report arriving late never moves a unit back
         u.lon, u.lat, u.position_at, u.updated_at = lon, lat, when, now
-        live.emit(
-            db,
-            "position",
+        moved.append(
             {
                 "id": u.id,
                 "call_sign": sign,
@@ -237,8 +237,12 @@ def report_positions(
                 "lat": lat,
                 "status": u.status,
                 "at": when.isoformat(),
-            },
+            }
         )
+    # One live event per slice of a batch, not per position: a TAK gateway sends hundreds a
+    # second, and every event is written to every open map (and must fit pg_notify's 8 kB).
+    for i in range(0, len(moved), POSITIONS_PER_EVENT):
+        live.emit(db, "positions", {"positions": moved[i : i + POSITIONS_PER_EVENT]})
     return len(reports)
 
 

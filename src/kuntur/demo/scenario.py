@@ -313,7 +313,10 @@ def _plant_networks(
     for net, home in zip(nets, homes, strict=True):
         dist = np.hypot(xy[:, 0] - centroids[home, 0], xy[:, 1] - centroids[home, 1])
         nearest = [i for i in np.argsort(dist, kind="stable") if free[i]][: 2 * k]
-        chosen = rng.choice(nearest, size=min(k, len(nearest)), replace=False)
+        # (an int array even when empty: a short scenario may have no reports left)
+        chosen = np.asarray(
+            rng.choice(nearest, size=min(k, len(nearest)), replace=False), dtype=np.int64
+        )
         free[chosen] = False
         net.rows = sorted(int(ext_rows[i]) for i in chosen)
     return nets

@@ -21,7 +21,8 @@ import hashlib
 import json
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine, event, text
@@ -31,11 +32,38 @@ log = logging.getLogger(__name__)
 QUEUE_LIMIT = 1000  # a client this far behind is dropped, not allowed to grow memory
 
 
+@dataclass(frozen=True)
+class Event:
+    """An event as sent (``data``, JSON) with what visibility checks need, parsed once."""
+
+    data: str
+    kind: str
+    owner_agency: str | None = None
+    classification: int = 0
+
+    @classmethod
+    def parse(cls, data: str) -> Event:
+        try:
+            obj = json.loads(data)
+        except ValueError:
+            return cls(data, "invalid")
+        return cls(
+            data,
+            str(obj.get("kind", "")),
+            obj.get("owner_agency"),
+            int(obj.get("classification") or 0),
+        )
+
+
+OVERFLOW = Event("", "__overflow__")
+
+
 class Broker:
     """Fan-out to this process's subscribers; ``publish`` is safe from any thread."""
 
     def __init__(self) -> None:
-        self._subs: set[asyncio.Queue[str]] = set()
+        self._subs: set[asyncio.Queue[Event]] = set()
+        self._listeners: list[Callable[[Event], None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
 
@@ -43,13 +71,23 @@ class Broker:
     def subscribers(self) -> int:
         return len(self._subs)
 
+    def add_listener(self, fn: Callable[[Event], None]) -> None:
+        """Call ``fn`` (on the event loop) with every event, before the subscribers."""
+        self._listeners.append(fn)
+
     def _deliver(self, data: str) -> None:
+        ev = Event.parse(data)
+        for fn in self._listeners:
+            try:
+                fn(ev)
+            except Exception:  # a listener's bug must not stop the live picture
+                log.exception("live: listener failed on %s", ev.kind)
         for q in list(self._subs):
             if q.qsize() >= QUEUE_LIMIT:
                 self._subs.discard(q)  # too slow: it reconnects and reloads
-                q.put_nowait("__overflow__")
+                q.put_nowait(OVERFLOW)
             else:
-                q.put_nowait(data)
+                q.put_nowait(ev)
 
     def publish(self, data: str) -> None:
         loop = self._loop
@@ -64,17 +102,20 @@ class Broker:
         else:
             loop.call_soon_threadsafe(self._deliver, data)
 
-    async def subscribe(self) -> AsyncIterator[str]:
+    async def subscribe(self) -> AsyncIterator[list[Event]]:
+        """Batches of events: whatever queued up while the last batch was being written."""
         with self._lock:
             self._loop = asyncio.get_running_loop()
-        q: asyncio.Queue[str] = asyncio.Queue()
+        q: asyncio.Queue[Event] = asyncio.Queue()
         self._subs.add(q)
         try:
             while True:
-                data = await q.get()
-                if data == "__overflow__":
+                batch = [await q.get()]
+                while not q.empty():
+                    batch.append(q.get_nowait())
+                if any(e is OVERFLOW for e in batch):
                     return
-                yield data
+                yield batch
         finally:
             self._subs.discard(q)
 

@@ -20,7 +20,12 @@ import numpy as np
 
 from kuntur.command.legal import Authorization, basis_for, refusal
 from kuntur.dispatch.lifecycle import UNIT_STATUS_LABELS, UnitStatus
-from kuntur.dispatch.routing import RoadGraph, haversine_m, straight_line_seconds
+from kuntur.dispatch.routing import (
+    RoadGraph,
+    haversine_m,
+    straight_line_seconds,
+    type_speeds,
+)
 
 DISPATCHABLE = frozenset({"available", "returning"})
 TASKING_HOURS = 4  # how long a military tasking is assumed to last, for the legal check
@@ -71,70 +76,128 @@ class Recommendation:
     needs: frozenset[str] = frozenset()
 
 
+@dataclass
+class Fleet:
+    """The units as columns, so thousands are filtered and ranked with array operations.
+
+    ``views[i]`` and row ``i`` of every array describe the same unit. ``update`` replaces
+    rows in place (the service keeps one fleet per process, refreshed by change time).
+    """
+
+    views: list[UnitView]
+    ids: np.ndarray
+    lon: np.ndarray  # NaN when unknown
+    lat: np.ndarray
+    status: np.ndarray
+    military: np.ndarray
+    types: np.ndarray
+    speeds: np.ndarray  # straight-line km/h by type
+
+    @classmethod
+    def of(cls, views: Sequence[UnitView]) -> Fleet:
+        kinds = (np.int64, float, float, object, bool, object, float)
+        f = cls([], *(np.zeros(0, t) for t in kinds))
+        f.update(views)
+        return f
+
+    def update(self, views: Sequence[UnitView]) -> None:
+        index = {int(u): i for i, u in enumerate(self.ids)}
+        new = [v for v in views if v.id not in index]
+        if new:
+            self.views.extend(new)
+            self.ids = np.concatenate([self.ids, np.array([v.id for v in new], np.int64)])
+            extra = np.full(len(new), np.nan)
+            self.lon = np.concatenate([self.lon, extra])
+            self.lat = np.concatenate([self.lat, extra])
+            self.status = np.concatenate([self.status, np.empty(len(new), object)])
+            self.military = np.concatenate([self.military, np.zeros(len(new), bool)])
+            self.types = np.concatenate([self.types, np.empty(len(new), object)])
+            self.speeds = np.concatenate([self.speeds, np.zeros(len(new))])
+            index = {int(u): i for i, u in enumerate(self.ids)}
+        for v in views:
+            i = index[v.id]
+            self.views[i] = v
+            self.lon[i] = np.nan if v.lon is None else v.lon
+            self.lat[i] = np.nan if v.lat is None else v.lat
+            self.status[i] = v.status
+            self.military[i] = v.military
+            self.types[i] = v.unit_type
+            self.speeds[i] = type_speeds(np.array([v.unit_type], object))[0]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _reason(u: UnitView, needs: frozenset[str], why_not_legal: str) -> str:
+    if u.status not in DISPATCHABLE:
+        return f"status {u.status}"
+    if u.lon is None or u.lat is None:
+        return "no known position"
+    if not needs <= u.capabilities:
+        return "lacks " + ", ".join(sorted(needs - u.capabilities))
+    return "no legal basis: " + why_not_legal
+
+
 def recommend(
     *,
     lon: float,
     lat: float,
     category: str,
     priority: int,
-    units: Sequence[UnitView],
+    units: Sequence[UnitView] | Fleet,
     authorizations: list[Authorization],
     now: datetime,
     roads: RoadGraph | None = None,
     limit: int = 10,
 ) -> Recommendation:
+    """Rank eligible units by ETA; list the nearest excluded ones (up to ``limit``) and why."""
+    fleet = units if isinstance(units, Fleet) else Fleet.of(units)
     needs = required_capabilities(category, priority)
     rec = Recommendation(needs=needs)
-    candidates: list[tuple[UnitView, int | None, str]] = []
+    if len(fleet) == 0:
+        return rec
     end = now + timedelta(hours=TASKING_HOURS)
-    legal_checked = False
     basis: Authorization | None = None
     why_not = ""
-    for u in units:
-        if u.status not in DISPATCHABLE:
-            rec.excluded.append(Excluded(u, f"status {u.status}"))
-        elif u.lon is None or u.lat is None:
-            rec.excluded.append(Excluded(u, "no known position"))
-        elif not needs <= u.capabilities:
-            missing = ", ".join(sorted(needs - u.capabilities))
-            rec.excluded.append(Excluded(u, f"lacks {missing}"))
-        elif u.military:
-            if not legal_checked:  # the same place and time for every military unit
-                basis = basis_for(authorizations, lon, lat, now, end)
-                why_not = "" if basis else refusal(authorizations, lon, lat, now, end)
-                legal_checked = True
-            if basis is None:
-                rec.excluded.append(Excluded(u, "no legal basis: " + why_not))
-            else:
-                candidates.append((u, basis.id, basis.label()))
-        else:
-            candidates.append((u, None, ""))
-    if not candidates:
-        return rec
-    ulon = np.array([c[0].lon for c in candidates], float)
-    ulat = np.array([c[0].lat for c in candidates], float)
-    types = np.array([c[0].unit_type for c in candidates], object)
-    dist = haversine_m(ulon, ulat, lon, lat)
-    eta = straight_line_seconds(dist, types)
-    by_road = np.zeros(len(candidates), bool)
-    if roads is not None:
-        road_eta, ok = roads.seconds_to(lon, lat, ulon, ulat, types)
-        eta = np.where(ok, road_eta, eta)
-        by_road = ok
-    order = np.lexsort((np.array([c[0].id for c in candidates]), eta))
-    too_far = [int(i) for i in order if eta[i] > MAX_ETA_S]
-    for i in too_far[:limit]:
-        rec.excluded.append(Excluded(candidates[i][0], f"too far ({eta[i] / 60:.0f} min)"))
-    for i in [int(i) for i in order if eta[i] <= MAX_ETA_S][:limit]:
-        u, basis_id, basis_label = candidates[int(i)]
+    if fleet.military.any():  # one check: the same place and time for every military unit
+        basis = basis_for(authorizations, lon, lat, now, end)
+        why_not = "" if basis else refusal(authorizations, lon, lat, now, end)
+    positioned = np.isfinite(fleet.lon) & np.isfinite(fleet.lat)
+    eligible = np.isin(fleet.status, list(DISPATCHABLE)) & positioned
+    if needs:
+        eligible &= np.fromiter((needs <= v.capabilities for v in fleet.views), bool, len(fleet))
+    if basis is None:
+        eligible &= ~fleet.military
+    dist = np.full(len(fleet), np.inf)
+    dist[positioned] = haversine_m(fleet.lon[positioned], fleet.lat[positioned], lon, lat)
+    cand = np.flatnonzero(eligible)
+    eta = np.full(len(fleet), np.inf)
+    by_road = np.zeros(len(fleet), bool)
+    if len(cand):
+        types = fleet.types[cand]
+        eta[cand] = straight_line_seconds(dist[cand], types, fleet.speeds[cand])
+        if roads is not None:
+            road_eta, ok = roads.seconds_to(lon, lat, fleet.lon[cand], fleet.lat[cand], types)
+            eta[cand] = np.where(ok, road_eta, eta[cand])
+            by_road[cand] = ok
+    close = cand[eta[cand] <= MAX_ETA_S]
+    for i in close[np.lexsort((fleet.ids[close], eta[close]))][:limit]:
+        u = fleet.views[int(i)]
         how = "por carretera" if by_road[i] else "en línea recta x1.4"
         state = UNIT_STATUS_LABELS.get(UnitStatus(u.status), (u.status,))[0].lower()
         reasons = [f"{eta[i] / 60:.1f} min {how} ({dist[i] / 1000:.1f} km)", state]
         if needs:
             reasons.append("capacidad: " + ", ".join(sorted(needs)))
-        if basis_label:
-            reasons.append("base legal: " + basis_label)
+        legal_id = basis.id if (u.military and basis) else None
+        if legal_id is not None and basis is not None:
+            reasons.append("base legal: " + basis.label())
         rec.ranked.append(
-            Ranked(u, float(eta[i]), float(dist[i]), bool(by_road[i]), reasons, basis_id)
+            Ranked(u, float(eta[i]), float(dist[i]), bool(by_road[i]), reasons, legal_id)
         )
+    # The excluded that matter are the close ones: "why not that car across the street?"
+    out = np.flatnonzero(~eligible | (eta > MAX_ETA_S))
+    for i in out[np.lexsort((fleet.ids[out], dist[out]))][:limit]:
+        u = fleet.views[int(i)]
+        reason = f"too far ({eta[i] / 60:.0f} min)" if eligible[i] else _reason(u, needs, why_not)
+        rec.excluded.append(Excluded(u, reason))
     return rec

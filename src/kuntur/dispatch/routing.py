@@ -68,8 +68,15 @@ def haversine_m(lon1: np.ndarray, lat1: np.ndarray, lon2: float, lat2: float) ->
     return np.asarray(2 * EARTH_M * np.arcsin(np.sqrt(a)), float)
 
 
-def straight_line_seconds(distance_m: np.ndarray, unit_types: np.ndarray) -> np.ndarray:
-    speeds = np.array([TYPE_SPEED_KMH.get(str(t), 30.0) for t in unit_types], float)
+def type_speeds(unit_types: np.ndarray) -> np.ndarray:
+    """Straight-line speed (km/h) per unit type; 30 for a type we do not know."""
+    return np.array([TYPE_SPEED_KMH.get(str(t), 30.0) for t in unit_types], float)
+
+
+def straight_line_seconds(
+    distance_m: np.ndarray, unit_types: np.ndarray, speeds_kmh: np.ndarray | None = None
+) -> np.ndarray:
+    speeds = type_speeds(unit_types) if speeds_kmh is None else speeds_kmh
     return np.asarray(distance_m * CIRCUITY / (speeds / 3.6), float)
 
 
@@ -115,10 +122,12 @@ class RoadGraph:
         Access legs (origin -> its node, node -> destination) are driven at the unit's
         straight-line speed over the snap distance.
         """
+        out = np.full(len(from_lon), np.inf)
         target, target_snap = self.snap(np.array([lon]), np.array([lat]))
+        if target_snap[0] > self.max_snap_m:  # the incident is off this graph: nothing to do
+            return out, np.zeros(len(out), bool)
         nodes, snap_m = self.snap(from_lon, from_lat)
-        on_graph = (snap_m <= self.max_snap_m) & (target_snap[0] <= self.max_snap_m)
-        out = np.full(len(nodes), np.inf)
+        on_graph = snap_m <= self.max_snap_m
         if on_graph.any():
             # One search, capped at an hour: nobody is sent from further away than that.
             to_target = dijkstra(self._reverse, indices=int(target[0]), limit=3600.0)

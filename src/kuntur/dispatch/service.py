@@ -7,12 +7,16 @@ the incident's place for the tasking's expected duration; a refusal is audited.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
@@ -63,34 +67,122 @@ def unit_view(u: Unit) -> recommend.UnitView:
     )
 
 
-def all_unit_views(db: Session) -> list[recommend.UnitView]:
-    """Every unit as plain values (one Core query: thousands of units in milliseconds)."""
-    rows = db.execute(
-        select(
-            Unit.id,
-            Unit.call_sign,
-            Unit.agency_code,
-            Unit.unit_type,
-            Unit.capabilities,
-            Unit.status,
-            Unit.lon,
-            Unit.lat,
-        )
-    ).all()
-    return [
-        recommend.UnitView(
-            id=r[0],
-            call_sign=r[1],
-            agency=r[2],
-            military=command.is_military(r[2]),
-            unit_type=r[3],
-            capabilities=frozenset(c for c in r[4].split(",") if c),
-            status=r[5],
-            lon=r[6],
-            lat=r[7],
-        )
-        for r in rows
-    ]
+def _view(r: Any) -> recommend.UnitView:
+    return recommend.UnitView(
+        id=r[0],
+        call_sign=r[1],
+        agency=r[2],
+        military=command.is_military(r[2]),
+        unit_type=r[3],
+        capabilities=frozenset(c for c in r[4].split(",") if c),
+        status=r[5],
+        lon=r[6],
+        lat=r[7],
+    )
+
+
+_UNIT_COLUMNS = (
+    Unit.id,
+    Unit.call_sign,
+    Unit.agency_code,
+    Unit.unit_type,
+    Unit.capabilities,
+    Unit.status,
+    Unit.lon,
+    Unit.lat,
+    Unit.updated_at,
+)
+
+
+class FleetCache:
+    """This process's copy of every unit for recommendations.
+
+    Read whole from the store once (and again every ``RESYNC_S`` as a safety net), then
+    kept current by the live events every committed unit change already sends: on
+    PostgreSQL they come back through LISTEN, so every server process sees every change.
+    Without a live feed (the CLI) each call reads the units afresh.
+    """
+
+    def __init__(self) -> None:
+        self.fleet: recommend.Fleet | None = None
+        self.synced = 0.0
+        self.feeds = 0  # servers in this process feeding it live events
+        self.lock = threading.Lock()
+
+    @property
+    def fed(self) -> bool:
+        return self.feeds > 0
+
+    def attach(self) -> None:
+        with self.lock:
+            self.feeds += 1
+
+    def detach(self) -> None:
+        with self.lock:
+            self.feeds = max(0, self.feeds - 1)
+            self.fleet = None  # without a feed it would go stale: read afresh next time
+
+    def current(self, db: Session) -> recommend.Fleet:
+        with self.lock:
+            stale = time.monotonic() - self.synced > RESYNC_S
+            if self.fleet is None or not self.fed or stale:
+                rows = db.execute(select(*_UNIT_COLUMNS)).all()
+                self.fleet = recommend.Fleet.of([_view(r) for r in rows])
+                self.synced = time.monotonic()
+            return self.fleet
+
+    def apply(self, event: live.Event) -> None:
+        """Update from a live event (called on the server's event loop)."""
+        if event.kind not in ("unit", "positions"):
+            return
+        payload = json.loads(event.data)
+        with self.lock:
+            if self.fleet is None:
+                return
+            if event.kind == "unit":
+                self.fleet.update(
+                    [
+                        recommend.UnitView(
+                            id=payload["id"],
+                            call_sign=payload["call_sign"],
+                            agency=payload["agency"],
+                            military=payload["military"],
+                            unit_type=payload["unit_type"],
+                            capabilities=frozenset(payload["capabilities"]),
+                            status=payload["status"],
+                            lon=payload["lon"],
+                            lat=payload["lat"],
+                        )
+                    ]
+                )
+                return
+            index = {int(u): i for i, u in enumerate(self.fleet.ids)}
+            moved = []
+            for p in payload["positions"]:
+                i = index.get(int(p["id"]))
+                if i is not None:
+                    moved.append(
+                        dataclasses.replace(
+                            self.fleet.views[i], lon=p["lon"], lat=p["lat"], status=p["status"]
+                        )
+                    )
+            self.fleet.update(moved)
+
+
+_FLEETS: dict[str, FleetCache] = {}
+RESYNC_S = 60.0
+
+
+def fleet_cache(engine: Engine) -> FleetCache:
+    key = live.channel_for(engine)  # one cache per store
+    cache = _FLEETS.get(key)
+    if cache is None:
+        cache = _FLEETS.setdefault(key, FleetCache())
+    return cache
+
+
+def fleet(db: Session) -> recommend.Fleet:
+    return fleet_cache(db.get_bind().engine).current(db)
 
 
 def recommend_for(
@@ -99,7 +191,7 @@ def recommend_for(
     """Ranked eligible units with ETA and reasons, plus the nearest excluded ones and why."""
     authz.require(db, ctx, Permission.DISPATCH, object_type="incident", object_id=str(incident_id))
     inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
-    units = all_unit_views(db)
+    units = fleet(db)
     rec = recommend.recommend(
         lon=inc.longitude,
         lat=inc.latitude,
@@ -111,20 +203,7 @@ def recommend_for(
         roads=road_graph(),
         limit=limit,
     )
-    # The excluded that matter are the close ones: the dispatcher asks "why not that one?"
-    from kuntur.dispatch.routing import haversine_m
-
-    excl = [e for e in rec.excluded if e.unit.lon is not None]
-    if excl:
-        import numpy as np
-
-        d = haversine_m(
-            np.array([e.unit.lon for e in excl], float),
-            np.array([e.unit.lat for e in excl], float),
-            inc.longitude,
-            inc.latitude,
-        )
-        excl = [excl[i] for i in np.argsort(d)[:limit]]
+    excl = rec.excluded
     return {
         "incident_id": inc.id,
         "needs": sorted(rec.needs),
@@ -213,10 +292,11 @@ def move(
     if status == Status.TRIAGED and old == Status.DISPATCHED:  # recalled: units are free again
         for u in _units_of(db, inc.id):
             u.incident_id, u.status = None, lifecycle.UnitStatus.AVAILABLE
+            u.updated_at = utcnow()
             live.emit(db, "unit", command.unit_out(u))
     elif follow:
         for u in _units_of(db, inc.id):
-            u.status = follow
+            u.status, u.updated_at = follow, utcnow()
             if status == Status.CLEARED:
                 u.incident_id = None
             live.emit(db, "unit", command.unit_out(u))

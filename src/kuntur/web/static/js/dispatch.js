@@ -199,7 +199,8 @@
     es.onerror = () => { dot.classList.remove("on"); };
     es.onmessage = (msg) => {
       const ev = JSON.parse(msg.data);
-      if (ev.kind === "unit" || ev.kind === "position") { upsertUnit(ev); drawBoard(); }
+      if (ev.kind === "unit") { upsertUnit(ev); drawBoard(); }
+      if (ev.kind === "positions") { for (const p of ev.positions) upsertUnit(p); }
       if (ev.kind === "incident" || ev.kind === "unit") {
         // Many events arrive together when a unit is dispatched: reload the queue once.
         clearTimeout(queued); queued = setTimeout(loadQueue, 150);
