@@ -176,6 +176,8 @@ def test_orders_go_down_the_chain(
         ack = st.post(f"/api/command/orders/{order_id}/acknowledge")
         assert ack.status_code == 200 and ack.json()["status"] == "acknowledged"
         assert st.post(f"/api/command/orders/{order_id}/acknowledge").status_code == 422
+        done = st.post(f"/api/command/orders/{order_id}/complete").json()
+        assert done["status"] == "completed" and done["completed_at"] >= done["acknowledged_at"]
     assert len(events(engine, "order.issued")) == 1
     assert len(events(engine, "order.acknowledged")) == 1
 

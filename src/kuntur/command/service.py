@@ -667,6 +667,27 @@ def acknowledge_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
     return order
 
 
+def complete_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
+    """The receiving chain reports the order carried out (after acknowledging it)."""
+    authz.require(db, ctx, Permission.COMMAND_READ, object_type="order", object_id=str(order_id))
+    order = db.get(Order, order_id)
+    if order is None:
+        raise NotFound(f"order {order_id} not found")
+    if order.status != "acknowledged":
+        raise InvalidInput(f"order {order_id} is {order.status}: acknowledge it first")
+    target = order.target_node_id
+    if target is None and order.target_unit_id is not None:
+        unit = db.get(Unit, order.target_unit_id)
+        target = unit.command_unit_id if unit else None
+    mine = _actor_node(db, ctx)
+    if "system" not in ctx.roles and (mine is None or target not in subtree(db, mine)):
+        raise Forbidden("only the receiving unit's chain reports an order done")
+    order.status, order.completed_at = "completed", utcnow()
+    audit.record(db, ctx, EventType.ORDER_COMPLETED, object_type="order", object_id=str(order.id))
+    live.emit(db, "order", order_out(order))
+    return order
+
+
 def order_out(o: Order) -> dict[str, Any]:
     return {
         "id": o.id,
@@ -685,6 +706,7 @@ def order_out(o: Order) -> dict[str, Any]:
         "issued_at": o.issued_at.isoformat(),
         "acknowledged_by": o.acknowledged_by,
         "acknowledged_at": o.acknowledged_at.isoformat() if o.acknowledged_at else None,
+        "completed_at": o.completed_at.isoformat() if o.completed_at else None,
     }
 
 

@@ -165,3 +165,8 @@ def issue_order(data: OrderIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any
 @router.post("/orders/{order_id}/acknowledge")
 def acknowledge(order_id: Id, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
     return service.order_out(service.acknowledge_order(db, ctx, order_id))
+
+
+@router.post("/orders/{order_id}/complete")
+def complete(order_id: Id, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    return service.order_out(service.complete_order(db, ctx, order_id))
