@@ -641,15 +641,15 @@ def issue_order(
     return order
 
 
-def acknowledge_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
-    """The receiving side acknowledges: someone of the target node (or above it, below
-    the issuer), never the issuer's own desk."""
+def _for_receiver(db: Session, ctx: RequestContext, order_id: int, expected: str) -> Order:
+    """The order, if it is ``expected`` and ``ctx`` belongs to its receiving chain: the
+    target node or one above it, but never the issuer's own desk."""
     authz.require(db, ctx, Permission.COMMAND_READ, object_type="order", object_id=str(order_id))
     order = db.get(Order, order_id)
     if order is None:
         raise NotFound(f"order {order_id} not found")
-    if order.status != "issued":
-        raise InvalidInput(f"order {order_id} is {order.status}, not issued")
+    if order.status != expected:
+        raise InvalidInput(f"order {order_id} is {order.status}, not {expected}")
     target = order.target_node_id
     if target is None and order.target_unit_id is not None:
         unit = db.get(Unit, order.target_unit_id)
@@ -658,7 +658,12 @@ def acknowledge_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
     if "system" not in ctx.roles and (
         mine is None or target not in subtree(db, mine) or mine == order.issuer_node_id
     ):
-        raise Forbidden("only the receiving unit's chain acknowledges an order")
+        raise Forbidden("only the receiving unit's chain answers an order")
+    return order
+
+
+def acknowledge_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
+    order = _for_receiver(db, ctx, order_id, "issued")
     order.status, order.acknowledged_by, order.acknowledged_at = "acknowledged", ctx.actor, utcnow()
     audit.record(
         db, ctx, EventType.ORDER_ACKNOWLEDGED, object_type="order", object_id=str(order.id)
@@ -669,19 +674,7 @@ def acknowledge_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
 
 def complete_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
     """The receiving chain reports the order carried out (after acknowledging it)."""
-    authz.require(db, ctx, Permission.COMMAND_READ, object_type="order", object_id=str(order_id))
-    order = db.get(Order, order_id)
-    if order is None:
-        raise NotFound(f"order {order_id} not found")
-    if order.status != "acknowledged":
-        raise InvalidInput(f"order {order_id} is {order.status}: acknowledge it first")
-    target = order.target_node_id
-    if target is None and order.target_unit_id is not None:
-        unit = db.get(Unit, order.target_unit_id)
-        target = unit.command_unit_id if unit else None
-    mine = _actor_node(db, ctx)
-    if "system" not in ctx.roles and (mine is None or target not in subtree(db, mine)):
-        raise Forbidden("only the receiving unit's chain reports an order done")
+    order = _for_receiver(db, ctx, order_id, "acknowledged")
     order.status, order.completed_at = "completed", utcnow()
     audit.record(db, ctx, EventType.ORDER_COMPLETED, object_type="order", object_id=str(order.id))
     live.emit(db, "order", order_out(order))
