@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -43,6 +45,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         tasks = []
         if settings.audit_checkpoint_interval_s > 0 and settings.environment != "test":
             tasks.append(asyncio.create_task(scheduled.run_forever(app.state.engine, settings)))
+        threads = settings.worker_threads or max(4, 2 * (os.cpu_count() or 2))
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         broker: live.Broker = app.state.broker
         broker.bind(asyncio.get_running_loop())
         eng: Engine = app.state.engine

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
+from kuntur.command import legal
 from kuntur.command import service as command
 from kuntur.command.models import Unit
 from kuntur.config import get_settings
@@ -108,6 +109,8 @@ class FleetCache:
         self.synced = 0.0
         self.feeds = 0  # servers in this process feeding it live events
         self.lock = threading.Lock()
+        self.bases: list[legal.Authorization] | None = None
+        self.stale_bases = True
 
     @property
     def fed(self) -> bool:
@@ -121,6 +124,7 @@ class FleetCache:
         with self.lock:
             self.feeds = max(0, self.feeds - 1)
             self.fleet = None  # without a feed it would go stale: read afresh next time
+            self.bases, self.stale_bases = None, True
 
     def current(self, db: Session) -> recommend.Fleet:
         with self.lock:
@@ -131,8 +135,24 @@ class FleetCache:
                 self.synced = time.monotonic()
             return self.fleet
 
+    def legal_bases(self, db: Session) -> list[legal.Authorization]:
+        """The authorizations, re-read only after an ``authorization`` event (or a minute)."""
+        with self.lock:
+            fresh = self.fed and self.bases is not None and not self.stale_bases
+            if fresh and time.monotonic() - self.synced < RESYNC_S:
+                assert self.bases is not None
+                return self.bases
+        bases = command.authorizations(db)
+        with self.lock:
+            self.bases, self.stale_bases = bases, False
+        return bases
+
     def apply(self, event: live.Event) -> None:
         """Update from a live event (called on the server's event loop)."""
+        if event.kind == "authorization":
+            with self.lock:
+                self.stale_bases = True
+            return
         if event.kind not in ("unit", "positions"):
             return
         payload = json.loads(event.data)
@@ -191,14 +211,16 @@ def recommend_for(
     """Ranked eligible units with ETA and reasons, plus the nearest excluded ones and why."""
     authz.require(db, ctx, Permission.DISPATCH, object_type="incident", object_id=str(incident_id))
     inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
-    units = fleet(db)
+    cache = fleet_cache(db.get_bind().engine)
+    units = cache.current(db)
     rec = recommend.recommend(
         lon=inc.longitude,
         lat=inc.latitude,
         category=inc.category,
         priority=inc.priority,
         units=units,
-        authorizations=command.authorizations(db),
+        # Advisory: the dispatch itself re-reads the authorizations before it assigns.
+        authorizations=cache.legal_bases(db),
         now=utcnow(),
         roads=road_graph(),
         limit=limit,

@@ -209,11 +209,16 @@ def open_session(
 def resolve(db: Session, raw: str) -> tuple[User, UserSession] | None:
     """The user behind a token, if the session is live and the user enabled. Checked on
     every request, so revocation and disabling take effect at once."""
-    sess = db.scalar(select(UserSession).where(UserSession.token_hash == token_digest(raw)))
-    if sess is None or sess.revoked_at is not None or sess.expires_at <= utcnow():
+    # One round trip for both rows: this runs on every request.
+    row = db.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == token_digest(raw))
+    ).first()
+    if row is None:
         return None
-    user = db.get(User, sess.user_id)
-    if user is None or user.disabled:
+    sess, user = row
+    if sess.revoked_at is not None or sess.expires_at <= utcnow() or user.disabled:
         return None
     return user, sess
 
