@@ -73,3 +73,18 @@ def test_kpi_page_shows_response_times(live_server: str, page: Page) -> None:
     expect(page.get_by_test_id("kpis")).to_contain_text("P1")
     page.select_option("#kpi-group", "district")
     expect(page.get_by_test_id("kpis")).to_contain_text("Lima", timeout=10000)
+
+
+def test_operational_map_shows_units_live(live_server: str, page: Page, second_page: Page) -> None:
+    page.goto(f"{live_server}/mapa")
+    expect(page.locator("#map[data-live='on']")).to_have_count(1, timeout=15000)
+    unit = second_page.evaluate(
+        "(async () => (await getJSON('/api/command/units?status=available'))[0])()"
+    )
+    assert page.locator("#map").get_attribute(f"data-unit{unit['id']}") == "available"
+    second_page.evaluate(
+        f"postJSON('/api/command/units/{unit['id']}/status', {{status: 'out_of_service'}})"
+    )
+    expect(page.locator(f"#map[data-unit{unit['id']}='out_of_service']")).to_have_count(
+        1, timeout=3000
+    )

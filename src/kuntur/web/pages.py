@@ -78,6 +78,7 @@ def _page(
                 for s, label in UNIT_STATUS_LABELS.items()
             },
             "can_audit": bool(ctx and can(ctx, Permission.AUDIT_READ)),
+            "can_command": bool(ctx and can(ctx, Permission.COMMAND_READ)),
         },
     )
     if lang in LANGS:

@@ -1,13 +1,9 @@
 /* The dispatcher's screen: the queue by priority, a new incident by clicking the map, the
    ranked lawful recommendation with one-click dispatch, the lifecycle buttons, and every
-   unit moving live (server-sent events). Text goes through textContent only. */
+   unit moving live (live.js). Text goes through textContent only. */
 "use strict";
 (function () {
-  const STATUS = JSON.parse(document.getElementById("unit-status-labels").textContent);
-  const COLORS = {
-    available: "#2e7d32", dispatched: "#f9a825", en_route: "#ef6c00", on_scene: "#c62828",
-    returning: "#1565c0", out_of_service: "#616161", off_duty: "#9e9e9e",
-  };
+  const STATUS = KUNTUR.unit_status || {};
   const map = L.map("map", { preferCanvas: true }).setView([-12.05, -77.04], 11);
   window.kunturMap = map;
   if (KUNTUR.tile_url) {
@@ -17,33 +13,22 @@
     L.geoJSON(g, { interactive: false, style: { color: "#5b6b7a", weight: 1, fillColor: "#fff", fillOpacity: 0.5 } })
       .addTo(map).bringToBack();
   }).catch(() => {});
-  const unitLayer = L.layerGroup().addTo(map);
   const incidentLayer = L.layerGroup().addTo(map);
-  const units = new Map();  // id -> {data, marker}
   let selected = null;
   const mapEl = document.getElementById("map");
-
-  function unitStyle(u) {
-    return { radius: u.military ? 7 : 5, color: "#fff", weight: 1, fillColor: COLORS[u.status] || "#333", fillOpacity: 0.95 };
-  }
-
-  function upsertUnit(u) {
-    const known = units.get(u.id);
-    const data = known ? { ...known.data, ...u } : u;
-    if (data.lon == null || data.lat == null) return;
-    if (known) {
-      known.data = data;
-      known.marker.setLatLng([data.lat, data.lon]).setStyle(unitStyle(data));
-      known.marker.setTooltipContent(`${data.call_sign} — ${STATUS[data.status] || data.status}`);
-    } else {
-      const marker = L.circleMarker([data.lat, data.lon], unitStyle(data))
-        .bindTooltip(`${data.call_sign} — ${STATUS[data.status] || data.status}`);
-      unitLayer.addLayer(marker);
-      units.set(u.id, { data, marker });
-    }
-    // What a test (or a curious user) can read without looking at pixels.
-    mapEl.dataset[`unit${u.id}`] = data.status;
-  }
+  let queued = null;
+  const live = kunturLive(map, {
+    onOpen: () => document.getElementById("live-state").classList.add("on"),
+    onError: () => document.getElementById("live-state").classList.remove("on"),
+    onEvent: (ev) => {
+      if (ev.kind === "unit") drawBoard();
+      if (ev.kind === "incident" || ev.kind === "unit") {
+        // Many events arrive together when a unit is dispatched: reload the queue once.
+        clearTimeout(queued); queued = setTimeout(loadQueue, 150);
+      }
+    },
+  });
+  const units = live.units;
 
   function drawBoard() {
     const counts = {};
@@ -191,28 +176,10 @@
     }
   }
 
-  function connect() {
-    const dot = document.getElementById("live-state");
-    const es = new EventSource("/api/dispatch/live");
-    let queued = null;
-    es.onopen = () => { dot.classList.add("on"); mapEl.dataset.live = "on"; };
-    es.onerror = () => { dot.classList.remove("on"); };
-    es.onmessage = (msg) => {
-      const ev = JSON.parse(msg.data);
-      if (ev.kind === "unit") { upsertUnit(ev); drawBoard(); }
-      if (ev.kind === "positions") { for (const p of ev.positions) upsertUnit(p); }
-      if (ev.kind === "incident" || ev.kind === "unit") {
-        // Many events arrive together when a unit is dispatched: reload the queue once.
-        clearTimeout(queued); queued = setTimeout(loadQueue, 150);
-      }
-    };
-  }
-
   (async () => {
-    for (const u of await getJSON("/api/command/units")) upsertUnit(u);
+    await live.start();
     drawBoard();
     await loadQueue();
     loadAuthorizations().catch(() => {});
-    connect();
   })();
 })();

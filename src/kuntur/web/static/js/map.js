@@ -113,6 +113,18 @@
     }
   });
 
+  // Units and orders, live, for those who may see the command picture.
+  const unitsBox = document.getElementById("show-units");
+  if (unitsBox) {
+    const live = kunturLive(map, {});
+    live.start().catch(() => { unitsBox.disabled = true; });
+    unitsBox.addEventListener("change", () => {
+      for (const layer of [live.unitLayer, live.orderLayer]) {
+        if (unitsBox.checked) layer.addTo(map); else map.removeLayer(layer);
+      }
+    });
+  }
+
   initFilters(() => {
     const d = document.getElementById("f-district").value;
     const selected = d && boundaries.getLayers().find((l) => l.feature.properties.ubigeo === d);
