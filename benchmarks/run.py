@@ -391,7 +391,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--suites", default="foundation,audit,forecast,dispatch")
+    parser.add_argument("--suites", default="foundation,audit,forecast,dispatch,intelligence")
     parser.add_argument("--proof-leaves", type=int, default=10_000_000)
     parser.add_argument("--verify-events", type=int, default=1_000_000)
     args = parser.parse_args()
@@ -423,6 +423,12 @@ def main() -> None:
             machine(started), args.backends.split(","), fresh_store, drop_store, OUT
         )
         write_section("dispatch", lines)
+        print("\n".join(lines))
+    if "intelligence" in suites:
+        from benchmarks import intelligence
+
+        lines = intelligence.run(machine(started))
+        write_section("intelligence", lines)
         print("\n".join(lines))
     if "forecast" in suites:
         from benchmarks import forecast

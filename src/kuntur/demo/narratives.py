@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kuntur.intelligence.identifiers import cci_check_digit
+
 SYNTHETIC_MARK = "[SINTÉTICO]"
 
 BANKS = ["002", "003", "011", "009", "018"]  # BCP, Interbank, BBVA, Scotiabank, Banco de la Nación
@@ -92,21 +94,12 @@ def phone(rng: np.random.Generator) -> str:
     return "9" + "".join(str(d) for d in rng.integers(0, 10, 8))
 
 
-def _cci_check(digits: str) -> str:
-    """CCI check digit: weights 1,2 alternating, two-digit products summed, mod 10."""
-    total = 0
-    for i, ch in enumerate(digits):
-        p = int(ch) * (1 if i % 2 == 0 else 2)
-        total += p // 10 + p % 10
-    return str((10 - total % 10) % 10)
-
-
 def cci(rng: np.random.Generator) -> str:
     """A 20-digit interbank code: bank(3) office(3) account(12) check(2)."""
     bank = BANKS[int(rng.integers(len(BANKS)))]
     office = "".join(str(d) for d in rng.integers(0, 10, 3))
     account = "".join(str(d) for d in rng.integers(0, 10, 12))
-    return bank + office + account + _cci_check(bank + office) + _cci_check(account)
+    return bank + office + account + cci_check_digit(bank + office) + cci_check_digit(account)
 
 
 def plate(rng: np.random.Generator) -> str:
