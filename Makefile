@@ -26,6 +26,7 @@ demo: install
 	$(BIN)/kuntur db upgrade
 	$(BIN)/kuntur demo seed
 	$(BIN)/kuntur demo command
+	$(BIN)/kuntur intel index
 	$(BIN)/kuntur forecast run
 	$(BIN)/kuntur demo users
 	@echo "Kuntur: http://$(HOST):$(PORT)/  (Ctrl-C para detener)"

@@ -49,8 +49,64 @@ def run(machine: str) -> list[str]:
         p = tp[k] / pred[k] if pred[k] else 1.0
         r = tp[k] / gold[k] if gold[k] else 1.0
         lines.append(f"| {k} | {gold[k]} | {p:.3f} | {r:.3f} |")
-    lines += ["", *networks_at_scale(), ""]
+    lines += ["", *networks_at_scale(), incremental(), ""]
     return lines
+
+
+def incremental(new_reports: int = 200) -> str:
+    """A new report linked (extracted, entities upserted, links stored, committed) on a store
+    holding 120 days of the demo scenario, already linked."""
+    import uuid
+
+    from sqlalchemy.orm import Session
+
+    from kuntur.core import migrate
+    from kuntur.core.context import RequestContext
+    from kuntur.core.db import make_engine
+    from kuntur.demo import service as demo
+    from kuntur.incidents import service as incidents
+    from kuntur.incidents.schemas import IncidentCreate
+    from kuntur.intelligence import service as intel
+
+    path = Path(__file__).parent / "out" / f"intel-{uuid.uuid4().hex[:6]}.db"
+    path.parent.mkdir(exist_ok=True)
+    engine = make_engine(f"sqlite:///{path}")
+    migrate.upgrade(engine)
+    demo.seed(engine, days=120, seed=7)
+    ctx = RequestContext.system("bench")
+    with Session(engine) as db, db.begin():
+        links = intel.index_all(db, ctx)
+    rng = np.random.default_rng(3)
+    times = []
+    for i in range(new_reports):
+        text = (
+            f"Me llaman del 9{rng.integers(10**7, 10**8)} y piden yapear al "
+            f"9{rng.integers(10**7, 10**8)}, alias 'el Gato'. Reporte {i}."
+        )
+        t0 = time.perf_counter()
+        with Session(engine) as db, db.begin():
+            incidents.create(
+                db=db,
+                ctx=ctx,
+                data=IncidentCreate(
+                    source="police_report",
+                    category="extortion",
+                    occurred_at="2026-11-20T10:00",
+                    latitude=-12.05,
+                    longitude=-77.03,
+                    narrative=text,
+                ),
+            )
+        times.append(time.perf_counter() - t0)
+    engine.dispose()
+    path.unlink(missing_ok=True)
+    ms = np.array(times) * 1000
+    p95 = float(np.percentile(ms, 95))
+    return (
+        f"| a new extortion report stored and linked (store: {links:,} links) | p95 "
+        f"{p95:.1f} ms (p50 {float(np.percentile(ms, 50)):.1f}), SQLite, including the "
+        f"audited insert | < 200 ms | {'meets' if p95 < 200 else 'MISSES'} |"
+    )
 
 
 NETWORK_TARGET_S = 60.0

@@ -80,6 +80,8 @@ def engine(migrated_engine: Engine) -> Engine:
     """A migrated, empty store (tables cleared before each test)."""
     with migrated_engine.begin() as conn:
         for table in (  # children before parents
+            "intel_links",
+            "intel_entities",
             "assignments",
             "orders",
             "units",

@@ -31,6 +31,7 @@ from kuntur.forecasting.views import router as forecasting_router
 from kuntur.geography.views import router as geography_router
 from kuntur.identity.views import router as identity_router
 from kuntur.incidents.views import router as incidents_router
+from kuntur.intelligence.views import router as intelligence_router
 from kuntur.web.pages import router as pages_router
 
 
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(forecasting_router)
     app.include_router(command_router)
     app.include_router(dispatch_router)
+    app.include_router(intelligence_router)
     app.include_router(audit_router)
     app.include_router(identity_router)
     app.include_router(pages_router)

@@ -14,6 +14,7 @@ from kuntur.forecasting.cli import app as forecast_app
 from kuntur.geography.cli import app as geo_app
 from kuntur.identity.cli import app as users_app
 from kuntur.incidents.cli import app as incidents_app
+from kuntur.intelligence.cli import app as intel_app
 
 app = typer.Typer(
     help="Kuntur: sistema de información del comando conjunto.",
@@ -29,6 +30,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(users_app, name="users")
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(dispatch_app, name="dispatch")
+app.add_typer(intel_app, name="intel")
 
 
 @db_app.command("upgrade")

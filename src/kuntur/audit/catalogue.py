@@ -32,6 +32,9 @@ class EventType(StrEnum):
     INCIDENT_STATUS = "incident.status"
     INCIDENT_DISPATCHED = "incident.dispatched"
     INCIDENT_MERGED = "incident.merged"
+    INTEL_SEARCH = "intel.search"
+    INTEL_VIEW = "intel.view"
+    INTEL_INDEXED = "intel.indexed"
     USER_CREATED = "user.created"
     USER_DISABLED = "user.disabled"
     PERMISSION_GRANTED = "permission.granted"
@@ -67,6 +70,12 @@ TITLES: dict[EventType, tuple[str, str]] = {
     EventType.INCIDENT_STATUS: ("Cambio de estado de incidente", "Incident status changed"),
     EventType.INCIDENT_DISPATCHED: ("Unidad despachada", "Unit dispatched"),
     EventType.INCIDENT_MERGED: ("Incidentes fusionados", "Incidents merged"),
+    EventType.INTEL_SEARCH: ("Consulta de redes (inteligencia)", "Network search (intelligence)"),
+    EventType.INTEL_VIEW: ("Vista de red (inteligencia)", "Network viewed (intelligence)"),
+    EventType.INTEL_INDEXED: (
+        "Reportes vinculados (inteligencia)",
+        "Reports linked (intelligence)",
+    ),
     EventType.DEMO_SEEDED: ("Escenario de demostración cargado", "Demo scenario seeded"),
     EventType.USER_CREATED: ("Usuario creado", "User created"),
     EventType.USER_DISABLED: ("Usuario deshabilitado", "User disabled"),

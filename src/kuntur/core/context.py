@@ -28,6 +28,6 @@ class RequestContext:
         return self.user_id is not None
 
     @classmethod
-    def system(cls, what: str) -> RequestContext:
+    def system(cls, what: str, purpose: str | None = None) -> RequestContext:
         """Context for work the system does on its own behalf (CLI, seeding, imports)."""
-        return cls(actor=f"system:{what}", roles=frozenset({"system"}))
+        return cls(actor=f"system:{what}", roles=frozenset({"system"}), purpose=purpose)

@@ -6,6 +6,7 @@ from kuntur.dispatch import models as dispatch_models
 from kuntur.forecasting import models as forecasting_models
 from kuntur.identity import models as identity_models
 from kuntur.incidents import models as incidents_models
+from kuntur.intelligence import models as intelligence_models
 
 __all__ = [
     "audit_models",
@@ -14,4 +15,5 @@ __all__ = [
     "forecasting_models",
     "identity_models",
     "incidents_models",
+    "intelligence_models",
 ]

@@ -29,6 +29,7 @@ class Permission(StrEnum):
     DISPATCH = "dispatch"  # triage, dispatch, lifecycle, merge
     ORDERS_ISSUE = "orders.issue"
     LEGAL_WRITE = "legal.write"  # record states of emergency and Resoluciones Supremas
+    INTEL_READ = "intel.read"  # networks, entities, links (always with a stated purpose)
     AUDIT_READ = "audit.read"
     AUDIT_CHECKPOINT = "audit.checkpoint"
     USERS_MANAGE = "users.manage"
@@ -66,7 +67,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.FORECASTS_RUN,
         }
     ),
-    Role.INTEL_ANALYST: frozenset({Permission.INCIDENTS_READ}),
+    Role.INTEL_ANALYST: frozenset({Permission.INCIDENTS_READ, Permission.INTEL_READ}),
     Role.BORDER_OFFICER: frozenset(),
     # Oversight reads operations and the log; it changes nothing operational.
     Role.AUDITOR: frozenset(

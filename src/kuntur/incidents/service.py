@@ -238,6 +238,12 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> tuple[I
         object_id=str(incident.id),
         details={"source": incident.source, "category": incident.category},
     )
+    if incident.narrative:
+        # A new report joins the extortion networks as it arrives (same transaction).
+        from kuntur.intelligence import service as intelligence
+
+        if incident.category in intelligence.LINKED_CATEGORIES:
+            intelligence.link_reports(db, [incident])
     return incident, True
 
 

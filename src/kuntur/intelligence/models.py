@@ -1,0 +1,46 @@
+"""Entities found in reports and the links that carry their provenance.
+
+An entity is one normalised identifier (``phone:+51987654321``); a link says which
+report mentions it, where (field, character span), found by which rule and with what
+confidence. Networks are computed from the links (``intelligence.networks``).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kuntur.core.db import Base, UTCDateTime
+from kuntur.incidents.models import BigId
+
+
+class Entity(Base):
+    __tablename__ = "intel_entities"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # phone, payment_account, vehicle, person...
+    value: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(240), unique=True)  # kind:value
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Link(Base):
+    __tablename__ = "intel_links"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    entity_id: Mapped[int] = mapped_column(ForeignKey("intel_entities.id", ondelete="CASCADE"))
+    mention: Mapped[str] = mapped_column(String(20))  # the extraction kind (wallet, cci, ...)
+    field: Mapped[str] = mapped_column(String(30))  # narrative, ...
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    rule: Mapped[str] = mapped_column(String(40))
+    confidence: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index("ix_intel_links_entity", "entity_id", "incident_id"),
+        Index("ix_intel_links_incident", "incident_id"),
+    )

@@ -1,0 +1,296 @@
+"""Linking reports into networks, stored with provenance, and served to analysts.
+
+- ``link_reports`` extracts identifiers from report narratives and stores entities and
+  links (replacing a report's earlier links, so it is idempotent). New extortion reports
+  are linked as they are created (``incidents.service.create`` calls it); ``kuntur intel
+  index`` links what was imported.
+- Reading is for intelligence analysts only, always with a stated purpose (a case
+  number, ``X-Purpose``), and every search and view is audited with that purpose.
+- Networks are named by their earliest report (``N-<incident id>``), so a name stays the
+  same as the network grows. No reporter identity is stored anywhere in here: links point
+  at reports, and reports carry no reporter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import numpy as np
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from kuntur.audit import service as audit
+from kuntur.audit.catalogue import EventType
+from kuntur.core.context import RequestContext
+from kuntur.core.errors import Forbidden, NotFound
+from kuntur.core.timeutil import utcnow
+from kuntur.identity import authz
+from kuntur.identity.authz import Permission
+from kuntur.incidents.models import Incident
+from kuntur.intelligence import networks
+from kuntur.intelligence.extraction import extract
+from kuntur.intelligence.models import Entity, Link
+
+LINKED_CATEGORIES = ("extortion", "kidnapping", "homicide")
+GROWTH_DAYS = 30
+
+
+def link_reports(db: Session, incidents: Sequence[Incident]) -> int:
+    """Extract and store the identifiers of ``incidents``; returns the links written."""
+    with_text = [i for i in incidents if i.narrative]
+    if not with_text:
+        return 0
+    ids = [i.id for i in with_text]
+    db.execute(delete(Link).where(Link.incident_id.in_(ids)))
+    found = [(i.id, f) for i in with_text for f in extract(i.narrative or "")]
+    keys = {networks.entity_key(f.kind, f.value): f for _, f in found}
+    known = {e.key: e.id for e in db.scalars(select(Entity).where(Entity.key.in_(list(keys))))}
+    now = utcnow()
+    for key, f in keys.items():
+        if key not in known:
+            e = Entity(
+                kind=networks.ENTITY_KIND.get(f.kind, f.kind),
+                value=f.value,
+                key=key,
+                first_seen=now,
+            )
+            db.add(e)
+            db.flush()
+            known[key] = e.id
+    db.add_all(
+        Link(
+            incident_id=iid,
+            entity_id=known[networks.entity_key(f.kind, f.value)],
+            mention=f.kind,
+            field="narrative",
+            start=f.start,
+            end=f.end,
+            rule=f.rule,
+            confidence=f.confidence,
+            created_at=now,
+        )
+        for iid, f in found
+    )
+    db.flush()
+    return len(found)
+
+
+def index_all(db: Session, ctx: RequestContext, batch: int = 5000) -> int:
+    """Link every report with a narrative in the linked categories (``kuntur intel index``)."""
+    total, last = 0, 0
+    while True:
+        rows = db.scalars(
+            select(Incident)
+            .where(
+                Incident.id > last,
+                Incident.narrative.is_not(None),
+                Incident.category.in_(LINKED_CATEGORIES),
+            )
+            .order_by(Incident.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            break
+        total += link_reports(db, rows)
+        last = rows[-1].id
+    audit.record(db, ctx, EventType.INTEL_INDEXED, object_type="intel", details={"links": total})
+    return total
+
+
+def _require(db: Session, ctx: RequestContext, what: str) -> None:
+    authz.require(db, ctx, Permission.INTEL_READ, object_type="intel", object_id=what)
+    if not ctx.purpose and "system" not in ctx.roles:
+        raise Forbidden("state the purpose (a case number) in X-Purpose: every search is logged")
+
+
+def _mentions(db: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows = db.execute(
+        select(Link.incident_id, Link.mention, Entity.value).join(
+            Entity, Entity.id == Link.entity_id
+        )
+    ).all()
+    if not rows:
+        return np.zeros(0, np.int64), np.zeros(0, object), np.zeros(0, object)
+    r, k, v = zip(*rows, strict=True)
+    return np.array(r, np.int64), np.array(k, object), np.array(v, object)
+
+
+def _name(members: np.ndarray) -> str:
+    return f"N-{int(members.min())}"
+
+
+def list_networks(
+    db: Session, ctx: RequestContext, *, min_reports: int = 2, limit: int = 50
+) -> list[dict[str, Any]]:
+    """Networks ranked for analysts: size, growth, violence, recency (audited)."""
+    _require(db, ctx, "networks")
+    r, k, v = _mentions(db)
+    out: list[dict[str, Any]] = []
+    if len(r):
+        net = networks.link(r, k, v)
+        info = {
+            row[0]: row[1:]
+            for row in db.execute(
+                select(Incident.id, Incident.received_at, Incident.priority).where(
+                    Incident.id.in_(net.reports.tolist())
+                )
+            )
+        }
+        now = utcnow()
+        for n in range(net.count):
+            if net.sizes[n] < min_reports:
+                break  # sorted by size
+            members = net.reports[net.network == n]
+            times = [info[int(m)][0] for m in members if int(m) in info]
+            recent = sum(1 for t in times if t >= now - timedelta(days=GROWTH_DAYS))
+            before = sum(
+                1
+                for t in times
+                if now - timedelta(days=2 * GROWTH_DAYS) <= t < now - timedelta(days=GROWTH_DAYS)
+            )
+            violent = sum(1 for m in members if int(m) in info and info[int(m)][1] <= 1)
+            last = max(times) if times else None
+            out.append(
+                {
+                    "network": _name(members),
+                    "reports": int(net.sizes[n]),
+                    "growth": recent - before,
+                    "recent_reports": recent,
+                    "violent_reports": violent,
+                    "last_report_at": last.isoformat() if last else None,
+                    "identifiers": int((net.entity_network == n).sum()),
+                }
+            )
+    # Rank: size, then growth, violence and recency (what an analyst triages by).
+    out.sort(
+        key=lambda d: (
+            -d["reports"],
+            -d["growth"],
+            -d["violent_reports"],
+            d["last_report_at"] or "",
+        )
+    )
+    out = out[:limit]
+    audit.record(
+        db,
+        ctx,
+        EventType.INTEL_SEARCH,
+        object_type="intel",
+        object_id="networks",
+        details={"purpose": ctx.purpose, "results": len(out)},
+    )
+    return out
+
+
+def network_of(db: Session, ctx: RequestContext, incident_id: int) -> dict[str, Any]:
+    """The network a report belongs to, with its analysis and timeline (audited)."""
+    _require(db, ctx, f"report:{incident_id}")
+    r, k, v = _mentions(db)
+    if incident_id not in set(r.tolist()):
+        raise NotFound(f"report {incident_id} has no identifiers linked")
+    net = networks.link(r, k, v)
+    pos = int(np.flatnonzero(net.reports == incident_id)[0])
+    members = net.reports[net.network == net.network[pos]]
+    return _detail(db, ctx, members, r, k, v)
+
+
+def network(db: Session, ctx: RequestContext, name: str) -> dict[str, Any]:
+    _require(db, ctx, name)
+    try:
+        first = int(name.removeprefix("N-"))
+    except ValueError as exc:
+        raise NotFound(f"network {name} not found") from exc
+    r, k, v = _mentions(db)
+    if first not in set(r.tolist()):
+        raise NotFound(f"network {name} not found")
+    net = networks.link(r, k, v)
+    pos = int(np.flatnonzero(net.reports == first)[0])
+    members = net.reports[net.network == net.network[pos]]
+    if _name(members) != name:  # the network grew from an earlier report: say so
+        raise NotFound(f"network {name} is now part of {_name(members)}")
+    return _detail(db, ctx, members, r, k, v)
+
+
+def _detail(
+    db: Session,
+    ctx: RequestContext,
+    members: np.ndarray,
+    r: np.ndarray,
+    k: np.ndarray,
+    v: np.ndarray,
+) -> dict[str, Any]:
+    sel = np.isin(r, members)
+    analysis = networks.analyse(0, r[sel], k[sel], v[sel])
+    links = db.execute(
+        select(
+            Link.incident_id,
+            Link.mention,
+            Link.rule,
+            Link.confidence,
+            Link.start,
+            Link.end,
+            Entity.key,
+        )
+        .join(Entity, Entity.id == Link.entity_id)
+        .where(Link.incident_id.in_(members.tolist()))
+    ).all()
+    reports = db.execute(
+        select(
+            Incident.id,
+            Incident.received_at,
+            Incident.category,
+            Incident.district_ubigeo,
+            Incident.priority,
+        )
+        .where(Incident.id.in_(members.tolist()))
+        .order_by(Incident.received_at)
+    ).all()
+    amounts: dict[int, list[str]] = {}
+    for iid, mention, *_rest, key in links:
+        if mention == "amount":
+            amounts.setdefault(iid, []).append(key.split(":", 1)[1])
+    name = _name(members)
+    audit.record(
+        db,
+        ctx,
+        EventType.INTEL_VIEW,
+        object_type="intel",
+        object_id=name,
+        details={"purpose": ctx.purpose, "reports": len(members)},
+    )
+    return {
+        "network": name,
+        "reports": len(members),
+        "communities": {str(a): b for a, b in analysis.communities.items()},
+        "key_players": analysis.key_players,
+        "payment_hubs": analysis.payment_hubs,
+        "brokers": analysis.brokers,
+        "timeline": [
+            {
+                "incident_id": i,
+                "received_at": t.isoformat(),
+                "category": c,
+                "district": d,
+                "priority": p,
+                "amounts": amounts.get(i, []),
+            }
+            for i, t, c, d, p in reports
+        ],
+        "links": [
+            {
+                "incident_id": i,
+                "entity": key,
+                "mention": m,
+                "rule": rule,
+                "confidence": conf,
+                "span": [s, e],
+            }
+            for i, m, rule, conf, s, e, key in links
+        ],
+    }
+
+
+def entity_count(db: Session) -> int:
+    return int(db.scalar(select(func.count()).select_from(Entity)) or 0)

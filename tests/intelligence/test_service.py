@@ -1,0 +1,91 @@
+"""Linking stored reports: incremental linking on creation, analysts only, purpose, audit."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kuntur.app import create_app
+from kuntur.audit.models import AuditEvent
+from kuntur.config import Settings
+from kuntur.core.timeutil import utcnow
+from tests.conftest import make_user
+
+NARRATIVES = [
+    "Me llamaron del 987 654 321 exigiendo S/ 5,000. Que yapee al 955 111 222.",
+    "Amenazas desde el +51 987-654-321; dicen ser alias 'el Gato'.",
+    "Piden depositar al CCI 00219100123456789053 y yapear al 955111222.",
+    "Llamadas del 912 345 678, banda Los Pulpos.",
+]
+
+
+def report(c: TestClient, text: str, category: str = "extortion") -> int:
+    r = c.post(
+        "/api/incidents",
+        json={
+            "source": "police_report",
+            "category": category,
+            "occurred_at": utcnow().isoformat(),
+            "latitude": -12.05,
+            "longitude": -77.03,
+            "narrative": text,
+        },
+    )
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def test_reports_join_networks_as_they_arrive(
+    engine: Engine, settings: Settings, client: TestClient
+) -> None:
+    ids = [report(client, t) for t in NARRATIVES]
+    token, _ = make_user(engine, "analista_intel", ["intel_analyst"])
+    with TestClient(
+        create_app(settings, engine),
+        headers={"Authorization": f"Bearer {token}", "X-Purpose": "CASO-2026-0042"},
+    ) as intel:
+        nets = intel.get("/api/intel/networks").json()
+        assert [n["reports"] for n in nets] == [3]  # the fourth shares nothing
+        name = nets[0]["network"]
+        assert name == f"N-{ids[0]}"
+        detail = intel.get(f"/api/intel/networks/{name}").json()
+        assert {t["incident_id"] for t in detail["timeline"]} == set(ids[:3])
+        hubs = [h["entity"] for h in detail["payment_hubs"]]
+        assert hubs[0] == "phone:+51955111222"  # two reports pay to the same Yape
+        link = next(
+            x for x in detail["links"] if x["entity"] == "payment_account:00219100123456789053"
+        )
+        assert link["rule"] == "cci-check" and link["incident_id"] == ids[2]
+        text = NARRATIVES[2]
+        assert "00219100123456789053" in text[link["span"][0] : link["span"][1]]
+        # a new report sharing only the CCI joins at once
+        new = report(client, "Otra víctima: me pidieron transferir al CCI 002-191-001234567890-53.")
+        back = intel.get(f"/api/intel/reports/{new}/network").json()
+        assert back["network"] == name and back["reports"] == 4
+        alone = intel.get(f"/api/intel/reports/{ids[3]}/network").json()
+        assert alone["reports"] == 1
+    with Session(engine) as db:
+        logged = db.scalars(select(AuditEvent).where(AuditEvent.type.like("intel.%"))).all()
+    assert {e.type for e in logged} == {"intel.search", "intel.view"}
+    assert all(json.loads(e.details)["purpose"] == "CASO-2026-0042" for e in logged)
+
+
+def test_only_analysts_with_a_purpose(
+    engine: Engine, settings: Settings, client: TestClient
+) -> None:
+    report(client, NARRATIVES[0])
+    assert client.get("/api/intel/networks").status_code == 403  # dispatcher + crime analyst
+    token, _ = make_user(engine, "intel2", ["intel_analyst"])
+    with TestClient(
+        create_app(settings, engine), headers={"Authorization": f"Bearer {token}"}
+    ) as intel:
+        r = intel.get("/api/intel/networks")
+        assert r.status_code == 403 and "purpose" in r.text
+        assert intel.get("/api/intel/networks/N-abc").status_code == 422
+        assert (
+            intel.get("/api/intel/networks/N-999999", headers={"X-Purpose": "CASO-1"}).status_code
+            == 404
+        )
