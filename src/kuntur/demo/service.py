@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -167,6 +168,20 @@ DEMO_USERS = [
 ]
 
 
+DEMO_DESKS = {
+    "comandante": "Comando Conjunto PNP - FF. AA.",
+    "despachador": "Frente Policial Lima y Callao",
+}
+
+
+def _demo_node(db: Any, name: str | None) -> int | None:
+    from kuntur.identity.models import CommandUnit
+
+    if name is None:
+        return None
+    return db.scalar(select(CommandUnit.id).where(CommandUnit.name == name).limit(1))
+
+
 def seed_users(engine: Engine, credentials: Path) -> list[tuple[str, str, str | None]]:
     """Create the demo users once; returns (username, password, totp secret) rows, read
     back from ``credentials`` on later runs."""
@@ -185,7 +200,7 @@ def seed_users(engine: Engine, credentials: Path) -> list[tuple[str, str, str | 
     with Session(engine) as db, db.begin():
         for username, agency, roles, clearance in DEMO_USERS:
             password = secrets.token_urlsafe(12)
-            _user, secret = identity.create_user(
+            user, secret = identity.create_user(
                 db,
                 ctx,
                 username=username,
@@ -195,6 +210,9 @@ def seed_users(engine: Engine, credentials: Path) -> list[tuple[str, str, str | 
                 roles=roles,
                 clearance=clearance,
             )
+            # Their desk in the demo command tree (if seeded): the commander sits at the
+            # joint command, the dispatcher at the Lima front (orders go down from there).
+            user.unit_id = _demo_node(db, DEMO_DESKS.get(username))
             rows.append((username, password, secret))
     credentials.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(credentials, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
