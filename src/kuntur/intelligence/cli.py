@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import json
-from typing import Annotated
+import sys
+from pathlib import Path
+from typing import Annotated, Any
 
+import numpy as np
 import typer
 from sqlalchemy.orm import Session
 
-from kuntur.core.cli_support import console, engine
+from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
 from kuntur.intelligence import service
 
@@ -41,3 +45,63 @@ def networks_cmd(
             f"{r['network']}\t{r['reports']} reportes\t{r['growth']:+d} en 30 días\t"
             f"{r['violent_reports']} violentos\túltimo {r['last_report_at']}"
         )
+
+
+@app.command("score-names")
+def score_names(
+    file: Annotated[Path, typer.Argument(help="CSV with columns name_a,name_b (UTF-8)")],
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Score each pair with Kuntur's name matcher (0-1), so you can set your own threshold.
+
+    A ``same`` column (1/0), if present, is used to report the best threshold's precision,
+    recall and F1 for the matcher and for a plain token-sort baseline.
+    """
+    from kuntur.intelligence.namebench import baseline, best_threshold
+    from kuntur.intelligence.names import score
+
+    try:
+        with file.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = {"name_a", "name_b"} - set(reader.fieldnames or [])
+            if missing:
+                fail(f"{file}: missing column(s) {', '.join(sorted(missing))}")
+            rows = list(reader)
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{file}: {exc}")
+    out: list[dict[str, Any]] = []
+    bad: list[int] = []
+    for line, r in enumerate(rows, start=2):
+        a, b = (r.get("name_a") or "").strip(), (r.get("name_b") or "").strip()
+        if not a or not b:
+            bad.append(line)
+            continue
+        out.append({"line": line, "name_a": a, "name_b": b, "score": score(a, b)})
+    if as_json:
+        print(json.dumps({"pairs": out, "skipped_lines": bad}, ensure_ascii=False))
+    else:
+        w = csv.writer(sys.stdout)
+        w.writerow(["name_a", "name_b", "score"])
+        for o in out:
+            w.writerow([o["name_a"], o["name_b"], f"{o['score']:.4f}"])
+    if bad:
+        console.print(
+            f"[yellow]Aviso:[/] {len(bad)} filas sin nombre omitidas (líneas "
+            f"{', '.join(map(str, bad[:10]))})",
+            highlight=False,
+        )
+    if rows and "same" in rows[0] and out:
+        labelled = [(o, rows[o["line"] - 2]["same"].strip()) for o in out]
+        labelled = [(o, s) for o, s in labelled if s in ("0", "1")]
+        if labelled:
+            same = np.array([s == "1" for _, s in labelled])
+            ours = best_threshold(np.array([o["score"] for o, _ in labelled]), same)
+            base = best_threshold(
+                np.array([baseline(o["name_a"], o["name_b"]) for o, _ in labelled]), same
+            )
+            for nm, m in (("kuntur", ours), ("token-sort", base)):
+                console.print(
+                    f"{nm}: umbral {m['threshold']:.3f}  P {m['precision']:.3f}  "
+                    f"R {m['recall']:.3f}  F1 {m['f1']:.3f}",
+                    highlight=False,
+                )
