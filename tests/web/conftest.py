@@ -22,6 +22,7 @@ from kuntur.core.db import make_engine
 from kuntur.demo import service as demo
 from kuntur.demo.command import seed_command
 from kuntur.forecasting import service as forecasting
+from kuntur.intelligence import service as intelligence
 from tests.conftest import PASSWORD, make_user, serve_in_thread
 
 CHROMIUM = os.environ.get("KUNTUR_CHROMIUM", "/usr/bin/chromium")
@@ -51,6 +52,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     make_user(engine, "despachador", ["dispatcher"])
     make_user(engine, "despachador2", ["dispatcher"])
     seed_command(engine)  # units, the command tree, the Lima state of emergency
+    with Session(engine) as db, db.begin():  # the extortion networks in the demo reports
+        intelligence.index_all(db, RequestContext.system("test"))
+    _t, intel_secret = make_user(engine, "inteligencia", ["intel_analyst"])
+    os.environ["KUNTUR_TEST_INTEL_TOTP"] = intel_secret or ""
     _token, secret = make_user(engine, "auditora", ["auditor"], agency="DP")
     os.environ["KUNTUR_TEST_AUDITOR_TOTP"] = secret or ""
     url, server, thread = serve_in_thread(create_app(settings, engine))

@@ -79,6 +79,7 @@ def _page(
             },
             "can_audit": bool(ctx and can(ctx, Permission.AUDIT_READ)),
             "can_command": bool(ctx and can(ctx, Permission.COMMAND_READ)),
+            "can_intel": bool(ctx and can(ctx, Permission.INTEL_READ)),
         },
     )
     if lang in LANGS:
@@ -164,6 +165,7 @@ PLAIN_PAGES = {
     "/pronostico": "forecast.html",  # the latest forecast, why cells were flagged, fairness
     "/despacho": "dispatch.html",  # queue, recommendation, one-click dispatch, live units
     "/indicadores": "kpis.html",  # response KPIs against targets
+    "/inteligencia": "intel.html",  # extortion networks: ranked list and link chart
 }
 
 
