@@ -80,6 +80,9 @@ def engine(migrated_engine: Engine) -> Engine:
     """A migrated, empty store (tables cleared before each test)."""
     with migrated_engine.begin() as conn:
         for table in (  # children before parents
+            "intel_case_entities",
+            "intel_case_notes",
+            "intel_cases",
             "intel_links",
             "intel_entities",
             "assignments",

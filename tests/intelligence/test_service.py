@@ -89,3 +89,57 @@ def test_only_analysts_with_a_purpose(
             intel.get("/api/intel/networks/N-999999", headers={"X-Purpose": "CASO-1"}).status_code
             == 404
         )
+
+
+def test_cases_notes_entities_and_report(
+    engine: Engine, settings: Settings, client: TestClient
+) -> None:
+    ids = [report(client, t) for t in NARRATIVES[:3]]
+    token, _ = make_user(engine, "intel3", ["intel_analyst"])
+    h = {"Authorization": f"Bearer {token}", "X-Purpose": "CASO-2026-0099"}
+    with TestClient(create_app(settings, engine), headers=h) as intel:
+        r = intel.post(
+            "/api/intel/cases",
+            json={
+                "number": "CASO-2026-0099",
+                "title": "Red de cobros por Yape",
+                "network": f"N-{ids[0]}",
+            },
+        )
+        assert r.status_code == 201, r.text
+        case = r.json()
+        again = intel.post(
+            "/api/intel/cases",
+            json={"number": "CASO-2026-0099", "title": "x", "network": f"N-{ids[0]}"},
+        )
+        assert again.status_code == 422 and "exists" in again.text
+        note = intel.post(
+            f"/api/intel/cases/{case['id']}/notes",
+            json={"text": "<script>alert(1)</script> Cobrador principal"},
+        )
+        assert note.status_code == 201
+        ent = intel.post(
+            f"/api/intel/cases/{case['id']}/entities", json={"key": "phone:+51955111222"}
+        )
+        assert ent.json()["entities"] == ["phone:+51955111222"]
+        unknown = intel.post(
+            f"/api/intel/cases/{case['id']}/entities", json={"key": "phone:+51900000000"}
+        )
+        assert unknown.status_code == 422
+        page = intel.get(f"/api/intel/cases/{case['id']}/report")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        body = page.text
+        assert "<svg" in body and "cci-check" in body and "libphonenumber" in body
+        assert "<script>alert(1)" not in body and "&lt;script&gt;" in body  # escaped
+        assert "CASO-2026-0099" in body and body.count("<tr>") > 8
+    with Session(engine) as db:
+        kinds = [
+            e.type
+            for e in db.scalars(select(AuditEvent).where(AuditEvent.type.like("intel.case%")))
+        ]
+    assert sorted(kinds) == [
+        "intel.case.changed",
+        "intel.case.changed",
+        "intel.case.exported",
+        "intel.case.opened",
+    ]

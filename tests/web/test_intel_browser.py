@@ -57,4 +57,13 @@ def test_link_chart(live_server: str, browser: Browser) -> None:
     expect(page.get_by_test_id("detail")).to_be_visible(timeout=10000)
     expect(page.get_by_test_id("detail")).to_contain_text(rid)
     page.screenshot(path="/tmp/kuntur-intel.png")
+    # open a case on this network and read its report
+    page.get_by_test_id("case-title").fill("Cobros por Yape en SJL")
+    page.get_by_test_id("open-case").click()
+    link = page.get_by_test_id("case-link").locator("a")
+    expect(link).to_be_visible(timeout=10000)
+    link.click()
+    expect(page.locator("svg circle").first).to_be_attached(timeout=10000)
+    expect(page.locator("body")).to_contain_text("Procedencia de cada vínculo")
+    expect(page.locator("body")).to_contain_text("CASO-2026-0077")
     context.close()

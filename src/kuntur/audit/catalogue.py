@@ -35,6 +35,9 @@ class EventType(StrEnum):
     INTEL_SEARCH = "intel.search"
     INTEL_VIEW = "intel.view"
     INTEL_INDEXED = "intel.indexed"
+    INTEL_CASE_OPENED = "intel.case.opened"
+    INTEL_CASE_CHANGED = "intel.case.changed"
+    INTEL_CASE_EXPORTED = "intel.case.exported"
     USER_CREATED = "user.created"
     USER_DISABLED = "user.disabled"
     PERMISSION_GRANTED = "permission.granted"
@@ -76,6 +79,9 @@ TITLES: dict[EventType, tuple[str, str]] = {
         "Reportes vinculados (inteligencia)",
         "Reports linked (intelligence)",
     ),
+    EventType.INTEL_CASE_OPENED: ("Caso abierto (inteligencia)", "Case opened (intelligence)"),
+    EventType.INTEL_CASE_CHANGED: ("Caso actualizado (inteligencia)", "Case updated"),
+    EventType.INTEL_CASE_EXPORTED: ("Informe de caso exportado", "Case report exported"),
     EventType.DEMO_SEEDED: ("Escenario de demostración cargado", "Demo scenario seeded"),
     EventType.USER_CREATED: ("Usuario creado", "User created"),
     EventType.USER_DISABLED: ("Usuario deshabilitado", "User disabled"),

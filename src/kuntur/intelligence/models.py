@@ -44,3 +44,40 @@ class Link(Base):
         Index("ix_intel_links_entity", "entity_id", "incident_id"),
         Index("ix_intel_links_incident", "incident_id"),
     )
+
+
+class Case(Base):
+    """An analyst's case opened from a network: notes, the entities that matter, a report."""
+
+    __tablename__ = "intel_cases"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    number: Mapped[str] = mapped_column(String(100), unique=True)  # the case number (purpose)
+    title: Mapped[str] = mapped_column(String(300))
+    network: Mapped[str] = mapped_column(String(40))  # N-<incident id>
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseNote(Base):
+    __tablename__ = "intel_case_notes"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("intel_cases.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(String(5000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseEntity(Base):
+    __tablename__ = "intel_case_entities"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("intel_cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    entity_id: Mapped[int] = mapped_column(
+        ForeignKey("intel_entities.id", ondelete="CASCADE"), primary_key=True
+    )
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)

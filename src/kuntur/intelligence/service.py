@@ -99,7 +99,7 @@ def index_all(db: Session, ctx: RequestContext, batch: int = 5000) -> int:
     return total
 
 
-def _require(db: Session, ctx: RequestContext, what: str) -> None:
+def require_analyst(db: Session, ctx: RequestContext, what: str) -> None:
     authz.require(db, ctx, Permission.INTEL_READ, object_type="intel", object_id=what)
     if not ctx.purpose and "system" not in ctx.roles:
         raise Forbidden("state the purpose (a case number) in X-Purpose: every search is logged")
@@ -125,7 +125,7 @@ def list_networks(
     db: Session, ctx: RequestContext, *, min_reports: int = 2, limit: int = 50
 ) -> list[dict[str, Any]]:
     """Networks ranked for analysts: size, growth, violence, recency (audited)."""
-    _require(db, ctx, "networks")
+    require_analyst(db, ctx, "networks")
     r, k, v = _mentions(db)
     out: list[dict[str, Any]] = []
     if len(r):
@@ -186,7 +186,7 @@ def list_networks(
 
 def network_of(db: Session, ctx: RequestContext, incident_id: int) -> dict[str, Any]:
     """The network a report belongs to, with its analysis and timeline (audited)."""
-    _require(db, ctx, f"report:{incident_id}")
+    require_analyst(db, ctx, f"report:{incident_id}")
     r, k, v = _mentions(db)
     if incident_id not in set(r.tolist()):
         raise NotFound(f"report {incident_id} has no identifiers linked")
@@ -197,7 +197,7 @@ def network_of(db: Session, ctx: RequestContext, incident_id: int) -> dict[str, 
 
 
 def network(db: Session, ctx: RequestContext, name: str) -> dict[str, Any]:
-    _require(db, ctx, name)
+    require_analyst(db, ctx, name)
     try:
         first = int(name.removeprefix("N-"))
     except ValueError as exc:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
 
 from kuntur.core.web import MAX_ID, ContextDep, SessionDep
-from kuntur.intelligence import service
+from kuntur.intelligence import cases, service
 
 router = APIRouter(prefix="/api/intel", tags=["intelligence"])
 
@@ -37,3 +39,55 @@ def report_network(
 ) -> dict[str, Any]:
     """From a report to its network."""
     return service.network_of(db, ctx, incident_id)
+
+
+class CaseIn(BaseModel):
+    number: str = Field(min_length=1, max_length=100)
+    title: str = Field(min_length=1, max_length=300)
+    network: str = Field(pattern=r"^N-\d{1,19}$")
+
+
+class NoteIn(BaseModel):
+    text: str = Field(min_length=1, max_length=5000)
+
+
+class EntityIn(BaseModel):
+    key: str = Field(min_length=3, max_length=240)
+
+
+CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.get("/cases")
+def list_cases(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]:
+    return cases.list_cases(db, ctx)
+
+
+@router.post("/cases", status_code=201)
+def open_case(data: CaseIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    """Open a case from a network (audited with the stated purpose)."""
+    c = cases.open_case(db, ctx, number=data.number, title=data.title, network=data.network)
+    return cases.get_case(db, ctx, c.id)
+
+
+@router.get("/cases/{case_id}")
+def get_case(case_id: CaseId, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    return cases.get_case(db, ctx, case_id)
+
+
+@router.post("/cases/{case_id}/notes", status_code=201)
+def add_note(case_id: CaseId, data: NoteIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    cases.add_note(db, ctx, case_id, data.text)
+    return cases.get_case(db, ctx, case_id)
+
+
+@router.post("/cases/{case_id}/entities", status_code=201)
+def add_entity(case_id: CaseId, data: EntityIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    cases.add_entity(db, ctx, case_id, data.key)
+    return cases.get_case(db, ctx, case_id)
+
+
+@router.get("/cases/{case_id}/report", response_class=HTMLResponse)
+def case_report(case_id: CaseId, db: SessionDep, ctx: ContextDep) -> HTMLResponse:
+    """The case report as HTML: chart, key players, timeline, provenance of every link."""
+    return HTMLResponse(cases.report_html(db, ctx, case_id))

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import Annotated
 
-from fastapi import APIRouter, Cookie, Query, Request
+from fastapi import APIRouter, Cookie, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
@@ -184,3 +184,22 @@ def _plain(template: str) -> Callable[..., Response]:
 
 for _path, _template in PLAIN_PAGES.items():
     router.add_api_route(_path, _plain(_template), methods=["GET"], response_class=HTMLResponse)
+
+
+@router.get("/casos/{case_id}", response_class=HTMLResponse)
+def case_report_page(
+    case_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
+    request: Request,
+    db: SessionDep,
+    ctx: ContextDep,
+    motivo: Annotated[str, Query(min_length=1, max_length=100)],
+) -> Response:
+    """The printable case report; a link cannot send X-Purpose, so the case number comes in
+    ``?motivo=`` and is logged as the purpose like any other."""
+    import dataclasses
+
+    from kuntur.intelligence import cases
+
+    if not ctx.authenticated:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    return HTMLResponse(cases.report_html(db, dataclasses.replace(ctx, purpose=motivo), case_id))

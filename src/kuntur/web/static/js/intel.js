@@ -163,6 +163,7 @@
     fillList("key-players", net.key_players, (k) => `${k.entity} (${k.reports_cut_off})`);
     fillList("hubs", net.payment_hubs, (k) => `${k.entity} (${k.reports})`);
     svg.dataset.network = net.network;
+    document.getElementById("case-box").hidden = false;
     if (startAt) expand(startAt); else draw();
   }
 
@@ -197,6 +198,28 @@
   for (const el of document.querySelectorAll("#type-filter input, #from, #to")) {
     el.addEventListener("change", () => { if (net) draw(); });
   }
+  // A case on the open network: the case number is the stated purpose.
+  document.getElementById("case-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const link = document.getElementById("case-link");
+    try {
+      const r = await fetch("/api/intel/cases", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken(), ...headers() },
+        body: JSON.stringify({ number: purpose, title: document.getElementById("case-title").value, network: net.network }),
+      });
+      const body = await r.json();
+      if (!r.ok) throw new Error(typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail));
+      link.replaceChildren();
+      const a = document.createElement("a");
+      a.href = `/casos/${body.id}?motivo=${encodeURIComponent(purpose)}`; a.textContent = `${T.case_report}: ${body.number}`;
+      a.dataset.case = String(body.id);
+      link.append(a);
+    } catch (e) {
+      link.textContent = e.message;
+    }
+  });
+
   document.getElementById("node-close").addEventListener("click", () => { document.getElementById("node-panel").hidden = true; });
   start().catch(() => {});
 })();
