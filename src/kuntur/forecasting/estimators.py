@@ -271,37 +271,3 @@ class ExponentialSmoothing(Forecaster):
 
     def _predict(self, horizon_days: float) -> np.ndarray:
         return self.rate_ * horizon_days
-
-
-class Blend(Forecaster):
-    """A weighted sum of other estimators, each scaled to sum 1 over the grid first.
-
-    Used to combine a long-term level with a short-term signal (e.g. a year of
-    smoothed counts plus ETAS' self-excitation); the weights are chosen by
-    rolling validation in :class:`~kuntur.forecasting.auto.AutoForecaster`.
-    """
-
-    name = "blend"
-
-    def __init__(self, parts: list[Forecaster], weights: list[float]) -> None:
-        if len(parts) != len(weights) or not parts:
-            raise ValueError("a blend needs one weight per part")
-        self.parts = parts
-        self.weights = weights
-
-    @property
-    def params(self) -> dict[str, object]:
-        return {p.label(): w for p, w in zip(self.parts, self.weights, strict=True)}
-
-    def _fit(self, history: EventHistory, until: float) -> None:
-        for p in self.parts:
-            p.fit(history, until)
-
-    def _predict(self, horizon_days: float) -> np.ndarray:
-        total = np.zeros(self.history_.grid.n_cells)
-        for p, w in zip(self.parts, self.weights, strict=True):
-            r = p.predict(horizon_days)
-            s = r.sum()
-            if s > 0:
-                total += w * r / s
-        return total
