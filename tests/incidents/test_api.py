@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.conftest import INCIDENT
+
 BASE = {
     "source": "emergency_call",
     "category": "aggravated_robbery",
@@ -245,3 +247,10 @@ def test_times_at_the_edge_of_the_calendar_are_refused(client: TestClient) -> No
     """Found by schemathesis: year 1 with a positive offset cannot be turned into UTC."""
     r = client.get("/api/incidents", params={"end": "0001-01-01T00:00:00+00:01"})
     assert r.status_code == 422 and "out of range" in r.text
+
+
+def test_implausible_incident_times_are_refused(client: TestClient) -> None:
+    """Found by schemathesis: year 1 could be stored but not shown in Lima time."""
+    for when in ("0001-01-01T00:00:00Z", "2999-01-01T00:00:00Z"):
+        r = client.post("/api/incidents", json={**INCIDENT, "occurred_at": when})
+        assert r.status_code == 422 and "occurred_at" in r.text

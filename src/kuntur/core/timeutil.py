@@ -33,4 +33,7 @@ def to_display(value: datetime | None, tz: ZoneInfo = LIMA) -> str | None:
         return None
     if value.tzinfo is None:  # stored values are UTC even when the driver drops the zone
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(tz).isoformat(timespec="seconds")
+    try:
+        return value.astimezone(tz).isoformat(timespec="seconds")
+    except OverflowError:  # at the very edge of the calendar: show it as stored (UTC)
+        return value.isoformat(timespec="seconds")

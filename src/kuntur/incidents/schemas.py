@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -27,6 +27,19 @@ class IncidentCreate(BaseModel):
     narrative: str | None = Field(None, max_length=20_000)
     status: Status = Status.RECEIVED
     classification: int = Field(0, ge=0, le=3, description="0 public ... 3 secret")
+
+    @field_validator("occurred_at", "received_at")
+    @classmethod
+    def _plausible(cls, value: datetime | None) -> datetime | None:
+        # The importer refuses the same: before 1900 is a typo, after tomorrow the future.
+        if value is None:
+            return None
+        if value.year < 1900:
+            raise ValueError("is before 1900")
+        aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+        if aware > datetime.now(UTC) + timedelta(days=1):
+            raise ValueError("is in the future")
+        return value
 
     @field_validator("external_id", "address", "narrative", "category_label")
     @classmethod
