@@ -80,6 +80,16 @@ def amount() -> tuple[str, str]:
     return text, f"{cur} {n}"
 
 
+PEOPLE = [
+    "Juan Carlos Pérez García", "Rosa Quispe Mamani", "Luis Alberto Huamán Condori",
+    "María Elena Rojas Torres", "Jhon Ccori Apaza", "Pedro Salazar Vargas", "ANA FLORES RUIZ",
+    "Wilmer Yupanqui Choque", "Carmen Rosa Huanca Ticona", "José Luis Chávez Medina",
+]
+NAME_PAT = [
+    "Que yapee al {w} a nombre de {n}.",
+    "El sujeto dijo llamarse {n}.",
+    "Al llamar se identificó como {n}.",
+]
 DEADLINES = [
     ("en un plazo de 24 horas", "24 horas"),
     ("tiene hasta el viernes", "viernes"),
@@ -172,6 +182,14 @@ def narrative() -> tuple[str, list[dict[str, str]]]:
             labels.append({"kind": "cci", "value": c})
         if "{a}" in pay:
             labels.append({"kind": "account", "value": a.replace("-", "")})
+    if rng.random() < 0.3:
+        n = PEOPLE[int(rng.integers(len(PEOPLE)))]
+        pat = NAME_PAT[int(rng.integers(len(NAME_PAT)))]
+        w = mobile()
+        parts.append(pat.format(w=phone_text(w), n=n))
+        labels.append({"kind": "name", "value": fold(n)})
+        if "{w}" in pat:
+            labels.append({"kind": "wallet", "value": "+51" + w})
     if rng.random() < 0.6:
         text, value = amount()
         dl, dlv = DEADLINES[int(rng.integers(len(DEADLINES)))]

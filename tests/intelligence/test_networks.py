@@ -98,3 +98,33 @@ def test_planted_networks_recovered(scenario: demo.Scenario) -> None:
     assert score >= 0.95
     ids, comm = communities(r, k, v)
     assert len(ids) == len(net.reports) and len(comm) == len(ids)
+
+
+def test_payee_names_resolve_to_one_person_per_planted_network(scenario: demo.Scenario) -> None:
+    from kuntur.intelligence.names import fold
+
+    inc = scenario.incidents
+    texts = {int(i): t for i, t in enumerate(inc["narrative"]) if isinstance(t, str)}
+    r, k, v = mentions(texts)
+    net = link(r, k, v)
+    pos = {int(x): i for i, x in enumerate(net.reports)}
+    for planted in scenario.networks:
+        rows = [row for row in planted.rows if row in pos]
+        network = net.network[pos[rows[0]]]
+        sel = np.isin(r, net.reports[net.network == network])
+        found = analyse(int(network), r[sel], k[sel], v[sel]).people
+        assert len(found) == 1, [p["variants"] for p in found]  # many spellings, one person
+        assert len(found[0]["variants"]) >= 2
+        assert fold(planted.identifiers.payee or "") in found[0]["variants"]
+
+
+def test_a_similar_name_alone_does_not_join_networks() -> None:
+    net = link(
+        *mentions(
+            {
+                1: "Llamó del 987 654 321; que yapee a nombre de Juan Pérez García.",
+                2: "Llamó del 912 345 678; que yapee a nombre de JUAN PEREZ GARCIA.",
+            }
+        )
+    )
+    assert net.count == 2

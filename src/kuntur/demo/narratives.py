@@ -122,6 +122,43 @@ class Identifiers:
     plates: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     gang: str | None = None
+    payee: str | None = None  # the name the wallet is registered to (networks only)
+
+
+# Who the planted networks' wallets are registered to; victims write these names in many ways.
+PAYEES = [
+    "Juan Carlos Huamán Quispe",
+    "José Luis Pérez García",
+    "Rosa Elena Condori Mamani",
+    "Francisco Javier Ccori Apaza",
+    "Wilmer Yupanqui Choque",
+]
+_NICK = {"José": "Pepe", "Francisco": "Pancho", "Luis": "Lucho"}
+_SPELLING = {"Huamán": "Guamán", "Ccori": "Cori", "Wilmer": "Huilmer"}
+
+
+def payee_variant(name: str, seed: list[int]) -> str:
+    """How one victim wrote the payee's name (its own generator: the scenario's stream of
+    random numbers stays as it was)."""
+    rng = np.random.default_rng(seed)
+    words = name.split()
+    choice = int(rng.integers(5))
+    if choice == 1:  # the mother's surname dropped
+        words = words[:-1]
+    elif choice == 2:  # as printed on a receipt
+        return strip_accents(name).upper()
+    elif choice == 3:
+        words = [_NICK.get(words[0], words[0]), *words[-2:]]
+    elif choice == 4:
+        words = [_SPELLING.get(w, w) for w in words]
+    return " ".join(words)
+
+
+def strip_accents(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
 def fresh_identifiers(rng: np.random.Generator) -> Identifiers:
@@ -160,7 +197,13 @@ def extortion_narrative(rng: np.random.Generator, ids: Identifiers) -> str:
     )
     if ids.wallets:
         app_name = "Yape" if rng.random() < 0.7 else "Plin"
-        parts.append(f"Piden que deposite por {app_name} al {pick(rng, ids.wallets)}.")
+        wallet = pick(rng, ids.wallets)
+        payee = (
+            f" a nombre de {payee_variant(ids.payee, [int(wallet), amount, len(victim)])}"
+            if ids.payee
+            else ""
+        )
+        parts.append(f"Piden que deposite por {app_name} al {wallet}{payee}.")
     if ids.accounts:
         parts.append(f"También dieron la cuenta interbancaria CCI {pick(rng, ids.accounts)}.")
     if ids.plates:

@@ -265,6 +265,7 @@ def _subset(rng: np.random.Generator, ids: narratives.Identifiers) -> narratives
         plates=some(ids.plates, 0.25),
         aliases=some(ids.aliases, 0.5),
         gang=ids.gang if rng.random() < 0.5 else None,
+        payee=ids.payee,
     )
 
 
@@ -296,6 +297,7 @@ def _plant_networks(
             plates=[narratives.plate(rng)],
             aliases=list(rng.choice(narratives.ALIASES, size=2, replace=False)),
             gang=narratives.GANGS[int(used_gangs[i % len(used_gangs)])],
+            payee=narratives.PAYEES[i % len(narratives.PAYEES)],  # no draw: same stream
         )
         nets.append(
             Network(

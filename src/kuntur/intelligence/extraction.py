@@ -11,6 +11,9 @@ on it can show its provenance. Kinds:
 - ``plate``: a Peruvian vehicle plate (``ABC-123``);
 - ``alias``: "alias 'el Gato'", "apodado Chino", "conocido como la Tía";
 - ``gang``: "la banda Los Pulpos", "organización criminal Los Injertos del Cono Norte";
+- ``name``: a person named as payee or caller ("a nombre de Juan Pérez García", "se
+  identificó como ...", "dijo llamarse ..."), lower case without accents; people are resolved
+  across reports by ``intelligence.names``;
 - ``amount``: money demanded (``PEN 5000``, ``USD 500``);
 - ``deadline``: "plazo de 48 horas", "hasta el viernes".
 
@@ -28,7 +31,18 @@ import phonenumbers
 
 from kuntur.intelligence.identifiers import DEFAULT_REGION, normalise_cci, normalise_phone
 
-KINDS = ("phone", "wallet", "cci", "account", "plate", "alias", "gang", "amount", "deadline")
+KINDS = (
+    "phone",
+    "wallet",
+    "cci",
+    "account",
+    "plate",
+    "alias",
+    "gang",
+    "name",
+    "amount",
+    "deadline",
+)
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,15 @@ _GANG = re.compile(
     r"((?:Los|Las|La|El)\s+" + _NAME + r"(?:\s+" + _NAME + r"){0,2}"
     r"(?:\s+(?:de|del)\s+(?:la\s+|los\s+|las\s+)?"
     r"(?:" + _NAME + r")(?:\s+" + _NAME + r")?)?)"
+)
+_WORD = r"(?:[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+|[A-ZÁÉÍÓÚÑ]{2,})"
+_PERSON = re.compile(
+    r"\b(?i:a\s+nombre\s+de|se\s+identific[oó]\s+como|dijo\s+llamarse|de\s+nombre|"
+    r"titular(?:\s+de\s+la\s+cuenta)?:?)\s+("
+    + _WORD
+    + r"(?:\s+(?:de\s+la\s+|del\s+)?"
+    + _WORD
+    + r"){1,4})"
 )
 _KNOWN_GANGS = re.compile(r"\b(Tren de Aragua)\b")
 _NUMBER = r"\d{1,3}(?:[.,\s]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
@@ -180,6 +203,9 @@ def extract(text: str, region: str = DEFAULT_REGION) -> list[Found]:
         for m in rx.finditer(text):
             name = m.group(1)
             found.append(Found("gang", _fold(name), m.start(1), m.end(1), name, rule, 0.9))
+    for m in _PERSON.finditer(text):
+        name = m.group(1)
+        found.append(Found("name", _fold(name), m.start(1), m.end(1), name, "name-cue", 0.85))
     for m in _AMOUNT_PREFIX.finditer(text):
         n = _money(m.group(2))
         if n is None:

@@ -36,7 +36,8 @@ ENTITY_KIND = {  # mention kind -> entity kind (a wallet is a phone number)
     "cci": "payment_account",
     "account": "payment_account",
     "plate": "vehicle",
-    "alias": "person",
+    "alias": "alias",
+    "name": "person",
     "gang": "organisation",
 }
 
@@ -132,6 +133,52 @@ class Analysis:
     key_players: list[dict[str, Any]] = field(default_factory=list)
     payment_hubs: list[dict[str, Any]] = field(default_factory=list)
     brokers: list[dict[str, Any]] = field(default_factory=list)
+    people: list[dict[str, Any]] = field(default_factory=list)
+
+
+PERSON_THRESHOLD = 0.6  # names.score at the benchmark's best F1 (docs/intelligence.md)
+
+
+def people(reports: np.ndarray, kinds: np.ndarray, values: np.ndarray) -> list[dict[str, Any]]:
+    """Names mentioned in one network, resolved into people by the Peruvian name matcher.
+
+    Inside a network the reports already share identifiers, so a close name there is strong
+    evidence of one person ("Juan Pérez García" paid by Yape = "JUAN PEREZ"); across
+    networks a similar name alone links nothing.
+    """
+    from kuntur.intelligence.names import score
+
+    mentions = [
+        (int(r), str(v)) for r, k, v in zip(reports, kinds, values, strict=True) if k == "name"
+    ]
+    distinct = sorted({v for _, v in mentions})
+    parent = list(range(len(distinct)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(distinct)):
+        for j in range(i + 1, len(distinct)):
+            if score(distinct[i], distinct[j]) >= PERSON_THRESHOLD:
+                parent[root(j)] = root(i)
+    groups: dict[int, dict[str, Any]] = {}
+    for r, v in mentions:
+        g = groups.setdefault(root(distinct.index(v)), {"variants": {}, "reports": set()})
+        g["variants"][v] = g["variants"].get(v, 0) + 1
+        g["reports"].add(r)
+    out = [
+        {
+            "name": max(g["variants"].items(), key=lambda kv: (kv[1], len(kv[0])))[0],
+            "variants": sorted(g["variants"]),
+            "reports": sorted(g["reports"]),
+        }
+        for g in groups.values()
+    ]
+    out.sort(key=lambda p: (-len(p["reports"]), p["name"]))
+    return out
 
 
 def analyse(
@@ -163,6 +210,7 @@ def analyse(
     membership = parts.membership
     communities = {r: membership[index[f"report:{r}"]] for r in r_ids}
     out = Analysis(network, r_ids, communities)
+    out.people = people(reports, np.asarray(kinds, object), np.asarray(values, object))
     n_reports = len(r_ids)
     # Key players: removing an articulation point splits the network; rank by the reports
     # no longer in the largest piece.

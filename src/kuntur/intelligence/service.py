@@ -267,6 +267,7 @@ def _detail(
         "key_players": analysis.key_players,
         "payment_hubs": analysis.payment_hubs,
         "brokers": analysis.brokers,
+        "people": analysis.people,
         "timeline": [
             {
                 "incident_id": i,

@@ -65,6 +65,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "growth": ("en 30 días", "in 30 days"),
     "key_players": ("Actores clave", "Key players"),
     "payment_hubs": ("Cuentas de cobro", "Payment hubs"),
+    "people": ("Personas nombradas", "People named"),
     "entity_types": ("Tipos de entidad", "Entity types"),
     "open_report": ("Abrir el reporte", "Open the report"),
     "provenance": ("Procedencia", "Provenance"),

@@ -162,6 +162,13 @@
     if (shown.size === 0 && net.timeline.length) shown.add(`report:${net.timeline[0].incident_id}`);
     fillList("key-players", net.key_players, (k) => `${k.entity} (${k.reports_cut_off})`);
     fillList("hubs", net.payment_hubs, (k) => `${k.entity} (${k.reports})`);
+    const people = document.getElementById("people");
+    people.replaceChildren();
+    for (const p of net.people) {
+      const li = document.createElement("li");
+      li.textContent = `${p.name} — ${p.reports.length} ${T.reports}; ${p.variants.join(" / ")}`;
+      people.append(li);
+    }
     svg.dataset.network = net.network;
     document.getElementById("case-box").hidden = false;
     if (startAt) expand(startAt); else draw();
