@@ -24,12 +24,16 @@ Pure: a string in, a list of finds out. Phone numbers go through ``phonenumbers`
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 import phonenumbers
 
-from kuntur.intelligence.identifiers import DEFAULT_REGION, normalise_cci, normalise_phone
+from kuntur.intelligence.identifiers import (
+    DEFAULT_REGION,
+    fold,
+    normalise_cci,
+    normalise_phone,
+)
 
 KINDS = (
     "phone",
@@ -117,12 +121,6 @@ _DEADLINE = re.compile(
 )
 
 
-def _fold(text: str) -> str:
-    return "".join(
-        c for c in unicodedata.normalize("NFD", text.casefold()) if unicodedata.category(c) != "Mn"
-    )
-
-
 def _money(number: str) -> float | None:
     s = number.replace(" ", "")
     if re.fullmatch(r"\d{1,3}([.,]\d{3})+", s):  # thousands separators only
@@ -197,15 +195,15 @@ def extract(text: str, region: str = DEFAULT_REGION) -> list[Found]:
         )
     for m in _ALIAS.finditer(text):
         article = (m.group(1) or "").strip().lower()
-        value = _fold(f"{article} {m.group(2)}".strip())
+        value = fold(f"{article} {m.group(2)}".strip())
         found.append(Found("alias", value, m.start(), m.end(), m.group(0), "alias-cue", 0.9))
     for rx, rule in ((_GANG, "gang-cue"), (_KNOWN_GANGS, "known-gang")):
         for m in rx.finditer(text):
             name = m.group(1)
-            found.append(Found("gang", _fold(name), m.start(1), m.end(1), name, rule, 0.9))
+            found.append(Found("gang", fold(name), m.start(1), m.end(1), name, rule, 0.9))
     for m in _PERSON.finditer(text):
         name = m.group(1)
-        found.append(Found("name", _fold(name), m.start(1), m.end(1), name, "name-cue", 0.85))
+        found.append(Found("name", fold(name), m.start(1), m.end(1), name, "name-cue", 0.85))
     for m in _AMOUNT_PREFIX.finditer(text):
         n = _money(m.group(2))
         if n is None:
@@ -222,7 +220,7 @@ def extract(text: str, region: str = DEFAULT_REGION) -> list[Found]:
         if n is None:
             continue
         n *= 1000 if m.group(2) else 1
-        cur = "USD" if _fold(m.group(3)).startswith("dol") else "PEN"
+        cur = "USD" if fold(m.group(3)).startswith("dol") else "PEN"
         found.append(
             Found("amount", f"{cur} {n:g}", m.start(), m.end(), m.group(0), "currency-word", 0.9)
         )
@@ -230,7 +228,7 @@ def extract(text: str, region: str = DEFAULT_REGION) -> list[Found]:
         found.append(
             Found(
                 "deadline",
-                _fold(re.sub(r"\s+", " ", m.group(1))),
+                fold(re.sub(r"\s+", " ", m.group(1))),
                 m.start(),
                 m.end(),
                 m.group(0),

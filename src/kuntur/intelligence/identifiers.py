@@ -14,10 +14,17 @@ Pure functions: strings in, normalised strings (or None) out.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import phonenumbers
 
 DEFAULT_REGION = "PE"
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: how names, aliases and gangs are compared."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
 def cci_check_digit(digits: str) -> str:

@@ -19,11 +19,12 @@ Pure: strings in, a float out.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler
+
+from kuntur.intelligence.identifiers import fold
 
 NICKNAMES = {
     "pepe": "jose",
@@ -175,11 +176,6 @@ GIVEN_NAMES = frozenset(
         "camila",
     ]
 )
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
 @lru_cache(maxsize=65536)
