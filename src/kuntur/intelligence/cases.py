@@ -15,7 +15,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput, NotFound
@@ -41,14 +40,7 @@ def open_case(db: Session, ctx: RequestContext, *, number: str, title: str, netw
             db.flush()
     except IntegrityError as exc:
         raise InvalidInput(f"number: case {number!r} already exists") from exc
-    audit.record(
-        db,
-        ctx,
-        EventType.INTEL_CASE_OPENED,
-        object_type="case",
-        object_id=str(case.id),
-        details={"purpose": ctx.purpose, "number": number, "network": network},
-    )
+    service.log(db, ctx, EventType.INTEL_CASE_OPENED, str(case.id), number=number, network=network)
     return case
 
 
@@ -69,14 +61,7 @@ def add_note(db: Session, ctx: RequestContext, case_id: int, text: str) -> CaseN
     )
     db.add(note)
     db.flush()
-    audit.record(
-        db,
-        ctx,
-        EventType.INTEL_CASE_CHANGED,
-        object_type="case",
-        object_id=str(case.id),
-        details={"purpose": ctx.purpose, "added": "note"},
-    )
+    service.log(db, ctx, EventType.INTEL_CASE_CHANGED, str(case.id), added="note")
     return note
 
 
@@ -89,14 +74,7 @@ def add_entity(db: Session, ctx: RequestContext, case_id: int, key: str) -> None
         db.add(
             CaseEntity(case_id=case.id, entity_id=entity.id, added_by=ctx.actor, added_at=utcnow())
         )
-        audit.record(
-            db,
-            ctx,
-            EventType.INTEL_CASE_CHANGED,
-            object_type="case",
-            object_id=str(case.id),
-            details={"purpose": ctx.purpose, "added": "entity", "entity": key},
-        )
+        service.log(db, ctx, EventType.INTEL_CASE_CHANGED, str(case.id), added="entity", entity=key)
 
 
 def get_case(db: Session, ctx: RequestContext, case_id: int) -> dict[str, Any]:
@@ -213,12 +191,5 @@ def report_html(db: Session, ctx: RequestContext, case_id: int) -> str:
         actor=ctx.actor,
         purpose=ctx.purpose,
     )
-    audit.record(
-        db,
-        ctx,
-        EventType.INTEL_CASE_EXPORTED,
-        object_type="case",
-        object_id=str(case_id),
-        details={"purpose": ctx.purpose, "links": len(detail["links"])},
-    )
+    service.log(db, ctx, EventType.INTEL_CASE_EXPORTED, str(case_id), links=len(detail["links"]))
     return page

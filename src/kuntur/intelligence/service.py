@@ -105,6 +105,19 @@ def require_analyst(db: Session, ctx: RequestContext, what: str) -> None:
         raise Forbidden("state the purpose (a case number) in X-Purpose: every search is logged")
 
 
+def log(db: Session, ctx: RequestContext, event: EventType, object_id: str, **details: Any) -> None:
+    """An audit event for intelligence work, always carrying the stated purpose."""
+    object_type = "case" if event.value.startswith("intel.case") else "intel"
+    audit.record(
+        db,
+        ctx,
+        event,
+        object_type=object_type,
+        object_id=object_id,
+        details={"purpose": ctx.purpose, **details},
+    )
+
+
 def _mentions(db: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     rows = db.execute(
         select(Link.incident_id, Link.mention, Entity.value).join(
@@ -173,44 +186,40 @@ def list_networks(
         )
     )
     out = out[:limit]
-    audit.record(
-        db,
-        ctx,
-        EventType.INTEL_SEARCH,
-        object_type="intel",
-        object_id="networks",
-        details={"purpose": ctx.purpose, "results": len(out)},
-    )
+    log(db, ctx, EventType.INTEL_SEARCH, "networks", results=len(out))
     return out
+
+
+def _component(
+    db: Session, report_id: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """The reports of the network holding ``report_id`` (and all mentions), or None."""
+    r, k, v = _mentions(db)
+    if report_id not in set(r.tolist()):
+        return None
+    net = networks.link(r, k, v)
+    pos = int(np.flatnonzero(net.reports == report_id)[0])
+    return net.reports[net.network == net.network[pos]], r, k, v
 
 
 def network_of(db: Session, ctx: RequestContext, incident_id: int) -> dict[str, Any]:
     """The network a report belongs to, with its analysis and timeline (audited)."""
     require_analyst(db, ctx, f"report:{incident_id}")
-    r, k, v = _mentions(db)
-    if incident_id not in set(r.tolist()):
+    found = _component(db, incident_id)
+    if found is None:
         raise NotFound(f"report {incident_id} has no identifiers linked")
-    net = networks.link(r, k, v)
-    pos = int(np.flatnonzero(net.reports == incident_id)[0])
-    members = net.reports[net.network == net.network[pos]]
-    return _detail(db, ctx, members, r, k, v)
+    return _detail(db, ctx, *found)
 
 
 def network(db: Session, ctx: RequestContext, name: str) -> dict[str, Any]:
     require_analyst(db, ctx, name)
-    try:
-        first = int(name.removeprefix("N-"))
-    except ValueError as exc:
-        raise NotFound(f"network {name} not found") from exc
-    r, k, v = _mentions(db)
-    if first not in set(r.tolist()):
+    first = int(name.removeprefix("N-")) if name.removeprefix("N-").isdigit() else -1
+    found = _component(db, first)
+    if found is None:
         raise NotFound(f"network {name} not found")
-    net = networks.link(r, k, v)
-    pos = int(np.flatnonzero(net.reports == first)[0])
-    members = net.reports[net.network == net.network[pos]]
-    if _name(members) != name:  # the network grew from an earlier report: say so
-        raise NotFound(f"network {name} is now part of {_name(members)}")
-    return _detail(db, ctx, members, r, k, v)
+    if _name(found[0]) != name:  # the network grew from an earlier report: say so
+        raise NotFound(f"network {name} is now part of {_name(found[0])}")
+    return _detail(db, ctx, *found)
 
 
 def _detail(
@@ -252,14 +261,7 @@ def _detail(
         if mention == "amount":
             amounts.setdefault(iid, []).append(key.split(":", 1)[1])
     name = _name(members)
-    audit.record(
-        db,
-        ctx,
-        EventType.INTEL_VIEW,
-        object_type="intel",
-        object_id=name,
-        details={"purpose": ctx.purpose, "reports": len(members)},
-    )
+    log(db, ctx, EventType.INTEL_VIEW, name, reports=len(members))
     return {
         "network": name,
         "reports": len(members),

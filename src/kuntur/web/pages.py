@@ -143,23 +143,10 @@ async def login_form(request: Request, cookie_lang: CookieLang = None) -> Respon
     return response
 
 
-@router.get("/auditoria", response_class=HTMLResponse)
-def audit_page(
-    request: Request,
-    db: SessionDep,
-    ctx: ContextDep,
-    lang: Lang = None,
-    cookie_lang: CookieLang = None,
-) -> Response:
-    """Oversight auditors only; others are sent to the map."""
-    if ctx.authenticated and not can(ctx, Permission.AUDIT_READ):
-        return RedirectResponse("/mapa", status_code=303)
-    return _page("audit.html", request, db, lang, cookie_lang, ctx)
-
-
-# Pages that need only a logged-in user: path -> template (each page's data comes from the API,
-# which checks permissions itself).
-PLAIN_PAGES = {
+# Pages: path -> template (each page's data comes from the API, which checks permissions
+# itself). A page that names a permission sends those without it to the map.
+PLAIN_PAGES: dict[str, str | tuple[str, Permission]] = {
+    "/auditoria": ("audit.html", Permission.AUDIT_READ),  # oversight auditors only
     "/mapa": "map.html",  # the operational map
     "/incidentes": "incidents.html",  # the incident list
     "/pronostico": "forecast.html",  # the latest forecast, why cells were flagged, fairness
@@ -169,7 +156,7 @@ PLAIN_PAGES = {
 }
 
 
-def _plain(template: str) -> Callable[..., Response]:
+def _plain(template: str, needs: Permission | None = None) -> Callable[..., Response]:
     def page(
         request: Request,
         db: SessionDep,
@@ -177,13 +164,18 @@ def _plain(template: str) -> Callable[..., Response]:
         lang: Lang = None,
         cookie_lang: CookieLang = None,
     ) -> Response:
+        if needs is not None and ctx.authenticated and not can(ctx, needs):
+            return RedirectResponse("/mapa", status_code=303)
         return _page(template, request, db, lang, cookie_lang, ctx)
 
     return page
 
 
-for _path, _template in PLAIN_PAGES.items():
-    router.add_api_route(_path, _plain(_template), methods=["GET"], response_class=HTMLResponse)
+for _path, _spec in PLAIN_PAGES.items():
+    _template, _needs = _spec if isinstance(_spec, tuple) else (_spec, None)
+    router.add_api_route(
+        _path, _plain(_template, _needs), methods=["GET"], response_class=HTMLResponse
+    )
 
 
 @router.get("/casos/{case_id}", response_class=HTMLResponse)
