@@ -18,7 +18,10 @@ from kuntur.cli import app
 from kuntur.config import Settings
 from kuntur.demo import service as demo
 from kuntur.forecasting import fairness
+from kuntur.forecasting.files import load_history
 from kuntur.forecasting.grid import project
+from kuntur.incidents.importing.normalise import ColumnMapping
+from kuntur.incidents.importing.options import ReadOptions
 
 runner = CliRunner()
 SF = Path(__file__).parent / "data" / "san_francisco_robbery.csv"
@@ -237,6 +240,24 @@ def test_boundary_file_sets_the_study_area(tmp_path: Path) -> None:
     bad.write_text("{}")
     r = runner.invoke(app, ["forecast", "evaluate", str(SF), "--boundary", str(bad)])
     assert r.exit_code != 0 and "GeoJSON" in r.output
+
+
+def test_shifted_grid_moves_every_cell_edge() -> None:
+    """``shift_m`` re-cuts the same events into cells whose edges lie 125 m further east."""
+    mapping = ColumnMapping(timezone="UTC")
+    frame = pd.read_csv(SF)
+    counts = []
+    for shift in (0.0, 125.0):
+        loaded = load_history(SF, mapping=mapping, read=ReadOptions(), shift_m=(shift, 0.0))
+        g = loaded.history.grid
+        x, y = project(frame["longitude"].to_numpy(), frame["latitude"].to_numpy(), g.crs)
+        col = np.floor((x - shift - g.x0) / 250.0).astype(int)
+        row = np.floor((y - g.y0) / 250.0).astype(int)
+        by_hand = np.bincount(row * g.nx + col, minlength=g.n_cells)
+        assert len(loaded.history) == len(frame) and loaded.rejected == 0
+        assert np.array_equal(np.bincount(loaded.history.cells, minlength=g.n_cells), by_hand)
+        counts.append(np.sort(by_hand[by_hand > 0]))
+    assert not np.array_equal(counts[0], counts[1])  # the cells really changed
 
 
 def test_fairness_shares_by_hand() -> None:

@@ -6,13 +6,15 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from kuntur.forecasting.auto import AutoForecaster
+from kuntur.forecasting.auto import AutoForecaster, diebold_mariano
 from kuntur.forecasting.estimators import (
     ExponentialSmoothing,
+    Forecaster,
     KernelDensity,
     NaiveCounts,
     Prospective,
     kernel_matrix,
+    share_with_neighbours,
 )
 from kuntur.forecasting.etas import GridETAS, fit_grid_etas, simulate_grid_etas
 from kuntur.forecasting.grid import EventHistory, Grid, history_from_points, utm_crs_for
@@ -170,6 +172,86 @@ def test_auto_switches_on_clear_evidence() -> None:
     assert not auto.choice_.startswith("naive(window_days=365"), auto.evidence_
     hot_now = (700 // 7 // 6 * 7) % 25
     assert int(np.argmax(auto.predict(7))) == hot_now
+
+
+def test_diebold_mariano_by_hand() -> None:
+    """Gains 1, 2, 3, 4 with one Newey-West lag, worked on paper.
+
+    mean 2.5; deviations -1.5, -0.5, 0.5, 1.5; variance 5/4; lag-1 autocovariance
+    (0.75 - 0.25 + 0.75)/4 = 5/16 with Bartlett weight 1/2; long-run variance
+    5/4 + 2 * 1/2 * 5/16 = 25/16; standard error sqrt(25/16 / 4) = 5/8; t = 4.
+    Without lags: sqrt(5/4 / 4) = 0.559..., t = 4.472...
+    """
+    diff = np.array([[1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0]])
+    assert_allclose(diebold_mariano(diff, lags=1), [4.0, 0.0, np.inf])
+    assert_allclose(diebold_mariano(diff[:1], lags=0), [2.5 / np.sqrt(5 / 16)])
+    assert_allclose(diebold_mariano(diff[:, :2], lags=1), [0.0, 0.0, 0.0])  # too few windows
+
+
+def test_share_with_neighbours_by_hand() -> None:
+    """15 % of a lone cell's value spread over its 8 neighbours, edges above corners.
+
+    The quartic kernel of 1.6 cells weighs an edge neighbour (d = 1 cell)
+    (1 - 1/2.56)^2 = 0.3713 and a corner (d = 1.414) (1 - 2/2.56)^2 = 0.0479.
+    """
+    values = np.zeros(GRID.n_cells)
+    values[cell(2, 2)] = 1.0
+    out = share_with_neighbours(values, GRID, 0.15).reshape(5, 5)
+    edge, corner = (1 - 1 / 2.56) ** 2, (1 - 2 / 2.56) ** 2
+    norm = 0.15 / (4 * edge + 4 * corner)
+    assert_allclose(out[2, 2], 0.85)
+    assert_allclose(out[1, 2], edge * norm)
+    assert_allclose(out[1, 1], corner * norm)
+    assert_allclose(out.sum(), 1.0)
+    assert share_with_neighbours(values, GRID, 0.0) is values
+
+
+class FixedRanking(Forecaster):
+    """Always the same scores: lets a test decide what each candidate flags."""
+
+    def __init__(self, name: str, scores: dict[int, float]) -> None:
+        self.name = name
+        self.scores = scores
+
+    def _fit(self, history: EventHistory, until: float) -> None:
+        pass
+
+    def _predict(self, horizon_days: float) -> np.ndarray:
+        out = np.zeros(GRID.n_cells)
+        out[list(self.scores)] = list(self.scores.values())
+        return out
+
+
+def _weekly(rates: dict[int, float], weeks: int, seed: int) -> EventHistory:
+    """Poisson counts per cell and week, plus one early event in every cell (the area)."""
+    rng = np.random.default_rng(seed)
+    times, cells = [np.full(GRID.n_cells, 0.1)], [np.arange(GRID.n_cells)]
+    for week in range(1, weeks):
+        for c, rate in rates.items():
+            n = rng.poisson(rate)
+            times.append(rng.uniform(week * 7, week * 7 + 7, n))
+            cells.append(np.full(n, c))
+    return EventHistory.build(np.concatenate(times), np.concatenate(cells), GRID)
+
+
+def test_auto_needs_evidence_at_every_coverage() -> None:
+    """Top cell vs top ten of 25: a candidate must win at both, or flag the same top cell.
+
+    Cells 0 and 1 are equally hot and cells 2-9 warm. The default flags cell 0, then
+    cold cells. One candidate flags the same top cell and the warm cells after it: it
+    ties at the top every week and wins below, so it replaces the default. Another
+    flags cell 1 first: far better below, but at the top it only trades one equally hot
+    cell for another, so there is no evidence there and the default stands (a pooled
+    score, or a test on both coverages together, would have switched).
+    """
+    rates = {0: 4.0, 1: 4.0} | dict.fromkeys(range(2, 10), 2.0)
+    h = _weekly(rates, 60, seed=1)  # cell 1 happens to catch a few more at the top (201/196)
+    default = FixedRanking("default", {0: 9.0} | dict.fromkeys(range(10, 19), 5.0))
+    same_top = FixedRanking("same_top", {0: 9.0} | dict.fromkeys(range(1, 10), 5.0))
+    other_top = FixedRanking("other_top", {1: 9.0} | dict.fromkeys([0, *range(2, 10)], 5.0))
+    for challenger, expected in ((same_top, "same_top"), (other_top, "default")):
+        auto = AutoForecaster([default, challenger], coverages=(4.0, 40.0)).fit(h, 400.0)
+        assert auto.choice_ == f"{expected}()", auto.evidence_
 
 
 def test_auto_keeps_the_baseline_on_noise() -> None:

@@ -4,20 +4,21 @@ At a forecast date T the candidates are scored on the windows just before T:
 for k = 1..K each candidate is fitted on events before ``T - kH`` and scored on
 what happened in ``[T - kH, T - (k-1)H)``, all of which lies before T (K = 52
 weeks, fewer when the data are shorter). The first candidate, the naive
-baseline, is the default. Another replaces it only when a one-sided paired test
-over the windows says it catches more (t > 2); among those that pass, the one
-that caught the most events (each coverage weighed alike) forecasts the next H
-days. Dense data give the test power to pick a better method; on sparse data it
-cannot tell candidates apart and the baseline stands, which is what a choice
-made on noise loses to.
+baseline, is the default. Another replaces it only when it caught more with
+evidence at every coverage where it flags other cells than the default: there,
+a one-sided Diebold-Mariano test (paired weekly differences, Newey-West
+variance because consecutive windows share almost all their training data)
+must exceed 2. Among those that pass, the one that caught the most events
+(each coverage weighed alike) forecasts the next H days. Dense data give the
+test power to pick a better method; on sparse data, or when the flagged area is
+a handful of cells, it cannot tell candidates apart and the baseline stands,
+which is what a choice made on noise loses to.
 
 Forecasts are cached per (candidate, date): in a weekly rolling evaluation each
 new date costs one new fit per candidate, not K.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -30,6 +31,29 @@ from kuntur.forecasting.estimators import (
 )
 from kuntur.forecasting.etas import GridETAS
 from kuntur.forecasting.grid import EventHistory
+
+
+def diebold_mariano(diff: np.ndarray, lags: int) -> np.ndarray:
+    """Per-row t statistic of the mean of ``diff`` with Newey-West (Bartlett) variance.
+
+    Diebold & Mariano (1995), Comparing predictive accuracy, Journal of Business
+    & Economic Statistics 13(3):253-263; the long-run variance of Newey & West
+    (1987), Econometrica 55(3):703-708. ``diff[i, k]`` is candidate ``i``'s gain
+    over the baseline in window ``k``. A row whose differences are all zero
+    scores 0; a constant positive gain scores +inf.
+    """
+    n = diff.shape[1]
+    mean = diff.mean(axis=1)
+    if n < 3:
+        return np.zeros(len(diff))
+    z = diff - mean[:, None]
+    var = (z * z).sum(axis=1) / n
+    for lag in range(1, min(lags, n - 1) + 1):
+        var = var + 2.0 * (1.0 - lag / (lags + 1)) * (z[:, lag:] * z[:, :-lag]).sum(axis=1) / n
+    se = np.sqrt(np.maximum(var, 0.0) / n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(se > 1e-12, mean / se, np.where(mean > 0, np.inf, 0.0))
+    return np.asarray(t, float)
 
 
 def default_candidates(cell_size: float) -> list[Forecaster]:
@@ -61,11 +85,14 @@ class AutoForecaster(Forecaster):
     horizon_days : length of each validation window (the forecast horizon).
     coverages : percentages of the area at which hits are counted.
     max_windows : validation windows before each date (fewer when the data are shorter).
-    evidence : the paired t statistic a candidate needs to replace the default.
+    evidence : the Diebold-Mariano statistic a candidate needs, at every coverage, to
+        replace the default.
+    lags : Newey-West lags for that statistic (weekly windows overlap in training data).
 
     Attributes after ``fit``: ``choice_`` (label of the chosen candidate),
-    ``scores_`` (label -> catch relative to the default), ``evidence_`` (label -> paired t),
-    ``validation_windows_``.
+    ``scores_`` (label -> catch relative to the default), ``evidence_`` (label -> the
+    smallest Diebold-Mariano statistic over the coverages where it differs; None where it
+    never does), ``validation_windows_``.
 
     Notes
     -----
@@ -85,8 +112,10 @@ class AutoForecaster(Forecaster):
         max_windows: int = 52,
         seed: int = 0,
         evidence: float = 2.0,
+        lags: int = 3,
     ) -> None:
         self.evidence = evidence
+        self.lags = lags
         self.candidates = candidates
         self.horizon_days = horizon_days
         self.coverages = coverages
@@ -159,19 +188,24 @@ class AutoForecaster(Forecaster):
         scale = np.maximum(caught.sum(axis=1).max(axis=0), 1e-12)
         per_window = (caught / scale).sum(axis=2)  # [i, k]
         score = per_window.sum(axis=1)
-        # Leave the default (the first candidate) only on evidence: a one-sided paired test
-        # over the windows. Candidates flag mostly the same cells, so the paired difference
-        # is far less noisy than either catch; on sparse data it cannot reach the bar and
+        # Leave the default (the first candidate) only on evidence at every coverage: a
+        # one-sided Diebold-Mariano test per coverage. Candidates flag mostly the same
+        # cells, so the paired difference is far less noisy than either catch; windows a
+        # week apart share their training data, hence the Newey-West variance. On sparse
+        # data, or with a flagged area of a few cells, the test cannot reach the bar and
         # the default stands (chasing noise loses to it: docs/forecasting.md).
-        diff = per_window - per_window[0]
-        mean = diff.mean(axis=1)
-        sd = diff.std(axis=1, ddof=1) if n_windows > 1 else np.zeros(len(diff))
-        t_stat = np.where(sd > 0, mean / np.maximum(sd, 1e-12) * math.sqrt(n_windows), 0.0)
-        t_stat = np.where((sd == 0) & (mean > 0), np.inf, t_stat)
-        # ... and it must not catch fewer at any single coverage: a trade of 1 % for 5 %
-        # is not a better forecast.
+        # A coverage where a candidate flags exactly what the default flags, every week,
+        # neither counts for it nor against it.
+        diff = caught - caught[0]  # [i, k, c]
+        same = (diff == 0).all(axis=1)  # [i, c]
+        t_cov = np.stack(
+            [diebold_mariano(diff[:, :, c], self.lags) for c in range(diff.shape[2])], axis=1
+        )
+        better = t_cov > self.evidence
+        t_stat = np.where(same, np.inf, t_cov).min(axis=1)
+        # ... and it must not catch fewer in all at any single coverage.
         no_worse = (caught.sum(axis=1) >= caught[0].sum(axis=0)).all(axis=1)
-        eligible = (t_stat > self.evidence) & no_worse
+        eligible = (better | same).all(axis=1) & better.any(axis=1) & no_worse
         eligible[0] = True
         best = int(np.argmax(np.where(eligible, score, -np.inf)))
         self.validation_windows_ = n_windows
@@ -180,7 +214,8 @@ class AutoForecaster(Forecaster):
             for c, v in zip(self.candidates_, score / max(score[0], 1e-12), strict=True)
         }
         self.evidence_ = {
-            c.label(): round(float(v), 2) for c, v in zip(self.candidates_, t_stat, strict=True)
+            c.label(): round(float(v), 2) if np.isfinite(v) else None
+            for c, v in zip(self.candidates_, t_stat, strict=True)
         }
         self.chosen_ = self.candidates_[best]
         self.choice_ = self.chosen_.label()

@@ -92,6 +92,22 @@ def smooth(values: np.ndarray, grid: Grid, kernel: np.ndarray) -> np.ndarray:
     return np.asarray(out).ravel()
 
 
+def share_with_neighbours(values: np.ndarray, grid: Grid, share: float) -> np.ndarray:
+    """Keep ``1 - share`` of each cell's value and spread ``share`` over its 8 neighbours.
+
+    The neighbours' weights follow a quartic kernel of 1.6 cells (edge neighbours
+    weigh more than corner ones); ``share = 0`` returns the values unchanged.
+    """
+    if share <= 0:
+        return values
+    k = kernel_matrix(grid, 1.6 * grid.cell_size, "quartic")
+    centre = k.shape[0] // 2
+    k[centre, centre] = 0.0
+    k *= share / k.sum()
+    k[centre, centre] = 1.0 - share
+    return smooth(values, grid, k)
+
+
 class NaiveCounts(Forecaster):
     """Retrospective counts: events per cell over the trailing ``window_days``.
 
@@ -260,14 +276,7 @@ class ExponentialSmoothing(Forecaster):
             seasonal = np.bincount(cells, weights=w, minlength=grid.n_cells).astype(float)
             seasonal = seasonal * (365.25 / (2.0 * self.season_days) / years)
             rate = (1.0 - self.seasonal_weight) * rate + self.seasonal_weight * seasonal
-        if self.neighbour_weight > 0:
-            k = kernel_matrix(grid, 1.6 * grid.cell_size, "quartic")
-            centre = k.shape[0] // 2
-            k[centre, centre] = 0.0
-            k *= self.neighbour_weight / k.sum()
-            k[centre, centre] = 1.0 - self.neighbour_weight
-            rate = smooth(rate, grid, k)
-        self.rate_ = rate
+        self.rate_ = share_with_neighbours(rate, grid, self.neighbour_weight)
 
     def _predict(self, horizon_days: float) -> np.ndarray:
         return self.rate_ * horizon_days
