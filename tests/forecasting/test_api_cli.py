@@ -242,6 +242,27 @@ def test_boundary_file_sets_the_study_area(tmp_path: Path) -> None:
     assert r.exit_code != 0 and "GeoJSON" in r.output
 
 
+def test_placeholder_coordinates_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    """Boston-style (-1, -1) placeholders: reported and left out, not a planet-wide grid."""
+    frame = pd.read_csv(SF)
+    frame.loc[frame.index[::50], ["latitude", "longitude"]] = -1.0
+    path = tmp_path / "placeholders.csv"
+    frame.to_csv(path, index=False)
+    placeholders = len(frame.index[::50])
+    r = runner.invoke(app, ["forecast", "evaluate", str(path), "--json", "--methods", "naive"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["rejected"] == placeholders and out["rows_read"] == len(frame)
+    said = [w for w in out["warnings"] if f"{placeholders} rows lie far beyond" in w]
+    assert len(said) == 1 and "(-1, -1)" in said[0]
+    # When the wrong rows are too many to be told apart, the answer is a clear error.
+    frame.loc[frame.index[::3], ["latitude", "longitude"]] = -1.0
+    frame.to_csv(path, index=False)
+    r = runner.invoke(app, ["forecast", "evaluate", str(path), "--methods", "naive"])
+    assert r.exit_code != 0 and "spread too far" in " ".join(r.output.split())
+    assert "Traceback" not in r.output
+
+
 def test_shifted_grid_moves_every_cell_edge() -> None:
     """``shift_m`` re-cuts the same events into cells whose edges lie 125 m further east."""
     mapping = ColumnMapping(timezone="UTC")

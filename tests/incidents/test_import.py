@@ -61,10 +61,15 @@ def test_san_francisco_iso_utc(engine: Engine, tmp_path: Path) -> None:
     assert abs(first.latitude - 37.788721) < 1e-9
 
 
-def test_foreign_points_with_lima_time_warn(engine: Engine, tmp_path: Path) -> None:
+def test_foreign_points_are_read_in_their_own_zone(engine: Engine, tmp_path: Path) -> None:
+    """No --timezone and Chicago points: Chicago's clock (said in a warning), not Lima's."""
     result = run(engine, DATA / "chicago_southside_sample.csv", tmp_path)
-    assert any("--timezone" in w for w in result.warnings)
-    assert not run(engine, write_peru(tmp_path / "p.csv"), tmp_path).warnings
+    assert result.detected["timezone"] == "America/Chicago"
+    assert any("America/Chicago" in w and "--timezone" in w for w in result.warnings)
+    # "04/27/2016 01:44:00 PM" in Chicago (CDT, UTC-5), as with --timezone America/Chicago
+    assert rows(engine)[0].occurred_at.isoformat() == "2016-04-27T18:44:00+00:00"
+    peru = run(engine, write_peru(tmp_path / "p.csv"), tmp_path)
+    assert not peru.warnings and peru.detected["timezone"] == "America/Lima"
 
 
 def test_chicago_us_dates_am_pm(engine: Engine, tmp_path: Path) -> None:

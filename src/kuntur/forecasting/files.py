@@ -39,6 +39,7 @@ from kuntur.incidents.importing.normalise import ColumnMapping, normalise
 from kuntur.incidents.importing.options import ReadOptions
 
 MIN_TRAINING_DAYS = 90
+FAR_KM = 50.0  # margin beyond the points' own reach, see far_points
 
 
 @dataclass
@@ -70,6 +71,27 @@ def _boundary(path: Path, crs: str) -> shapely.Geometry:
         raise InvalidInput(f"{path}: the boundary must be polygons (got {geom.geom_type})")
     tr = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
+
+
+def far_points(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Points far outside the area where the rest of them lie (a mask).
+
+    Distance from the median point beyond three times the 90th-percentile
+    distance plus ``FAR_KM``: a city's, region's or country's own spread is kept
+    whole; a placeholder like (-1, -1) or a dropped minus sign, thousands of
+    kilometres away, is not, as long as such rows are under a tenth of the file.
+    """
+    if len(x) < 20:
+        return np.zeros(len(x), bool)
+    d = np.hypot(x - np.median(x), y - np.median(y))
+    return np.asarray(d > 3.0 * np.percentile(d, 90) + FAR_KM * 1000.0)
+
+
+def _sample_coords(lon: np.ndarray, lat: np.ndarray) -> str:
+    pairs = sorted(
+        {(round(float(a), 4), round(float(b), 4)) for a, b in zip(lat, lon, strict=True)}
+    )
+    return ", ".join(f"({a:g}, {b:g})" for a, b in pairs[:3])
 
 
 @dataclass
@@ -111,13 +133,27 @@ def load_history(
     crs = mapping.crs if mapping.crs and mapping.x_col else utm_crs_for(lon, lat)
     x, y = project(lon, lat, crs)
     x, y = x - shift_m[0], y - shift_m[1]
+    warnings = list(result.warnings)
+    far = far_points(x, y)
+    if far.any():
+        # Placeholder coordinates (-1,-1 or a city hall's default) and typos would stretch
+        # the grid over half the planet; they are no use to a map of this city.
+        warnings.append(
+            f"{int(far.sum())} rows lie far beyond the area where the rest lie (placeholder "
+            f"or mistyped coordinates?): left out, e.g. latitude, longitude "
+            f"{_sample_coords(lon[far], lat[far])}"
+        )
+        frame, lon, lat, x, y = frame[~far], lon[~far], lat[~far], x[~far], y[~far]
     area_shape = _boundary(boundary, crs) if boundary else None
-    if area_shape is not None:
-        area_shape = shapely.transform(area_shape, lambda xy: xy - np.asarray(shift_m))
-        bx0, by0, bx1, by1 = area_shape.bounds
-        grid = Grid.covering(np.append(x, [bx0, bx1]), np.append(y, [by0, by1]), cell_size, crs)
-    else:
-        grid = Grid.covering(x, y, cell_size, crs)
+    try:
+        if area_shape is not None:
+            area_shape = shapely.transform(area_shape, lambda xy: xy - np.asarray(shift_m))
+            bx0, by0, bx1, by1 = area_shape.bounds
+            grid = Grid.covering(np.append(x, [bx0, bx1]), np.append(y, [by0, by1]), cell_size, crs)
+        else:
+            grid = Grid.covering(x, y, cell_size, crs)
+    except ValueError as exc:
+        raise InvalidInput(f"{path}: {exc}") from exc
     history = EventHistory.build(
         datetimes_to_days(frame["occurred_at"].to_numpy()), grid.cell_of(x, y), grid
     )
@@ -127,7 +163,8 @@ def load_history(
         area = shapely.contains_xy(area_shape, cx, cy)
         if not area.any():
             raise InvalidInput(f"{boundary}: no {cell_size:g} m cell centre lies inside it")
-    return LoadedFile(history, area, rows_read, len(result.rejects), list(result.warnings))
+    rejected = len(result.rejects) + int(far.sum())
+    return LoadedFile(history, area, rows_read, rejected, warnings)
 
 
 def evaluate_file(

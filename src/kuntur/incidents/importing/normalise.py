@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import tzfpy
 
 from kuntur.core.timeutil import utcnow
 from kuntur.geography.names import normalise_name
@@ -49,7 +50,8 @@ class ColumnMapping:
     address_col: str | None = None
     narrative_col: str | None = None
     time_format: str | None = None
-    timezone: str = DEFAULT_TIMEZONE
+    # None: America/Lima, unless most points lie outside Peru: then the zone where they lie.
+    timezone: str | None = None
     decimal: str | None = None  # "." or ","; detected when None
 
 
@@ -418,6 +420,7 @@ def _with_time_of_day(dates: pd.Series, clock: pd.Series) -> pd.Series:
 
 
 def _times(frame: pd.DataFrame, m: ColumnMapping, used: dict[str, Any]) -> ParsedTimes:
+    zone = m.timezone or DEFAULT_TIMEZONE
     if m.time_col:
         used["time_col"] = m.time_col
         values = frame[m.time_col]
@@ -430,12 +433,12 @@ def _times(frame: pd.DataFrame, m: ColumnMapping, used: dict[str, Any]) -> Parse
                 # Decide day/month order on the original text: its AM/PM says "US".
                 time_format, _warning = decide_order(sample[sample != ""])
             values = _with_time_of_day(values, frame[clock_col])
-        return parse_times(values, time_format=time_format, timezone=m.timezone)
+        return parse_times(values, time_format=time_format, timezone=zone)
     parts = {k: _find(list(frame.columns), names) for k, names in _DATE_PARTS.items()}
     if parts["year"] and parts["month"] and parts["day"]:
         cols = {k: v for k, v in parts.items() if v}
         used["time_cols"] = list(cols.values())
-        return compose_from_parts(frame, cols, m.timezone)
+        return compose_from_parts(frame, cols, zone)
     raise ImportRefused(
         "cannot find the time column among "
         + ", ".join(repr(c) for c in frame.columns)
@@ -443,10 +446,37 @@ def _times(frame: pd.DataFrame, m: ColumnMapping, used: dict[str, Any]) -> Parse
     )
 
 
+def _in_peru(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    return (lon > -81.5) & (lon < -68.5) & (lat > -18.5) & (lat < 0.1)
+
+
+def _zone_of_points(lon: np.ndarray, lat: np.ndarray, warnings: list[str]) -> str:
+    """America/Lima, or the zone at the median point when most points lie outside Peru.
+
+    A Chicago or Madrid file evaluated without ``--timezone`` would otherwise have
+    its times shifted by Lima's offset (and its days cut at the wrong midnight).
+    """
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.any() or _in_peru(lon[ok], lat[ok]).mean() >= 0.5:
+        return DEFAULT_TIMEZONE
+    zone = tzfpy.get_tz(float(np.median(lon[ok])), float(np.median(lat[ok])))
+    if not zone:
+        warnings.append(
+            "most points lie outside Peru, at sea or where no time zone is known: times "
+            f"without an offset were read as {DEFAULT_TIMEZONE}; pass --timezone"
+        )
+        return DEFAULT_TIMEZONE
+    warnings.append(
+        f"most points lie outside Peru: times without an offset were read as {zone}, the "
+        "zone where they lie; pass --timezone to read them otherwise"
+    )
+    return str(zone)
+
+
 def normalise(table: readers.RawTable, mapping: ColumnMapping) -> Normalised:
     frame = table.frame
     m = resolve_mapping(list(frame.columns), mapping, table.kind)
-    used: dict[str, Any] = {"timezone": m.timezone}
+    used: dict[str, Any] = {}
     warnings: list[str] = []
     n = len(frame)
     lines = table.lines
@@ -490,6 +520,9 @@ def normalise(table: readers.RawTable, mapping: ColumnMapping) -> Normalised:
         coord_source,
     )
 
+    if m.timezone is None:
+        m.timezone = _zone_of_points(lon[~rejected], lat[~rejected], warnings)
+    used["timezone"] = m.timezone
     times = _times(frame, m, used)
     used["time_format"] = times.format
     if times.warning:
@@ -529,15 +562,6 @@ def normalise(table: readers.RawTable, mapping: ColumnMapping) -> Normalised:
         external_id = np.full(n, None, dtype=object)
 
     good = ~rejected
-    if m.timezone == DEFAULT_TIMEZONE and good.any():
-        outside = ~(
-            (lon[good] > -81.5) & (lon[good] < -68.5) & (lat[good] > -18.5) & (lat[good] < 0.1)
-        )
-        if outside.mean() > 0.5:
-            warnings.append(
-                "most points lie outside Peru, but times without an offset were read as "
-                "America/Lima; pass --timezone with the zone of the data (e.g. America/Chicago)"
-            )
     rejects = [Reject(line, "row", "", why) for line, why in table.bad_rows]
     rejects += [
         Reject(int(lines[i]), str(field_[i]), str(value[i])[:200], str(reason[i]))

@@ -73,8 +73,14 @@ _FLAGS: list[tuple[str, Any, Any]] = [
     ),
     (
         "timezone",
-        Annotated[str, Opt(help="zone of times written without offset")],
-        "America/Lima",
+        Annotated[
+            str | None,
+            Opt(
+                help="zone of times written without offset (default America/Lima, or the "
+                "zone where the points lie when most lie outside Peru)"
+            ),
+        ],
+        None,
     ),
     ("delimiter", Annotated[str | None, Opt(help="override the detected delimiter")], None),
     (
@@ -93,7 +99,8 @@ def build_mapping(values: dict[str, Any]) -> ColumnMapping:
     if values["decimal"] not in (None, ".", ","):
         fail("--decimal must be '.' or ','")
     try:
-        ZoneInfo(values["timezone"])
+        if values["timezone"] is not None:
+            ZoneInfo(values["timezone"])
     except (ZoneInfoNotFoundError, ValueError):
         fail(f"--timezone {values['timezone']!r} is not a time zone name (e.g. America/Lima)")
     try:
