@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.web.conftest import click_map_at
 
@@ -38,6 +38,43 @@ def test_forecast_page_explains_a_clicked_cell(live_server: str, page: Page) -> 
     expect(why).to_contain_text("Eventos recientes")
     assert "1 /" in why.inner_text()
     page.screenshot(path="/tmp/kuntur-forecast.png")
+
+
+def test_fairness_warning_names_every_district(live_server: str, page: Page) -> None:
+    """A district the warning names is shown by name, even beyond the table's first 25 rows.
+
+    The real latest forecast, with its fairness report stretched to 30 districts
+    (the page shows 25 by flagged share) and the warning pointing at the last one.
+    """
+
+    def stretched(route: Route) -> None:
+        forecast = route.fetch().json()
+        rows = [
+            {
+                "ubigeo": f"1501{i:02d}",
+                "name": f"Distrito {i}",
+                "flagged_cells": 30 - i,
+                "flagged_share": (30 - i) / 465,
+                "population_share": 1 / 30,
+                "victim_report_share": 1 / 30,
+                "ratio_to_population": None,
+                "ratio_to_reports": None,
+            }
+            for i in range(1, 31)
+        ]
+        forecast["fairness"].update(districts=rows, over_reports=["150130"])
+        route.fulfill(json=forecast)
+
+    page.route("**/api/forecasts/latest", stretched)
+    page.goto(f"{live_server}/pronostico")
+    warning = page.locator("#fairness-warning")
+    expect(warning).to_be_visible(timeout=15000)
+    expect(warning).to_contain_text("Distrito 30")
+    assert "150130" not in warning.inner_text()
+    table = page.get_by_test_id("fairness").locator("tbody tr")
+    expect(table).to_have_count(26)  # the first 25 and the one the warning names
+    expect(table.last).to_have_class("over")
+    expect(page.get_by_test_id("forecast-meta")).to_contain_text("—")  # a plain method name
 
 
 def test_operational_map_overlays_the_forecast(live_server: str, page: Page) -> None:

@@ -102,6 +102,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "units_overlay": ("Unidades en vivo", "Live units"),
     "forecast_method": ("Método", "Method"),
     "forecast_area": ("Área de estudio", "Study area"),
+    "forecast_auto": (
+        "Automático: elegido entre 10 configuraciones por lo que habría acertado en las "
+        "semanas previas; el conteo simple del último año se mantiene salvo evidencia de "
+        "que otro acierta más",
+        "Automatic: chosen among 10 configurations by what each would have caught in the "
+        "previous weeks; last year's plain counts stand unless another is shown to catch more",
+    ),
+    "validation_weeks": ("semanas de validación", "validation weeks"),
     "cells": ("celdas", "cells"),
     "level_very_high": ("Muy alto (1 % superior del área)", "Very high (top 1 % of the area)"),
     "level_high": ("Alto (hasta el 5 % del área)", "High (up to 5 % of the area)"),
@@ -161,6 +169,16 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+# Forecasting estimators by their short names (``Forecaster.name``).
+METHOD_LABELS = {
+    "naive": ("Conteo de los últimos 365 días", "Counts over the last 365 days"),
+    "kde": ("Densidad kernel", "Kernel density"),
+    "prospective": ("Prospectivo (eventos recientes y cercanos)", "Prospective (recent, nearby)"),
+    "etas": ("Autoexcitación (ETAS)", "Self-exciting (ETAS)"),
+    "smoothing": ("Suavizado exponencial estacional", "Seasonal exponential smoothing"),
+}
+
+
 def labels(lang: str) -> dict[str, object]:
     i = 0 if lang == "es" else 1
     return {
@@ -168,4 +186,5 @@ def labels(lang: str) -> dict[str, object]:
         "categories": {c.value: v[i] for c, v in CATEGORY_LABELS.items()},
         "sources": {s.value: v[i] for s, v in SOURCE_LABELS.items()},
         "statuses": {s.value: v[i] for s, v in STATUS_LABELS.items()},
+        "methods": {k: v[i] for k, v in METHOD_LABELS.items()},
     }

@@ -40,13 +40,26 @@
     ]);
   }
 
+  // "smoothing(tau_days=500, ...)" -> "Suavizado exponencial estacional (smoothing, ...)".
+  function methodName(f) {
+    const key = f.chosen.split("(")[0];
+    const label = KUNTUR.i18n.methods[key];
+    const plain = label ? `${label} — ${f.chosen}` : f.chosen;
+    return f.method === "auto" && f.params.validation_windows
+      ? `${plain} (${f.params.validation_windows} ${T.validation_weeks})`
+      : plain;
+  }
+
   function fairnessTable(report) {
     const body = document.getElementById("fairness-body");
     body.replaceChildren();
-    const names = {};
-    for (const row of report.districts.slice(0, 25)) {
-      names[row.ubigeo] = row.name;
+    const names = Object.fromEntries(report.districts.map((row) => [row.ubigeo, row.name]));
+    const over = new Set(report.over_reports);
+    // The 25 districts with most flagged area, and every district the warning names.
+    const rows = report.districts.filter((row, i) => i < 25 || over.has(row.ubigeo));
+    for (const row of rows) {
       const tr = document.createElement("tr");
+      if (over.has(row.ubigeo)) tr.className = "over";
       for (const v of [row.name, pct(row.flagged_share), pct(row.population_share), pct(row.victim_report_share)]) {
         const td = document.createElement("td"); td.textContent = v; tr.append(td);
       }
@@ -69,12 +82,18 @@
     }
     const meta = [
       [T.forecast_for, `${limaTime(f.valid_from)} — ${limaTime(f.valid_until)}`],
-      [T.forecast_method, f.chosen],
+      [T.forecast_method, methodName(f)],
       [T.category, f.categories.length ? f.categories.map((c) => KUNTUR.i18n.categories[c] || c).join(", ") : T.all],
       [T.forecast_area, `${f.area_cells} ${T.cells} × ${f.cell_size} m`],
     ];
     if (f.exclude_discovered) meta.push([T.excluded, (f.fairness.excluded_categories || []).join(", ")]);
     defs(document.getElementById("forecast-meta"), meta);
+    if (f.method === "auto") {
+      const note = document.createElement("p");
+      note.className = "note";
+      note.textContent = T.forecast_auto;
+      document.getElementById("forecast-meta").after(note);
+    }
     fairnessTable(f.fairness);
     const cells = await getJSON(`/api/forecasts/${f.id}/cells`);
     const layer = L.geoJSON(cells, {
