@@ -263,6 +263,18 @@ def test_placeholder_coordinates_are_left_out_with_a_warning(tmp_path: Path) -> 
     assert "Traceback" not in r.output
 
 
+def test_a_distant_minority_of_real_points_is_kept(tmp_path: Path) -> None:
+    """A second city 500 km away (5 % of rows) fits a grid: nothing is left out."""
+    frame = pd.read_csv(SF)
+    frame.loc[frame.index[::20], "latitude"] -= 4.5
+    path = tmp_path / "two_cities.csv"
+    frame.to_csv(path, index=False)
+    r = runner.invoke(app, ["forecast", "evaluate", str(path), "--json", "--methods", "naive"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["rejected"] == 0 and not any("far beyond" in w for w in out["warnings"])
+
+
 def test_shifted_grid_moves_every_cell_edge() -> None:
     """``shift_m`` re-cuts the same events into cells whose edges lie 125 m further east."""
     mapping = ColumnMapping(timezone="UTC")

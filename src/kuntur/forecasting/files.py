@@ -40,6 +40,7 @@ from kuntur.incidents.importing.options import ReadOptions
 
 MIN_TRAINING_DAYS = 90
 FAR_KM = 50.0  # margin beyond the points' own reach, see far_points
+MAX_CELLS = 4_000_000  # a grid this size takes a few GB across the methods' arrays
 
 
 @dataclass
@@ -85,6 +86,14 @@ def far_points(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.zeros(len(x), bool)
     d = np.hypot(x - np.median(x), y - np.median(y))
     return np.asarray(d > 3.0 * np.percentile(d, 90) + FAR_KM * 1000.0)
+
+
+def _cells_spanned(x: np.ndarray, y: np.ndarray, cell_size: float) -> int:
+    if len(x) == 0:
+        return 0
+    nx = (float(np.max(x)) - float(np.min(x))) // cell_size + 2
+    ny = (float(np.max(y)) - float(np.min(y))) // cell_size + 2
+    return int(nx * ny)
 
 
 def _sample_coords(lon: np.ndarray, lat: np.ndarray) -> str:
@@ -134,10 +143,13 @@ def load_history(
     x, y = project(lon, lat, crs)
     x, y = x - shift_m[0], y - shift_m[1]
     warnings = list(result.warnings)
-    far = far_points(x, y)
+    # A stray point only costs cells: it adds one to the study area and nothing to the
+    # scores. Placeholders such as (-1, -1) or a dropped minus sign, though, stretch the
+    # grid across an ocean; when the grid would be too large, those are left out.
+    far = np.zeros(len(x), bool)
+    if boundary is None and _cells_spanned(x, y, cell_size) > MAX_CELLS:
+        far = far_points(x, y)
     if far.any():
-        # Placeholder coordinates (-1,-1 or a city hall's default) and typos would stretch
-        # the grid over half the planet; they are no use to a map of this city.
         warnings.append(
             f"{int(far.sum())} rows lie far beyond the area where the rest lie (placeholder "
             f"or mistyped coordinates?): left out, e.g. latitude, longitude "
@@ -154,6 +166,12 @@ def load_history(
             grid = Grid.covering(x, y, cell_size, crs)
     except ValueError as exc:
         raise InvalidInput(f"{path}: {exc}") from exc
+    if grid.n_cells > MAX_CELLS:
+        raise InvalidInput(
+            f"{path}: {grid.nx:,} x {grid.ny:,} cells of {cell_size:g} m is more than a "
+            f"forecast grid may hold ({MAX_CELLS:,}): use a larger --cell-size or a --boundary"
+            " (or check for wrong coordinates)"
+        )
     history = EventHistory.build(
         datetimes_to_days(frame["occurred_at"].to_numpy()), grid.cell_of(x, y), grid
     )
