@@ -105,12 +105,16 @@ def _print_report(out: dict[str, Any]) -> None:
         f"{out['horizon_days']:g} días, {out['test_events']} eventos evaluados"
     )
     table = Table(title=title)
-    for col in ("método", "área", "acierto", "PAI", "PEI", "PAI p10-p90", "s"):
+    naive = out["methods"].get("naive")
+    cols = ["método", "área", "acierto", "PAI", "PEI", "PAI p10-p90", "s"]
+    if naive:
+        cols.insert(4, "PAI / naive")  # the comparison every method must win
+    for col in cols:
         table.add_column(col, justify="left" if col == "método" else "right")
     for name, per in out["methods"].items():
         for i, (c, m) in enumerate(per.items()):
             spread = m["pai_windows"] or {}
-            table.add_row(
+            row = [
                 name if i == 0 else "",
                 f"{c}%",
                 f"{100 * m['hit_rate']:.1f}%",
@@ -118,8 +122,11 @@ def _print_report(out: dict[str, Any]) -> None:
                 f"{m['pei']:.2f}",
                 f"{spread.get('p10', 0):.1f}-{spread.get('p90', 0):.1f}",
                 f"{out['seconds'][name]:.1f}" if i == 0 else "",
-                end_section=i == len(per) - 1,
-            )
+            ]
+            if naive:
+                base = naive[c]["pai"]
+                row.insert(4, f"{m['pai'] / base:.3f}" if base else "-")
+            table.add_row(*row, end_section=i == len(per) - 1)
     Console().print(table)
     for name, choices in out.get("choices", {}).items():
         top = ", ".join(f"{label} x{n}" for label, n in list(choices.items())[:3])
