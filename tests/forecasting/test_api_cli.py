@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -261,6 +262,24 @@ def test_placeholder_coordinates_are_left_out_with_a_warning(tmp_path: Path) -> 
     r = runner.invoke(app, ["forecast", "evaluate", str(path), "--methods", "naive"])
     assert r.exit_code != 0 and "spread too far" in " ".join(r.output.split())
     assert "Traceback" not in r.output
+
+
+def test_crs_chooses_the_grid_projection() -> None:
+    """--crs lays the cells in that projection (metres); feet or degrees fall back to UTM."""
+
+    def evaluate(crs: str) -> tuple[int, dict[str, Any]]:
+        r = runner.invoke(
+            app, ["forecast", "evaluate", str(SF), "--json", "--methods", "naive", "--crs", crs]
+        )
+        return r.exit_code, json.loads(r.stdout) if r.exit_code == 0 else {"output": r.output}
+
+    code, out = evaluate("EPSG:7131")  # San Francisco's own metric projection
+    assert code == 0 and out["crs"] == "EPSG:7131"
+    code, out = evaluate("EPSG:3435")  # Illinois State Plane, in US feet
+    assert code == 0 and out["crs"] == "EPSG:32610"
+    assert any("EPSG:3435 does not measure in metres" in w for w in out["warnings"])
+    code, out = evaluate("EPSG:99999")
+    assert code != 0 and "not a coordinate reference system" in out["output"]
 
 
 def test_a_distant_minority_of_real_points_is_kept(tmp_path: Path) -> None:

@@ -31,6 +31,8 @@ from kuntur.forecasting.grid import (
     EventHistory,
     Grid,
     datetimes_to_days,
+    in_metres,
+    is_crs,
     project,
     utm_crs_for,
 )
@@ -138,11 +140,22 @@ def load_history(
         raise InvalidInput(f"{path}: no usable rows ({len(result.rejects)} rejected)")
     lon = frame["longitude"].to_numpy(float)
     lat = frame["latitude"].to_numpy(float)
-    # A projected --crs is also the grid's CRS (the data's own metres); otherwise the UTM zone.
-    crs = mapping.crs if mapping.crs and mapping.x_col else utm_crs_for(lon, lat)
-    x, y = project(lon, lat, crs)
-    x, y = x - shift_m[0], y - shift_m[1]
+    # --crs is the grid's CRS: the data's own metres for X/Y files, or a projection the
+    # user chose for latitude/longitude; otherwise the data's UTM zone.
     warnings = list(result.warnings)
+    if mapping.crs and not is_crs(mapping.crs):
+        raise InvalidInput(f"--crs {mapping.crs}: not a coordinate reference system")
+    crs = mapping.crs or utm_crs_for(lon, lat)
+    if mapping.crs and not in_metres(mapping.crs):
+        crs = utm_crs_for(lon, lat)
+        warnings.append(
+            f"--crs {mapping.crs} does not measure in metres: cells are laid in {crs} instead"
+        )
+    try:
+        x, y = project(lon, lat, crs)
+    except ValueError as exc:
+        raise InvalidInput(f"--crs {crs}: {exc}") from exc
+    x, y = x - shift_m[0], y - shift_m[1]
     # A stray point only costs cells: it adds one to the study area and nothing to the
     # scores. Placeholders such as (-1, -1) or a dropped minus sign, though, stretch the
     # grid across an ocean; when the grid would be too large, those are left out.

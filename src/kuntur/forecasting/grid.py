@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from pyproj import CRS, Transformer
+from pyproj.exceptions import CRSError
 
 SECONDS_PER_DAY = 86_400.0
 
@@ -27,6 +28,24 @@ def utm_crs_for(lon: np.ndarray, lat: np.ndarray) -> str:
     mlon, mlat = float(np.median(lon)), float(np.median(lat))
     zone = min(60, max(1, math.floor((mlon + 180.0) / 6.0) + 1))
     return f"EPSG:{32600 + zone if mlat >= 0 else 32700 + zone}"
+
+
+def is_crs(crs: str) -> bool:
+    try:
+        CRS.from_user_input(crs)
+    except CRSError:
+        return False
+    return True
+
+
+def in_metres(crs: str) -> bool:
+    """Whether ``crs`` is projected with both axes in metres (cells are sized in metres)."""
+    if not is_crs(crs):
+        return False
+    target = CRS.from_user_input(crs)
+    return target.is_projected and all(
+        abs(a.unit_conversion_factor - 1.0) < 1e-12 for a in target.axis_info
+    )
 
 
 def project(lon: np.ndarray, lat: np.ndarray, crs: str) -> tuple[np.ndarray, np.ndarray]:

@@ -232,6 +232,14 @@ def resolve_mapping(columns: list[str], mapping: ColumnMapping, kind: str) -> Co
         if m.crs:  # projected coordinates: X/Y names
             m.x_col = m.x_col or guess("x_col")
             m.y_col = m.y_col or guess("y_col")
+            if not (m.x_col and m.y_col):
+                # No X/Y but latitude/longitude: those are WGS84 whatever --crs says (the
+                # forecast grid uses --crs as its own projection, see forecasting/files.py).
+                lat, lon = _find(columns, _GUESS["lat_col"]), _find(columns, _GUESS["lon_col"])
+                if lat and lon:
+                    m.x_col = m.y_col = None
+                    m.lat_col, m.lon_col = lat, lon
+                    taken.update((lat, lon))
         else:
             m.lat_col, m.lon_col = guess("lat_col"), guess("lon_col")
             if not (m.lat_col and m.lon_col):
