@@ -264,6 +264,22 @@ def test_placeholder_coordinates_are_left_out_with_a_warning(tmp_path: Path) -> 
     assert "Traceback" not in r.output
 
 
+def test_an_incident_on_several_rows_counts_once(tmp_path: Path) -> None:
+    """Rows repeating an id (one per victim) fold into one event, as the importer stores them."""
+    frame = pd.read_csv(SF)
+    extra = frame.iloc[::10].assign(offense_type="second victim")
+    path = tmp_path / "victims.csv"
+    pd.concat([frame, extra]).to_csv(path, index=False)
+    args = ["forecast", "evaluate", "--json", "--methods", "naive"]
+    once = json.loads(runner.invoke(app, [*args[:2], str(SF), *args[2:]]).stdout)
+    r = runner.invoke(app, [*args[:2], str(path), *args[2:]])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["duplicates"] == len(extra) and out["rows_read"] == len(frame) + len(extra)
+    assert out["events"] == once["events"] == len(frame)
+    assert out["methods"]["naive"] == once["methods"]["naive"]
+
+
 def test_crs_chooses_the_grid_projection() -> None:
     """--crs lays the cells in that projection (metres); feet or degrees fall back to UTM."""
 

@@ -50,6 +50,7 @@ class FileEvaluation:
     evaluation: Evaluation
     rows_read: int
     rejected: int
+    duplicates: int
     test_days: float
     warnings: list[str] = field(default_factory=list)
 
@@ -58,6 +59,7 @@ class FileEvaluation:
             **self.evaluation.to_json(),
             "rows_read": self.rows_read,
             "rejected": self.rejected,
+            "duplicates": self.duplicates,
             "test_days": self.test_days,
             "warnings": self.warnings,
         }
@@ -113,6 +115,7 @@ class LoadedFile:
     area: np.ndarray | None  # cells inside the boundary; None: the cells with an event
     rows_read: int
     rejected: int
+    duplicates: int
     warnings: list[str]
 
 
@@ -143,6 +146,16 @@ def load_history(
     # --crs is the grid's CRS: the data's own metres for X/Y files, or a projection the
     # user chose for latitude/longitude; otherwise the data's UTM zone.
     warnings = list(result.warnings)
+    # The same incident twice (one row per victim or offence under one id, or a record
+    # repeated whole) counts once, as `kuntur incidents import` stores it once.
+    keys = frame["external_id"].where(frame["external_id"].notna(), frame["row_hash"])
+    repeated = keys.duplicated().to_numpy()
+    if repeated.any():
+        warnings.append(
+            f"{int(repeated.sum())} rows repeat an incident already read (same id, or the "
+            "same record): each incident counts once"
+        )
+        frame, lon, lat = frame[~repeated], lon[~repeated], lat[~repeated]
     if mapping.crs and not is_crs(mapping.crs):
         raise InvalidInput(f"--crs {mapping.crs}: not a coordinate reference system")
     crs = mapping.crs or utm_crs_for(lon, lat)
@@ -195,7 +208,7 @@ def load_history(
         if not area.any():
             raise InvalidInput(f"{boundary}: no {cell_size:g} m cell centre lies inside it")
     rejected = len(result.rejects) + int(far.sum())
-    return LoadedFile(history, area, rows_read, rejected, warnings)
+    return LoadedFile(history, area, rows_read, rejected, int(repeated.sum()), warnings)
 
 
 def evaluate_file(
@@ -248,4 +261,6 @@ def evaluate_file(
         )
     except ValueError as exc:
         raise InvalidInput(str(exc)) from exc
-    return FileEvaluation(ev, loaded.rows_read, loaded.rejected, wanted, warnings)
+    return FileEvaluation(
+        ev, loaded.rows_read, loaded.rejected, loaded.duplicates, wanted, warnings
+    )
