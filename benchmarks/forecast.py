@@ -14,7 +14,7 @@
 * How much of Chicago's 1 %/5 % comparison is noise: the bootstrap spread of the
   best method's ratio over the 52 windows, the ratios when only the grid's origin
   moves by half a cell, and a hindsight smoother that also sees the weeks *after*
-  each forecast date (never a forecast: an upper bound for count-based methods).
+  each forecast date (never a forecast: a rough ceiling for count smoothing).
 """
 
 from __future__ import annotations
@@ -135,8 +135,9 @@ class Hindsight(Forecaster):
 
     Sees every event except those of the week it is scored on, with weights
     ``exp(-|age| / tau)`` and a share of each cell spread to its neighbours, as
-    ``ExponentialSmoothing`` does. No method that only looks back can expect to
-    do better than knowing the rest of the year; it bounds what counts alone give.
+    ``ExponentialSmoothing`` does. A smoother that only looks back cannot expect
+    to beat one that also knows the rest of the year: a rough ceiling for what
+    smoothing counts can reach on this data, not a proof for every method.
     """
 
     name = "hindsight"
