@@ -30,15 +30,7 @@ def command_tree(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]:
 
 @router.post("/tree", status_code=status.HTTP_201_CREATED)
 def create_node(data: NodeIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
-    n = service.create_node(
-        db,
-        ctx,
-        name=data.name,
-        agency=data.agency,
-        level=data.level,
-        parent_id=data.parent_id,
-        district=data.district,
-    )
+    n = service.create_node(db, ctx, **data.model_dump())
     return {"id": n.id, "name": n.name, "level": n.level, "parent_id": n.parent_id}
 
 
@@ -55,17 +47,7 @@ def list_units(
 
 @router.post("/units", status_code=status.HTTP_201_CREATED)
 def create_unit(data: UnitIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
-    spec = service.UnitSpec(
-        call_sign=data.call_sign,
-        agency=data.agency,
-        unit_type=data.unit_type,
-        command_unit_id=data.command_unit_id,
-        home_lon=data.home_lon,
-        home_lat=data.home_lat,
-        capabilities=tuple(data.capabilities),
-        personnel=data.personnel,
-        shift=data.shift,
-    )
+    spec = service.UnitSpec(**{**data.model_dump(), "capabilities": tuple(data.capabilities)})
     return service.unit_out(service.create_unit(db, ctx, spec))
 
 
@@ -115,21 +97,8 @@ def list_authorizations(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]
 @router.post("/authorizations", status_code=status.HTTP_201_CREATED)
 def create_authorization(data: AuthorizationIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
     """Record a legal basis; an invalid one is refused with every reason (and audited)."""
-    row = service.create_authorization(
-        db,
-        ctx,
-        kind=data.kind,
-        number=data.number,
-        starts_at=data.starts_at,
-        ends_at=data.ends_at,
-        forces_role=data.forces_role,
-        districts=data.districts,
-        polygon=data.polygon,
-        area_label=data.area_label,
-        restricted_rights=data.restricted_rights,
-        purpose=data.purpose,
-    )
-    return service.authorization_out(row)
+    # The schema's fields are the service's keyword arguments, one for one.
+    return service.authorization_out(service.create_authorization(db, ctx, **data.model_dump()))
 
 
 @router.post("/authorizations/{auth_id}/revoke")
@@ -146,20 +115,7 @@ def list_orders(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]:
 def issue_order(data: OrderIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
     """Down the chain of command only; armed-forces targets need a legal basis (refusals
     are audited)."""
-    o = service.issue_order(
-        db,
-        ctx,
-        issuer_node_id=data.issuer_node_id,
-        kind=data.kind,
-        text=data.text,
-        starts_at=data.starts_at,
-        ends_at=data.ends_at,
-        target_node_id=data.target_node_id,
-        target_unit_id=data.target_unit_id,
-        lon=data.lon,
-        lat=data.lat,
-    )
-    return service.order_out(o)
+    return service.order_out(service.issue_order(db, ctx, **data.model_dump()))
 
 
 @router.post("/orders/{order_id}/acknowledge")

@@ -23,12 +23,13 @@ from kuntur.core.db import UTCDateTime
 from kuntur.core.timeutil import utcnow
 from kuntur.geography import service as geo
 from kuntur.identity import service as identity
+from kuntur.identity.models import CommandUnit
 from kuntur.incidents import service as incidents
 from kuntur.incidents.categories import Category, Source, Status
 from kuntur.incidents.models import Incident
 from kuntur.incidents.schemas import IncidentCreate
 
-# Police bases of the specialised units and military bases (approximate public locations).
+# Police bases of the specialised units and the platoons below (approximate public places).
 SPECIAL = [
     ("DIRINCRI-EXT-1", "PNP", "rapid_response", ("extortion", "firearms"), -77.0365, -12.0700),
     ("DIRINCRI-EXT-2", "PNP", "rapid_response", ("extortion", "firearms"), -77.0050, -12.1100),
@@ -39,17 +40,44 @@ SPECIAL = [
     ("ESC-VERDE-3", "PNP", "rapid_response", ("firearms", "riot"), -76.9500, -12.1700),
     ("ESC-VERDE-4", "PNP", "rapid_response", ("firearms", "riot"), -77.0100, -11.9400),
 ]
+# Army and navy platoons (call sign, command node, type, lon, lat).
 MILITARY = [
-    ("EP-PEL-RIMAC-1", "EP", -77.0300, -12.0300),
-    ("EP-PEL-RIMAC-2", "EP", -77.0310, -12.0320),
-    ("EP-PEL-CHORRILLOS-1", "EP", -77.0150, -12.1750),
-    ("EP-PEL-CHORRILLOS-2", "EP", -77.0160, -12.1760),
-    ("EP-PEL-SJL-1", "EP", -77.0000, -11.9800),
-    ("EP-PEL-ATE-1", "EP", -76.9200, -12.0300),
-    ("MGP-PEL-CALLAO-1", "MGP", -77.1420, -12.0570),
-    ("MGP-PEL-CALLAO-2", "MGP", -77.1430, -12.0580),
+    ("EP-PEL-RIMAC-1", "army_lima", "military_platoon", -77.0300, -12.0300),
+    ("EP-PEL-RIMAC-2", "army_lima", "military_platoon", -77.0310, -12.0320),
+    ("EP-PEL-CHORRILLOS-1", "army_lima", "military_platoon", -77.0150, -12.1750),
+    ("EP-PEL-CHORRILLOS-2", "army_lima", "military_platoon", -77.0160, -12.1760),
+    ("EP-PEL-SJL-1", "army_lima", "military_platoon", -77.0000, -11.9800),
+    ("EP-PEL-ATE-1", "army_lima", "military_platoon", -76.9200, -12.0300),
+    ("MGP-PEL-CALLAO-1", "army_lima", "military_platoon", -77.1420, -12.0570),
+    ("MGP-PEL-CALLAO-2", "army_lima", "military_platoon", -77.1430, -12.0580),
 ]
 TRUJILLO = (-79.0300, -8.1120)
+# The command tree above the district stations: key, name, agency, level, parent, district.
+TREE = [
+    ("joint", "Comando Conjunto PNP - FF. AA.", "PNP", "joint_command", None, None),
+    ("lima", "Frente Policial Lima y Callao", "PNP", "front", "joint", None),
+    ("special", "Unidades especializadas PNP", "PNP", "division", "lima", None),
+    ("army", "Comando Operacional del Centro (EP / MGP)", "EP", "front", "joint", None),
+    ("army_lima", "Destacamento Lima y Callao", "EP", "division", "army", None),
+    ("north", "Frente Norte", "PNP", "front", "joint", None),
+    ("serenazgo", "Serenazgos municipales", "SERENAZGO", "front", "joint", None),
+    ("tru", "Comisaría Trujillo", "PNP", "station", "north", "130101"),
+    ("tru_army", "Destacamento Trujillo (EP)", "EP", "division", "army", None),
+]
+# Each district office's vehicles: call sign (with the ubigeo), type, crew.
+DISTRICT_POLICE = [
+    ("PNP-{}-P1", "patrol_car", 3),
+    ("PNP-{}-P2", "patrol_car", 3),
+    ("PNP-{}-P3", "patrol_car", 3),
+    ("PNP-{}-M1", "motorcycle", 2),
+]
+DISTRICT_SERENAZGO = [("SER-{}-1", "serenazgo_car", 2), ("SER-{}-2", "serenazgo_car", 2)]
+# Outside the state of emergency: police may be dispatched here, the army may not.
+TRUJILLO_UNITS = [
+    ("PNP-TRU-P1", "tru", "patrol_car", -79.0250, -8.1100),
+    ("PNP-TRU-P2", "tru", "patrol_car", -79.0400, -8.1050),
+    ("EP-PEL-TRUJILLO-1", "tru_army", "military_platoon", -79.0100, -8.0950),
+]
 ACTOR = RequestContext.system("demo")
 
 
@@ -69,173 +97,73 @@ def seed_command(engine: Engine, seed: int = 7) -> int:
         identity.ensure_agencies(db)
         db.flush()
         node = command.create_node
-        joint = node(
-            db,
-            ACTOR,
-            name="Comando Conjunto PNP - FF. AA.",
-            agency="PNP",
-            level="joint_command",
-            parent_id=None,
-        )
-        lima = node(
-            db,
-            ACTOR,
-            name="Frente Policial Lima y Callao",
-            agency="PNP",
-            level="front",
-            parent_id=joint.id,
-        )
-        special = node(
-            db,
-            ACTOR,
-            name="Unidades especializadas PNP",
-            agency="PNP",
-            level="division",
-            parent_id=lima.id,
-        )
-        army = node(
-            db,
-            ACTOR,
-            name="Comando Operacional del Centro (EP / MGP)",
-            agency="EP",
-            level="front",
-            parent_id=joint.id,
-        )
-        army_lima = node(
-            db,
-            ACTOR,
-            name="Destacamento Lima y Callao",
-            agency="EP",
-            level="division",
-            parent_id=army.id,
-        )
-        north = node(
-            db, ACTOR, name="Frente Norte", agency="PNP", level="front", parent_id=joint.id
-        )
-        serenazgo = node(
-            db,
-            ACTOR,
-            name="Serenazgos municipales",
-            agency="SERENAZGO",
-            level="front",
-            parent_id=joint.id,
-        )
+        nodes: dict[str, CommandUnit] = {}
+        for key, name, agency, level, parent, district in TREE:
+            parent_id = nodes[parent].id if parent else None
+            nodes[key] = node(
+                db,
+                ACTOR,
+                name=name,
+                agency=agency,
+                level=level,
+                parent_id=parent_id,
+                district=district,
+            )
         specs: list[command.UnitSpec] = []
         for d in geo.lima_callao_districts():
             if d.longitude is None or d.latitude is None:
                 continue
-            station = node(
-                db,
-                ACTOR,
-                name=f"Comisaría {d.name.title()}",
-                agency="PNP",
-                level="station",
-                parent_id=lima.id,
-                district=d.ubigeo,
-            )
-            tag = d.ubigeo
-            for k in range(1, 4):
-                lon, lat = _jitter(rng, d.longitude, d.latitude, 900)
-                specs.append(
-                    command.UnitSpec(
-                        f"PNP-{tag}-P{k}", "PNP", "patrol_car", station.id, lon, lat, (), 3
-                    )
-                )
-            lon, lat = _jitter(rng, d.longitude, d.latitude, 900)
-            specs.append(
-                command.UnitSpec(f"PNP-{tag}-M1", "PNP", "motorcycle", station.id, lon, lat, (), 2)
-            )
+            # A comisaría in every district; a Serenazgo office in the larger ones.
+            offices = [("Comisaría", "PNP", "lima", DISTRICT_POLICE)]
             if (d.population_2017 or 0) > 150_000:
-                s_node = node(
+                offices.append(("Serenazgo", "SERENAZGO", "serenazgo", DISTRICT_SERENAZGO))
+            for title, agency, parent, fleet in offices:
+                office = node(
                     db,
                     ACTOR,
-                    name=f"Serenazgo {d.name.title()}",
-                    agency="SERENAZGO",
+                    name=f"{title} {d.name.title()}",
+                    agency=agency,
                     level="station",
-                    parent_id=serenazgo.id,
+                    parent_id=nodes[parent].id,
                     district=d.ubigeo,
                 )
-                for k in range(1, 3):
+                for sign, utype, crew in fleet:
                     lon, lat = _jitter(rng, d.longitude, d.latitude, 900)
                     specs.append(
                         command.UnitSpec(
-                            f"SER-{tag}-{k}",
-                            "SERENAZGO",
-                            "serenazgo_car",
-                            s_node.id,
-                            lon,
-                            lat,
-                            (),
-                            2,
+                            sign.format(d.ubigeo), agency, utype, office.id, lon, lat, (), crew
                         )
                     )
+        special = nodes["special"].id
         for sign, agency, utype, caps, lon, lat in SPECIAL:
-            specs.append(command.UnitSpec(sign, agency, utype, special.id, lon, lat, caps, 8))
-        for sign, agency, lon, lat in MILITARY:
-            specs.append(
-                command.UnitSpec(
-                    sign, agency, "military_platoon", army_lima.id, lon, lat, ("firearms",), 30
-                )
-            )
-        tru = node(
-            db,
-            ACTOR,
-            name="Comisaría Trujillo",
-            agency="PNP",
-            level="station",
-            parent_id=north.id,
-            district="130101",
-        )
-        tru_army = node(
-            db,
-            ACTOR,
-            name="Destacamento Trujillo (EP)",
-            agency="EP",
-            level="division",
-            parent_id=army.id,
-        )
-        specs += [
-            command.UnitSpec("PNP-TRU-P1", "PNP", "patrol_car", tru.id, -79.0250, -8.1100, (), 3),
-            command.UnitSpec("PNP-TRU-P2", "PNP", "patrol_car", tru.id, -79.0400, -8.1050, (), 3),
-            command.UnitSpec(
-                "EP-PEL-TRUJILLO-1",
-                "EP",
-                "military_platoon",
-                tru_army.id,
-                -79.0100,
-                -8.0950,
-                ("firearms",),
-                30,
-            ),
-        ]
+            specs.append(command.UnitSpec(sign, agency, utype, special, lon, lat, caps, 8))
+        for sign, key, utype, lon, lat in [*MILITARY, *TRUJILLO_UNITS]:
+            armed: tuple[str, ...] = ("firearms",) if utype == "military_platoon" else ()
+            crew = 30 if utype == "military_platoon" else 3
+            agency = sign.split("-")[0]  # EP-..., MGP-..., PNP-...
+            home = nodes[key].id
+            specs.append(command.UnitSpec(sign, agency, utype, home, lon, lat, armed, crew))
         for spec in specs:
             command.create_unit(db, ACTOR, spec)
         now = utcnow()
         lima_callao = [d.ubigeo for d in geo.lima_callao_districts()]
-        command.create_authorization(
-            db,
-            ACTOR,
-            kind="state_of_emergency",
-            number="Estado de emergencia oct. 2025 (ref.)",
-            starts_at=now - timedelta(days=400),
-            ends_at=now - timedelta(days=340),
-            forces_role="support",
-            districts=lima_callao,
-            area_label="Lima Metropolitana y Callao",
-            restricted_rights=["home_inviolability", "movement", "assembly"],
-        )
-        command.create_authorization(
-            db,
-            ACTOR,
-            kind="state_of_emergency",
-            number="DS demo-2026-PCM (prórroga)",
-            starts_at=now - timedelta(days=20),
-            ends_at=now + timedelta(days=40),
-            forces_role="support",
-            districts=lima_callao,
-            area_label="Lima Metropolitana y Callao",
-            restricted_rights=["home_inviolability", "movement", "assembly"],
-        )
+        # The decree modelled on October 2025 (expired) and its current extension.
+        for number, start, end in (
+            ("Estado de emergencia oct. 2025 (ref.)", -400, -340),
+            ("DS demo-2026-PCM (prórroga)", -20, 40),
+        ):
+            command.create_authorization(
+                db,
+                ACTOR,
+                kind="state_of_emergency",
+                number=number,
+                starts_at=now + timedelta(days=start),
+                ends_at=now + timedelta(days=end),
+                forces_role="support",
+                districts=lima_callao,
+                area_label="Lima Metropolitana y Callao",
+                restricted_rights=["home_inviolability", "movement", "assembly"],
+            )
         # An open extortion report in Trujillo: police may go, the army may not.
         incidents.create(
             db=db,

@@ -25,15 +25,8 @@ def list_forecasts(
 @router.post("", response_model=ForecastOut, status_code=status.HTTP_201_CREATED)
 def run_forecast(data: ForecastRequest, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
     """Forecast on the incidents the caller may see; stored, audited, served below."""
-    req = service.RunRequest(
-        method=data.method,
-        categories=tuple(c.value for c in data.categories),
-        region=data.region,
-        cell_size=data.cell_size,
-        horizon_days=data.horizon_days,
-        exclude_discovered=data.exclude_discovered,
-        at=data.at,
-    )
+    fields = data.model_dump()
+    req = service.RunRequest(**{**fields, "categories": tuple(c.value for c in data.categories)})
     return service.summary(service.run(db=db, ctx=ctx, req=req))
 
 
