@@ -43,33 +43,19 @@ def build_world(engine: Engine) -> World:
     with Session(engine) as db, db.begin():
         identity.ensure_agencies(db)
         db.flush()
-        n = command.create_node
-        joint = n(
-            db, SYSTEM, name="Comando Conjunto", agency="PNP", level="joint_command", parent_id=None
-        )
-        front = n(db, SYSTEM, name="Frente Lima", agency="PNP", level="front", parent_id=joint.id)
-        a = n(
+        t = command.create_tree(
             db,
             SYSTEM,
-            name="Comisaría Cercado",
-            agency="PNP",
-            level="station",
-            parent_id=front.id,
-            district="150101",
+            [
+                ("joint", "Comando Conjunto", "PNP", "joint_command", None, None),
+                ("front", "Frente Lima", "PNP", "front", "joint", None),
+                ("a", "Comisaría Cercado", "PNP", "station", "front", "150101"),
+                ("b", "Comisaría Rímac", "PNP", "station", "front", "150128"),
+                ("army", "CO Centro", "EP", "front", "joint", None),
+                ("div", "Destacamento Lima", "EP", "division", "army", None),
+            ],
         )
-        b = n(
-            db,
-            SYSTEM,
-            name="Comisaría Rímac",
-            agency="PNP",
-            level="station",
-            parent_id=front.id,
-            district="150128",
-        )
-        army = n(db, SYSTEM, name="CO Centro", agency="EP", level="front", parent_id=joint.id)
-        div = n(
-            db, SYSTEM, name="Destacamento Lima", agency="EP", level="division", parent_id=army.id
-        )
+        joint, front, a, b, army, div = (t[k] for k in ("joint", "front", "a", "b", "army", "div"))
         spec = command.UnitSpec
         p = command.create_unit(
             db, SYSTEM, spec("PNP-A-P1", "PNP", "patrol_car", a.id, -77.0320, -12.0470)

@@ -6,13 +6,18 @@ import json
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from kuntur.audit.models import AuditEvent
+from kuntur.command import service as command
 from kuntur.config import Settings
+from kuntur.core.context import RequestContext
+from kuntur.core.errors import InvalidInput
 from kuntur.core.timeutil import utcnow
+from kuntur.identity import service as identity
 from tests.command.conftest import LIMA_POINT, TRUJILLO, World, client_for
 
 
@@ -272,3 +277,19 @@ def test_permissions(world: World, engine: Engine, settings: Settings) -> None:
             },
         )
         assert r.status_code == 403
+
+
+def test_a_tree_table_needs_parents_first(engine: Engine) -> None:
+    """``create_tree`` refuses a child listed before its parent; in order, it links them."""
+    rows: list[command.TreeRow] = [
+        ("st", "Comisaría X", "PNP", "station", "fr", "150101"),
+        ("fr", "Frente X", "PNP", "front", None, None),
+    ]
+    with Session(engine) as db:
+        identity.ensure_agencies(db)
+        db.commit()
+        with pytest.raises(InvalidInput, match="parent 'fr' must come earlier"):
+            command.create_tree(db, RequestContext.system("test"), rows)
+        db.rollback()
+        nodes = command.create_tree(db, RequestContext.system("test"), rows[::-1])
+        assert nodes["st"].parent_id == nodes["fr"].id

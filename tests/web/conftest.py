@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy.orm import Session
@@ -86,14 +87,21 @@ def anonymous_page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+def sign_in(pg: Page, username: str, totp_env: str | None = None) -> None:
+    """Fill the login form and submit it; ``totp_env`` names the variable with the TOTP secret."""
+    pg.fill("#username", username)
+    pg.fill("#password", PASSWORD)
+    if totp_env:
+        pg.fill("#totp", pyotp.TOTP(os.environ[totp_env]).now())
+    pg.click("button[type=submit]")
+
+
 def _logged_in(browser: Browser, live_server: str, username: str) -> Page:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-PE")
     pg = context.new_page()
     pg.goto(f"{live_server}/login")
     pg.wait_for_load_state("load")
-    pg.fill("#username", username)
-    pg.fill("#password", PASSWORD)
-    pg.click("button[type=submit]")
+    sign_in(pg, username)
     pg.wait_for_url(f"{live_server}/mapa")
     return pg
 

@@ -3,13 +3,10 @@ searches the log and checks an event's inclusion proof in the browser itself."""
 
 from __future__ import annotations
 
-import os
-
-import pyotp
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.conftest import PASSWORD
+from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -21,10 +18,7 @@ def test_auditor_checks_a_proof_in_the_browser(live_server: str, browser: Browse
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{live_server}/auditoria")
     page.wait_for_url(f"{live_server}/login?next=/auditoria")
-    page.fill("#username", "auditora")
-    page.fill("#password", PASSWORD)
-    page.fill("#totp", pyotp.TOTP(os.environ["KUNTUR_TEST_AUDITOR_TOTP"]).now())
-    page.click("button[type=submit]")
+    sign_in(page, "auditora", "KUNTUR_TEST_AUDITOR_TOTP")
     page.wait_for_url(f"{live_server}/auditoria")
     rows = page.locator("[data-testid='audit-table'] tbody tr")
     expect(rows.first).to_be_visible(timeout=10000)
@@ -45,9 +39,7 @@ def test_dispatchers_do_not_see_the_audit_page(live_server: str, browser: Browse
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{live_server}/login")
-    page.fill("#username", "despachador")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
+    sign_in(page, "despachador")
     page.wait_for_url(f"{live_server}/mapa")
     expect(page.locator("header nav")).not_to_contain_text("Auditoría")
     page.goto(f"{live_server}/auditoria")

@@ -3,14 +3,12 @@ expands neighbours, filters, jumps from a report to its network and back to the 
 
 from __future__ import annotations
 
-import os
 import re
 
-import pyotp
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.conftest import PASSWORD
+from tests.web.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,10 +17,7 @@ def test_link_chart(live_server: str, browser: Browser) -> None:
     context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="es-PE")
     page = context.new_page()
     page.goto(f"{live_server}/login")
-    page.fill("#username", "inteligencia")
-    page.fill("#password", PASSWORD)
-    page.fill("#totp", pyotp.TOTP(os.environ["KUNTUR_TEST_INTEL_TOTP"]).now())
-    page.click("button[type=submit]")
+    sign_in(page, "inteligencia", "KUNTUR_TEST_INTEL_TOTP")
     page.wait_for_url(f"{live_server}/mapa")
     page.goto(f"{live_server}/inteligencia")
     expect(page.locator("#purpose-hint.error")).to_have_count(1)  # no purpose, no search

@@ -7,8 +7,7 @@ import json
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
-from tests.web.conftest import click_map_at
+from tests.web.conftest import click_map_at, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -104,9 +103,7 @@ def test_pages_need_a_login_and_logout_ends_it(live_server: str, anonymous_page:
     pg.fill("#password", "no es la contraseña")
     pg.click("button[type=submit]")
     expect(pg.locator("#login-error")).to_be_visible()
-    pg.fill("#username", "despachador")
-    pg.fill("#password", PASSWORD)
-    pg.click("button[type=submit]")
+    sign_in(pg, "despachador")
     pg.wait_for_url(f"{live_server}/mapa")
     expect(pg.get_by_test_id("who")).to_have_text("despachador")
     pg.click("#logout")

@@ -28,6 +28,7 @@ from kuntur.audit.models import (
     Witness,
 )
 from kuntur.core.context import RequestContext
+from kuntur.core.db import get_or_404
 from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.timeutil import utcnow
 
@@ -348,9 +349,7 @@ def countersign(
     db: Session, ctx: RequestContext, checkpoint_id: int, witness_name: str, signature: bytes
 ) -> Countersignature:
     """Store a witness's signature of a checkpoint note, after checking it."""
-    cp = db.get(Checkpoint, checkpoint_id)
-    if cp is None:
-        raise NotFound(f"checkpoint {checkpoint_id} does not exist")
+    cp = get_or_404(db, Checkpoint, checkpoint_id, f"checkpoint {checkpoint_id}")
     w = db.scalar(select(Witness).where(Witness.name == witness_name))
     if w is None:
         raise NotFound(f"no witness named {witness_name!r} is registered")

@@ -24,7 +24,8 @@ from kuntur.audit.catalogue import EventType
 from kuntur.command import legal
 from kuntur.command.models import LegalAuthorization, Order, Unit
 from kuntur.core.context import RequestContext
-from kuntur.core.errors import Forbidden, InvalidInput, NotFound
+from kuntur.core.db import get_or_404
+from kuntur.core.errors import Forbidden, InvalidInput
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.dispatch import live
 from kuntur.dispatch.lifecycle import UnitStatus
@@ -119,6 +120,30 @@ class UnitSpec:
     shift: str = "24h"
 
 
+# A row of a command tree: key, name, agency, level, parent key (None: the root), district.
+TreeRow = tuple[str, str, str, str, str | None, str | None]
+
+
+def create_tree(
+    db: Session, ctx: RequestContext, rows: Sequence[TreeRow]
+) -> dict[str, CommandUnit]:
+    """Create command nodes from a table, parents before children; the nodes by key."""
+    nodes: dict[str, CommandUnit] = {}
+    for key, name, agency, level, parent, district in rows:
+        if parent is not None and parent not in nodes:
+            raise InvalidInput(f"{key}: parent {parent!r} must come earlier in the table")
+        nodes[key] = create_node(
+            db,
+            ctx,
+            name=name,
+            agency=agency,
+            level=level,
+            parent_id=nodes[parent].id if parent else None,
+            district=district,
+        )
+    return nodes
+
+
 def create_unit(db: Session, ctx: RequestContext, spec: UnitSpec) -> Unit:
     authz.require(db, ctx, Permission.ORDERS_ISSUE, object_type="unit")
     errors = []
@@ -199,9 +224,7 @@ def list_units(
 
 def get_unit(db: Session, ctx: RequestContext, unit_id: int) -> Unit:
     authz.require(db, ctx, Permission.COMMAND_READ, object_type="unit")
-    u = db.get(Unit, unit_id)
-    if u is None:
-        raise NotFound(f"unit {unit_id} not found")
+    u = get_or_404(db, Unit, unit_id, f"unit {unit_id}")
     return u
 
 
@@ -408,9 +431,7 @@ def create_authorization(
 
 def revoke_authorization(db: Session, ctx: RequestContext, auth_id: int) -> LegalAuthorization:
     authz.require(db, ctx, Permission.LEGAL_WRITE, object_type="legal_authorization")
-    row = db.get(LegalAuthorization, auth_id)
-    if row is None:
-        raise NotFound(f"authorization {auth_id} not found")
+    row = get_or_404(db, LegalAuthorization, auth_id, f"authorization {auth_id}")
     row.revoked = True
     audit.record(
         db,
@@ -645,9 +666,7 @@ def _for_receiver(db: Session, ctx: RequestContext, order_id: int, expected: str
     """The order, if it is ``expected`` and ``ctx`` belongs to its receiving chain: the
     target node or one above it, but never the issuer's own desk."""
     authz.require(db, ctx, Permission.COMMAND_READ, object_type="order", object_id=str(order_id))
-    order = db.get(Order, order_id)
-    if order is None:
-        raise NotFound(f"order {order_id} not found")
+    order = get_or_404(db, Order, order_id, f"order {order_id}")
     if order.status != expected:
         raise InvalidInput(f"order {order_id} is {order.status}, not {expected}")
     target = order.target_node_id

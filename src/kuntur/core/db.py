@@ -11,12 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from kuntur.core.errors import NotFound
+
+Row = TypeVar("Row")
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -100,3 +104,11 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work commits together at the end, or rolls back on any error."""
     with session_factory(engine)() as session, session.begin():
         yield session
+
+
+def get_or_404(db: Session, model: type[Row], key: Any, what: str) -> Row:
+    """The row of ``model`` with primary key ``key``, or NotFound("<what> not found")."""
+    row = db.get(model, key)
+    if row is None:
+        raise NotFound(f"{what} not found")
+    return row

@@ -23,7 +23,6 @@ from kuntur.core.db import UTCDateTime
 from kuntur.core.timeutil import utcnow
 from kuntur.geography import service as geo
 from kuntur.identity import service as identity
-from kuntur.identity.models import CommandUnit
 from kuntur.incidents import service as incidents
 from kuntur.incidents.categories import Category, Source, Status
 from kuntur.incidents.models import Incident
@@ -53,7 +52,7 @@ MILITARY = [
 ]
 TRUJILLO = (-79.0300, -8.1120)
 # The command tree above the district stations: key, name, agency, level, parent, district.
-TREE = [
+TREE: list[command.TreeRow] = [
     ("joint", "Comando Conjunto PNP - FF. AA.", "PNP", "joint_command", None, None),
     ("lima", "Frente Policial Lima y Callao", "PNP", "front", "joint", None),
     ("special", "Unidades especializadas PNP", "PNP", "division", "lima", None),
@@ -97,18 +96,7 @@ def seed_command(engine: Engine, seed: int = 7) -> int:
         identity.ensure_agencies(db)
         db.flush()
         node = command.create_node
-        nodes: dict[str, CommandUnit] = {}
-        for key, name, agency, level, parent, district in TREE:
-            parent_id = nodes[parent].id if parent else None
-            nodes[key] = node(
-                db,
-                ACTOR,
-                name=name,
-                agency=agency,
-                level=level,
-                parent_id=parent_id,
-                district=district,
-            )
+        nodes = command.create_tree(db, ACTOR, TREE)
         specs: list[command.UnitSpec] = []
         for d in geo.lima_callao_districts():
             if d.longitude is None or d.latitude is None:

@@ -26,7 +26,8 @@ from kuntur.command import service as command
 from kuntur.command.models import Unit
 from kuntur.config import get_settings
 from kuntur.core.context import RequestContext
-from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.db import get_or_404
+from kuntur.core.errors import InvalidInput
 from kuntur.core.timeutil import utcnow
 from kuntur.dispatch import lifecycle, live, recommend
 from kuntur.dispatch.models import Assignment
@@ -345,9 +346,7 @@ def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -
     """Assign a unit: it must be dispatchable and, if military, lawfully so (refusals audited)."""
     authz.require(db, ctx, Permission.DISPATCH, object_type="incident", object_id=str(incident_id))
     inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
-    unit = db.get(Unit, unit_id)
-    if unit is None:
-        raise NotFound(f"unit {unit_id} not found")
+    unit = get_or_404(db, Unit, unit_id, f"unit {unit_id}")
     if inc.status not in (
         Status.RECEIVED,
         Status.TRIAGED,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
+from kuntur.core.db import get_or_404
 from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.forecasting import fairness
@@ -238,9 +239,7 @@ def run(*, db: Session, ctx: RequestContext, req: RunRequest) -> Forecast:
 
 def _visible(db: Session, ctx: RequestContext, forecast_id: int) -> Forecast:
     authz.require(db, ctx, Permission.FORECASTS_READ, object_type="forecast")
-    f = db.get(Forecast, forecast_id)
-    if f is None:
-        raise NotFound(f"forecast {forecast_id} not found")
+    f = get_or_404(db, Forecast, forecast_id, f"forecast {forecast_id}")
     return f
 
 

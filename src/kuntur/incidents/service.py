@@ -29,7 +29,8 @@ from sqlalchemy.orm import Session
 from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
-from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.db import get_or_404
+from kuntur.core.errors import InvalidInput
 from kuntur.core.timeutil import to_display, to_utc, utcnow
 from kuntur.geography import hexgrid
 from kuntur.geography import service as geo
@@ -251,9 +252,7 @@ def get(*, db: Session, ctx: RequestContext, incident_id: int) -> Incident:
     authz.require(
         db, ctx, Permission.INCIDENTS_READ, object_type="incident", object_id=str(incident_id)
     )
-    incident = db.get(Incident, incident_id)
-    if incident is None:
-        raise NotFound(f"incident {incident_id} does not exist")
+    incident = get_or_404(db, Incident, incident_id, f"incident {incident_id}")
     authz.require_record(
         db,
         ctx,

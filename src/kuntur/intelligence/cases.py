@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
-from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.db import get_or_404
+from kuntur.core.errors import InvalidInput
 from kuntur.core.timeutil import to_display, utcnow
 from kuntur.intelligence import service
 from kuntur.intelligence.models import Case, CaseEntity, CaseNote, Entity
@@ -46,9 +47,7 @@ def open_case(db: Session, ctx: RequestContext, *, number: str, title: str, netw
 
 def _case(db: Session, ctx: RequestContext, case_id: int) -> Case:
     service.require_analyst(db, ctx, f"case:{case_id}")
-    case = db.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"case {case_id} not found")
+    case = get_or_404(db, Case, case_id, f"case {case_id}")
     return case
 
 
