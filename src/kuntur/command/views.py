@@ -16,10 +16,10 @@ from kuntur.command.schemas import (
     UnitIn,
 )
 from kuntur.core.errors import InvalidInput
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep
+from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.dispatch import cot
 
-router = APIRouter(prefix="/api/command", tags=["command"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/command", tags=["command"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 

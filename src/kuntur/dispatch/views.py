@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from kuntur.core.timeutil import to_utc
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep
+from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.dispatch import kpi, live, service
 from kuntur.geography import service as geo
 from kuntur.identity import authz
@@ -21,7 +21,7 @@ from kuntur.identity.authz import Permission
 from kuntur.incidents import service as incidents
 from kuntur.incidents.models import Incident
 
-router = APIRouter(prefix="/api/dispatch", tags=["dispatch"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/dispatch", tags=["dispatch"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 KEEPALIVE_S = 15.0
 

@@ -8,12 +8,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep
+from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.incidents import service
 from kuntur.incidents.categories import Category, Source, Status
 from kuntur.incidents.schemas import IncidentCreate, IncidentOut, IncidentPage, IncidentStats
 
-router = APIRouter(prefix="/api/incidents", tags=["incidents"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/incidents", tags=["incidents"])
 
 
 def _filters(
