@@ -54,9 +54,10 @@ def test_same_external_id_is_stored_once(client: TestClient) -> None:
     again = client.post(
         "/api/incidents", json={**BASE, "external_id": "105-778", "category": "theft"}
     )
-    assert (first.status_code, again.status_code) == (201, 200)
-    assert again.json()["id"] == first.json()["id"]
-    assert again.json()["category"] == "aggravated_robbery"
+    assert (first.status_code, again.status_code) == (201, 409)
+    # The caller may read the stored one (own agency): it is named, nothing more.
+    assert again.json()["existing_id"] == first.json()["id"]
+    assert "category" not in again.json()
     other_source = client.post(
         "/api/incidents", json={**BASE, "external_id": "105-778", "source": "citizen_tip"}
     )

@@ -17,6 +17,7 @@ class EventType(StrEnum):
     ACCESS_DENIED = "authz.denied"
     SENSITIVE_READ = "record.read.sensitive"
     INCIDENT_CREATED = "incident.created"
+    INCIDENT_DUPLICATE = "incident.duplicate_refused"
     INCIDENTS_IMPORTED = "incident.import"
     DEMO_SEEDED = "demo.seed"
     FORECAST_CREATED = "forecast.created"
@@ -56,6 +57,10 @@ TITLES: dict[EventType, tuple[str, str]] = {
     EventType.ACCESS_DENIED: ("Acceso denegado", "Access denied"),
     EventType.SENSITIVE_READ: ("Lectura de dato sensible", "Sensitive record read"),
     EventType.INCIDENT_CREATED: ("Incidente registrado", "Incident created"),
+    EventType.INCIDENT_DUPLICATE: (
+        "Incidente duplicado rechazado",
+        "Duplicate incident refused",
+    ),
     EventType.INCIDENTS_IMPORTED: ("Importación de incidentes", "Incidents imported"),
     EventType.FORECAST_CREATED: ("Pronóstico generado", "Forecast created"),
     EventType.UNIT_CREATED: ("Unidad registrada", "Unit created"),

@@ -119,6 +119,13 @@ def record(db: Session, ctx: RequestContext, type_: EventType, **kw: Any) -> Non
     db.info.setdefault(_QUEUE, []).append(entry_for(ctx, type_, **kw))
 
 
+def record_apart(db: Session, ctx: RequestContext, type_: EventType, **kw: Any) -> None:
+    """Log one event in a transaction of its own, committed at once: for refusals, whose
+    request is rolled back while the record of the attempt must stay."""
+    with Session(db.get_bind()) as side, side.begin():
+        record(side, ctx, type_, **kw)
+
+
 def pending(db: Session) -> int:
     """Events recorded in ``db``'s open transaction, not yet appended."""
     return len(db.info.get(_QUEUE, ()))

@@ -22,7 +22,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from kuntur.core.context import RequestContext
-from kuntur.core.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from kuntur.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
 
 SESSION_COOKIE = "kuntur_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -154,6 +154,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             {"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"}
         )
+
+    @app.exception_handler(Conflict)
+    async def _conflict(_request: Request, exc: Conflict) -> JSONResponse:
+        body: dict[str, Any] = {"detail": str(exc)}
+        if exc.existing_id is not None:
+            body["existing_id"] = exc.existing_id
+        return JSONResponse(body, status_code=409)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(_request: Request, exc: Forbidden) -> JSONResponse:
