@@ -23,6 +23,7 @@ class EventType(StrEnum):
     FORECAST_CREATED = "forecast.created"
     UNIT_CREATED = "unit.created"
     UNIT_STATUS = "unit.status"
+    UNIT_POSITIONS = "unit.positions"
     AUTHORIZATION_CREATED = "legal.authorization.created"
     AUTHORIZATION_REFUSED = "legal.authorization.refused"
     AUTHORIZATION_REVOKED = "legal.authorization.revoked"
@@ -65,6 +66,7 @@ TITLES: dict[EventType, tuple[str, str]] = {
     EventType.FORECAST_CREATED: ("Pronóstico generado", "Forecast created"),
     EventType.UNIT_CREATED: ("Unidad registrada", "Unit created"),
     EventType.UNIT_STATUS: ("Cambio de estado de unidad", "Unit status changed"),
+    EventType.UNIT_POSITIONS: ("Posiciones de unidades informadas", "Unit positions reported"),
     EventType.AUTHORIZATION_CREATED: ("Base legal registrada", "Legal authorization recorded"),
     EventType.AUTHORIZATION_REFUSED: ("Base legal rechazada", "Legal authorization refused"),
     EventType.AUTHORIZATION_REVOKED: ("Base legal revocada", "Legal authorization revoked"),

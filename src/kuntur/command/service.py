@@ -28,6 +28,7 @@ from kuntur.core.db import get_or_404
 from kuntur.core.errors import Forbidden, InvalidInput
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.dispatch import live
+from kuntur.dispatch.cot import MAX_CLOCK_SKEW
 from kuntur.dispatch.lifecycle import UnitStatus
 from kuntur.dispatch.routing import TYPE_SPEED_KMH
 from kuntur.geography import service as geo
@@ -40,6 +41,30 @@ LEVELS = ("joint_command", "front", "division", "station")
 CAPABILITIES = frozenset({"hostage", "extortion", "firearms", "riot", "medical", "k9", "traffic"})
 EXPIRY_WARNING = timedelta(days=3)
 POSITIONS_PER_EVENT = 40
+
+
+def _require_own_units(db: Session, ctx: RequestContext, units: Sequence[Unit], what: str) -> None:
+    """Positions and status are reported by a unit's own agency (its field units, its TAK
+    gateway, its dispatchers): another agency's report about them is refused and audited."""
+    if "system" in ctx.roles:
+        return
+    foreign = sorted(u.call_sign for u in units if u.agency_code != ctx.agency)
+    if not foreign:
+        return
+    audit.record_apart(
+        db,
+        ctx,
+        EventType.ACCESS_DENIED,
+        object_type="unit",
+        object_id=str(units[0].id) if len(units) == 1 else None,
+        outcome="denied",
+        details={"reason": f"{what} of another agency's units", "units": len(foreign)},
+    )
+    spanish = "posición" if what == "position" else "estado"
+    raise Forbidden(
+        f"Solo la institución de la unidad informa su {spanish} ({', '.join(foreign[:10])})."
+        f" / Only a unit's own agency reports its {what}."
+    )
 
 
 def is_military(agency_code: str) -> bool:
@@ -233,8 +258,9 @@ def report_positions(
 ) -> int:
     """Positions by call sign (API and CoT); unknown call signs are an error naming them.
 
-    Positions are high-volume telemetry: announced live, not audited one by one (the
-    audit log records who may report them: token creation and unit changes).
+    Positions are high-volume telemetry: announced live, and audited once per report
+    (a batch), not once per position: who reported how many positions for how many units.
+    Only the units' own agency may report them, and never with a future date.
     """
     authz.require(db, ctx, Permission.UNITS_REPORT, object_type="unit")
     signs = [r[0] for r in reports]
@@ -242,6 +268,7 @@ def report_positions(
     unknown = sorted(set(signs) - set(units))
     if unknown:
         raise InvalidInput(f"unknown call signs: {', '.join(unknown[:10])}")
+    _require_own_units(db, ctx, list(units.values()), "position")
     now = utcnow()
     moved: list[dict[str, Any]] = []
     for sign, lon, lat, at in reports:
@@ -249,6 +276,11 @@ def report_positions(
             raise InvalidInput(f"{sign}: coordinates out of range ({lon}, {lat})")
         u = units[sign]
         when = to_utc(at) if at else now
+        if when > now + MAX_CLOCK_SKEW:
+            raise InvalidInput(
+                f"{sign}: la hora del reporte ({when.isoformat()}) está en el futuro; revise el "
+                f"reloj del equipo. / The report's time is in the future: check the device clock."
+            )
         if u.position_at and when < u.position_at:
             continue  # an older report arriving late never moves a unit back
         u.lon, u.lat, u.position_at, u.updated_at = lon, lat, when, now
@@ -266,6 +298,14 @@ def report_positions(
     # second, and every event is written to every open map (and must fit pg_notify's 8 kB).
     for i in range(0, len(moved), POSITIONS_PER_EVENT):
         live.emit(db, "positions", {"positions": moved[i : i + POSITIONS_PER_EVENT]})
+    audit.record(
+        db,
+        ctx,
+        EventType.UNIT_POSITIONS,
+        object_type="unit",
+        object_id=str(units[signs[0]].id) if len(units) == 1 else None,
+        details={"reports": len(reports), "units": len(units), "moved": len(moved)},
+    )
     return len(reports)
 
 
@@ -274,6 +314,7 @@ def set_unit_status(db: Session, ctx: RequestContext, unit_id: int, status: str)
     if status not in UnitStatus.__members__.values():
         raise InvalidInput(f"status: one of {', '.join(UnitStatus)}")
     u = get_unit(db, ctx, unit_id)
+    _require_own_units(db, ctx, [u], "status")
     if u.incident_id is not None and status in (UnitStatus.AVAILABLE, UnitStatus.OFF_DUTY):
         raise InvalidInput(
             f"{u.call_sign} is assigned to incident {u.incident_id}: clear or recall it first"

@@ -14,9 +14,9 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, select
+from sqlalchemy import CursorResult, Engine, select, update
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
@@ -27,7 +27,7 @@ from kuntur.command.models import Unit
 from kuntur.config import get_settings
 from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
-from kuntur.core.errors import InvalidInput
+from kuntur.core.errors import Conflict, InvalidInput
 from kuntur.core.timeutil import utcnow
 from kuntur.dispatch import lifecycle, live, recommend
 from kuntur.dispatch.models import Assignment
@@ -342,6 +342,28 @@ def move(
     return inc
 
 
+def _claim(db: Session, unit: Unit, incident_id: int, now: Any) -> None:
+    """Take ``unit`` for an incident if it is still free, in one conditional update.
+
+    Two dispatchers who pick the same unit at the same moment both saw it available; the
+    update re-checks the status under the row's write lock (PostgreSQL re-reads a row it
+    waited for; SQLite holds one write lock), so exactly one of them gets it.
+    """
+    result = db.execute(
+        update(Unit)
+        .where(Unit.id == unit.id, Unit.status.in_(recommend.DISPATCHABLE))
+        .values(status=lifecycle.UnitStatus.DISPATCHED, incident_id=incident_id, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if cast(CursorResult[Any], result).rowcount != 1:
+        db.refresh(unit)
+        raise Conflict(
+            f"{unit.call_sign} acaba de ser asignada por otro despachador (ahora: {unit.status});"
+            f" elija otra unidad. / {unit.call_sign} was just assigned by another dispatcher:"
+            " choose another unit."
+        )
+
+
 def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -> Assignment:
     """Assign a unit: it must be dispatchable and, if military, lawfully so (refusals audited)."""
     authz.require(db, ctx, Permission.DISPATCH, object_type="incident", object_id=str(incident_id))
@@ -382,6 +404,7 @@ def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -
     )
     if rec.ranked:
         eta = rec.ranked[0].eta_seconds
+    _claim(db, unit, inc.id, now)
     a = Assignment(
         incident_id=inc.id,
         unit_id=unit.id,
