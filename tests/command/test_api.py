@@ -172,11 +172,14 @@ def test_orders_go_down_the_chain(
         json={**base, "issuer_node_id": world.front, "target_node_id": world.army_div},
     )
     assert sideways.status_code == 403 and "chain of command" in sideways.text
+    out_of_chain = [e for e in events(engine, "authz.denied") if "chain of command" in e.details]
+    assert len(out_of_chain) == 1  # the attempt stays on record
     above = commander.post(
         "/api/command/orders",
         json={**base, "issuer_node_id": world.joint, "target_node_id": world.army_div},
     )
     assert above.status_code == 403  # the front commander cannot speak for the joint command
+    assert len([e for e in events(engine, "authz.denied") if "chain of command" in e.details]) == 2
     order_id = down.json()["id"]
     assert commander.post(f"/api/command/orders/{order_id}/acknowledge").status_code == 403
     with client_for(engine, settings, "jefe_cercado", ["dispatcher"], world.station_a) as st:

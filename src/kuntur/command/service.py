@@ -616,6 +616,19 @@ def _actor_node(db: Session, ctx: RequestContext) -> int | None:
     return user.unit_id if user else None
 
 
+def _refuse_order(db: Session, ctx: RequestContext, issuer_node_id: int, reason: str) -> None:
+    """An order outside the chain of command is refused and stays on record."""
+    audit.record_apart(
+        db,
+        ctx,
+        EventType.ACCESS_DENIED,
+        object_type="command_node",
+        object_id=str(issuer_node_id),
+        outcome="denied",
+        details={"reason": f"order out of the chain of command: {reason}"},
+    )
+
+
 def issue_order(
     db: Session,
     ctx: RequestContext,
@@ -643,14 +656,22 @@ def issue_order(
         raise InvalidInput(f"issuer_node_id: no command node {issuer_node_id}")
     mine = _actor_node(db, ctx)
     if "system" not in ctx.roles and (mine is None or issuer_node_id not in subtree(db, mine)):
-        raise Forbidden("you may issue orders only from your own command node or below it")
+        _refuse_order(db, ctx, issuer_node_id, "issuer is not the actor's node or below it")
+        raise Forbidden(
+            "Solo puede emitir órdenes desde su propio nodo de mando o uno que dependa de él."
+            " / You may issue orders only from your own command node or below it."
+        )
     below = subtree(db, issuer_node_id)
     unit = db.get(Unit, target_unit_id) if target_unit_id is not None else None
     if target_unit_id is not None and unit is None:
         raise InvalidInput(f"target_unit_id: no unit {target_unit_id}")
     target_node = unit.command_unit_id if unit else target_node_id
     if target_node not in below or (target_node == issuer_node_id and unit is None):
-        raise Forbidden("orders go down the chain of command: the target is not below the issuer")
+        _refuse_order(db, ctx, issuer_node_id, "target is not below the issuer")
+        raise Forbidden(
+            "Las órdenes bajan por la cadena de mando: el destino no depende del emisor."
+            " / Orders go down the chain of command: the target is not below the issuer."
+        )
     basis_id = None
     military_targets = (
         [unit]
