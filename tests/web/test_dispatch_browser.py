@@ -114,3 +114,22 @@ def test_order_text_is_shown_as_text_never_as_markup(live_server: str, page: Pag
     assert any("<i>X-1</i>" in t for t in shown["texts"])
     assert shown["elements"] == 0
     assert page.evaluate("window.__xss") is None
+
+
+def test_a_new_incident_reaches_a_second_screen_within_a_second(
+    live_server: str, page: Page, second_page: Page
+) -> None:
+    """Incidents announce themselves on creation: no other event needs to come along."""
+    second_page.goto(f"{live_server}/despacho")
+    expect(second_page.locator("#map[data-live='on']")).to_have_count(1, timeout=15000)
+    page.goto(f"{live_server}/despacho")
+    expect(page.locator("#map[data-live='on']")).to_have_count(1, timeout=15000)
+    created = page.evaluate(
+        """() => postJSON("/api/incidents", {source: "emergency_call", category: "homicide",
+              priority: 1, occurred_at: new Date().toISOString(),
+              latitude: -12.07, longitude: -77.05})"""
+    )
+    # 1 s for the event, plus the screen's 150 ms coalescing of bursts and its queue reload.
+    expect(second_page.locator(f"#queue li[data-id='{created['id']}']")).to_have_count(
+        1, timeout=1500
+    )

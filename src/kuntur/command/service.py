@@ -1,7 +1,7 @@
 """Command tree, units, legal authorizations and orders.
 
 Every state change goes through ``authz.require`` and lands in the audit log in
-the same transaction; every change a map shows is announced with ``live.emit``.
+the same transaction; every change a map shows is announced with ``events.emit``.
 A refused military tasking is audited in a transaction of its own, so the
 attempt stays on record although nothing else happens.
 """
@@ -23,11 +23,11 @@ from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
 from kuntur.command import legal
 from kuntur.command.models import LegalAuthorization, Order, Unit
+from kuntur.core import events
 from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Forbidden, InvalidInput
 from kuntur.core.timeutil import to_utc, utcnow
-from kuntur.dispatch import live
 from kuntur.dispatch.cot import MAX_CLOCK_SKEW
 from kuntur.dispatch.lifecycle import UnitStatus
 from kuntur.dispatch.routing import TYPE_SPEED_KMH
@@ -212,7 +212,7 @@ def create_unit(db: Session, ctx: RequestContext, spec: UnitSpec) -> Unit:
         object_id=str(unit.id),
         details={"call_sign": unit.call_sign, "agency": unit.agency_code},
     )
-    live.emit(db, "unit", unit_out(unit))
+    events.emit(db, "unit", unit_out(unit))
     return unit
 
 
@@ -297,7 +297,7 @@ def report_positions(
     # One live event per slice of a batch, not per position: a TAK gateway sends hundreds a
     # second, and every event is written to every open map (and must fit pg_notify's 8 kB).
     for i in range(0, len(moved), POSITIONS_PER_EVENT):
-        live.emit(db, "positions", {"positions": moved[i : i + POSITIONS_PER_EVENT]})
+        events.emit(db, "positions", {"positions": moved[i : i + POSITIONS_PER_EVENT]})
     audit.record(
         db,
         ctx,
@@ -328,7 +328,7 @@ def set_unit_status(db: Session, ctx: RequestContext, unit_id: int, status: str)
         object_id=str(u.id),
         details={"from": old, "to": status},
     )
-    live.emit(db, "unit", unit_out(u))
+    events.emit(db, "unit", unit_out(u))
     return u
 
 
@@ -466,7 +466,7 @@ def create_authorization(
         object_id=str(row.id),
         details={"number": row.number, "kind": kind, "ends_at": ends_at.isoformat()},
     )
-    live.emit(db, "authorization", {"id": row.id, "number": row.number})
+    events.emit(db, "authorization", {"id": row.id, "number": row.number})
     return row
 
 
@@ -482,7 +482,7 @@ def revoke_authorization(db: Session, ctx: RequestContext, auth_id: int) -> Lega
         object_id=str(row.id),
         details={"number": row.number},
     )
-    live.emit(db, "authorization", {"id": row.id, "number": row.number, "revoked": True})
+    events.emit(db, "authorization", {"id": row.id, "number": row.number, "revoked": True})
     return row
 
 
@@ -720,7 +720,7 @@ def issue_order(
             "legal_basis": basis_id,
         },
     )
-    live.emit(db, "order", order_out(order))
+    events.emit(db, "order", order_out(order))
     return order
 
 
@@ -749,7 +749,7 @@ def acknowledge_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
     audit.record(
         db, ctx, EventType.ORDER_ACKNOWLEDGED, object_type="order", object_id=str(order.id)
     )
-    live.emit(db, "order", order_out(order))
+    events.emit(db, "order", order_out(order))
     return order
 
 
@@ -758,7 +758,7 @@ def complete_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
     order = _for_receiver(db, ctx, order_id, "acknowledged")
     order.status, order.completed_at = "completed", utcnow()
     audit.record(db, ctx, EventType.ORDER_COMPLETED, object_type="order", object_id=str(order.id))
-    live.emit(db, "order", order_out(order))
+    events.emit(db, "order", order_out(order))
     return order
 
 

@@ -14,9 +14,10 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from kuntur.core import events
 from kuntur.core.timeutil import to_utc
 from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
-from kuntur.dispatch import kpi, live, service
+from kuntur.dispatch import kpi, service
 from kuntur.geography import service as geo
 from kuntur.identity import authz
 from kuntur.identity import service as identity
@@ -156,7 +157,7 @@ async def live_stream(request: Request, ctx: ContextDep, db: SessionDep) -> Stre
     engine = request.app.state.engine
     session_id = ctx.session_id
 
-    def visible(event: live.Event) -> bool:
+    def visible(event: events.Event) -> bool:
         if event.kind != "incident":
             return True
         if owners is not None and event.owner_agency not in owners:

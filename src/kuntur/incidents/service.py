@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
+from kuntur.core import events
 from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Conflict, InvalidInput
@@ -241,13 +242,32 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> Inciden
         object_id=str(incident.id),
         details={"source": incident.source, "category": incident.category},
     )
-    if incident.narrative:
-        # A new report joins the extortion networks as it arrives (same transaction).
-        from kuntur.intelligence import service as intelligence
-
-        if incident.category in intelligence.LINKED_CATEGORIES:
-            intelligence.link_reports(db, [incident])
+    # Whoever follows new incidents (intelligence links reports into networks) does so in
+    # this transaction; every open screen hears of it after commit.
+    events.publish(db, INCIDENT_CREATED, incident)
+    announce(db, incident)
     return incident
+
+
+INCIDENT_CREATED = "incident.created"
+
+
+def announce(db: Session, inc: Incident) -> None:
+    """Tell every open screen (that may see it) of a new or changed incident, on commit."""
+    events.emit(
+        db,
+        "incident",
+        {
+            "id": inc.id,
+            "status": inc.status,
+            "priority": inc.priority,
+            "category": inc.category,
+            "lon": inc.longitude,
+            "lat": inc.latitude,
+            "owner_agency": inc.owner_agency,
+            "classification": inc.classification,
+        },
+    )
 
 
 def _refuse_duplicate(db: Session, ctx: RequestContext, existing: Incident) -> NoReturn:
