@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
-from kuntur.core.errors import InvalidInput
+from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.timeutil import to_display, utcnow
 from kuntur.intelligence import service
 from kuntur.intelligence.models import Case, CaseEntity, CaseNote, Entity
@@ -27,11 +27,11 @@ _TEMPLATES = Environment(autoescape=select_autoescape(default=True), trim_blocks
 
 
 def open_case(db: Session, ctx: RequestContext, *, number: str, title: str, network: str) -> Case:
-    service.require_analyst(db, ctx, f"case:{number}")
+    access = service.require_analyst(db, ctx, f"case:{number}")
     number, title = number.strip(), title.strip()
     if not number or not title:
         raise InvalidInput("number and title: both are required")
-    service.network(db, ctx, network)  # it exists (and the view is audited)
+    service.network_detail(access, network)  # it exists for this reader (and the view is audited)
     case = Case(
         number=number, title=title, network=network, created_by=ctx.actor, created_at=utcnow()
     )
@@ -41,18 +41,18 @@ def open_case(db: Session, ctx: RequestContext, *, number: str, title: str, netw
             db.flush()
     except IntegrityError as exc:
         raise InvalidInput(f"number: case {number!r} already exists") from exc
-    service.log(db, ctx, EventType.INTEL_CASE_OPENED, str(case.id), number=number, network=network)
+    service.log(access, EventType.INTEL_CASE_OPENED, str(case.id), number=number, network=network)
     return case
 
 
-def _case(db: Session, ctx: RequestContext, case_id: int) -> Case:
-    service.require_analyst(db, ctx, f"case:{case_id}")
+def _case(db: Session, ctx: RequestContext, case_id: int) -> tuple[service.Access, Case]:
+    access = service.require_analyst(db, ctx, f"case:{case_id}")
     case = get_or_404(db, Case, case_id, f"case {case_id}")
-    return case
+    return access, case
 
 
 def add_note(db: Session, ctx: RequestContext, case_id: int, text: str) -> CaseNote:
-    case = _case(db, ctx, case_id)
+    access, case = _case(db, ctx, case_id)
     if not text.strip():
         raise InvalidInput("text: the note is empty")
     note = CaseNote(
@@ -60,32 +60,43 @@ def add_note(db: Session, ctx: RequestContext, case_id: int, text: str) -> CaseN
     )
     db.add(note)
     db.flush()
-    service.log(db, ctx, EventType.INTEL_CASE_CHANGED, str(case.id), added="note")
+    service.log(access, EventType.INTEL_CASE_CHANGED, str(case.id), added="note")
     return note
 
 
 def add_entity(db: Session, ctx: RequestContext, case_id: int, key: str) -> None:
-    case = _case(db, ctx, case_id)
-    entity = db.scalar(select(Entity).where(Entity.key == key))
-    if entity is None:
+    access, case = _case(db, ctx, case_id)
+    # Only an identifier the reader can see in some report: one seen only in reports they
+    # may not read is answered like an unknown one (its existence is not confirmed).
+    entity_id = db.scalar(access.links(Entity.id).where(Entity.key == key).limit(1))
+    if entity_id is None:
         raise InvalidInput(f"entity: {key!r} is not a known identifier")
-    if db.get(CaseEntity, (case.id, entity.id)) is None:
+    if db.get(CaseEntity, (case.id, entity_id)) is None:
         db.add(
-            CaseEntity(case_id=case.id, entity_id=entity.id, added_by=ctx.actor, added_at=utcnow())
+            CaseEntity(case_id=case.id, entity_id=entity_id, added_by=ctx.actor, added_at=utcnow())
         )
-        service.log(db, ctx, EventType.INTEL_CASE_CHANGED, str(case.id), added="entity", entity=key)
+        service.log(access, EventType.INTEL_CASE_CHANGED, str(case.id), added="entity", entity=key)
 
 
 def get_case(db: Session, ctx: RequestContext, case_id: int) -> dict[str, Any]:
-    case = _case(db, ctx, case_id)
+    access, case = _case(db, ctx, case_id)
+    return _case_out(access, case)
+
+
+def _case_out(access: service.Access, case: Case) -> dict[str, Any]:
+    db = access.db
     notes = db.scalars(
         select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.created_at)
     ).all()
-    keys = db.scalars(
-        select(Entity.key)
+    kept = db.execute(
+        select(Entity.id, Entity.key)
         .join(CaseEntity, CaseEntity.entity_id == Entity.id)
         .where(CaseEntity.case_id == case.id)
+        .order_by(Entity.key)
     ).all()
+    # A case's entities as this reader may see them: another member (of another agency, or
+    # with a higher clearance) may have added one this reader sees in no report.
+    seen = access.visible_entities([i for i, _k in kept])
     return {
         "id": case.id,
         "number": case.number,
@@ -98,7 +109,7 @@ def get_case(db: Session, ctx: RequestContext, case_id: int) -> dict[str, Any]:
             {"author": n.author, "text": n.text, "created_at": n.created_at.isoformat()}
             for n in notes
         ],
-        "entities": list(keys),
+        "entities": [k for i, k in kept if i in seen],
     }
 
 
@@ -179,8 +190,9 @@ def chart_svg(detail: dict[str, Any], width: int = 900, height: int = 600) -> st
 
 def report_html(db: Session, ctx: RequestContext, case_id: int) -> str:
     """The case report: header, notes, entities, network summary, chart, provenance table."""
-    case = get_case(db, ctx, case_id)
-    detail = service.network(db, ctx, case["network"])
+    access, case_row = _case(db, ctx, case_id)
+    case = _case_out(access, case_row)
+    detail = _network_for(access, case_row.network)
     template = resources.files("kuntur").joinpath("web", "templates", "case_report.html")
     page = _TEMPLATES.from_string(template.read_text(encoding="utf-8")).render(
         case=case,
@@ -190,5 +202,25 @@ def report_html(db: Session, ctx: RequestContext, case_id: int) -> str:
         actor=ctx.actor,
         purpose=ctx.purpose,
     )
-    service.log(db, ctx, EventType.INTEL_CASE_EXPORTED, str(case_id), links=len(detail["links"]))
+    service.log(access, EventType.INTEL_CASE_EXPORTED, str(case_id), links=len(detail["links"]))
     return page
+
+
+def _network_for(access: service.Access, name: str) -> dict[str, Any]:
+    """The case's network as this reader sees it now (it may have grown into an older one,
+    and a member of another agency may see a smaller part of it); empty when they see none
+    of it."""
+    try:
+        return service.network_detail(access, name, follow=True)
+    except NotFound:
+        return {
+            "network": name,
+            "reports": 0,
+            "communities": {},
+            "key_players": [],
+            "payment_hubs": [],
+            "brokers": [],
+            "people": [],
+            "timeline": [],
+            "links": [],
+        }
