@@ -82,6 +82,7 @@ def engine(migrated_engine: Engine) -> Engine:
         for table in (  # children before parents
             "intel_case_entities",
             "intel_case_notes",
+            "intel_case_members",
             "intel_cases",
             "intel_links",
             "intel_entities",

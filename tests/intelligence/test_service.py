@@ -142,4 +142,5 @@ def test_cases_notes_entities_and_report(
         "intel.case.changed",
         "intel.case.exported",
         "intel.case.opened",
+        "intel.case.read",  # the case as POST /api/intel/cases answers it
     ]

@@ -36,6 +36,7 @@ class EventType(StrEnum):
     INTEL_VIEW = "intel.view"
     INTEL_INDEXED = "intel.indexed"
     INTEL_CASE_OPENED = "intel.case.opened"
+    INTEL_CASE_READ = "intel.case.read"
     INTEL_CASE_CHANGED = "intel.case.changed"
     INTEL_CASE_EXPORTED = "intel.case.exported"
     USER_CREATED = "user.created"
@@ -80,6 +81,7 @@ TITLES: dict[EventType, tuple[str, str]] = {
         "Reports linked (intelligence)",
     ),
     EventType.INTEL_CASE_OPENED: ("Caso abierto (inteligencia)", "Case opened (intelligence)"),
+    EventType.INTEL_CASE_READ: ("Caso consultado (inteligencia)", "Case read (intelligence)"),
     EventType.INTEL_CASE_CHANGED: ("Caso actualizado (inteligencia)", "Case updated"),
     EventType.INTEL_CASE_EXPORTED: ("Informe de caso exportado", "Case report exported"),
     EventType.DEMO_SEEDED: ("Escenario de demostración cargado", "Demo scenario seeded"),
