@@ -16,6 +16,8 @@ class EventType(StrEnum):
     LOGOUT = "auth.logout"
     ACCESS_DENIED = "authz.denied"
     SENSITIVE_READ = "record.read.sensitive"
+    PURPOSE_MISSING = "purpose.missing"
+    PURPOSE_REFUSED = "purpose.refused"
     INCIDENT_CREATED = "incident.created"
     INCIDENTS_IMPORTED = "incident.import"
     DEMO_SEEDED = "demo.seed"
@@ -56,6 +58,8 @@ TITLES: dict[EventType, tuple[str, str]] = {
     EventType.LOGOUT: ("Cierre de sesión", "Logoff"),
     EventType.ACCESS_DENIED: ("Acceso denegado", "Access denied"),
     EventType.SENSITIVE_READ: ("Lectura de dato sensible", "Sensitive record read"),
+    EventType.PURPOSE_MISSING: ("Consulta sin motivo rechazada", "Request without purpose refused"),
+    EventType.PURPOSE_REFUSED: ("Motivo no válido rechazado", "Invalid purpose refused"),
     EventType.INCIDENT_CREATED: ("Incidente registrado", "Incident created"),
     EventType.INCIDENTS_IMPORTED: ("Importación de incidentes", "Incidents imported"),
     EventType.FORECAST_CREATED: ("Pronóstico generado", "Forecast created"),

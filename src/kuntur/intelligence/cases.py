@@ -25,7 +25,7 @@ from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.timeutil import to_display, utcnow
-from kuntur.identity import authz
+from kuntur.identity import authz, purposes
 from kuntur.identity.authz import ROLE_PERMISSIONS, Permission
 from kuntur.identity.models import User
 from kuntur.identity.roles import OPERATIONAL_AGENCIES, Role
@@ -38,17 +38,17 @@ _TEMPLATES = Environment(autoescape=select_autoescape(default=True), trim_blocks
 
 def open_case(db: Session, ctx: RequestContext, *, number: str, title: str, network: str) -> Case:
     """Open a case on a network: it belongs to the creator's agency, and the creator is its
-    first member."""
-    access = service.require_analyst(db, ctx, "cases")
-    number, title = number.strip(), title.strip()
-    if not number or not title:
-        raise InvalidInput("number and title: both are required")
+    first member. No earlier purpose is needed: the new case is the purpose of the view
+    that opens it, and the opening is audited."""
+    authz.require(db, ctx, Permission.INTEL_READ, object_type="case", object_id="cases")
+    number, title = purposes.check_case_number(number), title.strip()
+    if not title:
+        raise InvalidInput("título: escriba uno / title: it is required")
     if "system" not in ctx.roles and ctx.agency not in OPERATIONAL_AGENCIES:
         raise InvalidInput(
             f"{ctx.agency} es un órgano de control: lee, no abre casos / "
             f"{ctx.agency} is an oversight body: it reads, it does not open cases"
         )
-    service.network_detail(access, network)  # it exists for this reader (and the view is audited)
     now = utcnow()
     case = Case(
         number=number,
@@ -63,10 +63,16 @@ def open_case(db: Session, ctx: RequestContext, *, number: str, title: str, netw
         with db.begin_nested():
             db.flush()
     except IntegrityError as exc:
-        raise InvalidInput(f"number: case {number!r} already exists") from exc
+        raise InvalidInput(
+            f"número: el caso {number} ya existe / number: case {number} already exists"
+        ) from exc
     if ctx.user_id is not None:
         db.add(CaseMember(case_id=case.id, user_id=ctx.user_id, added_by=ctx.actor, added_at=now))
-    service.log(_as_case(access, case), EventType.INTEL_CASE_OPENED, str(case.id), number=number)
+    access = _as_case(service.readable(db, ctx), case)
+    # The network must exist for this reader (else the whole opening rolls back); the view
+    # is audited with the new case as its purpose.
+    service.network_detail(access, network)
+    service.log(access, EventType.INTEL_CASE_OPENED, str(case.id), number=number)
     return case
 
 
@@ -83,14 +89,12 @@ def is_member(db: Session, ctx: RequestContext, case: Case) -> bool:
     return ctx.user_id is not None and db.get(CaseMember, (case.id, ctx.user_id)) is not None
 
 
-def case_ref(case: Case) -> str:
-    return f"case:{case.number}"
-
-
 def _as_case(access: service.Access, case: Case, *, oversight: bool = False) -> service.Access:
     """The same reader, with the case as the purpose of what they do in it."""
-    ref = f"oversight:{case_ref(case)}" if oversight else case_ref(case)
-    return dataclasses.replace(access, ctx=dataclasses.replace(access.ctx, purpose=ref))
+    ref = purposes.case_ref(case)
+    return dataclasses.replace(
+        access, ctx=access.ctx.with_purpose(f"oversight:{ref}" if oversight else ref)
+    )
 
 
 def _case(

@@ -4,8 +4,9 @@
   links (replacing a report's earlier links, so it is idempotent). New extortion reports
   are linked as they are created (``incidents.service.create`` calls it); ``kuntur intel
   index`` links what was imported.
-- Reading is for intelligence analysts only, always with a stated purpose (a case
-  number, ``X-Purpose``), and every search and view is audited with that purpose.
+- Reading is for intelligence analysts only, always with a purpose: ``X-Purpose`` names an
+  open case the analyst is a member of (``identity.purposes``), and every search and view
+  is audited with that case as its purpose.
 - Every read goes through an ``Access`` (``readable``): the reader sees the links,
   entities, networks and timelines of the reports they may read under the incident rules
   (agency sharing, clearance), and nothing of the others; rankings are computed on that.
@@ -28,9 +29,9 @@ from sqlalchemy.orm import Session
 from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
-from kuntur.core.errors import Forbidden, NotFound
+from kuntur.core.errors import NotFound
 from kuntur.core.timeutil import utcnow
-from kuntur.identity import authz
+from kuntur.identity import authz, purposes
 from kuntur.identity.authz import Permission
 from kuntur.incidents import service as incidents
 from kuntur.incidents.models import Incident
@@ -155,14 +156,15 @@ def readable(db: Session, ctx: RequestContext) -> Access:
 
 
 def require_analyst(db: Session, ctx: RequestContext, what: str) -> Access:
+    """An intelligence analyst's access for a search or view: ``X-Purpose`` must name an
+    open case they are a member of (``identity.purposes``; refusals are audited)."""
     authz.require(db, ctx, Permission.INTEL_READ, object_type="intel", object_id=what)
-    if not ctx.purpose and "system" not in ctx.roles:
-        raise Forbidden("state the purpose (a case number) in X-Purpose: every search is logged")
-    return readable(db, ctx)
+    reader = purposes.require(db, ctx, object_type="intel", object_id=what)
+    return readable(db, reader)
 
 
 def log(access: Access, event: EventType, object_id: str, **details: Any) -> None:
-    """An audit event for intelligence work, always carrying the stated purpose."""
+    """An audit event for intelligence work; its purpose is the checked reference."""
     object_type = "case" if event.value.startswith("intel.case") else "intel"
     audit.record(
         access.db,
@@ -170,7 +172,7 @@ def log(access: Access, event: EventType, object_id: str, **details: Any) -> Non
         event,
         object_type=object_type,
         object_id=object_id,
-        details={"purpose": access.ctx.purpose, **details},
+        details=details,
     )
 
 
