@@ -70,9 +70,9 @@ def test_a_case_purpose_is_an_open_case_of_the_reader(engine: Engine, settings: 
     assert read(ana, made, "CASO-2026-0457")[0] == 403
     refused = events(engine, "purpose.refused")
     assert [json.loads(e.details)["reason"] for e in refused] == [
-        "no such case",
-        "not a case member",
-        "case closed",
+        "no_such_case",
+        "not_a_case_member",
+        "case_closed",
     ]
     assert all(e.outcome == "denied" and e.purpose is None for e in refused)
     assert all(e.object_type == "incident" and e.object_id == str(made) for e in refused)
@@ -103,11 +103,11 @@ def test_dispatchers_read_the_incidents_they_handle(engine: Engine, settings: Se
     assert sensitive.purpose is not None and sensitive.purpose.startswith("assignment:")
     reasons = [json.loads(e.details)["reason"] for e in events(engine, "purpose.refused")]
     assert reasons == [
-        "no open assignment",
-        "no open assignment",
-        "no open assignment",
-        "no such case",
-        "no open assignment",
+        "no_open_assignment",
+        "no_open_assignment",
+        "no_open_assignment",
+        "no_such_case",
+        "no_open_assignment",
     ]
 
 
@@ -123,4 +123,4 @@ def test_intelligence_searches_audit_missing_and_refused_purposes(
     (gone,) = events(engine, "purpose.missing")
     assert (gone.object_type, gone.object_id, gone.outcome) == ("intel", "networks", "denied")
     reasons = [json.loads(e.details)["reason"] for e in events(engine, "purpose.refused")]
-    assert reasons == ["no such case", "not a case"]
+    assert reasons == ["no_such_case", "not_a_case"]

@@ -187,7 +187,7 @@ def require_record(
     if (owners is None or owner_agency in owners) and cleared:
         return
     refuse_record(
-        db, ctx, reason="agency or clearance", object_type=object_type, object_id=object_id
+        db, ctx, reason="agency_or_clearance", object_type=object_type, object_id=object_id
     )
 
 

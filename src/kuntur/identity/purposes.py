@@ -20,7 +20,8 @@ report), the case is the purpose and membership is the check (``intelligence.cas
 The audit log records the checked reference (``case:CASO-2026-0001``,
 ``assignment:17``) as the event's purpose, never the typed text. A missing or refused
 purpose is an audit event of its own, written in a transaction of its own (the refused
-request's work rolls back, the attempt stays logged).
+request's work rolls back, the attempt stays logged); a refused one carries a reason code and
+a keyed commitment to what was typed (``audit.commitments``), never the text.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, NoReturn
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kuntur.audit import commitments
 from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
@@ -110,13 +112,13 @@ def require(
     wanted = INCIDENT_REF.fullmatch(text)
     if wanted and incident_id is not None:
         ref = _assignment(db, ctx, int(wanted.group(1)), incident_id)
-        reason = "no open assignment"
+        reason = "no_open_assignment"
         why = (
             f"usted no tiene un despacho abierto del incidente {incident_id}",
             f"you have no open assignment for incident {incident_id}",
         )
     elif wanted:
-        ref, reason = None, "not a case"
+        ref, reason = None, "not_a_case"
         why = ("un incidente no es motivo aquí", "an incident is no purpose here")
     else:
         ref, reason = _case(db, ctx, text, stated)
@@ -132,7 +134,9 @@ def require(
         db,
         ctx,
         EventType.PURPOSE_REFUSED,
-        {"reason": reason},
+        # What was typed may be anything (a name, a phone number): a commitment to it, as
+        # normalised, so that it can be proven later without the log holding it.
+        {"reason": reason, "stated": commitments.commit("purpose", text)},
         object_type,
         object_id,
         f"Motivo no válido: {why[0]}. Indique {ask_es}. / "
@@ -178,14 +182,14 @@ def _case(db: Session, ctx: RequestContext, text: str, stated: str) -> tuple[str
     # Numbers are stored normalised; a case opened before that may be stored as typed.
     case = db.scalar(select(Case).where(Case.number.in_({text, stated})).limit(1))
     if case is None:
-        return None, "no such case"
+        return None, "no_such_case"
     if case.status != "open":
-        return None, "case closed"
+        return None, "case_closed"
     if "system" not in ctx.roles:
         if ctx.user_id is None or db.get(CaseMember, (case.id, ctx.user_id)) is None:
-            return None, "not a case member"
+            return None, "not_a_case_member"
         if not authz.can(ctx, Permission.INTEL_READ):  # a member whose role was revoked
-            return None, "not an analyst"
+            return None, "not_an_analyst"
     return case_ref(case), ""
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kuntur.audit import commitments
 from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput, NotFound
@@ -72,7 +73,14 @@ def open_case(db: Session, ctx: RequestContext, *, number: str, title: str, netw
     # The network must exist for this reader (else the whole opening rolls back); the view
     # is audited with the new case as its purpose.
     service.network_detail(access, network)
-    service.log(access, EventType.INTEL_CASE_OPENED, str(case.id), number=number)
+    service.log(
+        access,
+        EventType.INTEL_CASE_OPENED,
+        str(case.id),
+        number=number,  # a code (purposes.CASE_NUMBER); the title is free text: committed
+        network=network,
+        title=commitments.commit("case-title", title),
+    )
     return case
 
 
@@ -108,12 +116,12 @@ def _case(
     case = db.get(Case, case_id)
     if case is None:
         authz.refuse_record(
-            db, ctx, reason="no such case", object_type="case", object_id=str(case_id)
+            db, ctx, reason="no_such_case", object_type="case", object_id=str(case_id)
         )
     member = is_member(db, ctx, case)
     if not (member or oversight):
         authz.refuse_record(
-            db, ctx, reason="not a case member", object_type="case", object_id=str(case_id)
+            db, ctx, reason="not_a_case_member", object_type="case", object_id=str(case_id)
         )
     return _as_case(service.readable(db, ctx), case, oversight=not member), case
 
@@ -127,7 +135,16 @@ def add_note(db: Session, ctx: RequestContext, case_id: int, text: str) -> dict[
     )
     db.add(note)
     db.flush()
-    service.log(access, EventType.INTEL_CASE_CHANGED, str(case.id), added="note")
+    # The note's id and a commitment to its text: the log can later prove what it said,
+    # without holding what it said.
+    service.log(
+        access,
+        EventType.INTEL_CASE_CHANGED,
+        str(case.id),
+        added="note",
+        note=note.id,
+        text=commitments.commit("note", note.text),
+    )
     return _case_out(access, case)
 
 
@@ -135,14 +152,29 @@ def add_entity(db: Session, ctx: RequestContext, case_id: int, key: str) -> dict
     access, case = _case(db, ctx, case_id, write=True)
     # Only an identifier the reader can see in some report: one seen only in reports they
     # may not read is answered like an unknown one (its existence is not confirmed).
-    entity_id = db.scalar(access.links(Entity.id).where(Entity.key == key).limit(1))
-    if entity_id is None:
-        raise InvalidInput(f"entity: {key!r} is not a known identifier")
+    found = db.execute(access.links(Entity.id, Entity.kind).where(Entity.key == key).limit(1))
+    row = found.first()
+    if row is None:
+        raise InvalidInput(
+            f"entidad: {key!r} no es un identificador conocido / "
+            f"entity: {key!r} is not a known identifier"
+        )
+    entity_id, kind = row
     if db.get(CaseEntity, (case.id, entity_id)) is None:
         db.add(
             CaseEntity(case_id=case.id, entity_id=entity_id, added_by=ctx.actor, added_at=utcnow())
         )
-        service.log(access, EventType.INTEL_CASE_CHANGED, str(case.id), added="entity", entity=key)
+        # Never the phone number or account itself: its id, its kind, and a commitment
+        # that proves which value it was even after the entity is erased.
+        service.log(
+            access,
+            EventType.INTEL_CASE_CHANGED,
+            str(case.id),
+            added="entity",
+            entity=entity_id,
+            kind=kind,
+            value=commitments.commit("entity", key),
+        )
     return _case_out(access, case)
 
 
