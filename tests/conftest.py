@@ -43,6 +43,15 @@ def _pg_schema_url(schema: str) -> str:
     return f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _commitment_key(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Services called outside an app (seeding, the CLI) commit with a test key, never one
+    under the working directory's var/ (each app then uses its own settings' key)."""
+    from kuntur.audit import commitments
+
+    commitments.configure(tmp_path_factory.mktemp("keys") / "audit-commitment.key", "test")
+
+
 @pytest.fixture(scope="session")
 def pg_schema() -> Iterator[str]:
     schema = f"kuntur_test_{uuid.uuid4().hex[:8]}"
@@ -84,6 +93,7 @@ def engine(migrated_engine: Engine) -> Engine:
         for table in (  # children before parents
             "intel_case_entities",
             "intel_case_notes",
+            "intel_case_members",
             "intel_cases",
             "intel_links",
             "intel_entities",

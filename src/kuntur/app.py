@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from kuntur import __version__, domains
-from kuntur.audit import keys, scheduled
+from kuntur.audit import commitments, keys, scheduled
 from kuntur.audit.views import router as audit_router
 from kuntur.command.views import router as command_router
 from kuntur.config import Settings, get_settings
@@ -39,9 +39,11 @@ from kuntur.web.pages import router as pages_router
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     domains.load()
+    commitments.configure(settings.effective_audit_commitment_key_path, settings.environment)
     if settings.environment == "production":
         # Refuse to start on a missing secret rather than make one up.
         keys.signing_key(settings.effective_audit_key_path, settings.environment)
+        commitments.key_for(settings.effective_audit_commitment_key_path, settings.environment)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -49,12 +49,20 @@ class Settings(BaseSettings):
     # Ed25519 key that signs audit checkpoints. Created on first use only in development,
     # test and demo; in production it must exist (`kuntur audit keygen`), never a default.
     audit_key_path: Path | None = None
+    # HMAC-SHA256 key of the audit log's keyed commitments (values it must be able to prove
+    # without holding them, audit.commitments). Same rule: made on first use only in
+    # development, test and demo; in production `kuntur audit commitment-keygen` first.
+    audit_commitment_key_path: Path | None = None
     # Sign a checkpoint this often while the server runs (if the log grew); 0 = never.
     audit_checkpoint_interval_s: int = 600
 
     @property
     def effective_audit_key_path(self) -> Path:
         return self.audit_key_path or self.var_dir / "audit-signing.key"
+
+    @property
+    def effective_audit_commitment_key_path(self) -> Path:
+        return self.audit_commitment_key_path or self.var_dir / "audit-commitment.key"
 
     @property
     def effective_database_url(self) -> str:

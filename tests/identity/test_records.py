@@ -71,10 +71,16 @@ def test_classified_records_need_the_clearance(engine: Engine, settings: Setting
 
 
 def test_sensitive_narratives_need_a_stated_purpose(engine: Engine, settings: Settings) -> None:
-    c = as_user(engine, settings, "analista", "PNP")
+    c = as_user(engine, settings, "analista", "PNP", roles=("dispatcher", "intel_analyst"))
     made = c.post(
         "/api/incidents", json={**BASE, "category": "extortion", "narrative": NARRATIVE}
     ).json()
+    # The purpose is an open case the reader is a member of (identity.purposes).
+    case = c.post(
+        "/api/intel/cases",
+        json={"number": "CASO-2026-0457", "title": "Extorsión", "network": f"N-{made['id']}"},
+    )
+    assert case.status_code == 201, case.text
     plain = c.get(f"/api/incidents/{made['id']}").json()
     assert plain["narrative"] is None and plain["narrative_withheld"] is True
     listed = c.get("/api/incidents").json()["items"][0]
@@ -83,7 +89,7 @@ def test_sensitive_narratives_need_a_stated_purpose(engine: Engine, settings: Se
     shown = c.get(f"/api/incidents/{made['id']}", headers={"X-Purpose": "Caso 2026-0457"}).json()
     assert shown["narrative"] == NARRATIVE
     (read,) = events(engine, "record.read.sensitive")
-    assert read.purpose == "Caso 2026-0457" and read.object_id == str(made["id"])
+    assert read.purpose == "case:CASO-2026-0457" and read.object_id == str(made["id"])
     assert "987654321" not in read.details  # the log records the read, not the data
     theft = c.post(
         "/api/incidents", json={**BASE, "category": "theft", "narrative": "Le quitaron el celular"}

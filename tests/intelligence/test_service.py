@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -13,6 +11,7 @@ from kuntur.audit.models import AuditEvent
 from kuntur.config import Settings
 from kuntur.core.timeutil import utcnow
 from tests.conftest import make_user
+from tests.intelligence.support import open_case
 
 NARRATIVES = [
     "Me llamaron del 987 654 321 exigiendo S/ 5,000. Que yapee al 955 111 222.",
@@ -47,6 +46,7 @@ def test_reports_join_networks_as_they_arrive(
         create_app(settings, engine),
         headers={"Authorization": f"Bearer {token}", "X-Purpose": "CASO-2026-0042"},
     ) as intel:
+        open_case(intel, "CASO-2026-0042", f"N-{ids[0]}")
         nets = intel.get("/api/intel/networks").json()
         assert [n["reports"] for n in nets] == [3]  # the fourth shares nothing
         name = nets[0]["network"]
@@ -69,26 +69,32 @@ def test_reports_join_networks_as_they_arrive(
         assert alone["reports"] == 1
     with Session(engine) as db:
         logged = db.scalars(select(AuditEvent).where(AuditEvent.type.like("intel.%"))).all()
-    assert {e.type for e in logged} == {"intel.search", "intel.view"}
-    assert all(json.loads(e.details)["purpose"] == "CASO-2026-0042" for e in logged)
+    assert {e.type for e in logged} == {
+        "intel.search",
+        "intel.view",
+        "intel.case.opened",
+        "intel.case.read",
+    }
+    assert {e.purpose for e in logged} == {"case:CASO-2026-0042"}  # the checked reference
 
 
 def test_only_analysts_with_a_purpose(
     engine: Engine, settings: Settings, client: TestClient
 ) -> None:
-    report(client, NARRATIVES[0])
+    first_id = report(client, NARRATIVES[0])
     assert client.get("/api/intel/networks").status_code == 403  # dispatcher + crime analyst
     token, _ = make_user(engine, "intel2", ["intel_analyst"])
     with TestClient(
         create_app(settings, engine), headers={"Authorization": f"Bearer {token}"}
     ) as intel:
         r = intel.get("/api/intel/networks")
-        assert r.status_code == 403 and "purpose" in r.text
+        assert r.status_code == 403 and r.json()["detail"].startswith("Indique el motivo")
         assert intel.get("/api/intel/networks/N-abc").status_code == 422
-        assert (
-            intel.get("/api/intel/networks/N-999999", headers={"X-Purpose": "CASO-1"}).status_code
-            == 404
-        )
+        first = intel.get("/api/intel/networks/N-1", headers={"X-Purpose": "CASO-1"})
+        assert first.status_code == 403  # no such case: refused, whatever the network
+        open_case(intel, "CASO-1", f"N-{first_id}")
+        missing = intel.get("/api/intel/networks/N-999999", headers={"X-Purpose": "caso-1"})
+        assert missing.status_code == 404
 
 
 def test_cases_notes_entities_and_report(
@@ -110,9 +116,9 @@ def test_cases_notes_entities_and_report(
         case = r.json()
         again = intel.post(
             "/api/intel/cases",
-            json={"number": "CASO-2026-0099", "title": "x", "network": f"N-{ids[0]}"},
+            json={"number": "caso 2026-0099", "title": "x", "network": f"N-{ids[0]}"},
         )
-        assert again.status_code == 422 and "exists" in again.text
+        assert again.status_code == 422 and "already exists" in again.text  # one number
         note = intel.post(
             f"/api/intel/cases/{case['id']}/notes",
             json={"text": "<script>alert(1)</script> Cobrador principal"},
@@ -142,4 +148,28 @@ def test_cases_notes_entities_and_report(
         "intel.case.changed",
         "intel.case.exported",
         "intel.case.opened",
+        "intel.case.read",  # the case as POST /api/intel/cases answers it
     ]
+
+
+def test_cli_networks_need_an_open_case(
+    cli_env: Settings, engine: Engine, settings: Settings, client: TestClient
+) -> None:
+    from typer.testing import CliRunner
+
+    from kuntur.cli import app
+
+    first, *_rest = (report(client, t) for t in NARRATIVES)
+    refused = CliRunner().invoke(app, ["intel", "networks", "--purpose", "cualquier cosa"])
+    assert refused.exit_code != 0 and "Motivo no válido" in refused.output
+    with TestClient(create_app(settings, engine)) as anon:
+        token, _ = make_user(engine, "intel_cli", ["intel_analyst"])
+        anon.headers["Authorization"] = f"Bearer {token}"
+        open_case(anon, "CASO-2026-0700", f"N-{first}")
+    ok = CliRunner().invoke(app, ["intel", "networks", "--purpose", "CASO-2026-0700", "--json"])
+    assert ok.exit_code == 0, ok.output
+    with Session(engine) as db:
+        purposes = set(
+            db.scalars(select(AuditEvent.purpose).where(AuditEvent.actor == "system:intel"))
+        )
+    assert purposes == {None, "case:CASO-2026-0700"}  # the refusal carries no free text

@@ -19,7 +19,7 @@ from kuntur.cli import app
 from kuntur.config import Settings
 from kuntur.core.context import RequestContext
 
-CTX = RequestContext(actor="user:ana", agency="PNP", purpose="caso 2024-117", request_id="r1")
+CTX = RequestContext(actor="user:ana", agency="PNP", request_id="r1").with_purpose("case:C-117")
 
 
 def fill(engine: Engine, n: int, start: int = 0) -> None:

@@ -57,6 +57,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         intelligence.index_all(db, RequestContext.system("test"))
     _t, intel_secret = make_user(engine, "inteligencia", ["intel_analyst"])
     os.environ["KUNTUR_TEST_INTEL_TOTP"] = intel_secret or ""
+    assert demo.seed_cases(engine) == ["CASO-DEMO-0001", "CASO-DEMO-0002"]  # as `make demo`
     _token, secret = make_user(engine, "auditora", ["auditor"], agency="DP")
     os.environ["KUNTUR_TEST_AUDITOR_TOTP"] = secret or ""
     url, server, thread = serve_in_thread(create_app(settings, engine))

@@ -1,5 +1,6 @@
-"""The link chart in real Chromium: an analyst states a case number, opens a network,
-expands neighbours, filters, jumps from a report to its network and back to the report."""
+"""The link chart in real Chromium: an analyst picks one of their cases as the purpose,
+opens a network, expands neighbours, filters, jumps from a report to its network and back to
+the report, and opens a new case on it."""
 
 from __future__ import annotations
 
@@ -21,8 +22,11 @@ def test_link_chart(live_server: str, browser: Browser) -> None:
     page.wait_for_url(f"{live_server}/mapa")
     page.goto(f"{live_server}/inteligencia")
     expect(page.locator("#purpose-hint.error")).to_have_count(1)  # no purpose, no search
-    page.get_by_test_id("purpose").fill("CASO-2026-0077")
+    page.get_by_test_id("purpose").fill("CASO-2026-0077")  # not a case of theirs: refused
     page.get_by_role("button", name="Aplicar").click()
+    expect(page.locator("#purpose-hint.error")).to_contain_text("Motivo no válido")
+    # The demo seeds the analyst's cases; one click states one.
+    page.get_by_test_id("my-cases").locator("li[data-case='CASO-DEMO-0001']").click()
     expect(page.locator("#networks[data-count]")).to_have_count(1, timeout=10000)
     assert int(page.locator("#networks").get_attribute("data-count") or 0) >= 1
     page.locator("#networks li").first.click()
@@ -52,7 +56,8 @@ def test_link_chart(live_server: str, browser: Browser) -> None:
     expect(page.get_by_test_id("detail")).to_be_visible(timeout=10000)
     expect(page.get_by_test_id("detail")).to_contain_text(rid)
     page.screenshot(path="/tmp/kuntur-intel.png")
-    # open a case on this network and read its report
+    # open a new case on this network and read its report
+    page.get_by_test_id("case-number").fill("CASO-2026-0077")
     page.get_by_test_id("case-title").fill("Cobros por Yape en SJL")
     page.get_by_test_id("open-case").click()
     link = page.get_by_test_id("case-link").locator("a")

@@ -66,9 +66,17 @@ def test_narratives_are_shown_as_text_never_run(live_server: str, page: Page) ->
     )
     page.goto(f"{live_server}/incidentes")
     page.evaluate(f"openIncident({created['id']})")
-    # An extortion narrative is withheld until the reader states a purpose.
+    # An extortion narrative is withheld until the reader gives a purpose the server accepts.
     expect(page.get_by_test_id("detail")).to_contain_text("Reservado", timeout=10000)
-    page.get_by_test_id("purpose").fill("Caso 2026-0457")
+    page.get_by_test_id("purpose").fill("Caso 2026-0457")  # no case of this dispatcher's
+    page.get_by_test_id("purpose").press("Enter")
+    expect(page.get_by_test_id("purpose-error")).to_contain_text("Motivo no válido")
+    # A dispatcher's purpose: the incident they dispatched a unit to.
+    ranked = api(page, f"/api/dispatch/incidents/{created['id']}/recommendation")["ranked"]
+    assert ranked
+    unit = ranked[0]["unit_id"]  # type: ignore[index]
+    api(page, f"/api/dispatch/incidents/{created['id']}/dispatch", {"unit_id": unit})
+    page.get_by_test_id("purpose").fill(f"INC-{created['id']}")
     page.get_by_test_id("purpose").press("Enter")
     expect(page.get_by_test_id("detail")).to_contain_text("<img src=x", timeout=10000)
     assert page.evaluate("window.__xss") is None

@@ -16,6 +16,8 @@ class EventType(StrEnum):
     LOGOUT = "auth.logout"
     ACCESS_DENIED = "authz.denied"
     SENSITIVE_READ = "record.read.sensitive"
+    PURPOSE_MISSING = "purpose.missing"
+    PURPOSE_REFUSED = "purpose.refused"
     INCIDENT_CREATED = "incident.created"
     INCIDENT_DUPLICATE = "incident.duplicate_refused"
     INCIDENTS_IMPORTED = "incident.import"
@@ -38,6 +40,7 @@ class EventType(StrEnum):
     INTEL_VIEW = "intel.view"
     INTEL_INDEXED = "intel.indexed"
     INTEL_CASE_OPENED = "intel.case.opened"
+    INTEL_CASE_READ = "intel.case.read"
     INTEL_CASE_CHANGED = "intel.case.changed"
     INTEL_CASE_EXPORTED = "intel.case.exported"
     USER_CREATED = "user.created"
@@ -57,6 +60,8 @@ TITLES: dict[EventType, tuple[str, str]] = {
     EventType.LOGOUT: ("Cierre de sesión", "Logoff"),
     EventType.ACCESS_DENIED: ("Acceso denegado", "Access denied"),
     EventType.SENSITIVE_READ: ("Lectura de dato sensible", "Sensitive record read"),
+    EventType.PURPOSE_MISSING: ("Consulta sin motivo rechazada", "Request without purpose refused"),
+    EventType.PURPOSE_REFUSED: ("Motivo no válido rechazado", "Invalid purpose refused"),
     EventType.INCIDENT_CREATED: ("Incidente registrado", "Incident created"),
     EventType.INCIDENT_DUPLICATE: (
         "Incidente duplicado rechazado",
@@ -87,6 +92,7 @@ TITLES: dict[EventType, tuple[str, str]] = {
         "Reports linked (intelligence)",
     ),
     EventType.INTEL_CASE_OPENED: ("Caso abierto (inteligencia)", "Case opened (intelligence)"),
+    EventType.INTEL_CASE_READ: ("Caso consultado (inteligencia)", "Case read (intelligence)"),
     EventType.INTEL_CASE_CHANGED: ("Caso actualizado (inteligencia)", "Case updated"),
     EventType.INTEL_CASE_EXPORTED: ("Informe de caso exportado", "Case report exported"),
     EventType.DEMO_SEEDED: ("Escenario de demostración cargado", "Demo scenario seeded"),

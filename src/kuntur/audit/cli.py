@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
-from kuntur.audit import keys, service, witness
+from kuntur.audit import commitments, keys, service, witness
 from kuntur.config import get_settings
 from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
@@ -49,6 +49,35 @@ def keygen(
             }
         )
     )
+
+
+@app.command("commitment-keygen")
+def commitment_keygen(
+    path: Annotated[Path | None, typer.Option(help="where to write the key")] = None,
+) -> None:
+    """Create the key of the log's keyed commitments (once; keep a copy offline: without it
+    no logged value can be proven, which is also how the log forgets)."""
+    target = path or get_settings().effective_audit_commitment_key_path
+    if target.exists():
+        fail(f"{target} exists already; refusing to overwrite a commitment key")
+    key = commitments.generate(target)
+    print(json.dumps({"path": str(target), "key_id": commitments.key_id(key)}))
+
+
+@app.command("commit")
+def commit_cmd(
+    value: Annotated[str, typer.Argument(help="the value to prove (e.g. phone:+51987654321)")],
+    label: Annotated[
+        str, typer.Option(help="entity | note | purpose | case-title (as the event's field)")
+    ],
+) -> None:
+    """Print the commitment to VALUE: equal to the one in an event, it proves the value."""
+    if label not in commitments.LABELS:
+        fail(f"--label: one of {', '.join(sorted(commitments.LABELS))}")
+    try:
+        print(commitments.commit(label, value))
+    except KunturError as exc:
+        fail(str(exc))
 
 
 @app.command("checkpoint")

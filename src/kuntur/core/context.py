@@ -8,6 +8,7 @@ re-plumbed when the checks arrive.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass, field
 
@@ -20,8 +21,28 @@ class RequestContext:
     clearance: int = 0
     user_id: int | None = None
     session_id: int | None = None
+    # ``purpose`` is what the audit log records with every event of this request: a
+    # reference that ``identity.purposes`` has checked against the store ("case:CASO-1",
+    # "assignment:17"), or nothing. What the reader typed (X-Purpose) is kept apart in
+    # ``stated_purpose`` and never logged.
     purpose: str | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    stated_purpose: str | None = None
+
+    def __post_init__(self) -> None:
+        # Contexts are built from the request with the header's text in ``purpose``
+        # (``core.web.get_context``, ``identity.service.context_for``, the CLI). Move it
+        # aside: free text never reaches the log, and nothing counts as a purpose until
+        # it has been checked (``with_purpose``).
+        if self.purpose is not None and self.stated_purpose is None:
+            object.__setattr__(self, "stated_purpose", self.purpose)
+            object.__setattr__(self, "purpose", None)
+
+    def with_purpose(self, reference: str) -> RequestContext:
+        """This context with a checked purpose: ``reference`` is what the log records."""
+        return dataclasses.replace(
+            self, purpose=reference, stated_purpose=self.stated_purpose or reference
+        )
 
     @property
     def authenticated(self) -> bool:

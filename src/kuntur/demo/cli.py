@@ -42,7 +42,8 @@ def seed(
 
 @app.command("users")
 def users() -> None:
-    """Create demo users of every role (once) and print how to log in. DEMO ONLY."""
+    """Create demo users of every role (once), and the demo analyst's cases, and print how
+    to log in. DEMO ONLY."""
     import pyotp
 
     from kuntur.config import get_settings
@@ -62,6 +63,18 @@ def users() -> None:
         if secret:
             extra = f"  código TOTP ahora: {pyotp.TOTP(secret).now()} (kuntur demo totp {username})"
         console.print(f"  {username:13s} contraseña: {password}{extra}", highlight=False)
+    opened = service.seed_cases(engine())
+    if opened:
+        console.print(
+            f"Casos de demostración de «inteligencia» (su motivo en /inteligencia y para leer "
+            f"relatos reservados): {', '.join(opened)}",
+            highlight=False,
+        )
+    console.print(
+        "Un despachador lee el relato reservado de un incidente al que despachó una unidad "
+        "indicando INC-<nro. del incidente> como motivo.",
+        highlight=False,
+    )
 
 
 @app.command("totp")

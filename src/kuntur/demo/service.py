@@ -219,3 +219,38 @@ def seed_users(engine: Engine, credentials: Path) -> list[tuple[str, str, str | 
     with os.fdopen(fd, "w") as fh:
         json.dump(rows, fh)
     return rows
+
+
+# Demo cases: an analyst's purpose is an open case they are a member of, so the demo analyst
+# gets two on the largest synthetic networks and can try the link chart at once.
+DEMO_CASES = [
+    ("CASO-DEMO-0001", "Red de cobros por Yape (DEMO, datos sintéticos)"),
+    ("CASO-DEMO-0002", "Segunda red de extorsión (DEMO, datos sintéticos)"),
+]
+
+
+def seed_cases(engine: Engine, analyst: str = "inteligencia") -> list[str]:
+    """Open the demo cases once (as the system, on the largest networks) with ``analyst`` as
+    their member; returns the case numbers. Nothing when the analyst or the networks are
+    missing (`kuntur intel index` links the reports)."""
+    from sqlalchemy.orm import Session
+
+    from kuntur.identity.models import User
+    from kuntur.intelligence import cases
+    from kuntur.intelligence import service as intelligence
+    from kuntur.intelligence.models import Case
+
+    ctx = RequestContext.system("demo")
+    numbers = [n for n, _t in DEMO_CASES]
+    with Session(engine) as db, db.begin():
+        if db.scalar(select(User.id).where(User.username == analyst)) is None:
+            return []
+        have = set(db.scalars(select(Case.number).where(Case.number.in_(numbers))))
+        top = intelligence.ranked(intelligence.readable(db, ctx), limit=len(DEMO_CASES))
+        out = []
+        for (number, title), net in zip(DEMO_CASES, top, strict=False):
+            if number not in have:
+                case = cases.open_case(db, ctx, number=number, title=title, network=net["network"])
+                cases.add_member(db, ctx, case.id, analyst)
+            out.append(number)
+    return out

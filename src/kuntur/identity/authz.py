@@ -8,6 +8,7 @@ clearance, stated purpose) build on ``require`` as the records that need them ar
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import NoReturn
 
 from sqlalchemy.orm import Session
 
@@ -191,7 +192,17 @@ def require_record(
     existence is not confirmed) and the attempt is audited."""
     if may_read(db, ctx, owner_agency=owner_agency, classification=classification):
         return
-    _log_denial(db, ctx, {"reason": "agency or clearance"}, object_type, object_id)
+    refuse_record(
+        db, ctx, reason="agency_or_clearance", object_type=object_type, object_id=object_id
+    )
+
+
+def refuse_record(
+    db: Session, ctx: RequestContext, *, reason: str, object_type: str, object_id: str
+) -> NoReturn:
+    """Answer "not found" for a record ``ctx`` may not see (its existence is not
+    confirmed), and log the attempt with ``reason`` (a code) in a transaction of its own."""
+    _log_denial(db, ctx, {"reason": reason}, object_type, object_id)
     from kuntur.core.errors import NotFound
 
     raise NotFound(f"{object_type} {object_id} does not exist")

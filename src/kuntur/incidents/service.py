@@ -35,7 +35,7 @@ from kuntur.core.errors import Conflict, InvalidInput
 from kuntur.core.timeutil import to_display, to_utc, utcnow
 from kuntur.geography import hexgrid
 from kuntur.geography import service as geo
-from kuntur.identity import authz
+from kuntur.identity import authz, purposes
 from kuntur.identity.authz import Permission
 from kuntur.identity.roles import OPERATIONAL_AGENCIES
 from kuntur.incidents.categories import DEFAULT_PRIORITY, Category, Source, Status
@@ -106,7 +106,7 @@ class IncidentFilter:
 
 
 # Narratives of these categories name victims, phones and accounts: shown only to a reader
-# who states a purpose (a case number), and every such read is audited.
+# with a checked purpose (``present``), and every such read is audited.
 SENSITIVE = frozenset(
     {Category.EXTORTION.value, Category.KIDNAPPING.value, Category.HUMAN_TRAFFICKING.value}
 )
@@ -310,23 +310,34 @@ def get(*, db: Session, ctx: RequestContext, incident_id: int) -> Incident:
 
 
 def present(db: Session, ctx: RequestContext, incident: Incident) -> IncidentOut:
-    """One incident for a reader: a sensitive narrative only with a stated purpose, and
-    that read is audited (with the purpose, never the narrative)."""
-    reveal = can_read_narrative(ctx, incident)
-    if reveal and incident.category in SENSITIVE and incident.narrative:
-        audit.record(
+    """One incident for a reader. A sensitive narrative is shown only for a purpose that
+    ``identity.purposes`` accepts (an open case the reader is a member of, or this incident
+    when the reader dispatched a unit to it); that read is audited with the purpose's
+    reference, never the narrative. No purpose stated: the narrative is withheld (nothing
+    was asked for, nothing is refused). A purpose not accepted: 403, audited, saying what
+    to enter."""
+    if incident.category not in SENSITIVE or not incident.narrative:
+        return to_out(incident)
+    reader = ctx
+    if "system" not in ctx.roles:  # the CLI and seeding act as the system itself
+        if not ctx.stated_purpose:
+            return to_out(incident, reveal=False)
+        reader = purposes.require(
             db,
             ctx,
-            EventType.SENSITIVE_READ,
             object_type="incident",
             object_id=str(incident.id),
-            details={"field": "narrative"},
+            incident_id=incident.id,
         )
-    return to_out(incident, reveal=reveal)
-
-
-def can_read_narrative(ctx: RequestContext, incident: Incident) -> bool:
-    return incident.category not in SENSITIVE or "system" in ctx.roles or bool(ctx.purpose)
+    audit.record(
+        db,
+        reader,
+        EventType.SENSITIVE_READ,
+        object_type="incident",
+        object_id=str(incident.id),
+        details={"field": "narrative"},
+    )
+    return to_out(incident, reveal=True)
 
 
 def list_incidents(

@@ -64,7 +64,7 @@ def list_incidents(
         total=total,
         limit=limit,
         offset=offset,
-        # Lists never carry sensitive narratives; the detail does, with a stated purpose.
+        # Lists never carry sensitive narratives; the detail does, with a checked purpose.
         items=[service.to_out(r, reveal=r.category not in service.SENSITIVE) for r in rows],
     )
 
@@ -107,6 +107,8 @@ def map_layer(
 def get_incident(
     incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], db: SessionDep, ctx: ContextDep
 ) -> IncidentOut:
-    """One incident. A sensitive narrative (extortion, kidnapping, trafficking) needs a stated
-    purpose: send ``X-Purpose: <case number>``; that read is audited."""
+    """One incident. A sensitive narrative (extortion, kidnapping, trafficking) needs a
+    purpose: ``X-Purpose: <number of an open case you are a member of>``, or
+    ``X-Purpose: INC-<id>`` when you dispatched a unit to this incident. That read is
+    audited; another purpose is refused (403, audited)."""
     return service.present(db, ctx, service.get(db=db, ctx=ctx, incident_id=incident_id))

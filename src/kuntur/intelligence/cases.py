@@ -1,10 +1,16 @@
 """Cases: an analyst opens one from a network, keeps notes and the entities that matter, and
 exports a case report (HTML, printable to PDF from the browser) with the link chart and the
-provenance of every link. All of it for intelligence analysts with a stated purpose, audited.
+provenance of every link.
+
+A case belongs to the agency of the analyst who opened it and to a team: only its members
+read, annotate and export it (oversight reads it, changes nothing); anyone else is told it
+does not exist, and the attempt is audited. Inside a case the case itself is the purpose of
+the work, and every read and change is audited with it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 from importlib import resources
 from typing import Any
@@ -15,44 +21,113 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kuntur.audit import commitments
 from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
-from kuntur.core.db import get_or_404
-from kuntur.core.errors import InvalidInput
+from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.timeutil import to_display, utcnow
+from kuntur.identity import authz, purposes
+from kuntur.identity.authz import ROLE_PERMISSIONS, Permission
+from kuntur.identity.models import User
+from kuntur.identity.roles import OPERATIONAL_AGENCIES, Role
+from kuntur.incidents.models import SharingRule
 from kuntur.intelligence import service
-from kuntur.intelligence.models import Case, CaseEntity, CaseNote, Entity
+from kuntur.intelligence.models import Case, CaseEntity, CaseMember, CaseNote, Entity
 
 _TEMPLATES = Environment(autoescape=select_autoescape(default=True), trim_blocks=True)
 
 
 def open_case(db: Session, ctx: RequestContext, *, number: str, title: str, network: str) -> Case:
-    service.require_analyst(db, ctx, f"case:{number}")
-    number, title = number.strip(), title.strip()
-    if not number or not title:
-        raise InvalidInput("number and title: both are required")
-    service.network(db, ctx, network)  # it exists (and the view is audited)
+    """Open a case on a network: it belongs to the creator's agency, and the creator is its
+    first member. No earlier purpose is needed: the new case is the purpose of the view
+    that opens it, and the opening is audited."""
+    authz.require(db, ctx, Permission.INTEL_READ, object_type="case", object_id="cases")
+    number, title = purposes.check_case_number(number), title.strip()
+    if not title:
+        raise InvalidInput("título: escriba uno / title: it is required")
+    if "system" not in ctx.roles and ctx.agency not in OPERATIONAL_AGENCIES:
+        raise InvalidInput(
+            f"{ctx.agency} es un órgano de control: lee, no abre casos / "
+            f"{ctx.agency} is an oversight body: it reads, it does not open cases"
+        )
+    now = utcnow()
     case = Case(
-        number=number, title=title, network=network, created_by=ctx.actor, created_at=utcnow()
+        number=number,
+        title=title,
+        network=network,
+        created_by=ctx.actor,
+        created_at=now,
+        owner_agency=ctx.agency or "PNP",
     )
     db.add(case)
     try:
         with db.begin_nested():
             db.flush()
     except IntegrityError as exc:
-        raise InvalidInput(f"number: case {number!r} already exists") from exc
-    service.log(db, ctx, EventType.INTEL_CASE_OPENED, str(case.id), number=number, network=network)
+        raise InvalidInput(
+            f"número: el caso {number} ya existe / number: case {number} already exists"
+        ) from exc
+    if ctx.user_id is not None:
+        db.add(CaseMember(case_id=case.id, user_id=ctx.user_id, added_by=ctx.actor, added_at=now))
+    access = _as_case(service.readable(db, ctx), case)
+    # The network must exist for this reader (else the whole opening rolls back); the view
+    # is audited with the new case as its purpose.
+    service.network_detail(access, network)
+    service.log(
+        access,
+        EventType.INTEL_CASE_OPENED,
+        str(case.id),
+        number=number,  # a code (purposes.CASE_NUMBER); the title is free text: committed
+        network=network,
+        title=commitments.commit("case-title", title),
+    )
     return case
 
 
-def _case(db: Session, ctx: RequestContext, case_id: int) -> Case:
-    service.require_analyst(db, ctx, f"case:{case_id}")
-    case = get_or_404(db, Case, case_id, f"case {case_id}")
-    return case
+def _oversight(ctx: RequestContext) -> bool:
+    """Oversight (auditors of the Fiscalía or the Defensoría) reads cases, never changes
+    them: decision 0005 gives oversight bodies reading, and intelligence cases are what
+    they are there to watch."""
+    return authz.can(ctx, Permission.AUDIT_READ) and not authz.can(ctx, Permission.INTEL_READ)
 
 
-def add_note(db: Session, ctx: RequestContext, case_id: int, text: str) -> CaseNote:
-    case = _case(db, ctx, case_id)
+def is_member(db: Session, ctx: RequestContext, case: Case) -> bool:
+    if "system" in ctx.roles:
+        return True
+    return ctx.user_id is not None and db.get(CaseMember, (case.id, ctx.user_id)) is not None
+
+
+def _as_case(access: service.Access, case: Case, *, oversight: bool = False) -> service.Access:
+    """The same reader, with the case as the purpose of what they do in it."""
+    ref = purposes.case_ref(case)
+    return dataclasses.replace(
+        access, ctx=access.ctx.with_purpose(f"oversight:{ref}" if oversight else ref)
+    )
+
+
+def _case(
+    db: Session, ctx: RequestContext, case_id: int, *, write: bool = False
+) -> tuple[service.Access, Case]:
+    """A case for one of its members (and, read-only, for oversight). Anyone else is told
+    it does not exist, and the attempt is audited. The case is the purpose of the work."""
+    oversight = not write and _oversight(ctx)
+    if not oversight:
+        authz.require(db, ctx, Permission.INTEL_READ, object_type="case", object_id=str(case_id))
+    case = db.get(Case, case_id)
+    if case is None:
+        authz.refuse_record(
+            db, ctx, reason="no_such_case", object_type="case", object_id=str(case_id)
+        )
+    member = is_member(db, ctx, case)
+    if not (member or oversight):
+        authz.refuse_record(
+            db, ctx, reason="not_a_case_member", object_type="case", object_id=str(case_id)
+        )
+    return _as_case(service.readable(db, ctx), case, oversight=not member), case
+
+
+def add_note(db: Session, ctx: RequestContext, case_id: int, text: str) -> dict[str, Any]:
+    access, case = _case(db, ctx, case_id, write=True)
     if not text.strip():
         raise InvalidInput("text: the note is empty")
     note = CaseNote(
@@ -60,31 +135,122 @@ def add_note(db: Session, ctx: RequestContext, case_id: int, text: str) -> CaseN
     )
     db.add(note)
     db.flush()
-    service.log(db, ctx, EventType.INTEL_CASE_CHANGED, str(case.id), added="note")
-    return note
+    # The note's id and a commitment to its text: the log can later prove what it said,
+    # without holding what it said.
+    service.log(
+        access,
+        EventType.INTEL_CASE_CHANGED,
+        str(case.id),
+        added="note",
+        note=note.id,
+        text=commitments.commit("note", note.text),
+    )
+    return _case_out(access, case)
 
 
-def add_entity(db: Session, ctx: RequestContext, case_id: int, key: str) -> None:
-    case = _case(db, ctx, case_id)
-    entity = db.scalar(select(Entity).where(Entity.key == key))
-    if entity is None:
-        raise InvalidInput(f"entity: {key!r} is not a known identifier")
-    if db.get(CaseEntity, (case.id, entity.id)) is None:
-        db.add(
-            CaseEntity(case_id=case.id, entity_id=entity.id, added_by=ctx.actor, added_at=utcnow())
+def add_entity(db: Session, ctx: RequestContext, case_id: int, key: str) -> dict[str, Any]:
+    access, case = _case(db, ctx, case_id, write=True)
+    # Only an identifier the reader can see in some report: one seen only in reports they
+    # may not read is answered like an unknown one (its existence is not confirmed).
+    found = db.execute(access.links(Entity.id, Entity.kind).where(Entity.key == key).limit(1))
+    row = found.first()
+    if row is None:
+        raise InvalidInput(
+            f"entidad: {key!r} no es un identificador conocido / "
+            f"entity: {key!r} is not a known identifier"
         )
-        service.log(db, ctx, EventType.INTEL_CASE_CHANGED, str(case.id), added="entity", entity=key)
+    entity_id, kind = row
+    if db.get(CaseEntity, (case.id, entity_id)) is None:
+        db.add(
+            CaseEntity(case_id=case.id, entity_id=entity_id, added_by=ctx.actor, added_at=utcnow())
+        )
+        # Never the phone number or account itself: its id, its kind, and a commitment
+        # that proves which value it was even after the entity is erased.
+        service.log(
+            access,
+            EventType.INTEL_CASE_CHANGED,
+            str(case.id),
+            added="entity",
+            entity=entity_id,
+            kind=kind,
+            value=commitments.commit("entity", key),
+        )
+    return _case_out(access, case)
+
+
+def _analyst(user: User) -> bool:
+    return any(
+        r in Role.__members__.values() and Permission.INTEL_READ in ROLE_PERMISSIONS[Role(r)]
+        for r in user.role_set
+    )
+
+
+def add_member(db: Session, ctx: RequestContext, case_id: int, username: str) -> dict[str, Any]:
+    """Add an intelligence analyst to the team. Members add analysts of the case's agency,
+    or of an agency the case's agency shares its records with (a sharing rule): the same
+    rule that lets that agency read the reports the case is made of. The joint command's
+    default rules share police, armed forces and Serenazgo records with every agency."""
+    access, case = _case(db, ctx, case_id, write=True)
+    user = db.scalar(select(User).where(User.username == username.strip()))
+    if user is None or user.disabled or not _analyst(user):
+        raise InvalidInput(
+            f"usuario: {username!r} no es un analista de inteligencia activo / "
+            f"username: {username!r} is no active intelligence analyst"
+        )
+    shared = user.agency_code == case.owner_agency or db.scalar(
+        select(SharingRule.id)
+        .where(
+            SharingRule.owner_agency == case.owner_agency,
+            SharingRule.grantee_agency.in_([user.agency_code, "*"]),
+        )
+        .limit(1)
+    )
+    if not shared:
+        raise InvalidInput(
+            f"usuario: {case.owner_agency} no comparte sus registros con {user.agency_code}, "
+            f"así que sus analistas no pueden unirse a este caso / username: "
+            f"{case.owner_agency} does not share its records with {user.agency_code}, so its "
+            "analysts cannot join this case"
+        )
+    if db.get(CaseMember, (case.id, user.id)) is None:
+        db.add(CaseMember(case_id=case.id, user_id=user.id, added_by=ctx.actor, added_at=utcnow()))
+        service.log(
+            access,
+            EventType.INTEL_CASE_CHANGED,
+            str(case.id),
+            added="member",
+            member=user.id,
+            member_agency=user.agency_code,
+        )
+    return _case_out(access, case)
 
 
 def get_case(db: Session, ctx: RequestContext, case_id: int) -> dict[str, Any]:
-    case = _case(db, ctx, case_id)
+    access, case = _case(db, ctx, case_id)
+    out = _case_out(access, case)
+    service.log(access, EventType.INTEL_CASE_READ, str(case.id), notes=len(out["notes"]))
+    return out
+
+
+def _case_out(access: service.Access, case: Case) -> dict[str, Any]:
+    db = access.db
     notes = db.scalars(
         select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.created_at)
     ).all()
-    keys = db.scalars(
-        select(Entity.key)
+    kept = db.execute(
+        select(Entity.id, Entity.key)
         .join(CaseEntity, CaseEntity.entity_id == Entity.id)
         .where(CaseEntity.case_id == case.id)
+        .order_by(Entity.key)
+    ).all()
+    # A case's entities as this reader may see them: another member (of another agency, or
+    # with a higher clearance) may have added one this reader sees in no report.
+    seen = access.visible_entities([i for i, _k in kept])
+    members = db.execute(
+        select(User.username, User.agency_code)
+        .join(CaseMember, CaseMember.user_id == User.id)
+        .where(CaseMember.case_id == case.id)
+        .order_by(User.username)
     ).all()
     return {
         "id": case.id,
@@ -92,29 +258,42 @@ def get_case(db: Session, ctx: RequestContext, case_id: int) -> dict[str, Any]:
         "title": case.title,
         "network": case.network,
         "status": case.status,
+        "owner_agency": case.owner_agency,
+        "members": [{"username": u, "agency": a} for u, a in members],
         "created_by": case.created_by,
         "created_at": case.created_at.isoformat(),
         "notes": [
             {"author": n.author, "text": n.text, "created_at": n.created_at.isoformat()}
             for n in notes
         ],
-        "entities": list(keys),
+        "entities": [k for i, k in kept if i in seen],
     }
 
 
 def list_cases(db: Session, ctx: RequestContext) -> list[dict[str, Any]]:
-    service.require_analyst(db, ctx, "cases")
-    return [
+    """The reader's cases (those they are a member of); oversight sees every case."""
+    oversight = _oversight(ctx)
+    if not oversight:
+        authz.require(db, ctx, Permission.INTEL_READ, object_type="case", object_id="cases")
+    query = select(Case).order_by(Case.id.desc())
+    if not oversight and "system" not in ctx.roles:
+        query = query.join(CaseMember, CaseMember.case_id == Case.id).where(
+            CaseMember.user_id == ctx.user_id
+        )
+    out = [
         {
             "id": c.id,
             "number": c.number,
             "title": c.title,
             "network": c.network,
             "status": c.status,
+            "owner_agency": c.owner_agency,
             "created_at": c.created_at.isoformat(),
         }
-        for c in db.scalars(select(Case).order_by(Case.id.desc()))
+        for c in db.scalars(query)
     ]
+    service.log(service.readable(db, ctx), EventType.INTEL_SEARCH, "cases", results=len(out))
+    return out
 
 
 def chart_svg(detail: dict[str, Any], width: int = 900, height: int = 600) -> str:
@@ -179,8 +358,9 @@ def chart_svg(detail: dict[str, Any], width: int = 900, height: int = 600) -> st
 
 def report_html(db: Session, ctx: RequestContext, case_id: int) -> str:
     """The case report: header, notes, entities, network summary, chart, provenance table."""
-    case = get_case(db, ctx, case_id)
-    detail = service.network(db, ctx, case["network"])
+    access, case_row = _case(db, ctx, case_id)
+    case = _case_out(access, case_row)
+    detail = _network_for(access, case_row.network)
     template = resources.files("kuntur").joinpath("web", "templates", "case_report.html")
     page = _TEMPLATES.from_string(template.read_text(encoding="utf-8")).render(
         case=case,
@@ -188,7 +368,27 @@ def report_html(db: Session, ctx: RequestContext, case_id: int) -> str:
         chart=chart_svg(detail),
         generated=to_display(utcnow()),
         actor=ctx.actor,
-        purpose=ctx.purpose,
+        purpose=access.ctx.purpose,
     )
-    service.log(db, ctx, EventType.INTEL_CASE_EXPORTED, str(case_id), links=len(detail["links"]))
+    service.log(access, EventType.INTEL_CASE_EXPORTED, str(case_id), links=len(detail["links"]))
     return page
+
+
+def _network_for(access: service.Access, name: str) -> dict[str, Any]:
+    """The case's network as this reader sees it now (it may have grown into an older one,
+    and a member of another agency may see a smaller part of it); empty when they see none
+    of it."""
+    try:
+        return service.network_detail(access, name, follow=True)
+    except NotFound:
+        return {
+            "network": name,
+            "reports": 0,
+            "communities": {},
+            "key_players": [],
+            "payment_hubs": [],
+            "brokers": [],
+            "people": [],
+            "timeline": [],
+            "links": [],
+        }

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
+from kuntur.core.errors import Forbidden
 from kuntur.core.exports import safe_row
 from kuntur.intelligence import service
 
@@ -30,14 +31,20 @@ def index() -> None:
 
 @app.command("networks")
 def networks_cmd(
-    purpose: Annotated[str, typer.Option(help="case number: why you look (audited)")],
+    purpose: Annotated[
+        str, typer.Option(help="the number of an open case: why you look (checked, audited)")
+    ],
     min_reports: Annotated[int, typer.Option(min=1)] = 2,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Networks ranked by size, growth, violence and recency."""
+    """Networks ranked by size, growth, violence and recency; --purpose names an open case
+    (the command line acts as the system, so membership is not asked)."""
     ctx = RequestContext.system("intel", purpose=purpose)
-    with Session(engine()) as db, db.begin():
-        rows = service.list_networks(db, ctx, min_reports=min_reports)
+    try:
+        with Session(engine()) as db, db.begin():
+            rows = service.list_networks(db, ctx, min_reports=min_reports)
+    except Forbidden as exc:  # not an open case: say what to give instead
+        fail(str(exc))
     if as_json:
         print(json.dumps(rows, ensure_ascii=False))
         return

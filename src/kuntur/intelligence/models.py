@@ -47,7 +47,11 @@ class Link(Base):
 
 
 class Case(Base):
-    """An analyst's case opened from a network: notes, the entities that matter, a report."""
+    """An analyst's case opened from a network: notes, the entities that matter, a report.
+
+    A case belongs to an agency (the creator's) and a team (``CaseMember``): only members
+    read, annotate and export it (``intelligence.cases``).
+    """
 
     __tablename__ = "intel_cases"
 
@@ -58,6 +62,24 @@ class Case(Base):
     status: Mapped[str] = mapped_column(String(20), default="open")
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Cases opened before teams existed were PNP's; new ones take the creator's agency.
+    owner_agency: Mapped[str] = mapped_column(String(16), server_default="PNP")
+
+
+class CaseMember(Base):
+    """A member of a case's team (the creator is the first)."""
+
+    __tablename__ = "intel_case_members"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("intel_cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    added_by: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    # "My cases" and every purpose check look members up by user.
+    __table_args__ = (Index("ix_intel_case_members_user", "user_id"),)
 
 
 class CaseNote(Base):

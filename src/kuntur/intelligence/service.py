@@ -4,8 +4,12 @@
   links (replacing a report's earlier links, so it is idempotent). New extortion reports
   are linked as they are created (``incidents.service.create`` calls it); ``kuntur intel
   index`` links what was imported.
-- Reading is for intelligence analysts only, always with a stated purpose (a case
-  number, ``X-Purpose``), and every search and view is audited with that purpose.
+- Reading is for intelligence analysts only, always with a purpose: ``X-Purpose`` names an
+  open case the analyst is a member of (``identity.purposes``), and every search and view
+  is audited with that case as its purpose.
+- Every read goes through an ``Access`` (``readable``): the reader sees the links,
+  entities, networks and timelines of the reports they may read under the incident rules
+  (agency sharing, clearance), and nothing of the others; rankings are computed on that.
 - Networks are named by their earliest report (``N-<incident id>``), so a name stays the
   same as the network grows. No reporter identity is stored anywhere in here: links point
   at reports, and reports carry no reporter.
@@ -14,20 +18,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, Select, delete, select
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
-from kuntur.core.errors import Forbidden, NotFound
+from kuntur.core.errors import NotFound
 from kuntur.core.timeutil import utcnow
-from kuntur.identity import authz
+from kuntur.identity import authz, purposes
 from kuntur.identity.authz import Permission
+from kuntur.incidents import service as incidents
 from kuntur.incidents.models import Incident
 from kuntur.intelligence import networks
 from kuntur.intelligence.extraction import extract
@@ -99,31 +105,79 @@ def index_all(db: Session, ctx: RequestContext, batch: int = 5000) -> int:
     return total
 
 
-def require_analyst(db: Session, ctx: RequestContext, what: str) -> None:
+@dataclass(frozen=True)
+class Access:
+    """One reader's view of the intelligence store: what they may read, and the context
+    (with its purpose) their reads are logged under.
+
+    Links, entities and reports are only ever read through ``links`` and ``reports``, which
+    carry the same per-record rules as incidents (owning agency plus sharing rules,
+    classification up to the reader's clearance). An entity seen only in reports the
+    reader may not read therefore never appears, nor does a link whose report is one of
+    them; networks, counts and rankings are computed from what is left. Functions that read
+    the store take an ``Access`` rather than a session, so a new route cannot forget the
+    filter: the only way to get one is ``readable``.
+    """
+
+    db: Session
+    ctx: RequestContext
+    clauses: tuple[ColumnElement[bool], ...]
+
+    def links(self, *columns: Any) -> Select[Any]:
+        """``columns`` of links (and their entity and report) the reader may see."""
+        return (
+            select(*columns)
+            .select_from(Link)
+            .join(Incident, Incident.id == Link.incident_id)
+            .join(Entity, Entity.id == Link.entity_id)
+            .where(*self.clauses)
+        )
+
+    def reports(self, *columns: Any) -> Select[Any]:
+        """``columns`` of the reports (incidents) the reader may see."""
+        return select(*columns).select_from(Incident).where(*self.clauses)
+
+    def visible_entities(self, entity_ids: Sequence[int]) -> set[int]:
+        """Those of ``entity_ids`` that some readable report mentions."""
+        if not entity_ids:
+            return set()
+        return set(
+            self.db.scalars(
+                self.links(Link.entity_id).where(Link.entity_id.in_(list(entity_ids))).distinct()
+            )
+        )
+
+
+def readable(db: Session, ctx: RequestContext) -> Access:
+    """The reader's ``Access``: the incident rules (``authz.visible_owners``,
+    ``authz.max_classification``) as SQL conditions on the linked reports."""
+    scope = incidents.scoped(db, ctx, incidents.IncidentFilter())
+    return Access(db, ctx, tuple(scope.clauses()))
+
+
+def require_analyst(db: Session, ctx: RequestContext, what: str) -> Access:
+    """An intelligence analyst's access for a search or view: ``X-Purpose`` must name an
+    open case they are a member of (``identity.purposes``; refusals are audited)."""
     authz.require(db, ctx, Permission.INTEL_READ, object_type="intel", object_id=what)
-    if not ctx.purpose and "system" not in ctx.roles:
-        raise Forbidden("state the purpose (a case number) in X-Purpose: every search is logged")
+    reader = purposes.require(db, ctx, object_type="intel", object_id=what)
+    return readable(db, reader)
 
 
-def log(db: Session, ctx: RequestContext, event: EventType, object_id: str, **details: Any) -> None:
-    """An audit event for intelligence work, always carrying the stated purpose."""
+def log(access: Access, event: EventType, object_id: str, **details: Any) -> None:
+    """An audit event for intelligence work; its purpose is the checked reference."""
     object_type = "case" if event.value.startswith("intel.case") else "intel"
     audit.record(
-        db,
-        ctx,
+        access.db,
+        access.ctx,
         event,
         object_type=object_type,
         object_id=object_id,
-        details={"purpose": ctx.purpose, **details},
+        details=details,
     )
 
 
-def _mentions(db: Session) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    rows = db.execute(
-        select(Link.incident_id, Link.mention, Entity.value).join(
-            Entity, Entity.id == Link.entity_id
-        )
-    ).all()
+def _mentions(access: Access) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rows = access.db.execute(access.links(Link.incident_id, Link.mention, Entity.value)).all()
     if not rows:
         return np.zeros(0, np.int64), np.zeros(0, object), np.zeros(0, object)
     r, k, v = zip(*rows, strict=True)
@@ -138,15 +192,29 @@ def list_networks(
     db: Session, ctx: RequestContext, *, min_reports: int = 2, limit: int = 50
 ) -> list[dict[str, Any]]:
     """Networks ranked for analysts: size, growth, violence, recency (audited)."""
-    require_analyst(db, ctx, "networks")
-    r, k, v = _mentions(db)
+    access = require_analyst(db, ctx, "networks")
+    out = ranked(access, min_reports=min_reports, limit=limit)
+    log(access, EventType.INTEL_SEARCH, "networks", results=len(out))
+    return out
+
+
+def ranked(access: Access, *, min_reports: int = 2, limit: int = 50) -> list[dict[str, Any]]:
+    """The networks of the reports the reader may see, ranked by size, growth, violence
+    and recency.
+
+    Computed on the visible part of the graph only. Ranking on the full graph would leak
+    what the reader may not read: a network's size and growth would count unreadable
+    reports, two visible reports joined only through an unreadable one would show as one
+    network, and a network's name (its earliest report) could be an unreadable report's id.
+    """
+    r, k, v = _mentions(access)
     out: list[dict[str, Any]] = []
     if len(r):
         net = networks.link(r, k, v)
         info = {
             row[0]: row[1:]
-            for row in db.execute(
-                select(Incident.id, Incident.received_at, Incident.priority).where(
+            for row in access.db.execute(
+                access.reports(Incident.id, Incident.received_at, Incident.priority).where(
                     Incident.id.in_(net.reports.tolist())
                 )
             )
@@ -185,16 +253,15 @@ def list_networks(
             d["last_report_at"] or "",
         )
     )
-    out = out[:limit]
-    log(db, ctx, EventType.INTEL_SEARCH, "networks", results=len(out))
-    return out
+    return out[:limit]
 
 
 def _component(
-    db: Session, report_id: int
+    access: Access, report_id: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
-    """The reports of the network holding ``report_id`` (and all mentions), or None."""
-    r, k, v = _mentions(db)
+    """The readable reports of the network holding ``report_id`` in the reader's part of
+    the graph (and the mentions), or None when the reader sees no link of that report."""
+    r, k, v = _mentions(access)
     if report_id not in set(r.tolist()):
         return None
     net = networks.link(r, k, v)
@@ -204,27 +271,31 @@ def _component(
 
 def network_of(db: Session, ctx: RequestContext, incident_id: int) -> dict[str, Any]:
     """The network a report belongs to, with its analysis and timeline (audited)."""
-    require_analyst(db, ctx, f"report:{incident_id}")
-    found = _component(db, incident_id)
-    if found is None:
+    access = require_analyst(db, ctx, f"report:{incident_id}")
+    found = _component(access, incident_id)
+    if found is None:  # also for a report the reader may not read: existence not confirmed
         raise NotFound(f"report {incident_id} has no identifiers linked")
-    return _detail(db, ctx, *found)
+    return _detail(access, *found)
 
 
 def network(db: Session, ctx: RequestContext, name: str) -> dict[str, Any]:
-    require_analyst(db, ctx, name)
+    return network_detail(require_analyst(db, ctx, name), name)
+
+
+def network_detail(access: Access, name: str, *, follow: bool = False) -> dict[str, Any]:
+    """A network by name, as the reader sees it (audited). With ``follow``, the network
+    that now holds the named one's first report, under its current name."""
     first = int(name.removeprefix("N-")) if name.removeprefix("N-").isdigit() else -1
-    found = _component(db, first)
+    found = _component(access, first)
     if found is None:
         raise NotFound(f"network {name} not found")
-    if _name(found[0]) != name:  # the network grew from an earlier report: say so
+    if _name(found[0]) != name and not follow:  # the network grew from an earlier report
         raise NotFound(f"network {name} is now part of {_name(found[0])}")
-    return _detail(db, ctx, *found)
+    return _detail(access, *found)
 
 
 def _detail(
-    db: Session,
-    ctx: RequestContext,
+    access: Access,
     members: np.ndarray,
     r: np.ndarray,
     k: np.ndarray,
@@ -232,8 +303,8 @@ def _detail(
 ) -> dict[str, Any]:
     sel = np.isin(r, members)
     analysis = networks.analyse(0, r[sel], k[sel], v[sel])
-    links = db.execute(
-        select(
+    links = access.db.execute(
+        access.links(
             Link.incident_id,
             Link.mention,
             Link.rule,
@@ -241,12 +312,10 @@ def _detail(
             Link.start,
             Link.end,
             Entity.key,
-        )
-        .join(Entity, Entity.id == Link.entity_id)
-        .where(Link.incident_id.in_(members.tolist()))
+        ).where(Link.incident_id.in_(members.tolist()))
     ).all()
-    reports = db.execute(
-        select(
+    reports = access.db.execute(
+        access.reports(
             Incident.id,
             Incident.received_at,
             Incident.category,
@@ -261,7 +330,7 @@ def _detail(
         if mention == "amount":
             amounts.setdefault(iid, []).append(key.split(":", 1)[1])
     name = _name(members)
-    log(db, ctx, EventType.INTEL_VIEW, name, reports=len(members))
+    log(access, EventType.INTEL_VIEW, name, reports=len(members))
     return {
         "network": name,
         "reports": len(members),
@@ -293,7 +362,3 @@ def _detail(
             for i, m, rule, conf, s, e, key in links
         ],
     }
-
-
-def entity_count(db: Session) -> int:
-    return int(db.scalar(select(func.count()).select_from(Entity)) or 0)

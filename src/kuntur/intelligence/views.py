@@ -55,11 +55,16 @@ class EntityIn(BaseModel):
     key: str = Field(min_length=3, max_length=240)
 
 
+class MemberIn(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+
+
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/cases")
 def list_cases(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]:
+    """The cases the reader is a member of (oversight: every case)."""
     return cases.list_cases(db, ctx)
 
 
@@ -72,19 +77,27 @@ def open_case(data: CaseIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
 
 @router.get("/cases/{case_id}")
 def get_case(case_id: CaseId, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    """Members (and oversight) only; anyone else gets 404, and the attempt is audited."""
     return cases.get_case(db, ctx, case_id)
 
 
 @router.post("/cases/{case_id}/notes", status_code=201)
 def add_note(case_id: CaseId, data: NoteIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
-    cases.add_note(db, ctx, case_id, data.text)
-    return cases.get_case(db, ctx, case_id)
+    """Members only; the case as it stands after the note."""
+    return cases.add_note(db, ctx, case_id, data.text)
 
 
 @router.post("/cases/{case_id}/entities", status_code=201)
 def add_entity(case_id: CaseId, data: EntityIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
-    cases.add_entity(db, ctx, case_id, data.key)
-    return cases.get_case(db, ctx, case_id)
+    """Members only; an identifier the member sees in some report they may read."""
+    return cases.add_entity(db, ctx, case_id, data.key)
+
+
+@router.post("/cases/{case_id}/members", status_code=201)
+def add_member(case_id: CaseId, data: MemberIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+    """Members add intelligence analysts of the case's agency, or of an agency it shares
+    its records with."""
+    return cases.add_member(db, ctx, case_id, data.username)
 
 
 @router.get("/cases/{case_id}/report", response_class=HTMLResponse)

@@ -57,9 +57,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "intel": ("Redes de extorsión", "Extortion networks"),
     "purpose_case": ("Motivo (nro. de caso)", "Purpose (case number)"),
     "purpose_needed": (
-        "Indique el nro. de caso: cada consulta queda registrada con él",
-        "Give the case number: every search is logged with it",
+        "Indique el número de un caso abierto del que usted es miembro (p. ej. CASO-2026-0001): "
+        "cada consulta queda registrada con él",
+        "Give the number of an open case you are a member of (e.g. CASO-2026-0001): every "
+        "search is logged with it",
     ),
+    "my_cases": ("Sus casos", "Your cases"),
+    "no_cases": (
+        "No es miembro de ningún caso: pida a un miembro que lo agregue al equipo",
+        "You are a member of no case: ask a member to add you to the team",
+    ),
+    "case_number": ("Nro. del caso nuevo", "New case number"),
     "networks": ("Redes", "Networks"),
     "reports": ("reportes", "reports"),
     "growth": ("en 30 días", "in 30 days"),
@@ -133,10 +141,12 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "excluded": ("Excluidos (los descubre el patrullaje)", "Left out (found by patrols)"),
     "withheld": (
-        "Reservado: indique el motivo (nro. de caso) para leerlo; la lectura queda registrada",
-        "Withheld: state the purpose (case number) to read it; the read is logged",
+        "Reservado: para leerlo indique el nro. de un caso abierto del que usted es miembro, "
+        "o INC-{id} si usted despachó una unidad a este incidente; la lectura queda registrada",
+        "Withheld: to read it, give the number of an open case you are a member of, or "
+        "INC-{id} if you dispatched a unit to this incident; the read is logged",
     ),
-    "purpose_hint": ("Nro. de caso o motivo", "Case number or purpose"),
+    "purpose_hint": ("CASO-2026-0001 o INC-{id}", "CASO-2026-0001 or INC-{id}"),
     "reveal": ("Ver relato", "Show narrative"),
     "audit_search": ("Buscar en el registro", "Search the log"),
     "actor": ("Quién", "Who"),

@@ -184,14 +184,11 @@ def case_report_page(
     request: Request,
     db: SessionDep,
     ctx: ContextDep,
-    motivo: Annotated[str, Query(min_length=1, max_length=100)],
 ) -> Response:
-    """The printable case report; a link cannot send X-Purpose, so the case number comes in
-    ``?motivo=`` and is logged as the purpose like any other."""
-    import dataclasses
-
+    """The printable case report, for the case's members (and oversight): the case itself
+    is the purpose, so a plain link works (older links' ``?motivo=`` is not needed)."""
     from kuntur.intelligence import cases
 
     if not ctx.authenticated:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    return HTMLResponse(cases.report_html(db, dataclasses.replace(ctx, purpose=motivo), case_id))
+    return HTMLResponse(cases.report_html(db, ctx, case_id))

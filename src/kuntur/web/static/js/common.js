@@ -66,7 +66,7 @@ function showDetail(incident) {
     [T.source, KUNTUR.i18n.sources[incident.source] || incident.source],
     [T.external_id, incident.external_id || "—"],
     [T.address, incident.address || "—"],
-    [T.narrative, incident.narrative_withheld ? T.withheld : (incident.narrative || "—")],
+    [T.narrative, incident.narrative_withheld ? T.withheld.replaceAll("{id}", incident.id) : (incident.narrative || "—")],
   ];
   for (const [k, v] of rows) {
     const dt = document.createElement("dt"); dt.textContent = k;
@@ -74,20 +74,25 @@ function showDetail(incident) {
     body.append(dt, dd);
   }
   if (incident.narrative_withheld) {
-    // A sensitive narrative: the reader states why (a case number); the read is audited.
+    // A sensitive narrative: the reader says why (a case of theirs, or INC-<id> when they
+    // dispatched a unit to it); the server checks it, and the read or refusal is audited.
     const form = document.createElement("form");
     form.className = "purpose";
     const input = document.createElement("input");
-    input.required = true; input.maxLength = 200; input.placeholder = T.purpose_hint;
+    input.required = true; input.maxLength = 100;
+    input.placeholder = T.purpose_hint.replaceAll("{id}", incident.id);
     input.setAttribute("data-testid", "purpose");
     const button = document.createElement("button");
     button.type = "submit"; button.textContent = T.reveal;
-    form.append(input, button);
+    const refused = document.createElement("p");
+    refused.className = "error"; refused.hidden = true;
+    refused.setAttribute("data-testid", "purpose-error");
+    form.append(input, button, refused);
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       try {
         showDetail(await getJSON(`/api/incidents/${incident.id}`, { "X-Purpose": input.value }));
-      } catch (e) { alert(e.message); }
+      } catch (e) { refused.textContent = e.message; refused.hidden = false; }
     });
     body.append(form);
   }

@@ -1,6 +1,8 @@
 /* Extortion networks for intelligence analysts: the ranked list, and a link chart that
    grows as you expand neighbours (click a node), filtered by entity type and period. Every
-   request carries the analyst's stated purpose (X-Purpose) and is logged with it.
+   request carries the analyst's purpose (X-Purpose: the number of an open case they are a
+   member of; the server checks it) and is logged with it. The analyst's cases are listed
+   so one click states one.
    Text goes through textContent; the chart is SVG built with createElementNS. */
 "use strict";
 (function () {
@@ -189,23 +191,51 @@
   }
 
   async function start() {
-    if (!purpose) { document.getElementById("purpose-hint").className = "error"; return; }
-    document.getElementById("purpose-hint").className = "hint";
+    const hint = document.getElementById("purpose-hint");
+    hint.textContent = T.purpose_needed;
+    if (!purpose) { hint.className = "error"; return; }
+    hint.className = "hint";
     await loadNetworks();
     const report = new URLSearchParams(location.search).get("report");
     if (report) await openNetwork(`/api/intel/reports/${encodeURIComponent(report)}/network`, `report:${report}`);
+  }
+
+  function refused(e) {  // the server's reason, which says what to enter instead
+    const hint = document.getElementById("purpose-hint");
+    hint.textContent = e.message; hint.className = "error";
+  }
+
+  async function loadCases() {
+    const list = document.getElementById("my-cases");
+    const mine = await getJSON("/api/intel/cases");
+    list.replaceChildren();
+    for (const c of mine.filter((x) => x.status === "open")) {
+      const li = document.createElement("li");
+      li.dataset.case = c.number;
+      li.textContent = `${c.number} · ${c.title}`;
+      li.addEventListener("click", () => {
+        purposeInput.value = c.number;
+        document.getElementById("purpose-form").requestSubmit();
+      });
+      list.append(li);
+    }
+    if (!list.children.length) {
+      const li = document.createElement("li"); li.className = "hint"; li.textContent = T.no_cases;
+      list.append(li);
+    }
   }
 
   document.getElementById("purpose-form").addEventListener("submit", (ev) => {
     ev.preventDefault();
     purpose = purposeInput.value.trim();
     sessionStorage.setItem("kuntur-purpose", purpose);
-    start().catch((e) => { document.getElementById("purpose-hint").textContent = e.message; });
+    start().catch(refused);
   });
   for (const el of document.querySelectorAll("#type-filter input, #from, #to")) {
     el.addEventListener("change", () => { if (net) draw(); });
   }
-  // A case on the open network: the case number is the stated purpose.
+  // A new case on the open network: its team is the analyst for now, and the case is the
+  // purpose of everything done in it (its report needs no other).
   document.getElementById("case-form").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const link = document.getElementById("case-link");
@@ -213,20 +243,22 @@
       const r = await fetch("/api/intel/cases", {
         method: "POST",
         headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken(), ...headers() },
-        body: JSON.stringify({ number: purpose, title: document.getElementById("case-title").value, network: net.network }),
+        body: JSON.stringify({ number: document.getElementById("case-number").value, title: document.getElementById("case-title").value, network: net.network }),
       });
       const body = await r.json();
       if (!r.ok) throw new Error(typeof body.detail === "string" ? body.detail : JSON.stringify(body.detail));
       link.replaceChildren();
       const a = document.createElement("a");
-      a.href = `/casos/${body.id}?motivo=${encodeURIComponent(purpose)}`; a.textContent = `${T.case_report}: ${body.number}`;
+      a.href = `/casos/${body.id}`; a.textContent = `${T.case_report}: ${body.number}`;
       a.dataset.case = String(body.id);
       link.append(a);
+      loadCases().catch(() => {});
     } catch (e) {
       link.textContent = e.message;
     }
   });
 
   document.getElementById("node-close").addEventListener("click", () => { document.getElementById("node-panel").hidden = true; });
-  start().catch(() => {});
+  loadCases().catch(() => {});
+  start().catch(refused);
 })();

@@ -1,0 +1,216 @@
+"""Stated purposes, checked against what the store records rather than taken on trust.
+
+Victims' narratives of extortion, kidnapping and trafficking, and every intelligence
+search, need a reason. A reason is one of:
+
+- **an open case the reader is a member of**, by its number (``CASO-2026-0001``). This is
+  the only purpose for intelligence work (network searches and views).
+- **an incident the reader is handling**, as ``INC-<incident id>``, for that incident's
+  narrative only: the reader dispatched a unit to it (``assignments.dispatched_by``) and
+  that assignment is still open (not released when the incident was cleared). It is the
+  narrowest rule dispatch records can support: a desk-wide rule (any open assignment of
+  the reader's agency) would let every dispatcher of an agency read every victim's
+  narrative the agency handles. Known limit: a dispatcher taking over another's incidents
+  at a shift change has no purpose for them until a unit is dispatched again.
+
+Opening a case needs no earlier purpose: the case being opened is the purpose of the view
+that opens it, and opening it is itself audited. Inside a case (notes, entities, the
+report), the case is the purpose and membership is the check (``intelligence.cases``).
+
+The audit log records the checked reference (``case:CASO-2026-0001``,
+``assignment:17``) as the event's purpose, never the typed text. A missing or refused
+purpose is an audit event of its own, written in a transaction of its own (the refused
+request's work rolls back, the attempt stays logged); a refused one carries a reason code and
+a keyed commitment to what was typed (``audit.commitments``), never the text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, NoReturn
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kuntur.audit import commitments
+from kuntur.audit import service as audit
+from kuntur.audit.catalogue import EventType
+from kuntur.core.context import RequestContext
+from kuntur.core.errors import Forbidden
+
+if TYPE_CHECKING:
+    from kuntur.intelligence.models import Case
+
+# A case number: letters, digits, hyphens, dots and slashes, at least one letter, up to 40
+# characters (e.g. CASO-2026-0001). A code, so it can stand in the audit log as it is.
+CASE_NUMBER = re.compile(r"^(?=[0-9./-]*[A-Z])[A-Z0-9][A-Z0-9./-]{2,39}$")
+INCIDENT_REF = re.compile(r"^INC-?(\d{1,19})$")
+
+ASK_CASE = (
+    "el número de un caso abierto del que usted es miembro (p. ej. CASO-2026-0001)",
+    "the number of an open case you are a member of (e.g. CASO-2026-0001)",
+)
+ASK_INCIDENT = (
+    "o INC-{id} si usted despachó una unidad a este incidente",
+    "or INC-{id} if you dispatched a unit to this incident",
+)
+
+
+def normalise(text: str) -> str:
+    """How a case number is written and compared: trimmed, upper case, spaces as hyphens."""
+    return re.sub(r"\s+", "-", text.strip().upper())
+
+
+def case_ref(case: Case) -> str:
+    """The case as the audit log names it: its number, or its id for a number typed before
+    numbers had to be codes (free text must not reach the log)."""
+    return f"case:{case.number}" if CASE_NUMBER.fullmatch(case.number) else f"case:#{case.id}"
+
+
+def check_case_number(number: str) -> str:
+    """A new case's number, normalised; refused unless it is a code (see ``CASE_NUMBER``)."""
+    from kuntur.core.errors import InvalidInput
+
+    text = normalise(number)
+    if not CASE_NUMBER.fullmatch(text) or INCIDENT_REF.fullmatch(text):
+        raise InvalidInput(
+            "número: letras, cifras y guiones, con al menos una letra y hasta 40 caracteres "
+            "(p. ej. CASO-2026-0001; INC-... nombra incidentes) / number: letters, digits and "
+            "hyphens, at least one letter, up to 40 characters (e.g. CASO-2026-0001; INC-... "
+            "names incidents)"
+        )
+    return text
+
+
+def require(
+    db: Session,
+    ctx: RequestContext,
+    *,
+    object_type: str,
+    object_id: str,
+    incident_id: int | None = None,
+) -> RequestContext:
+    """``ctx`` with its stated purpose checked: ``ctx.purpose`` is then the reference the
+    audit log records. ``incident_id``: the incident whose narrative is read (an
+    assignment counts for it alone); None: intelligence work, where only cases count.
+
+    Missing or not valid: Forbidden, saying what to enter; the refusal is audited."""
+    stated = (ctx.stated_purpose or "").strip()
+    ask_es, ask_en = _ask(incident_id)
+    if not stated:
+        _refuse(
+            db,
+            ctx,
+            EventType.PURPOSE_MISSING,
+            {},
+            object_type,
+            object_id,
+            f"Indique el motivo: {ask_es}; la consulta queda registrada. / "
+            f"State the purpose: {ask_en}; the request is logged.",
+        )
+    text = normalise(stated)
+    wanted = INCIDENT_REF.fullmatch(text)
+    if wanted and incident_id is not None:
+        ref = _assignment(db, ctx, int(wanted.group(1)), incident_id)
+        reason = "no_open_assignment"
+        why = (
+            f"usted no tiene un despacho abierto del incidente {incident_id}",
+            f"you have no open assignment for incident {incident_id}",
+        )
+    elif wanted:
+        ref, reason = None, "not_a_case"
+        why = ("un incidente no es motivo aquí", "an incident is no purpose here")
+    else:
+        ref, reason = _case(db, ctx, text, stated)
+        # The same answer whether the case does not exist, is closed or is another team's:
+        # a non-member learns nothing about other agencies' cases.
+        why = (
+            "no es un caso abierto del que usted sea miembro",
+            "it is not an open case you are a member of",
+        )
+    if ref is not None:
+        return ctx.with_purpose(ref)
+    _refuse(
+        db,
+        ctx,
+        EventType.PURPOSE_REFUSED,
+        # What was typed may be anything (a name, a phone number): a commitment to it, as
+        # normalised, so that it can be proven later without the log holding it.
+        {"reason": reason, "stated": commitments.commit("purpose", text)},
+        object_type,
+        object_id,
+        f"Motivo no válido: {why[0]}. Indique {ask_es}. / "
+        f"Purpose refused: {why[1]}. State {ask_en}.",
+    )
+
+
+def _ask(incident_id: int | None) -> tuple[str, str]:
+    if incident_id is None:
+        return ASK_CASE
+    return (
+        f"{ASK_CASE[0]} {ASK_INCIDENT[0].format(id=incident_id)}",
+        f"{ASK_CASE[1]} {ASK_INCIDENT[1].format(id=incident_id)}",
+    )
+
+
+def _assignment(db: Session, ctx: RequestContext, named: int, incident_id: int) -> str | None:
+    """An open assignment of ``incident_id`` that the reader dispatched, as a reference."""
+    from kuntur.dispatch.models import Assignment
+
+    if named != incident_id:
+        return None
+    found = db.scalar(
+        select(Assignment.id)
+        .where(
+            Assignment.incident_id == incident_id,
+            Assignment.dispatched_by == ctx.actor,
+            Assignment.released_at.is_(None),
+            Assignment.recalled.is_(False),
+        )
+        .order_by(Assignment.id.desc())
+        .limit(1)
+    )
+    return None if found is None else f"assignment:{found}"
+
+
+def _case(db: Session, ctx: RequestContext, text: str, stated: str) -> tuple[str | None, str]:
+    """(reference, reason code): an open case the reader is a member of, or why not."""
+    from kuntur.identity import authz
+    from kuntur.identity.authz import Permission
+    from kuntur.intelligence.models import Case, CaseMember
+
+    # Numbers are stored normalised; a case opened before that may be stored as typed.
+    case = db.scalar(select(Case).where(Case.number.in_({text, stated})).limit(1))
+    if case is None:
+        return None, "no_such_case"
+    if case.status != "open":
+        return None, "case_closed"
+    if "system" not in ctx.roles:
+        if ctx.user_id is None or db.get(CaseMember, (case.id, ctx.user_id)) is None:
+            return None, "not_a_case_member"
+        if not authz.can(ctx, Permission.INTEL_READ):  # a member whose role was revoked
+            return None, "not_an_analyst"
+    return case_ref(case), ""
+
+
+def _refuse(
+    db: Session,
+    ctx: RequestContext,
+    event: EventType,
+    details: dict[str, object],
+    object_type: str,
+    object_id: str,
+    message: str,
+) -> NoReturn:
+    # Logged apart from the request's transaction, which the refusal rolls back.
+    with Session(db.get_bind()) as side, side.begin():
+        audit.record(
+            side,
+            ctx,
+            event,
+            object_type=object_type,
+            object_id=object_id,
+            outcome="denied",
+            details=details,
+        )
+    raise Forbidden(message)
