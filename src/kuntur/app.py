@@ -27,6 +27,7 @@ from kuntur.core.limits import BodySizeLimit, SecurityHeaders
 from kuntur.core.web import UnitOfWorkRoute, install_error_handlers
 from kuntur.dispatch import service as dispatch_service
 from kuntur.dispatch.views import router as dispatch_router
+from kuntur.exchange.views import router as exchange_router
 from kuntur.forecasting.views import router as forecasting_router
 from kuntur.geography import service as geo
 from kuntur.geography.views import router as geography_router
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(forecasting_router)
     app.include_router(command_router)
     app.include_router(dispatch_router)
+    app.include_router(exchange_router)
     app.include_router(intelligence_router)
     app.include_router(audit_router)
     app.include_router(identity_router)

@@ -13,8 +13,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kuntur.core.db import Base, UTCDateTime
-from kuntur.incidents.models import BigId
+from kuntur.core.db import Base, BigId, UTCDateTime
 
 
 class AuditEvent(Base):

@@ -1,8 +1,7 @@
 """Units and their readiness, legal authorizations for military action, orders.
 
-The command tree itself is ``identity.models.CommandUnit`` (a node per joint
-command, front, division, station or detachment, across agencies); users and
-units hang from its nodes.
+The command tree is ``CommandUnit`` (a node per joint command, front, division, station
+or detachment, across agencies); users and units hang from its nodes.
 """
 
 from __future__ import annotations
@@ -12,8 +11,19 @@ from datetime import datetime
 from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kuntur.core.db import Base, UTCDateTime
-from kuntur.incidents.models import BigId
+from kuntur.core.db import Base, BigId, UTCDateTime
+
+
+class CommandUnit(Base):
+    __tablename__ = "command_units"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("command_units.id"), nullable=True)
+    # joint_command > front > division > station (command.service keeps the tree).
+    level: Mapped[str] = mapped_column(String(20), default="station", server_default="station")
+    district_ubigeo: Mapped[str | None] = mapped_column(String(6), nullable=True)
 
 
 class Unit(Base):

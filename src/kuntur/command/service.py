@@ -22,19 +22,17 @@ from sqlalchemy.orm import Session
 from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
 from kuntur.command import legal
-from kuntur.command.models import LegalAuthorization, Order, Unit
+from kuntur.command.models import CommandUnit, LegalAuthorization, Order, Unit
+from kuntur.command.units import MAX_CLOCK_SKEW, TYPE_SPEED_KMH, UnitStatus
 from kuntur.core import events
 from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Forbidden, InvalidInput
 from kuntur.core.timeutil import to_utc, utcnow
-from kuntur.dispatch.cot import MAX_CLOCK_SKEW
-from kuntur.dispatch.lifecycle import UnitStatus
-from kuntur.dispatch.routing import TYPE_SPEED_KMH
 from kuntur.geography import service as geo
 from kuntur.identity import authz
 from kuntur.identity.authz import Permission
-from kuntur.identity.models import CommandUnit, User
+from kuntur.identity.models import User
 from kuntur.identity.roles import AGENCIES
 
 LEVELS = ("joint_command", "front", "division", "station")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, status
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Path, Query, status
 
 from kuntur.command import service
 from kuntur.command.schemas import (
@@ -16,9 +15,7 @@ from kuntur.command.schemas import (
     StatusIn,
     UnitIn,
 )
-from kuntur.core.errors import InvalidInput
 from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
-from kuntur.dispatch import cot
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/command", tags=["command"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -64,28 +61,6 @@ def report_positions(data: PositionsIn, db: SessionDep, ctx: ContextDep) -> dict
         db, ctx, [(p.call_sign, p.lon, p.lat, p.at) for p in data.positions]
     )
     return {"accepted": n}
-
-
-@router.post("/positions/cot")
-async def report_cot(request: Request, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
-    """Cursor-on-Target XML from TAK clients: one ``<event>`` or a batch under any root.
-
-    Good events are stored; bad ones are listed with their index and reason.
-    """
-    reports, errors = cot.parse(await request.body())
-    if not reports:
-        reason = "; ".join(f"event {e.index}: {e.reason}" for e in errors[:20]) or "no events"
-        raise InvalidInput(f"no usable CoT event: {reason}")
-
-    def store() -> None:  # in a worker thread, committed there: never block the event loop
-        service.report_positions(db, ctx, [(r.call_sign, r.lon, r.lat, r.at) for r in reports])
-        db.commit()
-
-    await run_in_threadpool(store)
-    return {
-        "accepted": len(reports),
-        "rejected": [{"index": e.index, "reason": e.reason} for e in errors],
-    }
 
 
 @router.get("/readiness")

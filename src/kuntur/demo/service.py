@@ -175,7 +175,7 @@ DEMO_DESKS = {
 
 
 def _demo_node(db: Any, name: str | None) -> int | None:
-    from kuntur.identity.models import CommandUnit
+    from kuntur.command.models import CommandUnit
 
     if name is None:
         return None

@@ -8,8 +8,7 @@ its timestamp: the response KPIs are computed from them.
 
 from __future__ import annotations
 
-from enum import StrEnum
-
+from kuntur.command.units import UnitStatus
 from kuntur.incidents.categories import Status
 
 INCIDENT_MOVES: dict[str, frozenset[str]] = {
@@ -36,25 +35,6 @@ OPEN = frozenset(
 )
 
 
-class UnitStatus(StrEnum):
-    AVAILABLE = "available"
-    DISPATCHED = "dispatched"
-    EN_ROUTE = "en_route"
-    ON_SCENE = "on_scene"
-    RETURNING = "returning"
-    OUT_OF_SERVICE = "out_of_service"
-    OFF_DUTY = "off_duty"
-
-
-UNIT_STATUS_LABELS = {
-    UnitStatus.AVAILABLE: ("Disponible", "Available"),
-    UnitStatus.DISPATCHED: ("Despachada", "Dispatched"),
-    UnitStatus.EN_ROUTE: ("En camino", "En route"),
-    UnitStatus.ON_SCENE: ("En el lugar", "On scene"),
-    UnitStatus.RETURNING: ("Retornando", "Returning"),
-    UnitStatus.OUT_OF_SERVICE: ("Fuera de servicio", "Out of service"),
-    UnitStatus.OFF_DUTY: ("Franco / fuera de turno", "Off duty"),
-}
 # A unit's status follows its incident's while assigned.
 UNIT_FOLLOWS = {
     Status.DISPATCHED: UnitStatus.DISPATCHED,

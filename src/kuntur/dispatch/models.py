@@ -7,8 +7,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kuntur.core.db import Base, UTCDateTime
-from kuntur.incidents.models import BigId
+from kuntur.core.db import Base, BigId, UTCDateTime
 
 
 class Assignment(Base):

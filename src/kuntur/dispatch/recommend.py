@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 import numpy as np
 
 from kuntur.command.legal import Authorization, basis_for, refusal
-from kuntur.dispatch.lifecycle import UNIT_STATUS_LABELS, UnitStatus
+from kuntur.command.units import UNIT_STATUS_LABELS, UnitStatus
 from kuntur.dispatch.routing import (
     RoadGraph,
     haversine_m,

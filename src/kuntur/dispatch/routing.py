@@ -24,27 +24,11 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
+from kuntur.command.units import TYPE_ROAD_FACTOR, TYPE_SPEED_KMH
+
 EARTH_M = 6_371_008.8
 CIRCUITY = 1.4  # road distance / straight distance in Lima (Boeing & Levinson typical 1.2-1.5)
 
-# Urban emergency speeds in km/h by unit type (straight-line fallback), and how each type
-# moves relative to road speeds on the graph.
-TYPE_SPEED_KMH = {
-    "patrol_car": 30.0,
-    "motorcycle": 35.0,
-    "rapid_response": 35.0,
-    "military_platoon": 25.0,
-    "serenazgo_car": 28.0,
-    "foot_patrol": 5.0,
-}
-TYPE_ROAD_FACTOR = {
-    "patrol_car": 1.0,
-    "motorcycle": 1.15,  # filters through traffic
-    "rapid_response": 1.05,
-    "military_platoon": 0.8,  # trucks
-    "serenazgo_car": 0.95,
-    "foot_patrol": 0.15,
-}
 # OSM highway class -> km/h when maxspeed is missing; then a congestion factor for Lima.
 ROAD_DEFAULT_KMH = {
     "motorway": 80.0,

@@ -24,6 +24,7 @@ from kuntur.audit.catalogue import EventType
 from kuntur.command import legal
 from kuntur.command import service as command
 from kuntur.command.models import Unit
+from kuntur.command.units import UnitStatus
 from kuntur.config import get_settings
 from kuntur.core import events
 from kuntur.core.context import RequestContext
@@ -298,7 +299,7 @@ def move(
     follow = lifecycle.UNIT_FOLLOWS.get(Status(status))
     if status == Status.TRIAGED and old == Status.DISPATCHED:  # recalled: units are free again
         for u in _units_of(db, inc.id):
-            u.incident_id, u.status = None, lifecycle.UnitStatus.AVAILABLE
+            u.incident_id, u.status = None, UnitStatus.AVAILABLE
             u.updated_at = utcnow()
             events.emit(db, "unit", command.unit_out(u))
     elif follow:
@@ -336,7 +337,7 @@ def _claim(db: Session, unit: Unit, incident_id: int, now: Any) -> None:
     result = db.execute(
         update(Unit)
         .where(Unit.id == unit.id, Unit.status.in_(recommend.DISPATCHABLE))
-        .values(status=lifecycle.UnitStatus.DISPATCHED, incident_id=incident_id, updated_at=now)
+        .values(status=UnitStatus.DISPATCHED, incident_id=incident_id, updated_at=now)
         .execution_options(synchronize_session=False)
     )
     if cast(CursorResult[Any], result).rowcount != 1:
@@ -398,7 +399,7 @@ def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -
         dispatched_by=ctx.actor,
     )
     db.add(a)
-    unit.status, unit.incident_id, unit.updated_at = lifecycle.UnitStatus.DISPATCHED, inc.id, now
+    unit.status, unit.incident_id, unit.updated_at = UnitStatus.DISPATCHED, inc.id, now
     if inc.status in (Status.RECEIVED, Status.TRIAGED):
         _stamp(inc, Status.DISPATCHED)
     db.flush()

@@ -12,8 +12,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kuntur.core.db import Base, UTCDateTime
-from kuntur.incidents.models import BigId
+from kuntur.core.db import Base, BigId, UTCDateTime
 
 
 class Forecast(Base):

@@ -141,8 +141,8 @@ def visible_owners(db: Session, ctx: RequestContext) -> list[str] | None:
     """Agencies whose incidents ``ctx`` may see (its own plus sharing rules); None = all."""
     from sqlalchemy import select
 
+    from kuntur.identity.models import SharingRule
     from kuntur.identity.roles import OPERATIONAL_AGENCIES
-    from kuntur.incidents.models import SharingRule
 
     if "system" in ctx.roles:
         return None

@@ -8,8 +8,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kuntur.core.db import Base, UTCDateTime
-from kuntur.incidents.models import BigId
+from kuntur.core.db import Base, BigId, UTCDateTime
 
 
 class Agency(Base):
@@ -18,18 +17,6 @@ class Agency(Base):
     code: Mapped[str] = mapped_column(String(16), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32))
-
-
-class CommandUnit(Base):
-    __tablename__ = "command_units"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"))
-    name: Mapped[str] = mapped_column(String(200))
-    parent_id: Mapped[int | None] = mapped_column(ForeignKey("command_units.id"), nullable=True)
-    # joint_command > front > division > station (command.service keeps the tree).
-    level: Mapped[str] = mapped_column(String(20), default="station", server_default="station")
-    district_ubigeo: Mapped[str | None] = mapped_column(String(6), nullable=True)
 
 
 class User(Base):
@@ -68,3 +55,14 @@ class UserSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class SharingRule(Base):
+    """``owner_agency`` lets ``grantee_agency`` ("*" = every agency) see its records
+    (incidents, and the intelligence drawn from them)."""
+
+    __tablename__ = "sharing_rules"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    owner_agency: Mapped[str] = mapped_column(String(16))
+    grantee_agency: Mapped[str] = mapped_column(String(16))

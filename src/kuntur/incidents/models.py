@@ -17,10 +17,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kuntur.core.db import Base, UTCDateTime
-
-# SQLite only gives an auto-incrementing key to INTEGER PRIMARY KEY; PostgreSQL gets BIGINT.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
+from kuntur.core.db import Base, BigId, UTCDateTime
 
 
 class ImportBatch(Base):
@@ -99,13 +96,3 @@ class Incident(Base):
             postgresql_include=["id"],
         ),
     )
-
-
-class SharingRule(Base):
-    """``owner_agency`` lets ``grantee_agency`` ("*" = every agency) see its incidents."""
-
-    __tablename__ = "sharing_rules"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    owner_agency: Mapped[str] = mapped_column(String(16))
-    grantee_agency: Mapped[str] = mapped_column(String(16))

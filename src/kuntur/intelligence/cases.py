@@ -28,9 +28,8 @@ from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.timeutil import to_display, utcnow
 from kuntur.identity import authz, purposes
 from kuntur.identity.authz import ROLE_PERMISSIONS, Permission
-from kuntur.identity.models import User
+from kuntur.identity.models import SharingRule, User
 from kuntur.identity.roles import OPERATIONAL_AGENCIES, Role
-from kuntur.incidents.models import SharingRule
 from kuntur.intelligence import service
 from kuntur.intelligence.models import Case, CaseEntity, CaseMember, CaseNote, Entity
 

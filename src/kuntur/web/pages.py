@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuntur.audit.catalogue import TITLES, EventType
+from kuntur.command.units import UNIT_STATUS_LABELS
 from kuntur.core.context import RequestContext
 from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep, UnitOfWorkRoute
-from kuntur.dispatch.lifecycle import UNIT_STATUS_LABELS
 from kuntur.geography import service as geo
 from kuntur.identity.authz import Permission, can
 from kuntur.identity.models import UserSession

@@ -13,11 +13,13 @@ Pure: bytes in, reports and per-event errors out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
+
+from kuntur.command.units import MAX_CLOCK_SKEW
 
 MAX_EVENTS = 1000
 
@@ -35,10 +37,6 @@ class CotReport:
 class CotError:
     index: int
     reason: str
-
-
-# A report dated further ahead than this is refused: it would pin the unit there until then.
-MAX_CLOCK_SKEW = timedelta(minutes=2)
 
 
 def _time(text: str | None) -> datetime | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kuntur.dispatch.cot import parse
+from kuntur.exchange.cot import parse
 
 GOOD = b"""<event version="2.0" uid="ANDROID-1" type="a-f-G-U-C" time="2026-11-26T10:00:00Z"
  start="2026-11-26T10:00:00Z" stale="2026-11-26T10:05:00Z" how="m-g">
