@@ -1,16 +1,52 @@
-"""The domains' cross-domain wiring, loaded once by every entry point (app, CLI).
+"""The domains, found and wired once by every entry point (app, CLI, migrations, tests).
 
-A domain that reacts to another's events subscribes here, through its own
-``subscriptions.register``; the publisher never imports it.
+A domain is a subpackage of ``kuntur``. Whatever it keeps in ``models`` joins the store's
+metadata; a ``subscriptions`` or ``purposes`` module with a ``register()`` wires what it does
+when other domains announce a change, or what it tells them. Nothing here names a domain:
+adding one touches no central file (docs/decisions/0009-kernel-and-layers.md).
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
+import pkgutil
+from types import ModuleType
+
+import kuntur
+
+WIRING = ("subscriptions", "purposes")
+
+
+def packages() -> list[str]:
+    """Every domain package of ``kuntur``, by name (sorted: a stable order)."""
+    return sorted(m.name for m in pkgutil.iter_modules(kuntur.__path__) if m.ispkg)
+
+
+def _optional(package: str, module: str) -> ModuleType | None:
+    name = f"kuntur.{package}.{module}"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:  # the module exists but something it imports does not
+            raise
+        return None
+
+
+@functools.cache
+def load_models() -> None:
+    """Import every domain's ``models`` so that ``Base.metadata`` knows all tables."""
+    for package in packages():
+        _optional(package, "models")
 
 
 @functools.cache
 def load() -> None:
-    from kuntur.intelligence import subscriptions as intelligence
-
-    intelligence.register()
+    """Models, then each domain's wiring (subscriptions, purpose checks)."""
+    load_models()
+    for package in packages():
+        for module in WIRING:
+            found = _optional(package, module)
+            register = getattr(found, "register", None)
+            if callable(register):
+                register()

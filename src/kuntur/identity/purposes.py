@@ -27,9 +27,9 @@ a keyed commitment to what was typed (``audit.commitments``), never the text.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Callable
+from typing import NoReturn
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuntur.audit import commitments
@@ -38,8 +38,35 @@ from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden
 
-if TYPE_CHECKING:
-    from kuntur.intelligence.models import Case
+# What counts as a purpose is recorded by the domains above identity (intelligence keeps
+# the cases, dispatch the assignments): each registers how to check its kind at start-up
+# (``kuntur.domains``), so that identity imports neither.
+CaseCheck = Callable[[Session, RequestContext, str, str], tuple[str | None, str]]
+AssignmentCheck = Callable[[Session, RequestContext, int], str | None]
+_checks: dict[str, Callable[..., object]] = {}
+
+
+def register_case_check(check: CaseCheck) -> None:
+    """``check(db, ctx, normalised, as_typed)`` -> (reference, reason code)."""
+    _checks["case"] = check
+
+
+def register_assignment_check(check: AssignmentCheck) -> None:
+    """``check(db, ctx, incident_id)`` -> a reference to the reader's open assignment."""
+    _checks["assignment"] = check
+
+
+def _case(db: Session, ctx: RequestContext, text: str, stated: str) -> tuple[str | None, str]:
+    check = _checks.get("case")
+    return check(db, ctx, text, stated) if check else (None, "no_such_case")  # type: ignore[return-value]
+
+
+def _assignment(db: Session, ctx: RequestContext, named: int, incident_id: int) -> str | None:
+    check = _checks.get("assignment")
+    if named != incident_id or check is None:
+        return None
+    return check(db, ctx, incident_id)  # type: ignore[return-value]
+
 
 # A case number: letters, digits, hyphens, dots and slashes, at least one letter, up to 40
 # characters (e.g. CASO-2026-0001). A code, so it can stand in the audit log as it is.
@@ -59,12 +86,6 @@ ASK_INCIDENT = (
 def normalise(text: str) -> str:
     """How a case number is written and compared: trimmed, upper case, spaces as hyphens."""
     return re.sub(r"\s+", "-", text.strip().upper())
-
-
-def case_ref(case: Case) -> str:
-    """The case as the audit log names it: its number, or its id for a number typed before
-    numbers had to be codes (free text must not reach the log)."""
-    return f"case:{case.number}" if CASE_NUMBER.fullmatch(case.number) else f"case:#{case.id}"
 
 
 def check_case_number(number: str) -> str:
@@ -151,46 +172,6 @@ def _ask(incident_id: int | None) -> tuple[str, str]:
         f"{ASK_CASE[0]} {ASK_INCIDENT[0].format(id=incident_id)}",
         f"{ASK_CASE[1]} {ASK_INCIDENT[1].format(id=incident_id)}",
     )
-
-
-def _assignment(db: Session, ctx: RequestContext, named: int, incident_id: int) -> str | None:
-    """An open assignment of ``incident_id`` that the reader dispatched, as a reference."""
-    from kuntur.dispatch.models import Assignment
-
-    if named != incident_id:
-        return None
-    found = db.scalar(
-        select(Assignment.id)
-        .where(
-            Assignment.incident_id == incident_id,
-            Assignment.dispatched_by == ctx.actor,
-            Assignment.released_at.is_(None),
-            Assignment.recalled.is_(False),
-        )
-        .order_by(Assignment.id.desc())
-        .limit(1)
-    )
-    return None if found is None else f"assignment:{found}"
-
-
-def _case(db: Session, ctx: RequestContext, text: str, stated: str) -> tuple[str | None, str]:
-    """(reference, reason code): an open case the reader is a member of, or why not."""
-    from kuntur.identity import authz
-    from kuntur.identity.authz import Permission
-    from kuntur.intelligence.models import Case, CaseMember
-
-    # Numbers are stored normalised; a case opened before that may be stored as typed.
-    case = db.scalar(select(Case).where(Case.number.in_({text, stated})).limit(1))
-    if case is None:
-        return None, "no_such_case"
-    if case.status != "open":
-        return None, "case_closed"
-    if "system" not in ctx.roles:
-        if ctx.user_id is None or db.get(CaseMember, (case.id, ctx.user_id)) is None:
-            return None, "not_a_case_member"
-        if not authz.can(ctx, Permission.INTEL_READ):  # a member whose role was revoked
-            return None, "not_an_analyst"
-    return case_ref(case), ""
 
 
 def _refuse(

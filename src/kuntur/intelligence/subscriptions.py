@@ -1,18 +1,25 @@
-"""What intelligence does when other domains announce a change.
+"""What intelligence does when other domains announce a change, and what it tells them.
 
 A new report of a linked category (extortion, kidnapping, homicide) with a narrative joins
 the extortion networks as it arrives, in the transaction that stores it: incidents
-announce the new incident and never call intelligence themselves.
+announce the new incident and never call intelligence themselves. An open case the reader
+is a member of counts as a stated purpose (``identity.purposes``).
 """
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuntur.core import events
+from kuntur.core.context import RequestContext
+from kuntur.identity import authz, purposes
+from kuntur.identity.authz import Permission
 from kuntur.incidents import service as incidents
 from kuntur.incidents.models import Incident
 from kuntur.intelligence import service
+from kuntur.intelligence.cases import case_ref
+from kuntur.intelligence.models import Case, CaseMember
 
 
 def link_new_report(db: Session, incident: Incident) -> None:
@@ -20,5 +27,24 @@ def link_new_report(db: Session, incident: Incident) -> None:
         service.link_reports(db, [incident])
 
 
+def open_case_of_reader(
+    db: Session, ctx: RequestContext, text: str, stated: str
+) -> tuple[str | None, str]:
+    """(reference, reason code): an open case the reader is a member of, or why not."""
+    # Numbers are stored normalised; a case opened before that may be stored as typed.
+    case = db.scalar(select(Case).where(Case.number.in_({text, stated})).limit(1))
+    if case is None:
+        return None, "no_such_case"
+    if case.status != "open":
+        return None, "case_closed"
+    if "system" not in ctx.roles:
+        if ctx.user_id is None or db.get(CaseMember, (case.id, ctx.user_id)) is None:
+            return None, "not_a_case_member"
+        if not authz.can(ctx, Permission.INTEL_READ):  # a member whose role was revoked
+            return None, "not_an_analyst"
+    return case_ref(case), ""
+
+
 def register() -> None:
     events.subscribe(incidents.INCIDENT_CREATED, link_new_report)
+    purposes.register_case_check(open_case_of_reader)

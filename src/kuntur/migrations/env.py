@@ -3,8 +3,10 @@
 from alembic import context
 from sqlalchemy import Connection
 
-from kuntur.core import models_registry  # noqa: F401  (imports every domain's models)
+from kuntur import domains
 from kuntur.core.db import Base, make_engine
+
+domains.load_models()  # every domain's tables in Base.metadata
 
 config = context.config
 target_metadata = Base.metadata
