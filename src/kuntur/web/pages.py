@@ -26,6 +26,18 @@ templates = Jinja2Templates(directory=str(resources.files("kuntur") / "web" / "t
 router = APIRouter(include_in_schema=False)
 
 
+def local_path(target: str | None, default: str = "/") -> str:
+    """``target`` if it is a path on this site, else ``default``: a fresh session is never
+    bounced to another site. Browsers read ``/\\host`` as ``//host`` and drop tabs and line
+    breaks, so one leading ``/`` followed by anything but ``/`` or ``\\``, and no control
+    characters or backslashes anywhere, is the only shape accepted."""
+    if not target or target[0] != "/" or target[1:2] == "/" or "\\" in target:
+        return default
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return default
+    return target
+
+
 def _lang(query: str | None, cookie: str | None) -> str:
     for cand in (query, cookie):
         if cand in LANGS:
@@ -70,7 +82,7 @@ def _page(
             "tile_attribution": settings.map_tile_attribution,
             "csrf_token": csrf,
             "user": ctx.actor.removeprefix("user:") if ctx and ctx.authenticated else None,
-            "next": request.query_params.get("next", "/mapa"),
+            "next": local_path(request.query_params.get("next", "/mapa")),
             "failed": failed,
             "event_types": {t.value: TITLES[t][0 if chosen == "es" else 1] for t in EventType},
             "unit_status_labels": {
@@ -112,9 +124,7 @@ async def login_form(request: Request, cookie_lang: CookieLang = None) -> Respon
 
     body = (await request.body()).decode("utf-8", "replace")
     form = {k: v[0] for k, v in parse_qs(body, max_num_fields=10).items()}
-    target = form.get("next", "/mapa")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/mapa"  # only local paths: never bounce a fresh session to another site
+    target = local_path(form.get("next", "/mapa"))
     engine = request.app.state.engine
     with Session(engine, expire_on_commit=False) as db, db.begin():
         result = identity.authenticate(

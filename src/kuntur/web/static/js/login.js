@@ -9,8 +9,9 @@ document.getElementById("login-form").addEventListener("submit", async (ev) => {
   });
   if (r.ok) {
     const next = document.getElementById("next").value;
-    // Only local paths: never bounce a fresh session to another site.
-    location.assign(next.startsWith("/") && !next.startsWith("//") ? next : "/mapa");
+    // Only local paths (the server checks too): browsers read "/\host" as "//host".
+    const local = /^\/(?![\/\\])[^\\\x00-\x1f\x7f]*$/.test(next);
+    location.assign(local ? next : "/");
   } else {
     document.getElementById("login-error").hidden = false;
     f.password.value = "";
