@@ -44,6 +44,8 @@ class User(Base):
     clearance: Mapped[int] = mapped_column(Integer, default=0)
     password_hash: Mapped[str] = mapped_column(String(200))
     totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The last TOTP time step accepted (RFC 6238 counter): a code at or before it is refused.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -12,11 +12,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any, cast
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from pyotp.exceptions import OTPVerificationError
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
@@ -142,7 +144,7 @@ def authenticate(
     except (VerificationError, InvalidHashError):
         return _count_failure(db, ctx, user, "bad password")
     needs_totp = bool(user.totp_secret or TOTP_REQUIRED & user.role_set)
-    if needs_totp and not _totp_ok(user.totp_secret, totp_code):
+    if needs_totp and not _use_totp(db, user, totp_code):
         return _count_failure(db, ctx, user, "bad second factor")
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
@@ -154,9 +156,31 @@ def authenticate(
     return LoginResult(user)
 
 
-def _totp_ok(secret: str | None, code: str | None) -> bool:
-    # One step of clock drift either way, as RFC 6238 suggests.
-    return bool(secret and code and pyotp.TOTP(secret).verify(code.strip(), valid_window=1))
+def _use_totp(db: Session, user: User, code: str | None) -> bool:
+    """Check ``code`` and spend it: each code is good once. One step of clock drift either
+    way, as RFC 6238 suggests; a code whose time step is at or before the last one accepted
+    is a replay (RFC 6238 section 5.2), even inside the drift window."""
+    secret = user.totp_secret
+    if not secret or not code:
+        return False
+    try:
+        step = pyotp.TOTP(secret).verify_and_get_timecode(code.strip(), valid_window=1)
+    except OTPVerificationError:
+        return False
+    # One conditional UPDATE, so two requests racing with the same code cannot both win.
+    claimed = db.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if cast(CursorResult[Any], claimed).rowcount != 1:
+        return False
+    user.totp_last_step = step
+    return True
 
 
 def _as(ctx: RequestContext, user: User) -> RequestContext:
