@@ -68,7 +68,7 @@ def test_wrong_password_unknown_user_and_lockout(
     for _ in range(service.MAX_FAILURES - 1):
         login(c, "beto", "contraseña equivocada")
     # Locked now: even the right password is refused for a while.
-    assert login(c, "beto")["status"] == 401
+    assert login(c, "beto")["status"] == 423
     failures = events(engine, "auth.login.failure")
     assert len(failures) == service.MAX_FAILURES + 2
     assert any("locked" in e.details for e in failures)

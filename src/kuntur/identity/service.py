@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, cast
 
@@ -18,8 +19,9 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pyotp.exceptions import OTPVerificationError
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, and_, case, null, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
@@ -121,39 +123,91 @@ def create_user(
 class LoginResult:
     user: User | None
     reason: str | None = None  # why it failed (logged; never shown beyond "incorrect")
+    # Set while the account is locked (the answer then says so, and until when).
+    locked_until: datetime | None = None
 
 
 def authenticate(
     db: Session, ctx: RequestContext, username: str, password: str, totp_code: str | None
 ) -> LoginResult:
-    """Check a logon. The caller commits either way, so failures and lockouts are kept."""
+    """Check a logon. The caller commits either way, so failures and lockouts are kept.
+
+    Every refusal costs one argon2 verification, whatever its reason (unknown user,
+    disabled, locked, wrong password), so response times do not tell them apart."""
     username = username.strip().lower()
     user = db.scalar(select(User).where(User.username == username))
-    now = utcnow()
     if user is None:
-        # Same work as for a real user, so response times do not reveal who exists.
-        with contextlib.suppress(VerificationError):
-            _hasher.verify(_dummy_hash(), password)
+        _burn(password)
         return _fail(db, ctx, username, "unknown user")
     if user.disabled:
+        _burn(password)
         return _fail(db, ctx, username, "disabled")
-    if user.locked_until and user.locked_until > now:
-        return _fail(db, ctx, username, "locked")
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return _count_failure(db, ctx, user, "bad password")
-    needs_totp = bool(user.totp_secret or TOTP_REQUIRED & user.role_set)
-    if needs_totp and not _use_totp(db, user, totp_code):
-        return _count_failure(db, ctx, user, "bad second factor")
+    checked = _check_credentials(db, ctx, user, password, totp_code)
+    if checked.user is None:
+        return checked
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    user.failed_logins = 0
-    user.locked_until = None
     audit.record(
         db, _as(ctx, user), EventType.LOGIN_SUCCESS, object_type="user", object_id=user.username
     )
+    return checked
+
+
+def _burn(password: str) -> None:
+    """One argon2 verification against a hash no password matches: the work a real check
+    costs, for refusals decided without one."""
+    with contextlib.suppress(VerificationError):
+        _hasher.verify(_dummy_hash(), password)
+
+
+def _check_credentials(
+    db: Session, ctx: RequestContext, user: User, password: str, totp_code: str | None
+) -> LoginResult:
+    """Password and (where required) second factor of an enabled user, under the lockout.
+
+    The attempt is counted before the password is checked, by one atomic UPDATE that
+    returns the new count: parallel attempts each get their own number (the row lock
+    orders them), so at most ``MAX_FAILURES`` passwords are ever tried per lockout."""
+    attempt, locked_until = _reserve_attempt(db, user)
+    now = utcnow()
+    if locked_until is not None and locked_until > now:
+        _burn(password)
+        return _fail(db, ctx, user.username, "locked", locked_until=locked_until)
+    if attempt > MAX_FAILURES:  # attempts raced past the limit: refuse them all, locked
+        _burn(password)
+        return _lock(db, ctx, user, "too many attempts")
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return _count_failure(db, ctx, user, attempt, "bad password")
+    needs_totp = bool(user.totp_secret or TOTP_REQUIRED & user.role_set)
+    if needs_totp and not _use_totp(db, user, totp_code):
+        return _count_failure(db, ctx, user, attempt, "bad second factor")
+    user.failed_logins = 0
+    user.locked_until = None
     return LoginResult(user)
+
+
+def _reserve_attempt(db: Session, user: User) -> tuple[int, datetime | None]:
+    """Count one attempt now; returns (its number, the lock in force). An expired lock is
+    cleared and counting starts again at 1."""
+    now = utcnow()
+    expired = and_(User.locked_until.is_not(None), User.locked_until <= now)
+    row = db.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(
+            failed_logins=case((expired, 1), else_=User.failed_logins + 1),
+            locked_until=case((expired, null()), else_=User.locked_until),
+        )
+        .returning(User.failed_logins, User.locked_until)
+        .execution_options(synchronize_session=False)
+    ).one()
+    attempt, locked_until = int(row[0]), row[1]
+    # The session's copy of the row learns the new values without writing them again.
+    set_committed_value(user, "failed_logins", attempt)
+    set_committed_value(user, "locked_until", locked_until)
+    return attempt, locked_until
 
 
 def _use_totp(db: Session, user: User, code: str | None) -> bool:
@@ -179,7 +233,7 @@ def _use_totp(db: Session, user: User, code: str | None) -> bool:
     )
     if cast(CursorResult[Any], claimed).rowcount != 1:
         return False
-    user.totp_last_step = step
+    set_committed_value(user, "totp_last_step", step)
     return True
 
 
@@ -188,16 +242,28 @@ def _as(ctx: RequestContext, user: User) -> RequestContext:
     return context_for(user, None, request_id=ctx.request_id, purpose=ctx.purpose)
 
 
-def _count_failure(db: Session, ctx: RequestContext, user: User, reason: str) -> LoginResult:
-    user.failed_logins += 1
-    if user.failed_logins >= MAX_FAILURES:
-        user.locked_until = utcnow() + LOCKOUT
-        user.failed_logins = 0
-        reason += f"; locked for {int(LOCKOUT.total_seconds() // 60)} minutes"
+def _count_failure(
+    db: Session, ctx: RequestContext, user: User, attempt: int, reason: str
+) -> LoginResult:
+    if attempt >= MAX_FAILURES:
+        return _lock(db, ctx, user, reason)
     return _fail(db, ctx, user.username, reason)
 
 
-def _fail(db: Session, ctx: RequestContext, username: str, reason: str) -> LoginResult:
+def _lock(db: Session, ctx: RequestContext, user: User, reason: str) -> LoginResult:
+    user.locked_until = utcnow() + LOCKOUT
+    user.failed_logins = 0
+    reason += f"; locked for {int(LOCKOUT.total_seconds() // 60)} minutes"
+    return _fail(db, ctx, user.username, reason, locked_until=user.locked_until)
+
+
+def _fail(
+    db: Session,
+    ctx: RequestContext,
+    username: str,
+    reason: str,
+    locked_until: datetime | None = None,
+) -> LoginResult:
     audit.record(
         db,
         ctx,
@@ -207,7 +273,12 @@ def _fail(db: Session, ctx: RequestContext, username: str, reason: str) -> Login
         outcome="failure",
         details={"reason": reason},
     )
-    return LoginResult(None, reason)
+    return LoginResult(None, reason, locked_until)
+
+
+def minutes_left(until: datetime) -> int:
+    """Whole minutes until ``until``, rounded up (a lock never reads "0 minutes")."""
+    return max(1, math.ceil((until - utcnow()).total_seconds() / 60))
 
 
 def open_session(

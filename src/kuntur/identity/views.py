@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import math
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from kuntur.core.timeutil import utcnow
 from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep, UserDep
 from kuntur.identity import service
 from kuntur.identity.models import UserSession
+from kuntur.web.i18n import message
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -31,7 +35,11 @@ class Me(BaseModel):
     csrf_token: str | None = None
 
 
-@router.post("/login", response_model=Me, responses={401: {"description": "refused"}})
+@router.post(
+    "/login",
+    response_model=Me,
+    responses={401: {"description": "refused"}, 423: {"description": "account locked"}},
+)
 def login(
     body: LoginIn, request: Request, response: Response, db: SessionDep, ctx: ContextDep
 ) -> Me | JSONResponse:
@@ -40,7 +48,7 @@ def login(
     if result.user is None:
         # Answered, not raised: the transaction then commits the failure count, the
         # lockout and their audit event. The message never says which part was wrong.
-        return JSONResponse({"detail": "usuario, contraseña o código incorrectos"}, status_code=401)
+        return refusal(result)
     raw, sess = service.open_session(db, result.user, "web")
     secure = request.app.state.settings.environment == "production"
     response.set_cookie(
@@ -59,6 +67,18 @@ def login(
         clearance=result.user.clearance,
         csrf_token=sess.csrf_token,
     )
+
+
+def refusal(result: service.LoginResult) -> JSONResponse:
+    """The answer to a refused logon: locked (423, how long, Retry-After) or incorrect."""
+    if result.locked_until is not None:
+        seconds = max(1, math.ceil((result.locked_until - utcnow()).total_seconds()))
+        return JSONResponse(
+            {"detail": message("login_locked", n=service.minutes_left(result.locked_until))},
+            status_code=423,
+            headers={"Retry-After": str(seconds)},
+        )
+    return JSONResponse({"detail": message("login_failed")}, status_code=401)
 
 
 @router.post("/logout", status_code=204)

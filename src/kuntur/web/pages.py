@@ -20,7 +20,7 @@ from kuntur.geography import service as geo
 from kuntur.identity.authz import Permission, can
 from kuntur.identity.models import UserSession
 from kuntur.incidents.models import ImportBatch
-from kuntur.web.i18n import LANGS, labels
+from kuntur.web.i18n import LANGS, labels, message
 
 templates = Jinja2Templates(directory=str(resources.files("kuntur") / "web" / "templates"))
 router = APIRouter(include_in_schema=False)
@@ -53,6 +53,7 @@ def _page(
     cookie_lang: str | None,
     ctx: RequestContext | None = None,
     failed: bool = False,
+    message: str | None = None,
 ) -> Response:
     chosen = _lang(lang, cookie_lang)
     if ctx is not None and not ctx.authenticated:
@@ -84,6 +85,7 @@ def _page(
             "user": ctx.actor.removeprefix("user:") if ctx and ctx.authenticated else None,
             "next": local_path(request.query_params.get("next", "/mapa")),
             "failed": failed,
+            "message": message,
             "event_types": {t.value: TITLES[t][0 if chosen == "es" else 1] for t in EventType},
             "unit_status_labels": {
                 s.value: label[0 if chosen == "es" else 1]
@@ -116,7 +118,9 @@ def login_page(
 
 
 @router.post("/login", response_class=HTMLResponse)
-async def login_form(request: Request, cookie_lang: CookieLang = None) -> Response:
+async def login_form(
+    request: Request, lang: Lang = None, cookie_lang: CookieLang = None
+) -> Response:
     """The same logon without JavaScript: a plain form post, answered with a redirect."""
     from urllib.parse import parse_qs
 
@@ -136,9 +140,13 @@ async def login_form(request: Request, cookie_lang: CookieLang = None) -> Respon
         )
         raw = identity.open_session(db, result.user, "web")[0] if result.user else None
     if raw is None:
+        status, text = 401, None
+        if result.locked_until is not None:
+            minutes = identity.minutes_left(result.locked_until)
+            status, text = 423, message("login_locked", _lang(lang, cookie_lang), n=minutes)
         with Session(engine) as db:
-            page = _page("login.html", request, db, None, cookie_lang, failed=True)
-        page.status_code = 401
+            page = _page("login.html", request, db, lang, cookie_lang, failed=True, message=text)
+        page.status_code = status
         return page
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
