@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -33,6 +34,13 @@ PG_URL = os.environ.get(
     "KUNTUR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = os.environ.get("KUNTUR_TEST_BACKENDS", "sqlite,postgresql").split(",")
+# One identity key for the whole run: users made straight in the store (make_user), the
+# apps under test, the command line and server processes must all seal and open second
+# factors with the same key, whatever var/ folder each of them uses.
+os.environ.setdefault(
+    "KUNTUR_IDENTITY_KEY_PATH",
+    str(Path(tempfile.mkdtemp(prefix="kuntur-identity-")) / "identity.key"),
+)
 DATA = Path(__file__).parent / "incidents" / "data"
 
 

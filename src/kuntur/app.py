@@ -29,6 +29,7 @@ from kuntur.dispatch import service as dispatch_service
 from kuntur.dispatch.views import router as dispatch_router
 from kuntur.forecasting.views import router as forecasting_router
 from kuntur.geography.views import router as geography_router
+from kuntur.identity import crypto
 from kuntur.identity.views import router as identity_router
 from kuntur.incidents.views import router as incidents_router
 from kuntur.intelligence.views import router as intelligence_router
@@ -40,6 +41,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     if settings.environment == "production":
         # Refuse to start on a missing secret rather than make one up.
         keys.signing_key(settings.effective_audit_key_path, settings.environment)
+        crypto.for_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -1,8 +1,8 @@
 """Settings read from the environment (prefix ``KUNTUR_``) or a ``.env`` file.
 
 The embedded default is a SQLite file under ``var/``; production points
-``KUNTUR_DATABASE_URL`` at PostgreSQL. Nothing here holds a secret yet; when
-secrets arrive they get a validator that refuses defaults outside development.
+``KUNTUR_DATABASE_URL`` at PostgreSQL. Secrets are never settings: the settings only say
+where the key files are, and production refuses to start when one is missing.
 """
 
 from __future__ import annotations
@@ -51,10 +51,18 @@ class Settings(BaseSettings):
     audit_key_path: Path | None = None
     # Sign a checkpoint this often while the server runs (if the log grew); 0 = never.
     audit_checkpoint_interval_s: int = 600
+    # The key that seals TOTP secrets and keys the audit log's commitments
+    # (identity/crypto.py). Same rule as the audit key: made on first use only outside
+    # production; in production it must exist (`kuntur users keygen`).
+    identity_key_path: Path | None = None
 
     @property
     def effective_audit_key_path(self) -> Path:
         return self.audit_key_path or self.var_dir / "audit-signing.key"
+
+    @property
+    def effective_identity_key_path(self) -> Path:
+        return self.identity_key_path or self.var_dir / "identity.key"
 
     @property
     def effective_database_url(self) -> str:

@@ -57,3 +57,12 @@ def test_demo_users_once_with_their_logins(cli_env: Settings) -> None:
     assert (cli_env.var_dir / "demo-credentials.json").stat().st_mode & 0o077 == 0
     code = runner.invoke(app, ["demo", "totp", "auditora"])
     assert code.exit_code == 0 and code.stdout.strip().isdigit()
+
+
+def test_identity_keygen_once(cli_env: Settings) -> None:
+    target = cli_env.var_dir / "keys" / "identity.key"
+    r = runner.invoke(app, ["users", "keygen", "--path", str(target)])
+    assert r.exit_code == 0, r.output
+    assert target.stat().st_mode & 0o077 == 0
+    again = runner.invoke(app, ["users", "keygen", "--path", str(target)])
+    assert again.exit_code != 0 and "refusing to overwrite" in again.output

@@ -4,23 +4,47 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
+from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session
 
 from kuntur.core.context import RequestContext
+from kuntur.core.db import make_engine
 from kuntur.core.timeutil import utcnow
-from kuntur.identity import service
+from kuntur.identity import crypto, service
 from kuntur.identity.models import User
-from tests.conftest import PASSWORD, make_user
+from tests.conftest import PASSWORD, PG_URL, make_user
 
 ANON = RequestContext(actor="anonymous")
 WRONG = "contraseña equivocada"
+
+
+def fresh_store(db_url: str, tmp_path: Path) -> tuple[Engine, Callable[[], None]]:
+    """An empty store on ``db_url``'s backend (for migrations); returns it and its cleanup."""
+    if db_url.startswith("sqlite"):
+        engine = make_engine(f"sqlite:///{tmp_path}/fresh.db")
+        return engine, engine.dispose
+    schema = f"kuntur_mig_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(f"{PG_URL}?options=-csearch_path%3D{schema}")
+
+    def drop() -> None:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    return engine, drop
 
 
 @pytest.mark.parametrize(
@@ -154,3 +178,82 @@ def test_every_refused_login_costs_one_argon2_check(
     with Session(engine) as db, db.begin():
         assert service.authenticate(db, ANON, name, password, None).user is None
     assert spy.verified == 1
+
+
+def test_totp_secrets_are_sealed_at_rest(engine: Engine, anonymous_client: TestClient) -> None:
+    _token, secret = make_user(engine, "nora", ["commander"])
+    assert secret
+    with Session(engine) as db:
+        stored = db.scalars(select(User).where(User.username == "nora")).one()
+        assert stored.totp_secret is None
+        assert stored.totp_sealed and stored.totp_sealed.startswith("v1:")
+        assert secret not in stored.totp_sealed
+    assert login(anonymous_client, "nora", totp=pyotp.TOTP(secret).now())["status"] == 200
+
+
+def test_a_plaintext_secret_left_by_older_code_is_sealed_on_use(
+    engine: Engine, anonymous_client: TestClient
+) -> None:
+    _token, _secret = make_user(engine, "olga", ["auditor"], agency="DP")
+    legacy = pyotp.random_base32()
+    with Session(engine) as db, db.begin():
+        db.execute(update(User).values(totp_secret=legacy, totp_sealed=None))
+    assert login(anonymous_client, "olga", totp=pyotp.TOTP(legacy).now())["status"] == 200
+    with Session(engine) as db:
+        stored = db.scalars(select(User).where(User.username == "olga")).one()
+        assert stored.totp_secret is None and stored.totp_sealed
+        assert crypto.default_key().open(stored.totp_sealed, stored.id) == legacy
+
+
+def test_the_migration_seals_plaintext_secrets(db_url: str, tmp_path: Path) -> None:
+    from kuntur.core import migrate
+
+    engine, drop = fresh_store(db_url, tmp_path)
+    try:
+        migrate.upgrade(engine, "0008")
+        legacy = pyotp.random_base32()
+        with engine.begin() as conn:
+            conn.execute(
+                text("INSERT INTO agencies (code, name, kind) VALUES ('DP', 'Defensoría', 'x');")
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, username, display_name, agency_code, roles, "
+                    "clearance, password_hash, totp_secret, disabled, failed_logins, "
+                    "created_at) VALUES (7, 'pia', 'Pia', 'DP', 'auditor', 0, 'x', :s, "
+                    ":f, 0, :t)"
+                ),
+                {"s": legacy, "f": False, "t": utcnow()},
+            )
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            plain, sealed = conn.execute(
+                text("SELECT totp_secret, totp_sealed FROM users WHERE id = 7")
+            ).one()
+        assert plain is None and sealed.startswith("v1:")
+        assert crypto.default_key().open(sealed, 7) == legacy
+        migrate.downgrade(engine, "0008")  # and back: the plaintext column gets it again
+        with engine.connect() as conn:
+            assert conn.scalar(text("SELECT totp_secret FROM users WHERE id = 7")) == legacy
+    finally:
+        drop()
+
+
+def test_production_refuses_a_missing_identity_key(tmp_path: Path) -> None:
+    from kuntur.app import create_app
+    from kuntur.audit import keys
+    from kuntur.config import Settings
+    from kuntur.core.errors import KunturError
+
+    with pytest.raises(KunturError, match="kuntur users keygen"):
+        crypto.identity_key(tmp_path / "absent.key", "production")
+    assert not (tmp_path / "absent.key").exists()
+    keys.generate(tmp_path / "audit-signing.key")
+    prod = Settings(
+        var_dir=tmp_path,
+        environment="production",
+        database_url=f"sqlite:///{tmp_path}/k.db",
+        identity_key_path=tmp_path / "identity.key",
+    )
+    with pytest.raises(KunturError, match="kuntur users keygen"):
+        create_app(prod)

@@ -5,6 +5,7 @@ no default account and no default password."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import pyotp
@@ -14,10 +15,11 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kuntur.config import get_settings
 from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
-from kuntur.identity import service
+from kuntur.identity import crypto, service
 from kuntur.identity.models import User
 
 app = typer.Typer(help="Usuarios, roles y accesos.", no_args_is_help=True)
@@ -70,6 +72,18 @@ def create(
     console.print(f"Usuario {username} creado.", highlight=False)
     if secret:
         show_totp(username, secret)
+
+
+@app.command("keygen")
+def keygen(
+    path: Annotated[Path | None, typer.Option(help="where to write the key")] = None,
+) -> None:
+    """Create the identity key that seals second factors (once; keep a copy offline)."""
+    target = path or get_settings().effective_identity_key_path
+    if target.exists():
+        fail(f"{target} exists already; refusing to overwrite the identity key")
+    crypto.generate(target)
+    console.print(f"Clave de identidad creada en {target}.", highlight=False)
 
 
 @app.command("disable")

@@ -28,6 +28,8 @@ from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.timeutil import utcnow
+from kuntur.identity import crypto
+from kuntur.identity.crypto import IdentityKey
 from kuntur.identity.models import Agency, User, UserSession
 from kuntur.identity.roles import AGENCIES, TOTP_REQUIRED, Clearance, Role
 
@@ -80,9 +82,10 @@ def create_user(
     agency: str,
     roles: list[str],
     clearance: int = 0,
+    key: IdentityKey | None = None,
 ) -> tuple[User, str | None]:
     """Create a user; returns it and, when a second factor is required, its TOTP secret
-    (shown once, for enrolment in an authenticator app)."""
+    (shown once, for enrolment in an authenticator app; stored only sealed)."""
     ensure_agencies(db)
     username = username.strip().lower()
     if not username or not username.replace(".", "").replace("_", "").isalnum():
@@ -103,11 +106,12 @@ def create_user(
         roles=",".join(role_list),
         clearance=clearance,
         password_hash=_hasher.hash(password),
-        totp_secret=secret,
         created_at=utcnow(),
     )
     db.add(user)
     db.flush()
+    if secret:  # sealed to the user's id, which the flush has just given
+        user.totp_sealed = (key or crypto.default_key()).seal(secret, user.id)
     audit.record(
         db,
         ctx,
@@ -128,7 +132,12 @@ class LoginResult:
 
 
 def authenticate(
-    db: Session, ctx: RequestContext, username: str, password: str, totp_code: str | None
+    db: Session,
+    ctx: RequestContext,
+    username: str,
+    password: str,
+    totp_code: str | None,
+    key: IdentityKey | None = None,
 ) -> LoginResult:
     """Check a logon. The caller commits either way, so failures and lockouts are kept.
 
@@ -142,7 +151,7 @@ def authenticate(
     if user.disabled:
         _burn(password)
         return _fail(db, ctx, username, "disabled")
-    checked = _check_credentials(db, ctx, user, password, totp_code)
+    checked = _check_credentials(db, ctx, user, password, totp_code, key or crypto.default_key())
     if checked.user is None:
         return checked
     if _hasher.check_needs_rehash(user.password_hash):
@@ -161,7 +170,12 @@ def _burn(password: str) -> None:
 
 
 def _check_credentials(
-    db: Session, ctx: RequestContext, user: User, password: str, totp_code: str | None
+    db: Session,
+    ctx: RequestContext,
+    user: User,
+    password: str,
+    totp_code: str | None,
+    key: IdentityKey,
 ) -> LoginResult:
     """Password and (where required) second factor of an enabled user, under the lockout.
 
@@ -180,8 +194,12 @@ def _check_credentials(
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return _count_failure(db, ctx, user, attempt, "bad password")
-    needs_totp = bool(user.totp_secret or TOTP_REQUIRED & user.role_set)
-    if needs_totp and not _use_totp(db, user, totp_code):
+    needs_totp = bool(user.totp_sealed or user.totp_secret or TOTP_REQUIRED & user.role_set)
+    try:
+        totp_ok = not needs_totp or _use_totp(db, user, totp_code, key)
+    except crypto.IdentityKeyError:  # the operator's problem, said so in the log
+        return _count_failure(db, ctx, user, attempt, "second factor sealed with another key")
+    if not totp_ok:
         return _count_failure(db, ctx, user, attempt, "bad second factor")
     user.failed_logins = 0
     user.locked_until = None
@@ -210,11 +228,23 @@ def _reserve_attempt(db: Session, user: User) -> tuple[int, datetime | None]:
     return attempt, locked_until
 
 
-def _use_totp(db: Session, user: User, code: str | None) -> bool:
+def _totp_secret(user: User, key: IdentityKey) -> str | None:
+    """The user's TOTP secret, unsealed. A plaintext one (written before secrets were
+    sealed, or by older code still running) is sealed now, in the caller's transaction."""
+    if user.totp_sealed:
+        return key.open(user.totp_sealed, user.id)
+    if user.totp_secret:
+        secret = user.totp_secret
+        user.totp_sealed, user.totp_secret = key.seal(secret, user.id), None
+        return secret
+    return None
+
+
+def _use_totp(db: Session, user: User, code: str | None, key: IdentityKey) -> bool:
     """Check ``code`` and spend it: each code is good once. One step of clock drift either
     way, as RFC 6238 suggests; a code whose time step is at or before the last one accepted
     is a replay (RFC 6238 section 5.2), even inside the drift window."""
-    secret = user.totp_secret
+    secret = _totp_secret(user, key)
     if not secret or not code:
         return False
     try:
@@ -356,15 +386,18 @@ def disable(db: Session, ctx: RequestContext, username: str) -> None:
     audit.record(db, ctx, EventType.USER_DISABLED, object_type="user", object_id=user.username)
 
 
-def grant(db: Session, ctx: RequestContext, username: str, role: str) -> str | None:
+def grant(
+    db: Session, ctx: RequestContext, username: str, role: str, key: IdentityKey | None = None
+) -> str | None:
     """Add a role (effective on the user's next request). Returns a new TOTP secret if the
     role now requires a second factor the user did not have."""
     user = _user(db, username)
     roles = set(user.role_set) | set(_parse_roles([role]))
     user.roles = ",".join(sorted(roles))
     secret = None
-    if TOTP_REQUIRED & roles and not user.totp_secret:
-        secret = user.totp_secret = pyotp.random_base32()
+    if TOTP_REQUIRED & roles and not (user.totp_sealed or user.totp_secret):
+        secret = pyotp.random_base32()
+        user.totp_sealed = (key or crypto.default_key()).seal(secret, user.id)
     audit.record(
         db,
         ctx,

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from kuntur.core.timeutil import utcnow
 from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep, UserDep
-from kuntur.identity import service
+from kuntur.identity import crypto, service
 from kuntur.identity.models import UserSession
 from kuntur.web.i18n import message
 
@@ -44,7 +44,8 @@ def login(
     body: LoginIn, request: Request, response: Response, db: SessionDep, ctx: ContextDep
 ) -> Me | JSONResponse:
     """Check the password (and the TOTP code where required) and open a web session."""
-    result = service.authenticate(db, ctx, body.username, body.password, body.totp)
+    key = crypto.for_settings(request.app.state.settings)
+    result = service.authenticate(db, ctx, body.username, body.password, body.totp, key)
     if result.user is None:
         # Answered, not raised: the transaction then commits the failure count, the
         # lockout and their audit event. The message never says which part was wrong.

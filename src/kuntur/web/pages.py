@@ -124,6 +124,7 @@ async def login_form(
     """The same logon without JavaScript: a plain form post, answered with a redirect."""
     from urllib.parse import parse_qs
 
+    from kuntur.identity import crypto
     from kuntur.identity import service as identity
 
     body = (await request.body()).decode("utf-8", "replace")
@@ -137,6 +138,7 @@ async def login_form(
             form.get("username", ""),
             form.get("password", ""),
             form.get("totp") or None,
+            crypto.for_settings(request.app.state.settings),
         )
         raw = identity.open_session(db, result.user, "web")[0] if result.user else None
     if raw is None:

@@ -1,4 +1,9 @@
-"""Identity hardening (issue 11): one use per TOTP code.
+"""Identity hardening (issue 11): one use per TOTP code; TOTP secrets sealed at rest.
+
+Secrets in the plaintext column are sealed with the identity key (identity/crypto.py) into
+``totp_sealed``, and the plaintext column is emptied (it stays, unused, so that SQLite does
+not have to rebuild the users table under its foreign keys). The key is read only when
+there is something to seal: in production it must exist (``kuntur users keygen``) first.
 
 Revision ID: 0009
 Revises: 0008
@@ -18,8 +23,36 @@ def upgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
         # The last TOTP time step accepted: a code at or before it is a replay.
         batch_op.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("totp_sealed", sa.String(length=200), nullable=True))
+    conn = op.get_bind()
+    rows = conn.execute(
+        sa.text("SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL")
+    ).all()
+    if rows:
+        from kuntur.identity import crypto
+
+        key = crypto.default_key()
+        for user_id, secret in rows:
+            conn.execute(
+                sa.text("UPDATE users SET totp_sealed = :s, totp_secret = NULL WHERE id = :id"),
+                {"s": key.seal(secret, user_id), "id": user_id},
+            )
 
 
 def downgrade() -> None:
+    conn = op.get_bind()
+    rows = conn.execute(
+        sa.text("SELECT id, totp_sealed FROM users WHERE totp_sealed IS NOT NULL")
+    ).all()
+    if rows:
+        from kuntur.identity import crypto
+
+        key = crypto.default_key()
+        for user_id, sealed in rows:
+            conn.execute(
+                sa.text("UPDATE users SET totp_secret = :s WHERE id = :id"),
+                {"s": key.open(sealed, user_id), "id": user_id},
+            )
     with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_column("totp_sealed")
         batch_op.drop_column("totp_last_step")
