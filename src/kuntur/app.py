@@ -30,6 +30,7 @@ from kuntur.dispatch.views import router as dispatch_router
 from kuntur.forecasting.views import router as forecasting_router
 from kuntur.geography.views import router as geography_router
 from kuntur.identity import crypto
+from kuntur.identity.ratelimit import LoginThrottle
 from kuntur.identity.views import router as identity_router
 from kuntur.incidents.views import router as incidents_router
 from kuntur.intelligence.views import router as intelligence_router
@@ -81,6 +82,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine or engine_for(settings.effective_database_url)
     app.state.broker = live.Broker()
+    app.state.login_throttle = LoginThrottle(
+        settings.login_attempts_per_client, settings.login_attempts_total, settings.login_window_s
+    )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     tile_origin = "/".join(settings.map_tile_url.split("/")[:3]) if settings.map_tile_url else None

@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     # (identity/crypto.py). Same rule as the audit key: made on first use only outside
     # production; in production it must exist (`kuntur users keygen`).
     identity_key_path: Path | None = None
+    # Logon attempts (API and form) accepted per client address, and in all, per window;
+    # more are answered 429 with Retry-After. Counted in memory by each server process
+    # (identity/ratelimit.py); the per-account lockout is kept in the database.
+    login_attempts_per_client: int = 20
+    login_attempts_total: int = 200
+    login_window_s: int = 60
 
     @property
     def effective_audit_key_path(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -16,6 +17,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session
 
+from kuntur.app import create_app
+from kuntur.audit.models import AuditEvent
+from kuntur.config import Settings
 from kuntur.core.context import RequestContext
 from kuntur.core.db import make_engine
 from kuntur.core.timeutil import utcnow
@@ -25,6 +29,11 @@ from tests.conftest import PASSWORD, PG_URL, make_user
 
 ANON = RequestContext(actor="anonymous")
 WRONG = "contraseña equivocada"
+
+
+def events(engine: Engine, type_: str) -> list[AuditEvent]:
+    with Session(engine) as db:
+        return list(db.scalars(select(AuditEvent).where(AuditEvent.type == type_)))
 
 
 def fresh_store(db_url: str, tmp_path: Path) -> tuple[Engine, Callable[[], None]]:
@@ -257,3 +266,46 @@ def test_production_refuses_a_missing_identity_key(tmp_path: Path) -> None:
     )
     with pytest.raises(KunturError, match="kuntur users keygen"):
         create_app(prod)
+
+
+def test_logins_are_rate_limited_per_client_and_in_all(engine: Engine, settings: Settings) -> None:
+    limited = settings.model_copy(
+        update={"login_attempts_per_client": 3, "login_attempts_total": 5}
+    )
+    app = create_app(limited, engine)
+    a, b, c = (TestClient(app, client=(f"10.0.0.{i}", 4000)) for i in (1, 2, 3))
+    for name in ("u1", "u2", "u3"):  # different usernames: the lockout alone never sees it
+        assert login(a, name, WRONG)["status"] == 401
+    r = a.post("/api/auth/login", json={"username": "u4", "password": WRONG})
+    assert r.status_code == 429 and 0 < int(r.headers["retry-after"]) <= 60
+    assert r.json()["detail"].startswith("Demasiados intentos de inicio de sesión; intente")
+    assert " / Too many logon attempts; try again in " in r.json()["detail"]
+    assert login(a, "u5", WRONG)["status"] == 429  # still refused, not logged again
+    assert [login(b, n, WRONG)["status"] for n in ("v1", "v2", "v3")] == [401, 401, 429]
+    page = c.post("/login", data={"username": "w", "password": WRONG}, follow_redirects=False)
+    assert page.status_code == 429 and "Demasiados intentos" in page.text
+    assert "retry-after" in page.headers
+    limited_events = events(engine, "auth.rate_limited")
+    assert [json.loads(e.details)["scope"] for e in limited_events] == [
+        "client",
+        "global",
+        "global",
+    ]
+    assert len({e.object_id for e in limited_events}) == 3  # one commitment per client
+    assert all("10.0.0" not in (e.object_id or "") + e.details for e in limited_events)
+
+
+def test_sliding_window_lets_in_again_and_stays_bounded() -> None:
+    from kuntur.identity.ratelimit import LoginThrottle, SlidingWindow
+
+    throttle = LoginThrottle(per_client=2, total=100, window_s=60)
+    assert throttle.check("x", now=0) is None and throttle.check("x", now=10) is None
+    refused = throttle.check("x", now=20)
+    assert refused and refused.scope == "client" and refused.retry_after == 40 and refused.first
+    again = throttle.check("x", now=30)
+    assert again and not again.first
+    assert throttle.check("x", now=61) is None  # the first attempt has left the window
+    window = SlidingWindow(limit=1, window_s=60, max_keys=3)
+    for i in range(10):
+        window.record(str(i), now=i)
+    assert len(window._seen) == 3 and window.wait("9", now=10) > 0

@@ -14,6 +14,7 @@ class EventType(StrEnum):
     LOGIN_SUCCESS = "auth.login.success"
     LOGIN_FAILURE = "auth.login.failure"
     LOGOUT = "auth.logout"
+    LOGIN_RATE_LIMITED = "auth.rate_limited"
     ACCESS_DENIED = "authz.denied"
     SENSITIVE_READ = "record.read.sensitive"
     INCIDENT_CREATED = "incident.created"
@@ -53,6 +54,10 @@ TITLES: dict[EventType, tuple[str, str]] = {
     EventType.LOGIN_SUCCESS: ("Inicio de sesión", "Logon"),
     EventType.LOGIN_FAILURE: ("Inicio de sesión fallido", "Failed logon"),
     EventType.LOGOUT: ("Cierre de sesión", "Logoff"),
+    EventType.LOGIN_RATE_LIMITED: (
+        "Intentos de inicio de sesión frenados (demasiados)",
+        "Logon attempts throttled (too many)",
+    ),
     EventType.ACCESS_DENIED: ("Acceso denegado", "Access denied"),
     EventType.SENSITIVE_READ: ("Lectura de dato sensible", "Sensitive record read"),
     EventType.INCIDENT_CREATED: ("Incidente registrado", "Incident created"),

@@ -19,7 +19,13 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
 from kuntur.core.context import RequestContext
-from kuntur.core.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from kuntur.core.errors import (
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+    Unauthenticated,
+)
 
 SESSION_COOKIE = "kuntur_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -39,10 +45,15 @@ def get_db(request: Request) -> Iterator[Session]:
 DB = Depends(get_db, scope="function")
 
 
+def request_id(request: Request) -> str:
+    """The client's X-Request-Id (cut to 64 characters), or a new one."""
+    return request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
+
+
 def get_context(request: Request, db: Annotated[Session, DB]) -> RequestContext:
     from kuntur.identity import service as identity
 
-    request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
+    rid = request_id(request)
     purpose = (request.headers.get("x-purpose") or "").strip()[:500] or None
     auth = request.headers.get("authorization", "")
     raw = auth[7:].strip() if auth.lower().startswith("bearer ") else None
@@ -51,13 +62,18 @@ def get_context(request: Request, db: Annotated[Session, DB]) -> RequestContext:
         raw = request.cookies.get(SESSION_COOKIE)
     found = identity.resolve(db, raw) if raw else None
     if found is None:
-        return RequestContext(actor="anonymous", request_id=request_id, purpose=purpose)
+        return RequestContext(actor="anonymous", request_id=rid, purpose=purpose)
     user, sess = found
     if via_cookie and request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token", "")
         if not sess.csrf_token or not hmac.compare_digest(sent, sess.csrf_token):
             raise Forbidden("missing or wrong CSRF token (X-CSRF-Token)")
-    return identity.context_for(user, sess, request_id=request_id, purpose=purpose)
+    return identity.context_for(user, sess, request_id=rid, purpose=purpose)
+
+
+def client_address(request: Request) -> str:
+    """The address the server sees (a proxy's, unless uvicorn is told to trust it)."""
+    return request.client.host if request.client else "unknown"
 
 
 def require_user(ctx: Annotated[RequestContext, Depends(get_context)]) -> RequestContext:
@@ -90,3 +106,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Forbidden)
     async def _forbidden(_request: Request, exc: Forbidden) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=403)
+
+    @app.exception_handler(TooManyRequests)
+    async def _too_many(_request: Request, exc: TooManyRequests) -> JSONResponse:
+        return JSONResponse(
+            {"detail": str(exc)}, status_code=429, headers={"Retry-After": str(exc.retry_after)}
+        )

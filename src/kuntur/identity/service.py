@@ -19,7 +19,7 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pyotp.exceptions import OTPVerificationError
-from sqlalchemy import CursorResult, and_, case, null, or_, select, update
+from sqlalchemy import CursorResult, Engine, and_, case, null, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -304,6 +304,13 @@ def _fail(
         details={"reason": reason},
     )
     return LoginResult(None, reason, locked_until)
+
+
+def record_apart(bind: Engine, ctx: RequestContext, type_: EventType, **kw: Any) -> None:
+    """An audit event in a transaction of its own: kept even when the request that caused
+    it is refused and its own work rolled back (as authz denials are)."""
+    with Session(bind) as side, side.begin():
+        audit.record(side, ctx, type_, **kw)
 
 
 def minutes_left(until: datetime) -> int:

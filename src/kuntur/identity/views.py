@@ -4,17 +4,49 @@ from __future__ import annotations
 
 import math
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from kuntur.core.context import RequestContext
+from kuntur.core.errors import TooManyRequests
 from kuntur.core.timeutil import utcnow
-from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep, UserDep
+from kuntur.core.web import (
+    SESSION_COOKIE,
+    ContextDep,
+    SessionDep,
+    UserDep,
+    client_address,
+    request_id,
+)
 from kuntur.identity import crypto, service
 from kuntur.identity.models import UserSession
 from kuntur.web.i18n import message
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
+
+
+def check_login_rate(request: Request) -> None:
+    """Refuse (429) a logon attempt beyond the per-client or global rate; the first refusal
+    of a run is audited, under a keyed commitment of the client's address."""
+    from kuntur.audit.catalogue import EventType
+
+    client = client_address(request)
+    refusal = request.app.state.login_throttle.check(client)
+    if refusal is None:
+        return
+    if refusal.first:
+        key = crypto.for_settings(request.app.state.settings)
+        service.record_apart(
+            request.app.state.engine,
+            RequestContext(actor="anonymous", request_id=request_id(request)),
+            EventType.LOGIN_RATE_LIMITED,
+            object_type="client",
+            object_id=key.commit("client", client),
+            outcome="denied",
+            details={"scope": refusal.scope, "retry_after_s": refusal.retry_after},
+        )
+    raise TooManyRequests(message("login_too_many", n=refusal.retry_after), refusal.retry_after)
 
 
 class LoginIn(BaseModel):
@@ -38,7 +70,12 @@ class Me(BaseModel):
 @router.post(
     "/login",
     response_model=Me,
-    responses={401: {"description": "refused"}, 423: {"description": "account locked"}},
+    responses={
+        401: {"description": "refused"},
+        423: {"description": "account locked"},
+        429: {"description": "too many attempts from this client, or in all"},
+    },
+    dependencies=[Depends(check_login_rate)],
 )
 def login(
     body: LoginIn, request: Request, response: Response, db: SessionDep, ctx: ContextDep

@@ -167,6 +167,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "Cuenta bloqueada por intentos fallidos; intente de nuevo en {n} minuto{s}",
         "Account locked after failed attempts; try again in {n} minute{s}",
     ),
+    "login_too_many": (
+        "Demasiados intentos de inicio de sesión; intente de nuevo en {n} segundo{s}",
+        "Too many logon attempts; try again in {n} second{s}",
+    ),
     "login_note": (
         "Acceso restringido al personal autorizado. Toda acción queda registrada.",
         "Authorised staff only. Every action is logged.",

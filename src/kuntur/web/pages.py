@@ -11,10 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from kuntur.audit.catalogue import TITLES, EventType
 from kuntur.core.context import RequestContext
-from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep
+from kuntur.core.errors import TooManyRequests
+from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep, request_id
 from kuntur.dispatch.lifecycle import UNIT_STATUS_LABELS
 from kuntur.geography import service as geo
 from kuntur.identity.authz import Permission, can
@@ -124,17 +126,36 @@ async def login_form(
     """The same logon without JavaScript: a plain form post, answered with a redirect."""
     from urllib.parse import parse_qs
 
-    from kuntur.identity import crypto
-    from kuntur.identity import service as identity
-
     body = (await request.body()).decode("utf-8", "replace")
     form = {k: v[0] for k, v in parse_qs(body, max_num_fields=10).items()}
-    target = local_path(form.get("next", "/mapa"))
+    # argon2 and the store block: in a worker thread, so the event loop serves others.
+    return await run_in_threadpool(_login_form, request, form, _lang(lang, cookie_lang))
+
+
+def _login_form(request: Request, form: dict[str, str], lang: str) -> Response:
+    from kuntur.identity import crypto
+    from kuntur.identity import service as identity
+    from kuntur.identity.views import check_login_rate
+
     engine = request.app.state.engine
+
+    def refused(status: int, text: str | None, headers: dict[str, str] | None = None) -> Response:
+        with Session(engine) as db:
+            page = _page("login.html", request, db, lang, None, failed=True, message=text)
+        page.status_code = status
+        page.headers.update(headers or {})
+        return page
+
+    try:
+        check_login_rate(request)
+    except TooManyRequests as exc:
+        text = message("login_too_many", lang, n=exc.retry_after)
+        return refused(429, text, {"Retry-After": str(exc.retry_after)})
+    target = local_path(form.get("next", "/mapa"))
     with Session(engine, expire_on_commit=False) as db, db.begin():
         result = identity.authenticate(
             db,
-            RequestContext(actor="anonymous"),
+            RequestContext(actor="anonymous", request_id=request_id(request)),
             form.get("username", ""),
             form.get("password", ""),
             form.get("totp") or None,
@@ -142,14 +163,10 @@ async def login_form(
         )
         raw = identity.open_session(db, result.user, "web")[0] if result.user else None
     if raw is None:
-        status, text = 401, None
         if result.locked_until is not None:
             minutes = identity.minutes_left(result.locked_until)
-            status, text = 423, message("login_locked", _lang(lang, cookie_lang), n=minutes)
-        with Session(engine) as db:
-            page = _page("login.html", request, db, lang, cookie_lang, failed=True, message=text)
-        page.status_code = status
-        return page
+            return refused(423, message("login_locked", lang, n=minutes))
+        return refused(401, None)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
