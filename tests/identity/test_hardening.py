@@ -309,3 +309,55 @@ def test_sliding_window_lets_in_again_and_stays_bounded() -> None:
     for i in range(10):
         window.record(str(i), now=i)
     assert len(window._seen) == 3 and window.wait("9", now=10) > 0
+
+
+def _create(engine: Engine, password: str, username: str = "quispe") -> None:
+    with Session(engine) as db, db.begin():
+        service.create_user(
+            db,
+            RequestContext.system("t"),
+            username=username,
+            password=password,
+            display_name="Q",
+            agency="PNP",
+            roles=["dispatcher"],
+        )
+
+
+@pytest.mark.parametrize(
+    "password",
+    [
+        "Peru12345678",
+        "CONTRASEÑA2024",
+        "contrasena123!",
+        "P@ssw0rd12345",
+        "123456789012",
+        "qwertyuiop123",
+        "AlianzaLima2024",
+        "te amo 2024!!",
+        "aaaaaaaaaaaa",
+        "peruperuperu",
+        "universitario1",
+    ],
+)
+def test_common_passwords_are_refused(engine: Engine, password: str) -> None:
+    from kuntur.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match=r"demasiado común.* / That password is too common"):
+        _create(engine, password)
+
+
+def test_the_common_list_is_shipped_and_read_case_insensitively() -> None:
+    from kuntur.identity import passwords
+
+    for common in ("peru1234", "contraseña", "123456789", "PASSWORD", "Sporting Cristal"):
+        assert passwords.is_common(common), common
+    assert not passwords.is_common("caballo correcto batería grapa")
+
+
+def test_reasonable_passwords_pass_and_the_username_is_not_one(engine: Engine) -> None:
+    from kuntur.core.errors import InvalidInput
+
+    _create(engine, "caballo correcto batería grapa")
+    with pytest.raises(InvalidInput, match=r"usuario / .*username"):
+        _create(engine, "Mamani-tiene-buena-memoria", username="mamani")

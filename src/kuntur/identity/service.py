@@ -28,7 +28,7 @@ from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.timeutil import utcnow
-from kuntur.identity import crypto
+from kuntur.identity import crypto, passwords
 from kuntur.identity.crypto import IdentityKey
 from kuntur.identity.models import Agency, User, UserSession
 from kuntur.identity.roles import AGENCIES, TOTP_REQUIRED, Clearance, Role
@@ -37,7 +37,7 @@ MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 WEB_SESSION = timedelta(hours=12)
 API_TOKEN = timedelta(days=90)
-MIN_PASSWORD = 12
+MIN_PASSWORD = passwords.MIN_LENGTH
 
 _hasher = PasswordHasher()  # argon2id, the library's current recommended parameters
 
@@ -57,11 +57,6 @@ def ensure_agencies(db: Session) -> None:
         if code not in known:
             db.add(Agency(code=code, name=name, kind=kind))
     db.flush()
-
-
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"the password needs at least {MIN_PASSWORD} characters")
 
 
 def _parse_roles(roles: list[str]) -> list[str]:
@@ -96,7 +91,7 @@ def create_user(
         raise InvalidInput(f"unknown agency {agency!r}; agencies are {sorted(AGENCIES)}")
     if clearance not in {c.value for c in Clearance}:
         raise InvalidInput("clearance is 0 (public) to 3 (secret)")
-    _check_password(password)
+    passwords.check(password, username)
     role_list = _parse_roles(roles)
     secret = pyotp.random_base32() if TOTP_REQUIRED & set(role_list) else None
     user = User(
