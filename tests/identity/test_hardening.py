@@ -361,3 +361,54 @@ def test_reasonable_passwords_pass_and_the_username_is_not_one(engine: Engine) -
     _create(engine, "caballo correcto batería grapa")
     with pytest.raises(InvalidInput, match=r"usuario / .*username"):
         _create(engine, "Mamani-tiene-buena-memoria", username="mamani")
+
+
+@pytest.mark.parametrize(("field", "size"), [("username", 65), ("password", 257), ("totp", 11)])
+def test_overlong_login_fields_are_refused_before_any_work(
+    engine: Engine,
+    anonymous_client: TestClient,
+    monkeypatch: pytest.MonkeyPatch,
+    field: str,
+    size: int,
+) -> None:
+    service._dummy_hash()
+    spy = _CountingHasher(service._hasher)
+    monkeypatch.setattr(service, "_hasher", spy)
+    body = {"username": "ana", "password": WRONG, "totp": None, field: "x" * size}
+    r = anonymous_client.post("/api/auth/login", json=body)
+    assert r.status_code == 422
+    assert " admite a lo sumo " in r.text and " takes at most " in r.text
+    form = {k: v for k, v in body.items() if v}
+    page = anonymous_client.post("/login", data=form, follow_redirects=False)
+    assert page.status_code == 422 and " admite a lo sumo " in page.text
+    assert spy.verified == 0 and events(engine, "auth.login.failure") == []
+
+
+def test_a_huge_form_username_is_refused_and_never_stored(
+    engine: Engine, anonymous_client: TestClient
+) -> None:
+    huge = "a" * 900_000
+    page = anonymous_client.post("/login", data={"username": huge, "password": WRONG})
+    assert page.status_code == 422
+    assert huge[:1000] not in page.text
+    with Session(engine) as db:
+        assert db.scalar(select(AuditEvent.idx).where(AuditEvent.details.contains("aaaa"))) is None
+
+
+def test_failed_logins_keep_a_commitment_not_the_name_typed(
+    engine: Engine, anonymous_client: TestClient
+) -> None:
+    make_user(engine, "rosa", ["dispatcher"])
+    for name in ("Juan.Perez.Typo", " juan.perez.typo ", "rosa"):
+        assert login(anonymous_client, name, WRONG)["status"] == 401
+    first, second, known = (e.object_id or "" for e in events(engine, "auth.login.failure"))
+    assert first == second and first.startswith("hmac-username:")
+    assert "juan" not in first.lower() and known == "rosa"
+    assert all("juan" not in e.details.lower() for e in events(engine, "auth.login.failure"))
+
+
+def test_overlong_usernames_are_refused_at_creation(engine: Engine) -> None:
+    from kuntur.core.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="a lo sumo 64"):
+        _create(engine, "caballo correcto batería grapa", username="u" * 65)

@@ -77,9 +77,10 @@ class IdentityKey:
             ) from None
 
     def commit(self, kind: str, value: str) -> str:
-        """A keyed digest of ``value`` (128 bits, hex), separated by ``kind``."""
+        """``hmac-<kind>:`` and a keyed digest of ``value`` (128 bits, hex); ``kind`` also
+        separates the inputs, so a username and an address never share a digest."""
         mac = hmac.new(self._mac, f"{kind}\0{value}".encode(), hashlib.sha256)
-        return f"{kind}:{mac.hexdigest()[:32]}"
+        return f"hmac-{kind}:{mac.hexdigest()[:32]}"
 
 
 def generate(path: Path) -> IdentityKey:

@@ -38,6 +38,11 @@ LOCKOUT = timedelta(minutes=15)
 WEB_SESSION = timedelta(hours=12)
 API_TOKEN = timedelta(days=90)
 MIN_PASSWORD = passwords.MIN_LENGTH
+# Caps on what logons and token requests take (the API and the form refuse longer values
+# with a message before any hashing or storing; authenticate refuses them too).
+MAX_USERNAME = 64  # the column's size
+MAX_TOTP = 10
+MAX_LABEL = 100
 
 _hasher = PasswordHasher()  # argon2id, the library's current recommended parameters
 
@@ -63,7 +68,10 @@ def _parse_roles(roles: list[str]) -> list[str]:
     valid = {r.value for r in Role}
     bad = [r for r in roles if r not in valid]
     if bad:
-        raise InvalidInput(f"unknown roles {bad}; roles are {sorted(valid)}")
+        raise InvalidInput(
+            f"roles desconocidos {bad}; los roles son {sorted(valid)} / "
+            f"unknown roles {bad}; roles are {sorted(valid)}"
+        )
     return sorted(set(roles))
 
 
@@ -84,13 +92,26 @@ def create_user(
     ensure_agencies(db)
     username = username.strip().lower()
     if not username or not username.replace(".", "").replace("_", "").isalnum():
-        raise InvalidInput("usernames are letters, digits, dots and underscores")
+        raise InvalidInput(
+            "el usuario lleva letras, dígitos, puntos y guiones bajos / "
+            "usernames are letters, digits, dots and underscores"
+        )
+    if len(username) > MAX_USERNAME or len(display_name) > 200:
+        raise InvalidInput(
+            f"el usuario admite a lo sumo {MAX_USERNAME} caracteres y el nombre 200 / "
+            f"usernames take at most {MAX_USERNAME} characters, display names 200"
+        )
     if db.scalar(select(User).where(User.username == username)) is not None:
-        raise InvalidInput(f"user {username!r} exists already")
+        raise InvalidInput(f"el usuario {username!r} ya existe / user {username!r} exists already")
     if db.get(Agency, agency) is None:
-        raise InvalidInput(f"unknown agency {agency!r}; agencies are {sorted(AGENCIES)}")
+        raise InvalidInput(
+            f"agencia desconocida {agency!r}; las agencias son {sorted(AGENCIES)} / "
+            f"unknown agency {agency!r}; agencies are {sorted(AGENCIES)}"
+        )
     if clearance not in {c.value for c in Clearance}:
-        raise InvalidInput("clearance is 0 (public) to 3 (secret)")
+        raise InvalidInput(
+            "el nivel va de 0 (público) a 3 (secreto) / clearance is 0 (public) to 3 (secret)"
+        )
     passwords.check(password, username)
     role_list = _parse_roles(roles)
     secret = pyotp.random_base32() if TOTP_REQUIRED & set(role_list) else None
@@ -137,16 +158,25 @@ def authenticate(
     """Check a logon. The caller commits either way, so failures and lockouts are kept.
 
     Every refusal costs one argon2 verification, whatever its reason (unknown user,
-    disabled, locked, wrong password), so response times do not tell them apart."""
+    disabled, locked, wrong password), so response times do not tell them apart. A name
+    that belongs to no one is logged only as a keyed commitment (identity/crypto.py): it
+    may be a typo of someone's real name, or anything at all."""
+    if (
+        len(username) > MAX_USERNAME
+        or len(password) > passwords.MAX_LENGTH
+        or len(totp_code or "") > MAX_TOTP
+    ):
+        raise InvalidInput("Datos de acceso demasiado largos / Logon fields too long")
+    key = key or crypto.default_key()
     username = username.strip().lower()
     user = db.scalar(select(User).where(User.username == username))
     if user is None:
         _burn(password)
-        return _fail(db, ctx, username, "unknown user")
+        return _fail(db, ctx, key.commit("username", username), "unknown user")
     if user.disabled:
         _burn(password)
         return _fail(db, ctx, username, "disabled")
-    checked = _check_credentials(db, ctx, user, password, totp_code, key or crypto.default_key())
+    checked = _check_credentials(db, ctx, user, password, totp_code, key)
     if checked.user is None:
         return checked
     if _hasher.check_needs_rehash(user.password_hash):
@@ -373,7 +403,7 @@ def end_session(db: Session, ctx: RequestContext, sess: UserSession) -> None:
 def _user(db: Session, username: str) -> User:
     user = db.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
-        raise NotFound(f"no user {username!r}")
+        raise NotFound(f"no existe el usuario {username!r} / no user {username!r}")
     return user
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import math
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import TooManyRequests
@@ -19,7 +21,7 @@ from kuntur.core.web import (
     client_address,
     request_id,
 )
-from kuntur.identity import crypto, service
+from kuntur.identity import crypto, passwords, service
 from kuntur.identity.models import UserSession
 from kuntur.web.i18n import message
 
@@ -49,14 +51,43 @@ def check_login_rate(request: Request) -> None:
     raise TooManyRequests(message("login_too_many", n=refusal.retry_after), refusal.retry_after)
 
 
+# What each capped field takes (see service.MAX_*), checked before any hashing or storing.
+LIMITS = {
+    "username": service.MAX_USERNAME,
+    "password": passwords.MAX_LENGTH,
+    "totp": service.MAX_TOTP,
+    "label": service.MAX_LABEL,
+}
+
+
+def too_long(field: str, value: str | None, lang: str | None = None) -> str | None:
+    """The message for ``value`` when it is longer than ``field`` takes, else None."""
+    if value is None or len(value) <= LIMITS[field]:
+        return None
+    return message(f"{field}_too_long", lang, n=LIMITS[field])
+
+
+def _capped(field: str) -> BeforeValidator:
+    """Refuse an over-long value first, with the message people read (pydantic's own
+    length check, which the schema still shows, would answer in English only)."""
+
+    def check(value: object) -> object:
+        text = too_long(field, value) if isinstance(value, str) else None
+        if text:
+            raise PydanticCustomError("too_long", text)
+        return value
+
+    return BeforeValidator(check)
+
+
 class LoginIn(BaseModel):
-    username: str = Field(max_length=64)
-    password: str = Field(max_length=200)
-    totp: str | None = Field(None, max_length=10)
+    username: Annotated[str, Field(max_length=service.MAX_USERNAME), _capped("username")]
+    password: Annotated[str, Field(max_length=passwords.MAX_LENGTH), _capped("password")]
+    totp: Annotated[str | None, Field(max_length=service.MAX_TOTP), _capped("totp")] = None
 
 
 class TokenIn(BaseModel):
-    label: str = Field(max_length=200)
+    label: Annotated[str, Field(max_length=service.MAX_LABEL), _capped("label")]
 
 
 class Me(BaseModel):

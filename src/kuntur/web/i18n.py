@@ -171,6 +171,23 @@ TEXT: dict[str, tuple[str, str]] = {
         "Demasiados intentos de inicio de sesión; intente de nuevo en {n} segundo{s}",
         "Too many logon attempts; try again in {n} second{s}",
     ),
+    # Caps on what a logon or token form takes, checked before any hashing or storing.
+    "username_too_long": (
+        "El usuario admite a lo sumo {n} caracteres",
+        "The username takes at most {n} characters",
+    ),
+    "password_too_long": (
+        "La contraseña admite a lo sumo {n} caracteres",
+        "The password takes at most {n} characters",
+    ),
+    "totp_too_long": (
+        "El código de verificación admite a lo sumo {n} caracteres",
+        "The verification code takes at most {n} characters",
+    ),
+    "label_too_long": (
+        "El nombre del token admite a lo sumo {n} caracteres",
+        "The token name takes at most {n} characters",
+    ),
     "login_note": (
         "Acceso restringido al personal autorizado. Toda acción queda registrada.",
         "Authorised staff only. Every action is logged.",

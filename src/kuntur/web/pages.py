@@ -135,7 +135,7 @@ async def login_form(
 def _login_form(request: Request, form: dict[str, str], lang: str) -> Response:
     from kuntur.identity import crypto
     from kuntur.identity import service as identity
-    from kuntur.identity.views import check_login_rate
+    from kuntur.identity.views import check_login_rate, too_long
 
     engine = request.app.state.engine
 
@@ -151,6 +151,9 @@ def _login_form(request: Request, form: dict[str, str], lang: str) -> Response:
     except TooManyRequests as exc:
         text = message("login_too_many", lang, n=exc.retry_after)
         return refused(429, text, {"Retry-After": str(exc.retry_after)})
+    for field in ("username", "password", "totp"):
+        if long := too_long(field, form.get(field), lang):  # before any hashing or storing
+            return refused(422, long)
     target = local_path(form.get("next", "/mapa"))
     with Session(engine, expire_on_commit=False) as db, db.begin():
         result = identity.authenticate(

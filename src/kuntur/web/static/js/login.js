@@ -20,7 +20,7 @@ document.getElementById("login-form").addEventListener("submit", async (ev) => {
     if (r.status !== 401) {
       const detail = (await r.json().catch(() => ({}))).detail;
       if (typeof detail === "string") text = detail;
-      else if (Array.isArray(detail) && detail.length) text = detail[0].msg;
+      else if (Array.isArray(detail) && detail.length) text = detail[0].msg;  // 422: too long
     }
     error.textContent = text;
     error.hidden = false;
