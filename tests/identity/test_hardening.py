@@ -412,3 +412,115 @@ def test_overlong_usernames_are_refused_at_creation(engine: Engine) -> None:
 
     with pytest.raises(InvalidInput, match="a lo sumo 64"):
         _create(engine, "caballo correcto batería grapa", username="u" * 65)
+
+
+def _web_login(c: TestClient, username: str, totp: str | None = None) -> str:
+    """Log in through the API (a cookie session); returns the CSRF token."""
+    ok = login(c, username, totp=totp)
+    assert ok["status"] == 200, ok
+    return str(ok["csrf_token"])
+
+
+def _age_sessions(engine: Engine, minutes: int) -> None:
+    from kuntur.identity.models import UserSession
+
+    with Session(engine) as db, db.begin():
+        db.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=minutes)))
+
+
+def _last_seen(engine: Engine) -> list[Any]:
+    from kuntur.identity.models import UserSession
+
+    with Session(engine) as db:
+        return list(db.scalars(select(UserSession.last_seen_at).where(UserSession.kind == "web")))
+
+
+def test_web_sessions_end_after_30_idle_minutes(
+    engine: Engine, anonymous_client: TestClient
+) -> None:
+    c = anonymous_client
+    make_user(engine, "sara", ["dispatcher"])
+    _web_login(c, "sara")
+    _age_sessions(engine, 29)
+    assert c.get("/api/auth/me").status_code == 200  # used within 30 minutes: still open
+    (seen,) = _last_seen(engine)
+    assert utcnow() - seen < timedelta(minutes=1)  # and the use was noted
+    assert c.get("/api/auth/me").status_code == 200
+    assert _last_seen(engine) == [seen]  # noted at most once a minute, not on every request
+    _age_sessions(engine, 31)
+    assert c.get("/api/auth/me").status_code == 401
+
+
+def test_minting_a_token_needs_step_up_and_a_web_session(
+    engine: Engine, anonymous_client: TestClient
+) -> None:
+    c = anonymous_client
+    make_user(engine, "tania", ["dispatcher"])
+    csrf = {"X-CSRF-Token": _web_login(c, "tania")}
+    assert c.post("/api/auth/tokens", json={"label": "x"}, headers=csrf).status_code == 422
+    wrong = c.post("/api/auth/tokens", json={"label": "x", "password": WRONG}, headers=csrf)
+    assert wrong.status_code == 403 and "incorrect" in wrong.json()["detail"]
+    assert len(events(engine, "auth.step_up.failure")) == 1
+    body = {"label": "informe nocturno", "password": PASSWORD}
+    made = c.post("/api/auth/tokens", json=body, headers=csrf)
+    assert made.status_code == 201, made.text
+    token = made.json()["token"]
+    assert made.json()["label"] == "informe nocturno" and made.json()["expires_at"]
+    (created,) = events(engine, "auth.token.created")
+    assert created.object_id == str(made.json()["id"]) and "informe" not in created.details
+    c.cookies.clear()
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert c.get("/api/auth/me", headers=bearer).status_code == 200
+    again = c.post("/api/auth/tokens", json=body, headers=bearer)  # a token minting tokens
+    assert again.status_code == 403 and "no puede emitir" in again.json()["detail"]
+    assert len(events(engine, "auth.token.created")) == 1
+    assert events(engine, "authz.denied")
+
+
+def test_minting_a_token_needs_the_second_factor_where_the_role_does(
+    engine: Engine, anonymous_client: TestClient
+) -> None:
+    c = anonymous_client
+    _token, secret = make_user(engine, "ursula", ["auditor"], agency="DP")
+    assert secret
+    totp = pyotp.TOTP(secret)
+    csrf = {"X-CSRF-Token": _web_login(c, "ursula", totp=totp.now())}
+    body = {"label": "verificador", "password": PASSWORD}
+    assert c.post("/api/auth/tokens", json=body, headers=csrf).status_code == 403
+    # The logon's code is spent; the next step's code is new.
+    body["totp"] = totp.at(time.time() + 30)
+    assert c.post("/api/auth/tokens", json=body, headers=csrf).status_code == 201
+
+
+def test_tokens_are_listed_and_revoked_by_their_owner_and_by_admins(
+    engine: Engine, anonymous_client: TestClient
+) -> None:
+    c = anonymous_client
+    owner, _ = make_user(engine, "vilma", ["dispatcher"])
+    other, _ = make_user(engine, "walter", ["dispatcher"])
+    admin, _ = make_user(engine, "ximena", ["admin"])
+
+    def as_(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    mine = c.get("/api/auth/tokens", headers=as_(owner))
+    assert mine.status_code == 200
+    (listed,) = mine.json()
+    assert set(listed) == {"id", "label", "created_at", "expires_at", "last_used_at"}
+    assert listed["label"] == "tests" and listed["last_used_at"] is None  # never used before
+    again = c.get("/api/auth/tokens", headers=as_(owner)).json()
+    assert again[0]["last_used_at"]  # the first listing used it
+    assert owner not in mine.text
+    assert c.get("/api/auth/tokens?user=vilma", headers=as_(other)).status_code == 403
+    assert c.delete(f"/api/auth/tokens/{listed['id']}", headers=as_(other)).status_code == 403
+    assert c.get("/api/auth/me", headers=as_(owner)).status_code == 200
+    seen = c.get("/api/auth/tokens?user=vilma", headers=as_(admin))
+    assert seen.status_code == 200 and [t["id"] for t in seen.json()] == [listed["id"]]
+    assert c.delete(f"/api/auth/tokens/{listed['id']}", headers=as_(admin)).status_code == 204
+    assert c.get("/api/auth/me", headers=as_(owner)).status_code == 401
+    (revoked,) = events(engine, "auth.token.revoked")
+    assert revoked.object_id == str(listed["id"]) and revoked.actor == "user:ximena"
+    (own,) = c.get("/api/auth/tokens", headers=as_(other)).json()
+    assert c.delete(f"/api/auth/tokens/{own['id']}", headers=as_(other)).status_code == 204
+    assert c.get("/api/auth/tokens", headers=as_(admin)).json()[0]["label"] == "tests"
+    assert c.delete("/api/auth/tokens/999999", headers=as_(admin)).status_code == 404

@@ -15,6 +15,9 @@ class EventType(StrEnum):
     LOGIN_FAILURE = "auth.login.failure"
     LOGOUT = "auth.logout"
     LOGIN_RATE_LIMITED = "auth.rate_limited"
+    STEP_UP_FAILURE = "auth.step_up.failure"
+    TOKEN_CREATED = "auth.token.created"  # noqa: S105 (an event code, no secret)
+    TOKEN_REVOKED = "auth.token.revoked"  # noqa: S105
     ACCESS_DENIED = "authz.denied"
     SENSITIVE_READ = "record.read.sensitive"
     INCIDENT_CREATED = "incident.created"
@@ -58,6 +61,12 @@ TITLES: dict[EventType, tuple[str, str]] = {
         "Intentos de inicio de sesión frenados (demasiados)",
         "Logon attempts throttled (too many)",
     ),
+    EventType.STEP_UP_FAILURE: (
+        "Reautenticación fallida (contraseña o código)",
+        "Step-up authentication failed (password or code)",
+    ),
+    EventType.TOKEN_CREATED: ("Token de API emitido", "API token issued"),
+    EventType.TOKEN_REVOKED: ("Token de API revocado", "API token revoked"),
     EventType.ACCESS_DENIED: ("Acceso denegado", "Access denied"),
     EventType.SENSITIVE_READ: ("Lectura de dato sensible", "Sensitive record read"),
     EventType.INCIDENT_CREATED: ("Incidente registrado", "Incident created"),

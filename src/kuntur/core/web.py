@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import BackgroundTasks, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.orm import Session
 
@@ -50,7 +50,9 @@ def request_id(request: Request) -> str:
     return request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
 
 
-def get_context(request: Request, db: Annotated[Session, DB]) -> RequestContext:
+def get_context(
+    request: Request, db: Annotated[Session, DB], background: BackgroundTasks
+) -> RequestContext:
     from kuntur.identity import service as identity
 
     rid = request_id(request)
@@ -61,9 +63,11 @@ def get_context(request: Request, db: Annotated[Session, DB]) -> RequestContext:
     if via_cookie:
         raw = request.cookies.get(SESSION_COOKIE)
     found = identity.resolve(db, raw) if raw else None
-    if found is None:
+    if found is None or found.user is None or found.sess is None:
         return RequestContext(actor="anonymous", request_id=rid, purpose=purpose)
-    user, sess = found
+    user, sess = found.user, found.sess
+    if found.stale:  # at most once a minute per session, after the response
+        background.add_task(identity.touch, request.app.state.engine, sess.id)
     if via_cookie and request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token", "")
         if not sess.csrf_token or not hmac.compare_digest(sent, sess.csrf_token):

@@ -1,4 +1,5 @@
-"""`kuntur users ...`: create, disable, grant, revoke, list. The first administrator is
+"""`kuntur users ...`: create, disable, grant, revoke, list, API tokens, the identity key.
+The first administrator is
 created here, from the command line, with a password typed by a person: Kuntur ships
 no default account and no default password."""
 
@@ -119,6 +120,41 @@ def revoke(username: str, role: str) -> None:
     except KunturError as exc:
         fail(str(exc))
     console.print(f"{username}: rol {role} revocado.", highlight=False)
+
+
+@app.command("tokens")
+def tokens(username: str) -> None:
+    """A user's live API tokens: name, created, expires, last used (never the secret)."""
+    from kuntur.core.timeutil import to_display
+
+    try:
+        with Session(engine()) as db:
+            rows = service.tokens_of(db, CTX, username)
+    except KunturError as exc:
+        fail(str(exc))
+    table = Table(title=f"Tokens de API de {username}")
+    for col in ("id", "nombre", "creado", "vence", "último uso"):
+        table.add_column(col)
+    for t in rows:
+        table.add_row(
+            str(t.id),
+            t.label or "",
+            to_display(t.created_at) or "",
+            to_display(t.expires_at) or "",
+            to_display(t.last_seen_at) or "nunca",
+        )
+    Console().print(table)
+
+
+@app.command("revoke-token")
+def revoke_token(token_id: int) -> None:
+    """End an API token now (its id from `kuntur users tokens USER`)."""
+    try:
+        with Session(engine()) as db, db.begin():
+            service.revoke_token(db, CTX, token_id)
+    except KunturError as exc:
+        fail(str(exc))
+    console.print(f"Token {token_id} revocado.", highlight=False)
 
 
 @app.command("list")

@@ -74,3 +74,6 @@ class UserSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Last use, noted at most once a minute (identity.service.resolve): the idle timeout of
+    # web sessions, and "last used" in a token list. None: an API token never used.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -35,7 +35,9 @@ from kuntur.identity.roles import AGENCIES, TOTP_REQUIRED, Clearance, Role
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
-WEB_SESSION = timedelta(hours=12)
+WEB_SESSION = timedelta(hours=12)  # absolute
+WEB_IDLE = timedelta(minutes=30)  # a web session unused this long ends
+TOUCH_EVERY = timedelta(minutes=1)  # how often a session's last use is written, at most
 API_TOKEN = timedelta(days=90)
 MIN_PASSWORD = passwords.MIN_LENGTH
 # Caps on what logons and token requests take (the API and the form refuse longer values
@@ -201,8 +203,10 @@ def _check_credentials(
     password: str,
     totp_code: str | None,
     key: IdentityKey,
+    event: EventType = EventType.LOGIN_FAILURE,
 ) -> LoginResult:
-    """Password and (where required) second factor of an enabled user, under the lockout.
+    """Password and (where required) second factor of an enabled user, under the lockout;
+    a failure is logged as ``event``.
 
     The attempt is counted before the password is checked, by one atomic UPDATE that
     returns the new count: parallel attempts each get their own number (the row lock
@@ -211,21 +215,22 @@ def _check_credentials(
     now = utcnow()
     if locked_until is not None and locked_until > now:
         _burn(password)
-        return _fail(db, ctx, user.username, "locked", locked_until=locked_until)
+        return _fail(db, ctx, user.username, "locked", locked_until=locked_until, event=event)
     if attempt > MAX_FAILURES:  # attempts raced past the limit: refuse them all, locked
         _burn(password)
-        return _lock(db, ctx, user, "too many attempts")
+        return _lock(db, ctx, user, "too many attempts", event)
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
-        return _count_failure(db, ctx, user, attempt, "bad password")
+        return _count_failure(db, ctx, user, attempt, "bad password", event)
     needs_totp = bool(user.totp_sealed or user.totp_secret or TOTP_REQUIRED & user.role_set)
     try:
         totp_ok = not needs_totp or _use_totp(db, user, totp_code, key)
     except crypto.IdentityKeyError:  # the operator's problem, said so in the log
-        return _count_failure(db, ctx, user, attempt, "second factor sealed with another key")
+        reason = "second factor sealed with another key"
+        return _count_failure(db, ctx, user, attempt, reason, event)
     if not totp_ok:
-        return _count_failure(db, ctx, user, attempt, "bad second factor")
+        return _count_failure(db, ctx, user, attempt, "bad second factor", event)
     user.failed_logins = 0
     user.locked_until = None
     return LoginResult(user)
@@ -298,18 +303,20 @@ def _as(ctx: RequestContext, user: User) -> RequestContext:
 
 
 def _count_failure(
-    db: Session, ctx: RequestContext, user: User, attempt: int, reason: str
+    db: Session, ctx: RequestContext, user: User, attempt: int, reason: str, event: EventType
 ) -> LoginResult:
     if attempt >= MAX_FAILURES:
-        return _lock(db, ctx, user, reason)
-    return _fail(db, ctx, user.username, reason)
+        return _lock(db, ctx, user, reason, event)
+    return _fail(db, ctx, user.username, reason, event=event)
 
 
-def _lock(db: Session, ctx: RequestContext, user: User, reason: str) -> LoginResult:
+def _lock(
+    db: Session, ctx: RequestContext, user: User, reason: str, event: EventType
+) -> LoginResult:
     user.locked_until = utcnow() + LOCKOUT
     user.failed_logins = 0
     reason += f"; locked for {int(LOCKOUT.total_seconds() // 60)} minutes"
-    return _fail(db, ctx, user.username, reason, locked_until=user.locked_until)
+    return _fail(db, ctx, user.username, reason, locked_until=user.locked_until, event=event)
 
 
 def _fail(
@@ -318,11 +325,12 @@ def _fail(
     username: str,
     reason: str,
     locked_until: datetime | None = None,
+    event: EventType = EventType.LOGIN_FAILURE,
 ) -> LoginResult:
     audit.record(
         db,
         ctx,
-        EventType.LOGIN_FAILURE,
+        event,
         object_type="user",
         object_id=username,
         outcome="failure",
@@ -357,15 +365,34 @@ def open_session(
         csrf_token=secrets.token_urlsafe(24) if kind == "web" else None,
         created_at=now,
         expires_at=now + (WEB_SESSION if kind == "web" else API_TOKEN),
+        last_seen_at=now if kind == "web" else None,  # a token is "used" when it is used
     )
     db.add(sess)
     db.flush()
     return raw, sess
 
 
-def resolve(db: Session, raw: str) -> tuple[User, UserSession] | None:
+@dataclass
+class Resolution:
+    """What a presented token turned out to be: a live session (``user`` set), or why
+    not (``reason``; ``sess`` is the row when the token matched one)."""
+
+    user: User | None
+    sess: UserSession | None = None
+    reason: str | None = None
+    stale: bool = False  # its last use is older than TOUCH_EVERY: note this one (touch)
+
+
+MAX_TOKEN = 200  # ours are 43 characters; anything much longer is not one of ours
+
+
+def resolve(db: Session, raw: str) -> Resolution:
     """The user behind a token, if the session is live and the user enabled. Checked on
-    every request, so revocation and disabling take effect at once."""
+    every request, so revocation and disabling take effect at once. A web session also
+    ends after ``WEB_IDLE`` without use. Nothing is written here: ``stale`` says the use
+    should be noted (``touch``), which happens at most once per ``TOUCH_EVERY``."""
+    if len(raw) > MAX_TOKEN:
+        return Resolution(None, None, "malformed")
     # One round trip for both rows: this runs on every request.
     row = db.execute(
         select(UserSession, User)
@@ -373,11 +400,45 @@ def resolve(db: Session, raw: str) -> tuple[User, UserSession] | None:
         .where(UserSession.token_hash == token_digest(raw))
     ).first()
     if row is None:
-        return None
+        return Resolution(None, None, "unknown")
     sess, user = row
-    if sess.revoked_at is not None or sess.expires_at <= utcnow() or user.disabled:
-        return None
-    return user, sess
+    now = utcnow()
+    last = sess.last_seen_at or sess.created_at
+    reason = (
+        "revoked"
+        if sess.revoked_at is not None
+        else "expired"
+        if sess.expires_at <= now
+        else "disabled"
+        if user.disabled
+        else "idle"
+        if sess.kind == "web" and now - last >= WEB_IDLE
+        else None
+    )
+    if reason is not None:
+        return Resolution(None, sess, reason)
+    stale = sess.last_seen_at is None or now - sess.last_seen_at >= TOUCH_EVERY
+    return Resolution(user, sess, stale=stale)
+
+
+def touch(bind: Engine, session_id: int) -> None:
+    """Note a session's use now, in a transaction of its own, unless another request did
+    within ``TOUCH_EVERY``. Run after the response (core.web): a write inside the request
+    would hold SQLite's write lock for the rest of it, and an audit event written apart
+    (a denial) would then wait on it."""
+    now = utcnow()
+    with Session(bind) as side, side.begin():
+        side.execute(
+            update(UserSession)
+            .where(
+                UserSession.id == session_id,
+                or_(
+                    UserSession.last_seen_at.is_(None),
+                    UserSession.last_seen_at <= now - TOUCH_EVERY,
+                ),
+            )
+            .values(last_seen_at=now)
+        )
 
 
 def context_for(
@@ -398,6 +459,103 @@ def context_for(
 def end_session(db: Session, ctx: RequestContext, sess: UserSession) -> None:
     sess.revoked_at = utcnow()
     audit.record(db, ctx, EventType.LOGOUT, object_type="session", object_id=str(sess.id))
+
+
+def step_up(
+    db: Session,
+    ctx: RequestContext,
+    user: User,
+    password: str,
+    totp_code: str | None,
+    key: IdentityKey | None = None,
+) -> LoginResult:
+    """Ask a signed-in user for the password again (and a new second-factor code where the
+    role needs one) before a sensitive act. Failures count toward the lockout like logons
+    and are logged as ``auth.step_up.failure``; the caller commits either way."""
+    if len(password) > passwords.MAX_LENGTH or len(totp_code or "") > MAX_TOTP:
+        raise InvalidInput("Datos de acceso demasiado largos / Credentials too long")
+    key = key or crypto.default_key()
+    if user.disabled:
+        _burn(password)
+        return _fail(db, ctx, user.username, "disabled", event=EventType.STEP_UP_FAILURE)
+    return _check_credentials(
+        db, ctx, user, password, totp_code, key, event=EventType.STEP_UP_FAILURE
+    )
+
+
+def create_token(
+    db: Session, ctx: RequestContext, user: User, label: str
+) -> tuple[str, UserSession]:
+    """A new API token for ``user`` (after ``step_up``); returns the raw token once."""
+    if not label.strip() or len(label) > MAX_LABEL:
+        raise InvalidInput(
+            f"el nombre del token lleva de 1 a {MAX_LABEL} caracteres / "
+            f"a token name takes 1 to {MAX_LABEL} characters"
+        )
+    raw, tok = open_session(db, user, "api", label=label.strip())
+    audit.record(
+        db,
+        ctx,
+        EventType.TOKEN_CREATED,
+        object_type="token",
+        object_id=str(tok.id),
+        details={"user_id": user.id, "valid_days": API_TOKEN.days},  # never the label
+    )
+    return raw, tok
+
+
+def tokens_of(db: Session, ctx: RequestContext, username: str | None = None) -> list[UserSession]:
+    """The live API tokens of ``username`` (default: the actor); another user's need
+    ``users.manage`` (a refusal is audited)."""
+    from kuntur.identity import authz
+
+    if username is None:
+        if ctx.user_id is None:
+            raise InvalidInput("¿de qué usuario? / which user?")
+        user_id = ctx.user_id
+    else:
+        user = _user(db, username)
+        if user.id != ctx.user_id:
+            authz.require(
+                db, ctx, authz.Permission.USERS_MANAGE, object_type="user", object_id=user.username
+            )
+        user_id = user.id
+    return list(
+        db.scalars(
+            select(UserSession)
+            .where(
+                UserSession.user_id == user_id,
+                UserSession.kind == "api",
+                UserSession.revoked_at.is_(None),
+                UserSession.expires_at > utcnow(),
+            )
+            .order_by(UserSession.created_at, UserSession.id)
+        )
+    )
+
+
+def revoke_token(db: Session, ctx: RequestContext, token_id: int) -> None:
+    """End an API token now: its owner's or, with ``users.manage``, anyone's."""
+    from kuntur.identity import authz
+
+    tok = db.get(UserSession, token_id)
+    if tok is None or tok.kind != "api":
+        raise NotFound(f"no existe el token {token_id} / no token {token_id}")
+    if tok.user_id != ctx.user_id:
+        authz.require(
+            db, ctx, authz.Permission.USERS_MANAGE, object_type="token", object_id=str(token_id)
+        )
+    if tok.revoked_at is not None:
+        return  # already ended: nothing changes, nothing to log
+    tok.revoked_at = utcnow()
+    audit.record(
+        db,
+        ctx,
+        EventType.TOKEN_REVOKED,
+        object_type="token",
+        object_id=str(tok.id),
+        details={"user_id": tok.user_id},
+    )
 
 
 def _user(db: Session, username: str) -> User:

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from kuntur.core.context import RequestContext
-from kuntur.core.errors import TooManyRequests
+from kuntur.core.errors import Forbidden, TooManyRequests
 from kuntur.core.timeutil import utcnow
 from kuntur.core.web import (
+    MAX_ID,
     SESSION_COOKIE,
     ContextDep,
     SessionDep,
@@ -21,8 +23,8 @@ from kuntur.core.web import (
     client_address,
     request_id,
 )
-from kuntur.identity import crypto, passwords, service
-from kuntur.identity.models import UserSession
+from kuntur.identity import authz, crypto, passwords, service
+from kuntur.identity.models import User, UserSession
 from kuntur.web.i18n import message
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -88,6 +90,9 @@ class LoginIn(BaseModel):
 
 class TokenIn(BaseModel):
     label: Annotated[str, Field(max_length=service.MAX_LABEL), _capped("label")]
+    # Step-up: the password again, and a new TOTP code where the role needs one.
+    password: Annotated[str, Field(max_length=passwords.MAX_LENGTH), _capped("password")]
+    totp: Annotated[str | None, Field(max_length=service.MAX_TOTP), _capped("totp")] = None
 
 
 class Me(BaseModel):
@@ -138,8 +143,9 @@ def login(
     )
 
 
-def refusal(result: service.LoginResult) -> JSONResponse:
-    """The answer to a refused logon: locked (423, how long, Retry-After) or incorrect."""
+def refusal(result: service.LoginResult, status: int = 401) -> JSONResponse:
+    """The answer to a refused logon or step-up: locked (423, how long, Retry-After) or
+    incorrect (``status``: 401 for a logon; 403 for a step-up, whose session stays)."""
     if result.locked_until is not None:
         seconds = max(1, math.ceil((result.locked_until - utcnow()).total_seconds()))
         return JSONResponse(
@@ -147,7 +153,7 @@ def refusal(result: service.LoginResult) -> JSONResponse:
             status_code=423,
             headers={"Retry-After": str(seconds)},
         )
-    return JSONResponse({"detail": message("login_failed")}, status_code=401)
+    return JSONResponse({"detail": message("login_failed")}, status_code=status)
 
 
 @router.post("/logout", status_code=204)
@@ -161,15 +167,77 @@ def logout(response: Response, db: SessionDep, ctx: UserDep) -> Response:
     return response
 
 
-@router.post("/tokens", status_code=201)
-def create_token(body: TokenIn, db: SessionDep, ctx: UserDep) -> dict[str, str]:
-    """An API token for a program acting as this user (shown once; revoke by logout)."""
-    from kuntur.identity.models import User
+class TokenInfo(BaseModel):
+    """An API token as listed: never its secret."""
 
+    id: int
+    label: str | None
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+
+
+class NewToken(TokenInfo):
+    token: str  # shown once
+
+
+def _info(tok: UserSession) -> dict[str, object]:
+    return {
+        "id": tok.id,
+        "label": tok.label,
+        "created_at": tok.created_at,
+        "expires_at": tok.expires_at,
+        "last_used_at": tok.last_seen_at,
+    }
+
+
+@router.post(
+    "/tokens",
+    status_code=201,
+    response_model=NewToken,
+    responses={403: {"description": "wrong password or code, or asked by a token"}},
+)
+def create_token(
+    body: TokenIn, request: Request, db: SessionDep, ctx: UserDep
+) -> NewToken | JSONResponse:
+    """An API token for a program acting as this user (shown once). Only from a signed-in
+    page session, never from another token, and only after the password (and a new
+    second-factor code where the role needs one) is given again."""
+    sess = db.get(UserSession, ctx.session_id) if ctx.session_id else None
     user = db.get(User, ctx.user_id)
     assert user is not None
-    raw, sess = service.open_session(db, user, "api", label=body.label)
-    return {"token": raw, "expires_at": sess.expires_at.isoformat()}
+    if sess is None or sess.kind != "web":
+        # A stolen token must not be able to outlive its own revocation by minting more.
+        authz.deny(db, ctx, {"reason": "token mints token"}, "token", str(ctx.session_id))
+        raise Forbidden(
+            "Un token de API no puede emitir tokens: inicie sesión en la página y pídalo ahí / "
+            "An API token cannot mint tokens: log in on the page and ask there"
+        )
+    key = crypto.for_settings(request.app.state.settings)
+    checked = service.step_up(db, ctx, user, body.password, body.totp, key)
+    if checked.user is None:
+        return refusal(checked, status=403)  # answered: the failure count commits
+    raw, tok = service.create_token(db, ctx, user, body.label)
+    return NewToken(token=raw, **_info(tok))
+
+
+@router.get("/tokens", response_model=list[TokenInfo])
+def list_tokens(
+    db: SessionDep,
+    ctx: UserDep,
+    user: Annotated[str | None, Query(max_length=service.MAX_USERNAME)] = None,
+) -> list[TokenInfo]:
+    """Live API tokens: one's own, or with ``users.manage`` anyone's (``?user=``)."""
+    return [TokenInfo(**_info(t)) for t in service.tokens_of(db, ctx, user)]
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(
+    token_id: Annotated[int, Path(ge=1, le=MAX_ID)], db: SessionDep, ctx: UserDep
+) -> Response:
+    """End a token now: one's own, or with ``users.manage`` anyone's."""
+    service.revoke_token(db, ctx, token_id)
+    return Response(status_code=204)
 
 
 @router.get("/me", response_model=Me)

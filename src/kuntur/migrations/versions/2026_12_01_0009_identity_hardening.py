@@ -1,4 +1,5 @@
-"""Identity hardening (issue 11): one use per TOTP code; TOTP secrets sealed at rest.
+"""Identity hardening (issue 11): one use per TOTP code; TOTP secrets sealed at rest;
+sessions and tokens note their last use (idle timeout, token lists).
 
 Secrets in the plaintext column are sealed with the identity key (identity/crypto.py) into
 ``totp_sealed``, and the plaintext column is emptied (it stays, unused, so that SQLite does
@@ -13,6 +14,8 @@ Create Date: 2026-12-01 09:00:00
 import sqlalchemy as sa
 from alembic import op
 
+import kuntur.core.db
+
 revision = "0009"
 down_revision = "0008"
 branch_labels = None
@@ -24,6 +27,10 @@ def upgrade() -> None:
         # The last TOTP time step accepted: a code at or before it is a replay.
         batch_op.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("totp_sealed", sa.String(length=200), nullable=True))
+    with op.batch_alter_table("user_sessions", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("last_seen_at", kuntur.core.db.UTCDateTime(timezone=True), nullable=True)
+        )
     conn = op.get_bind()
     rows = conn.execute(
         sa.text("SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL")
@@ -40,6 +47,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("user_sessions", schema=None) as batch_op:
+        batch_op.drop_column("last_seen_at")
     conn = op.get_bind()
     rows = conn.execute(
         sa.text("SELECT id, totp_sealed FROM users WHERE totp_sealed IS NOT NULL")
