@@ -30,7 +30,7 @@ from kuntur.dispatch.views import router as dispatch_router
 from kuntur.forecasting.views import router as forecasting_router
 from kuntur.geography.views import router as geography_router
 from kuntur.identity import crypto
-from kuntur.identity.ratelimit import LoginThrottle
+from kuntur.identity.ratelimit import EventThrottle, LoginThrottle
 from kuntur.identity.views import router as identity_router
 from kuntur.incidents.views import router as incidents_router
 from kuntur.intelligence.views import router as intelligence_router
@@ -85,6 +85,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.login_throttle = LoginThrottle(
         settings.login_attempts_per_client, settings.login_attempts_total, settings.login_window_s
     )
+    # Rejected tokens and CSRF failures written to the audit log per client, and in all,
+    # per minute; more are counted, not written (identity/ratelimit.py).
+    app.state.event_throttle = EventThrottle(per_client=10, total=200, window_s=60)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     tile_origin = "/".join(settings.map_tile_url.split("/")[:3]) if settings.map_tile_url else None

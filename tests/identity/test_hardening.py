@@ -524,3 +524,60 @@ def test_tokens_are_listed_and_revoked_by_their_owner_and_by_admins(
     assert c.delete(f"/api/auth/tokens/{own['id']}", headers=as_(other)).status_code == 204
     assert c.get("/api/auth/tokens", headers=as_(admin)).json()[0]["label"] == "tests"
     assert c.delete("/api/auth/tokens/999999", headers=as_(admin)).status_code == 404
+
+
+def test_forged_expired_and_revoked_credentials_are_audited(
+    engine: Engine, anonymous_client: TestClient
+) -> None:
+    from kuntur.identity.models import UserSession
+
+    c = anonymous_client
+    forged = "x" * 43
+    assert c.get("/api/incidents", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+    token, _ = make_user(engine, "yesenia", ["dispatcher"])
+    with Session(engine) as db, db.begin():
+        db.execute(update(UserSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+    assert c.get("/api/incidents", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    c.cookies.set("kuntur_session", forged)
+    assert c.get("/mapa", follow_redirects=False).status_code == 303
+    rejected = events(engine, "auth.token_rejected")
+    assert len(rejected) == 3
+    details = [json.loads(e.details) for e in rejected]
+    assert [(d["via"], d["reason"]) for d in details] == [
+        ("bearer", "unknown"),
+        ("bearer", "expired"),
+        ("cookie", "unknown"),
+    ]
+    assert rejected[1].object_id and rejected[0].object_id is None
+    assert all(forged not in e.details and token not in e.details for e in rejected)
+    assert all(d["client"].startswith("hmac-client:") for d in details)
+
+
+def test_rejected_credentials_cannot_flood_the_log(
+    engine: Engine, anonymous_client: TestClient
+) -> None:
+    for i in range(40):
+        headers = {"Authorization": f"Bearer forged-{i}"}
+        assert anonymous_client.get("/api/auth/me", headers=headers).status_code == 401
+    assert 1 <= len(events(engine, "auth.token_rejected")) <= 10
+
+
+def test_event_throttle_counts_what_it_leaves_out() -> None:
+    from kuntur.identity.ratelimit import EventThrottle
+
+    throttle = EventThrottle(per_client=2, total=100, window_s=60)
+    assert [throttle.admit("x", now=t) for t in (0, 1, 2, 3, 4)] == [0, 0, None, None, None]
+    assert throttle.admit("y", now=5) == 0  # another client has its own allowance
+    assert throttle.admit("x", now=61) == 3  # the next one written says 3 were left out
+
+
+def test_csrf_failures_are_audited(engine: Engine, anonymous_client: TestClient) -> None:
+    from tests.conftest import INCIDENT
+
+    make_user(engine, "zoila", ["dispatcher"])
+    _web_login(anonymous_client, "zoila")
+    r = anonymous_client.post("/api/incidents", json=INCIDENT, headers={"X-CSRF-Token": "x"})
+    assert r.status_code == 403 and r.json()["detail"].startswith("Falta el token CSRF")
+    (failed,) = events(engine, "auth.csrf_failed")
+    assert failed.actor == "user:zoila" and failed.object_type == "session"
+    assert json.loads(failed.details)["method"] == "POST"

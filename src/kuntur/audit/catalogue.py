@@ -16,6 +16,8 @@ class EventType(StrEnum):
     LOGOUT = "auth.logout"
     LOGIN_RATE_LIMITED = "auth.rate_limited"
     STEP_UP_FAILURE = "auth.step_up.failure"
+    TOKEN_REJECTED = "auth.token_rejected"  # noqa: S105 (an event code, no secret)
+    CSRF_FAILED = "auth.csrf_failed"
     TOKEN_CREATED = "auth.token.created"  # noqa: S105 (an event code, no secret)
     TOKEN_REVOKED = "auth.token.revoked"  # noqa: S105
     ACCESS_DENIED = "authz.denied"
@@ -65,6 +67,11 @@ TITLES: dict[EventType, tuple[str, str]] = {
         "Reautenticación fallida (contraseña o código)",
         "Step-up authentication failed (password or code)",
     ),
+    EventType.TOKEN_REJECTED: (
+        "Credencial rechazada (token o sesión no válidos, vencidos o revocados)",
+        "Credential rejected (token or session invalid, expired or revoked)",
+    ),
+    EventType.CSRF_FAILED: ("Token CSRF ausente o incorrecto", "Missing or wrong CSRF token"),
     EventType.TOKEN_CREATED: ("Token de API emitido", "API token issued"),
     EventType.TOKEN_REVOKED: ("Token de API revocado", "API token revoked"),
     EventType.ACCESS_DENIED: ("Acceso denegado", "Access denied"),

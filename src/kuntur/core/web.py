@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 import uuid
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import BackgroundTasks, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -53,6 +53,7 @@ def request_id(request: Request) -> str:
 def get_context(
     request: Request, db: Annotated[Session, DB], background: BackgroundTasks
 ) -> RequestContext:
+    from kuntur.audit.catalogue import EventType
     from kuntur.identity import service as identity
 
     rid = request_id(request)
@@ -62,17 +63,64 @@ def get_context(
     via_cookie = raw is None
     if via_cookie:
         raw = request.cookies.get(SESSION_COOKIE)
-    found = identity.resolve(db, raw) if raw else None
-    if found is None or found.user is None or found.sess is None:
-        return RequestContext(actor="anonymous", request_id=rid, purpose=purpose)
+    anonymous = RequestContext(actor="anonymous", request_id=rid, purpose=purpose)
+    if not raw:
+        return anonymous
+    found = identity.resolve(db, raw)
+    if found.user is None or found.sess is None:
+        # Forged, expired, revoked, idle: the request goes on as anonymous (401 wherever a
+        # login is needed); the attempt is logged, never the token itself.
+        _security_event(
+            request,
+            anonymous,
+            EventType.TOKEN_REJECTED,
+            object_type="session" if found.sess is None else found.sess.kind,
+            object_id=str(found.sess.id) if found.sess else None,
+            details={"via": "cookie" if via_cookie else "bearer", "reason": found.reason},
+        )
+        return anonymous
     user, sess = found.user, found.sess
     if found.stale:  # at most once a minute per session, after the response
         background.add_task(identity.touch, request.app.state.engine, sess.id)
+    ctx = identity.context_for(user, sess, request_id=rid, purpose=purpose)
     if via_cookie and request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token", "")
         if not sess.csrf_token or not hmac.compare_digest(sent, sess.csrf_token):
-            raise Forbidden("missing or wrong CSRF token (X-CSRF-Token)")
-    return identity.context_for(user, sess, request_id=rid, purpose=purpose)
+            _security_event(
+                request,
+                ctx,
+                EventType.CSRF_FAILED,
+                object_type="session",
+                object_id=str(sess.id),
+                details={"method": request.method, "sent": bool(sent)},
+            )
+            raise Forbidden(
+                "Falta el token CSRF o no es el de esta sesión (X-CSRF-Token) / "
+                "missing or wrong CSRF token (X-CSRF-Token)"
+            )
+    return ctx
+
+
+def _security_event(request: Request, ctx: RequestContext, type_: Any, **kw: Any) -> None:
+    """Audit a refused credential in a transaction of its own (the request may be rolled
+    back; the attempt stays logged). Each client may write only so many per minute
+    (identity.ratelimit.EventThrottle), so a flood of forged tokens cannot fill the log;
+    the next event written says how many were left out. The client is logged as a keyed
+    commitment of its address, never the address itself."""
+    from kuntur.identity import crypto
+    from kuntur.identity import service as identity
+
+    client = client_address(request)
+    skipped = request.app.state.event_throttle.admit(client)
+    if skipped is None:
+        return
+    details = dict(kw.pop("details", {}))
+    details["client"] = crypto.for_settings(request.app.state.settings).commit("client", client)
+    if skipped:
+        details["left_out"] = skipped
+    identity.record_apart(
+        request.app.state.engine, ctx, type_, outcome="denied", details=details, **kw
+    )
 
 
 def client_address(request: Request) -> str:
