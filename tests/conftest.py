@@ -213,6 +213,7 @@ def serve_in_thread(app: Any) -> tuple[str, Any, threading.Thread]:
             port=port,
             log_level="warning",
             timeout_graceful_shutdown=1,  # live streams never end by themselves
+            server_header=False,  # as `kuntur serve` runs it
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)
@@ -269,6 +270,7 @@ def serve_in_process(
             "warning",
             "--timeout-graceful-shutdown",
             "1",
+            "--no-server-header",
             "--workers",
             str(workers),
         ],

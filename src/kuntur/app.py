@@ -12,7 +12,7 @@ from importlib import resources
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -23,7 +23,7 @@ from kuntur.command.views import router as command_router
 from kuntur.config import Settings, get_settings
 from kuntur.core.db import engine_for
 from kuntur.core.limits import BodySizeLimit, SecurityHeaders
-from kuntur.core.web import install_error_handlers
+from kuntur.core.web import ContextDep, UserDep, install_error_handlers
 from kuntur.dispatch import live
 from kuntur.dispatch import service as dispatch_service
 from kuntur.dispatch.views import router as dispatch_router
@@ -70,12 +70,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         for task in tasks:
             task.cancel()
 
-    # The stock /docs page loads Swagger UI from a CDN; ours serves the vendored copy.
+    # The stock /docs page loads Swagger UI from a CDN; ours serves the vendored copy. In
+    # production the schema and its page are for signed-in users only (a map of every
+    # route is reconnaissance for anyone else); elsewhere they stay open.
+    production = settings.environment == "production"
     app = FastAPI(
         title="Kuntur",
         version=__version__,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None if production else "/openapi.json",
         lifespan=lifespan,
         description="Sistema de información del comando conjunto PNP / FF. AA.",
     )
@@ -106,8 +110,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     static = resources.files("kuntur") / "web" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
+    if production:
+
+        @app.get("/openapi.json", include_in_schema=False)
+        def openapi(_ctx: UserDep) -> JSONResponse:
+            return JSONResponse(app.openapi())
+
     @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
+    def docs(ctx: ContextDep) -> Response:
+        if production and not ctx.authenticated:
+            return RedirectResponse("/login?next=/docs", status_code=303)
         return get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="Kuntur API",

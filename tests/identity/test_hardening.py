@@ -581,3 +581,64 @@ def test_csrf_failures_are_audited(engine: Engine, anonymous_client: TestClient)
     (failed,) = events(engine, "auth.csrf_failed")
     assert failed.actor == "user:zoila" and failed.object_type == "session"
     assert json.loads(failed.details)["method"] == "POST"
+
+
+def test_no_caching_of_pages_or_api_answers(engine: Engine, anonymous_client: TestClient) -> None:
+    token, _ = make_user(engine, "abel", ["dispatcher"])
+    c = anonymous_client
+    for path in ("/login", "/mapa", "/api/auth/me"):
+        r = c.get(path, headers={"Authorization": f"Bearer {token}"}, follow_redirects=False)
+        assert r.headers.get("cache-control") == "no-store", path
+    assert "no-store" not in c.get("/static/js/login.js").headers.get("cache-control", "")
+
+
+def test_api_docs_need_a_login_in_production(
+    engine: Engine, settings: Settings, tmp_path: Path
+) -> None:
+    from kuntur.audit import keys
+
+    keys.generate(tmp_path / "audit.key")
+    crypto.generate(tmp_path / "identity.key")
+    prod = settings.model_copy(
+        update={
+            "environment": "production",
+            "audit_key_path": tmp_path / "audit.key",
+            "identity_key_path": tmp_path / "identity.key",
+            "audit_checkpoint_interval_s": 0,
+        }
+    )
+    c = TestClient(create_app(prod, engine))
+    docs = c.get("/docs", follow_redirects=False)
+    assert docs.status_code == 303 and docs.headers["location"] == "/login?next=/docs"
+    assert c.get("/openapi.json").status_code == 401
+    assert c.get("/redoc").status_code == 404
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        user, _ = service.create_user(
+            db,
+            RequestContext.system("t"),
+            username="beatriz",
+            password=PASSWORD,
+            display_name="B",
+            agency="PNP",
+            roles=["dispatcher"],
+            key=crypto.for_settings(prod),
+        )
+        token, _ = service.open_session(db, user, "api")
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert c.get("/openapi.json", headers=bearer).json()["info"]["title"] == "Kuntur"
+    assert c.get("/docs", headers=bearer).status_code == 200
+    # Outside production the docs stay open, as the README says.
+    open_app = TestClient(create_app(settings, engine))
+    assert open_app.get("/openapi.json").status_code == 200
+
+
+def test_the_server_sends_no_banner(cli_env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from kuntur.cli import app
+
+    seen: dict[str, Any] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: seen.update(kw))
+    assert CliRunner().invoke(app, ["serve"]).exit_code == 0
+    assert seen["server_header"] is False
