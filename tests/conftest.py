@@ -12,6 +12,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -34,6 +35,13 @@ PG_URL = os.environ.get(
     "KUNTUR_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = os.environ.get("KUNTUR_TEST_BACKENDS", "sqlite,postgresql").split(",")
+# One identity key for the whole run: users made straight in the store (make_user), the
+# apps under test, the command line and server processes must all seal and open second
+# factors with the same key, whatever var/ folder each of them uses.
+os.environ.setdefault(
+    "KUNTUR_IDENTITY_KEY_PATH",
+    str(Path(tempfile.mkdtemp(prefix="kuntur-identity-")) / "identity.key"),
+)
 DATA = Path(__file__).parent / "incidents" / "data"
 domains.load()  # as every entry point does: the domains' subscriptions
 
@@ -217,6 +225,7 @@ def serve_in_thread(app: Any) -> tuple[str, Any, threading.Thread]:
             port=port,
             log_level="warning",
             timeout_graceful_shutdown=1,  # live streams never end by themselves
+            server_header=False,  # as `kuntur serve` runs it
         )
     )
     thread = threading.Thread(target=server.run, daemon=True)
@@ -273,6 +282,7 @@ def serve_in_process(
             "warning",
             "--timeout-graceful-shutdown",
             "1",
+            "--no-server-header",
             "--workers",
             str(workers),
         ],

@@ -12,7 +12,7 @@ from importlib import resources
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -24,13 +24,15 @@ from kuntur.config import Settings, get_settings
 from kuntur.core import events
 from kuntur.core.db import SERVER_STATEMENT_TIMEOUT_MS, engine_for
 from kuntur.core.limits import BodySizeLimit, SecurityHeaders
-from kuntur.core.web import UnitOfWorkRoute, install_error_handlers
+from kuntur.core.web import ContextDep, UnitOfWorkRoute, UserDep, install_error_handlers
 from kuntur.dispatch import service as dispatch_service
 from kuntur.dispatch.views import router as dispatch_router
 from kuntur.exchange.views import router as exchange_router
 from kuntur.forecasting.views import router as forecasting_router
 from kuntur.geography import service as geo
 from kuntur.geography.views import router as geography_router
+from kuntur.identity import crypto
+from kuntur.identity.ratelimit import EventThrottle, LoginThrottle
 from kuntur.identity.views import router as identity_router
 from kuntur.incidents.views import router as incidents_router
 from kuntur.intelligence.views import router as intelligence_router
@@ -45,6 +47,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         # Refuse to start on a missing secret rather than make one up.
         keys.signing_key(settings.effective_audit_key_path, settings.environment)
         commitments.key_for(settings.effective_audit_commitment_key_path, settings.environment)
+        crypto.for_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -75,12 +78,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         for task in tasks:
             task.cancel()
 
-    # The stock /docs page loads Swagger UI from a CDN; ours serves the vendored copy.
+    # The stock /docs page loads Swagger UI from a CDN; ours serves the vendored copy. In
+    # production the schema and its page are for signed-in users only (a map of every
+    # route is reconnaissance for anyone else); elsewhere they stay open.
+    production = settings.environment == "production"
     app = FastAPI(
         title="Kuntur",
         version=__version__,
         docs_url=None,
         redoc_url=None,
+        openapi_url=None if production else "/openapi.json",
         lifespan=lifespan,
         description="Sistema de información del comando conjunto PNP / FF. AA.",
     )
@@ -90,6 +97,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         settings.effective_database_url, statement_timeout_ms=SERVER_STATEMENT_TIMEOUT_MS
     )
     app.state.broker = events.Broker()
+    app.state.login_throttle = LoginThrottle(
+        settings.login_attempts_per_client, settings.login_attempts_total, settings.login_window_s
+    )
+    # Rejected tokens and CSRF failures written to the audit log per client, and in all,
+    # per minute; more are counted, not written (identity/ratelimit.py).
+    app.state.event_throttle = EventThrottle(per_client=10, total=200, window_s=60)
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     tile_origin = "/".join(settings.map_tile_url.split("/")[:3]) if settings.map_tile_url else None
@@ -109,8 +122,16 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     static = resources.files("kuntur") / "web" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
+    if production:
+
+        @app.get("/openapi.json", include_in_schema=False)
+        def openapi(_ctx: UserDep) -> JSONResponse:
+            return JSONResponse(app.openapi())
+
     @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
+    def docs(ctx: ContextDep) -> Response:
+        if production and not ctx.authenticated:
+            return RedirectResponse("/login?next=/docs", status_code=303)
         return get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="Kuntur API",

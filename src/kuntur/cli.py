@@ -89,6 +89,7 @@ def serve(
         # Live maps hold server-sent-event streams open; a restart closes them after 5 s
         # (browsers reconnect on their own) instead of waiting for them forever.
         timeout_graceful_shutdown=5,
+        server_header=False,  # no "Server: uvicorn" banner telling what to attack
     )
 
 

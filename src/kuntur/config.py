@@ -1,8 +1,8 @@
 """Settings read from the environment (prefix ``KUNTUR_``) or a ``.env`` file.
 
 The embedded default is a SQLite file under ``var/``; production points
-``KUNTUR_DATABASE_URL`` at PostgreSQL. Nothing here holds a secret yet; when
-secrets arrive they get a validator that refuses defaults outside development.
+``KUNTUR_DATABASE_URL`` at PostgreSQL. Secrets are never settings: the settings only say
+where the key files are, and production refuses to start when one is missing.
 """
 
 from __future__ import annotations
@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     audit_commitment_key_path: Path | None = None
     # Sign a checkpoint this often while the server runs (if the log grew); 0 = never.
     audit_checkpoint_interval_s: int = 600
+    # The key that seals TOTP secrets and keys the audit log's commitments
+    # (identity/crypto.py). Same rule as the audit key: made on first use only outside
+    # production; in production it must exist (`kuntur users keygen`).
+    identity_key_path: Path | None = None
+    # Logon attempts (API and form) accepted per client address, and in all, per window;
+    # more are answered 429 with Retry-After. Counted in memory by each server process
+    # (identity/ratelimit.py); the per-account lockout is kept in the database.
+    login_attempts_per_client: int = 20
+    login_attempts_total: int = 200
+    login_window_s: int = 60
 
     @property
     def effective_audit_key_path(self) -> Path:
@@ -63,6 +73,10 @@ class Settings(BaseSettings):
     @property
     def effective_audit_commitment_key_path(self) -> Path:
         return self.audit_commitment_key_path or self.var_dir / "audit-commitment.key"
+
+    @property
+    def effective_identity_key_path(self) -> Path:
+        return self.identity_key_path or self.var_dir / "identity.key"
 
     @property
     def effective_database_url(self) -> str:

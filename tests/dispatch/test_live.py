@@ -165,9 +165,9 @@ def test_a_stream_ends_when_its_user_is_disabled_or_logs_out(
         if how == "disabled":
             identity.disable(db, RequestContext.system("test"), "saliente")
         else:
-            sess = identity.resolve(db, token)
-            assert sess is not None
-            identity.end_session(db, RequestContext.system("test"), sess[1])
+            found = identity.resolve(db, token)
+            assert found.sess is not None
+            identity.end_session(db, RequestContext.system("test"), found.sess)
     seen: list[str] = []
     deadline = time.time() + 12
     while time.time() < deadline and "<closed>" not in seen:

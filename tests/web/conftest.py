@@ -43,7 +43,10 @@ CHROMIUM_ARGS = [
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     var = tmp_path_factory.mktemp("live")
     settings = Settings(
-        var_dir=var, database_url=f"sqlite:///{var / 'kuntur.db'}", environment="test"
+        var_dir=var,
+        database_url=f"sqlite:///{var / 'kuntur.db'}",
+        environment="test",
+        login_attempts_per_client=1000,  # every browser test logs in from 127.0.0.1
     )
     engine = make_engine(settings.effective_database_url)
     migrate.upgrade(engine)

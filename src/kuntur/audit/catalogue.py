@@ -14,6 +14,12 @@ class EventType(StrEnum):
     LOGIN_SUCCESS = "auth.login.success"
     LOGIN_FAILURE = "auth.login.failure"
     LOGOUT = "auth.logout"
+    LOGIN_RATE_LIMITED = "auth.rate_limited"
+    STEP_UP_FAILURE = "auth.step_up.failure"
+    TOKEN_REJECTED = "auth.token_rejected"  # noqa: S105 (an event code, no secret)
+    CSRF_FAILED = "auth.csrf_failed"
+    TOKEN_CREATED = "auth.token.created"  # noqa: S105 (an event code, no secret)
+    TOKEN_REVOKED = "auth.token.revoked"  # noqa: S105
     ACCESS_DENIED = "authz.denied"
     SENSITIVE_READ = "record.read.sensitive"
     PURPOSE_MISSING = "purpose.missing"
@@ -58,6 +64,21 @@ TITLES: dict[EventType, tuple[str, str]] = {
     EventType.LOGIN_SUCCESS: ("Inicio de sesión", "Logon"),
     EventType.LOGIN_FAILURE: ("Inicio de sesión fallido", "Failed logon"),
     EventType.LOGOUT: ("Cierre de sesión", "Logoff"),
+    EventType.LOGIN_RATE_LIMITED: (
+        "Intentos de inicio de sesión frenados (demasiados)",
+        "Logon attempts throttled (too many)",
+    ),
+    EventType.STEP_UP_FAILURE: (
+        "Reautenticación fallida (contraseña o código)",
+        "Step-up authentication failed (password or code)",
+    ),
+    EventType.TOKEN_REJECTED: (
+        "Credencial rechazada (token o sesión no válidos, vencidos o revocados)",
+        "Credential rejected (token or session invalid, expired or revoked)",
+    ),
+    EventType.CSRF_FAILED: ("Token CSRF ausente o incorrecto", "Missing or wrong CSRF token"),
+    EventType.TOKEN_CREATED: ("Token de API emitido", "API token issued"),
+    EventType.TOKEN_REVOKED: ("Token de API revocado", "API token revoked"),
     EventType.ACCESS_DENIED: ("Acceso denegado", "Access denied"),
     EventType.SENSITIVE_READ: ("Lectura de dato sensible", "Sensitive record read"),
     EventType.PURPOSE_MISSING: ("Consulta sin motivo rechazada", "Request without purpose refused"),

@@ -33,7 +33,7 @@ from kuntur.audit.keys import DEV_ENVIRONMENTS, KeyError_
 
 PREFIX = "hmac-sha256"
 DOMAIN = b"kuntur-commitment-v1\x00"
-LABELS = frozenset({"entity", "note", "purpose", "case-title"})
+LABELS = frozenset({"entity", "note", "purpose", "case-title", "username", "client"})
 
 _lock = threading.Lock()
 _where: tuple[Path, str] | None = None  # (key path, environment), set by the application

@@ -30,3 +30,11 @@ class Conflict(KunturError):
 
 class Forbidden(KunturError):
     """Authenticated, but not allowed (HTTP 403). The denial is audited by the caller."""
+
+
+class TooManyRequests(KunturError):
+    """Too many attempts for now (HTTP 429); ``retry_after`` says in how many seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -57,7 +57,7 @@ class _TooLarge(Exception):
 
 class SecurityHeaders:
     """Headers every response carries: no sniffing, no framing, a strict content policy
-    (every asset is Kuntur's own), no caching of API answers, HSTS in production."""
+    (every asset is Kuntur's own), no caching of pages or API answers, HSTS in production."""
 
     def __init__(self, app: ASGIApp, *, production: bool, tile_origin: str | None) -> None:
         self.app = app
@@ -90,7 +90,10 @@ class SecurityHeaders:
                         (self.docs_csp if path == "/docs" else self.csp).encode(),
                     ),
                 ]
-                if path.startswith("/api/"):
+                # Nothing but the static assets may be kept by a browser or a proxy: pages
+                # and API answers carry what the signed-in person may see.
+                has_policy = any(k.lower() == b"cache-control" for k, _v in headers)
+                if not path.startswith("/static/") and not has_policy:
                     headers.append((b"cache-control", b"no-store"))
                 if self.production:
                     headers.append(

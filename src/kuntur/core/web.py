@@ -16,13 +16,20 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import BackgroundTasks, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from kuntur.core.context import RequestContext
-from kuntur.core.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthenticated
+from kuntur.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+    Unauthenticated,
+)
 
 SESSION_COOKIE = "kuntur_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -105,27 +112,89 @@ class UnitOfWorkRoute(APIRoute):
 DB = Depends(get_db, scope="function")
 
 
-def get_context(request: Request, db: Annotated[Session, DB]) -> RequestContext:
+def request_id(request: Request) -> str:
+    """The client's X-Request-Id (cut to 64 characters), or a new one."""
+    return request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
+
+
+def get_context(
+    request: Request, db: Annotated[Session, DB], background: BackgroundTasks
+) -> RequestContext:
+    from kuntur.audit.catalogue import EventType
     from kuntur.identity import service as identity
 
-    request_id = request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
+    rid = request_id(request)
     purpose = (request.headers.get("x-purpose") or "").strip()[:500] or None
     auth = request.headers.get("authorization", "")
     raw = auth[7:].strip() if auth.lower().startswith("bearer ") else None
     via_cookie = raw is None
     if via_cookie:
         raw = request.cookies.get(SESSION_COOKIE)
-    found = identity.resolve(db, raw) if raw else None
+    anonymous = RequestContext(actor="anonymous", request_id=rid, purpose=purpose)
+    if not raw:
+        return anonymous
+    found = identity.resolve(db, raw)
     # End the identity lookup's transaction here, in this thread (see ``_committing``).
     db.commit()
-    if found is None:
-        return RequestContext(actor="anonymous", request_id=request_id, purpose=purpose)
-    user, sess = found
+    if found.user is None or found.sess is None:
+        # Forged, expired, revoked, idle: the request goes on as anonymous (401 wherever a
+        # login is needed); the attempt is logged, never the token itself.
+        _security_event(
+            request,
+            anonymous,
+            EventType.TOKEN_REJECTED,
+            object_type="session" if found.sess is None else found.sess.kind,
+            object_id=str(found.sess.id) if found.sess else None,
+            details={"via": "cookie" if via_cookie else "bearer", "reason": found.reason},
+        )
+        return anonymous
+    user, sess = found.user, found.sess
+    if found.stale:  # at most once a minute per session, after the response
+        background.add_task(identity.touch, request.app.state.engine, sess.id)
+    ctx = identity.context_for(user, sess, request_id=rid, purpose=purpose)
     if via_cookie and request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token", "")
         if not sess.csrf_token or not hmac.compare_digest(sent, sess.csrf_token):
-            raise Forbidden("missing or wrong CSRF token (X-CSRF-Token)")
-    return identity.context_for(user, sess, request_id=request_id, purpose=purpose)
+            _security_event(
+                request,
+                ctx,
+                EventType.CSRF_FAILED,
+                object_type="session",
+                object_id=str(sess.id),
+                details={"method": request.method, "sent": bool(sent)},
+            )
+            raise Forbidden(
+                "Falta el token CSRF o no es el de esta sesión (X-CSRF-Token) / "
+                "missing or wrong CSRF token (X-CSRF-Token)"
+            )
+    return ctx
+
+
+def _security_event(request: Request, ctx: RequestContext, type_: Any, **kw: Any) -> None:
+    """Audit a refused credential in a transaction of its own (the request may be rolled
+    back; the attempt stays logged). Each client may write only so many per minute
+    (identity.ratelimit.EventThrottle), so a flood of forged tokens cannot fill the log;
+    the next event written says how many were left out. The client is logged as a keyed
+    commitment of its address, never the address itself."""
+    from kuntur.audit import commitments
+    from kuntur.identity import service as identity
+
+    client = client_address(request)
+    skipped = request.app.state.event_throttle.admit(client)
+    if skipped is None:
+        return
+    details = dict(kw.pop("details", {}))
+    details["client"] = commitments.commit("client", client)
+    if skipped:
+        details["left_out"] = skipped
+    identity.record_apart(
+        request.app.state.engine, ctx, type_, outcome="denied", details=details, **kw
+    )
+
+
+def client_address(request: Request) -> str:
+    """The address the server sees (a proxy's, unless uvicorn is told to trust it)."""
+    return request.client.host if request.client else "unknown"
 
 
 def require_user(ctx: Annotated[RequestContext, Depends(get_context)]) -> RequestContext:
@@ -165,3 +234,9 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Forbidden)
     async def _forbidden(_request: Request, exc: Forbidden) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=403)
+
+    @app.exception_handler(TooManyRequests)
+    async def _too_many(_request: Request, exc: TooManyRequests) -> JSONResponse:
+        return JSONResponse(
+            {"detail": str(exc)}, status_code=429, headers={"Retry-After": str(exc.retry_after)}
+        )

@@ -118,6 +118,18 @@ def require(
     raise Forbidden(f"your roles do not allow {permission.value}")
 
 
+def deny(
+    db: Session,
+    ctx: RequestContext,
+    details: dict[str, object],
+    object_type: str | None = None,
+    object_id: str | None = None,
+) -> None:
+    """Log a denial decided elsewhere (not by a permission), in its own transaction; the
+    caller then raises."""
+    _log_denial(db, ctx, details, object_type, object_id)
+
+
 def _log_denial(
     db: Session,
     ctx: RequestContext,

@@ -1,10 +1,12 @@
-"""`kuntur users ...`: create, disable, grant, revoke, list. The first administrator is
+"""`kuntur users ...`: create, disable, grant, revoke, list, API tokens, the identity key.
+The first administrator is
 created here, from the command line, with a password typed by a person: Kuntur ships
 no default account and no default password."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import pyotp
@@ -14,10 +16,11 @@ from rich.table import Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kuntur.config import get_settings
 from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
-from kuntur.identity import service
+from kuntur.identity import crypto, service
 from kuntur.identity.models import User
 
 app = typer.Typer(help="Usuarios, roles y accesos.", no_args_is_help=True)
@@ -72,6 +75,18 @@ def create(
         show_totp(username, secret)
 
 
+@app.command("keygen")
+def keygen(
+    path: Annotated[Path | None, typer.Option(help="where to write the key")] = None,
+) -> None:
+    """Create the identity key that seals second factors (once; keep a copy offline)."""
+    target = path or get_settings().effective_identity_key_path
+    if target.exists():
+        fail(f"{target} exists already; refusing to overwrite the identity key")
+    crypto.generate(target)
+    console.print(f"Clave de identidad creada en {target}.", highlight=False)
+
+
 @app.command("disable")
 def disable(username: str) -> None:
     """Disable a user and end all their sessions and tokens at once."""
@@ -105,6 +120,41 @@ def revoke(username: str, role: str) -> None:
     except KunturError as exc:
         fail(str(exc))
     console.print(f"{username}: rol {role} revocado.", highlight=False)
+
+
+@app.command("tokens")
+def tokens(username: str) -> None:
+    """A user's live API tokens: name, created, expires, last used (never the secret)."""
+    from kuntur.core.timeutil import to_display
+
+    try:
+        with Session(engine()) as db:
+            rows = service.tokens_of(db, CTX, username)
+    except KunturError as exc:
+        fail(str(exc))
+    table = Table(title=f"Tokens de API de {username}")
+    for col in ("id", "nombre", "creado", "vence", "último uso"):
+        table.add_column(col)
+    for t in rows:
+        table.add_row(
+            str(t.id),
+            t.label or "",
+            to_display(t.created_at) or "",
+            to_display(t.expires_at) or "",
+            to_display(t.last_seen_at) or "nunca",
+        )
+    Console().print(table)
+
+
+@app.command("revoke-token")
+def revoke_token(token_id: int) -> None:
+    """End an API token now (its id from `kuntur users tokens USER`)."""
+    try:
+        with Session(engine()) as db, db.begin():
+            service.revoke_token(db, CTX, token_id)
+    except KunturError as exc:
+        fail(str(exc))
+    console.print(f"Token {token_id} revocado.", highlight=False)
 
 
 @app.command("list")

@@ -30,7 +30,13 @@ class User(Base):
     roles: Mapped[str] = mapped_column(String(300), default="")  # comma-separated Role values
     clearance: Mapped[int] = mapped_column(Integer, default=0)
     password_hash: Mapped[str] = mapped_column(String(200))
+    # Legacy: the plaintext TOTP secret older code wrote. Migration 0009 seals and empties
+    # it, and a secret found here later is sealed on use; nothing writes it any more.
     totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # The TOTP secret sealed with the identity key (identity/crypto.py), bound to this id.
+    totp_sealed: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The last TOTP time step accepted (RFC 6238 counter): a code at or before it is refused.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -55,6 +61,9 @@ class UserSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Last use, noted at most once a minute (identity.service.resolve): the idle timeout of
+    # web sessions, and "last used" in a token list. None: an API token never used.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class SharingRule(Base):

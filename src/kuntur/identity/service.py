@@ -8,30 +8,44 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any, cast
 
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, select, update
+from pyotp.exceptions import OTPVerificationError
+from sqlalchemy import CursorResult, Engine, and_, case, null, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from kuntur.audit import commitments
 from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.timeutil import utcnow
+from kuntur.identity import crypto, passwords
+from kuntur.identity.crypto import IdentityKey
 from kuntur.identity.models import Agency, User, UserSession
 from kuntur.identity.roles import AGENCIES, TOTP_REQUIRED, Clearance, Role
 
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
-WEB_SESSION = timedelta(hours=12)
+WEB_SESSION = timedelta(hours=12)  # absolute
+WEB_IDLE = timedelta(minutes=30)  # a web session unused this long ends
+TOUCH_EVERY = timedelta(minutes=1)  # how often a session's last use is written, at most
 API_TOKEN = timedelta(days=90)
-MIN_PASSWORD = 12
+MIN_PASSWORD = passwords.MIN_LENGTH
+# Caps on what logons and token requests take (the API and the form refuse longer values
+# with a message before any hashing or storing; authenticate refuses them too).
+MAX_USERNAME = 64  # the column's size
+MAX_TOTP = 10
+MAX_LABEL = 100
 
 _hasher = PasswordHasher()  # argon2id, the library's current recommended parameters
 
@@ -53,16 +67,14 @@ def ensure_agencies(db: Session) -> None:
     db.flush()
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"the password needs at least {MIN_PASSWORD} characters")
-
-
 def _parse_roles(roles: list[str]) -> list[str]:
     valid = {r.value for r in Role}
     bad = [r for r in roles if r not in valid]
     if bad:
-        raise InvalidInput(f"unknown roles {bad}; roles are {sorted(valid)}")
+        raise InvalidInput(
+            f"roles desconocidos {bad}; los roles son {sorted(valid)} / "
+            f"unknown roles {bad}; roles are {sorted(valid)}"
+        )
     return sorted(set(roles))
 
 
@@ -76,20 +88,34 @@ def create_user(
     agency: str,
     roles: list[str],
     clearance: int = 0,
+    key: IdentityKey | None = None,
 ) -> tuple[User, str | None]:
     """Create a user; returns it and, when a second factor is required, its TOTP secret
-    (shown once, for enrolment in an authenticator app)."""
+    (shown once, for enrolment in an authenticator app; stored only sealed)."""
     ensure_agencies(db)
     username = username.strip().lower()
     if not username or not username.replace(".", "").replace("_", "").isalnum():
-        raise InvalidInput("usernames are letters, digits, dots and underscores")
+        raise InvalidInput(
+            "el usuario lleva letras, dígitos, puntos y guiones bajos / "
+            "usernames are letters, digits, dots and underscores"
+        )
+    if len(username) > MAX_USERNAME or len(display_name) > 200:
+        raise InvalidInput(
+            f"el usuario admite a lo sumo {MAX_USERNAME} caracteres y el nombre 200 / "
+            f"usernames take at most {MAX_USERNAME} characters, display names 200"
+        )
     if db.scalar(select(User).where(User.username == username)) is not None:
-        raise InvalidInput(f"user {username!r} exists already")
+        raise InvalidInput(f"el usuario {username!r} ya existe / user {username!r} exists already")
     if db.get(Agency, agency) is None:
-        raise InvalidInput(f"unknown agency {agency!r}; agencies are {sorted(AGENCIES)}")
+        raise InvalidInput(
+            f"agencia desconocida {agency!r}; las agencias son {sorted(AGENCIES)} / "
+            f"unknown agency {agency!r}; agencies are {sorted(AGENCIES)}"
+        )
     if clearance not in {c.value for c in Clearance}:
-        raise InvalidInput("clearance is 0 (public) to 3 (secret)")
-    _check_password(password)
+        raise InvalidInput(
+            "el nivel va de 0 (público) a 3 (secreto) / clearance is 0 (public) to 3 (secret)"
+        )
+    passwords.check(password, username)
     role_list = _parse_roles(roles)
     secret = pyotp.random_base32() if TOTP_REQUIRED & set(role_list) else None
     user = User(
@@ -99,11 +125,12 @@ def create_user(
         roles=",".join(role_list),
         clearance=clearance,
         password_hash=_hasher.hash(password),
-        totp_secret=secret,
         created_at=utcnow(),
     )
     db.add(user)
     db.flush()
+    if secret:  # sealed to the user's id, which the flush has just given
+        user.totp_sealed = (key or crypto.default_key()).seal(secret, user.id)
     audit.record(
         db,
         ctx,
@@ -119,44 +146,156 @@ def create_user(
 class LoginResult:
     user: User | None
     reason: str | None = None  # why it failed (logged; never shown beyond "incorrect")
+    # Set while the account is locked (the answer then says so, and until when).
+    locked_until: datetime | None = None
 
 
 def authenticate(
-    db: Session, ctx: RequestContext, username: str, password: str, totp_code: str | None
+    db: Session,
+    ctx: RequestContext,
+    username: str,
+    password: str,
+    totp_code: str | None,
+    key: IdentityKey | None = None,
 ) -> LoginResult:
-    """Check a logon. The caller commits either way, so failures and lockouts are kept."""
+    """Check a logon. The caller commits either way, so failures and lockouts are kept.
+
+    Every refusal costs one argon2 verification, whatever its reason (unknown user,
+    disabled, locked, wrong password), so response times do not tell them apart. A name
+    that belongs to no one is logged only as a keyed commitment (identity/crypto.py): it
+    may be a typo of someone's real name, or anything at all."""
+    if (
+        len(username) > MAX_USERNAME
+        or len(password) > passwords.MAX_LENGTH
+        or len(totp_code or "") > MAX_TOTP
+    ):
+        raise InvalidInput("Datos de acceso demasiado largos / Logon fields too long")
+    key = key or crypto.default_key()
     username = username.strip().lower()
     user = db.scalar(select(User).where(User.username == username))
-    now = utcnow()
     if user is None:
-        # Same work as for a real user, so response times do not reveal who exists.
-        with contextlib.suppress(VerificationError):
-            _hasher.verify(_dummy_hash(), password)
-        return _fail(db, ctx, username, "unknown user")
+        _burn(password)
+        return _fail(db, ctx, commitments.commit("username", username), "unknown user")
     if user.disabled:
+        _burn(password)
         return _fail(db, ctx, username, "disabled")
-    if user.locked_until and user.locked_until > now:
-        return _fail(db, ctx, username, "locked")
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return _count_failure(db, ctx, user, "bad password")
-    needs_totp = bool(user.totp_secret or TOTP_REQUIRED & user.role_set)
-    if needs_totp and not _totp_ok(user.totp_secret, totp_code):
-        return _count_failure(db, ctx, user, "bad second factor")
+    checked = _check_credentials(db, ctx, user, password, totp_code, key)
+    if checked.user is None:
+        return checked
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    user.failed_logins = 0
-    user.locked_until = None
     audit.record(
         db, _as(ctx, user), EventType.LOGIN_SUCCESS, object_type="user", object_id=user.username
     )
+    return checked
+
+
+def _burn(password: str) -> None:
+    """One argon2 verification against a hash no password matches: the work a real check
+    costs, for refusals decided without one."""
+    with contextlib.suppress(VerificationError):
+        _hasher.verify(_dummy_hash(), password)
+
+
+def _check_credentials(
+    db: Session,
+    ctx: RequestContext,
+    user: User,
+    password: str,
+    totp_code: str | None,
+    key: IdentityKey,
+    event: EventType = EventType.LOGIN_FAILURE,
+) -> LoginResult:
+    """Password and (where required) second factor of an enabled user, under the lockout;
+    a failure is logged as ``event``.
+
+    The attempt is counted before the password is checked, by one atomic UPDATE that
+    returns the new count: parallel attempts each get their own number (the row lock
+    orders them), so at most ``MAX_FAILURES`` passwords are ever tried per lockout."""
+    attempt, locked_until = _reserve_attempt(db, user)
+    now = utcnow()
+    if locked_until is not None and locked_until > now:
+        _burn(password)
+        return _fail(db, ctx, user.username, "locked", locked_until=locked_until, event=event)
+    if attempt > MAX_FAILURES:  # attempts raced past the limit: refuse them all, locked
+        _burn(password)
+        return _lock(db, ctx, user, "too many attempts", event)
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return _count_failure(db, ctx, user, attempt, "bad password", event)
+    needs_totp = bool(user.totp_sealed or user.totp_secret or TOTP_REQUIRED & user.role_set)
+    try:
+        totp_ok = not needs_totp or _use_totp(db, user, totp_code, key)
+    except crypto.IdentityKeyError:  # the operator's problem, said so in the log
+        reason = "second factor sealed with another key"
+        return _count_failure(db, ctx, user, attempt, reason, event)
+    if not totp_ok:
+        return _count_failure(db, ctx, user, attempt, "bad second factor", event)
+    user.failed_logins = 0
+    user.locked_until = None
     return LoginResult(user)
 
 
-def _totp_ok(secret: str | None, code: str | None) -> bool:
-    # One step of clock drift either way, as RFC 6238 suggests.
-    return bool(secret and code and pyotp.TOTP(secret).verify(code.strip(), valid_window=1))
+def _reserve_attempt(db: Session, user: User) -> tuple[int, datetime | None]:
+    """Count one attempt now; returns (its number, the lock in force). An expired lock is
+    cleared and counting starts again at 1."""
+    now = utcnow()
+    expired = and_(User.locked_until.is_not(None), User.locked_until <= now)
+    row = db.execute(
+        update(User)
+        .where(User.id == user.id)
+        .values(
+            failed_logins=case((expired, 1), else_=User.failed_logins + 1),
+            locked_until=case((expired, null()), else_=User.locked_until),
+        )
+        .returning(User.failed_logins, User.locked_until)
+        .execution_options(synchronize_session=False)
+    ).one()
+    attempt, locked_until = int(row[0]), row[1]
+    # The session's copy of the row learns the new values without writing them again.
+    set_committed_value(user, "failed_logins", attempt)
+    set_committed_value(user, "locked_until", locked_until)
+    return attempt, locked_until
+
+
+def _totp_secret(user: User, key: IdentityKey) -> str | None:
+    """The user's TOTP secret, unsealed. A plaintext one (written before secrets were
+    sealed, or by older code still running) is sealed now, in the caller's transaction."""
+    if user.totp_sealed:
+        return key.open(user.totp_sealed, user.id)
+    if user.totp_secret:
+        secret = user.totp_secret
+        user.totp_sealed, user.totp_secret = key.seal(secret, user.id), None
+        return secret
+    return None
+
+
+def _use_totp(db: Session, user: User, code: str | None, key: IdentityKey) -> bool:
+    """Check ``code`` and spend it: each code is good once. One step of clock drift either
+    way, as RFC 6238 suggests; a code whose time step is at or before the last one accepted
+    is a replay (RFC 6238 section 5.2), even inside the drift window."""
+    secret = _totp_secret(user, key)
+    if not secret or not code:
+        return False
+    try:
+        step = pyotp.TOTP(secret).verify_and_get_timecode(code.strip(), valid_window=1)
+    except OTPVerificationError:
+        return False
+    # One conditional UPDATE, so two requests racing with the same code cannot both win.
+    claimed = db.execute(
+        update(User)
+        .where(
+            User.id == user.id,
+            or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if cast(CursorResult[Any], claimed).rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
 
 
 def _as(ctx: RequestContext, user: User) -> RequestContext:
@@ -164,26 +303,53 @@ def _as(ctx: RequestContext, user: User) -> RequestContext:
     return context_for(user, None, request_id=ctx.request_id, purpose=ctx.purpose)
 
 
-def _count_failure(db: Session, ctx: RequestContext, user: User, reason: str) -> LoginResult:
-    user.failed_logins += 1
-    if user.failed_logins >= MAX_FAILURES:
-        user.locked_until = utcnow() + LOCKOUT
-        user.failed_logins = 0
-        reason += f"; locked for {int(LOCKOUT.total_seconds() // 60)} minutes"
-    return _fail(db, ctx, user.username, reason)
+def _count_failure(
+    db: Session, ctx: RequestContext, user: User, attempt: int, reason: str, event: EventType
+) -> LoginResult:
+    if attempt >= MAX_FAILURES:
+        return _lock(db, ctx, user, reason, event)
+    return _fail(db, ctx, user.username, reason, event=event)
 
 
-def _fail(db: Session, ctx: RequestContext, username: str, reason: str) -> LoginResult:
+def _lock(
+    db: Session, ctx: RequestContext, user: User, reason: str, event: EventType
+) -> LoginResult:
+    user.locked_until = utcnow() + LOCKOUT
+    user.failed_logins = 0
+    reason += f"; locked for {int(LOCKOUT.total_seconds() // 60)} minutes"
+    return _fail(db, ctx, user.username, reason, locked_until=user.locked_until, event=event)
+
+
+def _fail(
+    db: Session,
+    ctx: RequestContext,
+    username: str,
+    reason: str,
+    locked_until: datetime | None = None,
+    event: EventType = EventType.LOGIN_FAILURE,
+) -> LoginResult:
     audit.record(
         db,
         ctx,
-        EventType.LOGIN_FAILURE,
+        event,
         object_type="user",
         object_id=username,
         outcome="failure",
         details={"reason": reason},
     )
-    return LoginResult(None, reason)
+    return LoginResult(None, reason, locked_until)
+
+
+def record_apart(bind: Engine, ctx: RequestContext, type_: EventType, **kw: Any) -> None:
+    """An audit event in a transaction of its own: kept even when the request that caused
+    it is refused and its own work rolled back (as authz denials are)."""
+    with Session(bind) as side, side.begin():
+        audit.record(side, ctx, type_, **kw)
+
+
+def minutes_left(until: datetime) -> int:
+    """Whole minutes until ``until``, rounded up (a lock never reads "0 minutes")."""
+    return max(1, math.ceil((until - utcnow()).total_seconds() / 60))
 
 
 def open_session(
@@ -200,15 +366,34 @@ def open_session(
         csrf_token=secrets.token_urlsafe(24) if kind == "web" else None,
         created_at=now,
         expires_at=now + (WEB_SESSION if kind == "web" else API_TOKEN),
+        last_seen_at=now if kind == "web" else None,  # a token is "used" when it is used
     )
     db.add(sess)
     db.flush()
     return raw, sess
 
 
-def resolve(db: Session, raw: str) -> tuple[User, UserSession] | None:
+@dataclass
+class Resolution:
+    """What a presented token turned out to be: a live session (``user`` set), or why
+    not (``reason``; ``sess`` is the row when the token matched one)."""
+
+    user: User | None
+    sess: UserSession | None = None
+    reason: str | None = None
+    stale: bool = False  # its last use is older than TOUCH_EVERY: note this one (touch)
+
+
+MAX_TOKEN = 200  # ours are 43 characters; anything much longer is not one of ours
+
+
+def resolve(db: Session, raw: str) -> Resolution:
     """The user behind a token, if the session is live and the user enabled. Checked on
-    every request, so revocation and disabling take effect at once."""
+    every request, so revocation and disabling take effect at once. A web session also
+    ends after ``WEB_IDLE`` without use. Nothing is written here: ``stale`` says the use
+    should be noted (``touch``), which happens at most once per ``TOUCH_EVERY``."""
+    if len(raw) > MAX_TOKEN:
+        return Resolution(None, None, "malformed")
     # One round trip for both rows: this runs on every request.
     row = db.execute(
         select(UserSession, User)
@@ -216,11 +401,48 @@ def resolve(db: Session, raw: str) -> tuple[User, UserSession] | None:
         .where(UserSession.token_hash == token_digest(raw))
     ).first()
     if row is None:
-        return None
+        return Resolution(None, None, "unknown")
     sess, user = row
-    if sess.revoked_at is not None or sess.expires_at <= utcnow() or user.disabled:
-        return None
-    return user, sess
+    now = utcnow()
+    reason = _ended(sess, user, now)
+    if reason is not None:
+        return Resolution(None, sess, reason)
+    stale = sess.last_seen_at is None or now - sess.last_seen_at >= TOUCH_EVERY
+    return Resolution(user, sess, stale=stale)
+
+
+def _ended(sess: UserSession, user: User, now: datetime) -> str | None:
+    """Why a session no longer stands (revoked, expired, disabled, idle), or None."""
+    last = sess.last_seen_at or sess.created_at
+    if sess.revoked_at is not None:
+        return "revoked"
+    if sess.expires_at <= now:
+        return "expired"
+    if user.disabled:
+        return "disabled"
+    if sess.kind == "web" and now - last >= WEB_IDLE:
+        return "idle"
+    return None
+
+
+def touch(bind: Engine, session_id: int) -> None:
+    """Note a session's use now, in a transaction of its own, unless another request did
+    within ``TOUCH_EVERY``. Run after the response (core.web): a write inside the request
+    would hold SQLite's write lock for the rest of it, and an audit event written apart
+    (a denial) would then wait on it."""
+    now = utcnow()
+    with Session(bind) as side, side.begin():
+        side.execute(
+            update(UserSession)
+            .where(
+                UserSession.id == session_id,
+                or_(
+                    UserSession.last_seen_at.is_(None),
+                    UserSession.last_seen_at <= now - TOUCH_EVERY,
+                ),
+            )
+            .values(last_seen_at=now)
+        )
 
 
 def context_for(
@@ -243,10 +465,107 @@ def end_session(db: Session, ctx: RequestContext, sess: UserSession) -> None:
     audit.record(db, ctx, EventType.LOGOUT, object_type="session", object_id=str(sess.id))
 
 
+def step_up(
+    db: Session,
+    ctx: RequestContext,
+    user: User,
+    password: str,
+    totp_code: str | None,
+    key: IdentityKey | None = None,
+) -> LoginResult:
+    """Ask a signed-in user for the password again (and a new second-factor code where the
+    role needs one) before a sensitive act. Failures count toward the lockout like logons
+    and are logged as ``auth.step_up.failure``; the caller commits either way."""
+    if len(password) > passwords.MAX_LENGTH or len(totp_code or "") > MAX_TOTP:
+        raise InvalidInput("Datos de acceso demasiado largos / Credentials too long")
+    key = key or crypto.default_key()
+    if user.disabled:
+        _burn(password)
+        return _fail(db, ctx, user.username, "disabled", event=EventType.STEP_UP_FAILURE)
+    return _check_credentials(
+        db, ctx, user, password, totp_code, key, event=EventType.STEP_UP_FAILURE
+    )
+
+
+def create_token(
+    db: Session, ctx: RequestContext, user: User, label: str
+) -> tuple[str, UserSession]:
+    """A new API token for ``user`` (after ``step_up``); returns the raw token once."""
+    if not label.strip() or len(label) > MAX_LABEL:
+        raise InvalidInput(
+            f"el nombre del token lleva de 1 a {MAX_LABEL} caracteres / "
+            f"a token name takes 1 to {MAX_LABEL} characters"
+        )
+    raw, tok = open_session(db, user, "api", label=label.strip())
+    audit.record(
+        db,
+        ctx,
+        EventType.TOKEN_CREATED,
+        object_type="token",
+        object_id=str(tok.id),
+        details={"user_id": user.id, "valid_days": API_TOKEN.days},  # never the label
+    )
+    return raw, tok
+
+
+def tokens_of(db: Session, ctx: RequestContext, username: str | None = None) -> list[UserSession]:
+    """The live API tokens of ``username`` (default: the actor); another user's need
+    ``users.manage`` (a refusal is audited)."""
+    from kuntur.identity import authz
+
+    if username is None:
+        if ctx.user_id is None:
+            raise InvalidInput("¿de qué usuario? / which user?")
+        user_id = ctx.user_id
+    else:
+        user = _user(db, username)
+        if user.id != ctx.user_id:
+            authz.require(
+                db, ctx, authz.Permission.USERS_MANAGE, object_type="user", object_id=user.username
+            )
+        user_id = user.id
+    return list(
+        db.scalars(
+            select(UserSession)
+            .where(
+                UserSession.user_id == user_id,
+                UserSession.kind == "api",
+                UserSession.revoked_at.is_(None),
+                UserSession.expires_at > utcnow(),
+            )
+            .order_by(UserSession.created_at, UserSession.id)
+        )
+    )
+
+
+def revoke_token(db: Session, ctx: RequestContext, token_id: int) -> None:
+    """End an API token now: its owner's or, with ``users.manage``, anyone's."""
+    from kuntur.identity import authz
+
+    tok = db.get(UserSession, token_id)
+    if tok is None or tok.kind != "api":
+        raise NotFound(f"no existe el token {token_id} / no token {token_id}")
+    if tok.user_id != ctx.user_id:
+        authz.require(
+            db, ctx, authz.Permission.USERS_MANAGE, object_type="token", object_id=str(token_id)
+        )
+    if tok.revoked_at is not None:
+        return  # already ended: nothing changes, nothing to log
+    tok.revoked_at = utcnow()
+    audit.record(
+        db,
+        ctx,
+        EventType.TOKEN_REVOKED,
+        object_type="token",
+        object_id=str(tok.id),
+        details={"user_id": tok.user_id},
+    )
+
+
 def _user(db: Session, username: str) -> User:
     user = db.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
-        raise NotFound(f"no user {username!r}")
+        raise NotFound(f"no existe el usuario {username!r} / no user {username!r}")
     return user
 
 
@@ -261,15 +580,18 @@ def disable(db: Session, ctx: RequestContext, username: str) -> None:
     audit.record(db, ctx, EventType.USER_DISABLED, object_type="user", object_id=user.username)
 
 
-def grant(db: Session, ctx: RequestContext, username: str, role: str) -> str | None:
+def grant(
+    db: Session, ctx: RequestContext, username: str, role: str, key: IdentityKey | None = None
+) -> str | None:
     """Add a role (effective on the user's next request). Returns a new TOTP secret if the
     role now requires a second factor the user did not have."""
     user = _user(db, username)
     roles = set(user.role_set) | set(_parse_roles([role]))
     user.roles = ",".join(sorted(roles))
     secret = None
-    if TOTP_REQUIRED & roles and not user.totp_secret:
-        secret = user.totp_secret = pyotp.random_base32()
+    if TOTP_REQUIRED & roles and not (user.totp_sealed or user.totp_secret):
+        secret = pyotp.random_base32()
+        user.totp_sealed = (key or crypto.default_key()).seal(secret, user.id)
     audit.record(
         db,
         ctx,
@@ -295,17 +617,14 @@ def revoke(db: Session, ctx: RequestContext, username: str, role: str) -> None:
 
 
 def session_is_live(engine: Engine, session_id: int | None) -> bool:
-    """Whether a session still stands (not revoked or expired, its user enabled): for
+    """Whether a session still stands, by the rules every request meets (``_ended``): for
     connections that outlive the request that opened them, such as live streams."""
     if session_id is None:
         return False
     with Session(engine) as db:
         row = db.execute(
-            select(UserSession.revoked_at, UserSession.expires_at, User.disabled)
+            select(UserSession, User)
             .join(User, User.id == UserSession.user_id)
             .where(UserSession.id == session_id)
         ).first()
-    if row is None:
-        return False
-    revoked_at, expires_at, disabled = row
-    return revoked_at is None and expires_at > utcnow() and not disabled
+    return row is not None and _ended(row[0], row[1], utcnow()) is None

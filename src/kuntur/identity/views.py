@@ -2,25 +2,98 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+import math
+from datetime import datetime
+from typing import Annotated
 
-from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep, UnitOfWorkRoute, UserDep
-from kuntur.identity import service
-from kuntur.identity.models import UserSession
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
+
+from kuntur.audit import commitments
+from kuntur.core.context import RequestContext
+from kuntur.core.errors import Forbidden, TooManyRequests
+from kuntur.core.timeutil import utcnow
+from kuntur.core.web import (
+    MAX_ID,
+    SESSION_COOKIE,
+    ContextDep,
+    SessionDep,
+    UnitOfWorkRoute,
+    UserDep,
+    client_address,
+    request_id,
+)
+from kuntur.identity import authz, crypto, passwords, service
+from kuntur.identity.models import User, UserSession
+from kuntur.web.i18n import message
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/auth", tags=["auth"])
 
 
+def check_login_rate(request: Request) -> None:
+    """Refuse (429) a logon attempt beyond the per-client or global rate; the first refusal
+    of a run is audited, under a keyed commitment of the client's address."""
+    from kuntur.audit.catalogue import EventType
+
+    client = client_address(request)
+    refusal = request.app.state.login_throttle.check(client)
+    if refusal is None:
+        return
+    if refusal.first:
+        service.record_apart(
+            request.app.state.engine,
+            RequestContext(actor="anonymous", request_id=request_id(request)),
+            EventType.LOGIN_RATE_LIMITED,
+            object_type="client",
+            object_id=commitments.commit("client", client),
+            outcome="denied",
+            details={"scope": refusal.scope, "retry_after_s": refusal.retry_after},
+        )
+    raise TooManyRequests(message("login_too_many", n=refusal.retry_after), refusal.retry_after)
+
+
+# What each capped field takes (see service.MAX_*), checked before any hashing or storing.
+LIMITS = {
+    "username": service.MAX_USERNAME,
+    "password": passwords.MAX_LENGTH,
+    "totp": service.MAX_TOTP,
+    "label": service.MAX_LABEL,
+}
+
+
+def too_long(field: str, value: str | None, lang: str | None = None) -> str | None:
+    """The message for ``value`` when it is longer than ``field`` takes, else None."""
+    if value is None or len(value) <= LIMITS[field]:
+        return None
+    return message(f"{field}_too_long", lang, n=LIMITS[field])
+
+
+def _capped(field: str) -> BeforeValidator:
+    """Refuse an over-long value first, with the message people read (pydantic's own
+    length check, which the schema still shows, would answer in English only)."""
+
+    def check(value: object) -> object:
+        text = too_long(field, value) if isinstance(value, str) else None
+        if text:
+            raise PydanticCustomError("too_long", text)
+        return value
+
+    return BeforeValidator(check)
+
+
 class LoginIn(BaseModel):
-    username: str = Field(max_length=64)
-    password: str = Field(max_length=200)
-    totp: str | None = Field(None, max_length=10)
+    username: Annotated[str, Field(max_length=service.MAX_USERNAME), _capped("username")]
+    password: Annotated[str, Field(max_length=passwords.MAX_LENGTH), _capped("password")]
+    totp: Annotated[str | None, Field(max_length=service.MAX_TOTP), _capped("totp")] = None
 
 
 class TokenIn(BaseModel):
-    label: str = Field(max_length=200)
+    label: Annotated[str, Field(max_length=service.MAX_LABEL), _capped("label")]
+    # Step-up: the password again, and a new TOTP code where the role needs one.
+    password: Annotated[str, Field(max_length=passwords.MAX_LENGTH), _capped("password")]
+    totp: Annotated[str | None, Field(max_length=service.MAX_TOTP), _capped("totp")] = None
 
 
 class Me(BaseModel):
@@ -31,16 +104,26 @@ class Me(BaseModel):
     csrf_token: str | None = None
 
 
-@router.post("/login", response_model=Me, responses={401: {"description": "refused"}})
+@router.post(
+    "/login",
+    response_model=Me,
+    responses={
+        401: {"description": "refused"},
+        423: {"description": "account locked"},
+        429: {"description": "too many attempts from this client, or in all"},
+    },
+    dependencies=[Depends(check_login_rate)],
+)
 def login(
     body: LoginIn, request: Request, response: Response, db: SessionDep, ctx: ContextDep
 ) -> Me | JSONResponse:
     """Check the password (and the TOTP code where required) and open a web session."""
-    result = service.authenticate(db, ctx, body.username, body.password, body.totp)
+    key = crypto.for_settings(request.app.state.settings)
+    result = service.authenticate(db, ctx, body.username, body.password, body.totp, key)
     if result.user is None:
         # Answered, not raised: the transaction then commits the failure count, the
         # lockout and their audit event. The message never says which part was wrong.
-        return JSONResponse({"detail": "usuario, contraseña o código incorrectos"}, status_code=401)
+        return refusal(result)
     raw, sess = service.open_session(db, result.user, "web")
     secure = request.app.state.settings.environment == "production"
     response.set_cookie(
@@ -61,6 +144,19 @@ def login(
     )
 
 
+def refusal(result: service.LoginResult, status: int = 401) -> JSONResponse:
+    """The answer to a refused logon or step-up: locked (423, how long, Retry-After) or
+    incorrect (``status``: 401 for a logon; 403 for a step-up, whose session stays)."""
+    if result.locked_until is not None:
+        seconds = max(1, math.ceil((result.locked_until - utcnow()).total_seconds()))
+        return JSONResponse(
+            {"detail": message("login_locked", n=service.minutes_left(result.locked_until))},
+            status_code=423,
+            headers={"Retry-After": str(seconds)},
+        )
+    return JSONResponse({"detail": message("login_failed")}, status_code=status)
+
+
 @router.post("/logout", status_code=204)
 def logout(response: Response, db: SessionDep, ctx: UserDep) -> Response:
     """End this session now: its token stops working on the next request."""
@@ -72,15 +168,77 @@ def logout(response: Response, db: SessionDep, ctx: UserDep) -> Response:
     return response
 
 
-@router.post("/tokens", status_code=201)
-def create_token(body: TokenIn, db: SessionDep, ctx: UserDep) -> dict[str, str]:
-    """An API token for a program acting as this user (shown once; revoke by logout)."""
-    from kuntur.identity.models import User
+class TokenInfo(BaseModel):
+    """An API token as listed: never its secret."""
 
+    id: int
+    label: str | None
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+
+
+class NewToken(TokenInfo):
+    token: str  # shown once
+
+
+def _info(tok: UserSession) -> dict[str, object]:
+    return {
+        "id": tok.id,
+        "label": tok.label,
+        "created_at": tok.created_at,
+        "expires_at": tok.expires_at,
+        "last_used_at": tok.last_seen_at,
+    }
+
+
+@router.post(
+    "/tokens",
+    status_code=201,
+    response_model=NewToken,
+    responses={403: {"description": "wrong password or code, or asked by a token"}},
+)
+def create_token(
+    body: TokenIn, request: Request, db: SessionDep, ctx: UserDep
+) -> NewToken | JSONResponse:
+    """An API token for a program acting as this user (shown once). Only from a signed-in
+    page session, never from another token, and only after the password (and a new
+    second-factor code where the role needs one) is given again."""
+    sess = db.get(UserSession, ctx.session_id) if ctx.session_id else None
     user = db.get(User, ctx.user_id)
     assert user is not None
-    raw, sess = service.open_session(db, user, "api", label=body.label)
-    return {"token": raw, "expires_at": sess.expires_at.isoformat()}
+    if sess is None or sess.kind != "web":
+        # A stolen token must not be able to outlive its own revocation by minting more.
+        authz.deny(db, ctx, {"reason": "token mints token"}, "token", str(ctx.session_id))
+        raise Forbidden(
+            "Un token de API no puede emitir tokens: inicie sesión en la página y pídalo ahí / "
+            "An API token cannot mint tokens: log in on the page and ask there"
+        )
+    key = crypto.for_settings(request.app.state.settings)
+    checked = service.step_up(db, ctx, user, body.password, body.totp, key)
+    if checked.user is None:
+        return refusal(checked, status=403)  # answered: the failure count commits
+    raw, tok = service.create_token(db, ctx, user, body.label)
+    return NewToken(token=raw, **_info(tok))
+
+
+@router.get("/tokens", response_model=list[TokenInfo])
+def list_tokens(
+    db: SessionDep,
+    ctx: UserDep,
+    user: Annotated[str | None, Query(max_length=service.MAX_USERNAME)] = None,
+) -> list[TokenInfo]:
+    """Live API tokens: one's own, or with ``users.manage`` anyone's (``?user=``)."""
+    return [TokenInfo(**_info(t)) for t in service.tokens_of(db, ctx, user)]
+
+
+@router.delete("/tokens/{token_id}", status_code=204)
+def revoke_token(
+    token_id: Annotated[int, Path(ge=1, le=MAX_ID)], db: SessionDep, ctx: UserDep
+) -> Response:
+    """End a token now: one's own, or with ``users.manage`` anyone's."""
+    service.revoke_token(db, ctx, token_id)
+    return Response(status_code=204)
 
 
 @router.get("/me", response_model=Me)

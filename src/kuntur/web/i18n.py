@@ -172,6 +172,32 @@ TEXT: dict[str, tuple[str, str]] = {
         "Usuario, contraseña o código incorrectos",
         "Wrong username, password or code",
     ),
+    # {n} and {s}: see ``message`` (both languages make these plurals with an "s").
+    "login_locked": (
+        "Cuenta bloqueada por intentos fallidos; intente de nuevo en {n} minuto{s}",
+        "Account locked after failed attempts; try again in {n} minute{s}",
+    ),
+    "login_too_many": (
+        "Demasiados intentos de inicio de sesión; intente de nuevo en {n} segundo{s}",
+        "Too many logon attempts; try again in {n} second{s}",
+    ),
+    # Caps on what a logon or token form takes, checked before any hashing or storing.
+    "username_too_long": (
+        "El usuario admite a lo sumo {n} caracteres",
+        "The username takes at most {n} characters",
+    ),
+    "password_too_long": (
+        "La contraseña admite a lo sumo {n} caracteres",
+        "The password takes at most {n} characters",
+    ),
+    "totp_too_long": (
+        "El código de verificación admite a lo sumo {n} caracteres",
+        "The verification code takes at most {n} characters",
+    ),
+    "label_too_long": (
+        "El nombre del token admite a lo sumo {n} caracteres",
+        "The token name takes at most {n} characters",
+    ),
     "login_note": (
         "Acceso restringido al personal autorizado. Toda acción queda registrada.",
         "Authorised staff only. Every action is logged.",
@@ -187,6 +213,18 @@ METHOD_LABELS = {
     "etas": ("Autoexcitación (ETAS)", "Self-exciting (ETAS)"),
     "smoothing": ("Suavizado exponencial estacional", "Seasonal exponential smoothing"),
 }
+
+
+def message(key: str, lang: str | None = None, **values: object) -> str:
+    """``TEXT[key]`` with its values filled in, in ``lang``; with no ``lang`` (API answers,
+    which know no page language), Spanish first, then English: "es / en". A count ``n``
+    also sets ``s`` to the plural ending."""
+    if "n" in values:
+        values["s"] = "" if values["n"] == 1 else "s"
+    es, en = (text.format(**values) for text in TEXT[key])
+    if lang is None:
+        return f"{es} / {en}"
+    return es if lang == "es" else en
 
 
 def labels(lang: str) -> dict[str, object]:

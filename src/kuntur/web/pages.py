@@ -11,19 +11,33 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from kuntur.audit.catalogue import TITLES, EventType
 from kuntur.command.units import UNIT_STATUS_LABELS
 from kuntur.core.context import RequestContext
-from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep, UnitOfWorkRoute
+from kuntur.core.errors import TooManyRequests
+from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep, UnitOfWorkRoute, request_id
 from kuntur.geography import service as geo
 from kuntur.identity.authz import Permission, can
 from kuntur.identity.models import UserSession
 from kuntur.incidents.models import ImportBatch
-from kuntur.web.i18n import LANGS, labels
+from kuntur.web.i18n import LANGS, labels, message
 
 templates = Jinja2Templates(directory=str(resources.files("kuntur") / "web" / "templates"))
 router = APIRouter(include_in_schema=False, route_class=UnitOfWorkRoute)
+
+
+def local_path(target: str | None, default: str = "/") -> str:
+    """``target`` if it is a path on this site, else ``default``: a fresh session is never
+    bounced to another site. Browsers read ``/\\host`` as ``//host`` and drop tabs and line
+    breaks, so one leading ``/`` followed by anything but ``/`` or ``\\``, and no control
+    characters or backslashes anywhere, is the only shape accepted."""
+    if not target or target[0] != "/" or target[1:2] == "/" or "\\" in target:
+        return default
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return default
+    return target
 
 
 def _lang(query: str | None, cookie: str | None) -> str:
@@ -41,6 +55,7 @@ def _page(
     cookie_lang: str | None,
     ctx: RequestContext | None = None,
     failed: bool = False,
+    message: str | None = None,
 ) -> Response:
     chosen = _lang(lang, cookie_lang)
     if ctx is not None and not ctx.authenticated:
@@ -70,8 +85,9 @@ def _page(
             "tile_attribution": settings.map_tile_attribution,
             "csrf_token": csrf,
             "user": ctx.actor.removeprefix("user:") if ctx and ctx.authenticated else None,
-            "next": request.query_params.get("next", "/mapa"),
+            "next": local_path(request.query_params.get("next", "/mapa")),
             "failed": failed,
+            "message": message,
             "event_types": {t.value: TITLES[t][0 if chosen == "es" else 1] for t in EventType},
             "unit_status_labels": {
                 s.value: label[0 if chosen == "es" else 1]
@@ -104,32 +120,56 @@ def login_page(
 
 
 @router.post("/login", response_class=HTMLResponse)
-async def login_form(request: Request, cookie_lang: CookieLang = None) -> Response:
+async def login_form(
+    request: Request, lang: Lang = None, cookie_lang: CookieLang = None
+) -> Response:
     """The same logon without JavaScript: a plain form post, answered with a redirect."""
     from urllib.parse import parse_qs
 
-    from kuntur.identity import service as identity
-
     body = (await request.body()).decode("utf-8", "replace")
     form = {k: v[0] for k, v in parse_qs(body, max_num_fields=10).items()}
-    target = form.get("next", "/mapa")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/mapa"  # only local paths: never bounce a fresh session to another site
+    # argon2 and the store block: in a worker thread, so the event loop serves others.
+    return await run_in_threadpool(_login_form, request, form, _lang(lang, cookie_lang))
+
+
+def _login_form(request: Request, form: dict[str, str], lang: str) -> Response:
+    from kuntur.identity import crypto
+    from kuntur.identity import service as identity
+    from kuntur.identity.views import check_login_rate, too_long
+
     engine = request.app.state.engine
+
+    def refused(status: int, text: str | None, headers: dict[str, str] | None = None) -> Response:
+        with Session(engine) as db:
+            page = _page("login.html", request, db, lang, None, failed=True, message=text)
+        page.status_code = status
+        page.headers.update(headers or {})
+        return page
+
+    try:
+        check_login_rate(request)
+    except TooManyRequests as exc:
+        text = message("login_too_many", lang, n=exc.retry_after)
+        return refused(429, text, {"Retry-After": str(exc.retry_after)})
+    for field in ("username", "password", "totp"):
+        if long := too_long(field, form.get(field), lang):  # before any hashing or storing
+            return refused(422, long)
+    target = local_path(form.get("next", "/mapa"))
     with Session(engine, expire_on_commit=False) as db, db.begin():
         result = identity.authenticate(
             db,
-            RequestContext(actor="anonymous"),
+            RequestContext(actor="anonymous", request_id=request_id(request)),
             form.get("username", ""),
             form.get("password", ""),
             form.get("totp") or None,
+            crypto.for_settings(request.app.state.settings),
         )
         raw = identity.open_session(db, result.user, "web")[0] if result.user else None
     if raw is None:
-        with Session(engine) as db:
-            page = _page("login.html", request, db, None, cookie_lang, failed=True)
-        page.status_code = 401
-        return page
+        if result.locked_until is not None:
+            minutes = identity.minutes_left(result.locked_until)
+            return refused(423, message("login_locked", lang, n=minutes))
+        return refused(401, None)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,

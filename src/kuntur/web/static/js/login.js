@@ -9,10 +9,21 @@ document.getElementById("login-form").addEventListener("submit", async (ev) => {
   });
   if (r.ok) {
     const next = document.getElementById("next").value;
-    // Only local paths: never bounce a fresh session to another site.
-    location.assign(next.startsWith("/") && !next.startsWith("//") ? next : "/mapa");
+    // Only local paths (the server checks too): browsers read "/\host" as "//host".
+    const local = /^\/(?![\/\\])[^\\\x00-\x1f\x7f]*$/.test(next);
+    location.assign(local ? next : "/");
   } else {
-    document.getElementById("login-error").hidden = false;
+    // "Incorrect" in the page's language; anything else (locked, too many attempts, too
+    // long) as the server says it, Spanish first.
+    const error = document.getElementById("login-error");
+    let text = error.dataset.default;
+    if (r.status !== 401) {
+      const detail = (await r.json().catch(() => ({}))).detail;
+      if (typeof detail === "string") text = detail;
+      else if (Array.isArray(detail) && detail.length) text = detail[0].msg;  // 422: too long
+    }
+    error.textContent = text;
+    error.hidden = false;
     f.password.value = "";
   }
 });
