@@ -32,6 +32,7 @@ from kuntur.forecasting.views import router as forecasting_router
 from kuntur.geography import service as geo
 from kuntur.geography.views import router as geography_router
 from kuntur.identity import crypto
+from kuntur.identity import web as identity_web
 from kuntur.identity.ratelimit import EventThrottle, LoginThrottle
 from kuntur.identity.views import router as identity_router
 from kuntur.incidents.views import router as incidents_router
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         settings.effective_database_url, statement_timeout_ms=SERVER_STATEMENT_TIMEOUT_MS
     )
     app.state.broker = events.Broker()
+    app.state.authenticate = identity_web.authenticate  # who calls: core.web.get_context
     app.state.login_throttle = LoginThrottle(
         settings.login_attempts_per_client, settings.login_attempts_total, settings.login_window_s
     )

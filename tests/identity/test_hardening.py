@@ -33,7 +33,9 @@ WRONG = "contraseña equivocada"
 
 def events(engine: Engine, type_: str) -> list[AuditEvent]:
     with Session(engine) as db:
-        return list(db.scalars(select(AuditEvent).where(AuditEvent.type == type_)))
+        return list(
+            db.scalars(select(AuditEvent).where(AuditEvent.type == type_).order_by(AuditEvent.idx))
+        )
 
 
 def fresh_store(db_url: str, tmp_path: Path) -> tuple[Engine, Callable[[], None]]:

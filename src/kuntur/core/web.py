@@ -1,16 +1,15 @@
-"""FastAPI plumbing shared by every domain's views: DB session, request context, errors.
+"""FastAPI plumbing shared by every domain's views: DB session, unit of work, request
+context, errors.
 
-Identity comes from a bearer token (``Authorization: Bearer ...``, for programs) or the
-session cookie (for the pages). Cookie sessions must also send their CSRF token on
-every state-changing request (``X-CSRF-Token``). Nothing is trusted from the client
-beyond the token: roles, agency and clearance are read from the store on every request,
-so revocation and permission changes apply at once.
+The caller's context comes from ``app.state.authenticate`` (identity installs it: a bearer
+token for programs, the session cookie for pages, CSRF on cookie writes); the kernel only
+carries it. Roles, agency and clearance are read from the store on every request, so
+revocation and permission changes apply at once.
 """
 
 from __future__ import annotations
 
 import functools
-import hmac
 import inspect
 import uuid
 from collections.abc import Callable, Iterator
@@ -110,6 +109,8 @@ class UnitOfWorkRoute(APIRoute):
 
 
 DB = Depends(get_db, scope="function")
+# (request, request's session, background tasks) -> the caller's context.
+Authenticate = Callable[[Request, Session, BackgroundTasks], RequestContext]
 
 
 def request_id(request: Request) -> str:
@@ -120,76 +121,10 @@ def request_id(request: Request) -> str:
 def get_context(
     request: Request, db: Annotated[Session, DB], background: BackgroundTasks
 ) -> RequestContext:
-    from kuntur.audit.catalogue import EventType
-    from kuntur.identity import service as identity
-
-    rid = request_id(request)
-    purpose = (request.headers.get("x-purpose") or "").strip()[:500] or None
-    auth = request.headers.get("authorization", "")
-    raw = auth[7:].strip() if auth.lower().startswith("bearer ") else None
-    via_cookie = raw is None
-    if via_cookie:
-        raw = request.cookies.get(SESSION_COOKIE)
-    anonymous = RequestContext(actor="anonymous", request_id=rid, purpose=purpose)
-    if not raw:
-        return anonymous
-    found = identity.resolve(db, raw)
-    # End the identity lookup's transaction here, in this thread (see ``_committing``).
-    db.commit()
-    if found.user is None or found.sess is None:
-        # Forged, expired, revoked, idle: the request goes on as anonymous (401 wherever a
-        # login is needed); the attempt is logged, never the token itself.
-        _security_event(
-            request,
-            anonymous,
-            EventType.TOKEN_REJECTED,
-            object_type="session" if found.sess is None else found.sess.kind,
-            object_id=str(found.sess.id) if found.sess else None,
-            details={"via": "cookie" if via_cookie else "bearer", "reason": found.reason},
-        )
-        return anonymous
-    user, sess = found.user, found.sess
-    if found.stale:  # at most once a minute per session, after the response
-        background.add_task(identity.touch, request.app.state.engine, sess.id)
-    ctx = identity.context_for(user, sess, request_id=rid, purpose=purpose)
-    if via_cookie and request.method not in SAFE_METHODS:
-        sent = request.headers.get("x-csrf-token", "")
-        if not sess.csrf_token or not hmac.compare_digest(sent, sess.csrf_token):
-            _security_event(
-                request,
-                ctx,
-                EventType.CSRF_FAILED,
-                object_type="session",
-                object_id=str(sess.id),
-                details={"method": request.method, "sent": bool(sent)},
-            )
-            raise Forbidden(
-                "Falta el token CSRF o no es el de esta sesión (X-CSRF-Token) / "
-                "missing or wrong CSRF token (X-CSRF-Token)"
-            )
-    return ctx
-
-
-def _security_event(request: Request, ctx: RequestContext, type_: Any, **kw: Any) -> None:
-    """Audit a refused credential in a transaction of its own (the request may be rolled
-    back; the attempt stays logged). Each client may write only so many per minute
-    (identity.ratelimit.EventThrottle), so a flood of forged tokens cannot fill the log;
-    the next event written says how many were left out. The client is logged as a keyed
-    commitment of its address, never the address itself."""
-    from kuntur.audit import commitments
-    from kuntur.identity import service as identity
-
-    client = client_address(request)
-    skipped = request.app.state.event_throttle.admit(client)
-    if skipped is None:
-        return
-    details = dict(kw.pop("details", {}))
-    details["client"] = commitments.commit("client", client)
-    if skipped:
-        details["left_out"] = skipped
-    identity.record_apart(
-        request.app.state.engine, ctx, type_, outcome="denied", details=details, **kw
-    )
+    """Who is calling, as ``identity`` establishes it (the app installs that as
+    ``app.state.authenticate``): the kernel knows the request context, not the users."""
+    authenticate: Authenticate = request.app.state.authenticate
+    return authenticate(request, db, background)
 
 
 def client_address(request: Request) -> str:

@@ -26,8 +26,8 @@ from kuntur.core.web import (
     request_id,
 )
 from kuntur.identity import authz, crypto, passwords, service
+from kuntur.identity.messages import message
 from kuntur.identity.models import User, UserSession
-from kuntur.web.i18n import message
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/auth", tags=["auth"])
 

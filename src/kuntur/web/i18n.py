@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from kuntur.core.i18n import render
+from kuntur.identity import messages as identity_messages
 from kuntur.incidents.categories import CATEGORY_LABELS, SOURCE_LABELS, STATUS_LABELS
 
 LANGS = ("es", "en")
 
 TEXT: dict[str, tuple[str, str]] = {
+    **identity_messages.TEXT,  # logon messages: identity's own, shown on the pages too
     "app_title": ("Kuntur — Comando Conjunto", "Kuntur — Joint Command"),
     "map": ("Mapa operativo", "Operational map"),
     "list": ("Lista de incidentes", "Incident list"),
@@ -168,36 +171,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "username": ("Usuario", "Username"),
     "password": ("Contraseña", "Password"),
     "totp": ("Código de verificación (si se le pide)", "Verification code (if asked)"),
-    "login_failed": (
-        "Usuario, contraseña o código incorrectos",
-        "Wrong username, password or code",
-    ),
-    # {n} and {s}: see ``message`` (both languages make these plurals with an "s").
-    "login_locked": (
-        "Cuenta bloqueada por intentos fallidos; intente de nuevo en {n} minuto{s}",
-        "Account locked after failed attempts; try again in {n} minute{s}",
-    ),
-    "login_too_many": (
-        "Demasiados intentos de inicio de sesión; intente de nuevo en {n} segundo{s}",
-        "Too many logon attempts; try again in {n} second{s}",
-    ),
-    # Caps on what a logon or token form takes, checked before any hashing or storing.
-    "username_too_long": (
-        "El usuario admite a lo sumo {n} caracteres",
-        "The username takes at most {n} characters",
-    ),
-    "password_too_long": (
-        "La contraseña admite a lo sumo {n} caracteres",
-        "The password takes at most {n} characters",
-    ),
-    "totp_too_long": (
-        "El código de verificación admite a lo sumo {n} caracteres",
-        "The verification code takes at most {n} characters",
-    ),
-    "label_too_long": (
-        "El nombre del token admite a lo sumo {n} caracteres",
-        "The token name takes at most {n} characters",
-    ),
     "login_note": (
         "Acceso restringido al personal autorizado. Toda acción queda registrada.",
         "Authorised staff only. Every action is logged.",
@@ -216,15 +189,8 @@ METHOD_LABELS = {
 
 
 def message(key: str, lang: str | None = None, **values: object) -> str:
-    """``TEXT[key]`` with its values filled in, in ``lang``; with no ``lang`` (API answers,
-    which know no page language), Spanish first, then English: "es / en". A count ``n``
-    also sets ``s`` to the plural ending."""
-    if "n" in values:
-        values["s"] = "" if values["n"] == 1 else "s"
-    es, en = (text.format(**values) for text in TEXT[key])
-    if lang is None:
-        return f"{es} / {en}"
-    return es if lang == "es" else en
+    """``TEXT[key]`` with its values filled in (``core.i18n.render``)."""
+    return render(TEXT[key], lang, **values)
 
 
 def labels(lang: str) -> dict[str, object]:

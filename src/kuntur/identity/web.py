@@ -1,0 +1,91 @@
+"""How a request's caller is established: token or cookie, CSRF, refused credentials
+audited. Installed into the kernel's ``get_context`` by the app (``app.state.authenticate``),
+so that ``core`` depends on no domain."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from fastapi import BackgroundTasks, Request
+from sqlalchemy.orm import Session
+
+from kuntur.audit import commitments
+from kuntur.audit.catalogue import EventType
+from kuntur.core.context import RequestContext
+from kuntur.core.errors import Forbidden
+from kuntur.core.web import SAFE_METHODS, SESSION_COOKIE, client_address, request_id
+from kuntur.identity import service as identity
+
+
+def authenticate(request: Request, db: Session, background: BackgroundTasks) -> RequestContext:
+    """The caller's context, from a bearer token (programs) or the session cookie (pages).
+
+    Cookie sessions must also send their CSRF token on every state-changing request
+    (``X-CSRF-Token``). Nothing is trusted from the client beyond the token: roles, agency
+    and clearance are read from the store on every request.
+    """
+    rid = request_id(request)
+    purpose = (request.headers.get("x-purpose") or "").strip()[:500] or None
+    auth = request.headers.get("authorization", "")
+    raw = auth[7:].strip() if auth.lower().startswith("bearer ") else None
+    via_cookie = raw is None
+    if via_cookie:
+        raw = request.cookies.get(SESSION_COOKIE)
+    anonymous = RequestContext(actor="anonymous", request_id=rid, purpose=purpose)
+    if not raw:
+        return anonymous
+    found = identity.resolve(db, raw)
+    # End the identity lookup's transaction here, in this thread (see ``_committing``).
+    db.commit()
+    if found.user is None or found.sess is None:
+        # Forged, expired, revoked, idle: the request goes on as anonymous (401 wherever a
+        # login is needed); the attempt is logged, never the token itself.
+        _security_event(
+            request,
+            anonymous,
+            EventType.TOKEN_REJECTED,
+            object_type="session" if found.sess is None else found.sess.kind,
+            object_id=str(found.sess.id) if found.sess else None,
+            details={"via": "cookie" if via_cookie else "bearer", "reason": found.reason},
+        )
+        return anonymous
+    user, sess = found.user, found.sess
+    if found.stale:  # at most once a minute per session, after the response
+        background.add_task(identity.touch, request.app.state.engine, sess.id)
+    ctx = identity.context_for(user, sess, request_id=rid, purpose=purpose)
+    if via_cookie and request.method not in SAFE_METHODS:
+        sent = request.headers.get("x-csrf-token", "")
+        if not sess.csrf_token or not hmac.compare_digest(sent, sess.csrf_token):
+            _security_event(
+                request,
+                ctx,
+                EventType.CSRF_FAILED,
+                object_type="session",
+                object_id=str(sess.id),
+                details={"method": request.method, "sent": bool(sent)},
+            )
+            raise Forbidden(
+                "Falta el token CSRF o no es el de esta sesión (X-CSRF-Token) / "
+                "missing or wrong CSRF token (X-CSRF-Token)"
+            )
+    return ctx
+
+
+def _security_event(request: Request, ctx: RequestContext, type_: Any, **kw: Any) -> None:
+    """Audit a refused credential in a transaction of its own (the request may be rolled
+    back; the attempt stays logged). Each client may write only so many per minute
+    (identity.ratelimit.EventThrottle), so a flood of forged tokens cannot fill the log;
+    the next event written says how many were left out. The client is logged as a keyed
+    commitment of its address, never the address itself."""
+    client = client_address(request)
+    skipped = request.app.state.event_throttle.admit(client)
+    if skipped is None:
+        return
+    details = dict(kw.pop("details", {}))
+    details["client"] = commitments.commit("client", client)
+    if skipped:
+        details["left_out"] = skipped
+    identity.record_apart(
+        request.app.state.engine, ctx, type_, outcome="denied", details=details, **kw
+    )
