@@ -2,22 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+import importlib
+from typing import Annotated, Any
 
 import typer
+import typer._click as click  # typer ships its own click; its groups are built on it
+from typer.core import TyperGroup
 
 from kuntur import domains
-from kuntur.audit.cli import app as audit_app
-from kuntur.core.cli_support import console, engine
-from kuntur.demo.cli import app as demo_app
-from kuntur.dispatch.cli import app as dispatch_app
-from kuntur.forecasting.cli import app as forecast_app
-from kuntur.geography.cli import app as geo_app
-from kuntur.identity.cli import app as users_app
-from kuntur.incidents.cli import app as incidents_app
-from kuntur.intelligence.cli import app as intel_app
+
+
+def _declared_groups() -> dict[str, tuple[str, str]]:
+    """``{group name: (domain package, help)}`` from each domain's ``CLI_GROUP``; reading a
+    package's ``__init__`` imports none of its modules."""
+    out: dict[str, tuple[str, str]] = {}
+    for package in domains.packages():
+        declared = getattr(importlib.import_module(f"kuntur.{package}"), "CLI_GROUP", None)
+        if declared:
+            out[declared[0]] = (package, declared[1])
+    return out
+
+
+class DomainGroup(TyperGroup):
+    """The root command: each domain's group is loaded only when it is used, so `kuntur
+    --help` lists them all without importing numpy, pandas, numba or igraph."""
+
+    _listing = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_declared_groups()})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        found = super().get_command(ctx, cmd_name)
+        declared = _declared_groups().get(cmd_name)
+        if found is not None or declared is None:
+            return found
+        package, help_text = declared
+        if self._listing:  # the help screen needs the name and the line, nothing more
+            return TyperGroup(name=cmd_name, help=help_text)
+        module: Any = importlib.import_module(f"kuntur.{package}.cli")
+        group = typer.main.get_command(module.app)
+        group.name = cmd_name
+        return group
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
 
 app = typer.Typer(
+    cls=DomainGroup,
     help="Kuntur: sistema de información del comando conjunto.",
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
@@ -32,14 +69,6 @@ def _load_domains() -> None:
 
 db_app = typer.Typer(help="Base de datos: migraciones.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(incidents_app, name="incidents")
-app.add_typer(geo_app, name="geo")
-app.add_typer(demo_app, name="demo")
-app.add_typer(audit_app, name="audit")
-app.add_typer(users_app, name="users")
-app.add_typer(forecast_app, name="forecast")
-app.add_typer(dispatch_app, name="dispatch")
-app.add_typer(intel_app, name="intel")
 
 
 @db_app.command("upgrade")
@@ -47,6 +76,7 @@ def db_upgrade() -> None:
     """Apply every pending migration (SQLite or PostgreSQL, per KUNTUR_DATABASE_URL)."""
     from kuntur.config import get_settings
     from kuntur.core import migrate
+    from kuntur.core.cli_support import console
     from kuntur.core.db import engine_for
 
     eng = engine_for(get_settings().effective_database_url)
@@ -62,6 +92,7 @@ def db_upgrade() -> None:
 def db_current() -> None:
     """Print the applied migration revision."""
     from kuntur.core import migrate
+    from kuntur.core.cli_support import engine
 
     print(migrate.current_revision(engine(auto_migrate=False)) or "none")
 
@@ -74,6 +105,8 @@ def serve(
 ) -> None:
     """Serve the API (/docs) and the pages."""
     import uvicorn
+
+    from kuntur.core.cli_support import console, engine
 
     engine()  # migrate the embedded store before the first request
     console.print(

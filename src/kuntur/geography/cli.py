@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from kuntur.geography import service
+from kuntur.geography import CLI_GROUP, service
 
-app = typer.Typer(help="Geografía: distritos (ubigeo INEI).", no_args_is_help=True)
+app = typer.Typer(help=CLI_GROUP[1], no_args_is_help=True)
 
 
 @app.command("find")

@@ -20,10 +20,10 @@ from kuntur.config import get_settings
 from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
-from kuntur.identity import crypto, service
+from kuntur.identity import CLI_GROUP, crypto, service
 from kuntur.identity.models import User
 
-app = typer.Typer(help="Usuarios, roles y accesos.", no_args_is_help=True)
+app = typer.Typer(help=CLI_GROUP[1], no_args_is_help=True)
 CTX = RequestContext.system("users-cli")
 
 

@@ -16,9 +16,9 @@ from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden
 from kuntur.core.exports import safe_row
-from kuntur.intelligence import service
+from kuntur.intelligence import CLI_GROUP, service
 
-app = typer.Typer(help="Inteligencia: vincular reportes en redes.", no_args_is_help=True)
+app = typer.Typer(help=CLI_GROUP[1], no_args_is_help=True)
 
 
 @app.command("index")

@@ -1,0 +1,39 @@
+"""`kuntur --help` starts fast: it lists every domain's group without importing any of them
+(no numpy, pandas, numba, igraph, SQLAlchemy). Checked by what is imported, not by a clock
+(timings belong in benchmarks); the figure is in docs/benchmarks.md."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("numpy", "pandas", "numba", "igraph", "sqlalchemy", "shapely", "scipy", "alembic")
+PROBE = """
+import json, sys
+from typer.testing import CliRunner
+from kuntur.cli import app
+result = CliRunner().invoke(app, ["--help"])
+heavy = sorted(m for m in HEAVY if m in sys.modules)
+print(json.dumps({"code": result.exit_code, "out": result.output, "heavy": heavy}))
+""".replace("HEAVY", repr(HEAVY))
+
+
+def test_help_lists_every_group_and_imports_no_domain() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=120, check=True
+    )
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0
+    for group in ("incidents", "geo", "demo", "audit", "users", "forecast", "dispatch", "intel"):
+        assert group in report["out"]
+    assert report["heavy"] == []
+
+
+def test_a_group_still_runs_its_commands() -> None:
+    from typer.testing import CliRunner
+
+    from kuntur.cli import app
+
+    result = CliRunner().invoke(app, ["geo", "find", "san juan de lurigancho"])
+    assert result.exit_code == 0 and "150132" in result.output
