@@ -18,25 +18,16 @@ from sqlalchemy import Engine
 
 from kuntur import __version__, domains
 from kuntur.audit import commitments, keys, scheduled
-from kuntur.audit.views import router as audit_router
-from kuntur.command.views import router as command_router
 from kuntur.config import Settings, get_settings
 from kuntur.core import events
 from kuntur.core.db import SERVER_STATEMENT_TIMEOUT_MS, engine_for
 from kuntur.core.limits import BodySizeLimit, SecurityHeaders
 from kuntur.core.web import ContextDep, UnitOfWorkRoute, UserDep, install_error_handlers
 from kuntur.dispatch import service as dispatch_service
-from kuntur.dispatch.views import router as dispatch_router
-from kuntur.exchange.views import router as exchange_router
-from kuntur.forecasting.views import router as forecasting_router
 from kuntur.geography import service as geo
-from kuntur.geography.views import router as geography_router
 from kuntur.identity import crypto
 from kuntur.identity import web as identity_web
 from kuntur.identity.ratelimit import EventThrottle, LoginThrottle
-from kuntur.identity.views import router as identity_router
-from kuntur.incidents.views import router as incidents_router
-from kuntur.intelligence.views import router as intelligence_router
 from kuntur.web.pages import router as pages_router
 
 
@@ -111,15 +102,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(
         SecurityHeaders, production=settings.environment == "production", tile_origin=tile_origin
     )
-    app.include_router(incidents_router)
-    app.include_router(geography_router)
-    app.include_router(forecasting_router)
-    app.include_router(command_router)
-    app.include_router(dispatch_router)
-    app.include_router(exchange_router)
-    app.include_router(intelligence_router)
-    app.include_router(audit_router)
-    app.include_router(identity_router)
+    for router in domains.routers():  # every domain's API, found in its views module
+        app.include_router(router)
     app.include_router(pages_router)
     static = resources.files("kuntur") / "web" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

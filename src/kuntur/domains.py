@@ -1,8 +1,10 @@
 """The domains, found and wired once by every entry point (app, CLI, migrations, tests).
 
 A domain is a subpackage of ``kuntur``. Whatever it keeps in ``models`` joins the store's
-metadata; a ``subscriptions`` or ``purposes`` module with a ``register()`` wires what it does
-when other domains announce a change, or what it tells them. Nothing here names a domain:
+metadata; the ``router`` of its ``views`` is mounted by the app; its package's
+``CLI_GROUP`` names its command group (``cli.py``, loaded when used); a ``subscriptions``
+or ``purposes`` module with a ``register()`` wires what it does when other domains
+announce a change, or what it tells them. Nothing here names a domain:
 adding one touches no central file (docs/decisions/0009-kernel-and-layers.md).
 """
 
@@ -12,6 +14,7 @@ import functools
 import importlib
 import pkgutil
 from types import ModuleType
+from typing import Any
 
 import kuntur
 
@@ -38,6 +41,12 @@ def load_models() -> None:
     """Import every domain's ``models`` so that ``Base.metadata`` knows all tables."""
     for package in packages():
         _optional(package, "models")
+
+
+def routers() -> list[Any]:
+    """Every domain's API router (``<domain>.views.router``), in package order."""
+    found = (_optional(package, "views") for package in packages())
+    return [module.router for module in found if module is not None and hasattr(module, "router")]
 
 
 @functools.cache
