@@ -441,3 +441,31 @@ def test_page_matrix(
             wrong.append((url, outcome, expected))
     assert not wrong, f"{role}: pages answered (url, got, expected) {wrong}"
     assert len(denials(engine, f"user:{who.username}")) == expected_denials
+
+
+def test_a_write_without_its_csrf_token_is_a_refusal_on_record(
+    engine: Engine, anonymous_client: TestClient
+) -> None:
+    """A cookie session's write without the CSRF token was refused (403) off the record."""
+    make_user(engine, "sesion_web", ["dispatcher"])
+    c = anonymous_client
+    me = c.post("/api/auth/login", json={"username": "sesion_web", "password": PASSWORD})
+    assert me.status_code == 200
+    assert c.post("/api/incidents", json=INCIDENT).status_code == 403
+    (denied,) = denials(engine, "user:sesion_web")
+    assert "CSRF" in denied.details and denied.object_type == "session"
+
+
+def test_cot_checks_the_caller_before_reading_the_xml(
+    engine: Engine, settings: Settings, anonymous_client: TestClient
+) -> None:
+    """The CoT endpoint parsed any body before asking who sent it: an anonymous caller's
+    XML was read (and answered 422) before the 401."""
+    bad = {"content": b"<event", "headers": {"Content-Type": "application/xml"}}
+    assert anonymous_client.post("/api/command/positions/cot", **bad).status_code == 401
+    token, _ = make_user(engine, "analista_cot", ["crime_analyst"])
+    with TestClient(
+        create_app(settings, engine), headers={"Authorization": f"Bearer {token}"}
+    ) as c:
+        assert c.post("/api/command/positions/cot", **bad).status_code == 403
+    assert len(denials(engine, "user:analista_cot")) == 1

@@ -19,6 +19,8 @@ from kuntur.command.schemas import (
 from kuntur.core.errors import InvalidInput
 from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.dispatch import cot
+from kuntur.identity import authz
+from kuntur.identity.authz import Permission
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/command", tags=["command"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -72,6 +74,8 @@ async def report_cot(request: Request, db: SessionDep, ctx: ContextDep) -> dict[
 
     Good events are stored; bad ones are listed with their index and reason.
     """
+    # Who may report comes first: nobody unknown gets the XML parser to work for them.
+    await run_in_threadpool(authz.require, db, ctx, Permission.UNITS_REPORT, object_type="unit")
     reports, errors = cot.parse(await request.body())
     if not reports:
         reason = "; ".join(f"event {e.index}: {e.reason}" for e in errors[:20]) or "no events"

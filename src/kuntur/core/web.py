@@ -122,11 +122,25 @@ def get_context(request: Request, db: Annotated[Session, DB]) -> RequestContext:
     if found is None:
         return RequestContext(actor="anonymous", request_id=request_id, purpose=purpose)
     user, sess = found
+    ctx = identity.context_for(user, sess, request_id=request_id, purpose=purpose)
     if via_cookie and request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token", "")
         if not sess.csrf_token or not hmac.compare_digest(sent, sess.csrf_token):
+            from kuntur.audit import service as audit
+            from kuntur.audit.catalogue import EventType
+
+            # Refused like any other denial, and on record like one (a forged request).
+            audit.record_apart(
+                db,
+                ctx,
+                EventType.ACCESS_DENIED,
+                object_type="session",
+                object_id=str(sess.id),
+                outcome="denied",
+                details={"reason": "missing or wrong CSRF token", "path": request.url.path},
+            )
             raise Forbidden("missing or wrong CSRF token (X-CSRF-Token)")
-    return identity.context_for(user, sess, request_id=request_id, purpose=purpose)
+    return ctx
 
 
 def require_user(ctx: Annotated[RequestContext, Depends(get_context)]) -> RequestContext:
