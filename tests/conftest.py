@@ -97,6 +97,11 @@ def migrated_engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def engine(migrated_engine: Engine) -> Engine:
     """A migrated, empty store (tables cleared before each test)."""
+    return clear_store(migrated_engine)
+
+
+def clear_store(migrated_engine: Engine) -> Engine:
+    """Empty every table, and put the migration's sharing rules back."""
     with migrated_engine.begin() as conn:
         for table in (  # children before parents
             "intel_case_entities",

@@ -1,38 +1,154 @@
-"""Fuzz the HTTP API from its own OpenAPI schema: no input may cause a server error."""
+"""Fuzz the HTTP API from its own OpenAPI schema, on both stores, as users who together reach
+every operation: each operation is called as a user whose roles allow it (the role matrix
+says which), over a store with a record behind every route. No input may cause a server
+error, and every answer must match the schema the API documents for it.
+
+Known gaps: 43 of the 60 operations answer untyped dicts and document no response schema, so
+only their status and content type are checked (typed responses are another issue's work);
+401/403/404/409 are not declared per operation, so the status-code conformance check is off.
+"""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Any
 
+import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from schemathesis import checks
+from sqlalchemy import Engine, update
+from sqlalchemy.orm import Session
 
 from kuntur.app import create_app
 from kuntur.config import Settings
-from kuntur.core import migrate
-from kuntur.core.db import make_engine
-from tests.conftest import make_user
+from kuntur.identity.authz import Permission
+from kuntur.identity.models import User
+from tests.conftest import clear_store, make_user
+from tests.identity.test_authz_matrix import PUBLIC, ROUTES, USER
+from tests.scenario import PURPOSE, build
 
-_var = Path(tempfile.mkdtemp(prefix="kuntur-fuzz-"))
+# The users; each operation is called by the one CALLER_FOR names for the permission it
+# needs (the commander for the rest: incidents, command, dispatch, public routes).
+CALLERS = {  # username: (roles, agency, headers)
+    "comandante": (["commander"], "PNP", {}),
+    "analista": (["crime_analyst"], "PNP", {}),
+    "inteligencia": (["intel_analyst"], "PNP", {"X-Purpose": PURPOSE}),
+    "auditora": (["auditor"], "DP", {}),
+    "admin": (["admin"], "PNP", {}),
+    "saliente": (["dispatcher"], "PNP", {}),  # logs out (again and again): nobody else does
+}
+CALLER_FOR: dict[Permission | str, str] = {
+    Permission.FORECASTS_RUN: "analista",
+    Permission.FORECASTS_READ: "analista",
+    Permission.INTEL_READ: "inteligencia",
+    Permission.AUDIT_READ: "auditora",
+    Permission.AUDIT_CHECKPOINT: "admin",
+    USER: "auditora",
+    PUBLIC: "comandante",
+}
+# A stream never ends by itself: the role matrix and tests/dispatch cover it.
+SKIPPED = {("GET", "/api/dispatch/live")}
+CHECKS = [
+    checks.not_a_server_error,
+    checks.response_schema_conformance,
+    checks.content_type_conformance,
+]
 
 
-def _app() -> object:
-    """The app over a fresh store, with a user whose roles reach every operation."""
-    url = f"sqlite:///{_var / 'fuzz.db'}"
-    engine = make_engine(url)
-    migrate.upgrade(engine)
-    global TOKEN
-    TOKEN, _ = make_user(engine, "fuzzer", ["dispatcher", "auditor"], agency="PNP", clearance=3)
-    return create_app(Settings(var_dir=_var, database_url=url, environment="test"), engine)
+@dataclass
+class Fuzz:
+    schema: Any  # the app's schema, bound to the app over the fuzzed store
+    headers: dict[str, dict[str, str]]  # username -> request headers
+    known: dict[str, list[Any]]  # path parameter -> values naming stored records
 
 
-TOKEN = ""
-schema = schemathesis.openapi.from_asgi("/openapi.json", _app())
+@pytest.fixture(scope="module")
+def fuzz(migrated_engine: Engine, tmp_path_factory: pytest.TempPathFactory, db_url: str) -> Fuzz:
+    """One store per backend for the whole file (operations add to it as they go)."""
+    engine = clear_store(migrated_engine)
+    settings = Settings(
+        var_dir=tmp_path_factory.mktemp("fuzz"), database_url=db_url, environment="test"
+    )
+    scenario = build(engine, settings)
+    headers = {}
+    for name, (roles, agency, extra) in CALLERS.items():
+        token, _ = make_user(engine, name, roles, agency=agency, clearance=3)
+        headers[name] = {"Authorization": f"Bearer {token}", **extra}
+    with Session(engine) as db, db.begin():  # the commander sits at the Lima front
+        db.execute(
+            update(User).where(User.username == "comandante").values(unit_id=scenario.world.front)
+        )
+    app = create_app(settings, engine)
+    s, w = scenario, scenario.world
+    known: dict[str, list[Any]] = {
+        "incident_id": [s.a, s.b, s.c, s.ext],
+        "forecast_id": [s.forecast],
+        "cell": [s.cell],
+        "unit_id": [w.patrol, w.moto, w.platoon],
+        "auth_id": [s.spare_auth, w.emergency],
+        "order_id": [s.order],
+        "case_id": [s.case],
+        "name": [s.network],
+        "checkpoint_id": [s.checkpoint],
+        "ubigeo": ["150101", "070101"],
+        "level": ["departments", "provinces"],
+    }
+    return Fuzz(schemathesis.openapi.from_asgi("/openapi.json", app), headers, known)
 
 
-@schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-def test_no_server_errors(case: schemathesis.Case) -> None:
-    response = case.call(headers={"Authorization": f"Bearer {TOKEN}"})
-    assert response.status_code < 500, (case.method, case.path, response.text[:500])
+def caller(method: str, path: str) -> str:
+    if (method, path) == ("POST", "/api/auth/logout"):
+        return "saliente"
+    return CALLER_FOR.get(ROUTES[(method, path)].needs, "comandante")
+
+
+def _operations() -> list[tuple[str, str]]:
+    """The API's operations, read from its schema (no store needed)."""
+    paths = create_app(Settings(environment="test")).openapi()["paths"]
+    return [
+        (m.upper(), p) for p, item in paths.items() for m in item if (m.upper(), p) not in SKIPPED
+    ]
+
+
+@pytest.mark.parametrize(("method", "path"), _operations(), ids=lambda v: str(v))
+def test_no_server_errors_and_documented_answers(fuzz: Fuzz, method: str, path: str) -> None:
+    headers = fuzz.headers[caller(method, path)]
+
+    @given(case=fuzz.schema[path][method].as_strategy(), data=st.data())
+    @settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck))
+    def call(case: schemathesis.Case, data: st.DataObject) -> None:
+        # Random ids almost never name a record: half the time, path ids that do.
+        for name in case.path_parameters or {}:
+            if name in fuzz.known and data.draw(st.booleans(), label=f"real {name}"):
+                case.path_parameters[name] = data.draw(st.sampled_from(fuzz.known[name]))
+        case.call_and_validate(headers=headers, checks=CHECKS)
+
+    call()
+
+
+def test_every_operation_has_a_caller_allowed_to_call_it() -> None:
+    from kuntur.identity.authz import ROLE_PERMISSIONS
+    from kuntur.identity.roles import Role
+
+    for (method, path), row in ROUTES.items():
+        if row.needs in (PUBLIC, USER):
+            continue
+        roles = CALLERS[caller(method, path)][0]
+        assert any(row.needs in ROLE_PERMISSIONS[Role(r)] for r in roles), (method, path)
+
+
+def test_a_nul_character_is_the_callers_error_not_the_servers(
+    engine: Engine, client: TestClient
+) -> None:
+    """Found by this fuzz: PostgreSQL refuses NUL in text, and the refusal was a 500."""
+    r = client.post("/api/auth/login", json={"username": "\x00", "password": "x"})
+    assert r.status_code in (401, 422)  # SQLite simply finds no such user
+    r = client.post(
+        "/api/command/positions", json={"positions": [{"call_sign": "\x00", "lon": 0, "lat": 0}]}
+    )
+    assert r.status_code == 422
+    r = client.get("/api/incidents/stats")
+    assert r.status_code == 200  # the failed requests left nothing behind

@@ -182,6 +182,11 @@ def test_orders_go_down_the_chain(
     assert len([e for e in events(engine, "authz.denied") if "chain of command" in e.details]) == 2
     order_id = down.json()["id"]
     assert commander.post(f"/api/command/orders/{order_id}/acknowledge").status_code == 403
+    # The issuer's own desk answering its order is refused and on record (it once was not).
+    refused = [e for e in events(engine, "authz.denied") if e.object_type == "order"]
+    assert [(e.object_id, "receiving chain" in e.details) for e in refused] == [
+        (str(order_id), True)
+    ]
     with client_for(engine, settings, "jefe_cercado", ["dispatcher"], world.station_a) as st:
         ack = st.post(f"/api/command/orders/{order_id}/acknowledge")
         assert ack.status_code == 200 and ack.json()["status"] == "acknowledged"

@@ -83,6 +83,28 @@ def test_position_reaches_a_live_map_within_a_second(
     assert time.time() - t0 < 1.0
 
 
+def test_a_quiet_stream_stays_open(
+    engine: Engine, live_url: str, subscriber: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first quiet re-check (5 s without events) used to close the subscription: every
+    live map dropped and reconnected, and missed what happened in between."""
+    from kuntur.dispatch import views
+
+    monkeypatch.setattr(views, "SESSION_RECHECK_S", 0.2)
+    build_world(engine)
+    token, _ = make_user(engine, "mapa_quieto", ["dispatcher"])
+    q, start = subscriber
+    start(live_url, token)
+    time.sleep(1.0)  # several quiet re-checks
+    r = httpx.post(
+        f"{live_url}/api/command/positions",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"positions": [{"call_sign": "PNP-A-P1", "lon": -77.05, "lat": -12.06}]},
+    )
+    assert r.status_code == 200
+    assert wait_for(q, "positions", timeout=2.0)["positions"][0]["call_sign"] == "PNP-A-P1"
+
+
 def test_refused_requests_announce_nothing(engine: Engine, live_url: str, subscriber: Any) -> None:
     build_world(engine)
     token, _ = make_user(engine, "mapa2", ["dispatcher"])

@@ -126,6 +126,16 @@ def test_etas_recovers_known_parameters() -> None:
     assert iters < 100
 
 
+def test_etas_with_no_events_before_the_window() -> None:
+    """Found by the API fuzz: the auto method's early validation windows can hold no event
+    at all (a long horizon, little history), and ETAS then raised (a 500)."""
+    mu, theta, _omega, _ll, iters = fit_grid_etas(
+        np.array([]), np.array([], np.int64), t_start=0.0, t_end=10.0, n_cells=5
+    )
+    assert_allclose(mu, np.zeros(5))
+    assert theta == 0.0 and iters == 0
+
+
 def test_etas_forecast_formula() -> None:
     h = EventHistory.build(
         np.array([8.0, 9.0, 2.0]), np.array([cell(1, 1)] * 2 + [cell(3, 3)]), GRID

@@ -1,62 +1,471 @@
-"""Role x action matrix through the API: every grant and every denial asserted, and every
-denial audited."""
+"""Role x route matrix: every route the app serves has a row here (a new route fails this file
+until it gets one), each row a valid request on real records and the permission its service
+requires; every role is asserted allowed (2xx) or refused (403, audited as ``authz.denied``),
+and an anonymous caller 401 (or, on a page, a redirect to the login)."""
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pyotp
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
+from starlette.routing import Mount, Route
 
 from kuntur.app import create_app
 from kuntur.audit.models import AuditEvent
 from kuntur.config import Settings
+from kuntur.core.timeutil import utcnow
+from kuntur.identity.authz import ROLE_PERMISSIONS, Permission
+from kuntur.identity.models import User
 from kuntur.identity.roles import Role
-from tests.conftest import INCIDENT, make_user
+from tests.conftest import INCIDENT, PASSWORD, make_user
+from tests.scenario import PURPOSE, WITNESS, Scenario, build
 
-ACTIONS = {
-    "list incidents": ("GET", "/api/incidents", None),
-    "map layer": ("GET", "/api/incidents/map?bbox=-77.1,-12.1,-77.0,-12.0", None),
-    "create incident": ("POST", "/api/incidents", INCIDENT),
-    "search audit log": ("GET", "/api/audit/events", None),
-    "sign checkpoint": ("POST", "/api/audit/checkpoints", None),
-    "list forecasts": ("GET", "/api/forecasts", None),
+PUBLIC = "public"  # no login needed
+USER = "user"  # any logged-in user, whatever the roles
+Body = Callable[[Scenario], Any]
+
+
+@dataclass(frozen=True)
+class Row:
+    needs: Permission | str
+    url: str = ""  # str.format(s=scenario); empty: the route's own path
+    json: Body | None = None
+    content: Body | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    stream: bool = False
+
+
+def _cot(_s: Scenario) -> bytes:
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f'<event uid="PNP-B-M1" time="{now}"><point lat="-12.03" lon="-77.02"/></event>'.encode()
+
+
+def _window() -> dict[str, str]:
+    now = utcnow()
+    return {"starts_at": now.isoformat(), "ends_at": (now + timedelta(hours=6)).isoformat()}
+
+
+INTEL = {"X-Purpose": PURPOSE}
+P = Permission
+# (method, path as the router declares it) -> row. Run in this order, one role at a time on a
+# fresh store: requests that change state come in an order that keeps the next one valid
+# (triage before dispatch, acknowledge before complete), and logout comes last.
+ROUTES: dict[tuple[str, str], Row] = {
+    # incidents
+    ("POST", "/api/incidents"): Row(P.INCIDENTS_WRITE, json=lambda s: INCIDENT),
+    ("GET", "/api/incidents"): Row(P.INCIDENTS_READ),
+    ("GET", "/api/incidents/stats"): Row(P.INCIDENTS_READ),
+    ("GET", "/api/incidents/map"): Row(
+        P.INCIDENTS_READ, "/api/incidents/map?bbox=-77.1,-12.1,-77.0,-12.0"
+    ),
+    ("GET", "/api/incidents/{incident_id}"): Row(P.INCIDENTS_READ, "/api/incidents/{s.a}"),
+    # geography: public reference data (INEI)
+    ("GET", "/api/geography/districts"): Row(PUBLIC, "/api/geography/districts?q=rimac"),
+    ("GET", "/api/geography/districts/{ubigeo}"): Row(PUBLIC, "/api/geography/districts/150101"),
+    ("GET", "/api/geography/boundaries/lima-callao"): Row(PUBLIC),
+    ("GET", "/api/geography/boundaries/{level}"): Row(
+        PUBLIC, "/api/geography/boundaries/departments"
+    ),
+    ("GET", "/api/geography/locate"): Row(PUBLIC, "/api/geography/locate?lat=-12.05&lon=-77.03"),
+    # forecasts
+    ("GET", "/api/forecasts"): Row(P.FORECASTS_READ),
+    ("POST", "/api/forecasts"): Row(P.FORECASTS_RUN, json=lambda s: {"method": "naive"}),
+    ("GET", "/api/forecasts/latest"): Row(P.FORECASTS_READ),
+    ("GET", "/api/forecasts/{forecast_id}"): Row(P.FORECASTS_READ, "/api/forecasts/{s.forecast}"),
+    ("GET", "/api/forecasts/{forecast_id}/cells"): Row(
+        P.FORECASTS_READ, "/api/forecasts/{s.forecast}/cells"
+    ),
+    ("GET", "/api/forecasts/{forecast_id}/cells/{cell}"): Row(
+        P.FORECASTS_READ, "/api/forecasts/{s.forecast}/cells/{s.cell}"
+    ),
+    # command
+    ("GET", "/api/command/tree"): Row(P.COMMAND_READ),
+    ("POST", "/api/command/tree"): Row(
+        P.ORDERS_ISSUE,
+        json=lambda s: {
+            "name": "Comisaría Breña",
+            "agency": "PNP",
+            "level": "station",
+            "parent_id": s.world.front,
+        },
+    ),
+    ("GET", "/api/command/units"): Row(P.COMMAND_READ),
+    ("POST", "/api/command/units"): Row(
+        P.ORDERS_ISSUE,
+        json=lambda s: {
+            "call_sign": "PNP-A-P9",
+            "agency": "PNP",
+            "unit_type": "patrol_car",
+            "command_unit_id": s.world.station_a,
+            "home_lon": -77.03,
+            "home_lat": -12.05,
+        },
+    ),
+    ("POST", "/api/command/units/{unit_id}/status"): Row(
+        P.UNITS_REPORT,
+        "/api/command/units/{s.world.moto}/status",
+        json=lambda s: {"status": "out_of_service"},
+    ),
+    ("POST", "/api/command/positions"): Row(
+        P.UNITS_REPORT,
+        json=lambda s: {"positions": [{"call_sign": "PNP-A-P1", "lon": -77.04, "lat": -12.05}]},
+    ),
+    ("POST", "/api/command/positions/cot"): Row(
+        P.UNITS_REPORT, content=_cot, headers={"Content-Type": "application/xml"}
+    ),
+    ("GET", "/api/command/readiness"): Row(P.COMMAND_READ),
+    ("GET", "/api/command/authorizations"): Row(P.COMMAND_READ),
+    ("POST", "/api/command/authorizations"): Row(
+        P.LEGAL_WRITE,
+        json=lambda s: {
+            "kind": "state_of_emergency",
+            "number": "DS 9-2026-PCM",
+            **_window(),
+            "forces_role": "support",
+            "districts": ["150128"],
+            "restricted_rights": ["movement"],
+        },
+    ),
+    ("POST", "/api/command/authorizations/{auth_id}/revoke"): Row(
+        P.LEGAL_WRITE, "/api/command/authorizations/{s.spare_auth}/revoke"
+    ),
+    ("GET", "/api/command/orders"): Row(P.COMMAND_READ),
+    ("POST", "/api/command/orders"): Row(  # every user sits at the Lima front
+        P.ORDERS_ISSUE,
+        json=lambda s: {
+            "issuer_node_id": s.world.front,
+            "target_node_id": s.world.station_b,
+            "kind": "patrol",
+            "text": "Patrullaje en el Rímac",
+            **_window(),
+        },
+    ),
+    # Answering an order is an operational report by the receiving chain (the front is
+    # above station A, the order came from the joint command): units.report.
+    ("POST", "/api/command/orders/{order_id}/acknowledge"): Row(
+        P.UNITS_REPORT, "/api/command/orders/{s.order}/acknowledge"
+    ),
+    ("POST", "/api/command/orders/{order_id}/complete"): Row(
+        P.UNITS_REPORT, "/api/command/orders/{s.order}/complete"
+    ),
+    # dispatch
+    ("GET", "/api/dispatch/queue"): Row(P.DISPATCH),
+    ("GET", "/api/dispatch/incidents/{incident_id}/recommendation"): Row(
+        P.DISPATCH, "/api/dispatch/incidents/{s.a}/recommendation"
+    ),
+    ("POST", "/api/dispatch/incidents/{incident_id}/status"): Row(
+        P.DISPATCH,
+        "/api/dispatch/incidents/{s.a}/status",
+        json=lambda s: {"status": "triaged", "priority": 2},
+    ),
+    ("POST", "/api/dispatch/incidents/{incident_id}/dispatch"): Row(
+        P.DISPATCH,
+        "/api/dispatch/incidents/{s.a}/dispatch",
+        json=lambda s: {"unit_id": s.world.patrol},
+    ),
+    ("POST", "/api/dispatch/incidents/{incident_id}/merge"): Row(
+        P.DISPATCH, "/api/dispatch/incidents/{s.b}/merge", json=lambda s: {"into_id": s.c}
+    ),
+    # The timeline names the units assigned and their legal bases: command information.
+    ("GET", "/api/dispatch/incidents/{incident_id}/timeline"): Row(
+        P.COMMAND_READ, "/api/dispatch/incidents/{s.a}/timeline"
+    ),
+    ("GET", "/api/dispatch/kpis"): Row(P.COMMAND_READ),
+    ("GET", "/api/dispatch/live"): Row(P.COMMAND_READ, stream=True),
+    # intelligence: analysts, always with a stated purpose
+    ("GET", "/api/intel/networks"): Row(P.INTEL_READ, headers=INTEL),
+    ("GET", "/api/intel/networks/{name}"): Row(
+        P.INTEL_READ, "/api/intel/networks/{s.network}", headers=INTEL
+    ),
+    ("GET", "/api/intel/reports/{incident_id}/network"): Row(
+        P.INTEL_READ, "/api/intel/reports/{s.ext}/network", headers=INTEL
+    ),
+    ("GET", "/api/intel/cases"): Row(P.INTEL_READ, headers=INTEL),
+    ("POST", "/api/intel/cases"): Row(
+        P.INTEL_READ,
+        json=lambda s: {"number": "CASO-2026-0002", "title": "Otra", "network": s.network},
+        headers=INTEL,
+    ),
+    ("GET", "/api/intel/cases/{case_id}"): Row(
+        P.INTEL_READ, "/api/intel/cases/{s.case}", headers=INTEL
+    ),
+    ("POST", "/api/intel/cases/{case_id}/notes"): Row(
+        P.INTEL_READ,
+        "/api/intel/cases/{s.case}/notes",
+        json=lambda s: {"text": "Se pidió el registro de llamadas."},
+        headers=INTEL,
+    ),
+    ("POST", "/api/intel/cases/{case_id}/entities"): Row(
+        P.INTEL_READ,
+        "/api/intel/cases/{s.case}/entities",
+        json=lambda s: {"key": s.entity},
+        headers=INTEL,
+    ),
+    ("GET", "/api/intel/cases/{case_id}/report"): Row(
+        P.INTEL_READ, "/api/intel/cases/{s.case}/report", headers=INTEL
+    ),
+    # audit: proofs and checkpoints reveal no event contents (witnesses fetch them); a
+    # countersignature is authenticated by the witness's own signature
+    ("GET", "/api/audit/public-key"): Row(PUBLIC),
+    ("GET", "/api/audit/checkpoints"): Row(PUBLIC),
+    ("GET", "/api/audit/checkpoints/latest"): Row(PUBLIC),
+    ("POST", "/api/audit/checkpoints"): Row(P.AUDIT_CHECKPOINT),
+    ("POST", "/api/audit/checkpoints/{checkpoint_id}/countersignatures"): Row(
+        PUBLIC,
+        "/api/audit/checkpoints/{s.checkpoint}/countersignatures",
+        json=lambda s: {"witness": WITNESS, "signature": s.witness_signature},
+    ),
+    ("GET", "/api/audit/proofs/inclusion"): Row(
+        PUBLIC, "/api/audit/proofs/inclusion?index=0&size={s.audit_size}"
+    ),
+    ("GET", "/api/audit/proofs/consistency"): Row(
+        PUBLIC, "/api/audit/proofs/consistency?first=1&second={s.audit_size}"
+    ),
+    ("GET", "/api/audit/events"): Row(P.AUDIT_READ),
+    # identity
+    ("POST", "/api/auth/login"): Row(PUBLIC),  # the body is the caller's own credentials
+    ("POST", "/api/auth/tokens"): Row(USER, json=lambda s: {"label": "script"}),
+    ("GET", "/api/auth/me"): Row(USER),
+    ("POST", "/api/auth/logout"): Row(USER),
 }
-ALLOWED = {
-    Role.DISPATCHER: {"list incidents", "map layer", "create incident", "list forecasts"},
-    Role.COMMANDER: {"list incidents", "map layer", "create incident", "list forecasts"},
-    Role.CRIME_ANALYST: {"list incidents", "map layer", "list forecasts"},
-    Role.INTEL_ANALYST: {"list incidents", "map layer"},
-    Role.BORDER_OFFICER: set(),
-    Role.AUDITOR: {
-        "list incidents",
-        "map layer",
-        "search audit log",
-        "sign checkpoint",
-        "list forecasts",
-    },
-    Role.ADMIN: {"sign checkpoint"},
+
+# Pages (HTML, outside the API schema): who may open which. A page naming a permission sends
+# the others to the map; every page sends an anonymous caller to the login. Data on every
+# page comes from the API above, which checks its own permissions.
+OPEN, TO_MAP, TO_LOGIN = "open", "to /mapa", "to /login"
+PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
+    ("GET", "/"): ("/", PUBLIC),  # a redirect to the map
+    ("GET", "/login"): ("/login", PUBLIC),
+    ("POST", "/login"): ("/login", PUBLIC),  # the form logon, without JavaScript
+    ("GET", "/docs"): ("/docs", PUBLIC),
+    ("GET", "/openapi.json"): ("/openapi.json", PUBLIC),
+    ("GET", "/mapa"): ("/mapa", USER),
+    ("GET", "/incidentes"): ("/incidentes", USER),
+    ("GET", "/pronostico"): ("/pronostico", USER),
+    ("GET", "/despacho"): ("/despacho", USER),
+    ("GET", "/indicadores"): ("/indicadores", USER),
+    ("GET", "/inteligencia"): ("/inteligencia", USER),
+    ("GET", "/auditoria"): ("/auditoria", P.AUDIT_READ),
+    # The printable case report: its purpose comes in ?motivo= (a link sends no header).
+    ("GET", "/casos/{case_id}"): ("/casos/{s.case}?motivo=" + PURPOSE, P.INTEL_READ),
 }
 
 
-@pytest.mark.parametrize("role", list(Role))
-def test_role_matrix(engine: Engine, settings: Settings, role: Role) -> None:
-    token, _ = make_user(engine, f"u_{role.value}", [role.value])
+def served_routes(settings: Settings) -> set[tuple[str, str]]:
+    """(method, path) of every route the app serves (HEAD aside), walking included routers."""
+    out: set[tuple[str, str]] = set()
+
+    def walk(routes: list[Any]) -> None:
+        for r in routes:
+            if hasattr(r, "original_router"):  # FastAPI 0.165: an included router
+                walk(r.original_router.routes)
+            elif isinstance(r, APIRoute | Route):
+                out.update((m, r.path) for m in (r.methods or ()) if m != "HEAD")
+            elif isinstance(r, Mount) and r.path == "/static":
+                continue  # files
+            else:
+                raise AssertionError(f"a route of an unknown kind: {r!r}")
+
+    walk(create_app(settings).routes)
+    return out
+
+
+def test_every_route_has_a_row(settings: Settings) -> None:
+    served = served_routes(settings)
+    missing = served - ROUTES.keys() - PAGES.keys()
+    assert not missing, f"routes without a row in the role matrix: {sorted(missing)}"
+    stale = (ROUTES.keys() | PAGES.keys()) - served
+    assert not stale, f"rows for routes the app no longer serves: {sorted(stale)}"
+    assert len(served) >= 60
+
+
+def allowed(role: Role | None, needs: Permission | str) -> bool:
+    if needs == PUBLIC:
+        return True
+    if role is None:
+        return False
+    return needs == USER or needs in ROLE_PERMISSIONS[role]
+
+
+@dataclass
+class Caller:
+    role: Role | None
+    username: str
+    token: str | None
+    totp: str | None
+
+
+def caller(engine: Engine, scenario: Scenario, role: Role | None) -> Caller:
+    """A PNP user of ``role`` (all clearances), sitting at the Lima front of the command."""
+    name = f"u_{role.value}" if role else "u_anonymous"
+    token, secret = make_user(engine, name, [role.value] if role else ["dispatcher"], clearance=3)
+    with Session(engine) as db, db.begin():
+        db.execute(update(User).where(User.username == name).values(unit_id=scenario.world.front))
+    return Caller(role, name, token if role else None, secret)
+
+
+def request(c: TestClient, s: Scenario, key: tuple[str, str], row: Row, who: Caller) -> int:
+    method, path = key
+    url = (row.url or path).format(s=s)
+    kw: dict[str, Any] = {"headers": row.headers}
+    if row.json is not None:
+        kw["json"] = row.json(s)
+    if row.content is not None:
+        kw["content"] = row.content(s)
+    if key == ("POST", "/api/auth/login"):
+        kw["json"] = {
+            "username": who.username,
+            "password": PASSWORD,
+            "totp": pyotp.TOTP(who.totp).now() if who.totp else None,
+        }
+    if row.stream:
+        with c.stream(method, url, **kw) as r:
+            if r.status_code == 200:
+                assert next(r.iter_lines()) == "retry: 2000"  # the stream is open
+            return r.status_code
+    r = c.request(method, url, **kw)
+    c.cookies.clear()  # a login's cookie must not make the next request someone else's
+    return r.status_code
+
+
+def denials(engine: Engine, actor: str) -> list[AuditEvent]:
+    with Session(engine) as db:
+        return list(
+            db.scalars(
+                select(AuditEvent).where(
+                    AuditEvent.type == "authz.denied", AuditEvent.actor == actor
+                )
+            )
+        )
+
+
+@pytest.fixture
+def scenario(engine: Engine, settings: Settings) -> Scenario:
+    return build(engine, settings)
+
+
+@pytest.fixture
+def client_of(engine: Engine, settings: Settings) -> Iterator[Callable[[Caller], TestClient]]:
+    opened: list[TestClient] = []
+
+    def open_(who: Caller) -> TestClient:
+        headers = {"Authorization": f"Bearer {who.token}"} if who.token else {}
+        c = TestClient(create_app(settings, engine), headers=headers)
+        c.__enter__()
+        opened.append(c)
+        return c
+
+    yield open_
+    for c in opened:
+        c.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize("role", [*Role, None], ids=[*(r.value for r in Role), "anonymous"])
+def test_role_matrix(
+    engine: Engine,
+    scenario: Scenario,
+    client_of: Callable[[Caller], TestClient],
+    role: Role | None,
+) -> None:
+    who = caller(engine, scenario, role)
+    c = client_of(who)
+    wrong = []
+    expected_denials: Counter[str] = Counter()
+    for key, row in ROUTES.items():
+        status = request(c, scenario, key, row, who)
+        if allowed(role, row.needs):
+            ok = 200 <= status < 300
+        elif role is None:
+            ok = status == 401
+        else:
+            ok = status == 403
+            expected_denials[str(row.needs)] += 1
+        if not ok:
+            wrong.append((*key, status))
+    assert not wrong, f"{role}: unexpected answers {wrong}"
+    logged = denials(engine, f"user:{who.username}")
+    assert all(e.outcome == "denied" for e in logged)
+    got = Counter(json.loads(e.details).get("permission") for e in logged)
+    assert got == expected_denials, "each refusal is audited once, naming the permission"
+
+
+@pytest.mark.parametrize("role", [*Role, None], ids=[*(r.value for r in Role), "anonymous"])
+def test_page_matrix(
+    engine: Engine,
+    scenario: Scenario,
+    client_of: Callable[[Caller], TestClient],
+    role: Role | None,
+) -> None:
+    who = caller(engine, scenario, role)
+    c = client_of(who)
+    wrong = []
+    expected_denials = 0
+    for (method, _path), (url, needs) in PAGES.items():
+        url = url.format(s=scenario)
+        if method == "POST":  # the form logon: the caller's own credentials
+            form = {"username": who.username, "password": PASSWORD, "next": "/mapa"}
+            if who.totp:
+                form["totp"] = pyotp.TOTP(who.totp).now()
+            r = c.post(url, data=form, follow_redirects=False)
+            c.cookies.clear()
+            outcome = "to /mapa" if r.status_code == 303 else str(r.status_code)
+            expected = TO_MAP
+        else:
+            r = c.get(url, follow_redirects=False)
+            location = r.headers.get("location", "")
+            if r.status_code in (303, 307):
+                outcome = "to /login" if location.startswith("/login") else f"to {location}"
+            else:
+                outcome = OPEN if r.status_code == 200 else str(r.status_code)
+            if url == "/":
+                expected = TO_MAP
+            elif allowed(role, needs):
+                expected = OPEN
+            elif role is None:
+                expected = TO_LOGIN
+            elif url.startswith("/casos/"):
+                expected, expected_denials = "403", expected_denials + 1
+            else:
+                expected = TO_MAP
+        if outcome != expected:
+            wrong.append((url, outcome, expected))
+    assert not wrong, f"{role}: pages answered (url, got, expected) {wrong}"
+    assert len(denials(engine, f"user:{who.username}")) == expected_denials
+
+
+def test_a_write_without_its_csrf_token_is_a_refusal_on_record(
+    engine: Engine, anonymous_client: TestClient
+) -> None:
+    """A cookie session's write without the CSRF token was refused (403) off the record."""
+    make_user(engine, "sesion_web", ["dispatcher"])
+    c = anonymous_client
+    me = c.post("/api/auth/login", json={"username": "sesion_web", "password": PASSWORD})
+    assert me.status_code == 200
+    assert c.post("/api/incidents", json=INCIDENT).status_code == 403
+    (denied,) = denials(engine, "user:sesion_web")
+    assert "CSRF" in denied.details and denied.object_type == "session"
+
+
+def test_cot_checks_the_caller_before_reading_the_xml(
+    engine: Engine, settings: Settings, anonymous_client: TestClient
+) -> None:
+    """The CoT endpoint parsed any body before asking who sent it: an anonymous caller's
+    XML was read (and answered 422) before the 401."""
+    bad = {"content": b"<event", "headers": {"Content-Type": "application/xml"}}
+    assert anonymous_client.post("/api/command/positions/cot", **bad).status_code == 401
+    token, _ = make_user(engine, "analista_cot", ["crime_analyst"])
     with TestClient(
         create_app(settings, engine), headers={"Authorization": f"Bearer {token}"}
     ) as c:
-        for action, (method, path, body) in ACTIONS.items():
-            r = c.request(method, path, json=body)
-            if action in ALLOWED[role]:
-                assert r.status_code in (200, 201), (role, action, r.status_code, r.text)
-            else:
-                assert r.status_code == 403, (role, action, r.status_code)
-    denied = len(ACTIONS) - len(ALLOWED[role])
-    with Session(engine) as db:
-        logged = db.scalars(
-            select(AuditEvent).where(
-                AuditEvent.type == "authz.denied", AuditEvent.actor == f"user:u_{role.value}"
-            )
-        ).all()
-    assert len(logged) == denied
-    assert all(e.outcome == "denied" for e in logged)
+        assert c.post("/api/command/positions/cot", **bad).status_code == 403
+    assert len(denials(engine, "user:analista_cot")) == 1

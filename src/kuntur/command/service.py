@@ -724,8 +724,9 @@ def issue_order(
 
 def _for_receiver(db: Session, ctx: RequestContext, order_id: int, expected: str) -> Order:
     """The order, if it is ``expected`` and ``ctx`` belongs to its receiving chain: the
-    target node or one above it, but never the issuer's own desk."""
-    authz.require(db, ctx, Permission.COMMAND_READ, object_type="order", object_id=str(order_id))
+    target node or one above it, but never the issuer's own desk. Answering an order is an
+    operational report (``units.report``): oversight, which reads orders, answers none."""
+    authz.require(db, ctx, Permission.UNITS_REPORT, object_type="order", object_id=str(order_id))
     order = get_or_404(db, Order, order_id, f"order {order_id}")
     if order.status != expected:
         raise InvalidInput(f"order {order_id} is {order.status}, not {expected}")
@@ -737,6 +738,15 @@ def _for_receiver(db: Session, ctx: RequestContext, order_id: int, expected: str
     if "system" not in ctx.roles and (
         mine is None or target not in subtree(db, mine) or mine == order.issuer_node_id
     ):
+        audit.record_apart(
+            db,
+            ctx,
+            EventType.ACCESS_DENIED,
+            object_type="order",
+            object_id=str(order_id),
+            outcome="denied",
+            details={"reason": "order answered from outside its receiving chain"},
+        )
         raise Forbidden("only the receiving unit's chain answers an order")
     return order
 

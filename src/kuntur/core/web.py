@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import BackgroundTasks, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from kuntur.core.context import RequestContext
@@ -144,7 +145,34 @@ ContextDep = Annotated[RequestContext, Depends(get_context)]
 UserDep = Annotated[RequestContext, Depends(require_user)]
 
 
+def _document_own_422(app: FastAPI) -> None:
+    """The schema says what a 422 carries: FastAPI's field errors (a list) or, from the
+    services (``InvalidInput``), the reason in words (a string). Undocumented, every such
+    answer broke the published schema."""
+    stock = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = stock()
+            error = schema.get("components", {}).get("schemas", {}).get("HTTPValidationError")
+            if error is not None:
+                listed = error["properties"]["detail"]
+                error["properties"]["detail"] = {
+                    "title": "Detail",
+                    "anyOf": [
+                        {k: v for k, v in listed.items() if k != "title"},
+                        {"type": "string"},
+                    ],
+                    "description": "the fields refused, or the service's reason in words",
+                }
+        return app.openapi_schema or stock()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    _document_own_422(app)
+
     @app.exception_handler(NotFound)
     async def _not_found(_request: Request, exc: NotFound) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)
@@ -165,6 +193,17 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.existing_id is not None:
             body["existing_id"] = exc.existing_id
         return JSONResponse(body, status_code=409)
+
+    @app.exception_handler(DataError)
+    async def _data(_request: Request, exc: DataError) -> JSONResponse:
+        # PostgreSQL refuses NUL characters in text (SQLite stores them): that is the
+        # caller's input, not a server fault. Any other data error stays a server error.
+        if "NUL" not in str(exc.orig):
+            raise exc
+        return JSONResponse(
+            {"detail": "el texto no puede contener el carácter NUL / text may not contain NUL"},
+            status_code=422,
+        )
 
     @app.exception_handler(Forbidden)
     async def _forbidden(_request: Request, exc: Forbidden) -> JSONResponse:

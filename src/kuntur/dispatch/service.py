@@ -464,6 +464,11 @@ def queue(db: Session, ctx: RequestContext, limit: int = 200) -> list[dict[str, 
 
 
 def timeline(db: Session, ctx: RequestContext, incident_id: int) -> dict[str, Any]:
+    """An incident's times and the units assigned to it (with their legal bases): command
+    information, like the units themselves."""
+    authz.require(
+        db, ctx, Permission.COMMAND_READ, object_type="incident", object_id=str(incident_id)
+    )
     inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
     assignments = db.scalars(select(Assignment).where(Assignment.incident_id == inc.id)).all()
     units = {

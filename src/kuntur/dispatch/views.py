@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -12,9 +14,11 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
 
 from kuntur.core import events
+from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import to_utc
 from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.dispatch import kpi, service
@@ -22,6 +26,7 @@ from kuntur.geography import service as geo
 from kuntur.identity import authz
 from kuntur.identity import service as identity
 from kuntur.identity.authz import Permission
+from kuntur.identity.models import User
 from kuntur.incidents import service as incidents
 from kuntur.incidents.models import Incident
 
@@ -147,54 +152,89 @@ def kpis(
 async def live_stream(request: Request, ctx: ContextDep, db: SessionDep) -> StreamingResponse:
     """Server-sent events: ``unit``, ``position``, ``incident``, ``order``, ``authorization``.
 
-    Incident events reach only readers who may see that incident (agency, clearance).
+    Incident events reach only readers who may see that incident (agency, clearance), as the
+    reader stands now: sharing rules, clearance and roles are re-read every few seconds.
     """
     authz.require(db, ctx, Permission.COMMAND_READ, object_type="live")
-    owners = authz.visible_owners(db, ctx)
-    max_class = authz.max_classification(ctx)
+    scope = Scope(authz.visible_owners(db, ctx), authz.max_classification(ctx))
     db.close()  # a stream lasts hours: do not hold a connection for it
     broker = request.app.state.broker
     engine = request.app.state.engine
-    session_id = ctx.session_id
 
-    def visible(event: events.Event) -> bool:
+    def visible(event: events.Event, now: Scope) -> bool:
         if event.kind != "incident":
             return True
-        if owners is not None and event.owner_agency not in owners:
+        if now.owners is not None and event.owner_agency not in now.owners:
             return False
-        return max_class is None or event.classification <= max_class
-
-    async def still_allowed() -> bool:
-        return await run_in_threadpool(identity.session_is_live, engine, session_id)
+        return now.max_class is None or event.classification <= now.max_class
 
     async def stream() -> AsyncIterator[str]:
+        nonlocal scope
         yield "retry: 2000\n\n"
         batches = broker.subscribe().__aiter__()
+        # One read of the subscription outstanding at a time, never cancelled: cancelling it
+        # (a timeout around ``__anext__``) closes the subscription, which once ended every
+        # stream after its first quiet seconds.
+        pending: asyncio.Future[list[events.Event]] | None = None
         checked = time.monotonic()
-        while True:
-            try:
-                batch = await asyncio.wait_for(batches.__anext__(), SESSION_RECHECK_S)
-            except TimeoutError:
-                batch = []
-            except StopAsyncIteration:
-                return
-            # A stream outlives the request that opened it: a user disabled or logged out
-            # since then gets nothing more (the session is re-read every few seconds).
-            if time.monotonic() - checked >= SESSION_RECHECK_S:
-                if not await still_allowed():
-                    yield "event: session_ended\ndata: {}\n\n"
-                    return
-                checked = time.monotonic()
-            if not batch:
-                yield ": keepalive\n\n"
-                continue
-            # One write for all that queued up: busy moments cost a few writes, not hundreds.
-            chunk = "".join(f"data: {e.data}\n\n" for e in batch if visible(e))
-            if chunk:
-                yield chunk
+        try:
+            while True:
+                if pending is None:
+                    pending = asyncio.ensure_future(batches.__anext__())
+                done, _ = await asyncio.wait({pending}, timeout=SESSION_RECHECK_S)
+                batch: list[events.Event] = []
+                if done:
+                    try:
+                        batch = pending.result()
+                    except StopAsyncIteration:
+                        return
+                    pending = None
+                # A stream outlives the request that opened it: a user disabled or logged out
+                # since then gets nothing more, and what the reader may see is read afresh.
+                if time.monotonic() - checked >= SESSION_RECHECK_S:
+                    now = await run_in_threadpool(reader_scope, engine, ctx)
+                    if now is None:
+                        yield "event: session_ended\ndata: {}\n\n"
+                        return
+                    scope, checked = now, time.monotonic()
+                if not batch:
+                    yield ": keepalive\n\n"
+                    continue
+                # One write for all that queued up: busy moments cost a few writes, not hundreds.
+                chunk = "".join(f"data: {e.data}\n\n" for e in batch if visible(e, scope))
+                if chunk:
+                    yield chunk
+        finally:  # the client went away: unsubscribe
+            if pending is not None:
+                pending.cancel()  # runs the subscription's own clean-up
+            else:
+                await batches.aclose()
 
     return StreamingResponse(
         stream(),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+
+
+@dataclass(frozen=True)
+class Scope:
+    owners: list[str] | None  # agencies whose incidents the reader sees; None = all
+    max_class: int | None
+
+
+def reader_scope(engine: Engine, ctx: RequestContext) -> Scope | None:
+    """What the stream's reader may see now; None once its session no longer stands (logged
+    out, expired, user disabled) or its roles no longer give ``command.read``."""
+    if not identity.session_is_live(engine, ctx.session_id):
+        return None
+    with Session(engine) as db:
+        user = db.get(User, ctx.user_id)
+        if user is None:
+            return None
+        now = dataclasses.replace(
+            ctx, agency=user.agency_code, roles=user.role_set, clearance=user.clearance
+        )
+        if not authz.can(now, Permission.COMMAND_READ):
+            return None
+        return Scope(authz.visible_owners(db, now), authz.max_classification(now))

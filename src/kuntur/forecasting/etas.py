@@ -86,7 +86,8 @@ def _by_cell(times: np.ndarray, cells: np.ndarray) -> tuple[np.ndarray, np.ndarr
     t = np.ascontiguousarray(times[order])
     c = cells[order]
     occupied, starts = np.unique(c, return_index=True)
-    ends = np.append(starts[1:], len(c))
+    # No events (a validation window before the first one): no cells, not one empty cell.
+    ends = np.append(starts[1:], len(c)) if len(c) else starts
     return t, occupied.astype(np.int64), np.stack([starts, ends]).astype(np.int64)
 
 

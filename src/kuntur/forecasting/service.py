@@ -3,7 +3,9 @@
 ``run`` reads the incidents the caller may see (category, region), fits the
 chosen estimator, stores the flagged cells with why each was flagged and the
 fairness report, and audits the run. Reading forecasts needs
-``forecasts.read``; running one ``forecasts.run``.
+``forecasts.read`` and, as for the incidents themselves, the right to see every record the
+forecast counts (their agencies and highest classification are kept with it); running one
+needs ``forecasts.run``.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
@@ -34,6 +36,7 @@ from kuntur.forecasting.models import Forecast, ForecastCell
 from kuntur.geography import service as geo
 from kuntur.identity import authz
 from kuntur.identity.authz import Permission
+from kuntur.identity.roles import OPERATIONAL_AGENCIES, Clearance
 from kuntur.incidents import service as incidents
 from kuntur.incidents.categories import Category
 from kuntur.incidents.models import Incident
@@ -80,6 +83,8 @@ class _Points:
     category: np.ndarray
     district: np.ndarray
     version: str
+    owners: tuple[str, ...]  # agencies owning the incidents used
+    classification: int  # the highest classification among them
 
 
 def _load(db: Session, ctx: RequestContext, req: RunRequest) -> _Points:
@@ -93,6 +98,8 @@ def _load(db: Session, ctx: RequestContext, req: RunRequest) -> _Points:
         Incident.category,
         Incident.district_ubigeo,
         Incident.id,
+        Incident.owner_agency,
+        Incident.classification,
     ).where(*filters.clauses())
     if req.region:
         q = q.where(Incident.district_ubigeo.like(f"{req.region}%"))
@@ -120,6 +127,8 @@ def _load(db: Session, ctx: RequestContext, req: RunRequest) -> _Points:
         category=np.array([r[3] for r in rows], dtype=object),
         district=np.array([r[4] for r in rows], dtype=object),
         version=digest[:16],
+        owners=tuple(sorted({str(r[6]) for r in rows})),
+        classification=max(int(r[7]) for r in rows),
     )
 
 
@@ -186,6 +195,9 @@ def run(*, db: Session, ctx: RequestContext, req: RunRequest) -> Forecast:
                 "estimator": model.label(),
                 "scores": getattr(model, "scores_", None),
                 "validation_windows": getattr(model, "validation_windows_", None),
+                # Cells, counts and the fairness report derive from these records: a
+                # reader sees the forecast only if it may see all of them.
+                "scope": {"owners": list(pts.owners), "classification": pts.classification},
             }
         ),
         categories=json.dumps(list(req.categories)),
@@ -241,23 +253,63 @@ def run(*, db: Session, ctx: RequestContext, req: RunRequest) -> Forecast:
     return forecast
 
 
+def _scope(f: Forecast) -> tuple[list[str], int]:
+    """Owning agencies and highest classification of the incidents a forecast counts.
+    A forecast stored before scopes were kept is taken to count everything."""
+    scope = json.loads(f.params).get("scope")
+    if not scope:
+        return sorted(OPERATIONAL_AGENCIES), max(Clearance)
+    return list(scope["owners"]), int(scope["classification"])
+
+
+def may_read(db: Session, ctx: RequestContext, f: Forecast) -> bool:
+    owners, classification = _scope(f)
+    return all(
+        authz.may_read(db, ctx, owner_agency=o, classification=classification) for o in owners
+    )
+
+
 def _visible(db: Session, ctx: RequestContext, forecast_id: int) -> Forecast:
+    """One forecast, if ``ctx`` may see every record it counts; otherwise not found (and
+    the attempt audited), as for an incident."""
     authz.require(db, ctx, Permission.FORECASTS_READ, object_type="forecast")
     f = get_or_404(db, Forecast, forecast_id, f"forecast {forecast_id}")
+    owners, classification = _scope(f)
+    for owner in owners:
+        authz.require_record(
+            db,
+            ctx,
+            owner_agency=owner,
+            classification=classification,
+            object_type="forecast",
+            object_id=str(forecast_id),
+        )
     return f
+
+
+def _readable(db: Session, ctx: RequestContext, limit: int) -> list[Forecast]:
+    """The newest ``limit`` forecasts ``ctx`` may read (forecasts are few: filtered here)."""
+    out: list[Forecast] = []
+    for f in db.scalars(select(Forecast).order_by(Forecast.id.desc())):
+        if may_read(db, ctx, f):
+            out.append(f)
+            if len(out) >= limit:
+                break
+    return out
 
 
 def list_forecasts(*, db: Session, ctx: RequestContext, limit: int = 20) -> Sequence[Forecast]:
     authz.require(db, ctx, Permission.FORECASTS_READ, object_type="forecast")
-    return db.scalars(select(Forecast).order_by(Forecast.id.desc()).limit(limit)).all()
+    return _readable(db, ctx, limit)
 
 
 def latest(*, db: Session, ctx: RequestContext) -> Forecast:
+    """The newest forecast ``ctx`` may read."""
     authz.require(db, ctx, Permission.FORECASTS_READ, object_type="forecast")
-    newest = db.scalar(select(func.max(Forecast.id)))
-    if newest is None:
+    newest = _readable(db, ctx, 1)
+    if not newest:
         raise NotFound("no forecast yet: run `kuntur forecast run` or POST /api/forecasts")
-    return _visible(db, ctx, newest)
+    return newest[0]
 
 
 def get(*, db: Session, ctx: RequestContext, forecast_id: int) -> Forecast:

@@ -1,0 +1,149 @@
+"""A store with one record behind every route: the joint command of ``build_world``, incidents
+(enough for a forecast), a forecast, an extortion network and its case, an order, a spare legal
+basis, a signed checkpoint with a registered witness. Built as the system, so that building it
+leaves no trace of any test user in the log.
+
+Used by the role matrix, the per-record matrix and the API fuzz.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from datetime import timedelta
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kuntur.audit import keys
+from kuntur.audit import service as audit
+from kuntur.command import service as command
+from kuntur.config import Settings
+from kuntur.core.context import RequestContext
+from kuntur.core.timeutil import utcnow
+from kuntur.forecasting import service as forecasting
+from kuntur.forecasting.models import ForecastCell
+from kuntur.incidents import service as incidents
+from kuntur.incidents.categories import Category, Source
+from kuntur.incidents.schemas import IncidentCreate
+from kuntur.intelligence import cases
+from tests.command.conftest import World, build_world
+
+SYSTEM = RequestContext.system("test", purpose="CASO-2026-0001")
+PURPOSE = "CASO-2026-0001"
+# Two reports that share a phone: one network of two.
+NARRATIVES = (
+    "Me llamaron del 987 654 321 exigiendo S/ 5,000. Que yapee al 955 111 222.",
+    "Amenazas desde el +51 987-654-321; piden yapear al 955111222.",
+)
+WITNESS = "Defensoría"
+
+
+@dataclass
+class Scenario:
+    world: World
+    a: int  # an open PNP theft: detail, recommendation, dispatch, status, timeline
+    b: int  # two open incidents: b merges into c
+    c: int
+    ext: int  # an extortion report with a narrative, in a network
+    network: str
+    entity: str
+    case: int
+    forecast: int
+    cell: int
+    order: int  # issued by the joint command to station A: acknowledged, then completed
+    spare_auth: int  # a legal basis nothing depends on: revoked
+    checkpoint: int
+    witness_signature: str  # base64, the witness's countersignature of that checkpoint
+    audit_size: int
+
+
+def incident(
+    db: Session,
+    *,
+    category: Category = Category.THEFT,
+    days_ago: float = 1.0,
+    lon: float = -77.03,
+    lat: float = -12.0464,
+    narrative: str | None = None,
+) -> int:
+    data = IncidentCreate(
+        source=Source.EMERGENCY_CALL,
+        category=category,
+        occurred_at=utcnow() - timedelta(days=days_ago),
+        latitude=lat,
+        longitude=lon,
+        narrative=narrative,
+    )
+    row = incidents.create(db=db, ctx=SYSTEM, data=data)
+    db.flush()
+    return row.id
+
+
+def build(engine: Engine, settings: Settings) -> Scenario:
+    world = build_world(engine)
+    now = utcnow()
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        a, b, c = (incident(db, days_ago=0.1 * (i + 1)) for i in range(3))
+        ext = incident(db, category=Category.EXTORTION, narrative=NARRATIVES[0])
+        incident(db, category=Category.EXTORTION, narrative=NARRATIVES[1])
+        for i in range(56):  # a forecast needs 50 incidents: a month of thefts in the centre
+            incident(
+                db,
+                days_ago=2 + i % 28,
+                lon=-77.03 + 0.002 * (i % 7),
+                lat=-12.0464 + 0.002 * (i % 8),
+            )
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        network = f"N-{ext}"
+        case = cases.open_case(db, SYSTEM, number="CASO-2026-0001", title="Red", network=network)
+        f = forecasting.run(db=db, ctx=SYSTEM, req=forecasting.RunRequest(method="naive"))
+        cell = db.scalar(select(ForecastCell.cell).where(ForecastCell.forecast_id == f.id).limit(1))
+        assert cell is not None
+        order = command.issue_order(
+            db,
+            SYSTEM,
+            issuer_node_id=world.joint,
+            target_node_id=world.station_a,
+            kind="patrol",
+            text="Patrullaje preventivo",
+            starts_at=now,
+            ends_at=now + timedelta(hours=6),
+        )
+        spare = command.create_authorization(
+            db,
+            SYSTEM,
+            kind="state_of_emergency",
+            number="DS 2-2026-PCM",
+            starts_at=now - timedelta(days=1),
+            ends_at=now + timedelta(days=20),
+            forces_role="support",
+            districts=["150101"],
+            restricted_rights=["movement"],
+        )
+        witness = Ed25519PrivateKey.generate()
+        audit.add_witness(db, SYSTEM, WITNESS, keys.public_bytes(witness))
+        signing = keys.signing_key(settings.effective_audit_key_path, settings.environment)
+        cp = audit.create_checkpoint(db, SYSTEM, signing)
+        signature = witness.sign(keys.checkpoint_note(cp.size, cp.root, cp.at))
+        ids = (case.id, f.id, order.id, spare.id, cp.id)
+    with Session(engine) as db:
+        size = audit.size(db)
+    return Scenario(
+        world=world,
+        a=a,
+        b=b,
+        c=c,
+        ext=ext,
+        network=network,
+        entity="phone:+51955111222",
+        case=ids[0],
+        forecast=ids[1],
+        cell=int(cell),
+        order=ids[2],
+        spare_auth=ids[3],
+        checkpoint=ids[4],
+        witness_signature=base64.b64encode(signature).decode(),
+        audit_size=size,
+    )
