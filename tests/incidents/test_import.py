@@ -536,3 +536,40 @@ def test_rejects_file_cells_never_start_a_spreadsheet_formula(
     values = [r["value"] for r in rejects_of(result)]
     assert values and all(not v.startswith(("=", "+", "-", "@")) for v in values), values
     assert any(v.startswith("'=") for v in values) and any(v.startswith("'+") for v in values)
+
+
+def test_importing_needs_the_import_permission_and_the_event_names_who(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """incidents.import was declared and never checked; the batch's event was built by
+    hand, without the caller's agency and request id."""
+    from sqlalchemy.orm import Session
+
+    from kuntur.audit.models import AuditEvent
+    from kuntur.core.errors import Forbidden
+
+    path = DATA / "san_francisco_robbery_sample.csv"
+    dispatcher = RequestContext(
+        actor="user:desp",
+        agency="PNP",
+        roles=frozenset({"dispatcher"}),
+        user_id=1,
+        request_id="req-desp",
+    )
+    with pytest.raises(Forbidden):
+        import_file(engine, path, ctx=dispatcher, mapping=ColumnMapping(), rejects_dir=tmp_path)
+    assert count(engine) == 0
+    analyst = RequestContext(
+        actor="user:ana",
+        agency="PNP",
+        roles=frozenset({"crime_analyst"}),
+        user_id=2,
+        request_id="req-ana",
+    )
+    result = import_file(engine, path, ctx=analyst, mapping=ColumnMapping(), rejects_dir=tmp_path)
+    assert result.imported == 200
+    with Session(engine) as db:
+        events = {e.type: e for e in db.scalars(select(AuditEvent))}
+    assert events["authz.denied"].actor == "user:desp"
+    batch = events["incident.import"]
+    assert (batch.actor, batch.agency, batch.request_id) == ("user:ana", "PNP", "req-ana")

@@ -132,6 +132,7 @@ def seed(
         meta=meta,
         rows_read=len(frame),
         rejected=0,
+        ctx=RequestContext.system("demo"),
         progress=advance,
         event=EventType.DEMO_SEEDED,
     )

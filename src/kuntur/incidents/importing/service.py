@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from kuntur.core.context import RequestContext
 from kuntur.core.exports import safe_row
@@ -20,6 +21,8 @@ from kuntur.core.timeutil import utcnow
 from kuntur.geography import hexgrid
 from kuntur.geography import service as geo
 from kuntur.geography.names import normalise_name
+from kuntur.identity import authz
+from kuntur.identity.authz import Permission
 from kuntur.incidents.categories import Category, Source, Status
 from kuntur.incidents.importing import readers, store
 from kuntur.incidents.importing.normalise import ColumnMapping, ImportRefused, Reject, normalise
@@ -142,7 +145,10 @@ def import_file(
     rejects_dir: Path,
     stage: Stage | None = None,
 ) -> ImportResult:
-    """Import one file; raises ``FileRefused`` (nothing written) if it cannot be read."""
+    """Import one file; raises ``FileRefused`` (nothing written) if it cannot be read.
+    The caller needs ``incidents.import`` (refusals audited), checked before any reading."""
+    with Session(engine) as db, db.begin():
+        authz.require(db, ctx, Permission.INCIDENTS_IMPORT, object_type="import_batch")
 
     def step(desc: str, total: int) -> Callable[[int], None]:
         return stage(desc, total) if stage else (lambda _n: None)
@@ -174,6 +180,7 @@ def import_file(
         meta=meta,
         rows_read=rows_read,
         rejected=len(result.rejects),
+        ctx=ctx,
         progress=advance,
     )
     return ImportResult(

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 
 from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
+from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import utcnow
 from kuntur.incidents.models import ImportBatch, Incident
 
@@ -246,6 +247,7 @@ def write_batch(
     meta: dict[str, Any],
     rows_read: int,
     rejected: int,
+    ctx: RequestContext,
     progress: Progress | None = None,
     event: EventType = EventType.INCIDENTS_IMPORTED,
 ) -> tuple[int, int, int]:
@@ -272,9 +274,9 @@ def write_batch(
         audit.append(
             conn,
             [
-                audit.Entry(
-                    type=event,
-                    actor=meta["actor"],
+                audit.entry_for(
+                    ctx,  # who, for which agency, under which request and purpose
+                    event,
                     object_type="import_batch",
                     object_id=str(batch_id),
                     details={
