@@ -20,6 +20,7 @@ from typing import Any, cast
 
 from sqlalchemy import (
     Connection,
+    Engine,
     Table,
     and_,
     bindparam,
@@ -119,10 +120,12 @@ def record(db: Session, ctx: RequestContext, type_: EventType, **kw: Any) -> Non
     db.info.setdefault(_QUEUE, []).append(entry_for(ctx, type_, **kw))
 
 
-def record_apart(db: Session, ctx: RequestContext, type_: EventType, **kw: Any) -> None:
+def record_apart(db: Session | Engine, ctx: RequestContext, type_: EventType, **kw: Any) -> None:
     """Log one event in a transaction of its own, committed at once: for refusals, whose
-    request is rolled back while the record of the attempt must stay."""
-    with Session(db.get_bind()) as side, side.begin():
+    request is rolled back while the record of the attempt must stay. ``db``: the request's
+    session (its store is used, not its transaction) or the engine itself."""
+    bind = db.get_bind() if isinstance(db, Session) else db
+    with Session(bind) as side, side.begin():
         record(side, ctx, type_, **kw)
 
 

@@ -55,8 +55,13 @@ def get_db(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def _sessions_in(values: dict[str, Any]) -> list[Session]:
-    return [v for v in values.values() if isinstance(v, Session)]
+def _end(values: dict[str, Any], *, commit: bool) -> None:
+    """Commit (or roll back) every session among an endpoint's arguments."""
+    for db in (v for v in values.values() if isinstance(v, Session)):
+        if commit:
+            db.commit()
+        else:
+            db.rollback()
 
 
 def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
@@ -73,30 +78,24 @@ def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
         @functools.wraps(endpoint)
         async def run_async(*args: Any, **kwargs: Any) -> Any:
-            sessions = _sessions_in(kwargs)
             try:
                 result = await endpoint(*args, **kwargs)
             except BaseException:
-                for db in sessions:
-                    db.rollback()
+                _end(kwargs, commit=False)
                 raise
-            for db in sessions:
-                db.commit()
+            _end(kwargs, commit=True)
             return result
 
         return run_async
 
     @functools.wraps(endpoint)
     def run(*args: Any, **kwargs: Any) -> Any:
-        sessions = _sessions_in(kwargs)
         try:
             result = endpoint(*args, **kwargs)
         except BaseException:
-            for db in sessions:
-                db.rollback()
+            _end(kwargs, commit=False)
             raise
-        for db in sessions:
-            db.commit()
+        _end(kwargs, commit=True)
         return result
 
     return run

@@ -137,16 +137,15 @@ def _log_denial(
     object_type: str | None,
     object_id: str | None,
 ) -> None:
-    with Session(db.get_bind()) as side, side.begin():
-        audit.record(
-            side,
-            ctx,
-            EventType.ACCESS_DENIED,
-            object_type=object_type,
-            object_id=object_id,
-            outcome="denied",
-            details=details,
-        )
+    audit.record_apart(
+        db,
+        ctx,
+        EventType.ACCESS_DENIED,
+        object_type=object_type,
+        object_id=object_id,
+        outcome="denied",
+        details=details,
+    )
 
 
 def visible_owners(db: Session, ctx: RequestContext) -> list[str] | None:

@@ -184,14 +184,13 @@ def _refuse(
     message: str,
 ) -> NoReturn:
     # Logged apart from the request's transaction, which the refusal rolls back.
-    with Session(db.get_bind()) as side, side.begin():
-        audit.record(
-            side,
-            ctx,
-            event,
-            object_type=object_type,
-            object_id=object_id,
-            outcome="denied",
-            details=details,
-        )
+    audit.record_apart(
+        db,
+        ctx,
+        event,
+        object_type=object_type,
+        object_id=object_id,
+        outcome="denied",
+        details=details,
+    )
     raise Forbidden(message)

@@ -340,13 +340,6 @@ def _fail(
     return LoginResult(None, reason, locked_until)
 
 
-def record_apart(bind: Engine, ctx: RequestContext, type_: EventType, **kw: Any) -> None:
-    """An audit event in a transaction of its own: kept even when the request that caused
-    it is refused and its own work rolled back (as authz denials are)."""
-    with Session(bind) as side, side.begin():
-        audit.record(side, ctx, type_, **kw)
-
-
 def minutes_left(until: datetime) -> int:
     """Whole minutes until ``until``, rounded up (a lock never reads "0 minutes")."""
     return max(1, math.ceil((until - utcnow()).total_seconds() / 60))

@@ -12,6 +12,7 @@ from pydantic import BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from kuntur.audit import commitments
+from kuntur.audit import service as audit
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden, TooManyRequests
 from kuntur.core.timeutil import utcnow
@@ -42,7 +43,7 @@ def check_login_rate(request: Request) -> None:
     if refusal is None:
         return
     if refusal.first:
-        service.record_apart(
+        audit.record_apart(
             request.app.state.engine,
             RequestContext(actor="anonymous", request_id=request_id(request)),
             EventType.LOGIN_RATE_LIMITED,

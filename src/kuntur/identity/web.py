@@ -11,6 +11,7 @@ from fastapi import BackgroundTasks, Request
 from sqlalchemy.orm import Session
 
 from kuntur.audit import commitments
+from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden
@@ -86,6 +87,6 @@ def _security_event(request: Request, ctx: RequestContext, type_: Any, **kw: Any
     details["client"] = commitments.commit("client", client)
     if skipped:
         details["left_out"] = skipped
-    identity.record_apart(
+    audit.record_apart(
         request.app.state.engine, ctx, type_, outcome="denied", details=details, **kw
     )
