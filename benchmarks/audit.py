@@ -93,7 +93,7 @@ def audited_write_overhead(
     plain: list[float] = []
     for i in range(n * 2):
         with_audit = i % 2 == 0
-        service.record = real_record if with_audit else (lambda *a, **k: 0)
+        service.record = real_record if with_audit else (lambda *a, **k: None)
         start = time.perf_counter()
         r = client.post("/api/incidents", json=body)
         (audited if with_audit else plain).append((time.perf_counter() - start) * 1000)

@@ -24,6 +24,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, create_engine, text
 
+from kuntur import domains
 from kuntur.app import create_app
 from kuntur.config import Settings
 from kuntur.core import migrate
@@ -34,6 +35,7 @@ PG_URL = os.environ.get(
 )
 BACKENDS = os.environ.get("KUNTUR_TEST_BACKENDS", "sqlite,postgresql").split(",")
 DATA = Path(__file__).parent / "incidents" / "data"
+domains.load()  # as every entry point does: the domains' subscriptions
 
 
 def _pg_schema_url(schema: str) -> str:

@@ -17,18 +17,19 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
-from kuntur import __version__
+from kuntur import __version__, domains
 from kuntur.audit import keys, scheduled
 from kuntur.audit.views import router as audit_router
 from kuntur.command.views import router as command_router
 from kuntur.config import Settings, get_settings
-from kuntur.core.db import engine_for
+from kuntur.core import events
+from kuntur.core.db import SERVER_STATEMENT_TIMEOUT_MS, engine_for
 from kuntur.core.limits import BodySizeLimit, SecurityHeaders
-from kuntur.core.web import install_error_handlers
-from kuntur.dispatch import live
+from kuntur.core.web import UnitOfWorkRoute, install_error_handlers
 from kuntur.dispatch import service as dispatch_service
 from kuntur.dispatch.views import router as dispatch_router
 from kuntur.forecasting.views import router as forecasting_router
+from kuntur.geography import service as geo
 from kuntur.geography.views import router as geography_router
 from kuntur.identity.views import router as identity_router
 from kuntur.incidents.views import router as incidents_router
@@ -58,6 +59,7 @@ def freeze_startup_objects() -> None:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
+    domains.load()
     if settings.environment == "production":
         # Refuse to start on a missing secret rather than make one up.
         keys.signing_key(settings.effective_audit_key_path, settings.environment)
@@ -69,7 +71,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             tasks.append(asyncio.create_task(scheduled.run_forever(app.state.engine, settings)))
         threads = settings.worker_threads or max(4, 2 * (os.cpu_count() or 2))
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
-        broker: live.Broker = app.state.broker
+        # Load the district boundaries and their index before taking traffic: otherwise the
+        # first requests of a busy night all wait seconds behind that load.
+        await anyio.to_thread.run_sync(geo.locate_one, -77.03, -12.05)
+        broker: events.Broker = app.state.broker
         broker.bind(asyncio.get_running_loop())
         eng: Engine = app.state.engine
         cache = dispatch_service.fleet_cache(eng)  # kept current by the live events
@@ -77,14 +82,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         cache.attach()
         if eng.dialect.name == "postgresql":
             ready = asyncio.Event()
-            tasks.append(asyncio.create_task(live.listen_postgres(eng, broker, ready)))
+            tasks.append(asyncio.create_task(events.listen_postgres(eng, broker, ready)))
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(ready.wait(), 5.0)
         else:
-            live.register(eng, broker)
+            events.register(eng, broker)
         freeze_startup_objects()
         yield
-        live.unregister(eng, broker)
+        events.unregister(eng, broker)
         cache.detach()
         for task in tasks:
             task.cancel()
@@ -98,9 +103,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         lifespan=lifespan,
         description="Sistema de información del comando conjunto PNP / FF. AA.",
     )
+    app.router.route_class = UnitOfWorkRoute  # routes declared on the app itself too
     app.state.settings = settings
-    app.state.engine = engine or engine_for(settings.effective_database_url)
-    app.state.broker = live.Broker()
+    app.state.engine = engine or engine_for(
+        settings.effective_database_url, statement_timeout_ms=SERVER_STATEMENT_TIMEOUT_MS
+    )
+    app.state.broker = events.Broker()
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     tile_origin = "/".join(settings.map_tile_url.split("/")[:3]) if settings.map_tile_url else None

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from kuntur import domains
 from kuntur.audit.cli import app as audit_app
 from kuntur.core.cli_support import console, engine
 from kuntur.demo.cli import app as demo_app
@@ -21,6 +22,14 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
+
+
+@app.callback()
+def _load_domains() -> None:
+    """Kuntur: sistema de información del comando conjunto."""
+    domains.load()  # every command sees the domains' subscriptions
+
+
 db_app = typer.Typer(help="Base de datos: migraciones.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(incidents_app, name="incidents")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,10 +13,12 @@ from sqlalchemy.orm import Session
 
 from kuntur.audit.models import AuditEvent
 from kuntur.command import service as command
+from kuntur.command.models import Unit
 from kuntur.config import Settings
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput
 from kuntur.core.timeutil import utcnow
+from kuntur.dispatch.models import Assignment
 from kuntur.identity import service as identity
 from tests.command.conftest import LIMA_POINT, TRUJILLO, World, client_for
 
@@ -170,11 +172,14 @@ def test_orders_go_down_the_chain(
         json={**base, "issuer_node_id": world.front, "target_node_id": world.army_div},
     )
     assert sideways.status_code == 403 and "chain of command" in sideways.text
+    out_of_chain = [e for e in events(engine, "authz.denied") if "chain of command" in e.details]
+    assert len(out_of_chain) == 1  # the attempt stays on record
     above = commander.post(
         "/api/command/orders",
         json={**base, "issuer_node_id": world.joint, "target_node_id": world.army_div},
     )
     assert above.status_code == 403  # the front commander cannot speak for the joint command
+    assert len([e for e in events(engine, "authz.denied") if "chain of command" in e.details]) == 2
     order_id = down.json()["id"]
     assert commander.post(f"/api/command/orders/{order_id}/acknowledge").status_code == 403
     with client_for(engine, settings, "jefe_cercado", ["dispatcher"], world.station_a) as st:
@@ -231,15 +236,31 @@ def test_positions_json_and_cot(world: World, dispatcher: TestClient) -> None:
         "/api/command/positions", json={"positions": [{"call_sign": "GHOST", "lon": 1, "lat": 1}]}
     )
     assert unknown.status_code == 422 and "GHOST" in unknown.text
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     cot = (
-        b'<events><event uid="PNP-B-M1" time="2099-01-01T00:00:00Z"><point lat="-12.03" '
-        b'lon="-77.02"/></event><event uid="X"/></events>'
+        b'<events><event uid="PNP-B-M1" time="' + now + b'"><point lat="-12.03" '
+        b'lon="-77.02"/></event><event uid="X"/>'
+        # A report dated in 2099 once pinned the unit there: refused, the rest stored.
+        b'<event uid="PNP-A-P1" time="2099-01-01T00:00:00Z"><point lat="-12.0" lon="-77.0"/>'
+        b"</event></events>"
     )
     r = dispatcher.post(
         "/api/command/positions/cot", content=cot, headers={"Content-Type": "application/xml"}
     )
     assert r.status_code == 200 and r.json()["accepted"] == 1
     assert r.json()["rejected"][0]["reason"] == "no <point>"
+    assert r.json()["rejected"][1]["index"] == 2 and "future" in r.json()["rejected"][1]["reason"]
+    future = dispatcher.post(
+        "/api/command/positions",
+        json={
+            "positions": [
+                {"call_sign": "PNP-A-P1", "lon": -77.0, "lat": -12.0, "at": "2099-01-01T00:00:00Z"}
+            ]
+        },
+    )
+    assert future.status_code == 422 and "futuro" in future.json()["detail"]
+    unit = next(u for u in dispatcher.get("/api/command/units").json() if u["id"] == world.patrol)
+    assert unit["lon"] == -77.04  # still where its last true report put it
     bad = dispatcher.post(
         "/api/command/positions/cot", content=b"<event", headers={"Content-Type": "application/xml"}
     )
@@ -293,3 +314,94 @@ def test_a_tree_table_needs_parents_first(engine: Engine) -> None:
         db.rollback()
         nodes = command.create_tree(db, RequestContext.system("test"), rows[::-1])
         assert nodes["st"].parent_id == nodes["fr"].id
+
+
+def test_only_a_units_own_agency_reports_its_position_and_status(
+    world: World, engine: Engine, settings: Settings
+) -> None:
+    """Any dispatcher could move or change the status of any agency's unit."""
+    from kuntur.audit.models import AuditEvent
+
+    serenazgo = client_for(engine, settings, "sereno", ["dispatcher"], None, agency="SERENAZGO")
+    moved = serenazgo.post(
+        "/api/command/positions",
+        json={"positions": [{"call_sign": "PNP-A-P1", "lon": -77.0, "lat": -12.0}]},
+    )
+    assert moved.status_code == 403 and "PNP-A-P1" in moved.json()["detail"]
+    cot = b'<event uid="PNP-A-P1"><point lat="-12.0" lon="-77.0"/></event>'
+    by_cot = serenazgo.post(
+        "/api/command/positions/cot", content=cot, headers={"Content-Type": "application/xml"}
+    )
+    assert by_cot.status_code == 403
+    status = serenazgo.post(
+        f"/api/command/units/{world.patrol}/status", json={"status": "off_duty"}
+    )
+    assert status.status_code == 403
+    own = client_for(engine, settings, "policia", ["dispatcher"], None, agency="PNP")
+    assert own.get("/api/command/units").json()  # the unit did not move or change
+    unit = next(u for u in own.get("/api/command/units").json() if u["id"] == world.patrol)
+    assert unit["status"] == "available" and unit["lon"] != -77.0
+    assert (
+        own.post(
+            "/api/command/positions",
+            json={"positions": [{"call_sign": "PNP-A-P1", "lon": -77.01, "lat": -12.01}]},
+        ).status_code
+        == 200
+    )
+    with Session(engine) as db:
+        events = db.scalars(select(AuditEvent).order_by(AuditEvent.idx)).all()
+    denied = [e for e in events if e.type == "authz.denied" and e.actor == "user:sereno"]
+    assert len(denied) == 3
+    reported = [e for e in events if e.type == "unit.positions" and e.actor == "user:policia"]
+    assert len(reported) == 1 and json.loads(reported[0].details)["units"] == 1
+
+
+def test_two_dispatchers_taking_the_same_unit_at_once_one_wins(
+    engine: Engine, world: World, dispatcher: TestClient
+) -> None:
+    """Both saw the unit available; without a re-check under the row's lock both won and
+    the unit was on two incidents. Now one wins and the other is told why (409)."""
+    import threading
+
+    from kuntur.core.errors import Conflict
+    from kuntur.dispatch import service as dispatch
+
+    ctx = RequestContext.system("test")
+    for round_ in range(4):
+        pair = [incident(dispatcher, LIMA_POINT) for _ in range(2)]
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def take(incident_id: int) -> None:
+            with Session(engine, expire_on_commit=False) as db:
+                # Both read the unit first, as a request does, then race for it.
+                assert db.get(Unit, world.patrol) is not None
+                barrier.wait()
+                try:
+                    dispatch.dispatch(db, ctx, incident_id, world.patrol)
+                    db.commit()
+                    outcomes.append("won")
+                except (Conflict, InvalidInput) as exc:  # the loser, whenever it looked
+                    db.rollback()
+                    told = "otro despachador" in str(exc) or "not available" in str(exc)
+                    outcomes.append("refused" if told else str(exc))
+
+        threads = [threading.Thread(target=take, args=(i,)) for i in pair]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert sorted(outcomes) == ["refused", "won"], (round_, outcomes)
+        with Session(engine) as db:
+            taken = db.scalars(
+                select(Assignment.incident_id).where(Assignment.unit_id == world.patrol)
+            ).all()
+            assert len([i for i in taken if i in pair]) == 1
+            unit = db.get(Unit, world.patrol)
+            assert unit is not None and unit.incident_id in pair
+        for i in pair:  # free the unit for the next round
+            dispatcher.post(f"/api/dispatch/incidents/{i}/status", json={"status": "cancelled"})
+        with Session(engine) as db, db.begin():
+            u = db.get(Unit, world.patrol)
+            assert u is not None
+            u.status, u.incident_id = "available", None

@@ -133,3 +133,46 @@ def test_two_server_processes_stay_in_step_on_postgresql(
             p.wait(timeout=10)
             if p.stderr:
                 p.stderr.close()
+
+
+@pytest.mark.parametrize("how", ["disabled", "logged_out"])
+def test_a_stream_ends_when_its_user_is_disabled_or_logs_out(
+    engine: Engine, live_url: str, how: str
+) -> None:
+    """A disabled user's open stream kept delivering events."""
+    from sqlalchemy.orm import Session
+
+    from kuntur.core.context import RequestContext
+    from kuntur.identity import service as identity
+
+    build_world(engine)
+    token, _ = make_user(engine, "saliente", ["dispatcher"])
+    lines: queue.Queue[str] = queue.Queue()
+
+    def read() -> None:
+        headers = {"Authorization": f"Bearer {token}"}
+        with (
+            httpx.Client(timeout=httpx.Timeout(10.0, read=30.0)) as c,
+            c.stream("GET", f"{live_url}/api/dispatch/live", headers=headers) as r,
+        ):
+            for line in r.iter_lines():
+                lines.put(line)
+        lines.put("<closed>")
+
+    threading.Thread(target=read, daemon=True).start()
+    assert lines.get(timeout=5) == "retry: 2000"
+    with Session(engine) as db, db.begin():
+        if how == "disabled":
+            identity.disable(db, RequestContext.system("test"), "saliente")
+        else:
+            sess = identity.resolve(db, token)
+            assert sess is not None
+            identity.end_session(db, RequestContext.system("test"), sess[1])
+    seen: list[str] = []
+    deadline = time.time() + 12
+    while time.time() < deadline and "<closed>" not in seen:
+        try:
+            seen.append(lines.get(timeout=1))
+        except queue.Empty:
+            continue
+    assert "event: session_ended" in seen and seen[-1] == "<closed>", seen

@@ -341,3 +341,21 @@ def test_fairness_shares_by_hand() -> None:
     assert rows["C"]["flagged_cells"] == 0 and rows["C"]["ratio_to_population"] == 0.0
     assert rep["flagged_cells_outside_districts"] == 1
     assert rep["over_reports"] == ["A"]
+
+
+def test_points_stored_far_outside_the_served_area_do_not_break_a_forecast(
+    seeded: Engine, client: TestClient
+) -> None:
+    """Stored before intake refused them (or written straight into the store): left out."""
+    from sqlalchemy import text
+
+    with seeded.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE incidents SET latitude = 0.5, longitude = 140.0 WHERE id IN "
+                "(SELECT id FROM incidents ORDER BY id LIMIT 18)"
+            )
+        )
+    r = client.post("/api/forecasts", json={"method": "auto"})
+    assert r.status_code == 201, r.text
+    assert r.json()["area_cells"] < 200_000  # Lima's grid, not one stretched to the Pacific

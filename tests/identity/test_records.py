@@ -89,3 +89,37 @@ def test_sensitive_narratives_need_a_stated_purpose(engine: Engine, settings: Se
         "/api/incidents", json={**BASE, "category": "theft", "narrative": "Le quitaron el celular"}
     ).json()
     assert c.get(f"/api/incidents/{theft['id']}").json()["narrative"] == "Le quitaron el celular"
+
+
+def test_a_duplicate_reveals_nothing_of_a_record_the_caller_may_not_read(
+    engine: Engine, settings: Settings
+) -> None:
+    """The duplicate check once answered 200 with another agency's classified record in
+    full: a Serenazgo dispatcher (clearance 0) got an Army kidnapping narrative."""
+    army = as_user(engine, settings, "coronel", "EP", clearance=3)
+    sereno = as_user(engine, settings, "sereno", "SERENAZGO", clearance=0)
+    secret = {
+        **BASE,
+        "external_id": "EP-2026-0042",
+        "category": "kidnapping",
+        "classification": 3,
+        "narrative": NARRATIVE,
+    }
+    stored = army.post("/api/incidents", json=secret)
+    assert stored.status_code == 201
+    probe = sereno.post(
+        "/api/incidents", json={**BASE, "external_id": "EP-2026-0042", "category": "theft"}
+    )
+    assert probe.status_code == 409
+    assert probe.json().keys() == {"detail"}  # neither the record nor even its id
+    assert "987654321" not in probe.text and str(stored.json()["id"]) not in probe.text
+    # The owner's retry is told which record it already sent.
+    again = army.post("/api/incidents", json=secret)
+    assert again.status_code == 409 and again.json()["existing_id"] == stored.json()["id"]
+    refused = events(engine, "incident.duplicate_refused")
+    assert [(e.actor, e.object_id, e.outcome) for e in refused] == [
+        ("user:sereno", str(stored.json()["id"]), "refused"),
+        ("user:coronel", str(stored.json()["id"]), "refused"),
+    ]
+    with Session(engine) as db:  # nothing else was stored by either attempt
+        assert db.scalar(text("SELECT count(*) FROM incidents")) == 1

@@ -54,9 +54,10 @@ def test_same_external_id_is_stored_once(client: TestClient) -> None:
     again = client.post(
         "/api/incidents", json={**BASE, "external_id": "105-778", "category": "theft"}
     )
-    assert (first.status_code, again.status_code) == (201, 200)
-    assert again.json()["id"] == first.json()["id"]
-    assert again.json()["category"] == "aggravated_robbery"
+    assert (first.status_code, again.status_code) == (201, 409)
+    # The caller may read the stored one (own agency): it is named, nothing more.
+    assert again.json()["existing_id"] == first.json()["id"]
+    assert "category" not in again.json()
     other_source = client.post(
         "/api/incidents", json={**BASE, "external_id": "105-778", "source": "citizen_tip"}
     )
@@ -281,3 +282,22 @@ def test_implausible_incident_times_are_refused(client: TestClient) -> None:
     for when in ("0001-01-01T00:00:00Z", "2999-01-01T00:00:00Z"):
         r = client.post("/api/incidents", json={**INCIDENT, "occurred_at": when})
         assert r.status_code == 422 and "occurred_at" in r.text
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "fields"),
+    [
+        (0.5, 140.0, ["latitude", "longitude"]),
+        (35.0, -77.0, ["latitude"]),
+        (-12.0, -60.0, ["longitude"]),
+    ],
+)
+def test_incidents_outside_the_served_area_are_refused(
+    client: TestClient, lat: float, lon: float, fields: list[str]
+) -> None:
+    """18 incidents at (0.5, 140) once made every forecast fail with a 500."""
+    r = client.post("/api/incidents", json={**BASE, "latitude": lat, "longitude": lon})
+    assert r.status_code == 422
+    errors = r.json()["detail"]
+    assert [e["loc"][-1] for e in errors] == fields
+    assert "fuera del área que atiende el comando" in errors[0]["msg"]

@@ -502,3 +502,37 @@ def test_month_only_dates(engine: Engine, tmp_path: Path) -> None:
     result = run(engine, path, tmp_path, timezone="Europe/London")
     assert result.imported == 1
     assert rows(engine)[0].occurred_at.isoformat() == "2024-01-01T00:00:00+00:00"
+
+
+def test_a_peruvian_file_refuses_rows_outside_the_served_area(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "denuncias.csv"
+    lines = ["fecha;latitud;longitud;modalidad;detalle"]
+    for i in range(30):
+        lines.append(f"2026-11-{1 + i % 28:02d} 10:00;-12,05{i:02d};-77,03;hurto;caso {i}")
+    lines.append('2026-11-20 10:00;0,5;140,0;hurto;=HYPERLINK("http://x")')  # far away
+    lines.append("2026-11-21 10:00;12,05;-77,03;hurto;signo perdido")  # a dropped minus
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run(engine, path, tmp_path, narrative_col="detalle")
+    assert (result.imported, result.rejected) == (30, 2)
+    rejects = rejects_of(result)
+    assert [r["line"] for r in rejects] == ["32", "33"]
+    assert all("fuera del área que atiende el comando" in r["reason"] for r in rejects)
+
+
+def test_rejects_file_cells_never_start_a_spreadsheet_formula(
+    engine: Engine, tmp_path: Path
+) -> None:
+    path = tmp_path / "malo.csv"
+    path.write_text(
+        "fecha,latitud,longitud\n2026-11-20 10:00,-12.05,-77.03\n"
+        "2026-11-20 10:00,=1+cmd|' /C calc'!A0,-77.03\n"
+        "+cmd,-12.05,-77.03\n",
+        encoding="utf-8",
+    )
+    result = run(engine, path, tmp_path)
+    assert result.rejected == 2
+    values = [r["value"] for r in rejects_of(result)]
+    assert values and all(not v.startswith(("=", "+", "-", "@")) for v in values), values
+    assert any(v.startswith("'=") for v in values) and any(v.startswith("'+") for v in values)

@@ -25,8 +25,10 @@ def test_auditor_checks_a_proof_in_the_browser(live_server: str, browser: Browse
     # The auditor's own logon is in the log; search for it.
     page.fill("#a-actor", "user:auditora")
     page.click("#audit-filters button[type=submit]")
-    expect(rows.first).to_contain_text("auth.login.success", timeout=10000)
-    rows.first.click()
+    # The search itself is logged (audit.read): pick the logon among the auditor's events.
+    logon = rows.filter(has_text="auth.login.success").first
+    expect(logon).to_contain_text("user:auditora", timeout=10000)
+    logon.click()
     proof = page.get_by_test_id("proof")
     expect(proof).to_have_attribute("data-verified", "true", timeout=10000)
     expect(proof).to_contain_text("Sí")

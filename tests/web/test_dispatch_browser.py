@@ -88,3 +88,48 @@ def test_operational_map_shows_units_live(live_server: str, page: Page, second_p
     expect(page.locator(f"#map[data-unit{unit['id']}='out_of_service']")).to_have_count(
         1, timeout=3000
     )
+
+
+def test_order_text_is_shown_as_text_never_as_markup(live_server: str, page: Page) -> None:
+    """Order texts rendered as HTML in the live map's tooltips (stored XSS)."""
+    page.goto(f"{live_server}/despacho")
+    expect(page.locator("#map[data-live='on']")).to_have_count(1, timeout=15000)
+    shown = page.evaluate(
+        """() => {
+          const live = kunturLive(window.kunturMap, {});
+          const text = '<img src=x onerror="window.__xss = 1"><b>negrita</b>';
+          live.upsertOrder({id: 990001, lon: -77.04, lat: -12.05, kind: "patrol", text,
+                            status: "issued"});
+          live.upsertUnit({id: 990002, lon: -77.05, lat: -12.06, status: "available",
+                           call_sign: "<i>X-1</i>"});
+          live.orderLayer.eachLayer((l) => l.openTooltip());
+          live.unitLayer.eachLayer((l) => l.openTooltip());
+          const tips = [...document.querySelectorAll(".leaflet-tooltip")];
+          return {texts: tips.map((t) => t.textContent),
+                  elements: tips.reduce((n, t) => n + t.querySelectorAll("*").length, 0)};
+        }"""
+    )
+    page.wait_for_timeout(300)  # an injected onerror would have fired by now
+    assert any('<img src=x onerror="window.__xss = 1">' in t for t in shown["texts"])
+    assert any("<i>X-1</i>" in t for t in shown["texts"])
+    assert shown["elements"] == 0
+    assert page.evaluate("window.__xss") is None
+
+
+def test_a_new_incident_reaches_a_second_screen_within_a_second(
+    live_server: str, page: Page, second_page: Page
+) -> None:
+    """Incidents announce themselves on creation: no other event needs to come along."""
+    second_page.goto(f"{live_server}/despacho")
+    expect(second_page.locator("#map[data-live='on']")).to_have_count(1, timeout=15000)
+    page.goto(f"{live_server}/despacho")
+    expect(page.locator("#map[data-live='on']")).to_have_count(1, timeout=15000)
+    created = page.evaluate(
+        """() => postJSON("/api/incidents", {source: "emergency_call", category: "homicide",
+              priority: 1, occurred_at: new Date().toISOString(),
+              latitude: -12.07, longitude: -77.05})"""
+    )
+    # 1 s for the event, plus the screen's 150 ms coalescing of bursts and its queue reload.
+    expect(second_page.locator(f"#queue li[data-id='{created['id']}']")).to_have_count(
+        1, timeout=1500
+    )

@@ -17,11 +17,13 @@ class EventType(StrEnum):
     ACCESS_DENIED = "authz.denied"
     SENSITIVE_READ = "record.read.sensitive"
     INCIDENT_CREATED = "incident.created"
+    INCIDENT_DUPLICATE = "incident.duplicate_refused"
     INCIDENTS_IMPORTED = "incident.import"
     DEMO_SEEDED = "demo.seed"
     FORECAST_CREATED = "forecast.created"
     UNIT_CREATED = "unit.created"
     UNIT_STATUS = "unit.status"
+    UNIT_POSITIONS = "unit.positions"
     AUTHORIZATION_CREATED = "legal.authorization.created"
     AUTHORIZATION_REFUSED = "legal.authorization.refused"
     AUTHORIZATION_REVOKED = "legal.authorization.revoked"
@@ -56,10 +58,15 @@ TITLES: dict[EventType, tuple[str, str]] = {
     EventType.ACCESS_DENIED: ("Acceso denegado", "Access denied"),
     EventType.SENSITIVE_READ: ("Lectura de dato sensible", "Sensitive record read"),
     EventType.INCIDENT_CREATED: ("Incidente registrado", "Incident created"),
+    EventType.INCIDENT_DUPLICATE: (
+        "Incidente duplicado rechazado",
+        "Duplicate incident refused",
+    ),
     EventType.INCIDENTS_IMPORTED: ("Importación de incidentes", "Incidents imported"),
     EventType.FORECAST_CREATED: ("Pronóstico generado", "Forecast created"),
     EventType.UNIT_CREATED: ("Unidad registrada", "Unit created"),
     EventType.UNIT_STATUS: ("Cambio de estado de unidad", "Unit status changed"),
+    EventType.UNIT_POSITIONS: ("Posiciones de unidades informadas", "Unit positions reported"),
     EventType.AUTHORIZATION_CREATED: ("Base legal registrada", "Legal authorization recorded"),
     EventType.AUTHORIZATION_REFUSED: ("Base legal rechazada", "Legal authorization refused"),
     EventType.AUTHORIZATION_REVOKED: ("Base legal revocada", "Legal authorization revoked"),

@@ -2,8 +2,12 @@
 
 ``record`` adds an event to the same database transaction as the state change it
 describes, so both commit or neither does. Appends are serialised by updating
-the single ``audit_head`` row first, which gives one total order even with many
-server processes on PostgreSQL.
+the single ``audit_head`` row, which gives one total order even with many server
+processes on PostgreSQL. That row lock is held until the transaction commits, so
+``record`` does not take it where it is called: the event waits in the session and is
+appended by a ``before_commit`` hook, after the state change has been flushed, as the
+transaction's last step. Unrelated transactions then queue on the head only for the
+append itself and the commit, never for the rest of a request's work.
 """
 
 from __future__ import annotations
@@ -14,7 +18,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, and_, bindparam, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Table,
+    and_,
+    bindparam,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from kuntur.audit import keys, merkle
@@ -94,20 +110,50 @@ def entry_for(ctx: RequestContext, type_: EventType, **kw: Any) -> Entry:
     )
 
 
-def record(db: Session, ctx: RequestContext, type_: EventType, **kw: Any) -> int:
-    """Append one event in ``db``'s transaction; returns its index."""
-    return append(db, [entry_for(ctx, type_, **kw)])[0]
+_QUEUE = "kuntur.audit.queue"
 
 
-# PostgreSQL, one event at a time (every audited API write): two round trips instead of
-# four. The first statement takes the head lock and returns the old size together with
-# the right edge of the tree (for each set bit L of the size, node (L, (size >> L) - 1));
-# the second inserts the event and its nodes together.
-_PG_HEAD_AND_FRONTIER = text(
-    "WITH h AS (UPDATE audit_head SET size = size + 1 WHERE id = 1 RETURNING size - 1 AS start) "
-    "SELECT h.start, n.level, n.idx, n.hash FROM h "
-    "LEFT JOIN generate_series(0, 62) AS lv(l) ON ((h.start >> lv.l) & 1) = 1 "
-    "LEFT JOIN audit_nodes n ON n.level = lv.l AND n.idx = (h.start >> lv.l) - 1"
+def record(db: Session, ctx: RequestContext, type_: EventType, **kw: Any) -> None:
+    """Log one event in ``db``'s transaction: appended when that transaction commits, and
+    gone with it when it rolls back."""
+    db.info.setdefault(_QUEUE, []).append(entry_for(ctx, type_, **kw))
+
+
+def record_apart(db: Session, ctx: RequestContext, type_: EventType, **kw: Any) -> None:
+    """Log one event in a transaction of its own, committed at once: for refusals, whose
+    request is rolled back while the record of the attempt must stay."""
+    with Session(db.get_bind()) as side, side.begin():
+        record(side, ctx, type_, **kw)
+
+
+def pending(db: Session) -> int:
+    """Events recorded in ``db``'s open transaction, not yet appended."""
+    return len(db.info.get(_QUEUE, ()))
+
+
+@event.listens_for(Session, "before_commit")
+def _append_recorded(db: Session) -> None:
+    queued: list[Entry] = db.info.pop(_QUEUE, [])
+    if queued:
+        db.flush()  # the state change first: the head lock is taken as late as possible
+        append(db, queued)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_recorded(db: Session) -> None:
+    db.info.pop(_QUEUE, None)
+
+
+# PostgreSQL, one event at a time (every audited API write). The head update must be a
+# statement of its own: under READ COMMITTED each statement sees what committed before it
+# began, so a read of the tree's edge in the same statement as the (waiting) update would
+# miss the nodes of the append it waited for.
+_PG_HEAD = text("UPDATE audit_head SET size = size + 1 WHERE id = 1 RETURNING size - 1")
+# Then the right edge of the tree: for each set bit L of the size, node (L, (size >> L) - 1).
+_PG_FRONTIER = text(
+    "SELECT n.level, n.idx, n.hash FROM generate_series(0, 62) AS lv(l) "
+    "JOIN audit_nodes n ON n.level = lv.l AND n.idx = (:start >> lv.l) - 1 "
+    "WHERE ((:start >> lv.l) & 1) = 1"
 )
 # Other stores: the right edge of the tree (at most 63 nodes) read by one statement of a
 # fixed shape, padded with impossible keys, so it is compiled once and then only bound.
@@ -152,9 +198,9 @@ def append(db: Session | Connection, entries: Sequence[Entry]) -> list[int]:
     if not entries:
         return []
     if len(entries) == 1 and _dialect(db) == "postgresql":
-        rows = db.execute(_PG_HEAD_AND_FRONTIER).all()
-        start = int(rows[0][0])
-        nodes = {(r[1], r[2]): bytes(r[3]) for r in rows if r[1] is not None}
+        start = int(db.execute(_PG_HEAD).scalar_one())
+        rows = db.execute(_PG_FRONTIER, {"start": start}).all() if start & 1 else []
+        nodes = {(int(r[0]), int(r[1])): bytes(r[2]) for r in rows}
     else:
         # The update takes the lock that orders all appends, and returns the new size.
         # (The head row is created by the migration, so two first appends cannot race.)

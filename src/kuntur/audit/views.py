@@ -28,11 +28,11 @@ from kuntur.audit.schemas import (
     b64,
 )
 from kuntur.core.errors import InvalidInput
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep
+from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.identity import authz
 from kuntur.identity.authz import Permission
 
-router = APIRouter(prefix="/api/audit", tags=["audit"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/audit", tags=["audit"])
 
 
 def _checkpoint_out(db: SessionDep, cp: Checkpoint) -> CheckpointOut:

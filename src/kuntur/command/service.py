@@ -1,7 +1,7 @@
 """Command tree, units, legal authorizations and orders.
 
 Every state change goes through ``authz.require`` and lands in the audit log in
-the same transaction; every change a map shows is announced with ``live.emit``.
+the same transaction; every change a map shows is announced with ``events.emit``.
 A refused military tasking is audited in a transaction of its own, so the
 attempt stays on record although nothing else happens.
 """
@@ -23,11 +23,12 @@ from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
 from kuntur.command import legal
 from kuntur.command.models import LegalAuthorization, Order, Unit
+from kuntur.core import events
 from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Forbidden, InvalidInput
 from kuntur.core.timeutil import to_utc, utcnow
-from kuntur.dispatch import live
+from kuntur.dispatch.cot import MAX_CLOCK_SKEW
 from kuntur.dispatch.lifecycle import UnitStatus
 from kuntur.dispatch.routing import TYPE_SPEED_KMH
 from kuntur.geography import service as geo
@@ -40,6 +41,30 @@ LEVELS = ("joint_command", "front", "division", "station")
 CAPABILITIES = frozenset({"hostage", "extortion", "firearms", "riot", "medical", "k9", "traffic"})
 EXPIRY_WARNING = timedelta(days=3)
 POSITIONS_PER_EVENT = 40
+
+
+def _require_own_units(db: Session, ctx: RequestContext, units: Sequence[Unit], what: str) -> None:
+    """Positions and status are reported by a unit's own agency (its field units, its TAK
+    gateway, its dispatchers): another agency's report about them is refused and audited."""
+    if "system" in ctx.roles:
+        return
+    foreign = sorted(u.call_sign for u in units if u.agency_code != ctx.agency)
+    if not foreign:
+        return
+    audit.record_apart(
+        db,
+        ctx,
+        EventType.ACCESS_DENIED,
+        object_type="unit",
+        object_id=str(units[0].id) if len(units) == 1 else None,
+        outcome="denied",
+        details={"reason": f"{what} of another agency's units", "units": len(foreign)},
+    )
+    spanish = "posición" if what == "position" else "estado"
+    raise Forbidden(
+        f"Solo la institución de la unidad informa su {spanish} ({', '.join(foreign[:10])})."
+        f" / Only a unit's own agency reports its {what}."
+    )
 
 
 def is_military(agency_code: str) -> bool:
@@ -187,7 +212,7 @@ def create_unit(db: Session, ctx: RequestContext, spec: UnitSpec) -> Unit:
         object_id=str(unit.id),
         details={"call_sign": unit.call_sign, "agency": unit.agency_code},
     )
-    live.emit(db, "unit", unit_out(unit))
+    events.emit(db, "unit", unit_out(unit))
     return unit
 
 
@@ -233,8 +258,9 @@ def report_positions(
 ) -> int:
     """Positions by call sign (API and CoT); unknown call signs are an error naming them.
 
-    Positions are high-volume telemetry: announced live, not audited one by one (the
-    audit log records who may report them: token creation and unit changes).
+    Positions are high-volume telemetry: announced live, and audited once per report
+    (a batch), not once per position: who reported how many positions for how many units.
+    Only the units' own agency may report them, and never with a future date.
     """
     authz.require(db, ctx, Permission.UNITS_REPORT, object_type="unit")
     signs = [r[0] for r in reports]
@@ -242,6 +268,7 @@ def report_positions(
     unknown = sorted(set(signs) - set(units))
     if unknown:
         raise InvalidInput(f"unknown call signs: {', '.join(unknown[:10])}")
+    _require_own_units(db, ctx, list(units.values()), "position")
     now = utcnow()
     moved: list[dict[str, Any]] = []
     for sign, lon, lat, at in reports:
@@ -249,6 +276,11 @@ def report_positions(
             raise InvalidInput(f"{sign}: coordinates out of range ({lon}, {lat})")
         u = units[sign]
         when = to_utc(at) if at else now
+        if when > now + MAX_CLOCK_SKEW:
+            raise InvalidInput(
+                f"{sign}: la hora del reporte ({when.isoformat()}) está en el futuro; revise el "
+                f"reloj del equipo. / The report's time is in the future: check the device clock."
+            )
         if u.position_at and when < u.position_at:
             continue  # an older report arriving late never moves a unit back
         u.lon, u.lat, u.position_at, u.updated_at = lon, lat, when, now
@@ -265,7 +297,15 @@ def report_positions(
     # One live event per slice of a batch, not per position: a TAK gateway sends hundreds a
     # second, and every event is written to every open map (and must fit pg_notify's 8 kB).
     for i in range(0, len(moved), POSITIONS_PER_EVENT):
-        live.emit(db, "positions", {"positions": moved[i : i + POSITIONS_PER_EVENT]})
+        events.emit(db, "positions", {"positions": moved[i : i + POSITIONS_PER_EVENT]})
+    audit.record(
+        db,
+        ctx,
+        EventType.UNIT_POSITIONS,
+        object_type="unit",
+        object_id=str(units[signs[0]].id) if len(units) == 1 else None,
+        details={"reports": len(reports), "units": len(units), "moved": len(moved)},
+    )
     return len(reports)
 
 
@@ -274,6 +314,7 @@ def set_unit_status(db: Session, ctx: RequestContext, unit_id: int, status: str)
     if status not in UnitStatus.__members__.values():
         raise InvalidInput(f"status: one of {', '.join(UnitStatus)}")
     u = get_unit(db, ctx, unit_id)
+    _require_own_units(db, ctx, [u], "status")
     if u.incident_id is not None and status in (UnitStatus.AVAILABLE, UnitStatus.OFF_DUTY):
         raise InvalidInput(
             f"{u.call_sign} is assigned to incident {u.incident_id}: clear or recall it first"
@@ -287,7 +328,7 @@ def set_unit_status(db: Session, ctx: RequestContext, unit_id: int, status: str)
         object_id=str(u.id),
         details={"from": old, "to": status},
     )
-    live.emit(db, "unit", unit_out(u))
+    events.emit(db, "unit", unit_out(u))
     return u
 
 
@@ -425,7 +466,7 @@ def create_authorization(
         object_id=str(row.id),
         details={"number": row.number, "kind": kind, "ends_at": ends_at.isoformat()},
     )
-    live.emit(db, "authorization", {"id": row.id, "number": row.number})
+    events.emit(db, "authorization", {"id": row.id, "number": row.number})
     return row
 
 
@@ -441,7 +482,7 @@ def revoke_authorization(db: Session, ctx: RequestContext, auth_id: int) -> Lega
         object_id=str(row.id),
         details={"number": row.number},
     )
-    live.emit(db, "authorization", {"id": row.id, "number": row.number, "revoked": True})
+    events.emit(db, "authorization", {"id": row.id, "number": row.number, "revoked": True})
     return row
 
 
@@ -575,6 +616,19 @@ def _actor_node(db: Session, ctx: RequestContext) -> int | None:
     return user.unit_id if user else None
 
 
+def _refuse_order(db: Session, ctx: RequestContext, issuer_node_id: int, reason: str) -> None:
+    """An order outside the chain of command is refused and stays on record."""
+    audit.record_apart(
+        db,
+        ctx,
+        EventType.ACCESS_DENIED,
+        object_type="command_node",
+        object_id=str(issuer_node_id),
+        outcome="denied",
+        details={"reason": f"order out of the chain of command: {reason}"},
+    )
+
+
 def issue_order(
     db: Session,
     ctx: RequestContext,
@@ -602,14 +656,22 @@ def issue_order(
         raise InvalidInput(f"issuer_node_id: no command node {issuer_node_id}")
     mine = _actor_node(db, ctx)
     if "system" not in ctx.roles and (mine is None or issuer_node_id not in subtree(db, mine)):
-        raise Forbidden("you may issue orders only from your own command node or below it")
+        _refuse_order(db, ctx, issuer_node_id, "issuer is not the actor's node or below it")
+        raise Forbidden(
+            "Solo puede emitir órdenes desde su propio nodo de mando o uno que dependa de él."
+            " / You may issue orders only from your own command node or below it."
+        )
     below = subtree(db, issuer_node_id)
     unit = db.get(Unit, target_unit_id) if target_unit_id is not None else None
     if target_unit_id is not None and unit is None:
         raise InvalidInput(f"target_unit_id: no unit {target_unit_id}")
     target_node = unit.command_unit_id if unit else target_node_id
     if target_node not in below or (target_node == issuer_node_id and unit is None):
-        raise Forbidden("orders go down the chain of command: the target is not below the issuer")
+        _refuse_order(db, ctx, issuer_node_id, "target is not below the issuer")
+        raise Forbidden(
+            "Las órdenes bajan por la cadena de mando: el destino no depende del emisor."
+            " / Orders go down the chain of command: the target is not below the issuer."
+        )
     basis_id = None
     military_targets = (
         [unit]
@@ -658,7 +720,7 @@ def issue_order(
             "legal_basis": basis_id,
         },
     )
-    live.emit(db, "order", order_out(order))
+    events.emit(db, "order", order_out(order))
     return order
 
 
@@ -687,7 +749,7 @@ def acknowledge_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
     audit.record(
         db, ctx, EventType.ORDER_ACKNOWLEDGED, object_type="order", object_id=str(order.id)
     )
-    live.emit(db, "order", order_out(order))
+    events.emit(db, "order", order_out(order))
     return order
 
 
@@ -696,7 +758,7 @@ def complete_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
     order = _for_receiver(db, ctx, order_id, "acknowledged")
     order.status, order.completed_at = "completed", utcnow()
     audit.record(db, ctx, EventType.ORDER_COMPLETED, object_type="order", object_id=str(order.id))
-    live.emit(db, "order", order_out(order))
+    events.emit(db, "order", order_out(order))
     return order
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Request, status
+from fastapi.concurrency import run_in_threadpool
 
 from kuntur.command import service
 from kuntur.command.schemas import (
@@ -16,10 +17,10 @@ from kuntur.command.schemas import (
     UnitIn,
 )
 from kuntur.core.errors import InvalidInput
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep
+from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.dispatch import cot
 
-router = APIRouter(prefix="/api/command", tags=["command"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/command", tags=["command"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
@@ -75,7 +76,12 @@ async def report_cot(request: Request, db: SessionDep, ctx: ContextDep) -> dict[
     if not reports:
         reason = "; ".join(f"event {e.index}: {e.reason}" for e in errors[:20]) or "no events"
         raise InvalidInput(f"no usable CoT event: {reason}")
-    service.report_positions(db, ctx, [(r.call_sign, r.lon, r.lat, r.at) for r in reports])
+
+    def store() -> None:  # in a worker thread, committed there: never block the event loop
+        service.report_positions(db, ctx, [(r.call_sign, r.lon, r.lat, r.at) for r in reports])
+        db.commit()
+
+    await run_in_threadpool(store)
     return {
         "accepted": len(reports),
         "rejected": [{"index": e.index, "reason": e.reason} for e in errors],

@@ -66,7 +66,31 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str) -> Engine:
+# PostgreSQL: no statement waits on a lock longer than this, and a transaction left open
+# by a stuck client is ended; either fails one request with an error instead of letting
+# every request behind it queue for good.
+LOCK_TIMEOUT_MS = 10_000
+IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000
+# Server requests only (imports and forecasts from the command line may run longer).
+SERVER_STATEMENT_TIMEOUT_MS = 30_000
+
+
+def _postgres_timeouts(statement_timeout_ms: int) -> Any:
+    def apply(dbapi_conn: Any, _record: Any) -> None:
+        with dbapi_conn.cursor() as cur:
+            cur.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+            cur.execute(
+                f"SET idle_in_transaction_session_timeout = {IDLE_IN_TRANSACTION_TIMEOUT_MS}"
+            )
+            cur.execute(f"SET statement_timeout = {int(statement_timeout_ms)}")
+        dbapi_conn.commit()
+
+    return apply
+
+
+def make_engine(url: str, *, statement_timeout_ms: int = 0) -> Engine:
+    """An engine for ``url``; ``statement_timeout_ms`` (PostgreSQL, 0 = none) bounds
+    every statement, for engines that serve requests."""
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
@@ -76,23 +100,26 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    event.listen(engine, "connect", _postgres_timeouts(statement_timeout_ms))
+    return engine
 
 
-_ENGINES: dict[str, Engine] = {}
+_ENGINES: dict[tuple[str, int], Engine] = {}
 
 
-def engine_for(url: str) -> Engine:
-    """One engine (one connection pool) per URL for the whole process."""
-    if url not in _ENGINES:
-        _ENGINES[url] = make_engine(url)
-    return _ENGINES[url]
+def engine_for(url: str, *, statement_timeout_ms: int = 0) -> Engine:
+    """One engine (one connection pool) per URL and timeout for the whole process."""
+    key = (url, statement_timeout_ms)
+    if key not in _ENGINES:
+        _ENGINES[key] = make_engine(url, statement_timeout_ms=statement_timeout_ms)
+    return _ENGINES[key]
 
 
 def dispose_engines() -> None:
     """Close every cached engine's connections (tests, and processes that fork)."""
-    for url in list(_ENGINES):
-        _ENGINES.pop(url).dispose()
+    for key in list(_ENGINES):
+        _ENGINES.pop(key).dispose()
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

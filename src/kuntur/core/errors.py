@@ -19,5 +19,14 @@ class Unauthenticated(KunturError):
     """No valid session or token (HTTP 401)."""
 
 
+class Conflict(KunturError):
+    """The request clashes with a stored record (HTTP 409). ``existing_id`` names that
+    record only when the caller may read it; otherwise nothing of it is said."""
+
+    def __init__(self, message: str, existing_id: int | None = None) -> None:
+        super().__init__(message)
+        self.existing_id = existing_id
+
+
 class Forbidden(KunturError):
     """Authenticated, but not allowed (HTTP 403). The denial is audited by the caller."""

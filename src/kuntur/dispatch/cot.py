@@ -13,7 +13,7 @@ Pure: bytes in, reports and per-event errors out.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
@@ -37,16 +37,21 @@ class CotError:
     reason: str
 
 
+# A report dated further ahead than this is refused: it would pin the unit there until then.
+MAX_CLOCK_SKEW = timedelta(minutes=2)
+
+
 def _time(text: str | None) -> datetime | None:
     if not text:
         return None
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)  # CoT times are UTC
 
 
-def _one(ev: Element, i: int) -> CotReport | CotError:
+def _one(ev: Element, i: int, now: datetime) -> CotReport | CotError:
     if ev.tag != "event":
         return CotError(i, f"expected <event>, got <{ev.tag}>")
     point = ev.find("point")
@@ -65,11 +70,14 @@ def _one(ev: Element, i: int) -> CotReport | CotError:
     when = _time(ev.get("time"))
     if ev.get("time") and when is None:
         return CotError(i, f"time {ev.get('time')!r} is not ISO 8601")
+    if when is not None and when > now + MAX_CLOCK_SKEW:
+        return CotError(i, f"time {ev.get('time')!r} is in the future: check the device clock")
     return CotReport(sign.strip()[:40], lon, lat, when, ev.get("type", ""))
 
 
-def parse(data: bytes) -> tuple[list[CotReport], list[CotError]]:
+def parse(data: bytes, now: datetime | None = None) -> tuple[list[CotReport], list[CotError]]:
     """One ``<event>`` or several wrapped in any root element (a batch)."""
+    now = now or datetime.now(UTC)
     try:
         root = fromstring(data)
     except (ParseError, DefusedXmlException) as exc:
@@ -80,6 +88,6 @@ def parse(data: bytes) -> tuple[list[CotReport], list[CotError]]:
     reports: list[CotReport] = []
     errors: list[CotError] = []
     for i, ev in enumerate(events):
-        r = _one(ev, i)
+        r = _one(ev, i, now)
         (reports if isinstance(r, CotReport) else errors).append(r)  # type: ignore[arg-type]
     return reports, errors

@@ -14,9 +14,9 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, select
+from sqlalchemy import CursorResult, Engine, select, update
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
@@ -25,11 +25,12 @@ from kuntur.command import legal
 from kuntur.command import service as command
 from kuntur.command.models import Unit
 from kuntur.config import get_settings
+from kuntur.core import events
 from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
-from kuntur.core.errors import InvalidInput
+from kuntur.core.errors import Conflict, InvalidInput
 from kuntur.core.timeutil import utcnow
-from kuntur.dispatch import lifecycle, live, recommend
+from kuntur.dispatch import lifecycle, recommend
 from kuntur.dispatch.models import Assignment
 from kuntur.dispatch.routing import RoadGraph
 from kuntur.identity import authz
@@ -148,7 +149,7 @@ class FleetCache:
             self.bases, self.stale_bases = bases, False
         return bases
 
-    def apply(self, event: live.Event) -> None:
+    def apply(self, event: events.Event) -> None:
         """Update from a live event (called on the server's event loop)."""
         if event.kind == "authorization":
             with self.lock:
@@ -195,7 +196,7 @@ RESYNC_S = 60.0
 
 
 def fleet_cache(engine: Engine) -> FleetCache:
-    key = live.channel_for(engine)  # one cache per store
+    key = events.channel_for(engine)  # one cache per store
     cache = _FLEETS.get(key)
     if cache is None:
         cache = _FLEETS.setdefault(key, FleetCache())
@@ -264,23 +265,6 @@ def _stamp(inc: Incident, status: str) -> None:
         setattr(inc, col, now)
 
 
-def _incident_event(db: Session, inc: Incident) -> None:
-    live.emit(
-        db,
-        "incident",
-        {
-            "id": inc.id,
-            "status": inc.status,
-            "priority": inc.priority,
-            "category": inc.category,
-            "lon": inc.longitude,
-            "lat": inc.latitude,
-            "owner_agency": inc.owner_agency,
-            "classification": inc.classification,
-        },
-    )
-
-
 def _units_of(db: Session, incident_id: int) -> list[Unit]:
     return list(db.scalars(select(Unit).where(Unit.incident_id == incident_id)))
 
@@ -316,13 +300,13 @@ def move(
         for u in _units_of(db, inc.id):
             u.incident_id, u.status = None, lifecycle.UnitStatus.AVAILABLE
             u.updated_at = utcnow()
-            live.emit(db, "unit", command.unit_out(u))
+            events.emit(db, "unit", command.unit_out(u))
     elif follow:
         for u in _units_of(db, inc.id):
             u.status, u.updated_at = follow, utcnow()
             if status == Status.CLEARED:
                 u.incident_id = None
-            live.emit(db, "unit", command.unit_out(u))
+            events.emit(db, "unit", command.unit_out(u))
     if status == Status.CLEARED:
         for a in db.scalars(
             select(Assignment).where(
@@ -338,8 +322,30 @@ def move(
         object_id=str(inc.id),
         details={"from": old, "to": status},
     )
-    _incident_event(db, inc)
+    incidents.announce(db, inc)
     return inc
+
+
+def _claim(db: Session, unit: Unit, incident_id: int, now: Any) -> None:
+    """Take ``unit`` for an incident if it is still free, in one conditional update.
+
+    Two dispatchers who pick the same unit at the same moment both saw it available; the
+    update re-checks the status under the row's write lock (PostgreSQL re-reads a row it
+    waited for; SQLite holds one write lock), so exactly one of them gets it.
+    """
+    result = db.execute(
+        update(Unit)
+        .where(Unit.id == unit.id, Unit.status.in_(recommend.DISPATCHABLE))
+        .values(status=lifecycle.UnitStatus.DISPATCHED, incident_id=incident_id, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if cast(CursorResult[Any], result).rowcount != 1:
+        db.refresh(unit)
+        raise Conflict(
+            f"{unit.call_sign} acaba de ser asignada por otro despachador (ahora: {unit.status});"
+            f" elija otra unidad. / {unit.call_sign} was just assigned by another dispatcher:"
+            " choose another unit."
+        )
 
 
 def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -> Assignment:
@@ -382,6 +388,7 @@ def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -
     )
     if rec.ranked:
         eta = rec.ranked[0].eta_seconds
+    _claim(db, unit, inc.id, now)
     a = Assignment(
         incident_id=inc.id,
         unit_id=unit.id,
@@ -403,8 +410,8 @@ def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -
         object_id=str(inc.id),
         details={"unit": unit.call_sign, "legal_basis": basis, "eta_seconds": eta},
     )
-    live.emit(db, "unit", command.unit_out(unit))
-    _incident_event(db, inc)
+    events.emit(db, "unit", command.unit_out(unit))
+    incidents.announce(db, inc)
     return a
 
 
@@ -431,8 +438,8 @@ def merge(db: Session, ctx: RequestContext, duplicate_id: int, into_id: int) -> 
         object_id=str(dup.id),
         details={"into": into.id},
     )
-    _incident_event(db, dup)
-    _incident_event(db, into)
+    incidents.announce(db, dup)
+    incidents.announce(db, into)
     return into
 
 

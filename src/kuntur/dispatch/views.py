@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from kuntur.core import events
 from kuntur.core.timeutil import to_utc
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep
-from kuntur.dispatch import kpi, live, service
+from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
+from kuntur.dispatch import kpi, service
 from kuntur.geography import service as geo
 from kuntur.identity import authz
+from kuntur.identity import service as identity
 from kuntur.identity.authz import Permission
 from kuntur.incidents import service as incidents
 from kuntur.incidents.models import Incident
 
-router = APIRouter(prefix="/api/dispatch", tags=["dispatch"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/dispatch", tags=["dispatch"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-KEEPALIVE_S = 15.0
+# Between events, a keepalive comment this often; and at least this often (when events
+# flow, before the next batch) the stream re-checks that its session still stands.
+SESSION_RECHECK_S = 5.0
 
 
 class MoveIn(BaseModel):
@@ -148,25 +154,40 @@ async def live_stream(request: Request, ctx: ContextDep, db: SessionDep) -> Stre
     max_class = authz.max_classification(ctx)
     db.close()  # a stream lasts hours: do not hold a connection for it
     broker = request.app.state.broker
+    engine = request.app.state.engine
+    session_id = ctx.session_id
 
-    def visible(event: live.Event) -> bool:
+    def visible(event: events.Event) -> bool:
         if event.kind != "incident":
             return True
         if owners is not None and event.owner_agency not in owners:
             return False
         return max_class is None or event.classification <= max_class
 
+    async def still_allowed() -> bool:
+        return await run_in_threadpool(identity.session_is_live, engine, session_id)
+
     async def stream() -> AsyncIterator[str]:
         yield "retry: 2000\n\n"
         batches = broker.subscribe().__aiter__()
+        checked = time.monotonic()
         while True:
             try:
-                batch = await asyncio.wait_for(batches.__anext__(), KEEPALIVE_S)
+                batch = await asyncio.wait_for(batches.__anext__(), SESSION_RECHECK_S)
             except TimeoutError:
-                yield ": keepalive\n\n"
-                continue
+                batch = []
             except StopAsyncIteration:
                 return
+            # A stream outlives the request that opened it: a user disabled or logged out
+            # since then gets nothing more (the session is re-read every few seconds).
+            if time.monotonic() - checked >= SESSION_RECHECK_S:
+                if not await still_allowed():
+                    yield "event: session_ended\ndata: {}\n\n"
+                    return
+                checked = time.monotonic()
+            if not batch:
+                yield ": keepalive\n\n"
+                continue
             # One write for all that queued up: busy moments cost a few writes, not hundreds.
             chunk = "".join(f"data: {e.data}\n\n" for e in batch if visible(e))
             if chunk:

@@ -98,6 +98,10 @@ def _load(db: Session, ctx: RequestContext, req: RunRequest) -> _Points:
         q = q.where(Incident.district_ubigeo.like(f"{req.region}%"))
     if req.exclude_discovered:
         q = q.where(Incident.category.not_in(sorted(fairness.PATROL_DISCOVERED)))
+    # Points outside the served area (stored before intake refused them) would stretch
+    # the grid over an ocean: left out, as every analysis does.
+    x0, y0, x1, y1 = geo.SERVED_AREA
+    q = q.where(Incident.longitude.between(x0, x1), Incident.latitude.between(y0, y1))
     rows = db.execute(q).all()
     if len(rows) < MIN_EVENTS:
         raise InvalidInput(

@@ -6,11 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, status
 
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep
+from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.forecasting import service
 from kuntur.forecasting.schemas import CellExplanation, ForecastOut, ForecastRequest
 
-router = APIRouter(prefix="/api/forecasts", tags=["forecasts"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/forecasts", tags=["forecasts"])
 ForecastId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 

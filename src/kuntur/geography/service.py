@@ -22,6 +22,17 @@ from kuntur.geography.pointindex import OUTSIDE, PolygonGridIndex
 LIMA_STEP = 0.005
 NATIONAL_STEP = 0.05
 LIMA_CENTER = (-12.05, -77.04)  # lat, lon (Plaza Mayor is at -12.046, -77.030)
+# The area the joint command serves: Peru's extent with a margin of some 50 km (border
+# crossings, the coastal sea). Incidents outside it are refused at intake; analytics leave
+# out any stored before that rule, so one far-off point cannot stretch a grid over an ocean.
+SERVED_AREA = (-81.5, -18.5, -68.5, 0.1)  # min lon, min lat, max lon, max lat
+SERVED_AREA_NAME = "Perú"
+
+
+def in_served_area(lon: Any, lat: Any) -> Any:
+    """Whether each point lies in the served area (scalars or arrays)."""
+    x0, y0, x1, y1 = SERVED_AREA
+    return (lon > x0) & (lon < x1) & (lat > y0) & (lat < y1)
 
 
 @lru_cache(maxsize=1)

@@ -8,9 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from kuntur.core.errors import NotFound
+from kuntur.core.web import UnitOfWorkRoute
 from kuntur.geography import service
 
-router = APIRouter(prefix="/api/geography", tags=["geography"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/geography", tags=["geography"])
 
 
 @router.get("/districts")

@@ -167,6 +167,17 @@ def max_classification(ctx: RequestContext) -> int | None:
     return ctx.clearance
 
 
+def may_read(db: Session, ctx: RequestContext, *, owner_agency: str, classification: int) -> bool:
+    """Whether ``ctx`` may read a record of ``owner_agency`` at ``classification``."""
+    limit = max_classification(ctx)
+    if limit is not None and classification > limit:
+        return False
+    if "system" in ctx.roles or owner_agency == ctx.agency:
+        return True  # one's own agency's records need no sharing rule (and no query)
+    owners = visible_owners(db, ctx)
+    return owners is None or owner_agency in owners
+
+
 def require_record(
     db: Session,
     ctx: RequestContext,
@@ -178,12 +189,7 @@ def require_record(
 ) -> None:
     """Per-record check; a record the actor may not see is reported as not found (its
     existence is not confirmed) and the attempt is audited."""
-    limit = max_classification(ctx)
-    cleared = limit is None or classification <= limit
-    if cleared and ("system" in ctx.roles or owner_agency == ctx.agency):
-        return  # one's own agency's records need no sharing rule (and no query)
-    owners = visible_owners(db, ctx)
-    if (owners is None or owner_agency in owners) and cleared:
+    if may_read(db, ctx, owner_agency=owner_agency, classification=classification):
         return
     _log_denial(db, ctx, {"reason": "agency or clearance"}, object_type, object_id)
     from kuntur.core.errors import NotFound

@@ -16,7 +16,7 @@ from functools import lru_cache
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select, update
+from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
@@ -292,3 +292,20 @@ def revoke(db: Session, ctx: RequestContext, username: str, role: str) -> None:
         object_id=user.username,
         details={"role": role},
     )
+
+
+def session_is_live(engine: Engine, session_id: int | None) -> bool:
+    """Whether a session still stands (not revoked or expired, its user enabled): for
+    connections that outlive the request that opened them, such as live streams."""
+    if session_id is None:
+        return False
+    with Session(engine) as db:
+        row = db.execute(
+            select(UserSession.revoked_at, UserSession.expires_at, User.disabled)
+            .join(User, User.id == UserSession.user_id)
+            .where(UserSession.id == session_id)
+        ).first()
+    if row is None:
+        return False
+    revoked_at, expires_at, disabled = row
+    return revoked_at is None and expires_at > utcnow() and not disabled

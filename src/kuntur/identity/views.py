@@ -6,11 +6,11 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep, UserDep
+from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep, UnitOfWorkRoute, UserDep
 from kuntur.identity import service
 from kuntur.identity.models import UserSession
 
-router = APIRouter(prefix="/api/auth", tags=["auth"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/auth", tags=["auth"])
 
 
 class LoginIn(BaseModel):

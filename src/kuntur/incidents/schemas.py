@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from kuntur.geography.service import SERVED_AREA, SERVED_AREA_NAME
 from kuntur.incidents.categories import Category, Source, Status
 
 
@@ -39,6 +40,19 @@ class IncidentCreate(BaseModel):
         aware = value if value.tzinfo else value.replace(tzinfo=UTC)
         if aware > datetime.now(UTC) + timedelta(days=1):
             raise ValueError("is in the future")
+        return value
+
+    @field_validator("longitude", "latitude")
+    @classmethod
+    def _served(cls, value: float, info: ValidationInfo) -> float:
+        # The box, one axis at a time: the error then names the field that is wrong.
+        x0, y0, x1, y1 = SERVED_AREA
+        low, high = (x0, x1) if info.field_name == "longitude" else (y0, y1)
+        if not low < value < high:
+            raise ValueError(
+                f"está fuera del área que atiende el comando ({SERVED_AREA_NAME}: {low} a "
+                f"{high}) / is outside the command's served area"
+            )
         return value
 
     @field_validator("external_id", "address", "narrative", "category_label")

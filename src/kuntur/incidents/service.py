@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import numpy as np
 from sqlalchemy import (
@@ -32,9 +32,10 @@ from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
 from kuntur.audit.catalogue import EventType
+from kuntur.core import events
 from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
-from kuntur.core.errors import InvalidInput
+from kuntur.core.errors import Conflict, InvalidInput
 from kuntur.core.timeutil import to_display, to_utc, utcnow
 from kuntur.geography import hexgrid
 from kuntur.geography import service as geo
@@ -181,11 +182,13 @@ def to_out(incident: Incident, *, reveal: bool = True) -> IncidentOut:
     )
 
 
-def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> tuple[Incident, bool]:
-    """Store a new incident; returns (incident, created).
+def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> Incident:
+    """Store a new incident.
 
-    An incident whose source already sent the same external id is not stored
-    twice: the existing one comes back with ``created`` False.
+    An incident whose source already sent the same external id is not stored twice:
+    ``Conflict`` (409), audited. The existing record may belong to another agency or sit
+    above the caller's clearance, so the answer names it only to a caller who may read
+    it, and never carries any of its contents.
     """
     authz.require(db, ctx, Permission.INCIDENTS_WRITE, object_type="incident")
     dedup_key = (
@@ -194,7 +197,7 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> tuple[I
     if data.external_id:
         existing = db.scalar(select(Incident).where(Incident.dedup_key == dedup_key))
         if existing is not None:
-            return existing, False
+            _refuse_duplicate(db, ctx, existing)
     lat = np.array([data.latitude])
     lon = np.array([data.longitude])
     cell = hexgrid.cells(lat, lon)
@@ -234,7 +237,7 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> tuple[I
         existing = db.scalar(select(Incident).where(Incident.dedup_key == dedup_key))
         if existing is None:
             raise
-        return existing, False
+        _refuse_duplicate(db, ctx, existing)
     audit.record(
         db,
         ctx,
@@ -243,13 +246,55 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> tuple[I
         object_id=str(incident.id),
         details={"source": incident.source, "category": incident.category},
     )
-    if incident.narrative:
-        # A new report joins the extortion networks as it arrives (same transaction).
-        from kuntur.intelligence import service as intelligence
+    # Whoever follows new incidents (intelligence links reports into networks) does so in
+    # this transaction; every open screen hears of it after commit.
+    events.publish(db, INCIDENT_CREATED, incident)
+    announce(db, incident)
+    return incident
 
-        if incident.category in intelligence.LINKED_CATEGORIES:
-            intelligence.link_reports(db, [incident])
-    return incident, True
+
+INCIDENT_CREATED = "incident.created"
+
+
+def announce(db: Session, inc: Incident) -> None:
+    """Tell every open screen (that may see it) of a new or changed incident, on commit."""
+    events.emit(
+        db,
+        "incident",
+        {
+            "id": inc.id,
+            "status": inc.status,
+            "priority": inc.priority,
+            "category": inc.category,
+            "lon": inc.longitude,
+            "lat": inc.latitude,
+            "owner_agency": inc.owner_agency,
+            "classification": inc.classification,
+        },
+    )
+
+
+def _refuse_duplicate(db: Session, ctx: RequestContext, existing: Incident) -> NoReturn:
+    visible = authz.may_read(
+        db, ctx, owner_agency=existing.owner_agency, classification=existing.classification
+    )
+    audit.record_apart(
+        db,
+        ctx,
+        EventType.INCIDENT_DUPLICATE,
+        object_type="incident",
+        # The id of a record the caller may not read is still named in the log: the
+        # auditor needs to know which record was probed.
+        object_id=str(existing.id),
+        outcome="refused",
+        details={"visible": visible},
+    )
+    raise Conflict(
+        "Ya existe un incidente de esta fuente con ese número externo (external_id); no se "
+        "guardó otro. / An incident from this source with that external id already "
+        "exists; nothing new was stored.",
+        existing_id=existing.id if visible else None,
+    )
 
 
 def get(*, db: Session, ctx: RequestContext, incident_id: int) -> Incident:

@@ -8,12 +8,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep
+from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.incidents import service
 from kuntur.incidents.categories import Category, Source, Status
 from kuntur.incidents.schemas import IncidentCreate, IncidentOut, IncidentPage, IncidentStats
 
-router = APIRouter(prefix="/api/incidents", tags=["incidents"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/incidents", tags=["incidents"])
 
 
 def _filters(
@@ -42,14 +42,10 @@ FilterDep = Annotated[service.IncidentFilter, Depends(_filters)]
 
 
 @router.post("", response_model=IncidentOut, status_code=status.HTTP_201_CREATED)
-def create_incident(
-    data: IncidentCreate, db: SessionDep, ctx: ContextDep, response: Response
-) -> IncidentOut:
-    """Create an incident. The same source + external id again returns the first one (200)."""
-    incident, created = service.create(db=db, ctx=ctx, data=data)
-    if not created:
-        response.status_code = status.HTTP_200_OK
-    return service.to_out(incident)
+def create_incident(data: IncidentCreate, db: SessionDep, ctx: ContextDep) -> IncidentOut:
+    """Create an incident. The same source + external id again is refused (409); the answer
+    names the stored incident (``existing_id``) only to a caller who may read it."""
+    return service.to_out(service.create(db=db, ctx=ctx, data=data))
 
 
 @router.get("", response_model=IncidentPage)

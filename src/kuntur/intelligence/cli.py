@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
+from kuntur.core.exports import safe_row
 from kuntur.intelligence import service
 
 app = typer.Typer(help="Inteligencia: vincular reportes en redes.", no_args_is_help=True)
@@ -83,7 +84,7 @@ def score_names(
         w = csv.writer(sys.stdout)
         w.writerow(["name_a", "name_b", "score"])
         for o in out:
-            w.writerow([o["name_a"], o["name_b"], f"{o['score']:.4f}"])
+            w.writerow(safe_row([o["name_a"], o["name_b"], f"{o['score']:.4f}"]))
     if bad:
         console.print(
             f"[yellow]Aviso:[/] {len(bad)} filas sin nombre omitidas (líneas "

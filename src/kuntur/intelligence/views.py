@@ -8,10 +8,10 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep
+from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.intelligence import cases, service
 
-router = APIRouter(prefix="/api/intel", tags=["intelligence"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/intel", tags=["intelligence"])
 
 
 @router.get("/networks")

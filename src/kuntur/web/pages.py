@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from kuntur.audit.catalogue import TITLES, EventType
 from kuntur.core.context import RequestContext
-from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep
+from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.dispatch.lifecycle import UNIT_STATUS_LABELS
 from kuntur.geography import service as geo
 from kuntur.identity.authz import Permission, can
@@ -23,7 +23,7 @@ from kuntur.incidents.models import ImportBatch
 from kuntur.web.i18n import LANGS, labels
 
 templates = Jinja2Templates(directory=str(resources.files("kuntur") / "web" / "templates"))
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, route_class=UnitOfWorkRoute)
 
 
 def _lang(query: str | None, cookie: str | None) -> str:

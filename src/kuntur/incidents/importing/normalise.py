@@ -17,6 +17,7 @@ import pandas as pd
 import tzfpy
 
 from kuntur.core.timeutil import utcnow
+from kuntur.geography import service as geo
 from kuntur.geography.names import normalise_name
 from kuntur.incidents.categories import DEFAULT_PRIORITY, Category, map_label
 from kuntur.incidents.importing import readers
@@ -454,8 +455,8 @@ def _times(frame: pd.DataFrame, m: ColumnMapping, used: dict[str, Any]) -> Parse
     )
 
 
-def _in_peru(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    return (lon > -81.5) & (lon < -68.5) & (lat > -18.5) & (lat < 0.1)
+def _mostly_in_peru(lon: np.ndarray, lat: np.ndarray) -> bool:
+    return bool(geo.in_served_area(lon, lat).mean() >= 0.5)
 
 
 def _zone_of_points(lon: np.ndarray, lat: np.ndarray, warnings: list[str]) -> str:
@@ -465,7 +466,7 @@ def _zone_of_points(lon: np.ndarray, lat: np.ndarray, warnings: list[str]) -> st
     its times shifted by Lima's offset (and its days cut at the wrong midnight).
     """
     ok = np.isfinite(lon) & np.isfinite(lat)
-    if not ok.any() or _in_peru(lon[ok], lat[ok]).mean() >= 0.5:
+    if not ok.any() or _mostly_in_peru(lon[ok], lat[ok]):
         return DEFAULT_TIMEZONE
     zone = tzfpy.get_tz(float(np.median(lon[ok])), float(np.median(lat[ok])))
     if not zone:
@@ -528,6 +529,18 @@ def normalise(table: readers.RawTable, mapping: ColumnMapping) -> Normalised:
         coord_source,
     )
 
+    good = ~rejected
+    if good.any() and _mostly_in_peru(lon[good], lat[good]):
+        # A Peruvian file: a row outside the served area is a wrong coordinate (a
+        # placeholder, a dropped minus sign), not an incident the command can attend. A
+        # foreign file (a public dataset imported to evaluate methods) keeps its points.
+        flag(
+            ~geo.in_served_area(lon, lat) & ~missing_coord & ~out_of_range,
+            coord_cols,
+            f"fuera del área que atiende el comando ({geo.SERVED_AREA_NAME}) / outside "
+            "the command's served area (Peru)",
+            coord_source,
+        )
     if m.timezone is None:
         m.timezone = _zone_of_points(lon[~rejected], lat[~rejected], warnings)
     used["timezone"] = m.timezone

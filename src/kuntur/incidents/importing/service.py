@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from kuntur.core.context import RequestContext
+from kuntur.core.exports import safe_row
 from kuntur.core.timeutil import utcnow
 from kuntur.geography import hexgrid
 from kuntur.geography import service as geo
@@ -124,7 +125,7 @@ def write_rejects(rejects: list[Reject], source: Path, folder: Path) -> Path:
         writer = csv.writer(fh)
         writer.writerow(["line", "field", "value", "reason"])
         for r in rejects:
-            writer.writerow([r.line, r.field, r.value, r.reason])
+            writer.writerow(safe_row([r.line, r.field, r.value, r.reason]))
     return out
 
 

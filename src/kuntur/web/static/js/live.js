@@ -19,7 +19,10 @@ function kunturLive(map, hooks) {
     radius: u.military ? 7 : 5, color: "#fff", weight: 1,
     fillColor: UNIT_COLORS[u.status] || "#333", fillOpacity: 0.95,
   });
-  const label = (u) => `${u.call_sign} — ${STATUS[u.status] || u.status}`;
+  // Leaflet puts a string tooltip in as HTML: an order's text must never be markup, so
+  // every tooltip is a text node.
+  const asText = (s) => document.createTextNode(s);
+  const label = (u) => asText(`${u.call_sign} — ${STATUS[u.status] || u.status}`);
 
   function upsertUnit(u) {
     const known = units.get(u.id);
@@ -39,7 +42,7 @@ function kunturLive(map, hooks) {
 
   function upsertOrder(o) {
     if (o.lon == null || o.lat == null) return;
-    const text = `${o.kind}: ${o.text} (${o.status})`;
+    const text = asText(`${o.kind}: ${o.text} (${o.status})`);
     const known = orders.get(o.id);
     if (known) { known.setTooltipContent(text); return; }
     const m = L.circleMarker([o.lat, o.lon], { radius: 9, color: "#6a1b9a", weight: 2, fill: false })
@@ -52,6 +55,12 @@ function kunturLive(map, hooks) {
     const es = new EventSource("/api/dispatch/live");
     es.onopen = () => { mapEl.dataset.live = "on"; if (hooks.onOpen) hooks.onOpen(); };
     es.onerror = () => { if (hooks.onError) hooks.onError(); };
+    // The server ends the stream of a session that was closed or a user who was disabled.
+    es.addEventListener("session_ended", () => {
+      es.close();
+      mapEl.dataset.live = "ended";
+      location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
+    });
     es.onmessage = (msg) => {
       const ev = JSON.parse(msg.data);
       if (ev.kind === "unit") upsertUnit(ev);
@@ -68,5 +77,5 @@ function kunturLive(map, hooks) {
     return connect();
   }
 
-  return { units, unitLayer, orderLayer, start };
+  return { units, unitLayer, orderLayer, start, upsertOrder, upsertUnit };
 }

@@ -1,7 +1,9 @@
-"""Live events: unit positions and statuses, incidents, orders, to every open map.
+"""The event bus: changes announced by any domain, delivered after commit to every open
+screen (unit positions and statuses, incidents, orders, authorizations).
 
 A service announces a change with ``emit(db, kind, payload)`` inside its
-transaction; clients receive it only if that transaction commits.
+transaction; clients receive it only if that transaction commits. It is part of the
+kernel so that every domain can publish (incidents included) without importing another.
 
 - PostgreSQL (production, several server processes behind a load balancer):
   ``emit`` runs ``pg_notify`` in the transaction; PostgreSQL delivers it on commit
@@ -10,7 +12,7 @@ transaction; clients receive it only if that transaction commits.
 - SQLite (the embedded default, one process): ``emit`` publishes to the
   in-process broker after commit.
 
-Clients subscribe with server-sent events (``GET /api/live``).
+Clients subscribe with server-sent events (``GET /api/dispatch/live``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,29 @@ from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
+
+# --- domain events: in the publisher's transaction ---------------------------------------
+# A domain reacts to another's change without being called by it: the publisher announces
+# ``publish(db, topic, obj)`` and every handler subscribed to the topic runs at once, in the
+# same transaction (so its writes commit or roll back with the change). Handlers register
+# when their domain is loaded (``kuntur.domains``).
+DomainHandler = Callable[[Session, Any], None]
+_HANDLERS: dict[str, list[DomainHandler]] = {}
+
+
+def subscribe(topic: str, handler: DomainHandler) -> None:
+    """Run ``handler(db, obj)`` on every ``publish(db, topic, obj)`` (once per handler)."""
+    handlers = _HANDLERS.setdefault(topic, [])
+    if handler not in handlers:
+        handlers.append(handler)
+
+
+def publish(db: Session, topic: str, obj: Any) -> None:
+    for handler in list(_HANDLERS.get(topic, ())):
+        handler(db, obj)
+
+
+# --- live events: to open screens, after commit -----------------------------------------
 QUEUE_LIMIT = 1000  # a client this far behind is dropped, not allowed to grow memory
 
 
