@@ -196,9 +196,19 @@ def run_foundation(backend: str, csv_path: Path, rows: int, runs: int, wide_n: i
 HEADER = [
     "# Benchmarks",
     "",
-    "Targets come from the issues; each figure is measured by `make bench`",
-    "(`python -m benchmarks.run`) and the ratio is value/target (higher is better;",
-    "1.0 = exactly on target). These 2-core machines are noisy: medians and p95s.",
+    "Targets come from the issues; every figure is measured by `make bench` (`python -m",
+    "benchmarks.run`; flags choose the suites and sizes, see the README). These 2-core",
+    "machines are shared and noisy: one figure moves up to 2x from one run to the next. So",
+    "the foundation and load figures each stand next to a baseline measured in the same run",
+    "(the store's own limit for the import and the map layer, one client for the load), and",
+    "the ratio is what to read; the absolute figures hold for this machine at that hour. Each",
+    "section names the commit it measured. In the other suites' tables, ratio = value/target",
+    "(higher is better; 1.0 = on target). To see what a change does before it lands: `make",
+    "bench-compare REF=<commit>` (below).",
+    "",
+    "A benchmark written by the same hand as the code is an upper bound: it measures what its",
+    "author thought of, on the author's data, warm, from one machine. Read these figures as",
+    "the best a user can expect, not as what every user gets.",
     "",
 ]
 WRITE_DOC = True  # --no-doc (bench-compare) leaves docs/benchmarks.md alone
@@ -242,8 +252,19 @@ def baseline_table(results: list[Result]) -> list[str]:
     return lines
 
 
+_COMMIT: str | None = None
+
+
 def commit_line() -> str:
-    """The commit measured (and whether the tree had changes on top of it)."""
+    """The commit measured (and whether the tree had changes on top of it), as it was when
+    this run started: editing files while it runs does not change what it measured."""
+    global _COMMIT
+    if _COMMIT is None:
+        _COMMIT = _commit_now()
+    return _COMMIT
+
+
+def _commit_now() -> str:
     import subprocess
 
     root = Path(__file__).parent.parent
@@ -444,6 +465,7 @@ def main() -> None:
     args = parser.parse_args()
     WRITE_DOC = not args.no_doc
     started = datetime.now(UTC)
+    commit_line()  # what is measured: the tree as it is now
     OUT.mkdir(exist_ok=True)
     import kuntur
 
