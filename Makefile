@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint bench serve install install-dev postgres clean
+.PHONY: demo test lint bench bench-compare serve install install-dev postgres clean
 
 # Runtime install (what `make demo` needs); redone when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -48,7 +48,15 @@ test: install-dev lint postgres
 	$(BIN)/pytest
 
 bench: install-dev postgres
-	$(BIN)/python -m benchmarks.run
+	$(BIN)/python -m benchmarks.run $(ARGS)
+
+# The same suite at REF (a temporary git worktree) and at this working tree, interleaved.
+REF ?=
+SUITE ?= foundation
+ROUNDS ?= 3
+bench-compare: install-dev postgres
+	@test -n "$(REF)" || { echo "usage: make bench-compare REF=<commit> [SUITE=foundation|load|audit] [ROUNDS=3] [ARGS='--rows 300000']" >&2; exit 2; }
+	$(BIN)/python -m benchmarks.compare $(REF) --suite $(SUITE) --rounds $(ROUNDS) $(ARGS)
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -206,6 +206,33 @@ def test_map_layer_compact_encoding(seeded: TestClient) -> None:
     assert seeded.get("/api/incidents/map?format=kml").status_code == 422
 
 
+def test_map_layer_geojson_text_is_the_geojson_document() -> None:
+    """The GeoJSON the API writes from cached per-cell text is the document geojson() builds."""
+    import json
+
+    import h3
+
+    from kuntur.incidents.service import MapLayer
+
+    cells = [h3.str_to_int(h3.latlng_to_cell(-12.05 + i / 50, -77.04, 8)) for i in range(3)]
+    layer = MapLayer(kind="cells", total=7, resolution=8, cells=cells, counts=[1, 2, 4])
+    assert json.loads(layer.geojson_text()) == layer.geojson()
+    assert json.loads(layer.geojson_text()) == layer.geojson()  # second time from the cache
+    empty = MapLayer(kind="cells", total=0, resolution=8)
+    assert json.loads(empty.geojson_text()) == empty.geojson()
+    points = MapLayer(
+        kind="points",
+        total=None,
+        truncated=True,
+        ids=[5],
+        lons=[-77.03],
+        lats=[-12.05],
+        categories=["theft"],
+        times_utc=["2026-11-20T02:15:00Z"],
+    )
+    assert json.loads(points.geojson_text()) == points.geojson()
+
+
 def test_map_layer_trims_cells_outside_the_view(seeded: TestClient) -> None:
     north = seeded.get("/api/incidents/map?bbox=-77.1,-12.0,-76.9,-11.9").json()
     assert north["kind"] == "cells" and north["total"] == 1  # only San Juan de Lurigancho

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
@@ -84,7 +84,7 @@ def map_layer(
         Literal["geojson", "compact"],
         Query(alias="format", description="geojson (GIS tools) or compact (arrays, the map page)"),
     ] = "geojson",
-) -> JSONResponse:
+) -> Response:
     """The map layer for a view: H3 cell counts when wide, points when close.
 
     ``kind`` says which; ``resolution`` gives the H3 resolution of cells; ``total``
@@ -100,7 +100,9 @@ def map_layer(
     )
     # Plain JSON of plain data: FastAPI's generic encoder walks every coordinate and
     # costs more than the query itself on a few thousand polygons.
-    return JSONResponse(layer.compact() if format_ == "compact" else layer.geojson())
+    if format_ == "compact":
+        return JSONResponse(layer.compact())
+    return Response(layer.geojson_text(), media_type="application/json")
 
 
 @router.get("/{incident_id}", response_model=IncidentOut)
