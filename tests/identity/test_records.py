@@ -34,7 +34,8 @@ def as_user(
 
 def events(engine: Engine, type_: str) -> list[AuditEvent]:
     with Session(engine) as db:
-        return list(db.scalars(select(AuditEvent).where(AuditEvent.type == type_)))
+        query = select(AuditEvent).where(AuditEvent.type == type_).order_by(AuditEvent.idx)
+        return list(db.scalars(query))
 
 
 def test_agencies_see_what_sharing_rules_grant(engine: Engine, settings: Settings) -> None:
