@@ -39,7 +39,9 @@ def incident(c: TestClient, where: tuple[float, float], **kw: Any) -> int:
 
 def events(engine: Engine, kind: str) -> list[AuditEvent]:
     with Session(engine) as db:
-        return list(db.scalars(select(AuditEvent).where(AuditEvent.type == kind)))
+        return list(
+            db.scalars(select(AuditEvent).where(AuditEvent.type == kind).order_by(AuditEvent.idx))
+        )
 
 
 def test_military_dispatch_needs_a_basis_for_the_place(

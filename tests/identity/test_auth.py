@@ -23,7 +23,9 @@ def login(
 
 def events(engine: Engine, type_: str) -> list[AuditEvent]:
     with Session(engine) as db:
-        return list(db.scalars(select(AuditEvent).where(AuditEvent.type == type_)))
+        return list(
+            db.scalars(select(AuditEvent).where(AuditEvent.type == type_).order_by(AuditEvent.idx))
+        )
 
 
 def test_api_needs_a_login(anonymous_client: TestClient) -> None:
