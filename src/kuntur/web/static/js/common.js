@@ -131,3 +131,24 @@ document.addEventListener("DOMContentLoaded", () => {
   const close = document.getElementById("detail-close");
   if (close) close.addEventListener("click", () => { document.getElementById("detail").hidden = true; });
 });
+
+/* Every map page starts from the same base: Lima and Callao at zoom 11, the optional raster
+   tiles (KUNTUR_MAP_TILE_URL; none by default, nothing leaves the machine), the boundaries'
+   attribution, and, with `outlines`, the district outlines under everything (not clickable,
+   for orientation only: a page still works if they fail to load). */
+function kunturBaseMap(options = {}) {
+  const map = L.map("map", { preferCanvas: true, zoomControl: true }).setView([-12.05, -77.04], 11);
+  window.kunturMap = map;
+  if (KUNTUR.tile_url) {
+    L.tileLayer(KUNTUR.tile_url, { attribution: KUNTUR.tile_attribution, maxZoom: 19 }).addTo(map);
+  }
+  map.attributionControl.addAttribution("Límites: INEI / IGN");
+  if (options.outlines) {
+    getJSON("/api/geography/boundaries/lima-callao").then((g) => {
+      L.geoJSON(g, {
+        interactive: false, style: { color: "#5b6b7a", weight: 1, fillColor: "#ffffff", fillOpacity: 0.5 },
+      }).addTo(map).bringToBack();
+    }).catch(() => {});
+  }
+  return map;
+}

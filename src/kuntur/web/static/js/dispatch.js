@@ -4,15 +4,7 @@
 "use strict";
 (function () {
   const STATUS = KUNTUR.unit_status || {};
-  const map = L.map("map", { preferCanvas: true }).setView([-12.05, -77.04], 11);
-  window.kunturMap = map;
-  if (KUNTUR.tile_url) {
-    L.tileLayer(KUNTUR.tile_url, { attribution: KUNTUR.tile_attribution, maxZoom: 19 }).addTo(map);
-  }
-  getJSON("/api/geography/boundaries/lima-callao").then((g) => {
-    L.geoJSON(g, { interactive: false, style: { color: "#5b6b7a", weight: 1, fillColor: "#fff", fillOpacity: 0.5 } })
-      .addTo(map).bringToBack();
-  }).catch(() => {});
+  const map = kunturBaseMap({ outlines: true });
   const incidentLayer = L.layerGroup().addTo(map);
   let selected = null;
   const mapEl = document.getElementById("map");

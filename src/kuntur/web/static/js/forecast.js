@@ -2,18 +2,8 @@
    and the fairness table. Text goes through textContent only. */
 "use strict";
 (function () {
-  const map = L.map("map", { preferCanvas: true }).setView([-12.05, -77.04], 11);
-  window.kunturMap = map;
-  if (KUNTUR.tile_url) {
-    L.tileLayer(KUNTUR.tile_url, { attribution: KUNTUR.tile_attribution, maxZoom: 19 }).addTo(map);
-  }
+  const map = kunturBaseMap({ outlines: true });  // the cells are drawn over the outlines
   const COLORS = { very_high: "#bd0026", high: "#fd8d3c" };
-  // District outlines for orientation (drawn under the cells, not clickable).
-  getJSON("/api/geography/boundaries/lima-callao").then((g) => {
-    L.geoJSON(g, {
-      interactive: false, style: { color: "#5b6b7a", weight: 1, fillColor: "#ffffff", fillOpacity: 0.5 },
-    }).addTo(map).bringToBack();
-  }).catch(() => { /* orientation only: the forecast still shows */ });
   const pct = (x) => `${(100 * x).toFixed(1)} %`;
 
   function defs(el, rows) {

@@ -1,12 +1,7 @@
 /* The operational map: district boundaries, H3 density when zoomed out, points when zoomed in. */
 "use strict";
 (function () {
-  const map = L.map("map", { preferCanvas: true, zoomControl: true }).setView([-12.05, -77.04], 11);
-  window.kunturMap = map;
-  if (KUNTUR.tile_url) {
-    L.tileLayer(KUNTUR.tile_url, { attribution: KUNTUR.tile_attribution, maxZoom: 19 }).addTo(map);
-  }
-  map.attributionControl.addAttribution("Límites: INEI / IGN");
+  const map = kunturBaseMap();  // its own clickable boundaries, below
   const boundaries = L.geoJSON(null, {
     style: { color: "#5b6b7a", weight: 1, fillColor: "#ffffff", fillOpacity: 0.55 },
     onEachFeature: (f, layer) => layer.bindTooltip(f.properties.district, { sticky: true }),
