@@ -1,0 +1,254 @@
+"""Legal bases for military action as records: states of emergency and Resoluciones
+Supremas (invalid ones refused with reasons), and the check every military tasking passes."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import shapely
+from shapely.geometry import mapping, shape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kuntur.audit import service as audit
+from kuntur.audit.catalogue import EventType
+from kuntur.command import legal
+from kuntur.command.fleet import district_name, is_military
+from kuntur.command.models import LegalAuthorization, Unit
+from kuntur.core import events
+from kuntur.core.context import RequestContext
+from kuntur.core.db import get_or_404
+from kuntur.core.errors import Forbidden, InvalidInput
+from kuntur.core.timeutil import to_utc, utcnow
+from kuntur.geography import service as geo
+from kuntur.identity import authz
+from kuntur.identity.authz import Permission
+
+EXPIRY_WARNING = timedelta(days=3)
+
+
+def _area(districts: Sequence[str], polygon: dict[str, Any] | None) -> tuple[Any, str]:
+    if polygon is not None:
+        try:
+            geom = shape(polygon)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise InvalidInput(f"area: not a GeoJSON polygon ({exc})") from exc
+        return geom, "polígono"
+    shapes, names = [], []
+    for d in districts:
+        found = [d] if geo.district_geometry(d) else [x.ubigeo for x in geo.find_districts(d)]
+        geom = geo.district_geometry(found[0]) if found else None
+        if geom is None:
+            raise InvalidInput(f"area: unknown district {d!r}")
+        shapes.append(shape(geom))
+        names.append(district_name(found[0]))
+    if not shapes:
+        return None, ""
+    label = ", ".join(names[:4]) + (f" y {len(names) - 4} más" if len(names) > 4 else "")
+    return shapely.union_all(shapes), label
+
+
+def create_authorization(
+    db: Session,
+    ctx: RequestContext,
+    *,
+    kind: str,
+    number: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    forces_role: str,
+    districts: Sequence[str] = (),
+    polygon: dict[str, Any] | None = None,
+    area_label: str | None = None,
+    restricted_rights: Sequence[str] = (),
+    purpose: str | None = None,
+) -> LegalAuthorization:
+    """Record a decree or resolution; an invalid one is refused with every reason (audited)."""
+    authz.require(db, ctx, Permission.LEGAL_WRITE, object_type="legal_authorization")
+    area, label = _area(districts, polygon)
+    starts_at, ends_at = to_utc(starts_at), to_utc(ends_at)
+    reasons = legal.problems(
+        kind=kind,
+        number=number,
+        area=area,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        forces_role=forces_role,
+        restricted_rights=set(restricted_rights),
+        purpose=purpose,
+    )
+    if reasons:
+        with Session(db.get_bind()) as side, side.begin():
+            audit.record(
+                side,
+                ctx,
+                EventType.AUTHORIZATION_REFUSED,
+                object_type="legal_authorization",
+                outcome="refused",
+                details={"number": number, "kind": kind, "reasons": reasons},
+            )
+        raise InvalidInput("; ".join(reasons))
+    row = LegalAuthorization(
+        kind=kind,
+        number=number.strip(),
+        area_geojson=json.dumps(mapping(area)),
+        area_label=area_label or label,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        forces_role=forces_role,
+        restricted_rights=",".join(sorted(restricted_rights)),
+        purpose=purpose,
+        created_by=ctx.actor,
+        created_at=utcnow(),
+    )
+    db.add(row)
+    db.flush()
+    audit.record(
+        db,
+        ctx,
+        EventType.AUTHORIZATION_CREATED,
+        object_type="legal_authorization",
+        object_id=str(row.id),
+        details={"number": row.number, "kind": kind, "ends_at": ends_at.isoformat()},
+    )
+    events.emit(db, "authorization", {"id": row.id, "number": row.number})
+    return row
+
+
+def revoke_authorization(db: Session, ctx: RequestContext, auth_id: int) -> LegalAuthorization:
+    authz.require(db, ctx, Permission.LEGAL_WRITE, object_type="legal_authorization")
+    row = get_or_404(db, LegalAuthorization, auth_id, f"authorization {auth_id}")
+    row.revoked = True
+    audit.record(
+        db,
+        ctx,
+        EventType.AUTHORIZATION_REVOKED,
+        object_type="legal_authorization",
+        object_id=str(row.id),
+        details={"number": row.number},
+    )
+    events.emit(db, "authorization", {"id": row.id, "number": row.number, "revoked": True})
+    return row
+
+
+def as_legal(row: LegalAuthorization) -> legal.Authorization:
+    return legal.Authorization(
+        id=row.id,
+        kind=row.kind,
+        number=row.number,
+        area=shape(json.loads(row.area_geojson)),
+        area_label=row.area_label,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        forces_role=row.forces_role,
+        restricted_rights=frozenset(r for r in row.restricted_rights.split(",") if r),
+        purpose=row.purpose,
+        revoked=row.revoked,
+    )
+
+
+_PARSED: dict[tuple[int, bool, datetime, datetime], legal.Authorization] = {}
+
+
+def authorizations(db: Session) -> list[legal.Authorization]:
+    """Every recorded authorization, for the legal checks (no permission: internal).
+
+    Areas are parsed and prepared once per (id, revoked, term): every dispatch
+    recommendation checks them, and a metropolitan polygon costs milliseconds to parse.
+    """
+    out = []
+    rows = db.execute(
+        select(
+            LegalAuthorization.id,
+            LegalAuthorization.revoked,
+            LegalAuthorization.starts_at,
+            LegalAuthorization.ends_at,
+        )
+    ).all()
+    for aid, revoked, starts, ends in rows:
+        key = (aid, bool(revoked), starts, ends)
+        hit = _PARSED.get(key)
+        if hit is None:
+            row = db.get(LegalAuthorization, aid)
+            assert row is not None
+            hit = as_legal(row)
+            shapely.prepare(hit.area)
+            _PARSED[key] = hit
+        out.append(hit)
+    return out
+
+
+def authorization_out(row: LegalAuthorization, now: datetime | None = None) -> dict[str, Any]:
+    now = now or utcnow()
+    active = not row.revoked and row.starts_at <= now < row.ends_at
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "number": row.number,
+        "area_label": row.area_label,
+        "area": json.loads(row.area_geojson),
+        "starts_at": row.starts_at.isoformat(),
+        "ends_at": row.ends_at.isoformat(),
+        "forces_role": row.forces_role,
+        "restricted_rights": [r for r in row.restricted_rights.split(",") if r],
+        "purpose": row.purpose,
+        "revoked": row.revoked,
+        "active": active,
+        "expires_soon": active and row.ends_at - now <= EXPIRY_WARNING,
+    }
+
+
+def list_authorizations(db: Session, ctx: RequestContext) -> list[dict[str, Any]]:
+    authz.require(db, ctx, Permission.COMMAND_READ, object_type="legal_authorization")
+    rows = db.scalars(select(LegalAuthorization).order_by(LegalAuthorization.ends_at.desc()))
+    return [authorization_out(r) for r in rows]
+
+
+def refuse_military(
+    db: Session, ctx: RequestContext, *, what: str, unit: Unit, reason: str, **details: Any
+) -> Forbidden:
+    """Audit a refused military tasking in its own transaction; returns the error to raise."""
+    with Session(db.get_bind()) as side, side.begin():
+        audit.record(
+            side,
+            ctx,
+            EventType.MILITARY_REFUSED,
+            object_type="unit",
+            object_id=str(unit.id),
+            outcome="refused",
+            details={"what": what, "call_sign": unit.call_sign, "reason": reason, **details},
+        )
+    return Forbidden(f"{unit.call_sign} ({unit.agency_code}) may not be {what}: {reason}")
+
+
+def check_military(
+    db: Session,
+    ctx: RequestContext,
+    unit: Unit,
+    lon: float,
+    lat: float,
+    start: datetime,
+    end: datetime,
+    what: str,
+) -> int | None:
+    """The legal basis id for a military unit at this place and time, or a refusal."""
+    if not is_military(unit.agency_code):
+        return None
+    auths = authorizations(db)
+    basis = legal.basis_for(auths, lon, lat, start, end)
+    if basis is None:
+        raise refuse_military(
+            db,
+            ctx,
+            what=what,
+            unit=unit,
+            reason=legal.refusal(auths, lon, lat, start, end),
+            lon=lon,
+            lat=lat,
+            start=start.isoformat(),
+            end=end.isoformat(),
+        )
+    return basis.id

@@ -1,0 +1,285 @@
+"""Units and their readiness: creation, positions and status (only from their own agency),
+the readiness board by node and district."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kuntur.audit import service as audit
+from kuntur.audit.catalogue import EventType
+from kuntur.command.models import CommandUnit, Unit
+from kuntur.command.tree import subtree
+from kuntur.command.units import MAX_CLOCK_SKEW, TYPE_SPEED_KMH, UnitStatus
+from kuntur.core import events
+from kuntur.core.context import RequestContext
+from kuntur.core.db import get_or_404
+from kuntur.core.errors import Forbidden, InvalidInput
+from kuntur.core.timeutil import to_utc, utcnow
+from kuntur.geography import service as geo
+from kuntur.identity import authz
+from kuntur.identity.authz import Permission
+from kuntur.identity.roles import AGENCIES
+
+CAPABILITIES = frozenset({"hostage", "extortion", "firearms", "riot", "medical", "k9", "traffic"})
+POSITIONS_PER_EVENT = 40
+
+
+def district_name(ubigeo: str) -> str:
+    d = geo.get_district(ubigeo)
+    return d.name if d else ubigeo
+
+
+def is_military(agency_code: str) -> bool:
+    return AGENCIES.get(agency_code, ("", ""))[1] == "military"
+
+
+def _require_own_units(db: Session, ctx: RequestContext, units: Sequence[Unit], what: str) -> None:
+    """Positions and status are reported by a unit's own agency (its field units, its TAK
+    gateway, its dispatchers): another agency's report about them is refused and audited."""
+    if "system" in ctx.roles:
+        return
+    foreign = sorted(u.call_sign for u in units if u.agency_code != ctx.agency)
+    if not foreign:
+        return
+    audit.record_apart(
+        db,
+        ctx,
+        EventType.ACCESS_DENIED,
+        object_type="unit",
+        object_id=str(units[0].id) if len(units) == 1 else None,
+        outcome="denied",
+        details={"reason": f"{what} of another agency's units", "units": len(foreign)},
+    )
+    spanish = "posición" if what == "position" else "estado"
+    raise Forbidden(
+        f"Solo la institución de la unidad informa su {spanish} ({', '.join(foreign[:10])})."
+        f" / Only a unit's own agency reports its {what}."
+    )
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    call_sign: str
+    agency: str
+    unit_type: str
+    command_unit_id: int
+    home_lon: float
+    home_lat: float
+    capabilities: tuple[str, ...] = ()
+    personnel: int = 2
+    shift: str = "24h"
+
+
+def create_unit(db: Session, ctx: RequestContext, spec: UnitSpec) -> Unit:
+    authz.require(db, ctx, Permission.ORDERS_ISSUE, object_type="unit")
+    errors = []
+    if spec.agency not in AGENCIES:
+        errors.append(f"agency: {spec.agency!r} unknown")
+    if spec.unit_type not in TYPE_SPEED_KMH:
+        errors.append(f"unit_type: one of {', '.join(TYPE_SPEED_KMH)}")
+    bad = sorted(set(spec.capabilities) - CAPABILITIES)
+    if bad:
+        errors.append(f"capabilities: unknown {', '.join(bad)}")
+    if db.get(CommandUnit, spec.command_unit_id) is None:
+        errors.append(f"command_unit_id: no command node {spec.command_unit_id}")
+    if db.scalar(select(Unit.id).where(Unit.call_sign == spec.call_sign)) is not None:
+        errors.append(f"call_sign: {spec.call_sign!r} exists")
+    if errors:
+        raise InvalidInput("; ".join(errors))
+    now = utcnow()
+    unit = Unit(
+        call_sign=spec.call_sign,
+        agency_code=spec.agency,
+        unit_type=spec.unit_type,
+        capabilities=",".join(sorted(spec.capabilities)),
+        personnel=spec.personnel,
+        command_unit_id=spec.command_unit_id,
+        home_lon=spec.home_lon,
+        home_lat=spec.home_lat,
+        shift=spec.shift,
+        status=UnitStatus.AVAILABLE,
+        lon=spec.home_lon,
+        lat=spec.home_lat,
+        position_at=now,
+        updated_at=now,
+    )
+    db.add(unit)
+    db.flush()
+    audit.record(
+        db,
+        ctx,
+        EventType.UNIT_CREATED,
+        object_type="unit",
+        object_id=str(unit.id),
+        details={"call_sign": unit.call_sign, "agency": unit.agency_code},
+    )
+    events.emit(db, "unit", unit_out(unit))
+    return unit
+
+
+def unit_out(u: Unit) -> dict[str, Any]:
+    return {
+        "id": u.id,
+        "call_sign": u.call_sign,
+        "agency": u.agency_code,
+        "military": is_military(u.agency_code),
+        "unit_type": u.unit_type,
+        "capabilities": [c for c in u.capabilities.split(",") if c],
+        "personnel": u.personnel,
+        "command_unit_id": u.command_unit_id,
+        "shift": u.shift,
+        "status": u.status,
+        "lon": u.lon,
+        "lat": u.lat,
+        "position_at": u.position_at.isoformat() if u.position_at else None,
+        "incident_id": u.incident_id,
+    }
+
+
+def list_units(
+    db: Session, ctx: RequestContext, *, status: str | None = None, node_id: int | None = None
+) -> Sequence[Unit]:
+    authz.require(db, ctx, Permission.COMMAND_READ, object_type="unit")
+    q = select(Unit).order_by(Unit.call_sign)
+    if status:
+        q = q.where(Unit.status == status)
+    if node_id is not None:
+        q = q.where(Unit.command_unit_id.in_(subtree(db, node_id)))
+    return db.scalars(q).all()
+
+
+def get_unit(db: Session, ctx: RequestContext, unit_id: int) -> Unit:
+    authz.require(db, ctx, Permission.COMMAND_READ, object_type="unit")
+    u = get_or_404(db, Unit, unit_id, f"unit {unit_id}")
+    return u
+
+
+def report_positions(
+    db: Session, ctx: RequestContext, reports: Sequence[tuple[str, float, float, datetime | None]]
+) -> int:
+    """Positions by call sign (API and CoT); unknown call signs are an error naming them.
+
+    Positions are high-volume telemetry: announced live, and audited once per report
+    (a batch), not once per position: who reported how many positions for how many units.
+    Only the units' own agency may report them, and never with a future date.
+    """
+    authz.require(db, ctx, Permission.UNITS_REPORT, object_type="unit")
+    signs = [r[0] for r in reports]
+    units = {u.call_sign: u for u in db.scalars(select(Unit).where(Unit.call_sign.in_(signs)))}
+    unknown = sorted(set(signs) - set(units))
+    if unknown:
+        raise InvalidInput(f"unknown call signs: {', '.join(unknown[:10])}")
+    _require_own_units(db, ctx, list(units.values()), "position")
+    now = utcnow()
+    moved: list[dict[str, Any]] = []
+    for sign, lon, lat, at in reports:
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise InvalidInput(f"{sign}: coordinates out of range ({lon}, {lat})")
+        u = units[sign]
+        when = to_utc(at) if at else now
+        if when > now + MAX_CLOCK_SKEW:
+            raise InvalidInput(
+                f"{sign}: la hora del reporte ({when.isoformat()}) está en el futuro; revise el "
+                f"reloj del equipo. / The report's time is in the future: check the device clock."
+            )
+        if u.position_at and when < u.position_at:
+            continue  # an older report arriving late never moves a unit back
+        u.lon, u.lat, u.position_at, u.updated_at = lon, lat, when, now
+        moved.append(
+            {
+                "id": u.id,
+                "call_sign": sign,
+                "lon": lon,
+                "lat": lat,
+                "status": u.status,
+                "at": when.isoformat(),
+            }
+        )
+    # One live event per slice of a batch, not per position: a TAK gateway sends hundreds a
+    # second, and every event is written to every open map (and must fit pg_notify's 8 kB).
+    for i in range(0, len(moved), POSITIONS_PER_EVENT):
+        events.emit(db, "positions", {"positions": moved[i : i + POSITIONS_PER_EVENT]})
+    audit.record(
+        db,
+        ctx,
+        EventType.UNIT_POSITIONS,
+        object_type="unit",
+        object_id=str(units[signs[0]].id) if len(units) == 1 else None,
+        details={"reports": len(reports), "units": len(units), "moved": len(moved)},
+    )
+    return len(reports)
+
+
+def set_unit_status(db: Session, ctx: RequestContext, unit_id: int, status: str) -> Unit:
+    authz.require(db, ctx, Permission.UNITS_REPORT, object_type="unit", object_id=str(unit_id))
+    if status not in UnitStatus.__members__.values():
+        raise InvalidInput(f"status: one of {', '.join(UnitStatus)}")
+    u = get_unit(db, ctx, unit_id)
+    _require_own_units(db, ctx, [u], "status")
+    if u.incident_id is not None and status in (UnitStatus.AVAILABLE, UnitStatus.OFF_DUTY):
+        raise InvalidInput(
+            f"{u.call_sign} is assigned to incident {u.incident_id}: clear or recall it first"
+        )
+    old, u.status, u.updated_at = u.status, status, utcnow()
+    audit.record(
+        db,
+        ctx,
+        EventType.UNIT_STATUS,
+        object_type="unit",
+        object_id=str(u.id),
+        details={"from": old, "to": status},
+    )
+    events.emit(db, "unit", unit_out(u))
+    return u
+
+
+def readiness(db: Session, ctx: RequestContext) -> dict[str, Any]:
+    """Units by status and agency, per command node (with its subtree) and per district."""
+    authz.require(db, ctx, Permission.COMMAND_READ, object_type="unit")
+    units = db.execute(
+        select(Unit.command_unit_id, Unit.agency_code, Unit.status, Unit.lon, Unit.lat)
+    ).all()
+    nodes = db.scalars(select(CommandUnit)).all()
+    parent = {n.id: n.parent_id for n in nodes}
+
+    def ancestors(nid: int) -> list[int]:
+        out = []
+        cur: int | None = nid
+        while cur is not None and cur not in out:
+            out.append(cur)
+            cur = parent.get(cur)
+        return out
+
+    by_node: dict[int, dict[str, dict[str, int]]] = {}
+    for nid, agency, status, _lon, _lat in units:
+        for a in ancestors(nid):
+            cell = by_node.setdefault(a, {}).setdefault(agency, {})
+            cell[status] = cell.get(status, 0) + 1
+    lons = [u[3] for u in units if u[3] is not None]
+    lats = [u[4] for u in units if u[4] is not None]
+    districts: list[object] = list(geo.locate(lons, lats)) if lons else []
+    by_district: dict[str, dict[str, dict[str, int]]] = {}
+    placed = [u for u in units if u[3] is not None]
+    for (_nid, agency, status, _lon, _lat), d in zip(placed, districts, strict=True):
+        cell = by_district.setdefault(str(d or "-"), {}).setdefault(agency, {})
+        cell[status] = cell.get(status, 0) + 1
+    names = {n.id: n.name for n in nodes}
+    return {
+        "nodes": [
+            {"id": nid, "name": names.get(nid, "?"), "by_agency": v} for nid, v in by_node.items()
+        ],
+        "districts": [
+            {"ubigeo": d, "name": district_name(d), "by_agency": v}
+            for d, v in sorted(by_district.items())
+        ],
+    }
+
+
+def count_units(db: Session) -> int:
+    return int(db.scalar(select(func.count()).select_from(Unit)) or 0)
