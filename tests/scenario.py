@@ -1,7 +1,11 @@
 """A store with one record behind every route: the joint command of ``build_world``, incidents
-(enough for a forecast), a forecast, an extortion network and its case, an order, a spare legal
-basis, a signed checkpoint with a registered witness. Built as the system, so that building it
-leaves no trace of any test user in the log.
+(enough for a forecast), a forecast, an extortion network and its open case, an order, a spare
+legal basis, a signed checkpoint with a registered witness, and a colleague (an intelligence
+analyst with an API token: someone to add to the case, a token for users.manage to list and
+revoke). Built as the system, so that building it leaves no trace of any test user in the log.
+
+A purpose is checked, not trusted (``identity.purposes``): ``PURPOSE`` is the open case, and
+it holds only for its members; ``join_case`` makes a test's analyst one.
 
 Used by the role matrix, the per-record matrix and the API fuzz.
 """
@@ -24,11 +28,13 @@ from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import utcnow
 from kuntur.forecasting import service as forecasting
 from kuntur.forecasting.models import ForecastCell
+from kuntur.identity import service as identity
 from kuntur.incidents import service as incidents
 from kuntur.incidents.categories import Category, Source
 from kuntur.incidents.schemas import IncidentCreate
 from kuntur.intelligence import cases
 from tests.command.conftest import World, build_world
+from tests.conftest import PASSWORD
 
 SYSTEM = RequestContext.system("test", purpose="CASO-2026-0001")
 PURPOSE = "CASO-2026-0001"
@@ -38,6 +44,7 @@ NARRATIVES = (
     "Amenazas desde el +51 987-654-321; piden yapear al 955111222.",
 )
 WITNESS = "Defensoría"
+COLLEAGUE = "colega"  # a PNP intelligence analyst, not yet on the case
 
 
 @dataclass
@@ -49,13 +56,15 @@ class Scenario:
     ext: int  # an extortion report with a narrative, in a network
     network: str
     entity: str
-    case: int
+    case: int  # PURPOSE, open, owned by PNP; members: see join_case
     forecast: int
     cell: int
     order: int  # issued by the joint command to station A: acknowledged, then completed
     spare_auth: int  # a legal basis nothing depends on: revoked
     checkpoint: int
     witness_signature: str  # base64, the witness's countersignature of that checkpoint
+    colleague: str
+    colleague_token: int  # the id of the colleague's API token
     audit_size: int
 
 
@@ -97,7 +106,7 @@ def build(engine: Engine, settings: Settings) -> Scenario:
             )
     with Session(engine, expire_on_commit=False) as db, db.begin():
         network = f"N-{ext}"
-        case = cases.open_case(db, SYSTEM, number="CASO-2026-0001", title="Red", network=network)
+        case = cases.open_case(db, SYSTEM, number=PURPOSE, title="Red", network=network)
         f = forecasting.run(db=db, ctx=SYSTEM, req=forecasting.RunRequest(method="naive"))
         cell = db.scalar(select(ForecastCell.cell).where(ForecastCell.forecast_id == f.id).limit(1))
         assert cell is not None
@@ -127,7 +136,18 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         signing = keys.signing_key(settings.effective_audit_key_path, settings.environment)
         cp = audit.create_checkpoint(db, SYSTEM, signing)
         signature = witness.sign(keys.checkpoint_note(cp.size, cp.root, cp.at))
-        ids = (case.id, f.id, order.id, spare.id, cp.id)
+        colleague, _ = identity.create_user(
+            db,
+            SYSTEM,
+            username=COLLEAGUE,
+            password=PASSWORD,
+            display_name="Colega",
+            agency="PNP",
+            roles=["intel_analyst"],
+            clearance=3,
+        )
+        _raw, token = identity.open_session(db, colleague, "api", label="guion")
+        ids = (case.id, f.id, order.id, spare.id, cp.id, token.id)
     with Session(engine) as db:
         size = audit.size(db)
     return Scenario(
@@ -145,5 +165,14 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         spare_auth=ids[3],
         checkpoint=ids[4],
         witness_signature=base64.b64encode(signature).decode(),
+        colleague=COLLEAGUE,
+        colleague_token=ids[5],
         audit_size=size,
     )
+
+
+def join_case(engine: Engine, scenario: Scenario, username: str) -> None:
+    """Make ``username`` (an intelligence analyst) a member of the scenario's case, as the
+    system adds one: only members may state the case as their purpose."""
+    with Session(engine) as db, db.begin():
+        cases.add_member(db, SYSTEM, scenario.case, username)

@@ -1,11 +1,16 @@
 """Role x route matrix: every route the app serves has a row here (a new route fails this file
 until it gets one), each row a valid request on real records and the permission its service
 requires; every role is asserted allowed (2xx) or refused (403, audited as ``authz.denied``),
-and an anonymous caller 401 (or, on a page, a redirect to the login)."""
+and an anonymous caller 401 (or, on a page, a redirect to the login).
+
+Every 403 is on record: as ``authz.denied`` when roles, records or the chain of command
+refuse, or as one of the security events decision 0005 documents for what is refused before
+any permission is asked (``SECURITY_REFUSALS``: a CSRF failure, a refused purpose)."""
 
 from __future__ import annotations
 
 import json
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,14 +26,16 @@ from sqlalchemy.orm import Session
 from starlette.routing import Mount, Route
 
 from kuntur.app import create_app
+from kuntur.audit.catalogue import EventType
 from kuntur.audit.models import AuditEvent
 from kuntur.config import Settings
 from kuntur.core.timeutil import utcnow
+from kuntur.identity import service as identity
 from kuntur.identity.authz import ROLE_PERMISSIONS, Permission
 from kuntur.identity.models import User
 from kuntur.identity.roles import Role
 from tests.conftest import INCIDENT, PASSWORD, make_user
-from tests.scenario import PURPOSE, WITNESS, Scenario, build
+from tests.scenario import PURPOSE, WITNESS, Scenario, build, join_case
 
 PUBLIC = "public"  # no login needed
 USER = "user"  # any logged-in user, whatever the roles
@@ -43,6 +50,9 @@ class Row:
     content: Body | None = None
     headers: dict[str, str] = field(default_factory=dict)
     stream: bool = False
+    # Sent from a page session (cookie and CSRF token, no bearer token), with the step-up
+    # the route asks for: the caller's password again and a new TOTP code where it has one.
+    web_step_up: bool = False
 
 
 def _cot(_s: Scenario) -> bytes:
@@ -55,7 +65,7 @@ def _window() -> dict[str, str]:
     return {"starts_at": now.isoformat(), "ends_at": (now + timedelta(hours=6)).isoformat()}
 
 
-INTEL = {"X-Purpose": PURPOSE}
+INTEL = {"X-Purpose": PURPOSE}  # the scenario's open case: its members' purpose (join_case)
 P = Permission
 # (method, path as the router declares it) -> row. Run in this order, one role at a time on a
 # fresh store: requests that change state come in an order that keeps the next one valid
@@ -211,6 +221,11 @@ ROUTES: dict[tuple[str, str], Row] = {
         json=lambda s: {"key": s.entity},
         headers=INTEL,
     ),
+    # Members add analysts of the case's agency (or of one it shares with); inside a case
+    # the case is the purpose.
+    ("POST", "/api/intel/cases/{case_id}/members"): Row(
+        P.INTEL_READ, "/api/intel/cases/{s.case}/members", json=lambda s: {"username": s.colleague}
+    ),
     ("GET", "/api/intel/cases/{case_id}/report"): Row(
         P.INTEL_READ, "/api/intel/cases/{s.case}/report", headers=INTEL
     ),
@@ -234,7 +249,15 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("GET", "/api/audit/events"): Row(P.AUDIT_READ),
     # identity
     ("POST", "/api/auth/login"): Row(PUBLIC),  # the body is the caller's own credentials
-    ("POST", "/api/auth/tokens"): Row(USER, json=lambda s: {"label": "script"}),
+    # Any user mints a token for their programs, but only from a page session after a
+    # step-up (a token cannot mint tokens: tests/identity/test_hardening.py).
+    ("POST", "/api/auth/tokens"): Row(USER, json=lambda s: {"label": "script"}, web_step_up=True),
+    # Owners list and revoke their own tokens whatever their roles
+    # (test_owners_list_and_revoke_their_own_tokens); another user's need users.manage.
+    ("GET", "/api/auth/tokens"): Row(P.USERS_MANAGE, "/api/auth/tokens?user={s.colleague}"),
+    ("DELETE", "/api/auth/tokens/{token_id}"): Row(
+        P.USERS_MANAGE, "/api/auth/tokens/{s.colleague_token}"
+    ),
     ("GET", "/api/auth/me"): Row(USER),
     ("POST", "/api/auth/logout"): Row(USER),
 }
@@ -256,8 +279,30 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     ("GET", "/indicadores"): ("/indicadores", USER),
     ("GET", "/inteligencia"): ("/inteligencia", USER),
     ("GET", "/auditoria"): ("/auditoria", P.AUDIT_READ),
-    # The printable case report: its purpose comes in ?motivo= (a link sends no header).
-    ("GET", "/casos/{case_id}"): ("/casos/{s.case}?motivo=" + PURPOSE, P.INTEL_READ),
+    # The printable case report, for the case's members (and oversight): the case is the
+    # purpose, so a plain link works.
+    ("GET", "/casos/{case_id}"): ("/casos/{s.case}", P.INTEL_READ),
+}
+
+# Oversight (audit.read without intel.read: auditors of the Fiscalía and the Defensoría) reads
+# intelligence cases and their reports, and changes nothing (decision 0005,
+# intelligence.cases): these rows are open to it as well as to the permission they name.
+OVERSEEN = {
+    ("GET", "/api/intel/cases"),
+    ("GET", "/api/intel/cases/{case_id}"),
+    ("GET", "/api/intel/cases/{case_id}/report"),
+    ("GET", "/casos/{case_id}"),
+}
+
+# Refusals decided before any permission is asked, each audited as its own documented event
+# (decision 0005, "Refusals are evidence"; the CSRF failure is also rate-limited per client,
+# so that a flood of forged writes cannot fill the log).
+SECURITY_REFUSALS = {
+    EventType.CSRF_FAILED,
+    EventType.TOKEN_REJECTED,
+    EventType.STEP_UP_FAILURE,
+    EventType.PURPOSE_MISSING,
+    EventType.PURPOSE_REFUSED,
 }
 
 
@@ -287,14 +332,18 @@ def test_every_route_has_a_row(settings: Settings) -> None:
     stale = (ROUTES.keys() | PAGES.keys()) - served
     assert not stale, f"rows for routes the app no longer serves: {sorted(stale)}"
     assert len(served) >= 60
+    assert served >= OVERSEEN
 
 
-def allowed(role: Role | None, needs: Permission | str) -> bool:
+def allowed(role: Role | None, needs: Permission | str, key: tuple[str, str] | None = None) -> bool:
     if needs == PUBLIC:
         return True
     if role is None:
         return False
-    return needs == USER or needs in ROLE_PERMISSIONS[role]
+    held = ROLE_PERMISSIONS[role]
+    if key in OVERSEEN and P.AUDIT_READ in held:
+        return True
+    return needs == USER or needs in held
 
 
 @dataclass
@@ -303,14 +352,27 @@ class Caller:
     username: str
     token: str | None
     totp: str | None
+    last_step: int = 0  # the TOTP time step of the last code sent
+
+    def code(self) -> str | None:
+        """A TOTP code not sent before: each code is good once (a logon and then a step-up
+        need two), and the server takes one step of drift either way."""
+        if not self.totp:
+            return None
+        step = max(int(time.time()) // 30 - 1, self.last_step + 1)
+        self.last_step = step
+        return pyotp.TOTP(self.totp).at(step * 30)
 
 
 def caller(engine: Engine, scenario: Scenario, role: Role | None) -> Caller:
-    """A PNP user of ``role`` (all clearances), sitting at the Lima front of the command."""
+    """A PNP user of ``role`` (all clearances), sitting at the Lima front of the command;
+    an intelligence analyst is a member of the scenario's case (its purpose)."""
     name = f"u_{role.value}" if role else "u_anonymous"
     token, secret = make_user(engine, name, [role.value] if role else ["dispatcher"], clearance=3)
     with Session(engine) as db, db.begin():
         db.execute(update(User).where(User.username == name).values(unit_id=scenario.world.front))
+    if role is not None and P.INTEL_READ in ROLE_PERMISSIONS[role]:
+        join_case(engine, scenario, name)
     return Caller(role, name, token if role else None, secret)
 
 
@@ -323,11 +385,9 @@ def request(c: TestClient, s: Scenario, key: tuple[str, str], row: Row, who: Cal
     if row.content is not None:
         kw["content"] = row.content(s)
     if key == ("POST", "/api/auth/login"):
-        kw["json"] = {
-            "username": who.username,
-            "password": PASSWORD,
-            "totp": pyotp.TOTP(who.totp).now() if who.totp else None,
-        }
+        kw["json"] = {"username": who.username, "password": PASSWORD, "totp": who.code()}
+    if row.web_step_up and who.role is not None:
+        return from_page_session(c, url, kw, who)
     if row.stream:
         with c.stream(method, url, **kw) as r:
             if r.status_code == 200:
@@ -338,6 +398,22 @@ def request(c: TestClient, s: Scenario, key: tuple[str, str], row: Row, who: Cal
     return r.status_code
 
 
+def from_page_session(c: TestClient, url: str, kw: dict[str, Any], who: Caller) -> int:
+    """POST ``url`` as ``who`` signed in on the page (a cookie session, its CSRF token and
+    no bearer token), with the step-up: the password again and a new code."""
+    bearer = c.headers.pop("Authorization")
+    try:
+        login = {"username": who.username, "password": PASSWORD, "totp": who.code()}
+        signed = c.post("/api/auth/login", json=login)
+        assert signed.status_code == 200, signed.text
+        body = {**kw.pop("json"), "password": PASSWORD, "totp": who.code()}
+        headers = {**kw.pop("headers"), "X-CSRF-Token": signed.json()["csrf_token"]}
+        return c.post(url, json=body, headers=headers, **kw).status_code
+    finally:
+        c.cookies.clear()
+        c.headers["Authorization"] = bearer
+
+
 def denials(engine: Engine, actor: str) -> list[AuditEvent]:
     with Session(engine) as db:
         return list(
@@ -345,6 +421,19 @@ def denials(engine: Engine, actor: str) -> list[AuditEvent]:
                 select(AuditEvent).where(
                     AuditEvent.type == "authz.denied", AuditEvent.actor == actor
                 )
+            )
+        )
+
+
+def refusals(engine: Engine, actor: str) -> list[AuditEvent]:
+    """Every refusal on record for ``actor``: ``authz.denied`` and the security events."""
+    kinds = [EventType.ACCESS_DENIED, *SECURITY_REFUSALS]
+    with Session(engine) as db:
+        return list(
+            db.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.type.in_(kinds), AuditEvent.actor == actor)
+                .order_by(AuditEvent.idx)
             )
         )
 
@@ -383,7 +472,7 @@ def test_role_matrix(
     expected_denials: Counter[str] = Counter()
     for key, row in ROUTES.items():
         status = request(c, scenario, key, row, who)
-        if allowed(role, row.needs):
+        if allowed(role, row.needs, key):
             ok = 200 <= status < 300
         elif role is None:
             ok = status == 401
@@ -397,6 +486,10 @@ def test_role_matrix(
     assert all(e.outcome == "denied" for e in logged)
     got = Counter(json.loads(e.details).get("permission") for e in logged)
     assert got == expected_denials, "each refusal is audited once, naming the permission"
+    # Every row is a valid request: nothing refused before the permission was asked.
+    assert [e.type for e in refusals(engine, f"user:{who.username}")] == ["authz.denied"] * len(
+        logged
+    )
 
 
 @pytest.mark.parametrize("role", [*Role, None], ids=[*(r.value for r in Role), "anonymous"])
@@ -410,12 +503,12 @@ def test_page_matrix(
     c = client_of(who)
     wrong = []
     expected_denials = 0
-    for (method, _path), (url, needs) in PAGES.items():
+    for (method, path), (url, needs) in PAGES.items():
         url = url.format(s=scenario)
         if method == "POST":  # the form logon: the caller's own credentials
             form = {"username": who.username, "password": PASSWORD, "next": "/mapa"}
             if who.totp:
-                form["totp"] = pyotp.TOTP(who.totp).now()
+                form["totp"] = who.code() or ""
             r = c.post(url, data=form, follow_redirects=False)
             c.cookies.clear()
             outcome = "to /mapa" if r.status_code == 303 else str(r.status_code)
@@ -429,7 +522,7 @@ def test_page_matrix(
                 outcome = OPEN if r.status_code == 200 else str(r.status_code)
             if url == "/":
                 expected = TO_MAP
-            elif allowed(role, needs):
+            elif allowed(role, needs, (method, path)):
                 expected = OPEN
             elif role is None:
                 expected = TO_LOGIN
@@ -446,14 +539,20 @@ def test_page_matrix(
 def test_a_write_without_its_csrf_token_is_a_refusal_on_record(
     engine: Engine, anonymous_client: TestClient
 ) -> None:
-    """A cookie session's write without the CSRF token was refused (403) off the record."""
+    """A cookie session's write without the CSRF token was refused (403) off the record. It
+    is refused before any permission is asked, and on record once, as the security event
+    decision 0005 names for it (``auth.csrf_failed``, rate-limited per client like the other
+    refused credentials), not also as ``authz.denied``."""
     make_user(engine, "sesion_web", ["dispatcher"])
     c = anonymous_client
     me = c.post("/api/auth/login", json={"username": "sesion_web", "password": PASSWORD})
     assert me.status_code == 200
     assert c.post("/api/incidents", json=INCIDENT).status_code == 403
-    (denied,) = denials(engine, "user:sesion_web")
-    assert "CSRF" in denied.details and denied.object_type == "session"
+    (refused,) = refusals(engine, "user:sesion_web")
+    assert refused.type == EventType.CSRF_FAILED and refused.outcome == "denied"
+    assert refused.object_type == "session"
+    assert json.loads(refused.details)["method"] == "POST"
+    assert c.get("/api/incidents/stats").json()["count"] == 0  # and nothing was written
 
 
 def test_cot_checks_the_caller_before_reading_the_xml(
@@ -469,3 +568,25 @@ def test_cot_checks_the_caller_before_reading_the_xml(
     ) as c:
         assert c.post("/api/command/positions/cot", **bad).status_code == 403
     assert len(denials(engine, "user:analista_cot")) == 1
+
+
+@pytest.mark.parametrize("role", [*Role], ids=[r.value for r in Role])
+def test_owners_list_and_revoke_their_own_tokens(
+    engine: Engine, settings: Settings, role: Role
+) -> None:
+    """The token rows above ask for another user's tokens (users.manage); one's own need no
+    permission, whatever the roles."""
+    token, _ = make_user(engine, f"dueno_{role.value}", [role.value])
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        user = db.scalar(select(User).where(User.username == f"dueno_{role.value}"))
+        assert user is not None
+        _raw, spare = identity.open_session(db, user, "api", label="de repuesto")
+    with TestClient(
+        create_app(settings, engine), headers={"Authorization": f"Bearer {token}"}
+    ) as c:
+        listed = c.get("/api/auth/tokens")
+        assert listed.status_code == 200
+        assert sorted(t["label"] for t in listed.json()) == ["de repuesto", "tests"]
+        assert c.delete(f"/api/auth/tokens/{spare.id}").status_code == 204
+        assert [t["label"] for t in c.get("/api/auth/tokens").json()] == ["tests"]
+    assert refusals(engine, f"user:dueno_{role.value}") == []

@@ -6,7 +6,9 @@ The records belong to the Army (EP). Readers are dispatchers of the Army or the 
 at every clearance, with the Army's sharing rule in place or removed (as in
 ``test_records``). What each reader should see comes from the rules of decision 0005 written
 out here, not from ``authz``: own agency or a sharing rule, and the record's classification
-at most the reader's clearance; sensitive narratives only with a stated purpose.
+at most the reader's clearance; sensitive narratives only for a purpose the store confirms,
+which for a dispatcher is ``INC-<id>`` of an incident it dispatched a unit to (a case number
+counts only for a case's members, who are intelligence analysts: see test_purposes).
 (Intelligence routes filter records on their own: not covered here.)
 """
 
@@ -27,6 +29,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from kuntur.app import create_app
+from kuntur.command import service as command
 from kuntur.config import Settings
 from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import utcnow
@@ -39,7 +42,7 @@ from tests.conftest import make_user
 
 OWNER = "EP"
 NARRATIVE = "Me llaman del 987654321 exigiendo S/ 2.000 por Yape"
-PURPOSE = "Caso 2026-0457"
+PURPOSE = "Caso 2026-0457"  # typed, but no case of the reader's: refused
 SENSITIVE = {"extortion", "kidnapping", "human_trafficking"}
 
 
@@ -110,6 +113,29 @@ def unshare(engine: Engine, agency: str = OWNER) -> None:
         conn.execute(text("DELETE FROM sharing_rules WHERE owner_agency = :a"), {"a": agency})
 
 
+def spare_units(engine: Engine, station: int, n: int) -> list[int]:
+    """Police patrols free to dispatch, one per sensitive record."""
+    with Session(engine) as db, db.begin():
+        return [
+            command.create_unit(
+                db,
+                as_agency("PNP"),
+                command.UnitSpec(f"PNP-A-R{i}", "PNP", "patrol_car", station, -77.031, -12.047),
+            ).id
+            for i in range(n)
+        ]
+
+
+def events_of(engine: Engine, type_: str, actor: str) -> list[Any]:
+    with Session(engine) as db:
+        return list(
+            db.execute(
+                text("SELECT object_id, purpose FROM audit_events WHERE type = :t AND actor = :a"),
+                {"t": type_, "a": actor},
+            )
+        )
+
+
 def reader_client(engine: Engine, settings: Settings, reader: Reader) -> TestClient:
     token, _ = make_user(
         engine, reader.name, ["dispatcher"], agency=reader.agency, clearance=reader.clearance
@@ -123,13 +149,15 @@ def reader_client(engine: Engine, settings: Settings, reader: Reader) -> TestCli
 def test_each_route_shows_a_reader_only_what_it_may_see(
     engine: Engine, settings: Settings, reader: Reader, shared: bool
 ) -> None:
-    build_world(engine)  # units for the recommendation
+    world = build_world(engine)  # units for the recommendation
     ids = store_records(engine)
     if not shared:
         unshare(engine)
     visible = {ids[r.name] for r in RECORDS if reader.sees(r, shared)}
     hidden = set(ids.values()) - visible
     by_id = {ids[r.name]: r for r in RECORDS}
+    told_of = sorted(i for i in visible if by_id[i].category in SENSITIVE)
+    units = dict(zip(told_of, spare_units(engine, world.station_a, len(told_of)), strict=True))
     with reader_client(engine, settings, reader) as c:
         listed = c.get("/api/incidents").json()
         assert {i["id"] for i in listed["items"]} == visible and listed["total"] == len(visible)
@@ -150,12 +178,23 @@ def test_each_route_shows_a_reader_only_what_it_may_see(
         for iid in visible:
             rec = by_id[iid]
             plain = c.get(f"/api/incidents/{iid}").json()
-            told = c.get(f"/api/incidents/{iid}", headers={"X-Purpose": PURPOSE}).json()
             if rec.category in SENSITIVE:
                 assert plain["narrative"] is None and plain["narrative_withheld"] is True
+                # A purpose is checked, not trusted: a case the reader is no member of, and
+                # this incident before the reader dispatched a unit to it, are refused.
+                for stated in (PURPOSE, f"INC-{iid}"):
+                    r = c.get(f"/api/incidents/{iid}", headers={"X-Purpose": stated})
+                    assert r.status_code == 403 and NARRATIVE not in r.text, (stated, r.text)
+                sent = c.post(
+                    f"/api/dispatch/incidents/{iid}/dispatch", json={"unit_id": units[iid]}
+                )
+                assert sent.status_code == 201, sent.text
+                told = c.get(f"/api/incidents/{iid}", headers={"X-Purpose": f"INC-{iid}"})
             else:
                 assert plain["narrative"] == rec.narrative
-            assert told["narrative"] == rec.narrative
+                # Nothing withheld, nothing to justify: no purpose is checked.
+                told = c.get(f"/api/incidents/{iid}", headers={"X-Purpose": PURPOSE})
+            assert told.status_code == 200 and told.json()["narrative"] == rec.narrative
             assert c.get(f"/api/dispatch/incidents/{iid}/timeline").status_code == 200
             rec_ = c.get(f"/api/dispatch/incidents/{iid}/recommendation")
             assert rec_.status_code == 200 and rec_.json()["incident_id"] == iid
@@ -189,14 +228,15 @@ def test_each_route_shows_a_reader_only_what_it_may_see(
                 assert probe.json().keys() == {"detail"}
                 assert str(ids[rec.name]) not in probe.text and NARRATIVE not in probe.text
     with Session(engine) as db:
-        statuses = set(db.scalars(text("SELECT status FROM incidents")))
-        n = db.scalar(text("SELECT count(*) FROM incidents"))
-        denied = db.scalar(
-            text("SELECT count(*) FROM audit_events WHERE type = 'authz.denied' AND actor = :a"),
-            {"a": f"user:{reader.name}"},
-        )
-    assert statuses == {"received"} and n == len(RECORDS)  # refused writes changed nothing
-    assert denied == 4 * len(hidden)
+        statuses = dict(db.execute(text("SELECT id, status FROM incidents")).all())
+    # Refused writes changed nothing; only the reader's own dispatches moved an incident.
+    assert statuses == {i: "dispatched" if i in units else "received" for i in ids.values()}
+    actor = f"user:{reader.name}"
+    assert len(events_of(engine, "authz.denied", actor)) == 4 * len(hidden)
+    assert len(events_of(engine, "purpose.refused", actor)) == 2 * len(told_of)
+    read = events_of(engine, "record.read.sensitive", actor)  # with the checked reference
+    assert sorted(int(i) for i, _p in read) == told_of
+    assert all(p.startswith("assignment:") for _i, p in read)
 
 
 # ------------------------------------------------------------------ the live stream
