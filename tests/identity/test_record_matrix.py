@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-import httpx2 as httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
@@ -39,6 +38,7 @@ from kuntur.incidents.categories import Category, Source
 from kuntur.incidents.schemas import IncidentCreate
 from tests.command.conftest import build_world
 from tests.conftest import make_user
+from tests.dispatch.test_live import listen
 
 OWNER = "EP"
 NARRATIVE = "Me llaman del 987654321 exigiendo S/ 2.000 por Yape"
@@ -240,23 +240,6 @@ def test_each_route_shows_a_reader_only_what_it_may_see(
 
 
 # ------------------------------------------------------------------ the live stream
-
-
-def listen(url: str, token: str, into: queue.Queue[dict[str, Any]], stop: threading.Event) -> None:
-    headers = {"Authorization": f"Bearer {token}"}
-    try:
-        with (
-            httpx.Client(timeout=httpx.Timeout(10.0, read=30.0)) as c,
-            c.stream("GET", f"{url}/api/dispatch/live", headers=headers) as r,
-        ):
-            into.put({"kind": "_connected", "status": r.status_code})
-            for line in r.iter_lines():
-                if stop.is_set():
-                    return
-                if line.startswith("data: "):
-                    into.put(json.loads(line[6:]))
-    except httpx.TransportError:
-        return
 
 
 def drain(q: queue.Queue[dict[str, Any]], until_id: int, timeout: float = 5.0) -> set[int]:

@@ -9,9 +9,8 @@ from sqlalchemy.orm import Session
 from kuntur.app import create_app
 from kuntur.audit.models import AuditEvent
 from kuntur.config import Settings
-from kuntur.core.timeutil import utcnow
 from tests.conftest import make_user
-from tests.intelligence.support import open_case
+from tests.intelligence.support import open_case, report
 
 NARRATIVES = [
     "Me llamaron del 987 654 321 exigiendo S/ 5,000. Que yapee al 955 111 222.",
@@ -19,22 +18,6 @@ NARRATIVES = [
     "Piden depositar al CCI 00219100123456789053 y yapear al 955111222.",
     "Llamadas del 912 345 678, banda Los Pulpos.",
 ]
-
-
-def report(c: TestClient, text: str, category: str = "extortion") -> int:
-    r = c.post(
-        "/api/incidents",
-        json={
-            "source": "police_report",
-            "category": category,
-            "occurred_at": utcnow().isoformat(),
-            "latitude": -12.05,
-            "longitude": -77.03,
-            "narrative": text,
-        },
-    )
-    assert r.status_code == 201, r.text
-    return int(r.json()["id"])
 
 
 def test_reports_join_networks_as_they_arrive(
