@@ -459,6 +459,16 @@ def client_of(engine: Engine, settings: Settings) -> Iterator[Callable[[Caller],
         c.__exit__(None, None, None)
 
 
+WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def log_size(engine: Engine) -> int:
+    from kuntur.audit import service as audit
+
+    with Session(engine) as db:
+        return audit.size(db)
+
+
 @pytest.mark.parametrize("role", [*Role, None], ids=[*(r.value for r in Role), "anonymous"])
 def test_role_matrix(
     engine: Engine,
@@ -471,9 +481,13 @@ def test_role_matrix(
     wrong = []
     expected_denials: Counter[str] = Counter()
     for key, row in ROUTES.items():
+        before = log_size(engine)
         status = request(c, scenario, key, row, who)
         if allowed(role, row.needs, key):
             ok = 200 <= status < 300
+            # A change of state that leaves no audit event is a defect by construction.
+            if ok and key[0] in WRITES and log_size(engine) == before:
+                wrong.append((*key, "changed state without an audit event"))
         elif role is None:
             ok = status == 401
         else:

@@ -30,6 +30,7 @@ class EventType(StrEnum):
     DEMO_SEEDED = "demo.seed"
     FORECAST_CREATED = "forecast.created"
     UNIT_CREATED = "unit.created"
+    COMMAND_NODE_CREATED = "command.node.created"
     UNIT_STATUS = "unit.status"
     UNIT_POSITIONS = "unit.positions"
     AUTHORIZATION_CREATED = "legal.authorization.created"
@@ -90,6 +91,7 @@ TITLES: dict[EventType, tuple[str, str]] = {
     ),
     EventType.INCIDENTS_IMPORTED: ("Importación de incidentes", "Incidents imported"),
     EventType.FORECAST_CREATED: ("Pronóstico generado", "Forecast created"),
+    EventType.COMMAND_NODE_CREATED: ("Nodo de mando creado", "Command node created"),
     EventType.UNIT_CREATED: ("Unidad registrada", "Unit created"),
     EventType.UNIT_STATUS: ("Cambio de estado de unidad", "Unit status changed"),
     EventType.UNIT_POSITIONS: ("Posiciones de unidades informadas", "Unit positions reported"),

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kuntur.audit import service as audit
+from kuntur.audit.catalogue import EventType
 from kuntur.command.models import CommandUnit
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput
@@ -55,6 +57,14 @@ def create_node(
     )
     db.add(node)
     db.flush()
+    audit.record(
+        db,
+        ctx,
+        EventType.COMMAND_NODE_CREATED,
+        object_type="command_unit",
+        object_id=str(node.id),
+        details={"agency": agency, "level": level, "parent": parent_id},
+    )
     return node
 
 
