@@ -16,7 +16,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, select, update
+from sqlalchemy import CursorResult, Engine, Table, select, update
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
@@ -448,15 +448,20 @@ def queue(db: Session, ctx: RequestContext, limit: int = 200) -> list[dict[str, 
     """Open incidents, most urgent first, then oldest."""
     authz.require(db, ctx, Permission.DISPATCH, object_type="incident")
     filters = incidents.scoped(db, ctx, incidents.IncidentFilter(statuses=sorted(lifecycle.OPEN)))
-    rows = db.scalars(
-        select(Incident)
+    # Plain rows, not ORM objects: the queue is read on every screen refresh, and loading
+    # up to 200 incidents as objects was an eighth of the server's time under load.
+    rows = db.execute(
+        select(*cast(Table, Incident.__table__).columns)
         .where(*filters.clauses())
         .order_by(Incident.priority, Incident.received_at)
         .limit(limit)
     ).all()
     assigned: dict[int, list[str]] = {}
-    for u in db.scalars(select(Unit).where(Unit.incident_id.in_([r.id for r in rows]))):
-        assigned.setdefault(int(u.incident_id or 0), []).append(u.call_sign)
+    on_them = select(Unit.incident_id, Unit.call_sign).where(
+        Unit.incident_id.in_([r.id for r in rows])
+    )
+    for incident_id, call_sign in db.execute(on_them):
+        assigned.setdefault(int(incident_id or 0), []).append(call_sign)
     return [
         {**incidents.to_out(r, reveal=False).model_dump(), "units": assigned.get(r.id, [])}
         for r in rows

@@ -19,6 +19,7 @@ import numpy as np
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    Row,
     Select,
     String,
     and_,
@@ -156,7 +157,8 @@ def resolve_districts(values: list[str]) -> list[str]:
     return out
 
 
-def to_out(incident: Incident, *, reveal: bool = True) -> IncidentOut:
+def to_out(incident: Incident | Row[Any], *, reveal: bool = True) -> IncidentOut:
+    """The API shape of an incident: a stored object or a plain row of its table's columns."""
     district = geo.get_district(incident.district_ubigeo) if incident.district_ubigeo else None
     return IncidentOut(
         id=incident.id,
