@@ -460,6 +460,9 @@ def client_of(engine: Engine, settings: Settings) -> Iterator[Callable[[Caller],
 
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
+EVERY_ROLE_AND_ANONYMOUS = pytest.mark.parametrize(
+    "role", [*Role, None], ids=[*(r.value for r in Role), "anonymous"]
+)
 
 
 def log_size(engine: Engine) -> int:
@@ -469,7 +472,7 @@ def log_size(engine: Engine) -> int:
         return audit.size(db)
 
 
-@pytest.mark.parametrize("role", [*Role, None], ids=[*(r.value for r in Role), "anonymous"])
+@EVERY_ROLE_AND_ANONYMOUS
 def test_role_matrix(
     engine: Engine,
     scenario: Scenario,
@@ -506,7 +509,7 @@ def test_role_matrix(
     )
 
 
-@pytest.mark.parametrize("role", [*Role, None], ids=[*(r.value for r in Role), "anonymous"])
+@EVERY_ROLE_AND_ANONYMOUS
 def test_page_matrix(
     engine: Engine,
     scenario: Scenario,

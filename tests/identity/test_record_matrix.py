@@ -264,13 +264,10 @@ def triage_all(engine: Engine, ids: list[int]) -> None:
             dispatch.move(db, as_agency(OWNER), iid, "triaged")
 
 
-@pytest.mark.parametrize("shared", [False, True], ids=["unshared", "shared"])
-def test_live_incident_events_reach_only_readers_who_may_see_them(
-    engine: Engine, live_url: str, shared: bool
-) -> None:
-    ids = store_records(engine)
+def police_theft(engine: Engine) -> int:
+    """A public police record every reader may see (its event marks the end of a stream)."""
     with Session(engine, expire_on_commit=False) as db, db.begin():
-        closing = incidents.create(  # a police record everyone sees: it closes each stream
+        return incidents.create(
             db=db,
             ctx=as_agency("PNP"),
             data=IncidentCreate(
@@ -281,6 +278,14 @@ def test_live_incident_events_reach_only_readers_who_may_see_them(
                 longitude=-77.03,
             ),
         ).id
+
+
+@pytest.mark.parametrize("shared", [False, True], ids=["unshared", "shared"])
+def test_live_incident_events_reach_only_readers_who_may_see_them(
+    engine: Engine, live_url: str, shared: bool
+) -> None:
+    ids = store_records(engine)
+    closing = police_theft(engine)  # a record everyone sees: it closes each stream
     if not shared:
         unshare(engine)
     stop = threading.Event()
@@ -329,18 +334,7 @@ def test_a_sharing_rule_removed_while_a_stream_is_open_stops_its_events(
         assert drain_one(q) == first  # shared: seen
         unshare(engine)
         time.sleep(1.0)  # a few re-checks
-        with Session(engine, expire_on_commit=False) as db, db.begin():
-            closing = incidents.create(
-                db=db,
-                ctx=as_agency("PNP"),
-                data=IncidentCreate(
-                    source=Source.EMERGENCY_CALL,
-                    category=Category.THEFT,
-                    occurred_at=utcnow(),
-                    latitude=-12.05,
-                    longitude=-77.03,
-                ),
-            ).id
+        closing = police_theft(engine)
         triage_all(engine, [ids["restricted theft"], closing])
         assert drain(q, closing) == set()
     finally:

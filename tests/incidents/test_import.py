@@ -549,23 +549,21 @@ def test_importing_needs_the_import_permission_and_the_event_names_who(
     from kuntur.core.errors import Forbidden
 
     path = DATA / "san_francisco_robbery_sample.csv"
-    dispatcher = RequestContext(
-        actor="user:desp",
-        agency="PNP",
-        roles=frozenset({"dispatcher"}),
-        user_id=1,
-        request_id="req-desp",
-    )
+
+    def person(name: str, role: str, user_id: int) -> RequestContext:
+        return RequestContext(
+            actor=f"user:{name}",
+            agency="PNP",
+            roles=frozenset({role}),
+            user_id=user_id,
+            request_id=f"req-{name}",
+        )
+
+    dispatcher = person("desp", "dispatcher", 1)
     with pytest.raises(Forbidden):
         import_file(engine, path, ctx=dispatcher, mapping=ColumnMapping(), rejects_dir=tmp_path)
     assert count(engine) == 0
-    analyst = RequestContext(
-        actor="user:ana",
-        agency="PNP",
-        roles=frozenset({"crime_analyst"}),
-        user_id=2,
-        request_id="req-ana",
-    )
+    analyst = person("ana", "crime_analyst", 2)
     result = import_file(engine, path, ctx=analyst, mapping=ColumnMapping(), rejects_dir=tmp_path)
     assert result.imported == 200
     with Session(engine) as db:

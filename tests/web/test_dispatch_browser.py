@@ -11,14 +11,17 @@ from tests.web.conftest import click_map_at
 pytestmark = pytest.mark.browser
 
 
+def open_live(live_server: str, *pages: Page, path: str = "/despacho") -> None:
+    """Open ``path`` on each page, in order, and wait until its live stream is on."""
+    for pg in pages:
+        pg.goto(f"{live_server}{path}")
+        expect(pg.locator("#map[data-live='on']")).to_have_count(1, timeout=15000)
+
+
 def test_dispatch_seen_live_on_a_second_screen(
     live_server: str, page: Page, second_page: Page
 ) -> None:
-    second_page.goto(f"{live_server}/despacho")
-    expect(second_page.locator("#map[data-live='on']")).to_have_count(1, timeout=15000)
-
-    page.goto(f"{live_server}/despacho")
-    expect(page.locator("#map[data-live='on']")).to_have_count(1, timeout=15000)
+    open_live(live_server, second_page, page)
     page.get_by_test_id("new-incident").click()
     page.select_option("#new-incident select[name=category]", "aggravated_robbery")
     page.select_option("#new-incident select[name=priority]", "1")
@@ -76,8 +79,7 @@ def test_kpi_page_shows_response_times(live_server: str, page: Page) -> None:
 
 
 def test_operational_map_shows_units_live(live_server: str, page: Page, second_page: Page) -> None:
-    page.goto(f"{live_server}/mapa")
-    expect(page.locator("#map[data-live='on']")).to_have_count(1, timeout=15000)
+    open_live(live_server, page, path="/mapa")
     unit = second_page.evaluate(
         "(async () => (await getJSON('/api/command/units?status=available'))[0])()"
     )
@@ -92,8 +94,7 @@ def test_operational_map_shows_units_live(live_server: str, page: Page, second_p
 
 def test_order_text_is_shown_as_text_never_as_markup(live_server: str, page: Page) -> None:
     """Order texts rendered as HTML in the live map's tooltips (stored XSS)."""
-    page.goto(f"{live_server}/despacho")
-    expect(page.locator("#map[data-live='on']")).to_have_count(1, timeout=15000)
+    open_live(live_server, page)
     shown = page.evaluate(
         """() => {
           const live = kunturLive(window.kunturMap, {});
@@ -120,10 +121,7 @@ def test_a_new_incident_reaches_a_second_screen_within_a_second(
     live_server: str, page: Page, second_page: Page
 ) -> None:
     """Incidents announce themselves on creation: no other event needs to come along."""
-    second_page.goto(f"{live_server}/despacho")
-    expect(second_page.locator("#map[data-live='on']")).to_have_count(1, timeout=15000)
-    page.goto(f"{live_server}/despacho")
-    expect(page.locator("#map[data-live='on']")).to_have_count(1, timeout=15000)
+    open_live(live_server, second_page, page)
     created = page.evaluate(
         """() => postJSON("/api/incidents", {source: "emergency_call", category: "homicide",
               priority: 1, occurred_at: new Date().toISOString(),

@@ -81,15 +81,14 @@ def create_authorization(
         purpose=purpose,
     )
     if reasons:
-        with Session(db.get_bind()) as side, side.begin():
-            audit.record(
-                side,
-                ctx,
-                EventType.AUTHORIZATION_REFUSED,
-                object_type="legal_authorization",
-                outcome="refused",
-                details={"number": number, "kind": kind, "reasons": reasons},
-            )
+        audit.record_apart(
+            db,
+            ctx,
+            EventType.AUTHORIZATION_REFUSED,
+            object_type="legal_authorization",
+            outcome="refused",
+            details={"number": number, "kind": kind, "reasons": reasons},
+        )
         raise InvalidInput("; ".join(reasons))
     row = LegalAuthorization(
         kind=kind,
@@ -211,16 +210,15 @@ def refuse_military(
     db: Session, ctx: RequestContext, *, what: str, unit: Unit, reason: str, **details: Any
 ) -> Forbidden:
     """Audit a refused military tasking in its own transaction; returns the error to raise."""
-    with Session(db.get_bind()) as side, side.begin():
-        audit.record(
-            side,
-            ctx,
-            EventType.MILITARY_REFUSED,
-            object_type="unit",
-            object_id=str(unit.id),
-            outcome="refused",
-            details={"what": what, "call_sign": unit.call_sign, "reason": reason, **details},
-        )
+    audit.record_apart(
+        db,
+        ctx,
+        EventType.MILITARY_REFUSED,
+        object_type="unit",
+        object_id=str(unit.id),
+        outcome="refused",
+        details={"what": what, "call_sign": unit.call_sign, "reason": reason, **details},
+    )
     return Forbidden(f"{unit.call_sign} ({unit.agency_code}) may not be {what}: {reason}")
 
 

@@ -11,6 +11,9 @@ Revises: 0009
 Create Date: 2026-12-01 09:00:00
 """
 
+from collections.abc import Callable
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -20,6 +23,20 @@ revision = "0010"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
+
+
+def _rewrite_secrets(select: str, update: str, change: Callable[[Any, str, int], str]) -> None:
+    """Each (id, secret) row of ``select`` written back through ``update`` as ``change``
+    makes it; the identity key is read only when there is a row to change."""
+    conn = op.get_bind()
+    rows = conn.execute(sa.text(select)).all()
+    if not rows:
+        return
+    from kuntur.identity import crypto
+
+    key = crypto.default_key()
+    for user_id, value in rows:
+        conn.execute(sa.text(update), {"s": change(key, value, user_id), "id": user_id})
 
 
 def upgrade() -> None:
@@ -32,35 +49,19 @@ def upgrade() -> None:
         "user_sessions",
         sa.Column("last_seen_at", kuntur.core.db.UTCDateTime(timezone=True), nullable=True),
     )
-    conn = op.get_bind()
-    rows = conn.execute(
-        sa.text("SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL")
-    ).all()
-    if rows:
-        from kuntur.identity import crypto
-
-        key = crypto.default_key()
-        for user_id, secret in rows:
-            conn.execute(
-                sa.text("UPDATE users SET totp_sealed = :s, totp_secret = NULL WHERE id = :id"),
-                {"s": key.seal(secret, user_id), "id": user_id},
-            )
+    _rewrite_secrets(
+        "SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL",
+        "UPDATE users SET totp_sealed = :s, totp_secret = NULL WHERE id = :id",
+        lambda key, secret, user_id: key.seal(secret, user_id),
+    )
 
 
 def downgrade() -> None:
     op.drop_column("user_sessions", "last_seen_at")  # ALTER TABLE DROP COLUMN: no rebuild
-    conn = op.get_bind()
-    rows = conn.execute(
-        sa.text("SELECT id, totp_sealed FROM users WHERE totp_sealed IS NOT NULL")
-    ).all()
-    if rows:
-        from kuntur.identity import crypto
-
-        key = crypto.default_key()
-        for user_id, sealed in rows:
-            conn.execute(
-                sa.text("UPDATE users SET totp_secret = :s WHERE id = :id"),
-                {"s": key.open(sealed, user_id), "id": user_id},
-            )
+    _rewrite_secrets(
+        "SELECT id, totp_sealed FROM users WHERE totp_sealed IS NOT NULL",
+        "UPDATE users SET totp_secret = :s WHERE id = :id",
+        lambda key, sealed, user_id: key.open(sealed, user_id),
+    )
     op.drop_column("users", "totp_sealed")
     op.drop_column("users", "totp_last_step")
