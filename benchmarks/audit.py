@@ -26,11 +26,11 @@ from sqlalchemy.orm import Session
 
 from kuntur.app import create_app
 from kuntur.audit import keys, merkle, service
-from kuntur.audit.catalogue import EventType
 from kuntur.audit.models import AuditHead, AuditNode
 from kuntur.config import Settings
 from kuntur.core.context import RequestContext
 from kuntur.core.db import make_engine
+from kuntur.incidents.manifest import INCIDENT_CREATED
 
 CTX = RequestContext(actor="user:bench", agency="PNP", request_id="bench")
 
@@ -48,7 +48,7 @@ def bulk_append(engine: Engine, total: int, batch: int = 1000) -> float:
                 [
                     service.entry_for(
                         CTX,
-                        EventType.INCIDENT_CREATED,
+                        INCIDENT_CREATED,
                         object_type="incident",
                         object_id=str(first + i),
                         details={"category": "theft"},

@@ -20,7 +20,7 @@ from sqlalchemy import Engine
 from kuntur import __version__, domains
 from kuntur.audit import commitments, keys, scheduled
 from kuntur.config import Settings, get_settings
-from kuntur.core import events
+from kuntur.core import events, registry
 from kuntur.core.db import SERVER_STATEMENT_TIMEOUT_MS, engine_for
 from kuntur.core.limits import BodySizeLimit, SecurityHeaders
 from kuntur.core.web import ContextDep, UnitOfWorkRoute, UserDep, install_error_handlers
@@ -29,7 +29,7 @@ from kuntur.geography import service as geo
 from kuntur.identity import crypto
 from kuntur.identity import web as identity_web
 from kuntur.identity.ratelimit import EventThrottle, LoginThrottle
-from kuntur.web.pages import router as pages_router
+from kuntur.web import pages
 
 _startup_frozen = False
 
@@ -126,9 +126,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     for router in domains.routers():  # every domain's API, found in its views module
         app.include_router(router)
-    app.include_router(pages_router)
-    static = resources.files("kuntur") / "web" / "static"
-    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    pages.add_declared_pages()  # each domain's pages, from its manifest
+    app.include_router(pages.router)
+    root = resources.files("kuntur")
+    for manifest in registry.manifests():  # a domain's own assets: /static/<domain>/...
+        own = root / manifest.domain / "static"
+        if own.is_dir():
+            app.mount(f"/static/{manifest.domain}", StaticFiles(directory=str(own)))
+    app.mount("/static", StaticFiles(directory=str(root / "web" / "static")), name="static")
 
     if production:
 

@@ -13,14 +13,9 @@ from kuntur import domains
 
 
 def _declared_groups() -> dict[str, tuple[str, str]]:
-    """``{group name: (domain package, help)}`` from each domain's ``CLI_GROUP``; reading a
-    package's ``__init__`` imports none of its modules."""
-    out: dict[str, tuple[str, str]] = {}
-    for package in domains.packages():
-        declared = getattr(importlib.import_module(f"kuntur.{package}"), "CLI_GROUP", None)
-        if declared:
-            out[declared[0]] = (package, declared[1])
-    return out
+    """``{group name: (domain package, help)}`` from each domain's manifest; a manifest
+    imports none of its domain's modules (only the kernel's registry and the roles)."""
+    return {m.cli_group[0]: (m.domain, m.cli_group[1]) for m in domains.manifests() if m.cli_group}
 
 
 class DomainGroup(TyperGroup):

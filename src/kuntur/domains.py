@@ -1,11 +1,12 @@
 """The domains, found and wired once by every entry point (app, CLI, migrations, tests).
 
-A domain is a subpackage of ``kuntur``. Whatever it keeps in ``models`` joins the store's
-metadata; the ``router`` of its ``views`` is mounted by the app; its package's
-``CLI_GROUP`` names its command group (``cli.py``, loaded when used); a ``subscriptions``
-or ``purposes`` module with a ``register()`` wires what it does when other domains
-announce a change, or what it tells them. Nothing here names a domain:
-adding one touches no central file (docs/decisions/0009-kernel-and-layers.md).
+A domain is a subpackage of ``kuntur``. Its ``manifest`` declares its permissions, audit
+event types, pages with their navigation entries, texts and command group
+(``core.registry``); whatever it keeps in ``models`` joins the store's metadata; the
+``router`` of its ``views`` is mounted by the app; its ``cli`` is loaded when its group
+is used; a ``subscriptions`` or ``purposes`` module with a ``register()`` wires what it
+does when other domains announce a change, or what it tells them. Nothing here names a
+domain: adding one touches no central file (docs/decisions/0009-kernel-and-layers.md).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from types import ModuleType
 from typing import Any
 
 import kuntur
+from kuntur.core import registry
+from kuntur.core.registry import Manifest
 
 WIRING = ("subscriptions", "purposes")
 
@@ -36,6 +39,13 @@ def _optional(package: str, module: str) -> ModuleType | None:
         return None
 
 
+def manifests() -> list[Manifest]:
+    """Every domain's declarations (importing a manifest registers it), in package order."""
+    for package in packages():
+        _optional(package, "manifest")
+    return registry.manifests()
+
+
 @functools.cache
 def load_models() -> None:
     """Import every domain's ``models`` so that ``Base.metadata`` knows all tables."""
@@ -51,7 +61,8 @@ def routers() -> list[Any]:
 
 @functools.cache
 def load() -> None:
-    """Models, then each domain's wiring (subscriptions, purpose checks)."""
+    """Manifests, models, then each domain's wiring (subscriptions, purpose checks)."""
+    manifests()
     load_models()
     for package in packages():
         for module in WIRING:

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from kuntur.audit import keys, merkle, service
-from kuntur.audit.catalogue import EventType
 from kuntur.cli import app
 from kuntur.config import Settings
 from kuntur.core.context import RequestContext
+from kuntur.identity.manifest import USER_CREATED
+from kuntur.incidents.manifest import INCIDENT_CREATED
 
 CTX = RequestContext(actor="user:ana", agency="PNP", request_id="r1").with_purpose("case:C-117")
 
@@ -29,7 +30,7 @@ def fill(engine: Engine, n: int, start: int = 0) -> None:
             [
                 service.entry_for(
                     CTX,
-                    EventType.INCIDENT_CREATED,
+                    INCIDENT_CREATED,
                     object_type="incident",
                     object_id=str(start + i),
                 )
@@ -57,7 +58,7 @@ def test_appends_are_numbered_and_proven(engine: Engine) -> None:
 
 def test_state_change_and_event_commit_together(engine: Engine) -> None:
     with pytest.raises(RuntimeError), Session(engine, expire_on_commit=False) as db, db.begin():
-        service.record(db, CTX, EventType.USER_CREATED, object_id="u1")
+        service.record(db, CTX, USER_CREATED, object_id="u1")
         raise RuntimeError("the state change failed")
     with Session(engine) as db:
         assert service.size(db) == 0 and service.search(db)[1] == 0
@@ -143,7 +144,7 @@ def test_an_inserted_event_is_found(engine: Engine, tmp_path: Path) -> None:
                 db.execute(
                     text("UPDATE audit_events SET idx = idx + 100 WHERE idx = :i"), {"i": e.idx}
                 )
-        forged = service.Entry(type=EventType.USER_CREATED, actor="user:mallory")
+        forged = service.Entry(type=USER_CREATED, actor="user:mallory")
         db.execute(
             text(
                 "INSERT INTO audit_events (idx, type, at, actor, outcome, details, "

@@ -10,13 +10,14 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
-from kuntur.audit import CLI_GROUP, commitments, keys, service, witness
+from kuntur.audit import commitments, keys, service, witness
+from kuntur.audit.manifest import MANIFEST
 from kuntur.config import get_settings
 from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
 
-app = typer.Typer(help=CLI_GROUP[1], no_args_is_help=True)
+app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 proof_app = typer.Typer(help="Pruebas de inclusión y consistencia.", no_args_is_help=True)
 witness_app = typer.Typer(help="Testigos externos que contrafirman.", no_args_is_help=True)
 app.add_typer(proof_app, name="proof")

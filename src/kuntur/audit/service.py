@@ -35,7 +35,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from kuntur.audit import keys, merkle
-from kuntur.audit.catalogue import EventType
+from kuntur.audit.manifest import AUDIT_CHECKPOINT_SIGNED, AUDIT_COUNTERSIGNED, AUDIT_WITNESS_ADDED
 from kuntur.audit.models import (
     AuditEvent,
     AuditHead,
@@ -47,6 +47,7 @@ from kuntur.audit.models import (
 from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.registry import EventType
 from kuntur.core.timeutil import utcnow
 
 HEAD_ID = 1
@@ -360,7 +361,7 @@ def create_checkpoint(db: Session, ctx: RequestContext, signing_key: Any) -> Che
     record(
         db,
         ctx,
-        EventType.AUDIT_CHECKPOINT,
+        AUDIT_CHECKPOINT_SIGNED,
         object_type="checkpoint",
         object_id=str(cp.id),
         details={"size": n},
@@ -386,7 +387,7 @@ def add_witness(db: Session, ctx: RequestContext, name: str, public_key: bytes) 
     record(
         db,
         ctx,
-        EventType.AUDIT_WITNESS_ADDED,
+        AUDIT_WITNESS_ADDED,
         object_type="witness",
         object_id=name,
         details={"key_id": keys.key_id(public_key)},
@@ -417,7 +418,7 @@ def countersign(
     record(
         db,
         ctx,
-        EventType.AUDIT_COUNTERSIGNED,
+        AUDIT_COUNTERSIGNED,
         object_type="checkpoint",
         object_id=str(cp.id),
         details={"witness": witness_name, "size": cp.size},

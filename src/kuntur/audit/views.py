@@ -16,7 +16,7 @@ from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy import select
 
 from kuntur.audit import keys, service
-from kuntur.audit.catalogue import EventType
+from kuntur.audit.manifest import AUDIT_CHECKPOINT, AUDIT_LOG_READ, AUDIT_READ
 from kuntur.audit.models import Checkpoint, Countersignature, Witness
 from kuntur.audit.schemas import (
     CheckpointOut,
@@ -28,9 +28,9 @@ from kuntur.audit.schemas import (
     b64,
 )
 from kuntur.core.errors import InvalidInput
+from kuntur.core import registry
 from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.identity import authz
-from kuntur.identity.authz import Permission
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/audit", tags=["audit"])
 
@@ -78,7 +78,7 @@ def latest(db: SessionDep) -> CheckpointOut:
 @router.post("/checkpoints", response_model=CheckpointOut, status_code=201)
 def make_checkpoint(request: Request, db: SessionDep, ctx: ContextDep) -> CheckpointOut:
     """Sign a checkpoint of the log as it stands now."""
-    authz.require(db, ctx, Permission.AUDIT_CHECKPOINT, object_type="checkpoint")
+    authz.require(db, ctx, AUDIT_CHECKPOINT, object_type="checkpoint")
     settings = request.app.state.settings
     key = keys.signing_key(settings.effective_audit_key_path, settings.environment)
     return _checkpoint_out(db, service.create_checkpoint(db, ctx, key))
@@ -134,19 +134,23 @@ def events(
     ctx: ContextDep,
     actor: str | None = None,
     object_id: str | None = None,
-    type: Annotated[EventType | None, Query()] = None,
+    type: Annotated[
+        str | None, Query(max_length=64, description="an event type code (see the audit page)")
+    ] = None,
     start: datetime | None = None,
     end: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> EventPage:
     """Search the log (who, what object, which type, when). The search is logged too."""
-    authz.require(db, ctx, Permission.AUDIT_READ, object_type="audit_log")
+    authz.require(db, ctx, AUDIT_READ, object_type="audit_log")
+    if type is not None and type not in {str(t) for t in registry.events()}:
+        raise InvalidInput(f"tipo de evento desconocido / unknown event type: {type!r}")
     rows, total = service.search(
         db,
         actor=actor,
         object_id=object_id,
-        type_=type.value if type else None,
+        type_=type,
         start=start,
         end=end,
         limit=limit,
@@ -155,12 +159,12 @@ def events(
     service.record(
         db,
         ctx,
-        EventType.AUDIT_READ,
+        AUDIT_LOG_READ,
         object_type="audit_log",
         details={
             "actor": actor,
             "object_id": object_id,
-            "type": type.value if type else None,
+            "type": type,
             "returned": len(rows),
         },
     )

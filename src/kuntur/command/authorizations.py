@@ -14,9 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
-from kuntur.audit.catalogue import EventType
 from kuntur.command import legal
 from kuntur.command.fleet import district_name, is_military
+from kuntur.command.manifest import (
+    AUTHORIZATION_CREATED,
+    AUTHORIZATION_REFUSED,
+    AUTHORIZATION_REVOKED,
+    COMMAND_READ,
+    LEGAL_WRITE,
+    MILITARY_REFUSED,
+)
 from kuntur.command.models import LegalAuthorization, Unit
 from kuntur.core import events
 from kuntur.core.context import RequestContext
@@ -25,7 +32,6 @@ from kuntur.core.errors import Forbidden, InvalidInput
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.geography import service as geo
 from kuntur.identity import authz
-from kuntur.identity.authz import Permission
 
 EXPIRY_WARNING = timedelta(days=3)
 
@@ -67,7 +73,7 @@ def create_authorization(
     purpose: str | None = None,
 ) -> LegalAuthorization:
     """Record a decree or resolution; an invalid one is refused with every reason (audited)."""
-    authz.require(db, ctx, Permission.LEGAL_WRITE, object_type="legal_authorization")
+    authz.require(db, ctx, LEGAL_WRITE, object_type="legal_authorization")
     area, label = _area(districts, polygon)
     starts_at, ends_at = to_utc(starts_at), to_utc(ends_at)
     reasons = legal.problems(
@@ -84,7 +90,7 @@ def create_authorization(
         audit.record_apart(
             db,
             ctx,
-            EventType.AUTHORIZATION_REFUSED,
+            AUTHORIZATION_REFUSED,
             object_type="legal_authorization",
             outcome="refused",
             details={"number": number, "kind": kind, "reasons": reasons},
@@ -108,7 +114,7 @@ def create_authorization(
     audit.record(
         db,
         ctx,
-        EventType.AUTHORIZATION_CREATED,
+        AUTHORIZATION_CREATED,
         object_type="legal_authorization",
         object_id=str(row.id),
         details={"number": row.number, "kind": kind, "ends_at": ends_at.isoformat()},
@@ -118,13 +124,13 @@ def create_authorization(
 
 
 def revoke_authorization(db: Session, ctx: RequestContext, auth_id: int) -> LegalAuthorization:
-    authz.require(db, ctx, Permission.LEGAL_WRITE, object_type="legal_authorization")
+    authz.require(db, ctx, LEGAL_WRITE, object_type="legal_authorization")
     row = get_or_404(db, LegalAuthorization, auth_id, f"authorization {auth_id}")
     row.revoked = True
     audit.record(
         db,
         ctx,
-        EventType.AUTHORIZATION_REVOKED,
+        AUTHORIZATION_REVOKED,
         object_type="legal_authorization",
         object_id=str(row.id),
         details={"number": row.number},
@@ -201,7 +207,7 @@ def authorization_out(row: LegalAuthorization, now: datetime | None = None) -> d
 
 
 def list_authorizations(db: Session, ctx: RequestContext) -> list[dict[str, Any]]:
-    authz.require(db, ctx, Permission.COMMAND_READ, object_type="legal_authorization")
+    authz.require(db, ctx, COMMAND_READ, object_type="legal_authorization")
     rows = db.scalars(select(LegalAuthorization).order_by(LegalAuthorization.ends_at.desc()))
     return [authorization_out(r) for r in rows]
 
@@ -213,7 +219,7 @@ def refuse_military(
     audit.record_apart(
         db,
         ctx,
-        EventType.MILITARY_REFUSED,
+        MILITARY_REFUSED,
         object_type="unit",
         object_id=str(unit.id),
         outcome="refused",

@@ -12,7 +12,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
-from kuntur.audit.catalogue import EventType
+from kuntur.audit.manifest import ACCESS_DENIED
+from kuntur.command.manifest import (
+    COMMAND_READ,
+    ORDERS_ISSUE,
+    UNIT_CREATED,
+    UNIT_POSITIONS,
+    UNIT_STATUS,
+    UNITS_REPORT,
+)
 from kuntur.command.models import CommandUnit, Unit
 from kuntur.command.tree import subtree
 from kuntur.command.units import MAX_CLOCK_SKEW, TYPE_SPEED_KMH, UnitStatus
@@ -23,7 +31,6 @@ from kuntur.core.errors import Forbidden, InvalidInput
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.geography import service as geo
 from kuntur.identity import authz
-from kuntur.identity.authz import Permission
 from kuntur.identity.roles import AGENCIES
 
 CAPABILITIES = frozenset({"hostage", "extortion", "firearms", "riot", "medical", "k9", "traffic"})
@@ -50,7 +57,7 @@ def _require_own_units(db: Session, ctx: RequestContext, units: Sequence[Unit], 
     audit.record_apart(
         db,
         ctx,
-        EventType.ACCESS_DENIED,
+        ACCESS_DENIED,
         object_type="unit",
         object_id=str(units[0].id) if len(units) == 1 else None,
         outcome="denied",
@@ -77,7 +84,7 @@ class UnitSpec:
 
 
 def create_unit(db: Session, ctx: RequestContext, spec: UnitSpec) -> Unit:
-    authz.require(db, ctx, Permission.ORDERS_ISSUE, object_type="unit")
+    authz.require(db, ctx, ORDERS_ISSUE, object_type="unit")
     errors = []
     if spec.agency not in AGENCIES:
         errors.append(f"agency: {spec.agency!r} unknown")
@@ -114,7 +121,7 @@ def create_unit(db: Session, ctx: RequestContext, spec: UnitSpec) -> Unit:
     audit.record(
         db,
         ctx,
-        EventType.UNIT_CREATED,
+        UNIT_CREATED,
         object_type="unit",
         object_id=str(unit.id),
         details={"call_sign": unit.call_sign, "agency": unit.agency_code},
@@ -145,7 +152,7 @@ def unit_out(u: Unit) -> dict[str, Any]:
 def list_units(
     db: Session, ctx: RequestContext, *, status: str | None = None, node_id: int | None = None
 ) -> Sequence[Unit]:
-    authz.require(db, ctx, Permission.COMMAND_READ, object_type="unit")
+    authz.require(db, ctx, COMMAND_READ, object_type="unit")
     q = select(Unit).order_by(Unit.call_sign)
     if status:
         q = q.where(Unit.status == status)
@@ -155,7 +162,7 @@ def list_units(
 
 
 def get_unit(db: Session, ctx: RequestContext, unit_id: int) -> Unit:
-    authz.require(db, ctx, Permission.COMMAND_READ, object_type="unit")
+    authz.require(db, ctx, COMMAND_READ, object_type="unit")
     u = get_or_404(db, Unit, unit_id, f"unit {unit_id}")
     return u
 
@@ -169,7 +176,7 @@ def report_positions(
     (a batch), not once per position: who reported how many positions for how many units.
     Only the units' own agency may report them, and never with a future date.
     """
-    authz.require(db, ctx, Permission.UNITS_REPORT, object_type="unit")
+    authz.require(db, ctx, UNITS_REPORT, object_type="unit")
     signs = [r[0] for r in reports]
     units = {u.call_sign: u for u in db.scalars(select(Unit).where(Unit.call_sign.in_(signs)))}
     unknown = sorted(set(signs) - set(units))
@@ -208,7 +215,7 @@ def report_positions(
     audit.record(
         db,
         ctx,
-        EventType.UNIT_POSITIONS,
+        UNIT_POSITIONS,
         object_type="unit",
         object_id=str(units[signs[0]].id) if len(units) == 1 else None,
         details={"reports": len(reports), "units": len(units), "moved": len(moved)},
@@ -217,7 +224,7 @@ def report_positions(
 
 
 def set_unit_status(db: Session, ctx: RequestContext, unit_id: int, status: str) -> Unit:
-    authz.require(db, ctx, Permission.UNITS_REPORT, object_type="unit", object_id=str(unit_id))
+    authz.require(db, ctx, UNITS_REPORT, object_type="unit", object_id=str(unit_id))
     if status not in UnitStatus.__members__.values():
         raise InvalidInput(f"status: one of {', '.join(UnitStatus)}")
     u = get_unit(db, ctx, unit_id)
@@ -230,7 +237,7 @@ def set_unit_status(db: Session, ctx: RequestContext, unit_id: int, status: str)
     audit.record(
         db,
         ctx,
-        EventType.UNIT_STATUS,
+        UNIT_STATUS,
         object_type="unit",
         object_id=str(u.id),
         details={"from": old, "to": status},
@@ -241,7 +248,7 @@ def set_unit_status(db: Session, ctx: RequestContext, unit_id: int, status: str)
 
 def readiness(db: Session, ctx: RequestContext) -> dict[str, Any]:
     """Units by status and agency, per command node (with its subtree) and per district."""
-    authz.require(db, ctx, Permission.COMMAND_READ, object_type="unit")
+    authz.require(db, ctx, COMMAND_READ, object_type="unit")
     units = db.execute(
         select(Unit.command_unit_id, Unit.agency_code, Unit.status, Unit.lon, Unit.lat)
     ).all()

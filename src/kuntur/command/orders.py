@@ -10,9 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
-from kuntur.audit.catalogue import EventType
+from kuntur.audit.manifest import ACCESS_DENIED
 from kuntur.command.authorizations import check_military
 from kuntur.command.fleet import is_military
+from kuntur.command.manifest import (
+    COMMAND_READ,
+    ORDER_ACKNOWLEDGED,
+    ORDER_COMPLETED,
+    ORDER_ISSUED,
+    ORDERS_ISSUE,
+    UNITS_REPORT,
+)
 from kuntur.command.models import CommandUnit, Order, Unit
 from kuntur.command.tree import subtree
 from kuntur.core import events
@@ -21,7 +29,6 @@ from kuntur.core.db import get_or_404
 from kuntur.core.errors import Forbidden, InvalidInput
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.identity import authz
-from kuntur.identity.authz import Permission
 from kuntur.identity.models import User
 
 
@@ -37,7 +44,7 @@ def _refuse_order(db: Session, ctx: RequestContext, issuer_node_id: int, reason:
     audit.record_apart(
         db,
         ctx,
-        EventType.ACCESS_DENIED,
+        ACCESS_DENIED,
         object_type="command_node",
         object_id=str(issuer_node_id),
         outcome="denied",
@@ -60,7 +67,7 @@ def issue_order(
     lat: float | None = None,
 ) -> Order:
     """An order from a node to its own subtree; military units need a legal basis."""
-    authz.require(db, ctx, Permission.ORDERS_ISSUE, object_type="order")
+    authz.require(db, ctx, ORDERS_ISSUE, object_type="order")
     if (target_node_id is None) == (target_unit_id is None):
         raise InvalidInput("give exactly one of target_node_id, target_unit_id")
     starts_at, ends_at = to_utc(starts_at), to_utc(ends_at)
@@ -126,7 +133,7 @@ def issue_order(
     audit.record(
         db,
         ctx,
-        EventType.ORDER_ISSUED,
+        ORDER_ISSUED,
         object_type="order",
         object_id=str(order.id),
         details={
@@ -144,7 +151,7 @@ def _for_receiver(db: Session, ctx: RequestContext, order_id: int, expected: str
     """The order, if it is ``expected`` and ``ctx`` belongs to its receiving chain: the
     target node or one above it, but never the issuer's own desk. Answering an order is an
     operational report (``units.report``): oversight, which reads orders, answers none."""
-    authz.require(db, ctx, Permission.UNITS_REPORT, object_type="order", object_id=str(order_id))
+    authz.require(db, ctx, UNITS_REPORT, object_type="order", object_id=str(order_id))
     order = get_or_404(db, Order, order_id, f"order {order_id}")
     if order.status != expected:
         raise InvalidInput(f"order {order_id} is {order.status}, not {expected}")
@@ -159,7 +166,7 @@ def _for_receiver(db: Session, ctx: RequestContext, order_id: int, expected: str
         audit.record_apart(
             db,
             ctx,
-            EventType.ACCESS_DENIED,
+            ACCESS_DENIED,
             object_type="order",
             object_id=str(order_id),
             outcome="denied",
@@ -172,9 +179,7 @@ def _for_receiver(db: Session, ctx: RequestContext, order_id: int, expected: str
 def acknowledge_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
     order = _for_receiver(db, ctx, order_id, "issued")
     order.status, order.acknowledged_by, order.acknowledged_at = "acknowledged", ctx.actor, utcnow()
-    audit.record(
-        db, ctx, EventType.ORDER_ACKNOWLEDGED, object_type="order", object_id=str(order.id)
-    )
+    audit.record(db, ctx, ORDER_ACKNOWLEDGED, object_type="order", object_id=str(order.id))
     events.emit(db, "order", order_out(order))
     return order
 
@@ -183,7 +188,7 @@ def complete_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
     """The receiving chain reports the order carried out (after acknowledging it)."""
     order = _for_receiver(db, ctx, order_id, "acknowledged")
     order.status, order.completed_at = "completed", utcnow()
-    audit.record(db, ctx, EventType.ORDER_COMPLETED, object_type="order", object_id=str(order.id))
+    audit.record(db, ctx, ORDER_COMPLETED, object_type="order", object_id=str(order.id))
     events.emit(db, "order", order_out(order))
     return order
 
@@ -211,6 +216,6 @@ def order_out(o: Order) -> dict[str, Any]:
 
 
 def list_orders(db: Session, ctx: RequestContext, limit: int = 100) -> list[dict[str, Any]]:
-    authz.require(db, ctx, Permission.COMMAND_READ, object_type="order")
+    authz.require(db, ctx, COMMAND_READ, object_type="order")
     rows = db.scalars(select(Order).order_by(Order.id.desc()).limit(limit))
     return [order_out(o) for o in rows]

@@ -10,12 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
-from kuntur.audit.catalogue import EventType
+from kuntur.command.manifest import COMMAND_NODE_CREATED, COMMAND_READ, ORDERS_ISSUE
 from kuntur.command.models import CommandUnit
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput
 from kuntur.identity import authz
-from kuntur.identity.authz import Permission
 from kuntur.identity.roles import AGENCIES
 
 LEVELS = ("joint_command", "front", "division", "station")
@@ -45,7 +44,7 @@ def create_node(
     parent_id: int | None,
     district: str | None = None,
 ) -> CommandUnit:
-    authz.require(db, ctx, Permission.ORDERS_ISSUE, object_type="command_unit")
+    authz.require(db, ctx, ORDERS_ISSUE, object_type="command_unit")
     if level not in LEVELS:
         raise InvalidInput(f"level: one of {', '.join(LEVELS)}")
     if agency not in AGENCIES:
@@ -60,7 +59,7 @@ def create_node(
     audit.record(
         db,
         ctx,
-        EventType.COMMAND_NODE_CREATED,
+        COMMAND_NODE_CREATED,
         object_type="command_unit",
         object_id=str(node.id),
         details={"agency": agency, "level": level, "parent": parent_id},
@@ -69,7 +68,7 @@ def create_node(
 
 
 def tree(db: Session, ctx: RequestContext) -> list[dict[str, Any]]:
-    authz.require(db, ctx, Permission.COMMAND_READ, object_type="command_unit")
+    authz.require(db, ctx, COMMAND_READ, object_type="command_unit")
     rows = db.scalars(select(CommandUnit).order_by(CommandUnit.id)).all()
     return [
         {

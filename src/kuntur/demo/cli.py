@@ -8,9 +8,10 @@ from typing import Annotated
 import typer
 
 from kuntur.core.cli_support import console, engine, fail, progress_stages
-from kuntur.demo import CLI_GROUP, service
+from kuntur.demo import service
+from kuntur.demo.manifest import MANIFEST
 
-app = typer.Typer(help=CLI_GROUP[1], no_args_is_help=True)
+app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 
 
 @app.command("seed")

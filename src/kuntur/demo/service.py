@@ -14,9 +14,9 @@ import pandas as pd
 from shapely.geometry import shape
 from sqlalchemy import Engine, func, select
 
-from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import LIMA, utcnow
+from kuntur.demo.manifest import DEMO_SEEDED
 from kuntur.demo.scenario import DistrictInput, Scenario, generate
 from kuntur.geography import boundaries, hexgrid
 from kuntur.geography import service as geo
@@ -134,7 +134,7 @@ def seed(
         rejected=0,
         ctx=RequestContext.system("demo"),
         progress=advance,
-        event=EventType.DEMO_SEEDED,
+        event=DEMO_SEEDED,
     )
     return SeedResult(batch_id, imported, reused=False)
 

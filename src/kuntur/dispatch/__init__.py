@@ -4,7 +4,3 @@ Pure modules (``lifecycle``, ``routing``, ``recommend``, ``cot``, ``kpi``) take 
 values and return plain values; ``models``, ``service``, ``views``, ``live`` and ``cli``
 store, serve and stream them.
 """
-
-# The domain's command group, `kuntur dispatch ...` (its commands live in ``cli.py``, loaded
-# only when used: `kuntur --help` imports no domain).
-CLI_GROUP = ("dispatch", "Despacho: recomendación de unidades, cola, red vial.")

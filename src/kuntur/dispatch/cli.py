@@ -15,10 +15,11 @@ from kuntur.config import get_settings
 from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
-from kuntur.dispatch import CLI_GROUP, service
+from kuntur.dispatch import service
+from kuntur.dispatch.manifest import MANIFEST
 from kuntur.dispatch.routing import RoadGraph
 
-app = typer.Typer(help=CLI_GROUP[1], no_args_is_help=True)
+app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 roads_app = typer.Typer(help="Red vial para tiempos de viaje.", no_args_is_help=True)
 app.add_typer(roads_app, name="roads")
 Opt = typer.Option

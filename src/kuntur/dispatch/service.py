@@ -20,9 +20,9 @@ from sqlalchemy import CursorResult, Engine, Table, select, update
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
-from kuntur.audit.catalogue import EventType
 from kuntur.command import legal
 from kuntur.command import service as command
+from kuntur.command.manifest import COMMAND_READ
 from kuntur.command.models import Unit
 from kuntur.command.units import UnitStatus
 from kuntur.config import get_settings
@@ -32,10 +32,10 @@ from kuntur.core.db import get_or_404
 from kuntur.core.errors import Conflict, InvalidInput
 from kuntur.core.timeutil import utcnow
 from kuntur.dispatch import lifecycle, recommend
+from kuntur.dispatch.manifest import DISPATCH, INCIDENT_DISPATCHED, INCIDENT_MERGED, INCIDENT_STATUS
 from kuntur.dispatch.models import Assignment
 from kuntur.dispatch.routing import RoadGraph
 from kuntur.identity import authz
-from kuntur.identity.authz import Permission
 from kuntur.incidents import service as incidents
 from kuntur.incidents.categories import Status
 from kuntur.incidents.models import Incident
@@ -212,7 +212,7 @@ def recommend_for(
     db: Session, ctx: RequestContext, incident_id: int, limit: int = 10
 ) -> dict[str, Any]:
     """Ranked eligible units with ETA and reasons, plus the nearest excluded ones and why."""
-    authz.require(db, ctx, Permission.DISPATCH, object_type="incident", object_id=str(incident_id))
+    authz.require(db, ctx, DISPATCH, object_type="incident", object_id=str(incident_id))
     inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
     cache = fleet_cache(db.get_bind().engine)
     units = cache.current(db)
@@ -280,7 +280,7 @@ def move(
     disposition: str | None = None,
 ) -> Incident:
     """Move an incident to ``status`` (triage may set the priority; clearing, the disposition)."""
-    authz.require(db, ctx, Permission.DISPATCH, object_type="incident", object_id=str(incident_id))
+    authz.require(db, ctx, DISPATCH, object_type="incident", object_id=str(incident_id))
     inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
     if status == Status.DISPATCHED:
         raise InvalidInput("status: dispatch by assigning a unit (POST .../dispatch)")
@@ -318,7 +318,7 @@ def move(
     audit.record(
         db,
         ctx,
-        EventType.INCIDENT_STATUS,
+        INCIDENT_STATUS,
         object_type="incident",
         object_id=str(inc.id),
         details={"from": old, "to": status},
@@ -351,7 +351,7 @@ def _claim(db: Session, unit: Unit, incident_id: int, now: Any) -> None:
 
 def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -> Assignment:
     """Assign a unit: it must be dispatchable and, if military, lawfully so (refusals audited)."""
-    authz.require(db, ctx, Permission.DISPATCH, object_type="incident", object_id=str(incident_id))
+    authz.require(db, ctx, DISPATCH, object_type="incident", object_id=str(incident_id))
     inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
     unit = get_or_404(db, Unit, unit_id, f"unit {unit_id}")
     if inc.status not in (
@@ -406,7 +406,7 @@ def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -
     audit.record(
         db,
         ctx,
-        EventType.INCIDENT_DISPATCHED,
+        INCIDENT_DISPATCHED,
         object_type="incident",
         object_id=str(inc.id),
         details={"unit": unit.call_sign, "legal_basis": basis, "eta_seconds": eta},
@@ -418,7 +418,7 @@ def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -
 
 def merge(db: Session, ctx: RequestContext, duplicate_id: int, into_id: int) -> Incident:
     """Close ``duplicate_id`` as a duplicate report of ``into_id`` (units move over)."""
-    authz.require(db, ctx, Permission.DISPATCH, object_type="incident", object_id=str(duplicate_id))
+    authz.require(db, ctx, DISPATCH, object_type="incident", object_id=str(duplicate_id))
     if duplicate_id == into_id:
         raise InvalidInput("an incident cannot be merged into itself")
     dup = incidents.get(db=db, ctx=ctx, incident_id=duplicate_id)
@@ -434,7 +434,7 @@ def merge(db: Session, ctx: RequestContext, duplicate_id: int, into_id: int) -> 
     audit.record(
         db,
         ctx,
-        EventType.INCIDENT_MERGED,
+        INCIDENT_MERGED,
         object_type="incident",
         object_id=str(dup.id),
         details={"into": into.id},
@@ -446,7 +446,7 @@ def merge(db: Session, ctx: RequestContext, duplicate_id: int, into_id: int) -> 
 
 def queue(db: Session, ctx: RequestContext, limit: int = 200) -> list[dict[str, Any]]:
     """Open incidents, most urgent first, then oldest."""
-    authz.require(db, ctx, Permission.DISPATCH, object_type="incident")
+    authz.require(db, ctx, DISPATCH, object_type="incident")
     filters = incidents.scoped(db, ctx, incidents.IncidentFilter(statuses=sorted(lifecycle.OPEN)))
     # Plain rows, not ORM objects: the queue is read on every screen refresh, and loading
     # up to 200 incidents as objects was an eighth of the server's time under load.
@@ -471,9 +471,7 @@ def queue(db: Session, ctx: RequestContext, limit: int = 200) -> list[dict[str, 
 def timeline(db: Session, ctx: RequestContext, incident_id: int) -> dict[str, Any]:
     """An incident's times and the units assigned to it (with their legal bases): command
     information, like the units themselves."""
-    authz.require(
-        db, ctx, Permission.COMMAND_READ, object_type="incident", object_id=str(incident_id)
-    )
+    authz.require(db, ctx, COMMAND_READ, object_type="incident", object_id=str(incident_id))
     inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
     assignments = db.scalars(select(Assignment).where(Assignment.incident_id == inc.id)).all()
     units = {

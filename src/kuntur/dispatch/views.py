@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from kuntur.command.manifest import COMMAND_READ
 from kuntur.core import events
 from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import to_utc
@@ -25,7 +26,6 @@ from kuntur.dispatch import kpi, service
 from kuntur.geography import service as geo
 from kuntur.identity import authz
 from kuntur.identity import service as identity
-from kuntur.identity.authz import Permission
 from kuntur.identity.models import User
 from kuntur.incidents import service as incidents
 from kuntur.incidents.models import Incident
@@ -115,7 +115,7 @@ def kpis(
     end: Annotated[datetime | None, Query()] = None,
 ) -> dict[str, Any]:
     """Call-to-dispatch, dispatch-to-arrival and on-scene time, p50/p90, against targets."""
-    authz.require(db, ctx, Permission.COMMAND_READ, object_type="kpi")
+    authz.require(db, ctx, COMMAND_READ, object_type="kpi")
     filters = incidents.scoped(db, ctx, incidents.IncidentFilter(start=start, end=end))
     q = select(
         Incident.received_at,
@@ -155,7 +155,7 @@ async def live_stream(request: Request, ctx: ContextDep, db: SessionDep) -> Stre
     Incident events reach only readers who may see that incident (agency, clearance), as the
     reader stands now: sharing rules, clearance and roles are re-read every few seconds.
     """
-    authz.require(db, ctx, Permission.COMMAND_READ, object_type="live")
+    authz.require(db, ctx, COMMAND_READ, object_type="live")
     scope = Scope(authz.visible_owners(db, ctx), authz.max_classification(ctx))
     db.close()  # a stream lasts hours: do not hold a connection for it
     broker = request.app.state.broker
@@ -235,6 +235,6 @@ def reader_scope(engine: Engine, ctx: RequestContext) -> Scope | None:
         now = dataclasses.replace(
             ctx, agency=user.agency_code, roles=user.role_set, clearance=user.clearance
         )
-        if not authz.can(now, Permission.COMMAND_READ):
+        if not authz.can(now, COMMAND_READ):
             return None
         return Scope(authz.visible_owners(db, now), authz.max_classification(now))

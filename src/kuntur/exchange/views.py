@@ -9,11 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from kuntur.command import service
+from kuntur.command.manifest import UNITS_REPORT
 from kuntur.core.errors import InvalidInput
 from kuntur.core.web import ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.exchange import cot
 from kuntur.identity import authz
-from kuntur.identity.authz import Permission
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/command", tags=["exchange"])
 
@@ -25,7 +25,7 @@ async def report_cot(request: Request, db: SessionDep, ctx: ContextDep) -> dict[
     Good events are stored; bad ones are listed with their index and reason.
     """
     # Who may report comes first: nobody unknown gets the XML parser to work for them.
-    await run_in_threadpool(authz.require, db, ctx, Permission.UNITS_REPORT, object_type="unit")
+    await run_in_threadpool(authz.require, db, ctx, UNITS_REPORT, object_type="unit")
     reports, errors = cot.parse(await request.body())
     if not reports:
         reason = "; ".join(f"event {e.index}: {e.reason}" for e in errors[:20]) or "no events"

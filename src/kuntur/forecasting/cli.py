@@ -15,14 +15,15 @@ from sqlalchemy.orm import Session
 from kuntur.core.cli_support import console, engine, fail, progress_bar
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
-from kuntur.forecasting import CLI_GROUP, service
+from kuntur.forecasting import service
 from kuntur.forecasting.auto import METHODS
 from kuntur.forecasting.files import evaluate_file
+from kuntur.forecasting.manifest import MANIFEST
 from kuntur.incidents.categories import Category
 from kuntur.incidents.importing.normalise import ColumnMapping
 from kuntur.incidents.importing.options import ReadOptions, with_mapping_options
 
-app = typer.Typer(help=CLI_GROUP[1], no_args_is_help=True)
+app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 Opt = typer.Option
 
 

@@ -23,7 +23,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
-from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import InvalidInput, NotFound
@@ -32,10 +31,10 @@ from kuntur.forecasting import fairness
 from kuntur.forecasting.auto import METHODS, make
 from kuntur.forecasting.evaluation import rank
 from kuntur.forecasting.grid import Grid, datetimes_to_days, history_from_points, unproject
+from kuntur.forecasting.manifest import FORECAST_CREATED, FORECASTS_READ, FORECASTS_RUN
 from kuntur.forecasting.models import Forecast, ForecastCell
 from kuntur.geography import service as geo
 from kuntur.identity import authz
-from kuntur.identity.authz import Permission
 from kuntur.identity.roles import OPERATIONAL_AGENCIES, Clearance
 from kuntur.incidents import service as incidents
 from kuntur.incidents.categories import Category
@@ -145,7 +144,7 @@ def _days_to_datetime(days: float) -> datetime:
 
 def run(*, db: Session, ctx: RequestContext, req: RunRequest) -> Forecast:
     """Fit, rank, store the flagged cells and the fairness report; audited."""
-    authz.require(db, ctx, Permission.FORECASTS_RUN, object_type="forecast")
+    authz.require(db, ctx, FORECASTS_RUN, object_type="forecast")
     req.check()
     pts = _load(db, ctx, req)
     history = history_from_points(pts.times, pts.lon, pts.lat, cell_size=req.cell_size)
@@ -237,7 +236,7 @@ def run(*, db: Session, ctx: RequestContext, req: RunRequest) -> Forecast:
     audit.record(
         db,
         ctx,
-        EventType.FORECAST_CREATED,
+        FORECAST_CREATED,
         object_type="forecast",
         object_id=str(forecast.id),
         details={
@@ -272,7 +271,7 @@ def may_read(db: Session, ctx: RequestContext, f: Forecast) -> bool:
 def _visible(db: Session, ctx: RequestContext, forecast_id: int) -> Forecast:
     """One forecast, if ``ctx`` may see every record it counts; otherwise not found (and
     the attempt audited), as for an incident."""
-    authz.require(db, ctx, Permission.FORECASTS_READ, object_type="forecast")
+    authz.require(db, ctx, FORECASTS_READ, object_type="forecast")
     f = get_or_404(db, Forecast, forecast_id, f"forecast {forecast_id}")
     owners, classification = _scope(f)
     for owner in owners:
@@ -299,13 +298,13 @@ def _readable(db: Session, ctx: RequestContext, limit: int) -> list[Forecast]:
 
 
 def list_forecasts(*, db: Session, ctx: RequestContext, limit: int = 20) -> Sequence[Forecast]:
-    authz.require(db, ctx, Permission.FORECASTS_READ, object_type="forecast")
+    authz.require(db, ctx, FORECASTS_READ, object_type="forecast")
     return _readable(db, ctx, limit)
 
 
 def latest(*, db: Session, ctx: RequestContext) -> Forecast:
     """The newest forecast ``ctx`` may read."""
-    authz.require(db, ctx, Permission.FORECASTS_READ, object_type="forecast")
+    authz.require(db, ctx, FORECASTS_READ, object_type="forecast")
     newest = _readable(db, ctx, 1)
     if not newest:
         raise NotFound("no forecast yet: run `kuntur forecast run` or POST /api/forecasts")

@@ -7,9 +7,10 @@ from typing import Annotated
 
 import typer
 
-from kuntur.geography import CLI_GROUP, service
+from kuntur.geography import service
+from kuntur.geography.manifest import MANIFEST
 
-app = typer.Typer(help=CLI_GROUP[1], no_args_is_help=True)
+app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 
 
 @app.command("find")

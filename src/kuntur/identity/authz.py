@@ -7,97 +7,32 @@ clearance, stated purpose) build on ``require`` as the records that need them ar
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import NoReturn
 
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
-from kuntur.audit.catalogue import EventType
+from kuntur.audit.manifest import ACCESS_DENIED
+from kuntur.core import registry
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden, Unauthenticated
-from kuntur.identity.roles import Role
+from kuntur.core.registry import Permission
 
 
-class Permission(StrEnum):
-    INCIDENTS_READ = "incidents.read"
-    INCIDENTS_WRITE = "incidents.write"
-    INCIDENTS_IMPORT = "incidents.import"
-    FORECASTS_READ = "forecasts.read"
-    FORECASTS_RUN = "forecasts.run"
-    COMMAND_READ = "command.read"  # units, readiness, authorizations, orders, live picture
-    UNITS_REPORT = "units.report"  # position and status reports (field units, TAK gateways)
-    DISPATCH = "dispatch"  # triage, dispatch, lifecycle, merge
-    ORDERS_ISSUE = "orders.issue"
-    LEGAL_WRITE = "legal.write"  # record states of emergency and Resoluciones Supremas
-    INTEL_READ = "intel.read"  # networks, entities, links (always with a stated purpose)
-    AUDIT_READ = "audit.read"
-    AUDIT_CHECKPOINT = "audit.checkpoint"
-    USERS_MANAGE = "users.manage"
-
-
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.DISPATCHER: frozenset(
-        {
-            Permission.INCIDENTS_READ,
-            Permission.INCIDENTS_WRITE,
-            Permission.FORECASTS_READ,
-            Permission.COMMAND_READ,
-            Permission.UNITS_REPORT,
-            Permission.DISPATCH,
-        }
-    ),
-    Role.COMMANDER: frozenset(
-        {
-            Permission.INCIDENTS_READ,
-            Permission.INCIDENTS_WRITE,
-            Permission.FORECASTS_READ,
-            Permission.FORECASTS_RUN,
-            Permission.COMMAND_READ,
-            Permission.UNITS_REPORT,
-            Permission.DISPATCH,
-            Permission.ORDERS_ISSUE,
-            Permission.LEGAL_WRITE,
-        }
-    ),
-    Role.CRIME_ANALYST: frozenset(
-        {
-            Permission.INCIDENTS_READ,
-            Permission.INCIDENTS_IMPORT,
-            Permission.FORECASTS_READ,
-            Permission.FORECASTS_RUN,
-        }
-    ),
-    Role.INTEL_ANALYST: frozenset({Permission.INCIDENTS_READ, Permission.INTEL_READ}),
-    Role.BORDER_OFFICER: frozenset(),
-    # Oversight reads operations and the log; it changes nothing operational.
-    Role.AUDITOR: frozenset(
-        {
-            Permission.INCIDENTS_READ,
-            Permission.AUDIT_READ,
-            Permission.AUDIT_CHECKPOINT,
-            Permission.FORECASTS_READ,
-            Permission.COMMAND_READ,
-        }
-    ),
-    Role.ADMIN: frozenset(
-        {Permission.USERS_MANAGE, Permission.AUDIT_CHECKPOINT, Permission.INCIDENTS_IMPORT}
-    ),
-}
+def role_permissions(role: str) -> frozenset[Permission]:
+    """What ``role`` holds: every declared permission that names it (the domains declare
+    their permissions and the roles that hold them in their manifests)."""
+    return frozenset(p for p in registry.permissions() if role in p.roles)
 
 
 def permissions(ctx: RequestContext) -> frozenset[Permission]:
-    if "system" in ctx.roles:  # the CLI and scheduled work act as the system itself
-        return frozenset(Permission)
-    out: set[Permission] = set()
-    for role in ctx.roles:
-        if role in Role.__members__.values():
-            out |= ROLE_PERMISSIONS[Role(role)]
-    return frozenset(out)
+    return frozenset(p for p in registry.permissions() if can(ctx, p))
 
 
 def can(ctx: RequestContext, permission: Permission) -> bool:
-    return permission in permissions(ctx)
+    if "system" in ctx.roles:  # the CLI and scheduled work act as the system itself
+        return True
+    return any(role in permission.roles for role in ctx.roles)
 
 
 def require(
@@ -140,7 +75,7 @@ def _log_denial(
     audit.record_apart(
         db,
         ctx,
-        EventType.ACCESS_DENIED,
+        ACCESS_DENIED,
         object_type=object_type,
         object_id=object_id,
         outcome="denied",

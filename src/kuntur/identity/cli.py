@@ -20,10 +20,11 @@ from kuntur.config import get_settings
 from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
-from kuntur.identity import CLI_GROUP, crypto, service
+from kuntur.identity import crypto, service
+from kuntur.identity.manifest import MANIFEST
 from kuntur.identity.models import User
 
-app = typer.Typer(help=CLI_GROUP[1], no_args_is_help=True)
+app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 CTX = RequestContext.system("users-cli")
 
 

@@ -34,9 +34,10 @@ from sqlalchemy.orm import Session
 
 from kuntur.audit import commitments
 from kuntur.audit import service as audit
-from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden
+from kuntur.core.registry import EventType
+from kuntur.identity.manifest import PURPOSE_MISSING, PURPOSE_REFUSED
 
 # What counts as a purpose is recorded by the domains above identity (intelligence keeps
 # the cases, dispatch the assignments): each registers how to check its kind at start-up
@@ -122,7 +123,7 @@ def require(
         _refuse(
             db,
             ctx,
-            EventType.PURPOSE_MISSING,
+            PURPOSE_MISSING,
             {},
             object_type,
             object_id,
@@ -154,7 +155,7 @@ def require(
     _refuse(
         db,
         ctx,
-        EventType.PURPOSE_REFUSED,
+        PURPOSE_REFUSED,
         # What was typed may be anything (a name, a phone number): a commitment to it, as
         # normalised, so that it can be proven later without the log holding it.
         {"reason": reason, "stated": commitments.commit("purpose", text)},

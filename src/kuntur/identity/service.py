@@ -25,12 +25,25 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from kuntur.audit import commitments
 from kuntur.audit import service as audit
-from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.registry import EventType
 from kuntur.core.timeutil import utcnow
 from kuntur.identity import crypto, passwords
 from kuntur.identity.crypto import IdentityKey
+from kuntur.identity.manifest import (
+    LOGIN_FAILURE,
+    LOGIN_SUCCESS,
+    LOGOUT,
+    PERMISSION_GRANTED,
+    PERMISSION_REVOKED,
+    STEP_UP_FAILURE,
+    TOKEN_CREATED,
+    TOKEN_REVOKED,
+    USER_CREATED,
+    USER_DISABLED,
+    USERS_MANAGE,
+)
 from kuntur.identity.models import Agency, User, UserSession
 from kuntur.identity.roles import AGENCIES, TOTP_REQUIRED, Clearance, Role
 
@@ -134,7 +147,7 @@ def create_user(
     audit.record(
         db,
         ctx,
-        EventType.USER_CREATED,
+        USER_CREATED,
         object_type="user",
         object_id=username,
         details={"agency": agency, "roles": role_list, "clearance": clearance},
@@ -184,9 +197,7 @@ def authenticate(
         return checked
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
-    audit.record(
-        db, _as(ctx, user), EventType.LOGIN_SUCCESS, object_type="user", object_id=user.username
-    )
+    audit.record(db, _as(ctx, user), LOGIN_SUCCESS, object_type="user", object_id=user.username)
     return checked
 
 
@@ -204,7 +215,7 @@ def _check_credentials(
     password: str,
     totp_code: str | None,
     key: IdentityKey,
-    event: EventType = EventType.LOGIN_FAILURE,
+    event: EventType = LOGIN_FAILURE,
 ) -> LoginResult:
     """Password and (where required) second factor of an enabled user, under the lockout;
     a failure is logged as ``event``.
@@ -326,7 +337,7 @@ def _fail(
     username: str,
     reason: str,
     locked_until: datetime | None = None,
-    event: EventType = EventType.LOGIN_FAILURE,
+    event: EventType = LOGIN_FAILURE,
 ) -> LoginResult:
     audit.record(
         db,
@@ -455,7 +466,7 @@ def context_for(
 
 def end_session(db: Session, ctx: RequestContext, sess: UserSession) -> None:
     sess.revoked_at = utcnow()
-    audit.record(db, ctx, EventType.LOGOUT, object_type="session", object_id=str(sess.id))
+    audit.record(db, ctx, LOGOUT, object_type="session", object_id=str(sess.id))
 
 
 def step_up(
@@ -474,10 +485,8 @@ def step_up(
     key = key or crypto.default_key()
     if user.disabled:
         _burn(password)
-        return _fail(db, ctx, user.username, "disabled", event=EventType.STEP_UP_FAILURE)
-    return _check_credentials(
-        db, ctx, user, password, totp_code, key, event=EventType.STEP_UP_FAILURE
-    )
+        return _fail(db, ctx, user.username, "disabled", event=STEP_UP_FAILURE)
+    return _check_credentials(db, ctx, user, password, totp_code, key, event=STEP_UP_FAILURE)
 
 
 def create_token(
@@ -493,7 +502,7 @@ def create_token(
     audit.record(
         db,
         ctx,
-        EventType.TOKEN_CREATED,
+        TOKEN_CREATED,
         object_type="token",
         object_id=str(tok.id),
         details={"user_id": user.id, "valid_days": API_TOKEN.days},  # never the label
@@ -513,9 +522,7 @@ def tokens_of(db: Session, ctx: RequestContext, username: str | None = None) -> 
     else:
         user = _user(db, username)
         if user.id != ctx.user_id:
-            authz.require(
-                db, ctx, authz.Permission.USERS_MANAGE, object_type="user", object_id=user.username
-            )
+            authz.require(db, ctx, USERS_MANAGE, object_type="user", object_id=user.username)
         user_id = user.id
     return list(
         db.scalars(
@@ -539,16 +546,14 @@ def revoke_token(db: Session, ctx: RequestContext, token_id: int) -> None:
     if tok is None or tok.kind != "api":
         raise NotFound(f"no existe el token {token_id} / no token {token_id}")
     if tok.user_id != ctx.user_id:
-        authz.require(
-            db, ctx, authz.Permission.USERS_MANAGE, object_type="token", object_id=str(token_id)
-        )
+        authz.require(db, ctx, USERS_MANAGE, object_type="token", object_id=str(token_id))
     if tok.revoked_at is not None:
         return  # already ended: nothing changes, nothing to log
     tok.revoked_at = utcnow()
     audit.record(
         db,
         ctx,
-        EventType.TOKEN_REVOKED,
+        TOKEN_REVOKED,
         object_type="token",
         object_id=str(tok.id),
         details={"user_id": tok.user_id},
@@ -570,7 +575,7 @@ def disable(db: Session, ctx: RequestContext, username: str) -> None:
         .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
         .values(revoked_at=utcnow())
     )
-    audit.record(db, ctx, EventType.USER_DISABLED, object_type="user", object_id=user.username)
+    audit.record(db, ctx, USER_DISABLED, object_type="user", object_id=user.username)
 
 
 def grant(
@@ -588,7 +593,7 @@ def grant(
     audit.record(
         db,
         ctx,
-        EventType.PERMISSION_GRANTED,
+        PERMISSION_GRANTED,
         object_type="user",
         object_id=user.username,
         details={"role": role},
@@ -602,7 +607,7 @@ def revoke(db: Session, ctx: RequestContext, username: str, role: str) -> None:
     audit.record(
         db,
         ctx,
-        EventType.PERMISSION_REVOKED,
+        PERMISSION_REVOKED,
         object_type="user",
         object_id=user.username,
         details={"role": role},

@@ -27,6 +27,7 @@ from kuntur.core.web import (
     request_id,
 )
 from kuntur.identity import authz, crypto, passwords, service
+from kuntur.identity.manifest import LOGIN_RATE_LIMITED
 from kuntur.identity.messages import message
 from kuntur.identity.models import User, UserSession
 
@@ -36,8 +37,6 @@ router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/auth", tags=["auth"
 def check_login_rate(request: Request) -> None:
     """Refuse (429) a logon attempt beyond the per-client or global rate; the first refusal
     of a run is audited, under a keyed commitment of the client's address."""
-    from kuntur.audit.catalogue import EventType
-
     client = client_address(request)
     refusal = request.app.state.login_throttle.check(client)
     if refusal is None:
@@ -46,7 +45,7 @@ def check_login_rate(request: Request) -> None:
         audit.record_apart(
             request.app.state.engine,
             RequestContext(actor="anonymous", request_id=request_id(request)),
-            EventType.LOGIN_RATE_LIMITED,
+            LOGIN_RATE_LIMITED,
             object_type="client",
             object_id=commitments.commit("client", client),
             outcome="denied",

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from kuntur.audit import commitments
 from kuntur.audit import service as audit
-from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden
 from kuntur.core.web import SAFE_METHODS, SESSION_COOKIE, client_address, request_id
 from kuntur.identity import service as identity
+from kuntur.identity.manifest import CSRF_FAILED, TOKEN_REJECTED
 
 
 def authenticate(request: Request, db: Session, background: BackgroundTasks) -> RequestContext:
@@ -45,7 +45,7 @@ def authenticate(request: Request, db: Session, background: BackgroundTasks) -> 
         _security_event(
             request,
             anonymous,
-            EventType.TOKEN_REJECTED,
+            TOKEN_REJECTED,
             object_type="session" if found.sess is None else found.sess.kind,
             object_id=str(found.sess.id) if found.sess else None,
             details={"via": "cookie" if via_cookie else "bearer", "reason": found.reason},
@@ -61,7 +61,7 @@ def authenticate(request: Request, db: Session, background: BackgroundTasks) -> 
             _security_event(
                 request,
                 ctx,
-                EventType.CSRF_FAILED,
+                CSRF_FAILED,
                 object_type="session",
                 object_id=str(sess.id),
                 details={"method": request.method, "sent": bool(sent)},

@@ -15,12 +15,13 @@ from kuntur.config import get_settings
 from kuntur.core.cli_support import console, engine, fail, progress_stages
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
-from kuntur.incidents import CLI_GROUP, service
+from kuntur.incidents import service
 from kuntur.incidents.importing import service as importing
 from kuntur.incidents.importing.normalise import ColumnMapping
 from kuntur.incidents.importing.options import ReadOptions, with_mapping_options
+from kuntur.incidents.manifest import MANIFEST
 
-app = typer.Typer(help=CLI_GROUP[1], no_args_is_help=True)
+app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 
 Opt = typer.Option
 

@@ -32,7 +32,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
-from kuntur.audit.catalogue import EventType
+from kuntur.audit.manifest import SENSITIVE_READ
 from kuntur.core import events
 from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
@@ -41,9 +41,14 @@ from kuntur.core.timeutil import to_display, to_utc, utcnow
 from kuntur.geography import hexgrid
 from kuntur.geography import service as geo
 from kuntur.identity import authz, purposes
-from kuntur.identity.authz import Permission
 from kuntur.identity.roles import OPERATIONAL_AGENCIES
 from kuntur.incidents.categories import DEFAULT_PRIORITY, Category, Source, Status
+from kuntur.incidents.manifest import (
+    INCIDENT_CREATED,
+    INCIDENT_DUPLICATE,
+    INCIDENTS_READ,
+    INCIDENTS_WRITE,
+)
 from kuntur.incidents.models import Incident
 from kuntur.incidents.schemas import IncidentCreate, IncidentOut, IncidentStats
 
@@ -192,7 +197,7 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> Inciden
     above the caller's clearance, so the answer names it only to a caller who may read
     it, and never carries any of its contents.
     """
-    authz.require(db, ctx, Permission.INCIDENTS_WRITE, object_type="incident")
+    authz.require(db, ctx, INCIDENTS_WRITE, object_type="incident")
     dedup_key = (
         f"{data.source.value}:{data.external_id}" if data.external_id else f"new:{uuid.uuid4().hex}"
     )
@@ -243,7 +248,7 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> Inciden
     audit.record(
         db,
         ctx,
-        EventType.INCIDENT_CREATED,
+        INCIDENT_CREATED,
         object_type="incident",
         object_id=str(incident.id),
         details={"source": incident.source, "category": incident.category},
@@ -253,9 +258,6 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> Inciden
     events.publish(db, INCIDENT_CREATED, incident)
     announce(db, incident)
     return incident
-
-
-INCIDENT_CREATED = "incident.created"
 
 
 def announce(db: Session, inc: Incident) -> None:
@@ -283,7 +285,7 @@ def _refuse_duplicate(db: Session, ctx: RequestContext, existing: Incident) -> N
     audit.record_apart(
         db,
         ctx,
-        EventType.INCIDENT_DUPLICATE,
+        INCIDENT_DUPLICATE,
         object_type="incident",
         # The id of a record the caller may not read is still named in the log: the
         # auditor needs to know which record was probed.
@@ -300,9 +302,7 @@ def _refuse_duplicate(db: Session, ctx: RequestContext, existing: Incident) -> N
 
 
 def get(*, db: Session, ctx: RequestContext, incident_id: int) -> Incident:
-    authz.require(
-        db, ctx, Permission.INCIDENTS_READ, object_type="incident", object_id=str(incident_id)
-    )
+    authz.require(db, ctx, INCIDENTS_READ, object_type="incident", object_id=str(incident_id))
     incident = get_or_404(db, Incident, incident_id, f"incident {incident_id}")
     authz.require_record(
         db,
@@ -338,7 +338,7 @@ def present(db: Session, ctx: RequestContext, incident: Incident) -> IncidentOut
     audit.record(
         db,
         reader,
-        EventType.SENSITIVE_READ,
+        SENSITIVE_READ,
         object_type="incident",
         object_id=str(incident.id),
         details={"field": "narrative"},
@@ -350,7 +350,7 @@ def list_incidents(
     *, db: Session, ctx: RequestContext, filters: IncidentFilter, limit: int = 50, offset: int = 0
 ) -> tuple[list[Incident], int]:
     """Newest first; ``total`` counts every match, not only this page."""
-    authz.require(db, ctx, Permission.INCIDENTS_READ, object_type="incident")
+    authz.require(db, ctx, INCIDENTS_READ, object_type="incident")
     filters = scoped(db, ctx, filters)
     counts = filters.selects(select(func.count()).select_from(Incident))
     total = sum(int(db.scalar(q) or 0) for q in counts)
@@ -369,7 +369,7 @@ def list_incidents(
 
 def stats(*, db: Session, ctx: RequestContext, filters: IncidentFilter) -> IncidentStats:
     """Count, extent, period and mix, added up over the parts of the spatial index."""
-    authz.require(db, ctx, Permission.INCIDENTS_READ, object_type="incident")
+    authz.require(db, ctx, INCIDENTS_READ, object_type="incident")
     filters = scoped(db, ctx, filters)
     rows: list[Any] = []
     for part in filters.selects(
@@ -526,7 +526,7 @@ def map_layer(
     points_limit: int,
 ) -> MapLayer:
     """H3 counts for wide views, points for close ones (see ``MapLayer``)."""
-    authz.require(db, ctx, Permission.INCIDENTS_READ, object_type="incident")
+    authz.require(db, ctx, INCIDENTS_READ, object_type="incident")
     filters = scoped(db, ctx, filters)
     span = (filters.bbox[2] - filters.bbox[0]) if filters.bbox else 360.0
     if span <= points_max_span:

@@ -22,15 +22,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from kuntur.audit import commitments
-from kuntur.audit.catalogue import EventType
+from kuntur.audit.manifest import AUDIT_READ
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.timeutil import to_display, utcnow
 from kuntur.identity import authz, purposes
-from kuntur.identity.authz import ROLE_PERMISSIONS, Permission
 from kuntur.identity.models import SharingRule, User
-from kuntur.identity.roles import OPERATIONAL_AGENCIES, Role
+from kuntur.identity.roles import OPERATIONAL_AGENCIES
 from kuntur.intelligence import service
+from kuntur.intelligence.manifest import (
+    INTEL_CASE_CHANGED,
+    INTEL_CASE_EXPORTED,
+    INTEL_CASE_OPENED,
+    INTEL_CASE_READ,
+    INTEL_READ,
+    INTEL_SEARCH,
+)
 from kuntur.intelligence.models import Case, CaseEntity, CaseMember, CaseNote, Entity
 
 _TEMPLATES = Environment(autoescape=select_autoescape(default=True), trim_blocks=True)
@@ -40,7 +47,7 @@ def open_case(db: Session, ctx: RequestContext, *, number: str, title: str, netw
     """Open a case on a network: it belongs to the creator's agency, and the creator is its
     first member. No earlier purpose is needed: the new case is the purpose of the view
     that opens it, and the opening is audited."""
-    authz.require(db, ctx, Permission.INTEL_READ, object_type="case", object_id="cases")
+    authz.require(db, ctx, INTEL_READ, object_type="case", object_id="cases")
     number, title = purposes.check_case_number(number), title.strip()
     if not title:
         raise InvalidInput("título: escriba uno / title: it is required")
@@ -74,7 +81,7 @@ def open_case(db: Session, ctx: RequestContext, *, number: str, title: str, netw
     service.network_detail(access, network)
     service.log(
         access,
-        EventType.INTEL_CASE_OPENED,
+        INTEL_CASE_OPENED,
         str(case.id),
         number=number,  # a code (purposes.CASE_NUMBER); the title is free text: committed
         network=network,
@@ -87,7 +94,7 @@ def _oversight(ctx: RequestContext) -> bool:
     """Oversight (auditors of the Fiscalía or the Defensoría) reads cases, never changes
     them: decision 0005 gives oversight bodies reading, and intelligence cases are what
     they are there to watch."""
-    return authz.can(ctx, Permission.AUDIT_READ) and not authz.can(ctx, Permission.INTEL_READ)
+    return authz.can(ctx, AUDIT_READ) and not authz.can(ctx, INTEL_READ)
 
 
 def is_member(db: Session, ctx: RequestContext, case: Case) -> bool:
@@ -111,7 +118,7 @@ def _case(
     it does not exist, and the attempt is audited. The case is the purpose of the work."""
     oversight = not write and _oversight(ctx)
     if not oversight:
-        authz.require(db, ctx, Permission.INTEL_READ, object_type="case", object_id=str(case_id))
+        authz.require(db, ctx, INTEL_READ, object_type="case", object_id=str(case_id))
     case = db.get(Case, case_id)
     if case is None:
         authz.refuse_record(
@@ -138,7 +145,7 @@ def add_note(db: Session, ctx: RequestContext, case_id: int, text: str) -> dict[
     # without holding what it said.
     service.log(
         access,
-        EventType.INTEL_CASE_CHANGED,
+        INTEL_CASE_CHANGED,
         str(case.id),
         added="note",
         note=note.id,
@@ -167,7 +174,7 @@ def add_entity(db: Session, ctx: RequestContext, case_id: int, key: str) -> dict
         # that proves which value it was even after the entity is erased.
         service.log(
             access,
-            EventType.INTEL_CASE_CHANGED,
+            INTEL_CASE_CHANGED,
             str(case.id),
             added="entity",
             entity=entity_id,
@@ -178,10 +185,7 @@ def add_entity(db: Session, ctx: RequestContext, case_id: int, key: str) -> dict
 
 
 def _analyst(user: User) -> bool:
-    return any(
-        r in Role.__members__.values() and Permission.INTEL_READ in ROLE_PERMISSIONS[Role(r)]
-        for r in user.role_set
-    )
+    return any(r in INTEL_READ.roles for r in user.role_set)
 
 
 def add_member(db: Session, ctx: RequestContext, case_id: int, username: str) -> dict[str, Any]:
@@ -215,7 +219,7 @@ def add_member(db: Session, ctx: RequestContext, case_id: int, username: str) ->
         db.add(CaseMember(case_id=case.id, user_id=user.id, added_by=ctx.actor, added_at=utcnow()))
         service.log(
             access,
-            EventType.INTEL_CASE_CHANGED,
+            INTEL_CASE_CHANGED,
             str(case.id),
             added="member",
             member=user.id,
@@ -227,7 +231,7 @@ def add_member(db: Session, ctx: RequestContext, case_id: int, username: str) ->
 def get_case(db: Session, ctx: RequestContext, case_id: int) -> dict[str, Any]:
     access, case = _case(db, ctx, case_id)
     out = _case_out(access, case)
-    service.log(access, EventType.INTEL_CASE_READ, str(case.id), notes=len(out["notes"]))
+    service.log(access, INTEL_CASE_READ, str(case.id), notes=len(out["notes"]))
     return out
 
 
@@ -273,7 +277,7 @@ def list_cases(db: Session, ctx: RequestContext) -> list[dict[str, Any]]:
     """The reader's cases (those they are a member of); oversight sees every case."""
     oversight = _oversight(ctx)
     if not oversight:
-        authz.require(db, ctx, Permission.INTEL_READ, object_type="case", object_id="cases")
+        authz.require(db, ctx, INTEL_READ, object_type="case", object_id="cases")
     query = select(Case).order_by(Case.id.desc())
     if not oversight and "system" not in ctx.roles:
         query = query.join(CaseMember, CaseMember.case_id == Case.id).where(
@@ -291,7 +295,7 @@ def list_cases(db: Session, ctx: RequestContext) -> list[dict[str, Any]]:
         }
         for c in db.scalars(query)
     ]
-    service.log(service.readable(db, ctx), EventType.INTEL_SEARCH, "cases", results=len(out))
+    service.log(service.readable(db, ctx), INTEL_SEARCH, "cases", results=len(out))
     return out
 
 
@@ -369,7 +373,7 @@ def report_html(db: Session, ctx: RequestContext, case_id: int) -> str:
         actor=ctx.actor,
         purpose=access.ctx.purpose,
     )
-    service.log(access, EventType.INTEL_CASE_EXPORTED, str(case_id), links=len(detail["links"]))
+    service.log(access, INTEL_CASE_EXPORTED, str(case_id), links=len(detail["links"]))
     return page
 
 

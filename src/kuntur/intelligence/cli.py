@@ -16,9 +16,10 @@ from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden
 from kuntur.core.exports import safe_row
-from kuntur.intelligence import CLI_GROUP, service
+from kuntur.intelligence import service
+from kuntur.intelligence.manifest import MANIFEST
 
-app = typer.Typer(help=CLI_GROUP[1], no_args_is_help=True)
+app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 
 
 @app.command("index")

@@ -27,16 +27,16 @@ from sqlalchemy import ColumnElement, Select, delete, select
 from sqlalchemy.orm import Session
 
 from kuntur.audit import service as audit
-from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import NotFound
+from kuntur.core.registry import EventType
 from kuntur.core.timeutil import utcnow
 from kuntur.identity import authz, purposes
-from kuntur.identity.authz import Permission
 from kuntur.incidents import service as incidents
 from kuntur.incidents.models import Incident
 from kuntur.intelligence import networks
 from kuntur.intelligence.extraction import extract
+from kuntur.intelligence.manifest import INTEL_INDEXED, INTEL_READ, INTEL_SEARCH, INTEL_VIEW
 from kuntur.intelligence.models import Entity, Link
 
 LINKED_CATEGORIES = ("extortion", "kidnapping", "homicide")
@@ -101,7 +101,7 @@ def index_all(db: Session, ctx: RequestContext, batch: int = 5000) -> int:
             break
         total += link_reports(db, rows)
         last = rows[-1].id
-    audit.record(db, ctx, EventType.INTEL_INDEXED, object_type="intel", details={"links": total})
+    audit.record(db, ctx, INTEL_INDEXED, object_type="intel", details={"links": total})
     return total
 
 
@@ -158,7 +158,7 @@ def readable(db: Session, ctx: RequestContext) -> Access:
 def require_analyst(db: Session, ctx: RequestContext, what: str) -> Access:
     """An intelligence analyst's access for a search or view: ``X-Purpose`` must name an
     open case they are a member of (``identity.purposes``; refusals are audited)."""
-    authz.require(db, ctx, Permission.INTEL_READ, object_type="intel", object_id=what)
+    authz.require(db, ctx, INTEL_READ, object_type="intel", object_id=what)
     reader = purposes.require(db, ctx, object_type="intel", object_id=what)
     return readable(db, reader)
 
@@ -194,7 +194,7 @@ def list_networks(
     """Networks ranked for analysts: size, growth, violence, recency (audited)."""
     access = require_analyst(db, ctx, "networks")
     out = ranked(access, min_reports=min_reports, limit=limit)
-    log(access, EventType.INTEL_SEARCH, "networks", results=len(out))
+    log(access, INTEL_SEARCH, "networks", results=len(out))
     return out
 
 
@@ -330,7 +330,7 @@ def _detail(
         if mention == "amount":
             amounts.setdefault(iid, []).append(key.split(":", 1)[1])
     name = _name(members)
-    log(access, EventType.INTEL_VIEW, name, reports=len(members))
+    log(access, INTEL_VIEW, name, reports=len(members))
     return {
         "network": name,
         "reports": len(members),

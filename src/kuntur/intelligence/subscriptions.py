@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 from kuntur.core import events
 from kuntur.core.context import RequestContext
 from kuntur.identity import authz, purposes
-from kuntur.identity.authz import Permission
-from kuntur.incidents import service as incidents
+from kuntur.incidents.manifest import INCIDENT_CREATED
 from kuntur.incidents.models import Incident
 from kuntur.intelligence import service
 from kuntur.intelligence.cases import case_ref
+from kuntur.intelligence.manifest import INTEL_READ
 from kuntur.intelligence.models import Case, CaseMember
 
 
@@ -40,11 +40,11 @@ def open_case_of_reader(
     if "system" not in ctx.roles:
         if ctx.user_id is None or db.get(CaseMember, (case.id, ctx.user_id)) is None:
             return None, "not_a_case_member"
-        if not authz.can(ctx, Permission.INTEL_READ):  # a member whose role was revoked
+        if not authz.can(ctx, INTEL_READ):  # a member whose role was revoked
             return None, "not_an_analyst"
     return case_ref(case), ""
 
 
 def register() -> None:
-    events.subscribe(incidents.INCIDENT_CREATED, link_new_report)
+    events.subscribe(INCIDENT_CREATED, link_new_report)
     purposes.register_case_check(open_case_of_reader)

@@ -1,7 +1,10 @@
-"""HTML pages: map, incident list, forecast, audit. Data comes from the JSON API."""
+"""HTML pages: the pages each domain declares (``core.registry.Page``), the logon and the
+case report. Data comes from the JSON API; the navigation shows each user only the pages
+their roles may use."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from importlib import resources
 from typing import Annotated
@@ -13,18 +16,38 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from kuntur.audit.catalogue import TITLES, EventType
+from kuntur.command.manifest import COMMAND_READ
 from kuntur.command.units import UNIT_STATUS_LABELS
+from kuntur.core import registry
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import TooManyRequests
 from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep, UnitOfWorkRoute, request_id
 from kuntur.geography import service as geo
-from kuntur.identity.authz import Permission, can
+from kuntur.identity.authz import can
 from kuntur.identity.models import UserSession
 from kuntur.incidents.models import ImportBatch
 from kuntur.web.i18n import LANGS, labels, message
 
-templates = Jinja2Templates(directory=str(resources.files("kuntur") / "web" / "templates"))
+
+def _template_folders() -> list[str]:
+    """The shared templates (``web/templates``: the layout, partials, the pages of the
+    first domains), then each domain's own ``templates`` folder, where a new domain keeps
+    its pages."""
+    root = resources.files("kuntur")
+    own = sorted(
+        str(folder)
+        for folder in (root / m.domain / "templates" for m in registry.manifests())
+        if folder.is_dir()
+    )
+    return [str(root / "web" / "templates"), *own]
+
+
+@functools.cache
+def templates() -> Jinja2Templates:
+    """The page templates (built on first use, once every manifest is registered)."""
+    return Jinja2Templates(directory=_template_folders())
+
+
 router = APIRouter(include_in_schema=False, route_class=UnitOfWorkRoute)
 
 
@@ -69,7 +92,7 @@ def _page(
         is not None
     )
     settings = request.app.state.settings
-    response = templates.TemplateResponse(
+    response = templates().TemplateResponse(
         request,
         name,
         {
@@ -85,17 +108,16 @@ def _page(
             "tile_attribution": settings.map_tile_attribution,
             "csrf_token": csrf,
             "user": ctx.actor.removeprefix("user:") if ctx and ctx.authenticated else None,
-            "next": local_path(request.query_params.get("next", "/mapa")),
+            "next": local_path(request.query_params.get("next", "/")),
             "failed": failed,
             "message": message,
-            "event_types": {t.value: TITLES[t][0 if chosen == "es" else 1] for t in EventType},
+            "event_types": {str(t): t.label(chosen) for t in registry.events()},
             "unit_status_labels": {
                 s.value: label[0 if chosen == "es" else 1]
                 for s, label in UNIT_STATUS_LABELS.items()
             },
-            "can_audit": bool(ctx and can(ctx, Permission.AUDIT_READ)),
-            "can_command": bool(ctx and can(ctx, Permission.COMMAND_READ)),
-            "can_intel": bool(ctx and can(ctx, Permission.INTEL_READ)),
+            "nav": navigation(ctx),
+            "can_command": bool(ctx and can(ctx, COMMAND_READ)),
         },
     )
     if lang in LANGS:
@@ -103,13 +125,30 @@ def _page(
     return response
 
 
-@router.get("/", response_class=HTMLResponse)
-def home() -> RedirectResponse:
-    return RedirectResponse("/mapa")
-
-
 Lang = Annotated[str | None, Query()]
 CookieLang = Annotated[str | None, Cookie(alias="lang")]
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(
+    request: Request,
+    db: SessionDep,
+    ctx: ContextDep,
+    lang: Lang = None,
+    cookie_lang: CookieLang = None,
+) -> Response:
+    """The first page this user may use (the map for most); the logon when not logged in."""
+    if not ctx.authenticated:
+        return RedirectResponse("/login", status_code=303)
+    allowed = navigation(ctx)
+    if allowed:
+        return RedirectResponse(allowed[0].path, status_code=303)
+    chosen = _lang(lang, cookie_lang)
+    refusal = _page(
+        "forbidden.html", request, db, lang, cookie_lang, ctx, message=message("no_pages", chosen)
+    )
+    refusal.status_code = 403
+    return refusal
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -154,7 +193,7 @@ def _login_form(request: Request, form: dict[str, str], lang: str) -> Response:
     for field in ("username", "password", "totp"):
         if long := too_long(field, form.get(field), lang):  # before any hashing or storing
             return refused(422, long)
-    target = local_path(form.get("next", "/mapa"))
+    target = local_path(form.get("next", "/"))
     with Session(engine, expire_on_commit=False) as db, db.begin():
         result = identity.authenticate(
             db,
@@ -183,39 +222,50 @@ def _login_form(request: Request, form: dict[str, str], lang: str) -> Response:
     return response
 
 
-# Pages: path -> template (each page's data comes from the API, which checks permissions
-# itself). A page that names a permission sends those without it to the map.
-PLAIN_PAGES: dict[str, str | tuple[str, Permission]] = {
-    "/auditoria": ("audit.html", Permission.AUDIT_READ),  # oversight auditors only
-    "/mapa": "map.html",  # the operational map
-    "/incidentes": "incidents.html",  # the incident list
-    "/pronostico": "forecast.html",  # the latest forecast, why cells were flagged, fairness
-    "/despacho": "dispatch.html",  # queue, recommendation, one-click dispatch, live units
-    "/indicadores": "kpis.html",  # response KPIs against targets
-    "/inteligencia": "intel.html",  # extortion networks: ranked list and link chart
-}
+def navigation(ctx: RequestContext | None) -> list[registry.Page]:
+    """The declared pages in the navigation that ``ctx`` may use, in their order."""
+    if ctx is None or not ctx.authenticated:
+        return []
+    return [
+        p for p in registry.pages() if p.nav and (p.permission is None or can(ctx, p.permission))
+    ]
 
 
-def _plain(template: str, needs: Permission | None = None) -> Callable[..., Response]:
-    def page(
+def _declared(page: registry.Page) -> Callable[..., Response]:
+    def view(
         request: Request,
         db: SessionDep,
         ctx: ContextDep,
         lang: Lang = None,
         cookie_lang: CookieLang = None,
     ) -> Response:
-        if needs is not None and ctx.authenticated and not can(ctx, needs):
-            return RedirectResponse("/mapa", status_code=303)
-        return _page(template, request, db, lang, cookie_lang, ctx)
+        if page.permission is not None and ctx.authenticated and not can(ctx, page.permission):
+            # Said in words, with the pages this user may use (the navigation) to go on.
+            chosen = _lang(lang, cookie_lang)
+            refusal = _page(
+                "forbidden.html",
+                request,
+                db,
+                lang,
+                cookie_lang,
+                ctx,
+                message=message("page_forbidden", chosen, permission=page.permission.label(chosen)),
+            )
+            refusal.status_code = 403
+            return refusal
+        return _page(page.template, request, db, lang, cookie_lang, ctx)
 
-    return page
+    return view
 
 
-for _path, _spec in PLAIN_PAGES.items():
-    _template, _needs = _spec if isinstance(_spec, tuple) else (_spec, None)
-    router.add_api_route(
-        _path, _plain(_template, _needs), methods=["GET"], response_class=HTMLResponse
-    )
+def add_declared_pages() -> None:
+    """A route for every page the domains declare (called once the manifests are loaded)."""
+    known = {getattr(r, "path", None) for r in router.routes}
+    for page in registry.pages():
+        if page.path not in known:
+            router.add_api_route(
+                page.path, _declared(page), methods=["GET"], response_class=HTMLResponse
+            )
 
 
 @router.get("/casos/{case_id}", response_class=HTMLResponse)

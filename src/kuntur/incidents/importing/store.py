@@ -19,9 +19,10 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Table, func, insert, select, update
 
 from kuntur.audit import service as audit
-from kuntur.audit.catalogue import EventType
 from kuntur.core.context import RequestContext
+from kuntur.core.registry import EventType
 from kuntur.core.timeutil import utcnow
+from kuntur.incidents.manifest import INCIDENTS_IMPORTED
 from kuntur.incidents.models import ImportBatch, Incident
 
 COLUMNS = [
@@ -249,7 +250,7 @@ def write_batch(
     rejected: int,
     ctx: RequestContext,
     progress: Progress | None = None,
-    event: EventType = EventType.INCIDENTS_IMPORTED,
+    event: EventType = INCIDENTS_IMPORTED,
 ) -> tuple[int, int, int]:
     """Store a validated frame as one batch; returns (batch_id, imported, duplicates).
 

@@ -1,0 +1,81 @@
+"""What joint command declares: permissions, audit events (units, legal bases, orders),
+texts."""
+
+from __future__ import annotations
+
+from kuntur.core.registry import EventType, Label, Manifest, Permission, declare
+from kuntur.identity.roles import Role
+
+COMMAND_READ = Permission(
+    "command.read",
+    "Ver unidades, disponibilidad, bases legales, órdenes y el cuadro en vivo",
+    "Read units, readiness, legal bases, orders and the live picture",
+    roles=(Role.DISPATCHER, Role.COMMANDER, Role.AUDITOR),
+)
+UNITS_REPORT = Permission(
+    "units.report",
+    "Informar posición y estado de unidades",
+    "Report unit positions and status",
+    roles=(Role.DISPATCHER, Role.COMMANDER),
+)
+ORDERS_ISSUE = Permission("orders.issue", "Emitir órdenes", "Issue orders", roles=(Role.COMMANDER,))
+LEGAL_WRITE = Permission(
+    "legal.write",
+    "Registrar estados de emergencia y Resoluciones Supremas",
+    "Record states of emergency and Resoluciones Supremas",
+    roles=(Role.COMMANDER,),
+)
+
+UNIT_CREATED = EventType("unit.created", "Unidad registrada", "Unit created")
+COMMAND_NODE_CREATED = EventType(
+    "command.node.created", "Nodo de mando creado", "Command node created"
+)
+UNIT_STATUS = EventType("unit.status", "Cambio de estado de unidad", "Unit status changed")
+UNIT_POSITIONS = EventType(
+    "unit.positions", "Posiciones de unidades informadas", "Unit positions reported"
+)
+AUTHORIZATION_CREATED = EventType(
+    "legal.authorization.created", "Base legal registrada", "Legal authorization recorded"
+)
+AUTHORIZATION_REFUSED = EventType(
+    "legal.authorization.refused", "Base legal rechazada", "Legal authorization refused"
+)
+AUTHORIZATION_REVOKED = EventType(
+    "legal.authorization.revoked", "Base legal revocada", "Legal authorization revoked"
+)
+MILITARY_REFUSED = EventType(
+    "legal.military.refused",
+    "Empleo militar rechazado (sin base legal)",
+    "Military tasking refused (no legal basis)",
+)
+ORDER_ISSUED = EventType("order.issued", "Orden emitida", "Order issued")
+ORDER_ACKNOWLEDGED = EventType("order.acknowledged", "Orden acusada", "Order acknowledged")
+ORDER_COMPLETED = EventType("order.completed", "Orden cumplida", "Order completed")
+
+TEXTS: dict[str, Label] = {
+    "units": ("Unidades", "Units"),
+    "authorizations": ("Bases legales (FF. AA.)", "Legal bases (armed forces)"),
+    "expires_soon": ("vence pronto", "expires soon"),
+    "units_overlay": ("Unidades en vivo", "Live units"),
+}
+
+MANIFEST = declare(
+    Manifest(
+        domain="command",
+        permissions=(COMMAND_READ, UNITS_REPORT, ORDERS_ISSUE, LEGAL_WRITE),
+        events=(
+            UNIT_CREATED,
+            COMMAND_NODE_CREATED,
+            UNIT_STATUS,
+            UNIT_POSITIONS,
+            AUTHORIZATION_CREATED,
+            AUTHORIZATION_REFUSED,
+            AUTHORIZATION_REVOKED,
+            MILITARY_REFUSED,
+            ORDER_ISSUED,
+            ORDER_ACKNOWLEDGED,
+            ORDER_COMPLETED,
+        ),
+        texts=TEXTS,
+    )
+)

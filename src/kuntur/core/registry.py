@@ -1,0 +1,144 @@
+"""What each domain declares about itself, and where the rest of Kuntur finds it.
+
+A domain's ``manifest`` module (``kuntur/<domain>/manifest.py``) declares, in one place,
+its permissions (with the roles that hold them), its audit event types, its pages with
+their navigation entries (each with the permission it needs), its translations and its
+command-line group. Declaring registers: the app, the CLI, authorization, the audit log
+and the web pages read this registry and never list a domain's items themselves, so a
+new domain touches no central file (docs/decisions/0009-kernel-and-layers.md).
+
+Permissions and event types are strings (their codes, as stored and logged), so they
+compare, hash and serialise as the codes themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Self
+
+Label = tuple[str, str]  # (Spanish, English)
+
+
+class _Code(str):
+    """A declared code with a Spanish and an English title."""
+
+    es: str
+    en: str
+
+    def __new__(cls, code: str, es: str, en: str) -> Self:
+        obj = super().__new__(cls, code)
+        obj.es, obj.en = es, en
+        return obj
+
+    @property
+    def value(self) -> str:  # the code, as an enumeration member would give it
+        return str(self)
+
+    def label(self, lang: str) -> str:
+        return self.es if lang == "es" else self.en
+
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:  # pickles as its code
+        return str, (str(self),)
+
+
+class Permission(_Code):
+    """A permission: its code, its titles and the roles that hold it."""
+
+    roles: frozenset[str]
+
+    def __new__(cls, code: str, es: str, en: str, roles: Iterable[str] = ()) -> Self:
+        obj = super().__new__(cls, code, es, en)
+        obj.roles = frozenset(str(r) for r in roles)
+        return obj
+
+
+class EventType(_Code):
+    """An audit event type: the code the log records, and its titles."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """An HTML page: its path, its template (in ``web/templates`` or the domain's own
+    ``templates`` folder), the permission it needs (None: any logged-in user) and, when it
+    appears in the navigation, its label's text key and its place there."""
+
+    path: str
+    template: str
+    permission: Permission | None = None
+    nav: str | None = None  # the text key of its navigation label
+
+    nav_order: int = 100
+    active: str = ""  # the template's ``active`` key, marking the page in the navigation
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """Everything one domain tells the rest of the system."""
+
+    domain: str
+    permissions: tuple[Permission, ...] = ()
+    events: tuple[EventType, ...] = ()
+    pages: tuple[Page, ...] = ()
+    texts: Mapping[str, Label] = field(default_factory=dict)
+    cli_group: tuple[str, str] | None = None  # (command name, help line); module ``cli``
+
+    @property
+    def cli_help(self) -> str | None:
+        return self.cli_group[1] if self.cli_group else None
+
+
+_MANIFESTS: dict[str, Manifest] = {}
+_PERMISSIONS: dict[str, Permission] = {}
+_EVENTS: dict[str, EventType] = {}
+_TEXTS: dict[str, Label] = {}
+_PAGES: dict[str, Page] = {}
+
+
+def declare(manifest: Manifest) -> Manifest:
+    """Register ``manifest``; a code, text key or path that another domain already
+    declared is an error at import time, not a silent override."""
+    if manifest.domain in _MANIFESTS:
+        return _MANIFESTS[manifest.domain]
+    for registry, items, what in (
+        (_PERMISSIONS, {str(p): p for p in manifest.permissions}, "permission"),
+        (_EVENTS, {str(e): e for e in manifest.events}, "event type"),
+        (_TEXTS, dict(manifest.texts), "text key"),
+        (_PAGES, {p.path: p for p in manifest.pages}, "page"),
+    ):
+        clash = sorted(set(items) & set(registry))
+        if clash:
+            raise ValueError(f"{manifest.domain} declares {what} {clash[0]!r} again")
+    _PERMISSIONS.update({str(p): p for p in manifest.permissions})
+    _EVENTS.update({str(e): e for e in manifest.events})
+    _TEXTS.update(manifest.texts)
+    _PAGES.update({p.path: p for p in manifest.pages})
+    _MANIFESTS[manifest.domain] = manifest
+    return manifest
+
+
+def manifests() -> list[Manifest]:
+    return list(_MANIFESTS.values())
+
+
+def permissions() -> list[Permission]:
+    return list(_PERMISSIONS.values())
+
+
+def events() -> list[EventType]:
+    return list(_EVENTS.values())
+
+
+def event_title(code: str, lang: str = "es") -> str:
+    """The title of an event code in ``lang``; an unknown code (from an older version)
+    is shown as it was logged."""
+    found = _EVENTS.get(code)
+    return found.label(lang) if found else code
+
+
+def texts() -> dict[str, Label]:
+    return dict(_TEXTS)
+
+
+def pages() -> list[Page]:
+    return sorted(_PAGES.values(), key=lambda p: (p.nav_order, p.path))
