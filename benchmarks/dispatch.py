@@ -27,6 +27,7 @@ from kuntur.core.context import RequestContext
 from kuntur.demo import service as demo
 from kuntur.geography import service as geo
 from kuntur.identity import service as identity
+from kuntur.identity.actor import Actor
 
 SYSTEM = RequestContext.system("bench")
 REC_TARGET_MS = 50.0
@@ -42,7 +43,7 @@ def seed_units(engine: Engine, n_units: int = 2000, seed: int = 3) -> list[str]:
         identity.ensure_agencies(db)
         db.flush()
         root = command.create_node(
-            db, SYSTEM, name="Bench", agency="PNP", level="joint_command", parent_id=None
+            Actor(db, SYSTEM), name="Bench", agency="PNP", level="joint_command", parent_id=None
         )
         for i in range(n_units):
             d = districts[i % len(districts)]
@@ -53,7 +54,7 @@ def seed_units(engine: Engine, n_units: int = 2000, seed: int = 3) -> list[str]:
             caps = ("extortion",) if i % 97 == 0 else ()
             sign = f"B-{i:05d}"
             command.create_unit(
-                db, SYSTEM, command.UnitSpec(sign, agency, utype, root.id, lon, lat, caps)
+                Actor(db, SYSTEM), command.UnitSpec(sign, agency, utype, root.id, lon, lat, caps)
             )
             signs.append(sign)
     return signs

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kuntur.identity.actor import Actor
 from kuntur.intelligence.extraction import KINDS, extract
 from kuntur.intelligence.networks import communities, link
 
@@ -122,7 +123,7 @@ def incremental(new_reports: int = 200) -> str:
     demo.seed(engine, days=120, seed=7)
     ctx = RequestContext.system("bench")
     with Session(engine) as db, db.begin():
-        links = intel.index_all(db, ctx)
+        links = intel.index_all(Actor(db, ctx))
     rng = np.random.default_rng(3)
     times = []
     for i in range(new_reports):
@@ -133,8 +134,7 @@ def incremental(new_reports: int = 200) -> str:
         t0 = time.perf_counter()
         with Session(engine) as db, db.begin():
             incidents.create(
-                db=db,
-                ctx=ctx,
+                actor=Actor(db, ctx),
                 data=IncidentCreate(
                     source="police_report",
                     category="extortion",

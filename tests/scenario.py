@@ -29,6 +29,7 @@ from kuntur.core.timeutil import utcnow
 from kuntur.forecasting import service as forecasting
 from kuntur.forecasting.models import ForecastCell
 from kuntur.identity import service as identity
+from kuntur.identity.actor import Actor
 from kuntur.incidents import service as incidents
 from kuntur.incidents.categories import Category, Source
 from kuntur.incidents.schemas import IncidentCreate
@@ -85,7 +86,7 @@ def incident(
         longitude=lon,
         narrative=narrative,
     )
-    row = incidents.create(db=db, ctx=SYSTEM, data=data)
+    row = incidents.create(actor=Actor(db, SYSTEM), data=data)
     db.flush()
     return row.id
 
@@ -106,13 +107,12 @@ def build(engine: Engine, settings: Settings) -> Scenario:
             )
     with Session(engine, expire_on_commit=False) as db, db.begin():
         network = f"N-{ext}"
-        case = cases.open_case(db, SYSTEM, number=PURPOSE, title="Red", network=network)
-        f = forecasting.run(db=db, ctx=SYSTEM, req=forecasting.RunRequest(method="naive"))
+        case = cases.open_case(Actor(db, SYSTEM), number=PURPOSE, title="Red", network=network)
+        f = forecasting.run(actor=Actor(db, SYSTEM), req=forecasting.RunRequest(method="naive"))
         cell = db.scalar(select(ForecastCell.cell).where(ForecastCell.forecast_id == f.id).limit(1))
         assert cell is not None
         order = command.issue_order(
-            db,
-            SYSTEM,
+            Actor(db, SYSTEM),
             issuer_node_id=world.joint,
             target_node_id=world.station_a,
             kind="patrol",
@@ -121,8 +121,7 @@ def build(engine: Engine, settings: Settings) -> Scenario:
             ends_at=now + timedelta(hours=6),
         )
         spare = command.create_authorization(
-            db,
-            SYSTEM,
+            Actor(db, SYSTEM),
             kind="state_of_emergency",
             number="DS 2-2026-PCM",
             starts_at=now - timedelta(days=1),
@@ -175,4 +174,4 @@ def join_case(engine: Engine, scenario: Scenario, username: str) -> None:
     """Make ``username`` (an intelligence analyst) a member of the scenario's case, as the
     system adds one: only members may state the case as their purpose."""
     with Session(engine) as db, db.begin():
-        cases.add_member(db, SYSTEM, scenario.case, username)
+        cases.add_member(Actor(db, SYSTEM), scenario.case, username)

@@ -122,3 +122,19 @@ def test_every_route_ends_its_transaction_in_its_own_call(settings: Settings) ->
     routes = list(walk(create_app(settings).routes))
     assert len(routes) > 50
     assert [r.path for r in routes if not isinstance(r, UnitOfWorkRoute)] == []
+    # ... and each one that uses the request's session hands it to the view, as such or held
+    # by the actor, so that the view's own call can end its transaction (an actor the route
+    # could not see through is what brought the lock-up back once).
+    from kuntur.core.web import get_db
+    from kuntur.identity.web import get_actor
+
+    def uses_db(dep: Any) -> bool:
+        return dep.call is get_db or any(uses_db(d) for d in dep.dependencies)
+
+    unended = [
+        (sorted(r.methods), r.path)
+        for r in routes
+        if uses_db(r.dependant)
+        and not any(d.call in (get_db, get_actor) for d in r.dependant.dependencies)
+    ]
+    assert unended == []

@@ -67,3 +67,22 @@ def test_a_forbidden_import_breaks_the_lint(copy: Path, module: str, forbidden: 
         path.write_text(original, encoding="utf-8")
     assert result.returncode != 0
     assert "BROKEN" in result.stdout
+
+
+def test_every_domain_has_its_place_in_the_layers() -> None:
+    """A domain left out of the layers contract would go unchecked: each one's place is
+    the one line of configuration a new domain adds (docs/decisions/0009)."""
+    import tomllib
+
+    from kuntur import domains
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    layered = {
+        name.strip().removeprefix("kuntur.")
+        for contract in config["tool"]["importlinter"]["contracts"]
+        if contract["type"] == "layers"
+        for layer in contract["layers"]
+        for name in layer.replace("|", ":").split(":")
+    }
+    unplaced = sorted(set(domains.packages()) - layered - {"migrations"})
+    assert unplaced == []

@@ -22,13 +22,15 @@ from kuntur.audit import commitments, keys, scheduled
 from kuntur.config import Settings, get_settings
 from kuntur.core import events, registry
 from kuntur.core.db import SERVER_STATEMENT_TIMEOUT_MS, engine_for
+from kuntur.core.errors import Unauthenticated
 from kuntur.core.limits import BodySizeLimit, SecurityHeaders
-from kuntur.core.web import ContextDep, UnitOfWorkRoute, UserDep, install_error_handlers
+from kuntur.core.web import UnitOfWorkRoute, install_error_handlers
 from kuntur.dispatch import service as dispatch_service
 from kuntur.geography import service as geo
 from kuntur.identity import crypto
 from kuntur.identity import web as identity_web
 from kuntur.identity.ratelimit import EventThrottle, LoginThrottle
+from kuntur.identity.web import ActorDep
 from kuntur.web import pages
 
 _startup_frozen = False
@@ -128,22 +130,24 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         app.include_router(router)
     pages.add_declared_pages()  # each domain's pages, from its manifest
     app.include_router(pages.router)
-    root = resources.files("kuntur")
     for manifest in registry.manifests():  # a domain's own assets: /static/<domain>/...
-        own = root / manifest.domain / "static"
+        own = resources.files(f"kuntur.{manifest.domain}") / "static"
         if own.is_dir():
             app.mount(f"/static/{manifest.domain}", StaticFiles(directory=str(own)))
-    app.mount("/static", StaticFiles(directory=str(root / "web" / "static")), name="static")
+    static = resources.files("kuntur") / "web" / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
     if production:
 
         @app.get("/openapi.json", include_in_schema=False)
-        def openapi(_ctx: UserDep) -> JSONResponse:
+        def openapi(actor: ActorDep) -> JSONResponse:
+            if not actor.authenticated:
+                raise Unauthenticated("log in first to read the API schema")
             return JSONResponse(app.openapi())
 
     @app.get("/docs", include_in_schema=False)
-    def docs(ctx: ContextDep) -> Response:
-        if production and not ctx.authenticated:
+    def docs(actor: ActorDep) -> Response:
+        if production and not actor.authenticated:
             return RedirectResponse("/login?next=/docs", status_code=303)
         return get_swagger_ui_html(
             openapi_url="/openapi.json",

@@ -17,6 +17,7 @@ from kuntur.config import Settings
 from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import utcnow
 from kuntur.identity import service as identity
+from kuntur.identity.actor import Actor
 from kuntur.identity.models import User
 from tests.conftest import make_user
 
@@ -44,8 +45,7 @@ def build_world(engine: Engine) -> World:
         identity.ensure_agencies(db)
         db.flush()
         t = command.create_tree(
-            db,
-            SYSTEM,
+            Actor(db, SYSTEM),
             [
                 ("joint", "Comando Conjunto", "PNP", "joint_command", None, None),
                 ("front", "Frente Lima", "PNP", "front", "joint", None),
@@ -58,22 +58,20 @@ def build_world(engine: Engine) -> World:
         joint, front, a, b, army, div = (t[k] for k in ("joint", "front", "a", "b", "army", "div"))
         spec = command.UnitSpec
         p = command.create_unit(
-            db, SYSTEM, spec("PNP-A-P1", "PNP", "patrol_car", a.id, -77.0320, -12.0470)
+            Actor(db, SYSTEM), spec("PNP-A-P1", "PNP", "patrol_car", a.id, -77.0320, -12.0470)
         )
         m = command.create_unit(
-            db, SYSTEM, spec("PNP-B-M1", "PNP", "motorcycle", b.id, -77.0250, -12.0300)
+            Actor(db, SYSTEM), spec("PNP-B-M1", "PNP", "motorcycle", b.id, -77.0250, -12.0300)
         )
         pl = command.create_unit(
-            db,
-            SYSTEM,
+            Actor(db, SYSTEM),
             spec(
                 "EP-PEL-1", "EP", "military_platoon", div.id, -77.0300, -12.0350, ("firearms",), 30
             ),
         )
         now = utcnow()
         emergency = command.create_authorization(
-            db,
-            SYSTEM,
+            Actor(db, SYSTEM),
             kind="state_of_emergency",
             number="DS 1-2026-PCM",
             starts_at=now - timedelta(days=5),

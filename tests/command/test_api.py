@@ -20,6 +20,7 @@ from kuntur.core.errors import InvalidInput
 from kuntur.core.timeutil import utcnow
 from kuntur.dispatch.models import Assignment
 from kuntur.identity import service as identity
+from kuntur.identity.actor import Actor
 from tests.command.conftest import LIMA_POINT, TRUJILLO, World, client_for
 
 
@@ -317,9 +318,9 @@ def test_a_tree_table_needs_parents_first(engine: Engine) -> None:
         identity.ensure_agencies(db)
         db.commit()
         with pytest.raises(InvalidInput, match="parent 'fr' must come earlier"):
-            command.create_tree(db, RequestContext.system("test"), rows)
+            command.create_tree(Actor(db, RequestContext.system("test")), rows)
         db.rollback()
-        nodes = command.create_tree(db, RequestContext.system("test"), rows[::-1])
+        nodes = command.create_tree(Actor(db, RequestContext.system("test")), rows[::-1])
         assert nodes["st"].parent_id == nodes["fr"].id
 
 
@@ -385,7 +386,7 @@ def test_two_dispatchers_taking_the_same_unit_at_once_one_wins(
                 assert db.get(Unit, world.patrol) is not None
                 barrier.wait()
                 try:
-                    dispatch.dispatch(db, ctx, incident_id, world.patrol)
+                    dispatch.dispatch(Actor(db, ctx), incident_id, world.patrol)
                     db.commit()
                     outcomes.append("won")
                 except (Conflict, InvalidInput) as exc:  # the loser, whenever it looked

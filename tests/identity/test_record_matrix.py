@@ -33,6 +33,7 @@ from kuntur.config import Settings
 from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import utcnow
 from kuntur.dispatch import service as dispatch
+from kuntur.identity.actor import Actor
 from kuntur.incidents import service as incidents
 from kuntur.incidents.categories import Category, Source
 from kuntur.incidents.schemas import IncidentCreate
@@ -99,7 +100,7 @@ def store_records(engine: Engine) -> dict[str, int]:
                 narrative=rec.narrative,
                 classification=rec.classification,
             )
-            row = incidents.create(db=db, ctx=as_agency(OWNER), data=data)
+            row = incidents.create(actor=Actor(db, as_agency(OWNER)), data=data)
             # Dispatched a minute after the call, on scene eight minutes later: KPI material.
             row.dispatched_at = row.received_at + timedelta(minutes=1)
             row.on_scene_at = row.received_at + timedelta(minutes=9)
@@ -118,8 +119,7 @@ def spare_units(engine: Engine, station: int, n: int) -> list[int]:
     with Session(engine) as db, db.begin():
         return [
             command.create_unit(
-                db,
-                as_agency("PNP"),
+                Actor(db, as_agency("PNP")),
                 command.UnitSpec(f"PNP-A-R{i}", "PNP", "patrol_car", station, -77.031, -12.047),
             ).id
             for i in range(n)
@@ -261,15 +261,14 @@ def drain(q: queue.Queue[dict[str, Any]], until_id: int, timeout: float = 5.0) -
 def triage_all(engine: Engine, ids: list[int]) -> None:
     with Session(engine) as db, db.begin():
         for iid in ids:
-            dispatch.move(db, as_agency(OWNER), iid, "triaged")
+            dispatch.move(Actor(db, as_agency(OWNER)), iid, "triaged")
 
 
 def police_theft(engine: Engine) -> int:
     """A public police record every reader may see (its event marks the end of a stream)."""
     with Session(engine, expire_on_commit=False) as db, db.begin():
         return incidents.create(
-            db=db,
-            ctx=as_agency("PNP"),
+            actor=Actor(db, as_agency("PNP")),
             data=IncidentCreate(
                 source=Source.EMERGENCY_CALL,
                 category=Category.THEFT,
@@ -357,8 +356,7 @@ def store_many(engine: Engine, agency: str, classification: int, n: int = 60) ->
     with Session(engine) as db, db.begin():
         for i in range(n):
             incidents.create(
-                db=db,
-                ctx=as_agency(agency),
+                actor=Actor(db, as_agency(agency)),
                 data=IncidentCreate(
                     source=Source.POLICE_REPORT,
                     category=Category.THEFT,

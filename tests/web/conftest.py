@@ -23,6 +23,7 @@ from kuntur.core.db import make_engine
 from kuntur.demo import service as demo
 from kuntur.demo.command import seed_command
 from kuntur.forecasting import service as forecasting
+from kuntur.identity.actor import Actor
 from kuntur.intelligence import service as intelligence
 from tests.conftest import PASSWORD, make_user, serve_in_thread
 
@@ -52,12 +53,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     migrate.upgrade(engine)
     demo.seed(engine, days=30, seed=7)  # the last 30 days up to now
     with Session(engine) as db, db.begin():  # the forecast page needs one forecast
-        forecasting.run(db=db, ctx=RequestContext.system("test"), req=forecasting.RunRequest())
+        forecasting.run(
+            actor=Actor(db, RequestContext.system("test")), req=forecasting.RunRequest()
+        )
     make_user(engine, "despachador", ["dispatcher"])
     make_user(engine, "despachador2", ["dispatcher"])
     seed_command(engine)  # units, the command tree, the Lima state of emergency
     with Session(engine) as db, db.begin():  # the extortion networks in the demo reports
-        intelligence.index_all(db, RequestContext.system("test"))
+        intelligence.index_all(Actor(db, RequestContext.system("test")))
     _t, intel_secret = make_user(engine, "inteligencia", ["intel_analyst"])
     os.environ["KUNTUR_TEST_INTEL_TOTP"] = intel_secret or ""
     assert demo.seed_cases(engine) == ["CASO-DEMO-0001", "CASO-DEMO-0002"]  # as `make demo`

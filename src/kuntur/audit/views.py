@@ -27,15 +27,15 @@ from kuntur.audit.schemas import (
     InclusionProofOut,
     b64,
 )
-from kuntur.core.errors import InvalidInput
 from kuntur.core import registry
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
-from kuntur.identity import authz
+from kuntur.core.errors import InvalidInput
+from kuntur.core.web import MAX_ID, SessionDep, UnitOfWorkRoute
+from kuntur.identity.web import ActorDep
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/audit", tags=["audit"])
 
 
-def _checkpoint_out(db: SessionDep, cp: Checkpoint) -> CheckpointOut:
+def checkpoint_out(db: SessionDep, cp: Checkpoint) -> CheckpointOut:
     names = db.scalars(
         select(Witness.name)
         .join(Countersignature, Countersignature.witness_id == Witness.id)
@@ -67,35 +67,34 @@ def checkpoints(
     db: SessionDep, limit: Annotated[int, Query(ge=1, le=1000)] = 50
 ) -> list[CheckpointOut]:
     rows = db.scalars(select(Checkpoint).order_by(Checkpoint.id.desc()).limit(limit)).all()
-    return [_checkpoint_out(db, cp) for cp in rows]
+    return [checkpoint_out(db, cp) for cp in rows]
 
 
 @router.get("/checkpoints/latest", response_model=CheckpointOut)
 def latest(db: SessionDep) -> CheckpointOut:
-    return _checkpoint_out(db, service.latest_checkpoint(db))
+    return checkpoint_out(db, service.latest_checkpoint(db))
 
 
 @router.post("/checkpoints", response_model=CheckpointOut, status_code=201)
-def make_checkpoint(request: Request, db: SessionDep, ctx: ContextDep) -> CheckpointOut:
+def make_checkpoint(request: Request, actor: ActorDep) -> CheckpointOut:
     """Sign a checkpoint of the log as it stands now."""
-    authz.require(db, ctx, AUDIT_CHECKPOINT, object_type="checkpoint")
+    actor.require(AUDIT_CHECKPOINT, object_type="checkpoint")
     settings = request.app.state.settings
     key = keys.signing_key(settings.effective_audit_key_path, settings.environment)
-    return _checkpoint_out(db, service.create_checkpoint(db, ctx, key))
+    return checkpoint_out(actor.db, service.create_checkpoint(actor.db, actor.ctx, key))
 
 
 @router.post("/checkpoints/{checkpoint_id}/countersignatures", status_code=201)
 def countersign(
     checkpoint_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     body: CountersignIn,
-    db: SessionDep,
-    ctx: ContextDep,
+    actor: ActorDep,
 ) -> dict[str, object]:
     try:
         signature = base64.b64decode(body.signature, validate=True)
     except (binascii.Error, ValueError):  # not base64, or not even ASCII
         raise InvalidInput("signature must be base64") from None
-    cs = service.countersign(db, ctx, checkpoint_id, body.witness, signature)
+    cs = service.countersign(actor.db, actor.ctx, checkpoint_id, body.witness, signature)
     return {"checkpoint_id": checkpoint_id, "witness": body.witness, "at": cs.at.isoformat()}
 
 
@@ -130,8 +129,7 @@ def consistency(
 
 @router.get("/events", response_model=EventPage)
 def events(
-    db: SessionDep,
-    ctx: ContextDep,
+    caller: ActorDep,
     actor: str | None = None,
     object_id: str | None = None,
     type: Annotated[
@@ -143,7 +141,8 @@ def events(
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> EventPage:
     """Search the log (who, what object, which type, when). The search is logged too."""
-    authz.require(db, ctx, AUDIT_READ, object_type="audit_log")
+    db = caller.db
+    caller.require(AUDIT_READ, object_type="audit_log")
     if type is not None and type not in {str(t) for t in registry.events()}:
         raise InvalidInput(f"tipo de evento desconocido / unknown event type: {type!r}")
     rows, total = service.search(
@@ -156,9 +155,7 @@ def events(
         limit=limit,
         offset=offset,
     )
-    service.record(
-        db,
-        ctx,
+    caller.record(
         AUDIT_LOG_READ,
         object_type="audit_log",
         details={

@@ -13,7 +13,6 @@ from shapely.geometry import mapping, shape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kuntur.audit import service as audit
 from kuntur.command import legal
 from kuntur.command.fleet import district_name, is_military
 from kuntur.command.manifest import (
@@ -26,12 +25,11 @@ from kuntur.command.manifest import (
 )
 from kuntur.command.models import LegalAuthorization, Unit
 from kuntur.core import events
-from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Forbidden, InvalidInput
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.geography import service as geo
-from kuntur.identity import authz
+from kuntur.identity.actor import Actor
 
 EXPIRY_WARNING = timedelta(days=3)
 
@@ -58,8 +56,7 @@ def _area(districts: Sequence[str], polygon: dict[str, Any] | None) -> tuple[Any
 
 
 def create_authorization(
-    db: Session,
-    ctx: RequestContext,
+    actor: Actor,
     *,
     kind: str,
     number: str,
@@ -73,7 +70,8 @@ def create_authorization(
     purpose: str | None = None,
 ) -> LegalAuthorization:
     """Record a decree or resolution; an invalid one is refused with every reason (audited)."""
-    authz.require(db, ctx, LEGAL_WRITE, object_type="legal_authorization")
+    db = actor.db
+    actor.require(LEGAL_WRITE, object_type="legal_authorization")
     area, label = _area(districts, polygon)
     starts_at, ends_at = to_utc(starts_at), to_utc(ends_at)
     reasons = legal.problems(
@@ -87,9 +85,7 @@ def create_authorization(
         purpose=purpose,
     )
     if reasons:
-        audit.record_apart(
-            db,
-            ctx,
+        actor.record_apart(
             AUTHORIZATION_REFUSED,
             object_type="legal_authorization",
             outcome="refused",
@@ -106,14 +102,12 @@ def create_authorization(
         forces_role=forces_role,
         restricted_rights=",".join(sorted(restricted_rights)),
         purpose=purpose,
-        created_by=ctx.actor,
+        created_by=actor.who,
         created_at=utcnow(),
     )
     db.add(row)
     db.flush()
-    audit.record(
-        db,
-        ctx,
+    actor.record(
         AUTHORIZATION_CREATED,
         object_type="legal_authorization",
         object_id=str(row.id),
@@ -123,13 +117,12 @@ def create_authorization(
     return row
 
 
-def revoke_authorization(db: Session, ctx: RequestContext, auth_id: int) -> LegalAuthorization:
-    authz.require(db, ctx, LEGAL_WRITE, object_type="legal_authorization")
+def revoke_authorization(actor: Actor, auth_id: int) -> LegalAuthorization:
+    db = actor.db
+    actor.require(LEGAL_WRITE, object_type="legal_authorization")
     row = get_or_404(db, LegalAuthorization, auth_id, f"authorization {auth_id}")
     row.revoked = True
-    audit.record(
-        db,
-        ctx,
+    actor.record(
         AUTHORIZATION_REVOKED,
         object_type="legal_authorization",
         object_id=str(row.id),
@@ -206,19 +199,17 @@ def authorization_out(row: LegalAuthorization, now: datetime | None = None) -> d
     }
 
 
-def list_authorizations(db: Session, ctx: RequestContext) -> list[dict[str, Any]]:
-    authz.require(db, ctx, COMMAND_READ, object_type="legal_authorization")
-    rows = db.scalars(select(LegalAuthorization).order_by(LegalAuthorization.ends_at.desc()))
+def list_authorizations(actor: Actor) -> list[dict[str, Any]]:
+    actor.require(COMMAND_READ, object_type="legal_authorization")
+    rows = actor.db.scalars(select(LegalAuthorization).order_by(LegalAuthorization.ends_at.desc()))
     return [authorization_out(r) for r in rows]
 
 
 def refuse_military(
-    db: Session, ctx: RequestContext, *, what: str, unit: Unit, reason: str, **details: Any
+    actor: Actor, *, what: str, unit: Unit, reason: str, **details: Any
 ) -> Forbidden:
     """Audit a refused military tasking in its own transaction; returns the error to raise."""
-    audit.record_apart(
-        db,
-        ctx,
+    actor.record_apart(
         MILITARY_REFUSED,
         object_type="unit",
         object_id=str(unit.id),
@@ -229,8 +220,7 @@ def refuse_military(
 
 
 def check_military(
-    db: Session,
-    ctx: RequestContext,
+    actor: Actor,
     unit: Unit,
     lon: float,
     lat: float,
@@ -239,14 +229,14 @@ def check_military(
     what: str,
 ) -> int | None:
     """The legal basis id for a military unit at this place and time, or a refusal."""
+    db = actor.db
     if not is_military(unit.agency_code):
         return None
     auths = authorizations(db)
     basis = legal.basis_for(auths, lon, lat, start, end)
     if basis is None:
         raise refuse_military(
-            db,
-            ctx,
+            actor,
             what=what,
             unit=unit,
             reason=legal.refusal(auths, lon, lat, start, end),

@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kuntur.audit import service as audit
 from kuntur.audit.manifest import ACCESS_DENIED
 from kuntur.command.manifest import (
     COMMAND_READ,
@@ -25,12 +24,11 @@ from kuntur.command.models import CommandUnit, Unit
 from kuntur.command.tree import subtree
 from kuntur.command.units import MAX_CLOCK_SKEW, TYPE_SPEED_KMH, UnitStatus
 from kuntur.core import events
-from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Forbidden, InvalidInput
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.geography import service as geo
-from kuntur.identity import authz
+from kuntur.identity.actor import Actor
 from kuntur.identity.roles import AGENCIES
 
 CAPABILITIES = frozenset({"hostage", "extortion", "firearms", "riot", "medical", "k9", "traffic"})
@@ -46,17 +44,15 @@ def is_military(agency_code: str) -> bool:
     return AGENCIES.get(agency_code, ("", ""))[1] == "military"
 
 
-def _require_own_units(db: Session, ctx: RequestContext, units: Sequence[Unit], what: str) -> None:
+def _require_own_units(actor: Actor, units: Sequence[Unit], what: str) -> None:
     """Positions and status are reported by a unit's own agency (its field units, its TAK
     gateway, its dispatchers): another agency's report about them is refused and audited."""
-    if "system" in ctx.roles:
+    if actor.is_system:
         return
-    foreign = sorted(u.call_sign for u in units if u.agency_code != ctx.agency)
+    foreign = sorted(u.call_sign for u in units if u.agency_code != actor.agency)
     if not foreign:
         return
-    audit.record_apart(
-        db,
-        ctx,
+    actor.record_apart(
         ACCESS_DENIED,
         object_type="unit",
         object_id=str(units[0].id) if len(units) == 1 else None,
@@ -83,8 +79,9 @@ class UnitSpec:
     shift: str = "24h"
 
 
-def create_unit(db: Session, ctx: RequestContext, spec: UnitSpec) -> Unit:
-    authz.require(db, ctx, ORDERS_ISSUE, object_type="unit")
+def create_unit(actor: Actor, spec: UnitSpec) -> Unit:
+    db = actor.db
+    actor.require(ORDERS_ISSUE, object_type="unit")
     errors = []
     if spec.agency not in AGENCIES:
         errors.append(f"agency: {spec.agency!r} unknown")
@@ -118,9 +115,7 @@ def create_unit(db: Session, ctx: RequestContext, spec: UnitSpec) -> Unit:
     )
     db.add(unit)
     db.flush()
-    audit.record(
-        db,
-        ctx,
+    actor.record(
         UNIT_CREATED,
         object_type="unit",
         object_id=str(unit.id),
@@ -150,9 +145,10 @@ def unit_out(u: Unit) -> dict[str, Any]:
 
 
 def list_units(
-    db: Session, ctx: RequestContext, *, status: str | None = None, node_id: int | None = None
+    actor: Actor, *, status: str | None = None, node_id: int | None = None
 ) -> Sequence[Unit]:
-    authz.require(db, ctx, COMMAND_READ, object_type="unit")
+    db = actor.db
+    actor.require(COMMAND_READ, object_type="unit")
     q = select(Unit).order_by(Unit.call_sign)
     if status:
         q = q.where(Unit.status == status)
@@ -161,14 +157,14 @@ def list_units(
     return db.scalars(q).all()
 
 
-def get_unit(db: Session, ctx: RequestContext, unit_id: int) -> Unit:
-    authz.require(db, ctx, COMMAND_READ, object_type="unit")
-    u = get_or_404(db, Unit, unit_id, f"unit {unit_id}")
+def get_unit(actor: Actor, unit_id: int) -> Unit:
+    actor.require(COMMAND_READ, object_type="unit")
+    u = get_or_404(actor.db, Unit, unit_id, f"unit {unit_id}")
     return u
 
 
 def report_positions(
-    db: Session, ctx: RequestContext, reports: Sequence[tuple[str, float, float, datetime | None]]
+    actor: Actor, reports: Sequence[tuple[str, float, float, datetime | None]]
 ) -> int:
     """Positions by call sign (API and CoT); unknown call signs are an error naming them.
 
@@ -176,13 +172,14 @@ def report_positions(
     (a batch), not once per position: who reported how many positions for how many units.
     Only the units' own agency may report them, and never with a future date.
     """
-    authz.require(db, ctx, UNITS_REPORT, object_type="unit")
+    db = actor.db
+    actor.require(UNITS_REPORT, object_type="unit")
     signs = [r[0] for r in reports]
     units = {u.call_sign: u for u in db.scalars(select(Unit).where(Unit.call_sign.in_(signs)))}
     unknown = sorted(set(signs) - set(units))
     if unknown:
         raise InvalidInput(f"unknown call signs: {', '.join(unknown[:10])}")
-    _require_own_units(db, ctx, list(units.values()), "position")
+    _require_own_units(actor, list(units.values()), "position")
     now = utcnow()
     moved: list[dict[str, Any]] = []
     for sign, lon, lat, at in reports:
@@ -212,9 +209,7 @@ def report_positions(
     # second, and every event is written to every open map (and must fit pg_notify's 8 kB).
     for i in range(0, len(moved), POSITIONS_PER_EVENT):
         events.emit(db, "positions", {"positions": moved[i : i + POSITIONS_PER_EVENT]})
-    audit.record(
-        db,
-        ctx,
+    actor.record(
         UNIT_POSITIONS,
         object_type="unit",
         object_id=str(units[signs[0]].id) if len(units) == 1 else None,
@@ -223,32 +218,31 @@ def report_positions(
     return len(reports)
 
 
-def set_unit_status(db: Session, ctx: RequestContext, unit_id: int, status: str) -> Unit:
-    authz.require(db, ctx, UNITS_REPORT, object_type="unit", object_id=str(unit_id))
+def set_unit_status(actor: Actor, unit_id: int, status: str) -> Unit:
+    actor.require(UNITS_REPORT, object_type="unit", object_id=str(unit_id))
     if status not in UnitStatus.__members__.values():
         raise InvalidInput(f"status: one of {', '.join(UnitStatus)}")
-    u = get_unit(db, ctx, unit_id)
-    _require_own_units(db, ctx, [u], "status")
+    u = get_unit(actor, unit_id)
+    _require_own_units(actor, [u], "status")
     if u.incident_id is not None and status in (UnitStatus.AVAILABLE, UnitStatus.OFF_DUTY):
         raise InvalidInput(
             f"{u.call_sign} is assigned to incident {u.incident_id}: clear or recall it first"
         )
     old, u.status, u.updated_at = u.status, status, utcnow()
-    audit.record(
-        db,
-        ctx,
+    actor.record(
         UNIT_STATUS,
         object_type="unit",
         object_id=str(u.id),
         details={"from": old, "to": status},
     )
-    events.emit(db, "unit", unit_out(u))
+    events.emit(actor.db, "unit", unit_out(u))
     return u
 
 
-def readiness(db: Session, ctx: RequestContext) -> dict[str, Any]:
+def readiness(actor: Actor) -> dict[str, Any]:
     """Units by status and agency, per command node (with its subtree) and per district."""
-    authz.require(db, ctx, COMMAND_READ, object_type="unit")
+    db = actor.db
+    actor.require(COMMAND_READ, object_type="unit")
     units = db.execute(
         select(Unit.command_unit_id, Unit.agency_code, Unit.status, Unit.lon, Unit.lat)
     ).all()

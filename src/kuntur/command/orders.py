@@ -7,9 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from kuntur.audit import service as audit
 from kuntur.audit.manifest import ACCESS_DENIED
 from kuntur.command.authorizations import check_military
 from kuntur.command.fleet import is_military
@@ -24,26 +22,23 @@ from kuntur.command.manifest import (
 from kuntur.command.models import CommandUnit, Order, Unit
 from kuntur.command.tree import subtree
 from kuntur.core import events
-from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Forbidden, InvalidInput
 from kuntur.core.timeutil import to_utc, utcnow
-from kuntur.identity import authz
+from kuntur.identity.actor import Actor
 from kuntur.identity.models import User
 
 
-def _actor_node(db: Session, ctx: RequestContext) -> int | None:
-    if ctx.user_id is None:
+def _actor_node(actor: Actor) -> int | None:
+    if actor.ctx.user_id is None:
         return None
-    user = db.get(User, ctx.user_id)
+    user = actor.db.get(User, actor.ctx.user_id)
     return user.unit_id if user else None
 
 
-def _refuse_order(db: Session, ctx: RequestContext, issuer_node_id: int, reason: str) -> None:
+def _refuse_order(actor: Actor, issuer_node_id: int, reason: str) -> None:
     """An order outside the chain of command is refused and stays on record."""
-    audit.record_apart(
-        db,
-        ctx,
+    actor.record_apart(
         ACCESS_DENIED,
         object_type="command_node",
         object_id=str(issuer_node_id),
@@ -53,8 +48,7 @@ def _refuse_order(db: Session, ctx: RequestContext, issuer_node_id: int, reason:
 
 
 def issue_order(
-    db: Session,
-    ctx: RequestContext,
+    actor: Actor,
     *,
     issuer_node_id: int,
     kind: str,
@@ -67,7 +61,8 @@ def issue_order(
     lat: float | None = None,
 ) -> Order:
     """An order from a node to its own subtree; military units need a legal basis."""
-    authz.require(db, ctx, ORDERS_ISSUE, object_type="order")
+    db = actor.db
+    actor.require(ORDERS_ISSUE, object_type="order")
     if (target_node_id is None) == (target_unit_id is None):
         raise InvalidInput("give exactly one of target_node_id, target_unit_id")
     starts_at, ends_at = to_utc(starts_at), to_utc(ends_at)
@@ -77,9 +72,9 @@ def issue_order(
         raise InvalidInput("text: the order says what to do")
     if db.get(CommandUnit, issuer_node_id) is None:
         raise InvalidInput(f"issuer_node_id: no command node {issuer_node_id}")
-    mine = _actor_node(db, ctx)
-    if "system" not in ctx.roles and (mine is None or issuer_node_id not in subtree(db, mine)):
-        _refuse_order(db, ctx, issuer_node_id, "issuer is not the actor's node or below it")
+    mine = _actor_node(actor)
+    if not actor.is_system and (mine is None or issuer_node_id not in subtree(db, mine)):
+        _refuse_order(actor, issuer_node_id, "issuer is not the actor's node or below it")
         raise Forbidden(
             "Solo puede emitir órdenes desde su propio nodo de mando o uno que dependa de él."
             " / You may issue orders only from your own command node or below it."
@@ -90,7 +85,7 @@ def issue_order(
         raise InvalidInput(f"target_unit_id: no unit {target_unit_id}")
     target_node = unit.command_unit_id if unit else target_node_id
     if target_node not in below or (target_node == issuer_node_id and unit is None):
-        _refuse_order(db, ctx, issuer_node_id, "target is not below the issuer")
+        _refuse_order(actor, issuer_node_id, "target is not below the issuer")
         raise Forbidden(
             "Las órdenes bajan por la cadena de mando: el destino no depende del emisor."
             " / Orders go down the chain of command: the target is not below the issuer."
@@ -112,7 +107,7 @@ def issue_order(
             continue
         if lon is None or lat is None:
             raise InvalidInput("lon, lat: an order to armed-forces units names its place")
-        basis_id = check_military(db, ctx, u, lon, lat, starts_at, ends_at, "tasked")
+        basis_id = check_military(actor, u, lon, lat, starts_at, ends_at, "tasked")
     order = Order(
         issuer_node_id=issuer_node_id,
         target_node_id=target_node_id,
@@ -125,14 +120,12 @@ def issue_order(
         ends_at=ends_at,
         legal_basis_id=basis_id,
         status="issued",
-        issued_by=ctx.actor,
+        issued_by=actor.who,
         issued_at=utcnow(),
     )
     db.add(order)
     db.flush()
-    audit.record(
-        db,
-        ctx,
+    actor.record(
         ORDER_ISSUED,
         object_type="order",
         object_id=str(order.id),
@@ -147,11 +140,12 @@ def issue_order(
     return order
 
 
-def _for_receiver(db: Session, ctx: RequestContext, order_id: int, expected: str) -> Order:
+def _for_receiver(actor: Actor, order_id: int, expected: str) -> Order:
     """The order, if it is ``expected`` and ``ctx`` belongs to its receiving chain: the
     target node or one above it, but never the issuer's own desk. Answering an order is an
     operational report (``units.report``): oversight, which reads orders, answers none."""
-    authz.require(db, ctx, UNITS_REPORT, object_type="order", object_id=str(order_id))
+    db = actor.db
+    actor.require(UNITS_REPORT, object_type="order", object_id=str(order_id))
     order = get_or_404(db, Order, order_id, f"order {order_id}")
     if order.status != expected:
         raise InvalidInput(f"order {order_id} is {order.status}, not {expected}")
@@ -159,13 +153,11 @@ def _for_receiver(db: Session, ctx: RequestContext, order_id: int, expected: str
     if target is None and order.target_unit_id is not None:
         unit = db.get(Unit, order.target_unit_id)
         target = unit.command_unit_id if unit else None
-    mine = _actor_node(db, ctx)
-    if "system" not in ctx.roles and (
+    mine = _actor_node(actor)
+    if not actor.is_system and (
         mine is None or target not in subtree(db, mine) or mine == order.issuer_node_id
     ):
-        audit.record_apart(
-            db,
-            ctx,
+        actor.record_apart(
             ACCESS_DENIED,
             object_type="order",
             object_id=str(order_id),
@@ -176,20 +168,20 @@ def _for_receiver(db: Session, ctx: RequestContext, order_id: int, expected: str
     return order
 
 
-def acknowledge_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
-    order = _for_receiver(db, ctx, order_id, "issued")
-    order.status, order.acknowledged_by, order.acknowledged_at = "acknowledged", ctx.actor, utcnow()
-    audit.record(db, ctx, ORDER_ACKNOWLEDGED, object_type="order", object_id=str(order.id))
-    events.emit(db, "order", order_out(order))
+def acknowledge_order(actor: Actor, order_id: int) -> Order:
+    order = _for_receiver(actor, order_id, "issued")
+    order.status, order.acknowledged_by, order.acknowledged_at = "acknowledged", actor.who, utcnow()
+    actor.record(ORDER_ACKNOWLEDGED, object_type="order", object_id=str(order.id))
+    events.emit(actor.db, "order", order_out(order))
     return order
 
 
-def complete_order(db: Session, ctx: RequestContext, order_id: int) -> Order:
+def complete_order(actor: Actor, order_id: int) -> Order:
     """The receiving chain reports the order carried out (after acknowledging it)."""
-    order = _for_receiver(db, ctx, order_id, "acknowledged")
+    order = _for_receiver(actor, order_id, "acknowledged")
     order.status, order.completed_at = "completed", utcnow()
-    audit.record(db, ctx, ORDER_COMPLETED, object_type="order", object_id=str(order.id))
-    events.emit(db, "order", order_out(order))
+    actor.record(ORDER_COMPLETED, object_type="order", object_id=str(order.id))
+    events.emit(actor.db, "order", order_out(order))
     return order
 
 
@@ -215,7 +207,7 @@ def order_out(o: Order) -> dict[str, Any]:
     }
 
 
-def list_orders(db: Session, ctx: RequestContext, limit: int = 100) -> list[dict[str, Any]]:
-    authz.require(db, ctx, COMMAND_READ, object_type="order")
-    rows = db.scalars(select(Order).order_by(Order.id.desc()).limit(limit))
+def list_orders(actor: Actor, limit: int = 100) -> list[dict[str, Any]]:
+    actor.require(COMMAND_READ, object_type="order")
+    rows = actor.db.scalars(select(Order).order_by(Order.id.desc()).limit(limit))
     return [order_out(o) for o in rows]

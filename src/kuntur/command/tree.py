@@ -9,12 +9,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kuntur.audit import service as audit
 from kuntur.command.manifest import COMMAND_NODE_CREATED, COMMAND_READ, ORDERS_ISSUE
 from kuntur.command.models import CommandUnit
-from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput
-from kuntur.identity import authz
+from kuntur.identity.actor import Actor
 from kuntur.identity.roles import AGENCIES
 
 LEVELS = ("joint_command", "front", "division", "station")
@@ -35,8 +33,7 @@ def subtree(db: Session, node_id: int) -> set[int]:
 
 
 def create_node(
-    db: Session,
-    ctx: RequestContext,
+    actor: Actor,
     *,
     name: str,
     agency: str,
@@ -44,7 +41,8 @@ def create_node(
     parent_id: int | None,
     district: str | None = None,
 ) -> CommandUnit:
-    authz.require(db, ctx, ORDERS_ISSUE, object_type="command_unit")
+    db = actor.db
+    actor.require(ORDERS_ISSUE, object_type="command_unit")
     if level not in LEVELS:
         raise InvalidInput(f"level: one of {', '.join(LEVELS)}")
     if agency not in AGENCIES:
@@ -56,9 +54,7 @@ def create_node(
     )
     db.add(node)
     db.flush()
-    audit.record(
-        db,
-        ctx,
+    actor.record(
         COMMAND_NODE_CREATED,
         object_type="command_unit",
         object_id=str(node.id),
@@ -67,9 +63,9 @@ def create_node(
     return node
 
 
-def tree(db: Session, ctx: RequestContext) -> list[dict[str, Any]]:
-    authz.require(db, ctx, COMMAND_READ, object_type="command_unit")
-    rows = db.scalars(select(CommandUnit).order_by(CommandUnit.id)).all()
+def tree(actor: Actor) -> list[dict[str, Any]]:
+    actor.require(COMMAND_READ, object_type="command_unit")
+    rows = actor.db.scalars(select(CommandUnit).order_by(CommandUnit.id)).all()
     return [
         {
             "id": n.id,
@@ -87,17 +83,14 @@ def tree(db: Session, ctx: RequestContext) -> list[dict[str, Any]]:
 TreeRow = tuple[str, str, str, str, str | None, str | None]
 
 
-def create_tree(
-    db: Session, ctx: RequestContext, rows: Sequence[TreeRow]
-) -> dict[str, CommandUnit]:
+def create_tree(actor: Actor, rows: Sequence[TreeRow]) -> dict[str, CommandUnit]:
     """Create command nodes from a table, parents before children; the nodes by key."""
     nodes: dict[str, CommandUnit] = {}
     for key, name, agency, level, parent, district in rows:
         if parent is not None and parent not in nodes:
             raise InvalidInput(f"{key}: parent {parent!r} must come earlier in the table")
         nodes[key] = create_node(
-            db,
-            ctx,
+            actor,
             name=name,
             agency=agency,
             level=level,

@@ -15,95 +15,93 @@ from kuntur.command.schemas import (
     StatusIn,
     UnitIn,
 )
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
+from kuntur.core.web import MAX_ID, UnitOfWorkRoute
+from kuntur.identity.web import ActorDep
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/command", tags=["command"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/tree")
-def command_tree(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]:
-    return service.tree(db, ctx)
+def command_tree(actor: ActorDep) -> list[dict[str, Any]]:
+    return service.tree(actor)
 
 
 @router.post("/tree", status_code=status.HTTP_201_CREATED)
-def create_node(data: NodeIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
-    n = service.create_node(db, ctx, **data.model_dump())
+def create_node(data: NodeIn, actor: ActorDep) -> dict[str, Any]:
+    n = service.create_node(actor, **data.model_dump())
     return {"id": n.id, "name": n.name, "level": n.level, "parent_id": n.parent_id}
 
 
 @router.get("/units")
 def list_units(
-    db: SessionDep,
-    ctx: ContextDep,
+    actor: ActorDep,
     status_: Annotated[str | None, Query(alias="status", max_length=20)] = None,
     node: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> list[dict[str, Any]]:
     """Units (of a node's subtree), with status and last known position."""
-    return [service.unit_out(u) for u in service.list_units(db, ctx, status=status_, node_id=node)]
+    return [service.unit_out(u) for u in service.list_units(actor, status=status_, node_id=node)]
 
 
 @router.post("/units", status_code=status.HTTP_201_CREATED)
-def create_unit(data: UnitIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+def create_unit(data: UnitIn, actor: ActorDep) -> dict[str, Any]:
     spec = service.UnitSpec(**{**data.model_dump(), "capabilities": tuple(data.capabilities)})
-    return service.unit_out(service.create_unit(db, ctx, spec))
+    return service.unit_out(service.create_unit(actor, spec))
 
 
 @router.post("/units/{unit_id}/status")
-def set_status(unit_id: Id, data: StatusIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
-    return service.unit_out(service.set_unit_status(db, ctx, unit_id, data.status))
+def set_status(unit_id: Id, data: StatusIn, actor: ActorDep) -> dict[str, Any]:
+    return service.unit_out(service.set_unit_status(actor, unit_id, data.status))
 
 
 @router.post("/positions")
-def report_positions(data: PositionsIn, db: SessionDep, ctx: ContextDep) -> dict[str, int]:
+def report_positions(data: PositionsIn, actor: ActorDep) -> dict[str, int]:
     """Position reports by call sign; live maps see them within a second."""
-    n = service.report_positions(
-        db, ctx, [(p.call_sign, p.lon, p.lat, p.at) for p in data.positions]
-    )
+    n = service.report_positions(actor, [(p.call_sign, p.lon, p.lat, p.at) for p in data.positions])
     return {"accepted": n}
 
 
 @router.get("/readiness")
-def readiness(db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+def readiness(actor: ActorDep) -> dict[str, Any]:
     """Units by status and agency, per command node (subtree) and per district."""
-    return service.readiness(db, ctx)
+    return service.readiness(actor)
 
 
 @router.get("/authorizations")
-def list_authorizations(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]:
+def list_authorizations(actor: ActorDep) -> list[dict[str, Any]]:
     """States of emergency and Resoluciones Supremas, with ``active`` and ``expires_soon``."""
-    return service.list_authorizations(db, ctx)
+    return service.list_authorizations(actor)
 
 
 @router.post("/authorizations", status_code=status.HTTP_201_CREATED)
-def create_authorization(data: AuthorizationIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+def create_authorization(data: AuthorizationIn, actor: ActorDep) -> dict[str, Any]:
     """Record a legal basis; an invalid one is refused with every reason (and audited)."""
     # The schema's fields are the service's keyword arguments, one for one.
-    return service.authorization_out(service.create_authorization(db, ctx, **data.model_dump()))
+    return service.authorization_out(service.create_authorization(actor, **data.model_dump()))
 
 
 @router.post("/authorizations/{auth_id}/revoke")
-def revoke_authorization(auth_id: Id, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
-    return service.authorization_out(service.revoke_authorization(db, ctx, auth_id))
+def revoke_authorization(auth_id: Id, actor: ActorDep) -> dict[str, Any]:
+    return service.authorization_out(service.revoke_authorization(actor, auth_id))
 
 
 @router.get("/orders")
-def list_orders(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]:
-    return service.list_orders(db, ctx)
+def list_orders(actor: ActorDep) -> list[dict[str, Any]]:
+    return service.list_orders(actor)
 
 
 @router.post("/orders", status_code=status.HTTP_201_CREATED)
-def issue_order(data: OrderIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+def issue_order(data: OrderIn, actor: ActorDep) -> dict[str, Any]:
     """Down the chain of command only; armed-forces targets need a legal basis (refusals
     are audited)."""
-    return service.order_out(service.issue_order(db, ctx, **data.model_dump()))
+    return service.order_out(service.issue_order(actor, **data.model_dump()))
 
 
 @router.post("/orders/{order_id}/acknowledge")
-def acknowledge(order_id: Id, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
-    return service.order_out(service.acknowledge_order(db, ctx, order_id))
+def acknowledge(order_id: Id, actor: ActorDep) -> dict[str, Any]:
+    return service.order_out(service.acknowledge_order(actor, order_id))
 
 
 @router.post("/orders/{order_id}/complete")
-def complete(order_id: Id, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
-    return service.order_out(service.complete_order(db, ctx, order_id))
+def complete(order_id: Id, actor: ActorDep) -> dict[str, Any]:
+    return service.order_out(service.complete_order(actor, order_id))

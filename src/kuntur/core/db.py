@@ -39,6 +39,15 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class Scoped:
+    """Mixin for models whose rows belong to an agency (``owner_agency``) at a
+    classification (``classification``): every query in a session bound to an actor sees
+    only the rows that actor may read (``identity.actor``)."""
+
+    owner_agency: Any
+    classification: Any
+
+
 class UTCDateTime(TypeDecorator[datetime]):
     """Timezone-aware UTC in Python; naive UTC on SQLite, timestamptz on PostgreSQL."""
 

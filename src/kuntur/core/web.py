@@ -55,9 +55,20 @@ def get_db(request: Request) -> Iterator[Session]:
         session.close()
 
 
+def _sessions(values: dict[str, Any]) -> list[Session]:
+    """The store sessions among an endpoint's arguments: given as such, or held by an
+    argument as its ``db`` (the actor every service takes carries the request's session)."""
+    found: dict[int, Session] = {}
+    for value in values.values():
+        db = value if isinstance(value, Session) else getattr(value, "db", None)
+        if isinstance(db, Session):
+            found[id(db)] = db
+    return list(found.values())
+
+
 def _end(values: dict[str, Any], *, commit: bool) -> None:
     """Commit (or roll back) every session among an endpoint's arguments."""
-    for db in (v for v in values.values() if isinstance(v, Session)):
+    for db in _sessions(values):
         if commit:
             db.commit()
         else:

@@ -23,6 +23,7 @@ from kuntur.core.db import UTCDateTime
 from kuntur.core.timeutil import utcnow
 from kuntur.geography import service as geo
 from kuntur.identity import service as identity
+from kuntur.identity.actor import Actor
 from kuntur.incidents import service as incidents
 from kuntur.incidents.categories import Category, Source, Status
 from kuntur.incidents.models import Incident
@@ -95,8 +96,9 @@ def seed_command(engine: Engine, seed: int = 7) -> int:
         rng = np.random.default_rng(seed)
         identity.ensure_agencies(db)
         db.flush()
+        actor = Actor(db, ACTOR)
         node = command.create_node
-        nodes = command.create_tree(db, ACTOR, TREE)
+        nodes = command.create_tree(actor, TREE)
         specs: list[command.UnitSpec] = []
         for d in geo.lima_callao_districts():
             if d.longitude is None or d.latitude is None:
@@ -107,8 +109,7 @@ def seed_command(engine: Engine, seed: int = 7) -> int:
                 offices.append(("Serenazgo", "SERENAZGO", "serenazgo", DISTRICT_SERENAZGO))
             for title, agency, parent, fleet in offices:
                 office = node(
-                    db,
-                    ACTOR,
+                    actor,
                     name=f"{title} {d.name.title()}",
                     agency=agency,
                     level="station",
@@ -132,7 +133,7 @@ def seed_command(engine: Engine, seed: int = 7) -> int:
             home = nodes[key].id
             specs.append(command.UnitSpec(sign, agency, utype, home, lon, lat, armed, crew))
         for spec in specs:
-            command.create_unit(db, ACTOR, spec)
+            command.create_unit(actor, spec)
         now = utcnow()
         lima_callao = [d.ubigeo for d in geo.lima_callao_districts()]
         # The decree modelled on October 2025 (expired) and its current extension.
@@ -141,8 +142,7 @@ def seed_command(engine: Engine, seed: int = 7) -> int:
             ("DS demo-2026-PCM (prórroga)", -20, 40),
         ):
             command.create_authorization(
-                db,
-                ACTOR,
+                actor,
                 kind="state_of_emergency",
                 number=number,
                 starts_at=now + timedelta(days=start),
@@ -154,8 +154,7 @@ def seed_command(engine: Engine, seed: int = 7) -> int:
             )
         # An open extortion report in Trujillo: police may go, the army may not.
         incidents.create(
-            db=db,
-            ctx=ACTOR,
+            actor=actor,
             data=IncidentCreate(
                 source=Source.EMERGENCY_CALL,
                 external_id="demo-trujillo-1",

@@ -20,6 +20,7 @@ from kuntur.demo.manifest import DEMO_SEEDED
 from kuntur.demo.scenario import DistrictInput, Scenario, generate
 from kuntur.geography import boundaries, hexgrid
 from kuntur.geography import service as geo
+from kuntur.identity.actor import Actor
 from kuntur.incidents.categories import Status
 from kuntur.incidents.importing import store
 from kuntur.incidents.models import ImportBatch, Incident
@@ -247,11 +248,13 @@ def seed_cases(engine: Engine, analyst: str = "inteligencia") -> list[str]:
         if db.scalar(select(User.id).where(User.username == analyst)) is None:
             return []
         have = set(db.scalars(select(Case.number).where(Case.number.in_(numbers))))
-        top = intelligence.ranked(intelligence.readable(db, ctx), limit=len(DEMO_CASES))
+        top = intelligence.ranked(intelligence.readable(Actor(db, ctx)), limit=len(DEMO_CASES))
         out = []
         for (number, title), net in zip(DEMO_CASES, top, strict=False):
             if number not in have:
-                case = cases.open_case(db, ctx, number=number, title=title, network=net["network"])
-                cases.add_member(db, ctx, case.id, analyst)
+                case = cases.open_case(
+                    Actor(db, ctx), number=number, title=title, network=net["network"]
+                )
+                cases.add_member(Actor(db, ctx), case.id, analyst)
             out.append(number)
     return out

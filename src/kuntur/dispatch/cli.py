@@ -18,6 +18,7 @@ from kuntur.core.errors import KunturError
 from kuntur.dispatch import service
 from kuntur.dispatch.manifest import MANIFEST
 from kuntur.dispatch.routing import RoadGraph
+from kuntur.identity.actor import Actor
 
 app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 roads_app = typer.Typer(help="Red vial para tiempos de viaje.", no_args_is_help=True)
@@ -34,7 +35,7 @@ def recommend_cmd(
     """Rank the eligible units for an incident by ETA, with reasons; and who is excluded."""
     try:
         with Session(engine()) as db:
-            rec = service.recommend_for(db, RequestContext.system("cli"), incident, limit)
+            rec = service.recommend_for(Actor(db, RequestContext.system("cli")), incident, limit)
     except KunturError as exc:
         fail(str(exc))
     if as_json:
@@ -64,7 +65,7 @@ def recommend_cmd(
 def queue_cmd(as_json: Annotated[bool, Opt("--json")] = False) -> None:
     """Open incidents, most urgent first."""
     with Session(engine()) as db:
-        rows = service.queue(db, RequestContext.system("cli"))
+        rows = service.queue(Actor(db, RequestContext.system("cli")))
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, default=str))
         return

@@ -7,20 +7,19 @@ still open. Registered with ``identity.purposes`` at start-up (``kuntur.domains`
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from kuntur.core.context import RequestContext
 from kuntur.dispatch.models import Assignment
 from kuntur.identity import purposes
+from kuntur.identity.actor import Actor
 
 
-def open_assignment(db: Session, ctx: RequestContext, incident_id: int) -> str | None:
+def open_assignment(actor: Actor, incident_id: int) -> str | None:
     """An open assignment of ``incident_id`` that the reader dispatched, as a reference."""
-    found = db.scalar(
+    found = actor.db.scalar(
         select(Assignment.id)
         .where(
             Assignment.incident_id == incident_id,
-            Assignment.dispatched_by == ctx.actor,
+            Assignment.dispatched_by == actor.who,
             Assignment.released_at.is_(None),
             Assignment.recalled.is_(False),
         )

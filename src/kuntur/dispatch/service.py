@@ -19,7 +19,6 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Engine, Table, select, update
 from sqlalchemy.orm import Session
 
-from kuntur.audit import service as audit
 from kuntur.command import legal
 from kuntur.command import service as command
 from kuntur.command.manifest import COMMAND_READ
@@ -27,7 +26,6 @@ from kuntur.command.models import Unit
 from kuntur.command.units import UnitStatus
 from kuntur.config import get_settings
 from kuntur.core import events
-from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Conflict, InvalidInput
 from kuntur.core.timeutil import utcnow
@@ -35,7 +33,7 @@ from kuntur.dispatch import lifecycle, recommend
 from kuntur.dispatch.manifest import DISPATCH, INCIDENT_DISPATCHED, INCIDENT_MERGED, INCIDENT_STATUS
 from kuntur.dispatch.models import Assignment
 from kuntur.dispatch.routing import RoadGraph
-from kuntur.identity import authz
+from kuntur.identity.actor import Actor
 from kuntur.incidents import service as incidents
 from kuntur.incidents.categories import Status
 from kuntur.incidents.models import Incident
@@ -208,12 +206,11 @@ def fleet(db: Session) -> recommend.Fleet:
     return fleet_cache(db.get_bind().engine).current(db)
 
 
-def recommend_for(
-    db: Session, ctx: RequestContext, incident_id: int, limit: int = 10
-) -> dict[str, Any]:
+def recommend_for(actor: Actor, incident_id: int, limit: int = 10) -> dict[str, Any]:
     """Ranked eligible units with ETA and reasons, plus the nearest excluded ones and why."""
-    authz.require(db, ctx, DISPATCH, object_type="incident", object_id=str(incident_id))
-    inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
+    db = actor.db
+    actor.require(DISPATCH, object_type="incident", object_id=str(incident_id))
+    inc = incidents.get(actor=actor, incident_id=incident_id)
     cache = fleet_cache(db.get_bind().engine)
     units = cache.current(db)
     rec = recommend.recommend(
@@ -271,8 +268,7 @@ def _units_of(db: Session, incident_id: int) -> list[Unit]:
 
 
 def move(
-    db: Session,
-    ctx: RequestContext,
+    actor: Actor,
     incident_id: int,
     status: str,
     *,
@@ -280,8 +276,9 @@ def move(
     disposition: str | None = None,
 ) -> Incident:
     """Move an incident to ``status`` (triage may set the priority; clearing, the disposition)."""
-    authz.require(db, ctx, DISPATCH, object_type="incident", object_id=str(incident_id))
-    inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
+    db = actor.db
+    actor.require(DISPATCH, object_type="incident", object_id=str(incident_id))
+    inc = incidents.get(actor=actor, incident_id=incident_id)
     if status == Status.DISPATCHED:
         raise InvalidInput("status: dispatch by assigning a unit (POST .../dispatch)")
     try:
@@ -315,9 +312,7 @@ def move(
             )
         ):
             a.released_at = utcnow()
-    audit.record(
-        db,
-        ctx,
+    actor.record(
         INCIDENT_STATUS,
         object_type="incident",
         object_id=str(inc.id),
@@ -349,10 +344,11 @@ def _claim(db: Session, unit: Unit, incident_id: int, now: Any) -> None:
         )
 
 
-def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -> Assignment:
+def dispatch(actor: Actor, incident_id: int, unit_id: int) -> Assignment:
     """Assign a unit: it must be dispatchable and, if military, lawfully so (refusals audited)."""
-    authz.require(db, ctx, DISPATCH, object_type="incident", object_id=str(incident_id))
-    inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
+    db = actor.db
+    actor.require(DISPATCH, object_type="incident", object_id=str(incident_id))
+    inc = incidents.get(actor=actor, incident_id=incident_id)
     unit = get_or_404(db, Unit, unit_id, f"unit {unit_id}")
     if inc.status not in (
         Status.RECEIVED,
@@ -366,8 +362,7 @@ def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -
         raise InvalidInput(f"{unit.call_sign} is {unit.status}, not available")
     now = utcnow()
     basis = command.check_military(
-        db,
-        ctx,
+        actor,
         unit,
         inc.longitude,
         inc.latitude,
@@ -396,16 +391,14 @@ def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -
         legal_basis_id=basis,
         eta_seconds=eta,
         dispatched_at=now,
-        dispatched_by=ctx.actor,
+        dispatched_by=actor.who,
     )
     db.add(a)
     unit.status, unit.incident_id, unit.updated_at = UnitStatus.DISPATCHED, inc.id, now
     if inc.status in (Status.RECEIVED, Status.TRIAGED):
         _stamp(inc, Status.DISPATCHED)
     db.flush()
-    audit.record(
-        db,
-        ctx,
+    actor.record(
         INCIDENT_DISPATCHED,
         object_type="incident",
         object_id=str(inc.id),
@@ -416,13 +409,14 @@ def dispatch(db: Session, ctx: RequestContext, incident_id: int, unit_id: int) -
     return a
 
 
-def merge(db: Session, ctx: RequestContext, duplicate_id: int, into_id: int) -> Incident:
+def merge(actor: Actor, duplicate_id: int, into_id: int) -> Incident:
     """Close ``duplicate_id`` as a duplicate report of ``into_id`` (units move over)."""
-    authz.require(db, ctx, DISPATCH, object_type="incident", object_id=str(duplicate_id))
+    db = actor.db
+    actor.require(DISPATCH, object_type="incident", object_id=str(duplicate_id))
     if duplicate_id == into_id:
         raise InvalidInput("an incident cannot be merged into itself")
-    dup = incidents.get(db=db, ctx=ctx, incident_id=duplicate_id)
-    into = incidents.get(db=db, ctx=ctx, incident_id=into_id)
+    dup = incidents.get(actor=actor, incident_id=duplicate_id)
+    into = incidents.get(actor=actor, incident_id=into_id)
     if dup.status not in lifecycle.OPEN or into.status not in lifecycle.OPEN:
         raise InvalidInput("both incidents must be open to merge")
     for u in _units_of(db, dup.id):
@@ -431,9 +425,7 @@ def merge(db: Session, ctx: RequestContext, duplicate_id: int, into_id: int) -> 
     dup.disposition = f"duplicado de {into.id}"
     _stamp(dup, Status.CLEARED)
     into.priority = min(into.priority, dup.priority)
-    audit.record(
-        db,
-        ctx,
+    actor.record(
         INCIDENT_MERGED,
         object_type="incident",
         object_id=str(dup.id),
@@ -444,10 +436,11 @@ def merge(db: Session, ctx: RequestContext, duplicate_id: int, into_id: int) -> 
     return into
 
 
-def queue(db: Session, ctx: RequestContext, limit: int = 200) -> list[dict[str, Any]]:
+def queue(actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
     """Open incidents, most urgent first, then oldest."""
-    authz.require(db, ctx, DISPATCH, object_type="incident")
-    filters = incidents.scoped(db, ctx, incidents.IncidentFilter(statuses=sorted(lifecycle.OPEN)))
+    db = actor.db
+    actor.require(DISPATCH, object_type="incident")
+    filters = incidents.scoped(actor, incidents.IncidentFilter(statuses=sorted(lifecycle.OPEN)))
     # Plain rows, not ORM objects: the queue is read on every screen refresh, and loading
     # up to 200 incidents as objects was an eighth of the server's time under load.
     rows = db.execute(
@@ -463,16 +456,17 @@ def queue(db: Session, ctx: RequestContext, limit: int = 200) -> list[dict[str, 
     for incident_id, call_sign in db.execute(on_them):
         assigned.setdefault(int(incident_id or 0), []).append(call_sign)
     return [
-        {**incidents.to_out(r, reveal=False).model_dump(), "units": assigned.get(r.id, [])}
+        {**incidents.incident_out(r, reveal=False).model_dump(), "units": assigned.get(r.id, [])}
         for r in rows
     ]
 
 
-def timeline(db: Session, ctx: RequestContext, incident_id: int) -> dict[str, Any]:
+def timeline(actor: Actor, incident_id: int) -> dict[str, Any]:
     """An incident's times and the units assigned to it (with their legal bases): command
     information, like the units themselves."""
-    authz.require(db, ctx, COMMAND_READ, object_type="incident", object_id=str(incident_id))
-    inc = incidents.get(db=db, ctx=ctx, incident_id=incident_id)
+    db = actor.db
+    actor.require(COMMAND_READ, object_type="incident", object_id=str(incident_id))
+    inc = incidents.get(actor=actor, incident_id=incident_id)
     assignments = db.scalars(select(Assignment).where(Assignment.incident_id == inc.id)).all()
     units = {
         u.id: u.call_sign

@@ -21,12 +21,13 @@ from kuntur.command.manifest import COMMAND_READ
 from kuntur.core import events
 from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import to_utc
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
+from kuntur.core.web import MAX_ID, UnitOfWorkRoute
 from kuntur.dispatch import kpi, service
 from kuntur.geography import service as geo
-from kuntur.identity import authz
 from kuntur.identity import service as identity
+from kuntur.identity.actor import Actor
 from kuntur.identity.models import User
+from kuntur.identity.web import ActorDep
 from kuntur.incidents import service as incidents
 from kuntur.incidents.models import Incident
 
@@ -52,29 +53,26 @@ class MergeIn(BaseModel):
 
 
 @router.get("/queue")
-def dispatch_queue(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]:
+def dispatch_queue(actor: ActorDep) -> list[dict[str, Any]]:
     """Open incidents, most urgent first."""
-    return service.queue(db, ctx)
+    return service.queue(actor)
 
 
 @router.get("/incidents/{incident_id}/recommendation")
 def recommendation(
     incident_id: Id,
-    db: SessionDep,
-    ctx: ContextDep,
+    actor: ActorDep,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> JSONResponse:
     """Eligible units ranked by estimated travel time, each with its reasons; and the
     nearest excluded units with why (status, capability, no legal basis)."""
     # Plain JSON of plain values: a dispatcher waits on this one, so skip the generic encoder.
-    return JSONResponse(service.recommend_for(db, ctx, incident_id, limit))
+    return JSONResponse(service.recommend_for(actor, incident_id, limit))
 
 
 @router.post("/incidents/{incident_id}/dispatch", status_code=201)
-def dispatch_unit(
-    incident_id: Id, data: DispatchIn, db: SessionDep, ctx: ContextDep
-) -> dict[str, Any]:
-    a = service.dispatch(db, ctx, incident_id, data.unit_id)
+def dispatch_unit(incident_id: Id, data: DispatchIn, actor: ActorDep) -> dict[str, Any]:
+    a = service.dispatch(actor, incident_id, data.unit_id)
     return {
         "assignment_id": a.id,
         "incident_id": a.incident_id,
@@ -85,38 +83,39 @@ def dispatch_unit(
 
 
 @router.post("/incidents/{incident_id}/status")
-def move_incident(incident_id: Id, data: MoveIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+def move_incident(incident_id: Id, data: MoveIn, actor: ActorDep) -> dict[str, Any]:
     service.move(
-        db, ctx, incident_id, data.status, priority=data.priority, disposition=data.disposition
+        actor,
+        incident_id,
+        data.status,
+        priority=data.priority,
+        disposition=data.disposition,
     )
-    return service.timeline(db, ctx, incident_id)
+    return service.timeline(actor, incident_id)
 
 
 @router.post("/incidents/{incident_id}/merge")
-def merge_incident(
-    incident_id: Id, data: MergeIn, db: SessionDep, ctx: ContextDep
-) -> dict[str, Any]:
+def merge_incident(incident_id: Id, data: MergeIn, actor: ActorDep) -> dict[str, Any]:
     """Close this incident as a duplicate of ``into_id``."""
-    into = service.merge(db, ctx, incident_id, data.into_id)
-    return service.timeline(db, ctx, into.id)
+    into = service.merge(actor, incident_id, data.into_id)
+    return service.timeline(actor, into.id)
 
 
 @router.get("/incidents/{incident_id}/timeline")
-def incident_timeline(incident_id: Id, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
-    return service.timeline(db, ctx, incident_id)
+def incident_timeline(incident_id: Id, actor: ActorDep) -> dict[str, Any]:
+    return service.timeline(actor, incident_id)
 
 
 @router.get("/kpis")
 def kpis(
-    db: SessionDep,
-    ctx: ContextDep,
+    actor: ActorDep,
     group: Annotated[Literal["district", "agency", "priority", "month"], Query()] = "priority",
     start: Annotated[datetime | None, Query()] = None,
     end: Annotated[datetime | None, Query()] = None,
 ) -> dict[str, Any]:
     """Call-to-dispatch, dispatch-to-arrival and on-scene time, p50/p90, against targets."""
-    authz.require(db, ctx, COMMAND_READ, object_type="kpi")
-    filters = incidents.scoped(db, ctx, incidents.IncidentFilter(start=start, end=end))
+    actor.require(COMMAND_READ, object_type="kpi")
+    filters = incidents.scoped(actor, incidents.IncidentFilter(start=start, end=end))
     q = select(
         Incident.received_at,
         Incident.dispatched_at,
@@ -127,7 +126,7 @@ def kpis(
         Incident.priority,
     ).where(Incident.dispatched_at.is_not(None), *filters.clauses())
     rows = []
-    for r in db.execute(q):
+    for r in actor.db.execute(q):
         rows.append(
             {
                 "received_at": r[0],
@@ -149,15 +148,15 @@ def kpis(
 
 
 @router.get("/live")
-async def live_stream(request: Request, ctx: ContextDep, db: SessionDep) -> StreamingResponse:
+async def live_stream(request: Request, actor: ActorDep) -> StreamingResponse:
     """Server-sent events: ``unit``, ``position``, ``incident``, ``order``, ``authorization``.
 
     Incident events reach only readers who may see that incident (agency, clearance), as the
     reader stands now: sharing rules, clearance and roles are re-read every few seconds.
     """
-    authz.require(db, ctx, COMMAND_READ, object_type="live")
-    scope = Scope(authz.visible_owners(db, ctx), authz.max_classification(ctx))
-    db.close()  # a stream lasts hours: do not hold a connection for it
+    actor.require(COMMAND_READ, object_type="live")
+    scope = Scope(*actor.scope())
+    actor.db.close()  # a stream lasts hours: do not hold a connection for it
     broker = request.app.state.broker
     engine = request.app.state.engine
 
@@ -192,7 +191,7 @@ async def live_stream(request: Request, ctx: ContextDep, db: SessionDep) -> Stre
                 # A stream outlives the request that opened it: a user disabled or logged out
                 # since then gets nothing more, and what the reader may see is read afresh.
                 if time.monotonic() - checked >= SESSION_RECHECK_S:
-                    now = await run_in_threadpool(reader_scope, engine, ctx)
+                    now = await run_in_threadpool(reader_scope, engine, actor.ctx)
                     if now is None:
                         yield "event: session_ended\ndata: {}\n\n"
                         return
@@ -235,6 +234,7 @@ def reader_scope(engine: Engine, ctx: RequestContext) -> Scope | None:
         now = dataclasses.replace(
             ctx, agency=user.agency_code, roles=user.role_set, clearance=user.clearance
         )
-        if not authz.can(now, COMMAND_READ):
+        reader = Actor(db, now)
+        if not reader.can(COMMAND_READ):
             return None
-        return Scope(authz.visible_owners(db, now), authz.max_classification(now))
+        return Scope(*reader.scope())

@@ -19,6 +19,7 @@ from kuntur.forecasting import service
 from kuntur.forecasting.auto import METHODS
 from kuntur.forecasting.files import evaluate_file
 from kuntur.forecasting.manifest import MANIFEST
+from kuntur.identity.actor import Actor
 from kuntur.incidents.categories import Category
 from kuntur.incidents.importing.normalise import ColumnMapping
 from kuntur.incidents.importing.options import ReadOptions, with_mapping_options
@@ -163,7 +164,7 @@ def run_cmd(
     eng = engine()
     try:
         with Session(eng, expire_on_commit=False) as db, db.begin():
-            f = service.run(db=db, ctx=RequestContext.system("forecast"), req=req)
+            f = service.run(actor=Actor(db, RequestContext.system("forecast")), req=req)
             out = service.summary(f)
     except KunturError as exc:
         fail(str(exc))
@@ -191,7 +192,7 @@ def list_cmd(as_json: Annotated[bool, Opt("--json")] = False) -> None:
     with Session(engine()) as db:
         rows = [
             service.summary(f)
-            for f in service.list_forecasts(db=db, ctx=RequestContext.system("cli"))
+            for f in service.list_forecasts(actor=Actor(db, RequestContext.system("cli")))
         ]
     if as_json:
         print(json.dumps(rows, ensure_ascii=False))

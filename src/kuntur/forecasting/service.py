@@ -20,10 +20,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from kuntur.audit import service as audit
-from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.timeutil import to_utc, utcnow
@@ -34,7 +31,7 @@ from kuntur.forecasting.grid import Grid, datetimes_to_days, history_from_points
 from kuntur.forecasting.manifest import FORECAST_CREATED, FORECASTS_READ, FORECASTS_RUN
 from kuntur.forecasting.models import Forecast, ForecastCell
 from kuntur.geography import service as geo
-from kuntur.identity import authz
+from kuntur.identity.actor import Actor
 from kuntur.identity.roles import OPERATIONAL_AGENCIES, Clearance
 from kuntur.incidents import service as incidents
 from kuntur.incidents.categories import Category
@@ -86,9 +83,10 @@ class _Points:
     classification: int  # the highest classification among them
 
 
-def _load(db: Session, ctx: RequestContext, req: RunRequest) -> _Points:
+def _load(actor: Actor, req: RunRequest) -> _Points:
+    db = actor.db
     filters = incidents.scoped(
-        db, ctx, incidents.IncidentFilter(categories=list(req.categories), end=req.at)
+        actor, incidents.IncidentFilter(categories=list(req.categories), end=req.at)
     )
     q = select(
         Incident.occurred_at,
@@ -142,11 +140,12 @@ def _days_to_datetime(days: float) -> datetime:
     return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=days)
 
 
-def run(*, db: Session, ctx: RequestContext, req: RunRequest) -> Forecast:
+def run(*, actor: Actor, req: RunRequest) -> Forecast:
     """Fit, rank, store the flagged cells and the fairness report; audited."""
-    authz.require(db, ctx, FORECASTS_RUN, object_type="forecast")
+    db = actor.db
+    actor.require(FORECASTS_RUN, object_type="forecast")
     req.check()
-    pts = _load(db, ctx, req)
+    pts = _load(actor, req)
     history = history_from_points(pts.times, pts.lon, pts.lat, cell_size=req.cell_size)
     if req.at is not None:
         at = float(datetimes_to_days(np.array([to_utc(req.at).replace(tzinfo=None)]))[0])
@@ -186,7 +185,7 @@ def run(*, db: Session, ctx: RequestContext, req: RunRequest) -> Forecast:
     grid = history.grid
     forecast = Forecast(
         created_at=utcnow(),
-        created_by=ctx.actor,
+        created_by=actor.who,
         method=req.method,
         chosen=getattr(model, "choice_", model.label())[:300],
         params=json.dumps(
@@ -233,9 +232,7 @@ def run(*, db: Session, ctx: RequestContext, req: RunRequest) -> Forecast:
         )
         for i, (c, d) in enumerate(zip(flagged, districts, strict=True))
     )
-    audit.record(
-        db,
-        ctx,
+    actor.record(
         FORECAST_CREATED,
         object_type="forecast",
         object_id=str(forecast.id),
@@ -261,23 +258,20 @@ def _scope(f: Forecast) -> tuple[list[str], int]:
     return list(scope["owners"]), int(scope["classification"])
 
 
-def may_read(db: Session, ctx: RequestContext, f: Forecast) -> bool:
+def may_read(actor: Actor, f: Forecast) -> bool:
     owners, classification = _scope(f)
-    return all(
-        authz.may_read(db, ctx, owner_agency=o, classification=classification) for o in owners
-    )
+    return all(actor.may_read(owner_agency=o, classification=classification) for o in owners)
 
 
-def _visible(db: Session, ctx: RequestContext, forecast_id: int) -> Forecast:
+def _visible(actor: Actor, forecast_id: int) -> Forecast:
     """One forecast, if ``ctx`` may see every record it counts; otherwise not found (and
     the attempt audited), as for an incident."""
-    authz.require(db, ctx, FORECASTS_READ, object_type="forecast")
+    db = actor.db
+    actor.require(FORECASTS_READ, object_type="forecast")
     f = get_or_404(db, Forecast, forecast_id, f"forecast {forecast_id}")
     owners, classification = _scope(f)
     for owner in owners:
-        authz.require_record(
-            db,
-            ctx,
+        actor.require_record(
             owner_agency=owner,
             classification=classification,
             object_type="forecast",
@@ -286,33 +280,33 @@ def _visible(db: Session, ctx: RequestContext, forecast_id: int) -> Forecast:
     return f
 
 
-def _readable(db: Session, ctx: RequestContext, limit: int) -> list[Forecast]:
+def _readable(actor: Actor, limit: int) -> list[Forecast]:
     """The newest ``limit`` forecasts ``ctx`` may read (forecasts are few: filtered here)."""
     out: list[Forecast] = []
-    for f in db.scalars(select(Forecast).order_by(Forecast.id.desc())):
-        if may_read(db, ctx, f):
+    for f in actor.db.scalars(select(Forecast).order_by(Forecast.id.desc())):
+        if may_read(actor, f):
             out.append(f)
             if len(out) >= limit:
                 break
     return out
 
 
-def list_forecasts(*, db: Session, ctx: RequestContext, limit: int = 20) -> Sequence[Forecast]:
-    authz.require(db, ctx, FORECASTS_READ, object_type="forecast")
-    return _readable(db, ctx, limit)
+def list_forecasts(*, actor: Actor, limit: int = 20) -> Sequence[Forecast]:
+    actor.require(FORECASTS_READ, object_type="forecast")
+    return _readable(actor, limit)
 
 
-def latest(*, db: Session, ctx: RequestContext) -> Forecast:
+def latest(*, actor: Actor) -> Forecast:
     """The newest forecast ``ctx`` may read."""
-    authz.require(db, ctx, FORECASTS_READ, object_type="forecast")
-    newest = _readable(db, ctx, 1)
+    actor.require(FORECASTS_READ, object_type="forecast")
+    newest = _readable(actor, 1)
     if not newest:
         raise NotFound("no forecast yet: run `kuntur forecast run` or POST /api/forecasts")
     return newest[0]
 
 
-def get(*, db: Session, ctx: RequestContext, forecast_id: int) -> Forecast:
-    return _visible(db, ctx, forecast_id)
+def get(*, actor: Actor, forecast_id: int) -> Forecast:
+    return _visible(actor, forecast_id)
 
 
 def summary(f: Forecast) -> dict[str, Any]:
@@ -342,10 +336,10 @@ def _grid(f: Forecast) -> Grid:
     return Grid(f.x0, f.y0, f.cell_size, f.nx, f.ny, f.crs)
 
 
-def cells_geojson(*, db: Session, ctx: RequestContext, forecast_id: int) -> dict[str, Any]:
+def cells_geojson(*, actor: Actor, forecast_id: int) -> dict[str, Any]:
     """Flagged cells as polygons (longitude/latitude) with rank, level and risk."""
-    f = _visible(db, ctx, forecast_id)
-    cells = db.scalars(
+    f = _visible(actor, forecast_id)
+    cells = actor.db.scalars(
         select(ForecastCell).where(ForecastCell.forecast_id == f.id).order_by(ForecastCell.rank)
     ).all()
     corners = _grid(f).corners_lonlat(np.array([c.cell for c in cells], np.int64))
@@ -369,10 +363,10 @@ def cells_geojson(*, db: Session, ctx: RequestContext, forecast_id: int) -> dict
     return {"type": "FeatureCollection", "forecast_id": f.id, "features": features}
 
 
-def explain(*, db: Session, ctx: RequestContext, forecast_id: int, cell: int) -> dict[str, Any]:
+def explain(*, actor: Actor, forecast_id: int, cell: int) -> dict[str, Any]:
     """Why a cell was flagged: its rank, the recent events and the long-term level there."""
-    f = _visible(db, ctx, forecast_id)
-    c = db.get(ForecastCell, (f.id, cell))
+    f = _visible(actor, forecast_id)
+    c = actor.db.get(ForecastCell, (f.id, cell))
     if c is None:
         raise NotFound(f"cell {cell} was not flagged by forecast {f.id}")
     district = geo.get_district(c.district_ubigeo) if c.district_ubigeo else None

@@ -30,43 +30,39 @@ import re
 from collections.abc import Callable
 from typing import NoReturn
 
-from sqlalchemy.orm import Session
-
 from kuntur.audit import commitments
-from kuntur.audit import service as audit
-from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden
 from kuntur.core.registry import EventType
+from kuntur.identity.actor import Actor
 from kuntur.identity.manifest import PURPOSE_MISSING, PURPOSE_REFUSED
 
 # What counts as a purpose is recorded by the domains above identity (intelligence keeps
 # the cases, dispatch the assignments): each registers how to check its kind at start-up
 # (``kuntur.domains``), so that identity imports neither.
-CaseCheck = Callable[[Session, RequestContext, str, str], tuple[str | None, str]]
-AssignmentCheck = Callable[[Session, RequestContext, int], str | None]
-_checks: dict[str, Callable[..., object]] = {}
+CaseCheck = Callable[[Actor, str, str], tuple[str | None, str]]
+AssignmentCheck = Callable[[Actor, int], str | None]
+_case_check: list[CaseCheck] = []
+_assignment_check: list[AssignmentCheck] = []
 
 
 def register_case_check(check: CaseCheck) -> None:
-    """``check(db, ctx, normalised, as_typed)`` -> (reference, reason code)."""
-    _checks["case"] = check
+    """``check(actor, normalised, as_typed)`` -> (reference, reason code)."""
+    _case_check[:] = [check]
 
 
 def register_assignment_check(check: AssignmentCheck) -> None:
-    """``check(db, ctx, incident_id)`` -> a reference to the reader's open assignment."""
-    _checks["assignment"] = check
+    """``check(actor, incident_id)`` -> a reference to the reader's open assignment."""
+    _assignment_check[:] = [check]
 
 
-def _case(db: Session, ctx: RequestContext, text: str, stated: str) -> tuple[str | None, str]:
-    check = _checks.get("case")
-    return check(db, ctx, text, stated) if check else (None, "no_such_case")  # type: ignore[return-value]
+def _case(actor: Actor, text: str, stated: str) -> tuple[str | None, str]:
+    return _case_check[0](actor, text, stated) if _case_check else (None, "no_such_case")
 
 
-def _assignment(db: Session, ctx: RequestContext, named: int, incident_id: int) -> str | None:
-    check = _checks.get("assignment")
-    if named != incident_id or check is None:
+def _assignment(actor: Actor, named: int, incident_id: int) -> str | None:
+    if named != incident_id or not _assignment_check:
         return None
-    return check(db, ctx, incident_id)  # type: ignore[return-value]
+    return _assignment_check[0](actor, incident_id)
 
 
 # A case number: letters, digits, hyphens, dots and slashes, at least one letter, up to 40
@@ -105,24 +101,22 @@ def check_case_number(number: str) -> str:
 
 
 def require(
-    db: Session,
-    ctx: RequestContext,
+    actor: Actor,
     *,
     object_type: str,
     object_id: str,
     incident_id: int | None = None,
-) -> RequestContext:
+) -> Actor:
     """``ctx`` with its stated purpose checked: ``ctx.purpose`` is then the reference the
     audit log records. ``incident_id``: the incident whose narrative is read (an
     assignment counts for it alone); None: intelligence work, where only cases count.
 
     Missing or not valid: Forbidden, saying what to enter; the refusal is audited."""
-    stated = (ctx.stated_purpose or "").strip()
+    stated = (actor.ctx.stated_purpose or "").strip()
     ask_es, ask_en = _ask(incident_id)
     if not stated:
         _refuse(
-            db,
-            ctx,
+            actor,
             PURPOSE_MISSING,
             {},
             object_type,
@@ -133,7 +127,7 @@ def require(
     text = normalise(stated)
     wanted = INCIDENT_REF.fullmatch(text)
     if wanted and incident_id is not None:
-        ref = _assignment(db, ctx, int(wanted.group(1)), incident_id)
+        ref = _assignment(actor, int(wanted.group(1)), incident_id)
         reason = "no_open_assignment"
         why = (
             f"usted no tiene un despacho abierto del incidente {incident_id}",
@@ -143,7 +137,7 @@ def require(
         ref, reason = None, "not_a_case"
         why = ("un incidente no es motivo aquí", "an incident is no purpose here")
     else:
-        ref, reason = _case(db, ctx, text, stated)
+        ref, reason = _case(actor, text, stated)
         # The same answer whether the case does not exist, is closed or is another team's:
         # a non-member learns nothing about other agencies' cases.
         why = (
@@ -151,10 +145,9 @@ def require(
             "it is not an open case you are a member of",
         )
     if ref is not None:
-        return ctx.with_purpose(ref)
+        return actor.with_purpose(ref)
     _refuse(
-        db,
-        ctx,
+        actor,
         PURPOSE_REFUSED,
         # What was typed may be anything (a name, a phone number): a commitment to it, as
         # normalised, so that it can be proven later without the log holding it.
@@ -176,8 +169,7 @@ def _ask(incident_id: int | None) -> tuple[str, str]:
 
 
 def _refuse(
-    db: Session,
-    ctx: RequestContext,
+    actor: Actor,
     event: EventType,
     details: dict[str, object],
     object_type: str,
@@ -185,9 +177,7 @@ def _refuse(
     message: str,
 ) -> NoReturn:
     # Logged apart from the request's transaction, which the refusal rolls back.
-    audit.record_apart(
-        db,
-        ctx,
+    actor.record_apart(
         event,
         object_type=object_type,
         object_id=object_id,

@@ -19,7 +19,6 @@ from kuntur.core.timeutil import utcnow
 from kuntur.core.web import (
     MAX_ID,
     SESSION_COOKIE,
-    ContextDep,
     SessionDep,
     UnitOfWorkRoute,
     UserDep,
@@ -30,6 +29,7 @@ from kuntur.identity import authz, crypto, passwords, service
 from kuntur.identity.manifest import LOGIN_RATE_LIMITED
 from kuntur.identity.messages import message
 from kuntur.identity.models import User, UserSession
+from kuntur.identity.web import ActorDep
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/auth", tags=["auth"])
 
@@ -115,16 +115,16 @@ class Me(BaseModel):
     dependencies=[Depends(check_login_rate)],
 )
 def login(
-    body: LoginIn, request: Request, response: Response, db: SessionDep, ctx: ContextDep
+    body: LoginIn, request: Request, response: Response, actor: ActorDep
 ) -> Me | JSONResponse:
     """Check the password (and the TOTP code where required) and open a web session."""
     key = crypto.for_settings(request.app.state.settings)
-    result = service.authenticate(db, ctx, body.username, body.password, body.totp, key)
+    result = service.authenticate(actor.db, actor.ctx, body.username, body.password, body.totp, key)
     if result.user is None:
         # Answered, not raised: the transaction then commits the failure count, the
         # lockout and their audit event. The message never says which part was wrong.
         return refusal(result)
-    raw, sess = service.open_session(db, result.user, "web")
+    raw, sess = service.open_session(actor.db, result.user, "web")
     secure = request.app.state.settings.environment == "production"
     response.set_cookie(
         SESSION_COOKIE,

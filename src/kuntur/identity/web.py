@@ -5,17 +5,25 @@ so that ``core`` depends on no domain."""
 from __future__ import annotations
 
 import hmac
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import BackgroundTasks, Request
+from fastapi import BackgroundTasks, Depends, Request
 from sqlalchemy.orm import Session
 
 from kuntur.audit import commitments
 from kuntur.audit import service as audit
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden
-from kuntur.core.web import SAFE_METHODS, SESSION_COOKIE, client_address, request_id
+from kuntur.core.web import (
+    SAFE_METHODS,
+    SESSION_COOKIE,
+    ContextDep,
+    SessionDep,
+    client_address,
+    request_id,
+)
 from kuntur.identity import service as identity
+from kuntur.identity.actor import Actor
 from kuntur.identity.manifest import CSRF_FAILED, TOKEN_REJECTED
 
 
@@ -90,3 +98,12 @@ def _security_event(request: Request, ctx: RequestContext, type_: Any, **kw: Any
     audit.record_apart(
         request.app.state.engine, ctx, type_, outcome="denied", details=details, **kw
     )
+
+
+def get_actor(db: SessionDep, ctx: ContextDep) -> Actor:
+    """The caller as an actor bound to the request's unit of work: what every view hands
+    to its service."""
+    return Actor(db, ctx)
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]

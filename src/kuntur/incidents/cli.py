@@ -15,6 +15,7 @@ from kuntur.config import get_settings
 from kuntur.core.cli_support import console, engine, fail, progress_stages
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
+from kuntur.identity.actor import Actor
 from kuntur.incidents import service
 from kuntur.incidents.importing import service as importing
 from kuntur.incidents.importing.normalise import ColumnMapping
@@ -106,9 +107,12 @@ def list_(
         fail(str(exc))
     with Session(engine()) as db:
         rows, total = service.list_incidents(
-            db=db, ctx=RequestContext.system("cli"), filters=filters, limit=limit, offset=offset
+            actor=Actor(db, RequestContext.system("cli")),
+            filters=filters,
+            limit=limit,
+            offset=offset,
         )
-        items = [service.to_out(r) for r in rows]
+        items = [service.incident_out(r) for r in rows]
     if as_json:
         print(
             json.dumps(
@@ -131,7 +135,7 @@ def stats(as_json: Annotated[bool, Opt("--json")] = False) -> None:
     """Count, extent and mix of the stored incidents."""
     with Session(engine()) as db:
         result = service.stats(
-            db=db, ctx=RequestContext.system("cli"), filters=service.IncidentFilter()
+            actor=Actor(db, RequestContext.system("cli")), filters=service.IncidentFilter()
         )
     if as_json:
         print(json.dumps(result.model_dump(), ensure_ascii=False))

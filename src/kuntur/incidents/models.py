@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import BigInteger, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kuntur.core.db import Base, BigId, UTCDateTime
+from kuntur.core.db import Base, BigId, Scoped, UTCDateTime
 
 
 class ImportBatch(Base):
@@ -37,7 +37,7 @@ class ImportBatch(Base):
     actor: Mapped[str] = mapped_column(String(200))
 
 
-class Incident(Base):
+class Incident(Scoped, Base):
     __tablename__ = "incidents"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -31,16 +31,14 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kuntur.audit import service as audit
 from kuntur.audit.manifest import SENSITIVE_READ
 from kuntur.core import events
-from kuntur.core.context import RequestContext
-from kuntur.core.db import get_or_404
 from kuntur.core.errors import Conflict, InvalidInput
 from kuntur.core.timeutil import to_display, to_utc, utcnow
 from kuntur.geography import hexgrid
 from kuntur.geography import service as geo
-from kuntur.identity import authz, purposes
+from kuntur.identity import purposes
+from kuntur.identity.actor import EVERY_RECORD, Actor
 from kuntur.identity.roles import OPERATIONAL_AGENCIES
 from kuntur.incidents.categories import DEFAULT_PRIORITY, Category, Source, Status
 from kuntur.incidents.manifest import (
@@ -116,17 +114,16 @@ class IncidentFilter:
 
 
 # Narratives of these categories name victims, phones and accounts: shown only to a reader
-# with a checked purpose (``present``), and every such read is audited.
+# with a checked purpose (``incident_out_for``), and every such read is audited.
 SENSITIVE = frozenset(
     {Category.EXTORTION.value, Category.KIDNAPPING.value, Category.HUMAN_TRAFFICKING.value}
 )
 
 
-def scoped(db: Session, ctx: RequestContext, filters: IncidentFilter) -> IncidentFilter:
+def scoped(actor: Actor, filters: IncidentFilter) -> IncidentFilter:
     """The filters narrowed to what ``ctx`` may see (agency sharing, clearance)."""
-    return dataclasses.replace(
-        filters, owners=authz.visible_owners(db, ctx), max_class=authz.max_classification(ctx)
-    )
+    owners, max_class = actor.scope()
+    return dataclasses.replace(filters, owners=owners, max_class=max_class)
 
 
 def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
@@ -162,7 +159,7 @@ def resolve_districts(values: list[str]) -> list[str]:
     return out
 
 
-def to_out(incident: Incident | Row[Any], *, reveal: bool = True) -> IncidentOut:
+def incident_out(incident: Incident | Row[Any], *, reveal: bool = True) -> IncidentOut:
     """The API shape of an incident: a stored object or a plain row of its table's columns."""
     district = geo.get_district(incident.district_ubigeo) if incident.district_ubigeo else None
     return IncidentOut(
@@ -189,7 +186,7 @@ def to_out(incident: Incident | Row[Any], *, reveal: bool = True) -> IncidentOut
     )
 
 
-def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> Incident:
+def create(*, actor: Actor, data: IncidentCreate) -> Incident:
     """Store a new incident.
 
     An incident whose source already sent the same external id is not stored twice:
@@ -197,14 +194,19 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> Inciden
     above the caller's clearance, so the answer names it only to a caller who may read
     it, and never carries any of its contents.
     """
-    authz.require(db, ctx, INCIDENTS_WRITE, object_type="incident")
+    db = actor.db
+    actor.require(INCIDENTS_WRITE, object_type="incident")
     dedup_key = (
         f"{data.source.value}:{data.external_id}" if data.external_id else f"new:{uuid.uuid4().hex}"
     )
+    # The duplicate may be a record the caller may not read: found among every record, then
+    # named only to a caller who may read it (``_refuse_duplicate``).
+    same_key = select(Incident).where(Incident.dedup_key == dedup_key)
+    same_key = same_key.execution_options(**{EVERY_RECORD: True})
     if data.external_id:
-        existing = db.scalar(select(Incident).where(Incident.dedup_key == dedup_key))
+        existing = db.scalar(same_key)
         if existing is not None:
-            _refuse_duplicate(db, ctx, existing)
+            _refuse_duplicate(actor, existing)
     lat = np.array([data.latitude])
     lon = np.array([data.longitude])
     cell = hexgrid.cells(lat, lon)
@@ -226,28 +228,26 @@ def create(*, db: Session, ctx: RequestContext, data: IncidentCreate) -> Inciden
         district_ubigeo=geo.locate_one(data.longitude, data.latitude),
         address=data.address,
         narrative=data.narrative,
-        created_by=ctx.actor,
-        owner_agency=ctx.agency or "PNP",
+        created_by=actor.who,
+        owner_agency=actor.agency or "PNP",
         classification=data.classification,
     )
-    if data.classification > ctx.clearance and "system" not in ctx.roles:
+    if data.classification > actor.clearance and not actor.is_system:
         raise InvalidInput("you cannot classify above your own clearance")
-    if ctx.agency and ctx.agency not in OPERATIONAL_AGENCIES:
+    if actor.agency and actor.agency not in OPERATIONAL_AGENCIES:
         raise InvalidInput(
-            f"{ctx.agency} is an oversight body: it reads records, it does not file incidents"
+            f"{actor.agency} is an oversight body: it reads records, it does not file incidents"
         )
     db.add(incident)
     try:
         with db.begin_nested():  # a savepoint: a lost race leaves the outer transaction usable
             db.flush()
     except IntegrityError:  # a concurrent request stored the same external id first
-        existing = db.scalar(select(Incident).where(Incident.dedup_key == dedup_key))
+        existing = db.scalar(same_key)
         if existing is None:
             raise
-        _refuse_duplicate(db, ctx, existing)
-    audit.record(
-        db,
-        ctx,
+        _refuse_duplicate(actor, existing)
+    actor.record(
         INCIDENT_CREATED,
         object_type="incident",
         object_id=str(incident.id),
@@ -278,13 +278,12 @@ def announce(db: Session, inc: Incident) -> None:
     )
 
 
-def _refuse_duplicate(db: Session, ctx: RequestContext, existing: Incident) -> NoReturn:
-    visible = authz.may_read(
-        db, ctx, owner_agency=existing.owner_agency, classification=existing.classification
+def _refuse_duplicate(actor: Actor, existing: Incident) -> NoReturn:
+    visible = actor.may_read(
+        owner_agency=existing.owner_agency,
+        classification=existing.classification,
     )
-    audit.record_apart(
-        db,
-        ctx,
+    actor.record_apart(
         INCIDENT_DUPLICATE,
         object_type="incident",
         # The id of a record the caller may not read is still named in the log: the
@@ -301,21 +300,12 @@ def _refuse_duplicate(db: Session, ctx: RequestContext, existing: Incident) -> N
     )
 
 
-def get(*, db: Session, ctx: RequestContext, incident_id: int) -> Incident:
-    authz.require(db, ctx, INCIDENTS_READ, object_type="incident", object_id=str(incident_id))
-    incident = get_or_404(db, Incident, incident_id, f"incident {incident_id}")
-    authz.require_record(
-        db,
-        ctx,
-        owner_agency=incident.owner_agency,
-        classification=incident.classification,
-        object_type="incident",
-        object_id=str(incident_id),
-    )
-    return incident
+def get(*, actor: Actor, incident_id: int) -> Incident:
+    actor.require(INCIDENTS_READ, object_type="incident", object_id=str(incident_id))
+    return actor.get(Incident, incident_id, object_type="incident")
 
 
-def present(db: Session, ctx: RequestContext, incident: Incident) -> IncidentOut:
+def incident_out_for(actor: Actor, incident: Incident) -> IncidentOut:
     """One incident for a reader. A sensitive narrative is shown only for a purpose that
     ``identity.purposes`` accepts (an open case the reader is a member of, or this incident
     when the reader dispatched a unit to it); that read is audited with the purpose's
@@ -323,35 +313,33 @@ def present(db: Session, ctx: RequestContext, incident: Incident) -> IncidentOut
     was asked for, nothing is refused). A purpose not accepted: 403, audited, saying what
     to enter."""
     if incident.category not in SENSITIVE or not incident.narrative:
-        return to_out(incident)
-    reader = ctx
-    if "system" not in ctx.roles:  # the CLI and seeding act as the system itself
-        if not ctx.stated_purpose:
-            return to_out(incident, reveal=False)
+        return incident_out(incident)
+    reader = actor
+    if not actor.is_system:  # the CLI and seeding act as the system itself
+        if not actor.ctx.stated_purpose:
+            return incident_out(incident, reveal=False)
         reader = purposes.require(
-            db,
-            ctx,
+            actor,
             object_type="incident",
             object_id=str(incident.id),
             incident_id=incident.id,
         )
-    audit.record(
-        db,
-        reader,
+    reader.record(
         SENSITIVE_READ,
         object_type="incident",
         object_id=str(incident.id),
         details={"field": "narrative"},
     )
-    return to_out(incident, reveal=True)
+    return incident_out(incident, reveal=True)
 
 
 def list_incidents(
-    *, db: Session, ctx: RequestContext, filters: IncidentFilter, limit: int = 50, offset: int = 0
+    *, actor: Actor, filters: IncidentFilter, limit: int = 50, offset: int = 0
 ) -> tuple[list[Incident], int]:
     """Newest first; ``total`` counts every match, not only this page."""
-    authz.require(db, ctx, INCIDENTS_READ, object_type="incident")
-    filters = scoped(db, ctx, filters)
+    db = actor.db
+    actor.require(INCIDENTS_READ, object_type="incident")
+    filters = scoped(actor, filters)
     counts = filters.selects(select(func.count()).select_from(Incident))
     total = sum(int(db.scalar(q) or 0) for q in counts)
     newest = (Incident.occurred_at.desc(), Incident.id.desc())
@@ -367,10 +355,10 @@ def list_incidents(
     return list(rows), total
 
 
-def stats(*, db: Session, ctx: RequestContext, filters: IncidentFilter) -> IncidentStats:
+def stats(*, actor: Actor, filters: IncidentFilter) -> IncidentStats:
     """Count, extent, period and mix, added up over the parts of the spatial index."""
-    authz.require(db, ctx, INCIDENTS_READ, object_type="incident")
-    filters = scoped(db, ctx, filters)
+    actor.require(INCIDENTS_READ, object_type="incident")
+    filters = scoped(actor, filters)
     rows: list[Any] = []
     for part in filters.selects(
         select(
@@ -385,7 +373,7 @@ def stats(*, db: Session, ctx: RequestContext, filters: IncidentFilter) -> Incid
             func.max(Incident.occurred_at),
         ).group_by(Incident.category, Incident.source)
     ):
-        rows += db.execute(part).all()
+        rows += actor.db.execute(part).all()
     by_category: dict[str, int] = {}
     by_source: dict[str, int] = {}
     for cat, src, n, *_ in rows:
@@ -519,15 +507,15 @@ class MapLayer:
 
 def map_layer(
     *,
-    db: Session,
-    ctx: RequestContext,
+    actor: Actor,
     filters: IncidentFilter,
     points_max_span: float,
     points_limit: int,
 ) -> MapLayer:
     """H3 counts for wide views, points for close ones (see ``MapLayer``)."""
-    authz.require(db, ctx, INCIDENTS_READ, object_type="incident")
-    filters = scoped(db, ctx, filters)
+    db = actor.db
+    actor.require(INCIDENTS_READ, object_type="incident")
+    filters = scoped(actor, filters)
     span = (filters.bbox[2] - filters.bbox[0]) if filters.bbox else 360.0
     if span <= points_max_span:
         return _points_layer(db, filters, points_limit)

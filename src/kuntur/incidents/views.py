@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
+from kuntur.core.web import MAX_ID, UnitOfWorkRoute
+from kuntur.identity.web import ActorDep
 from kuntur.incidents import service
 from kuntur.incidents.categories import Category, Source, Status
 from kuntur.incidents.schemas import IncidentCreate, IncidentOut, IncidentPage, IncidentStats
@@ -42,43 +43,39 @@ FilterDep = Annotated[service.IncidentFilter, Depends(_filters)]
 
 
 @router.post("", response_model=IncidentOut, status_code=status.HTTP_201_CREATED)
-def create_incident(data: IncidentCreate, db: SessionDep, ctx: ContextDep) -> IncidentOut:
+def create_incident(data: IncidentCreate, actor: ActorDep) -> IncidentOut:
     """Create an incident. The same source + external id again is refused (409); the answer
     names the stored incident (``existing_id``) only to a caller who may read it."""
-    return service.to_out(service.create(db=db, ctx=ctx, data=data))
+    return service.incident_out(service.create(actor=actor, data=data))
 
 
 @router.get("", response_model=IncidentPage)
 def list_incidents(
-    db: SessionDep,
-    ctx: ContextDep,
+    actor: ActorDep,
     filters: FilterDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> IncidentPage:
     """Newest first, paginated with limit/offset; ``total`` counts every match."""
-    rows, total = service.list_incidents(
-        db=db, ctx=ctx, filters=filters, limit=limit, offset=offset
-    )
+    rows, total = service.list_incidents(actor=actor, filters=filters, limit=limit, offset=offset)
     return IncidentPage(
         total=total,
         limit=limit,
         offset=offset,
         # Lists never carry sensitive narratives; the detail does, with a checked purpose.
-        items=[service.to_out(r, reveal=r.category not in service.SENSITIVE) for r in rows],
+        items=[service.incident_out(r, reveal=r.category not in service.SENSITIVE) for r in rows],
     )
 
 
 @router.get("/stats", response_model=IncidentStats)
-def incident_stats(db: SessionDep, ctx: ContextDep, filters: FilterDep) -> IncidentStats:
-    return service.stats(db=db, ctx=ctx, filters=filters)
+def incident_stats(actor: ActorDep, filters: FilterDep) -> IncidentStats:
+    return service.stats(actor=actor, filters=filters)
 
 
 @router.get("/map", response_class=JSONResponse)
 def map_layer(
     request: Request,
-    db: SessionDep,
-    ctx: ContextDep,
+    actor: ActorDep,
     filters: FilterDep,
     format_: Annotated[
         Literal["geojson", "compact"],
@@ -92,8 +89,7 @@ def map_layer(
     """
     settings = request.app.state.settings
     layer = service.map_layer(
-        db=db,
-        ctx=ctx,
+        actor=actor,
         filters=filters,
         points_max_span=settings.map_points_max_span_deg,
         points_limit=settings.map_points_limit,
@@ -107,10 +103,10 @@ def map_layer(
 
 @router.get("/{incident_id}", response_model=IncidentOut)
 def get_incident(
-    incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], db: SessionDep, ctx: ContextDep
+    incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], actor: ActorDep
 ) -> IncidentOut:
     """One incident. A sensitive narrative (extortion, kidnapping, trafficking) needs a
     purpose: ``X-Purpose: <number of an open case you are a member of>``, or
     ``X-Purpose: INC-<id>`` when you dispatched a unit to this incident. That read is
     audited; another purpose is refused (403, audited)."""
-    return service.present(db, ctx, service.get(db=db, ctx=ctx, incident_id=incident_id))
+    return service.incident_out_for(actor, service.get(actor=actor, incident_id=incident_id))

@@ -19,14 +19,13 @@ import igraph as ig
 from jinja2 import Environment, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from kuntur.audit import commitments
 from kuntur.audit.manifest import AUDIT_READ
-from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.timeutil import to_display, utcnow
-from kuntur.identity import authz, purposes
+from kuntur.identity import purposes
+from kuntur.identity.actor import Actor
 from kuntur.identity.models import SharingRule, User
 from kuntur.identity.roles import OPERATIONAL_AGENCIES
 from kuntur.intelligence import service
@@ -43,27 +42,28 @@ from kuntur.intelligence.models import Case, CaseEntity, CaseMember, CaseNote, E
 _TEMPLATES = Environment(autoescape=select_autoescape(default=True), trim_blocks=True)
 
 
-def open_case(db: Session, ctx: RequestContext, *, number: str, title: str, network: str) -> Case:
+def open_case(actor: Actor, *, number: str, title: str, network: str) -> Case:
     """Open a case on a network: it belongs to the creator's agency, and the creator is its
     first member. No earlier purpose is needed: the new case is the purpose of the view
     that opens it, and the opening is audited."""
-    authz.require(db, ctx, INTEL_READ, object_type="case", object_id="cases")
+    db = actor.db
+    actor.require(INTEL_READ, object_type="case", object_id="cases")
     number, title = purposes.check_case_number(number), title.strip()
     if not title:
         raise InvalidInput("título: escriba uno / title: it is required")
-    if "system" not in ctx.roles and ctx.agency not in OPERATIONAL_AGENCIES:
+    if not actor.is_system and actor.agency not in OPERATIONAL_AGENCIES:
         raise InvalidInput(
-            f"{ctx.agency} es un órgano de control: lee, no abre casos / "
-            f"{ctx.agency} is an oversight body: it reads, it does not open cases"
+            f"{actor.agency} es un órgano de control: lee, no abre casos / "
+            f"{actor.agency} is an oversight body: it reads, it does not open cases"
         )
     now = utcnow()
     case = Case(
         number=number,
         title=title,
         network=network,
-        created_by=ctx.actor,
+        created_by=actor.who,
         created_at=now,
-        owner_agency=ctx.agency or "PNP",
+        owner_agency=actor.agency or "PNP",
     )
     db.add(case)
     try:
@@ -73,9 +73,11 @@ def open_case(db: Session, ctx: RequestContext, *, number: str, title: str, netw
         raise InvalidInput(
             f"número: el caso {number} ya existe / number: case {number} already exists"
         ) from exc
-    if ctx.user_id is not None:
-        db.add(CaseMember(case_id=case.id, user_id=ctx.user_id, added_by=ctx.actor, added_at=now))
-    access = _as_case(service.readable(db, ctx), case)
+    if actor.ctx.user_id is not None:
+        db.add(
+            CaseMember(case_id=case.id, user_id=actor.ctx.user_id, added_by=actor.who, added_at=now)
+        )
+    access = _as_case(service.readable(actor), case)
     # The network must exist for this reader (else the whole opening rolls back); the view
     # is audited with the new case as its purpose.
     service.network_detail(access, network)
@@ -90,54 +92,52 @@ def open_case(db: Session, ctx: RequestContext, *, number: str, title: str, netw
     return case
 
 
-def _oversight(ctx: RequestContext) -> bool:
+def _oversight(actor: Actor) -> bool:
     """Oversight (auditors of the Fiscalía or the Defensoría) reads cases, never changes
     them: decision 0005 gives oversight bodies reading, and intelligence cases are what
     they are there to watch."""
-    return authz.can(ctx, AUDIT_READ) and not authz.can(ctx, INTEL_READ)
+    return actor.can(AUDIT_READ) and not actor.can(INTEL_READ)
 
 
-def is_member(db: Session, ctx: RequestContext, case: Case) -> bool:
-    if "system" in ctx.roles:
+def is_member(actor: Actor, case: Case) -> bool:
+    if actor.is_system:
         return True
-    return ctx.user_id is not None and db.get(CaseMember, (case.id, ctx.user_id)) is not None
+    return (
+        actor.ctx.user_id is not None
+        and actor.db.get(CaseMember, (case.id, actor.ctx.user_id)) is not None
+    )
 
 
 def _as_case(access: service.Access, case: Case, *, oversight: bool = False) -> service.Access:
     """The same reader, with the case as the purpose of what they do in it."""
     ref = case_ref(case)
     return dataclasses.replace(
-        access, ctx=access.ctx.with_purpose(f"oversight:{ref}" if oversight else ref)
+        access, actor=access.actor.with_purpose(f"oversight:{ref}" if oversight else ref)
     )
 
 
-def _case(
-    db: Session, ctx: RequestContext, case_id: int, *, write: bool = False
-) -> tuple[service.Access, Case]:
+def _case(actor: Actor, case_id: int, *, write: bool = False) -> tuple[service.Access, Case]:
     """A case for one of its members (and, read-only, for oversight). Anyone else is told
     it does not exist, and the attempt is audited. The case is the purpose of the work."""
-    oversight = not write and _oversight(ctx)
+    oversight = not write and _oversight(actor)
     if not oversight:
-        authz.require(db, ctx, INTEL_READ, object_type="case", object_id=str(case_id))
-    case = db.get(Case, case_id)
+        actor.require(INTEL_READ, object_type="case", object_id=str(case_id))
+    case = actor.db.get(Case, case_id)
     if case is None:
-        authz.refuse_record(
-            db, ctx, reason="no_such_case", object_type="case", object_id=str(case_id)
-        )
-    member = is_member(db, ctx, case)
+        actor.refuse(reason="no_such_case", object_type="case", object_id=str(case_id))
+    member = is_member(actor, case)
     if not (member or oversight):
-        authz.refuse_record(
-            db, ctx, reason="not_a_case_member", object_type="case", object_id=str(case_id)
-        )
-    return _as_case(service.readable(db, ctx), case, oversight=not member), case
+        actor.refuse(reason="not_a_case_member", object_type="case", object_id=str(case_id))
+    return _as_case(service.readable(actor), case, oversight=not member), case
 
 
-def add_note(db: Session, ctx: RequestContext, case_id: int, text: str) -> dict[str, Any]:
-    access, case = _case(db, ctx, case_id, write=True)
+def add_note(actor: Actor, case_id: int, text: str) -> dict[str, Any]:
+    db = actor.db
+    access, case = _case(actor, case_id, write=True)
     if not text.strip():
         raise InvalidInput("text: the note is empty")
     note = CaseNote(
-        case_id=case.id, author=ctx.actor, text=text.strip()[:5000], created_at=utcnow()
+        case_id=case.id, author=actor.who, text=text.strip()[:5000], created_at=utcnow()
     )
     db.add(note)
     db.flush()
@@ -151,11 +151,12 @@ def add_note(db: Session, ctx: RequestContext, case_id: int, text: str) -> dict[
         note=note.id,
         text=commitments.commit("note", note.text),
     )
-    return _case_out(access, case)
+    return case_out(access, case)
 
 
-def add_entity(db: Session, ctx: RequestContext, case_id: int, key: str) -> dict[str, Any]:
-    access, case = _case(db, ctx, case_id, write=True)
+def add_entity(actor: Actor, case_id: int, key: str) -> dict[str, Any]:
+    db = actor.db
+    access, case = _case(actor, case_id, write=True)
     # Only an identifier the reader can see in some report: one seen only in reports they
     # may not read is answered like an unknown one (its existence is not confirmed).
     found = db.execute(access.links(Entity.id, Entity.kind).where(Entity.key == key).limit(1))
@@ -168,7 +169,7 @@ def add_entity(db: Session, ctx: RequestContext, case_id: int, key: str) -> dict
     entity_id, kind = row
     if db.get(CaseEntity, (case.id, entity_id)) is None:
         db.add(
-            CaseEntity(case_id=case.id, entity_id=entity_id, added_by=ctx.actor, added_at=utcnow())
+            CaseEntity(case_id=case.id, entity_id=entity_id, added_by=actor.who, added_at=utcnow())
         )
         # Never the phone number or account itself: its id, its kind, and a commitment
         # that proves which value it was even after the entity is erased.
@@ -181,19 +182,20 @@ def add_entity(db: Session, ctx: RequestContext, case_id: int, key: str) -> dict
             kind=kind,
             value=commitments.commit("entity", key),
         )
-    return _case_out(access, case)
+    return case_out(access, case)
 
 
 def _analyst(user: User) -> bool:
     return any(r in INTEL_READ.roles for r in user.role_set)
 
 
-def add_member(db: Session, ctx: RequestContext, case_id: int, username: str) -> dict[str, Any]:
+def add_member(actor: Actor, case_id: int, username: str) -> dict[str, Any]:
     """Add an intelligence analyst to the team. Members add analysts of the case's agency,
     or of an agency the case's agency shares its records with (a sharing rule): the same
     rule that lets that agency read the reports the case is made of. The joint command's
     default rules share police, armed forces and Serenazgo records with every agency."""
-    access, case = _case(db, ctx, case_id, write=True)
+    db = actor.db
+    access, case = _case(actor, case_id, write=True)
     user = db.scalar(select(User).where(User.username == username.strip()))
     if user is None or user.disabled or not _analyst(user):
         raise InvalidInput(
@@ -216,7 +218,7 @@ def add_member(db: Session, ctx: RequestContext, case_id: int, username: str) ->
             "analysts cannot join this case"
         )
     if db.get(CaseMember, (case.id, user.id)) is None:
-        db.add(CaseMember(case_id=case.id, user_id=user.id, added_by=ctx.actor, added_at=utcnow()))
+        db.add(CaseMember(case_id=case.id, user_id=user.id, added_by=actor.who, added_at=utcnow()))
         service.log(
             access,
             INTEL_CASE_CHANGED,
@@ -225,17 +227,17 @@ def add_member(db: Session, ctx: RequestContext, case_id: int, username: str) ->
             member=user.id,
             member_agency=user.agency_code,
         )
-    return _case_out(access, case)
+    return case_out(access, case)
 
 
-def get_case(db: Session, ctx: RequestContext, case_id: int) -> dict[str, Any]:
-    access, case = _case(db, ctx, case_id)
-    out = _case_out(access, case)
+def get_case(actor: Actor, case_id: int) -> dict[str, Any]:
+    access, case = _case(actor, case_id)
+    out = case_out(access, case)
     service.log(access, INTEL_CASE_READ, str(case.id), notes=len(out["notes"]))
     return out
 
 
-def _case_out(access: service.Access, case: Case) -> dict[str, Any]:
+def case_out(access: service.Access, case: Case) -> dict[str, Any]:
     db = access.db
     notes = db.scalars(
         select(CaseNote).where(CaseNote.case_id == case.id).order_by(CaseNote.created_at)
@@ -273,15 +275,15 @@ def _case_out(access: service.Access, case: Case) -> dict[str, Any]:
     }
 
 
-def list_cases(db: Session, ctx: RequestContext) -> list[dict[str, Any]]:
+def list_cases(actor: Actor) -> list[dict[str, Any]]:
     """The reader's cases (those they are a member of); oversight sees every case."""
-    oversight = _oversight(ctx)
+    oversight = _oversight(actor)
     if not oversight:
-        authz.require(db, ctx, INTEL_READ, object_type="case", object_id="cases")
+        actor.require(INTEL_READ, object_type="case", object_id="cases")
     query = select(Case).order_by(Case.id.desc())
-    if not oversight and "system" not in ctx.roles:
+    if not oversight and not actor.is_system:
         query = query.join(CaseMember, CaseMember.case_id == Case.id).where(
-            CaseMember.user_id == ctx.user_id
+            CaseMember.user_id == actor.ctx.user_id
         )
     out = [
         {
@@ -293,9 +295,9 @@ def list_cases(db: Session, ctx: RequestContext) -> list[dict[str, Any]]:
             "owner_agency": c.owner_agency,
             "created_at": c.created_at.isoformat(),
         }
-        for c in db.scalars(query)
+        for c in actor.db.scalars(query)
     ]
-    service.log(service.readable(db, ctx), INTEL_SEARCH, "cases", results=len(out))
+    service.log(service.readable(actor), INTEL_SEARCH, "cases", results=len(out))
     return out
 
 
@@ -359,10 +361,10 @@ def chart_svg(detail: dict[str, Any], width: int = 900, height: int = 600) -> st
     return "".join(parts)
 
 
-def report_html(db: Session, ctx: RequestContext, case_id: int) -> str:
+def report_html(actor: Actor, case_id: int) -> str:
     """The case report: header, notes, entities, network summary, chart, provenance table."""
-    access, case_row = _case(db, ctx, case_id)
-    case = _case_out(access, case_row)
+    access, case_row = _case(actor, case_id)
+    case = case_out(access, case_row)
     detail = _network_for(access, case_row.network)
     template = resources.files("kuntur").joinpath("web", "templates", "case_report.html")
     page = _TEMPLATES.from_string(template.read_text(encoding="utf-8")).render(
@@ -370,7 +372,7 @@ def report_html(db: Session, ctx: RequestContext, case_id: int) -> str:
         detail=detail,
         chart=chart_svg(detail),
         generated=to_display(utcnow()),
-        actor=ctx.actor,
+        actor=actor.who,
         purpose=access.ctx.purpose,
     )
     service.log(access, INTEL_CASE_EXPORTED, str(case_id), links=len(detail["links"]))

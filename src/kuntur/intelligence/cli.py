@@ -16,6 +16,7 @@ from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden
 from kuntur.core.exports import safe_row
+from kuntur.identity.actor import Actor
 from kuntur.intelligence import service
 from kuntur.intelligence.manifest import MANIFEST
 
@@ -26,7 +27,7 @@ app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 def index() -> None:
     """Extract identifiers from every extortion, kidnapping and homicide report and link them."""
     with Session(engine()) as db, db.begin():
-        n = service.index_all(db, RequestContext.system("intel"))
+        n = service.index_all(Actor(db, RequestContext.system("intel")))
     console.print(f"Vínculos registrados: {n}", highlight=False)
 
 
@@ -43,7 +44,7 @@ def networks_cmd(
     ctx = RequestContext.system("intel", purpose=purpose)
     try:
         with Session(engine()) as db, db.begin():
-            rows = service.list_networks(db, ctx, min_reports=min_reports)
+            rows = service.list_networks(Actor(db, ctx), min_reports=min_reports)
     except Forbidden as exc:  # not an open case: say what to give instead
         fail(str(exc))
     if as_json:

@@ -26,12 +26,12 @@ import numpy as np
 from sqlalchemy import ColumnElement, Select, delete, select
 from sqlalchemy.orm import Session
 
-from kuntur.audit import service as audit
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import NotFound
 from kuntur.core.registry import EventType
 from kuntur.core.timeutil import utcnow
-from kuntur.identity import authz, purposes
+from kuntur.identity import purposes
+from kuntur.identity.actor import Actor
 from kuntur.incidents import service as incidents
 from kuntur.incidents.models import Incident
 from kuntur.intelligence import networks
@@ -83,8 +83,9 @@ def link_reports(db: Session, incidents: Sequence[Incident]) -> int:
     return len(found)
 
 
-def index_all(db: Session, ctx: RequestContext, batch: int = 5000) -> int:
+def index_all(actor: Actor, batch: int = 5000) -> int:
     """Link every report with a narrative in the linked categories (``kuntur intel index``)."""
+    db = actor.db
     total, last = 0, 0
     while True:
         rows = db.scalars(
@@ -101,7 +102,7 @@ def index_all(db: Session, ctx: RequestContext, batch: int = 5000) -> int:
             break
         total += link_reports(db, rows)
         last = rows[-1].id
-    audit.record(db, ctx, INTEL_INDEXED, object_type="intel", details={"links": total})
+    actor.record(INTEL_INDEXED, object_type="intel", details={"links": total})
     return total
 
 
@@ -119,9 +120,16 @@ class Access:
     filter: the only way to get one is ``readable``.
     """
 
-    db: Session
-    ctx: RequestContext
+    actor: Actor
     clauses: tuple[ColumnElement[bool], ...]
+
+    @property
+    def db(self) -> Session:
+        return self.actor.db
+
+    @property
+    def ctx(self) -> RequestContext:
+        return self.actor.ctx
 
     def links(self, *columns: Any) -> Select[Any]:
         """``columns`` of links (and their entity and report) the reader may see."""
@@ -148,27 +156,25 @@ class Access:
         )
 
 
-def readable(db: Session, ctx: RequestContext) -> Access:
+def readable(actor: Actor) -> Access:
     """The reader's ``Access``: the incident rules (``authz.visible_owners``,
     ``authz.max_classification``) as SQL conditions on the linked reports."""
-    scope = incidents.scoped(db, ctx, incidents.IncidentFilter())
-    return Access(db, ctx, tuple(scope.clauses()))
+    scope = incidents.scoped(actor, incidents.IncidentFilter())
+    return Access(actor, tuple(scope.clauses()))
 
 
-def require_analyst(db: Session, ctx: RequestContext, what: str) -> Access:
+def require_analyst(actor: Actor, what: str) -> Access:
     """An intelligence analyst's access for a search or view: ``X-Purpose`` must name an
     open case they are a member of (``identity.purposes``; refusals are audited)."""
-    authz.require(db, ctx, INTEL_READ, object_type="intel", object_id=what)
-    reader = purposes.require(db, ctx, object_type="intel", object_id=what)
-    return readable(db, reader)
+    actor.require(INTEL_READ, object_type="intel", object_id=what)
+    reader = purposes.require(actor, object_type="intel", object_id=what)
+    return readable(reader)
 
 
 def log(access: Access, event: EventType, object_id: str, **details: Any) -> None:
     """An audit event for intelligence work; its purpose is the checked reference."""
     object_type = "case" if event.value.startswith("intel.case") else "intel"
-    audit.record(
-        access.db,
-        access.ctx,
+    access.actor.record(
         event,
         object_type=object_type,
         object_id=object_id,
@@ -188,11 +194,9 @@ def _name(members: np.ndarray) -> str:
     return f"N-{int(members.min())}"
 
 
-def list_networks(
-    db: Session, ctx: RequestContext, *, min_reports: int = 2, limit: int = 50
-) -> list[dict[str, Any]]:
+def list_networks(actor: Actor, *, min_reports: int = 2, limit: int = 50) -> list[dict[str, Any]]:
     """Networks ranked for analysts: size, growth, violence, recency (audited)."""
-    access = require_analyst(db, ctx, "networks")
+    access = require_analyst(actor, "networks")
     out = ranked(access, min_reports=min_reports, limit=limit)
     log(access, INTEL_SEARCH, "networks", results=len(out))
     return out
@@ -269,17 +273,17 @@ def _component(
     return net.reports[net.network == net.network[pos]], r, k, v
 
 
-def network_of(db: Session, ctx: RequestContext, incident_id: int) -> dict[str, Any]:
+def network_of(actor: Actor, incident_id: int) -> dict[str, Any]:
     """The network a report belongs to, with its analysis and timeline (audited)."""
-    access = require_analyst(db, ctx, f"report:{incident_id}")
+    access = require_analyst(actor, f"report:{incident_id}")
     found = _component(access, incident_id)
     if found is None:  # also for a report the reader may not read: existence not confirmed
         raise NotFound(f"report {incident_id} has no identifiers linked")
     return _detail(access, *found)
 
 
-def network(db: Session, ctx: RequestContext, name: str) -> dict[str, Any]:
-    return network_detail(require_analyst(db, ctx, name), name)
+def network(actor: Actor, name: str) -> dict[str, Any]:
+    return network_detail(require_analyst(actor, name), name)
 
 
 def network_detail(access: Access, name: str, *, follow: bool = False) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuntur.core import events
-from kuntur.core.context import RequestContext
-from kuntur.identity import authz, purposes
+from kuntur.identity import purposes
+from kuntur.identity.actor import Actor
 from kuntur.incidents.manifest import INCIDENT_CREATED
 from kuntur.incidents.models import Incident
 from kuntur.intelligence import service
@@ -27,20 +27,19 @@ def link_new_report(db: Session, incident: Incident) -> None:
         service.link_reports(db, [incident])
 
 
-def open_case_of_reader(
-    db: Session, ctx: RequestContext, text: str, stated: str
-) -> tuple[str | None, str]:
+def open_case_of_reader(actor: Actor, text: str, stated: str) -> tuple[str | None, str]:
     """(reference, reason code): an open case the reader is a member of, or why not."""
     # Numbers are stored normalised; a case opened before that may be stored as typed.
+    db = actor.db
     case = db.scalar(select(Case).where(Case.number.in_({text, stated})).limit(1))
     if case is None:
         return None, "no_such_case"
     if case.status != "open":
         return None, "case_closed"
-    if "system" not in ctx.roles:
-        if ctx.user_id is None or db.get(CaseMember, (case.id, ctx.user_id)) is None:
+    if not actor.is_system:
+        if actor.ctx.user_id is None or db.get(CaseMember, (case.id, actor.ctx.user_id)) is None:
             return None, "not_a_case_member"
-        if not authz.can(ctx, INTEL_READ):  # a member whose role was revoked
+        if not actor.can(INTEL_READ):  # a member whose role was revoked
             return None, "not_an_analyst"
     return case_ref(case), ""
 

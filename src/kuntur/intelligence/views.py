@@ -8,7 +8,8 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
+from kuntur.core.web import MAX_ID, UnitOfWorkRoute
+from kuntur.identity.web import ActorDep
 from kuntur.intelligence import cases, service
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/intel", tags=["intelligence"])
@@ -16,29 +17,28 @@ router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/intel", tags=["inte
 
 @router.get("/networks")
 def list_networks(
-    db: SessionDep,
-    ctx: ContextDep,
+    actor: ActorDep,
     min_reports: Annotated[int, Query(ge=1, le=10_000)] = 2,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
 ) -> list[dict[str, Any]]:
     """Networks ranked by size, growth, violence and recency. Send ``X-Purpose``."""
-    return service.list_networks(db, ctx, min_reports=min_reports, limit=limit)
+    return service.list_networks(actor, min_reports=min_reports, limit=limit)
 
 
 @router.get("/networks/{name}")
 def get_network(
-    name: Annotated[str, Path(pattern=r"^N-\d{1,19}$")], db: SessionDep, ctx: ContextDep
+    name: Annotated[str, Path(pattern=r"^N-\d{1,19}$")], actor: ActorDep
 ) -> dict[str, Any]:
     """Communities, key players, payment hubs, brokers, timeline, and every link's provenance."""
-    return service.network(db, ctx, name)
+    return service.network(actor, name)
 
 
 @router.get("/reports/{incident_id}/network")
 def report_network(
-    incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], db: SessionDep, ctx: ContextDep
+    incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], actor: ActorDep
 ) -> dict[str, Any]:
     """From a report to its network."""
-    return service.network_of(db, ctx, incident_id)
+    return service.network_of(actor, incident_id)
 
 
 class CaseIn(BaseModel):
@@ -63,44 +63,44 @@ CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 @router.get("/cases")
-def list_cases(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]:
+def list_cases(actor: ActorDep) -> list[dict[str, Any]]:
     """The cases the reader is a member of (oversight: every case)."""
-    return cases.list_cases(db, ctx)
+    return cases.list_cases(actor)
 
 
 @router.post("/cases", status_code=201)
-def open_case(data: CaseIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+def open_case(data: CaseIn, actor: ActorDep) -> dict[str, Any]:
     """Open a case from a network (audited with the stated purpose)."""
-    c = cases.open_case(db, ctx, number=data.number, title=data.title, network=data.network)
-    return cases.get_case(db, ctx, c.id)
+    c = cases.open_case(actor, number=data.number, title=data.title, network=data.network)
+    return cases.get_case(actor, c.id)
 
 
 @router.get("/cases/{case_id}")
-def get_case(case_id: CaseId, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+def get_case(case_id: CaseId, actor: ActorDep) -> dict[str, Any]:
     """Members (and oversight) only; anyone else gets 404, and the attempt is audited."""
-    return cases.get_case(db, ctx, case_id)
+    return cases.get_case(actor, case_id)
 
 
 @router.post("/cases/{case_id}/notes", status_code=201)
-def add_note(case_id: CaseId, data: NoteIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+def add_note(case_id: CaseId, data: NoteIn, actor: ActorDep) -> dict[str, Any]:
     """Members only; the case as it stands after the note."""
-    return cases.add_note(db, ctx, case_id, data.text)
+    return cases.add_note(actor, case_id, data.text)
 
 
 @router.post("/cases/{case_id}/entities", status_code=201)
-def add_entity(case_id: CaseId, data: EntityIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+def add_entity(case_id: CaseId, data: EntityIn, actor: ActorDep) -> dict[str, Any]:
     """Members only; an identifier the member sees in some report they may read."""
-    return cases.add_entity(db, ctx, case_id, data.key)
+    return cases.add_entity(actor, case_id, data.key)
 
 
 @router.post("/cases/{case_id}/members", status_code=201)
-def add_member(case_id: CaseId, data: MemberIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
+def add_member(case_id: CaseId, data: MemberIn, actor: ActorDep) -> dict[str, Any]:
     """Members add intelligence analysts of the case's agency, or of an agency it shares
     its records with."""
-    return cases.add_member(db, ctx, case_id, data.username)
+    return cases.add_member(actor, case_id, data.username)
 
 
 @router.get("/cases/{case_id}/report", response_class=HTMLResponse)
-def case_report(case_id: CaseId, db: SessionDep, ctx: ContextDep) -> HTMLResponse:
+def case_report(case_id: CaseId, actor: ActorDep) -> HTMLResponse:
     """The case report as HTML: chart, key players, timeline, provenance of every link."""
-    return HTMLResponse(cases.report_html(db, ctx, case_id))
+    return HTMLResponse(cases.report_html(actor, case_id))

@@ -21,10 +21,11 @@ from kuntur.command.units import UNIT_STATUS_LABELS
 from kuntur.core import registry
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import TooManyRequests
-from kuntur.core.web import SESSION_COOKIE, ContextDep, SessionDep, UnitOfWorkRoute, request_id
+from kuntur.core.web import SESSION_COOKIE, SessionDep, UnitOfWorkRoute, request_id
 from kuntur.geography import service as geo
-from kuntur.identity.authz import can
+from kuntur.identity.actor import Actor
 from kuntur.identity.models import UserSession
+from kuntur.identity.web import ActorDep
 from kuntur.incidents.models import ImportBatch
 from kuntur.web.i18n import LANGS, labels, message
 
@@ -33,18 +34,23 @@ def _template_folders() -> list[str]:
     """The shared templates (``web/templates``: the layout, partials, the pages of the
     first domains), then each domain's own ``templates`` folder, where a new domain keeps
     its pages."""
-    root = resources.files("kuntur")
     own = sorted(
         str(folder)
-        for folder in (root / m.domain / "templates" for m in registry.manifests())
+        for folder in (
+            resources.files(f"kuntur.{m.domain}") / "templates" for m in registry.manifests()
+        )
         if folder.is_dir()
     )
-    return [str(root / "web" / "templates"), *own]
+    return [str(resources.files("kuntur") / "web" / "templates"), *own]
+
+
+def templates() -> Jinja2Templates:
+    """The page templates of every registered domain (the registry only grows)."""
+    return _templates(len(registry.manifests()))
 
 
 @functools.cache
-def templates() -> Jinja2Templates:
-    """The page templates (built on first use, once every manifest is registered)."""
+def _templates(_domains: int) -> Jinja2Templates:
     return Jinja2Templates(directory=_template_folders())
 
 
@@ -76,11 +82,12 @@ def _page(
     db: SessionDep,
     lang: str | None,
     cookie_lang: str | None,
-    ctx: RequestContext | None = None,
+    actor: Actor | None = None,
     failed: bool = False,
     message: str | None = None,
 ) -> Response:
     chosen = _lang(lang, cookie_lang)
+    ctx = actor.ctx if actor is not None else None
     if ctx is not None and not ctx.authenticated:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     csrf = None
@@ -116,8 +123,8 @@ def _page(
                 s.value: label[0 if chosen == "es" else 1]
                 for s, label in UNIT_STATUS_LABELS.items()
             },
-            "nav": navigation(ctx),
-            "can_command": bool(ctx and can(ctx, COMMAND_READ)),
+            "nav": navigation(actor),
+            "can_command": bool(actor and actor.can(COMMAND_READ)),
         },
     )
     if lang in LANGS:
@@ -132,20 +139,25 @@ CookieLang = Annotated[str | None, Cookie(alias="lang")]
 @router.get("/", response_class=HTMLResponse)
 def home(
     request: Request,
-    db: SessionDep,
-    ctx: ContextDep,
+    actor: ActorDep,
     lang: Lang = None,
     cookie_lang: CookieLang = None,
 ) -> Response:
     """The first page this user may use (the map for most); the logon when not logged in."""
-    if not ctx.authenticated:
+    if not actor.authenticated:
         return RedirectResponse("/login", status_code=303)
-    allowed = navigation(ctx)
+    allowed = navigation(actor)
     if allowed:
         return RedirectResponse(allowed[0].path, status_code=303)
     chosen = _lang(lang, cookie_lang)
     refusal = _page(
-        "forbidden.html", request, db, lang, cookie_lang, ctx, message=message("no_pages", chosen)
+        "forbidden.html",
+        request,
+        actor.db,
+        lang,
+        cookie_lang,
+        actor,
+        message=message("no_pages", chosen),
     )
     refusal.status_code = 403
     return refusal
@@ -222,24 +234,24 @@ def _login_form(request: Request, form: dict[str, str], lang: str) -> Response:
     return response
 
 
-def navigation(ctx: RequestContext | None) -> list[registry.Page]:
-    """The declared pages in the navigation that ``ctx`` may use, in their order."""
-    if ctx is None or not ctx.authenticated:
+def navigation(actor: Actor | None) -> list[registry.Page]:
+    """The declared pages in the navigation that ``actor`` may use, in their order."""
+    if actor is None or not actor.authenticated:
         return []
     return [
-        p for p in registry.pages() if p.nav and (p.permission is None or can(ctx, p.permission))
+        p for p in registry.pages() if p.nav and (p.permission is None or actor.can(p.permission))
     ]
 
 
 def _declared(page: registry.Page) -> Callable[..., Response]:
     def view(
         request: Request,
-        db: SessionDep,
-        ctx: ContextDep,
+        actor: ActorDep,
         lang: Lang = None,
         cookie_lang: CookieLang = None,
     ) -> Response:
-        if page.permission is not None and ctx.authenticated and not can(ctx, page.permission):
+        db = actor.db
+        if page.permission is not None and actor.authenticated and not actor.can(page.permission):
             # Said in words, with the pages this user may use (the navigation) to go on.
             chosen = _lang(lang, cookie_lang)
             refusal = _page(
@@ -248,12 +260,12 @@ def _declared(page: registry.Page) -> Callable[..., Response]:
                 db,
                 lang,
                 cookie_lang,
-                ctx,
+                actor,
                 message=message("page_forbidden", chosen, permission=page.permission.label(chosen)),
             )
             refusal.status_code = 403
             return refusal
-        return _page(page.template, request, db, lang, cookie_lang, ctx)
+        return _page(page.template, request, db, lang, cookie_lang, actor)
 
     return view
 
@@ -272,13 +284,12 @@ def add_declared_pages() -> None:
 def case_report_page(
     case_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     request: Request,
-    db: SessionDep,
-    ctx: ContextDep,
+    actor: ActorDep,
 ) -> Response:
     """The printable case report, for the case's members (and oversight): the case itself
     is the purpose, so a plain link works (older links' ``?motivo=`` is not needed)."""
     from kuntur.intelligence import cases
 
-    if not ctx.authenticated:
+    if not actor.authenticated:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    return HTMLResponse(cases.report_html(db, ctx, case_id))
+    return HTMLResponse(cases.report_html(actor, case_id))

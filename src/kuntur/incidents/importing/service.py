@@ -21,7 +21,7 @@ from kuntur.core.timeutil import utcnow
 from kuntur.geography import hexgrid
 from kuntur.geography import service as geo
 from kuntur.geography.names import normalise_name
-from kuntur.identity import authz
+from kuntur.identity.actor import Actor
 from kuntur.incidents.categories import Category, Source, Status
 from kuntur.incidents.importing import readers, store
 from kuntur.incidents.importing.normalise import ColumnMapping, ImportRefused, Reject, normalise
@@ -148,7 +148,7 @@ def import_file(
     """Import one file; raises ``FileRefused`` (nothing written) if it cannot be read.
     The caller needs ``incidents.import`` (refusals audited), checked before any reading."""
     with Session(engine) as db, db.begin():
-        authz.require(db, ctx, INCIDENTS_IMPORT, object_type="import_batch")
+        Actor(db, ctx).require(INCIDENTS_IMPORT, object_type="import_batch")
 
     def step(desc: str, total: int) -> Callable[[int], None]:
         return stage(desc, total) if stage else (lambda _n: None)
