@@ -22,6 +22,7 @@ from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import to_utc
 from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.dispatch import kpi, service
+from kuntur.dispatch.schemas import AssignmentMade, Kpis, QueueItem, Recommendation, Timeline
 from kuntur.geography import service as geo
 from kuntur.identity import authz
 from kuntur.identity import service as identity
@@ -51,13 +52,13 @@ class MergeIn(BaseModel):
     into_id: int = Field(ge=1, le=MAX_ID)
 
 
-@router.get("/queue")
+@router.get("/queue", response_model=list[QueueItem])
 def dispatch_queue(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]:
     """Open incidents, most urgent first."""
     return service.queue(db, ctx)
 
 
-@router.get("/incidents/{incident_id}/recommendation")
+@router.get("/incidents/{incident_id}/recommendation", response_model=Recommendation)
 def recommendation(
     incident_id: Id,
     db: SessionDep,
@@ -70,7 +71,7 @@ def recommendation(
     return JSONResponse(service.recommend_for(db, ctx, incident_id, limit))
 
 
-@router.post("/incidents/{incident_id}/dispatch", status_code=201)
+@router.post("/incidents/{incident_id}/dispatch", response_model=AssignmentMade, status_code=201)
 def dispatch_unit(
     incident_id: Id, data: DispatchIn, db: SessionDep, ctx: ContextDep
 ) -> dict[str, Any]:
@@ -84,7 +85,7 @@ def dispatch_unit(
     }
 
 
-@router.post("/incidents/{incident_id}/status")
+@router.post("/incidents/{incident_id}/status", response_model=Timeline)
 def move_incident(incident_id: Id, data: MoveIn, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
     service.move(
         db, ctx, incident_id, data.status, priority=data.priority, disposition=data.disposition
@@ -92,7 +93,7 @@ def move_incident(incident_id: Id, data: MoveIn, db: SessionDep, ctx: ContextDep
     return service.timeline(db, ctx, incident_id)
 
 
-@router.post("/incidents/{incident_id}/merge")
+@router.post("/incidents/{incident_id}/merge", response_model=Timeline)
 def merge_incident(
     incident_id: Id, data: MergeIn, db: SessionDep, ctx: ContextDep
 ) -> dict[str, Any]:
@@ -101,12 +102,13 @@ def merge_incident(
     return service.timeline(db, ctx, into.id)
 
 
-@router.get("/incidents/{incident_id}/timeline")
+@router.get("/incidents/{incident_id}/timeline", response_model=Timeline)
 def incident_timeline(incident_id: Id, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
     return service.timeline(db, ctx, incident_id)
 
 
-@router.get("/kpis")
+# Unset: an interval without a target, or without measurements, has no target figures.
+@router.get("/kpis", response_model=Kpis, response_model_exclude_unset=True)
 def kpis(
     db: SessionDep,
     ctx: ContextDep,
@@ -148,7 +150,16 @@ def kpis(
     return {"group_by": group, "targets_s": kpi.TARGETS_S, "rows": table}
 
 
-@router.get("/live")
+@router.get(
+    "/live",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "Server-sent events: each `data:` line is one event (JSON)",
+        }
+    },
+)
 async def live_stream(request: Request, ctx: ContextDep, db: SessionDep) -> StreamingResponse:
     """Server-sent events: ``unit``, ``position``, ``incident``, ``order``, ``authorization``.
 

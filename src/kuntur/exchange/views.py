@@ -12,13 +12,23 @@ from kuntur.command import service
 from kuntur.core.errors import InvalidInput
 from kuntur.core.web import ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.exchange import cot
+from kuntur.exchange.schemas import CotAccepted
 from kuntur.identity import authz
 from kuntur.identity.authz import Permission
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/command", tags=["exchange"])
 
 
-@router.post("/positions/cot")
+@router.post(
+    "/positions/cot",
+    response_model=CotAccepted,
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/xml": {"schema": {"type": "string"}}},
+            "required": True,
+        }
+    },
+)
 async def report_cot(request: Request, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
     """Cursor-on-Target XML from TAK clients: one ``<event>`` or a batch under any root.
 
