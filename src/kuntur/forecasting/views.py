@@ -8,13 +8,18 @@ from fastapi import APIRouter, Path, Query, status
 
 from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.forecasting import service
-from kuntur.forecasting.schemas import CellExplanation, ForecastOut, ForecastRequest
+from kuntur.forecasting.schemas import (
+    CellExplanation,
+    ForecastCells,
+    ForecastOut,
+    ForecastRequest,
+)
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/forecasts", tags=["forecasts"])
 ForecastId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-@router.get("", response_model=list[ForecastOut])
+@router.get("", response_model=list[ForecastOut], response_model_exclude_unset=True)
 def list_forecasts(
     db: SessionDep, ctx: ContextDep, limit: Annotated[int, Query(ge=1, le=200)] = 20
 ) -> list[dict[str, Any]]:
@@ -22,7 +27,12 @@ def list_forecasts(
     return [service.summary(f) for f in service.list_forecasts(db=db, ctx=ctx, limit=limit)]
 
 
-@router.post("", response_model=ForecastOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=ForecastOut,
+    response_model_exclude_unset=True,
+    status_code=status.HTTP_201_CREATED,
+)
 def run_forecast(data: ForecastRequest, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
     """Forecast on the incidents the caller may see; stored, audited, served below."""
     fields = data.model_dump()
@@ -30,18 +40,18 @@ def run_forecast(data: ForecastRequest, db: SessionDep, ctx: ContextDep) -> dict
     return service.summary(service.run(db=db, ctx=ctx, req=req))
 
 
-@router.get("/latest", response_model=ForecastOut)
+@router.get("/latest", response_model=ForecastOut, response_model_exclude_unset=True)
 def latest_forecast(db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
     return service.summary(service.latest(db=db, ctx=ctx))
 
 
-@router.get("/{forecast_id}", response_model=ForecastOut)
+@router.get("/{forecast_id}", response_model=ForecastOut, response_model_exclude_unset=True)
 def get_forecast(forecast_id: ForecastId, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
     """Parameters, data version and fairness report of one forecast."""
     return service.summary(service.get(db=db, ctx=ctx, forecast_id=forecast_id))
 
 
-@router.get("/{forecast_id}/cells")
+@router.get("/{forecast_id}/cells", response_model=ForecastCells)
 def forecast_cells(forecast_id: ForecastId, db: SessionDep, ctx: ContextDep) -> dict[str, Any]:
     """Flagged cells as GeoJSON polygons with rank, level (very_high, high) and risk."""
     return service.cells_geojson(db=db, ctx=ctx, forecast_id=forecast_id)
