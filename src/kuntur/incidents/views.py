@@ -11,7 +11,13 @@ from fastapi.responses import JSONResponse
 from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
 from kuntur.incidents import service
 from kuntur.incidents.categories import Category, Source, Status
-from kuntur.incidents.schemas import IncidentCreate, IncidentOut, IncidentPage, IncidentStats
+from kuntur.incidents.schemas import (
+    IncidentCreate,
+    IncidentOut,
+    IncidentPage,
+    IncidentStats,
+    MapLayerOut,
+)
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/incidents", tags=["incidents"])
 
@@ -74,7 +80,7 @@ def incident_stats(db: SessionDep, ctx: ContextDep, filters: FilterDep) -> Incid
     return service.stats(db=db, ctx=ctx, filters=filters)
 
 
-@router.get("/map", response_class=JSONResponse)
+@router.get("/map", response_class=JSONResponse, response_model=MapLayerOut)
 def map_layer(
     request: Request,
     db: SessionDep,
