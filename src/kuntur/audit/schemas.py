@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 def b64(data: bytes) -> str:
@@ -61,3 +61,14 @@ class EventOut(BaseModel):
 class EventPage(BaseModel):
     total: int
     items: list[EventOut]
+
+
+class PublicKeyOut(BaseModel):
+    public_key: str = Field(description="raw Ed25519 public key, base64: pin it once")
+    key_id: str = Field(description="the key's id, as checkpoints name it")
+
+
+class CountersignatureOut(BaseModel):
+    checkpoint_id: int
+    witness: str
+    at: str = Field(description="when the countersignature was stored")

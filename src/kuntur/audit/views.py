@@ -21,10 +21,12 @@ from kuntur.audit.models import Checkpoint, Countersignature, Witness
 from kuntur.audit.schemas import (
     CheckpointOut,
     ConsistencyProofOut,
+    CountersignatureOut,
     CountersignIn,
     EventOut,
     EventPage,
     InclusionProofOut,
+    PublicKeyOut,
     b64,
 )
 from kuntur.core import registry
@@ -53,7 +55,7 @@ def checkpoint_out(db: SessionDep, cp: Checkpoint) -> CheckpointOut:
     )
 
 
-@router.get("/public-key")
+@router.get("/public-key", response_model=PublicKeyOut)
 def public_key(request: Request) -> dict[str, str]:
     """Kuntur's checkpoint public key (raw Ed25519, base64): pin it once."""
     settings = request.app.state.settings
@@ -84,7 +86,11 @@ def make_checkpoint(request: Request, actor: ActorDep) -> CheckpointOut:
     return checkpoint_out(actor.db, service.create_checkpoint(actor.db, actor.ctx, key))
 
 
-@router.post("/checkpoints/{checkpoint_id}/countersignatures", status_code=201)
+@router.post(
+    "/checkpoints/{checkpoint_id}/countersignatures",
+    response_model=CountersignatureOut,
+    status_code=201,
+)
 def countersign(
     checkpoint_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     body: CountersignIn,

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from kuntur.geography.schemas import Area
+
 
 class NodeIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
@@ -74,3 +76,105 @@ class OrderIn(BaseModel):
     target_unit_id: int | None = Field(default=None, ge=1, le=2**53)
     lon: float | None = Field(default=None, ge=-180, le=180)
     lat: float | None = Field(default=None, ge=-90, le=90)
+
+
+# Answers.
+
+
+class NodeOut(BaseModel):
+    """A command node as created."""
+
+    id: int
+    name: str
+    level: str = Field(description="joint_command, front, division or station")
+    parent_id: int | None = Field(description="null for the root")
+
+
+class TreeNodeOut(NodeOut):
+    """A node of the command tree."""
+
+    agency: str = Field(description="agency code (PNP, EP, MGP, FAP, ...)")
+    district: str | None = Field(description="ubigeo of the district it sits in")
+
+
+class UnitOut(BaseModel):
+    id: int
+    call_sign: str
+    agency: str = Field(description="agency code")
+    military: bool = Field(description="of the armed forces: deploys only under a legal basis")
+    unit_type: str
+    capabilities: list[str]
+    personnel: int
+    command_unit_id: int = Field(description="the command node it belongs to")
+    shift: str
+    status: str = Field(description="available, dispatched, en_route, on_scene, returning, ...")
+    lon: float | None = Field(description="last known position; null before any report")
+    lat: float | None
+    position_at: str | None = Field(description="when the last position was reported")
+    incident_id: int | None = Field(description="the incident it is assigned to, if any")
+
+
+class PositionsAccepted(BaseModel):
+    accepted: int = Field(description="position reports stored")
+
+
+# status -> units
+StatusCounts = dict[str, int]
+
+
+class NodeReadiness(BaseModel):
+    id: int
+    name: str
+    by_agency: dict[str, StatusCounts] = Field(
+        description="agency code -> status -> units, over the node's whole subtree"
+    )
+
+
+class DistrictReadiness(BaseModel):
+    ubigeo: str = Field(description='"-" for units outside every district')
+    name: str
+    by_agency: dict[str, StatusCounts] = Field(description="agency code -> status -> units")
+
+
+class ReadinessOut(BaseModel):
+    nodes: list[NodeReadiness]
+    districts: list[DistrictReadiness]
+
+
+class AuthorizationOut(BaseModel):
+    """A legal basis for the armed forces' part: a state of emergency or a Resolución
+    Suprema."""
+
+    id: int
+    kind: str = Field(description="state_of_emergency or resolucion_suprema")
+    number: str
+    area_label: str
+    area: Area = Field(description="where it applies (lon/lat)")
+    starts_at: str
+    ends_at: str
+    forces_role: str = Field(description="none, support or control")
+    restricted_rights: list[str]
+    purpose: str | None
+    revoked: bool
+    active: bool = Field(description="in force now: not revoked and within its term")
+    expires_soon: bool = Field(description="active and ending within three days")
+
+
+class OrderOut(BaseModel):
+    id: int
+    issuer_node_id: int
+    target_node_id: int | None
+    target_unit_id: int | None
+    kind: str
+    text: str
+    lon: float | None
+    lat: float | None
+    starts_at: str
+    ends_at: str
+    legal_basis_id: int | None = Field(description="the authorization it relies on, if any")
+    status: str = Field(description="issued, acknowledged or completed")
+    issued_by: str
+    issued_at: str
+    acknowledged_by: str | None
+    acknowledged_at: str | None
+    completed_at: str | None

@@ -23,6 +23,7 @@ from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import to_utc
 from kuntur.core.web import MAX_ID, UnitOfWorkRoute
 from kuntur.dispatch import kpi, service
+from kuntur.dispatch.schemas import AssignmentMade, Kpis, QueueItem, Recommendation, Timeline
 from kuntur.geography import service as geo
 from kuntur.identity import service as identity
 from kuntur.identity.actor import Actor
@@ -52,13 +53,13 @@ class MergeIn(BaseModel):
     into_id: int = Field(ge=1, le=MAX_ID)
 
 
-@router.get("/queue")
+@router.get("/queue", response_model=list[QueueItem])
 def dispatch_queue(actor: ActorDep) -> list[dict[str, Any]]:
     """Open incidents, most urgent first."""
     return service.queue(actor)
 
 
-@router.get("/incidents/{incident_id}/recommendation")
+@router.get("/incidents/{incident_id}/recommendation", response_model=Recommendation)
 def recommendation(
     incident_id: Id,
     actor: ActorDep,
@@ -70,7 +71,7 @@ def recommendation(
     return JSONResponse(service.recommend_for(actor, incident_id, limit))
 
 
-@router.post("/incidents/{incident_id}/dispatch", status_code=201)
+@router.post("/incidents/{incident_id}/dispatch", response_model=AssignmentMade, status_code=201)
 def dispatch_unit(incident_id: Id, data: DispatchIn, actor: ActorDep) -> dict[str, Any]:
     a = service.dispatch(actor, incident_id, data.unit_id)
     return {
@@ -82,7 +83,7 @@ def dispatch_unit(incident_id: Id, data: DispatchIn, actor: ActorDep) -> dict[st
     }
 
 
-@router.post("/incidents/{incident_id}/status")
+@router.post("/incidents/{incident_id}/status", response_model=Timeline)
 def move_incident(incident_id: Id, data: MoveIn, actor: ActorDep) -> dict[str, Any]:
     service.move(
         actor,
@@ -94,19 +95,20 @@ def move_incident(incident_id: Id, data: MoveIn, actor: ActorDep) -> dict[str, A
     return service.timeline(actor, incident_id)
 
 
-@router.post("/incidents/{incident_id}/merge")
+@router.post("/incidents/{incident_id}/merge", response_model=Timeline)
 def merge_incident(incident_id: Id, data: MergeIn, actor: ActorDep) -> dict[str, Any]:
     """Close this incident as a duplicate of ``into_id``."""
     into = service.merge(actor, incident_id, data.into_id)
     return service.timeline(actor, into.id)
 
 
-@router.get("/incidents/{incident_id}/timeline")
+@router.get("/incidents/{incident_id}/timeline", response_model=Timeline)
 def incident_timeline(incident_id: Id, actor: ActorDep) -> dict[str, Any]:
     return service.timeline(actor, incident_id)
 
 
-@router.get("/kpis")
+# Unset: an interval without a target, or without measurements, has no target figures.
+@router.get("/kpis", response_model=Kpis, response_model_exclude_unset=True)
 def kpis(
     actor: ActorDep,
     group: Annotated[Literal["district", "agency", "priority", "month"], Query()] = "priority",
@@ -147,7 +149,16 @@ def kpis(
     return {"group_by": group, "targets_s": kpi.TARGETS_S, "rows": table}
 
 
-@router.get("/live")
+@router.get(
+    "/live",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"text/event-stream": {}},
+            "description": "Server-sent events: each `data:` line is one event (JSON)",
+        }
+    },
+)
 async def live_stream(request: Request, actor: ActorDep) -> StreamingResponse:
     """Server-sent events: ``unit``, ``position``, ``incident``, ``order``, ``authorization``.
 

@@ -13,12 +13,22 @@ from kuntur.command.manifest import UNITS_REPORT
 from kuntur.core.errors import InvalidInput
 from kuntur.core.web import UnitOfWorkRoute
 from kuntur.exchange import cot
+from kuntur.exchange.schemas import CotAccepted
 from kuntur.identity.web import ActorDep
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/command", tags=["exchange"])
 
 
-@router.post("/positions/cot")
+@router.post(
+    "/positions/cot",
+    response_model=CotAccepted,
+    openapi_extra={
+        "requestBody": {
+            "content": {"application/xml": {"schema": {"type": "string"}}},
+            "required": True,
+        }
+    },
+)
 async def report_cot(request: Request, actor: ActorDep) -> dict[str, Any]:
     """Cursor-on-Target XML from TAK clients: one ``<event>`` or a batch under any root.
 

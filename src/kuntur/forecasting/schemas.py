@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from kuntur.geography.schemas import PolygonGeometry
 from kuntur.incidents.categories import Category
 
 MethodName = Literal["naive", "kde", "prospective", "etas", "smoothing", "auto"]
@@ -28,13 +29,43 @@ class ForecastRequest(BaseModel):
     )
 
 
+class DistrictFairness(BaseModel):
+    """One district's share of the flagged cells against its shares of people and reports."""
+
+    ubigeo: str
+    name: str
+    flagged_cells: int
+    flagged_share: float = Field(description="share of the flagged cells, 0-1")
+    population_share: float = Field(description="share of the population in play, 0-1")
+    victim_report_share: float = Field(description="share of the victims' reports, 0-1")
+    ratio_to_population: float | None = Field(
+        description="flagged share / population share: 1 is proportional; null when zero"
+    )
+    ratio_to_reports: float | None = Field(
+        description="flagged share / victim-report share; null when zero"
+    )
+
+
+class FairnessReport(BaseModel):
+    districts: list[DistrictFairness]
+    flagged_cells: int
+    flagged_cells_outside_districts: int
+    over_reports: list[str] = Field(
+        description="ubigeos flagged at least twice their victim-report share (on 2+ cells)"
+    )
+    note: str
+    excluded_categories: list[str] | None = Field(
+        default=None, description="patrol-discovered categories left out, when they were"
+    )
+
+
 class ForecastOut(BaseModel):
     id: int
     created_at: str
     created_by: str
     method: str
     chosen: str
-    params: dict[str, Any]
+    params: dict[str, Any] = Field(description="the method's own parameters, as fitted")
     categories: list[str]
     region: str | None
     exclude_discovered: bool
@@ -46,7 +77,12 @@ class ForecastOut(BaseModel):
     horizon_days: float
     valid_from: str
     valid_until: str
-    fairness: dict[str, Any]
+    fairness: FairnessReport
+
+
+class DistrictRef(BaseModel):
+    ubigeo: str
+    name: str
 
 
 class CellExplanation(BaseModel):
@@ -62,6 +98,29 @@ class CellExplanation(BaseModel):
     year_events: int
     long_term_per_year: float
     area_mean_events_per_cell: float
-    district: dict[str, str] | None
+    district: DistrictRef | None
     method: str
     cell_size: float
+
+
+class CellProperties(BaseModel):
+    cell: int = Field(description="the cell's index in the forecast's grid")
+    rank: int = Field(description="1 = highest risk")
+    level: str = Field(description="very_high or high")
+    risk: float = Field(description="expected events in the horizon")
+    district: str | None = Field(description="ubigeo of the district at the cell's centre")
+
+
+class CellFeature(BaseModel):
+    type: Literal["Feature"]
+    id: int = Field(description="the cell")
+    geometry: PolygonGeometry
+    properties: CellProperties
+
+
+class ForecastCells(BaseModel):
+    """The flagged cells as GeoJSON polygons (lon/lat), by rank."""
+
+    type: Literal["FeatureCollection"]
+    forecast_id: int
+    features: list[CellFeature]

@@ -8,14 +8,14 @@ from fastapi import APIRouter, Path, Query, status
 
 from kuntur.core.web import MAX_ID, UnitOfWorkRoute
 from kuntur.forecasting import service
-from kuntur.forecasting.schemas import CellExplanation, ForecastOut, ForecastRequest
+from kuntur.forecasting.schemas import CellExplanation, ForecastCells, ForecastOut, ForecastRequest
 from kuntur.identity.web import ActorDep
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/forecasts", tags=["forecasts"])
 ForecastId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-@router.get("", response_model=list[ForecastOut])
+@router.get("", response_model=list[ForecastOut], response_model_exclude_unset=True)
 def list_forecasts(
     actor: ActorDep, limit: Annotated[int, Query(ge=1, le=200)] = 20
 ) -> list[dict[str, Any]]:
@@ -23,7 +23,12 @@ def list_forecasts(
     return [service.summary(f) for f in service.list_forecasts(actor=actor, limit=limit)]
 
 
-@router.post("", response_model=ForecastOut, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "",
+    response_model=ForecastOut,
+    response_model_exclude_unset=True,
+    status_code=status.HTTP_201_CREATED,
+)
 def run_forecast(data: ForecastRequest, actor: ActorDep) -> dict[str, Any]:
     """Forecast on the incidents the caller may see; stored, audited, served below."""
     fields = data.model_dump()
@@ -31,18 +36,18 @@ def run_forecast(data: ForecastRequest, actor: ActorDep) -> dict[str, Any]:
     return service.summary(service.run(actor=actor, req=req))
 
 
-@router.get("/latest", response_model=ForecastOut)
+@router.get("/latest", response_model=ForecastOut, response_model_exclude_unset=True)
 def latest_forecast(actor: ActorDep) -> dict[str, Any]:
     return service.summary(service.latest(actor=actor))
 
 
-@router.get("/{forecast_id}", response_model=ForecastOut)
+@router.get("/{forecast_id}", response_model=ForecastOut, response_model_exclude_unset=True)
 def get_forecast(forecast_id: ForecastId, actor: ActorDep) -> dict[str, Any]:
     """Parameters, data version and fairness report of one forecast."""
     return service.summary(service.get(actor=actor, forecast_id=forecast_id))
 
 
-@router.get("/{forecast_id}/cells")
+@router.get("/{forecast_id}/cells", response_model=ForecastCells)
 def forecast_cells(forecast_id: ForecastId, actor: ActorDep) -> dict[str, Any]:
     """Flagged cells as GeoJSON polygons with rank, level (very_high, high) and risk."""
     return service.cells_geojson(actor=actor, forecast_id=forecast_id)

@@ -10,11 +10,18 @@ from fastapi import APIRouter, Query
 from kuntur.core.errors import NotFound
 from kuntur.core.web import UnitOfWorkRoute
 from kuntur.geography import service
+from kuntur.geography.schemas import (
+    DepartmentBoundaries,
+    DistrictOut,
+    LimaCallaoBoundaries,
+    Located,
+    ProvinceBoundaries,
+)
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/geography", tags=["geography"])
 
 
-@router.get("/districts")
+@router.get("/districts", response_model=list[DistrictOut])
 def districts(
     q: Annotated[str | None, Query(description="name, any case or accents")] = None,
     lima_callao: bool = False,
@@ -29,7 +36,7 @@ def districts(
     return [asdict(d) for d in found]
 
 
-@router.get("/districts/{ubigeo}")
+@router.get("/districts/{ubigeo}", response_model=DistrictOut)
 def district(ubigeo: str) -> dict[str, Any]:
     found = service.get_district(ubigeo)
     if found is None:
@@ -37,20 +44,20 @@ def district(ubigeo: str) -> dict[str, Any]:
     return asdict(found)
 
 
-@router.get("/boundaries/lima-callao")
+@router.get("/boundaries/lima-callao", response_model=LimaCallaoBoundaries)
 def lima_callao_boundaries() -> dict[str, Any]:
     """District polygons of Lima Metropolitana and Callao (simplified to about 15 m)."""
     return service.lima_callao_geojson(simplify_m=15.0)
 
 
-@router.get("/boundaries/{level}")
+@router.get("/boundaries/{level}", response_model=DepartmentBoundaries | ProvinceBoundaries)
 def admin_boundaries(level: str) -> dict[str, Any]:
     if level not in ("departments", "provinces"):
         raise NotFound("boundaries exist for: lima-callao, departments, provinces")
     return service.admin_geojson(level)
 
 
-@router.get("/locate")
+@router.get("/locate", response_model=Located)
 def locate(
     lat: Annotated[float, Query(ge=-90, le=90)], lon: Annotated[float, Query(ge=-180, le=180)]
 ) -> dict[str, Any]:

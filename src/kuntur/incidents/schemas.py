@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
+from kuntur.geography.schemas import PointGeometry, PolygonGeometry
 from kuntur.geography.service import SERVED_AREA, SERVED_AREA_NAME
 from kuntur.incidents.categories import Category, Source, Status
 
@@ -103,3 +105,76 @@ class IncidentStats(BaseModel):
     by_source: dict[str, int]
     first_occurred_at: str | None
     last_occurred_at: str | None
+
+
+# The map layer (GET /api/incidents/map): ``kind`` says cells or points, ``format`` the encoding.
+
+
+class _LayerHead(BaseModel):
+    total: int | None = Field(description="incidents in view; null when points were capped")
+    truncated: bool = Field(description="points were capped at the limit")
+
+
+class CompactCells(_LayerHead):
+    """H3 cell counts as parallel arrays."""
+
+    kind: Literal["cells"]
+    resolution: int | None = Field(description="H3 resolution of the cells")
+    cells: list[str] = Field(description="H3 cell ids (hex)")
+    counts: list[int] = Field(description="incidents per cell, parallel to cells")
+
+
+class CompactPoints(_LayerHead):
+    """Incidents as parallel arrays."""
+
+    kind: Literal["points"]
+    ids: list[int]
+    lon: list[float]
+    lat: list[float]
+    category: list[str]
+    occurred_utc: list[str] = Field(description="when each occurred (UTC, ISO 8601)")
+
+
+class CellCount(BaseModel):
+    cell: str = Field(description="H3 cell id (hex)")
+    count: int
+
+
+class CellCountFeature(BaseModel):
+    type: Literal["Feature"]
+    id: str = Field(description="H3 cell id (hex)")
+    geometry: PolygonGeometry
+    properties: CellCount
+
+
+class CellsGeoJSON(_LayerHead):
+    """H3 cell counts as GeoJSON polygons."""
+
+    type: Literal["FeatureCollection"]
+    kind: Literal["cells"]
+    resolution: int | None = Field(description="H3 resolution of the cells")
+    features: list[CellCountFeature]
+
+
+class PointProperties(BaseModel):
+    id: int
+    category: str
+    occurred_utc: str = Field(description="when it occurred (UTC, ISO 8601)")
+
+
+class PointFeature(BaseModel):
+    type: Literal["Feature"]
+    id: int = Field(description="the incident")
+    geometry: PointGeometry
+    properties: PointProperties
+
+
+class PointsGeoJSON(_LayerHead):
+    """Incidents as GeoJSON points."""
+
+    type: Literal["FeatureCollection"]
+    kind: Literal["points"]
+    features: list[PointFeature]
+
+
+MapLayerOut = CompactCells | CompactPoints | CellsGeoJSON | PointsGeoJSON

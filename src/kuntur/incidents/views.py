@@ -12,7 +12,13 @@ from kuntur.core.web import MAX_ID, UnitOfWorkRoute
 from kuntur.identity.web import ActorDep
 from kuntur.incidents import service
 from kuntur.incidents.categories import Category, Source, Status
-from kuntur.incidents.schemas import IncidentCreate, IncidentOut, IncidentPage, IncidentStats
+from kuntur.incidents.schemas import (
+    IncidentCreate,
+    IncidentOut,
+    IncidentPage,
+    IncidentStats,
+    MapLayerOut,
+)
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/incidents", tags=["incidents"])
 
@@ -72,7 +78,7 @@ def incident_stats(actor: ActorDep, filters: FilterDep) -> IncidentStats:
     return service.stats(actor=actor, filters=filters)
 
 
-@router.get("/map", response_class=JSONResponse)
+@router.get("/map", response_class=JSONResponse, response_model=MapLayerOut)
 def map_layer(
     request: Request,
     actor: ActorDep,

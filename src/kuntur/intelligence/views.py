@@ -11,11 +11,12 @@ from pydantic import BaseModel, Field
 from kuntur.core.web import MAX_ID, UnitOfWorkRoute
 from kuntur.identity.web import ActorDep
 from kuntur.intelligence import cases, service
+from kuntur.intelligence.schemas import CaseOut, CaseSummary, NetworkDetail, NetworkSummary
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/intel", tags=["intelligence"])
 
 
-@router.get("/networks")
+@router.get("/networks", response_model=list[NetworkSummary])
 def list_networks(
     actor: ActorDep,
     min_reports: Annotated[int, Query(ge=1, le=10_000)] = 2,
@@ -25,7 +26,7 @@ def list_networks(
     return service.list_networks(actor, min_reports=min_reports, limit=limit)
 
 
-@router.get("/networks/{name}")
+@router.get("/networks/{name}", response_model=NetworkDetail)
 def get_network(
     name: Annotated[str, Path(pattern=r"^N-\d{1,19}$")], actor: ActorDep
 ) -> dict[str, Any]:
@@ -33,7 +34,7 @@ def get_network(
     return service.network(actor, name)
 
 
-@router.get("/reports/{incident_id}/network")
+@router.get("/reports/{incident_id}/network", response_model=NetworkDetail)
 def report_network(
     incident_id: Annotated[int, Path(ge=1, le=MAX_ID)], actor: ActorDep
 ) -> dict[str, Any]:
@@ -62,38 +63,38 @@ class MemberIn(BaseModel):
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
-@router.get("/cases")
+@router.get("/cases", response_model=list[CaseSummary])
 def list_cases(actor: ActorDep) -> list[dict[str, Any]]:
     """The cases the reader is a member of (oversight: every case)."""
     return cases.list_cases(actor)
 
 
-@router.post("/cases", status_code=201)
+@router.post("/cases", response_model=CaseOut, status_code=201)
 def open_case(data: CaseIn, actor: ActorDep) -> dict[str, Any]:
     """Open a case from a network (audited with the stated purpose)."""
     c = cases.open_case(actor, number=data.number, title=data.title, network=data.network)
     return cases.get_case(actor, c.id)
 
 
-@router.get("/cases/{case_id}")
+@router.get("/cases/{case_id}", response_model=CaseOut)
 def get_case(case_id: CaseId, actor: ActorDep) -> dict[str, Any]:
     """Members (and oversight) only; anyone else gets 404, and the attempt is audited."""
     return cases.get_case(actor, case_id)
 
 
-@router.post("/cases/{case_id}/notes", status_code=201)
+@router.post("/cases/{case_id}/notes", response_model=CaseOut, status_code=201)
 def add_note(case_id: CaseId, data: NoteIn, actor: ActorDep) -> dict[str, Any]:
     """Members only; the case as it stands after the note."""
     return cases.add_note(actor, case_id, data.text)
 
 
-@router.post("/cases/{case_id}/entities", status_code=201)
+@router.post("/cases/{case_id}/entities", response_model=CaseOut, status_code=201)
 def add_entity(case_id: CaseId, data: EntityIn, actor: ActorDep) -> dict[str, Any]:
     """Members only; an identifier the member sees in some report they may read."""
     return cases.add_entity(actor, case_id, data.key)
 
 
-@router.post("/cases/{case_id}/members", status_code=201)
+@router.post("/cases/{case_id}/members", response_model=CaseOut, status_code=201)
 def add_member(case_id: CaseId, data: MemberIn, actor: ActorDep) -> dict[str, Any]:
     """Members add intelligence analysts of the case's agency, or of an agency it shares
     its records with."""
