@@ -44,6 +44,10 @@ def test_dispatchers_do_not_see_the_audit_page(live_server: str, browser: Browse
     sign_in(page, "despachador")
     page.wait_for_url(f"{live_server}/mapa")
     expect(page.locator("header nav")).not_to_contain_text("Auditoría")
-    page.goto(f"{live_server}/auditoria")
-    page.wait_for_url(f"{live_server}/mapa")
+    answer = page.goto(f"{live_server}/auditoria")
+    assert answer is not None and answer.status == 403
+    # Said in words, naming the permission, with the pages the dispatcher may use instead.
+    expect(page.get_by_role("alert")).to_contain_text("Consultar el registro de auditoría")
+    expect(page.get_by_test_id("forbidden").get_by_role("link", name="Despacho")).to_be_visible()
+    expect(page.locator("header nav")).not_to_contain_text("Auditoría")
     context.close()
