@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint bench bench-compare serve install install-dev postgres clean
+.PHONY: demo test lint bench bench-compare serve install install-dev postgres clean screens
 
 # Runtime install (what `make demo` needs); redone when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -46,6 +46,11 @@ postgres:
 
 test: install-dev lint postgres
 	$(BIN)/pytest
+
+# Screenshots of every page as each role sees it, into docs/screens/roles/ (Chromium).
+screens: install-dev
+	rm -rf docs/screens/roles
+	KUNTUR_SCREENS=docs/screens/roles $(BIN)/pytest -q tests/web/test_role_screens.py
 
 bench: install-dev postgres
 	$(BIN)/python -m benchmarks.run $(ARGS)

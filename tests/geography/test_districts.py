@@ -122,3 +122,34 @@ def test_boundary_files_load() -> None:
     assert len(service.admin_geojson("provinces")["features"]) >= 196
     lima = service.lima_callao_geojson(simplify_m=15.0)
     assert len(lima["features"]) == 50
+
+
+def test_district_names_are_spelled_as_spanish_writes_them() -> None:
+    """Names with their accents and capitals, the particles in lower case (checked against
+    the official spellings, e.g. the Municipalidad de Lima's list of districts)."""
+    from kuntur.geography import service as geo
+
+    expected = {
+        "150132": "San Juan de Lurigancho",
+        "150143": "Villa María del Triunfo",
+        "150128": "Rímac",
+        "150113": "Jesús María",
+        "150102": "Ancón",
+        "150119": "Lurín",
+        "150120": "Magdalena del Mar",
+        "150142": "Villa El Salvador",
+        "070103": "Carmen de la Legua Reynoso",
+        "150135": "San Martín de Porres",
+        "150105": "Breña",
+    }
+    assert {u: geo.get_district(u).name for u in expected} == expected  # type: ignore[union-attr]
+    assert geo.find_districts("villa maria del triunfo")[0].ubigeo == "150143"
+
+
+def test_spanish_name_takes_accents_from_properly_spelled_names() -> None:
+    from kuntur.geography.names import accented_forms, spanish_name
+
+    forms = accented_forms(["Santa María", "María", "Santa Maria", "Ancón"])
+    assert spanish_name("SANTA MARIA DE LOS ANGELES", forms) == "Santa María de los Angeles"
+    assert spanish_name("LA MOLINA", forms) == "La Molina"
+    assert spanish_name("ANCON", forms) == "Ancón"

@@ -647,3 +647,12 @@ def test_the_server_sends_no_banner(cli_env: Settings, monkeypatch: pytest.Monke
     monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: seen.update(kw))
     assert CliRunner().invoke(app, ["serve"]).exit_code == 0
     assert seen["server_header"] is False
+
+
+def test_every_answer_carries_its_request_reference(client: TestClient) -> None:
+    """The reference a failure message shows is the one the audit log keeps: the client's
+    X-Request-Id (cut to 64 characters), or a new one, echoed on every answer."""
+    made = client.get("/api/auth/me").headers["x-request-id"]
+    assert len(made) == 32 and made != client.get("/api/auth/me").headers["x-request-id"]
+    given = client.get("/api/auth/me", headers={"X-Request-Id": "r" * 80})
+    assert given.headers["x-request-id"] == "r" * 64

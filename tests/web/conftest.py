@@ -6,6 +6,7 @@ driven by Playwright with ``executable_path``: no browser download.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ from kuntur.demo import service as demo
 from kuntur.demo.command import seed_command
 from kuntur.forecasting import service as forecasting
 from kuntur.identity.actor import Actor
+from kuntur.identity.roles import Role
 from kuntur.intelligence import service as intelligence
 from tests.conftest import PASSWORD, make_user, serve_in_thread
 
@@ -66,6 +68,14 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert demo.seed_cases(engine) == ["CASO-DEMO-0001", "CASO-DEMO-0002"]  # as `make demo`
     _token, secret = make_user(engine, "auditora", ["auditor"], agency="DP")
     os.environ["KUNTUR_TEST_AUDITOR_TOTP"] = secret or ""
+    # One user of every role, for the screens each role sees (test_role_screens.py).
+    totp = {}
+    for role in Role:
+        agency = "DP" if role is Role.AUDITOR else "PNP"
+        _t, totp[role.value] = make_user(
+            engine, "rol" + role.value.replace("_", ""), [role.value], agency, 1
+        )
+    os.environ["KUNTUR_TEST_ROLE_TOTP"] = json.dumps(totp)
     url, server, thread = serve_in_thread(create_app(settings, engine))
     yield url
     server.should_exit = True  # type: ignore[attr-defined]

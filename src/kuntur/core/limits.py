@@ -6,6 +6,7 @@ A pure ASGI middleware so it also guards streaming bodies without a Content-Leng
 from __future__ import annotations
 
 import json
+import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -76,11 +77,18 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
+        # One reference per request, for the audit log and for the person who reports a
+        # failure: the client's X-Request-Id (cut to 64 characters) or a new one, echoed back.
+        given = next((v for k, v in scope.get("headers", []) if k == b"x-request-id"), b"")[:64]
+        reference = given or uuid.uuid4().hex.encode()
+        if not given:
+            scope = {**scope, "headers": [*scope.get("headers", []), (b"x-request-id", reference)]}
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers += [
+                    (b"x-request-id", reference),
                     (b"x-content-type-options", b"nosniff"),
                     (b"x-frame-options", b"DENY"),
                     (b"referrer-policy", b"same-origin"),

@@ -110,7 +110,7 @@ def seed_command(engine: Engine, seed: int = 7) -> int:
             for title, agency, parent, fleet in offices:
                 office = node(
                     actor,
-                    name=f"{title} {d.name.title()}",
+                    name=f"{title} {d.name}",
                     agency=agency,
                     level="station",
                     parent_id=nodes[parent].id,

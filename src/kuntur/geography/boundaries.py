@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from kuntur.geography.names import accented_forms, spanish_name
+
 LIMA_CALLAO = "lima_callao_districts.geojson.gz"
 DISTRICTS_TABLE = "districts_peru.csv.gz"
 DEPARTMENTS = "peru_departamental.geojson.gz"
@@ -63,8 +65,12 @@ def read_districts() -> list[District]:
     lima = {
         f["properties"]["ubigeo"]: f["properties"] for f in read_geojson(LIMA_CALLAO)["features"]
     }
+    rows = list(csv.DictReader(io.StringIO(_read(DISTRICTS_TABLE).decode("utf-8"))))
+    # The table spells names in capitals without accents; its capitals are spelled
+    # properly, and their words give the accents ("MARIA" -> "María").
+    forms = accented_forms([r["capital"] for r in rows])
     out: list[District] = []
-    for row in csv.DictReader(io.StringIO(_read(DISTRICTS_TABLE).decode("utf-8"))):
+    for row in rows:
         ub = row["ubigeo"].zfill(6)
         if not ub.isdigit():  # the source carries one placeholder row ("0000NA")
             continue
@@ -73,11 +79,9 @@ def read_districts() -> list[District]:
         out.append(
             District(
                 ubigeo=ub,
-                # The table spells names in capitals without accents; the Lima set has
-                # proper Spanish spelling, which is what people see.
-                name=props["district"] if props else row["district"].title(),
-                province=props["province"] if props else row["province"].title(),
-                department=props["department"] if props else row["department"].title(),
+                name=spanish_name(row["district"], forms),
+                province=spanish_name(row["province"], forms),
+                department=spanish_name(row["department"], forms),
                 capital=row["capital"],
                 latitude=_num(row["latitude"]),
                 longitude=_num(row["longitude"]),

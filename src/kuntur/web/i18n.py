@@ -52,6 +52,41 @@ BASE_TEXT: dict[str, tuple[str, str]] = {
         "Your role has no pages in Kuntur yet. Ask an administrator to review your roles.",
     ),
     "forbidden_next": ("Páginas que usted puede usar:", "Pages you may use:"),
+    # What failed, and what to do (common.js picks one by the answer's status).
+    "error_403": (
+        "Su rol no permite esta acción; si su trabajo la requiere, pida a un administrador "
+        "que revise sus roles",
+        "Your role does not allow this; if your work requires it, ask an administrator to "
+        "review your roles",
+    ),
+    "error_404": (
+        "No se encontró: puede haber sido retirado o no estar a su alcance",
+        "Not found: it may have been removed or be outside what you may see",
+    ),
+    "error_409": (
+        "Choca con un registro existente: actualice la página y revise",
+        "It clashes with an existing record: reload the page and check",
+    ),
+    "error_413": ("El envío es demasiado grande", "What you sent is too large"),
+    "error_422": (
+        "Datos no válidos: corrija lo indicado e intente de nuevo",
+        "Invalid data: correct what is pointed out and try again",
+    ),
+    "error_423": ("Cuenta bloqueada temporalmente", "Account temporarily locked"),
+    "error_429": (
+        "Demasiadas solicitudes: espere unos segundos e intente de nuevo",
+        "Too many requests: wait a few seconds and try again",
+    ),
+    "error_server": (
+        "Falló el servidor: intente de nuevo en un momento; si se repite, avise a soporte "
+        "con la referencia",
+        "The server failed: try again in a moment; if it happens again, tell support the reference",
+    ),
+    "error_other": ("No se pudo completar la acción", "The action could not be completed"),
+    "error_network": (
+        "Sin conexión con el servidor: revise la red e intente de nuevo",
+        "No connection to the server: check the network and try again",
+    ),
 }
 
 

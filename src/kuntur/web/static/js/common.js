@@ -40,14 +40,39 @@ function filterParams() {
   return p;
 }
 
-async function getJSON(url, extraHeaders) {
-  const r = await fetch(url, { headers: { "Accept": "application/json", ...(extraHeaders || {}) } });
-  if (r.status === 401) { location.assign(`/login?next=${encodeURIComponent(location.pathname)}`); }
-  if (!r.ok) {
-    let detail = r.statusText;
-    try { detail = JSON.stringify((await r.json()).detail); } catch (e) { /* keep statusText */ }
-    throw new Error(`${T.error}: ${detail}`);
+/* What failed and what to do, in words: the kind of failure (by status), then the server's
+   own explanation (its messages are Spanish first), never a bare code or raw JSON. */
+function describeDetail(detail) {
+  if (typeof detail === "string") return detail;
+  if (Array.isArray(detail)) {  // validation errors: "field: message" each
+    return detail.map((d) => `${(d.loc || []).filter((x) => x !== "body").join(".")}: ${d.msg}`).join("; ");
   }
+  return "";
+}
+
+async function failure(r) {
+  let detail = "";
+  try { detail = describeDetail((await r.json()).detail); } catch (e) { /* no JSON body */ }
+  const kind = r.status >= 500 ? "error_server" : (T[`error_${r.status}`] ? `error_${r.status}` : "error_other");
+  const ref = r.headers.get("X-Request-Id");
+  const text = T[kind] + (detail ? ` — ${detail}` : "") + (r.status >= 500 && ref ? ` (ref. ${ref})` : "");
+  const err = new Error(text);
+  err.status = r.status;
+  return err;
+}
+
+async function send(url, init) {
+  try {
+    return await fetch(url, init);
+  } catch (e) {  // no answer at all: the network or the server is down
+    throw new Error(T.error_network);
+  }
+}
+
+async function getJSON(url, extraHeaders) {
+  const r = await send(url, { headers: { "Accept": "application/json", ...(extraHeaders || {}) } });
+  if (r.status === 401) { location.assign(`/login?next=${encodeURIComponent(location.pathname)}`); }
+  if (!r.ok) throw await failure(r);
   return r.json();
 }
 
@@ -110,16 +135,13 @@ function csrfToken() {
 }
 
 async function postJSON(url, body) {
-  const r = await fetch(url, {
+  const r = await send(url, {
     method: "POST",
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!r.ok && r.status !== 204) {
-    let detail = String(r.status);
-    try { const j = await r.json(); detail = typeof j.detail === "string" ? j.detail : JSON.stringify(j.detail); } catch (e) { /* keep the status */ }
-    throw new Error(`${T.error}: ${detail}`);
-  }
+  if (r.status === 401) { location.assign(`/login?next=${encodeURIComponent(location.pathname)}`); }
+  if (!r.ok && r.status !== 204) throw await failure(r);
   return r.status === 204 ? null : r.json();
 }
 
