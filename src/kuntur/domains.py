@@ -54,8 +54,14 @@ def load_models() -> None:
 
 
 def routers() -> list[Any]:
-    """Every domain's API router (``<domain>.views.router``), in package order."""
-    found = (_optional(package, "views") for package in packages())
+    """Every domain's API routers (the ``router`` of each module its manifest names in
+    ``api``; ``views`` for a domain without a manifest), in package order."""
+    declared = {m.domain: m.api for m in manifests()}
+    found = (
+        _optional(package, module)
+        for package in packages()
+        for module in declared.get(package, ("views",))
+    )
     return [module.router for module in found if module is not None and hasattr(module, "router")]
 
 

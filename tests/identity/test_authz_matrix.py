@@ -273,6 +273,33 @@ ROUTES: dict[tuple[str, str], Row] = {
         USERS_MANAGE, "/api/auth/tokens/{s.colleague_token}"
     ),
     ("GET", "/api/auth/me"): Row(USER),
+    # The administrator's screen; widening access needs the step-up from a page session.
+    ("GET", "/api/users"): Row(USERS_MANAGE),
+    ("POST", "/api/users"): Row(
+        USERS_MANAGE,
+        json=lambda s: {
+            "username": "nuevo.agente",
+            "display_name": "Nuevo Agente",
+            "agency": "PNP",
+            "roles": ["dispatcher"],
+            "initial_password": "una-clave-inicial-larga-7",
+            "password": PASSWORD,  # the step-up (a fresh code is added from a page session)
+        },
+        web_step_up=True,
+    ),
+    ("POST", "/api/users/{username}/roles"): Row(
+        USERS_MANAGE,
+        "/api/users/{s.colleague}/roles",
+        json=lambda s: {"role": "dispatcher", "password": PASSWORD},
+        web_step_up=True,
+    ),
+    ("DELETE", "/api/users/{username}/roles/{role}"): Row(
+        USERS_MANAGE, "/api/users/{s.colleague}/roles/intel_analyst"
+    ),
+    ("POST", "/api/users/{username}/disable"): Row(
+        USERS_MANAGE, "/api/users/{s.colleague}/disable"
+    ),
+    # Last: it ends the caller's own session.
     ("POST", "/api/auth/logout"): Row(USER),
 }
 
@@ -295,6 +322,7 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     ("GET", "/indicadores"): ("/indicadores", COMMAND_READ),
     ("GET", "/inteligencia"): ("/inteligencia", INTEL_READ),
     ("GET", "/auditoria"): ("/auditoria", AUDIT_READ),
+    ("GET", "/usuarios"): ("/usuarios", USERS_MANAGE),
     # The printable case report, for the case's members (and oversight): the case is the
     # purpose, so a plain link works.
     ("GET", "/casos/{case_id}"): ("/casos/{s.case}", INTEL_READ),
@@ -376,6 +404,8 @@ class Caller:
         if not self.totp:
             return None
         step = max(int(time.time()) // 30 - 1, self.last_step + 1)
+        if step > int(time.time()) // 30 + 1:  # every code of the window is spent: wait
+            time.sleep(max(0.0, (step - 1) * 30 - time.time() + 0.5))
         self.last_step = step
         return pyotp.TOTP(self.totp).at(step * 30)
 
@@ -402,7 +432,7 @@ def request(c: TestClient, s: Scenario, key: tuple[str, str], row: Row, who: Cal
         kw["content"] = row.content(s)
     if key == ("POST", "/api/auth/login"):
         kw["json"] = {"username": who.username, "password": PASSWORD, "totp": who.code()}
-    if row.web_step_up and who.role is not None:
+    if row.web_step_up and who.role is not None and allowed(who.role, row.needs, key):
         return from_page_session(c, url, kw, who)
     if row.stream:
         with c.stream(method, url, **kw) as r:

@@ -92,7 +92,7 @@ def test_list_view_pages_and_opens_details(live_server: str, page: Page) -> None
     rows.first.click()
     expect(page.get_by_test_id("detail")).to_be_visible()
     page.select_option("#f-district", "150132")
-    expect(rows.first).to_contain_text("San Juan De Lurigancho", timeout=10000)
+    expect(rows.first).to_contain_text("San Juan de Lurigancho", timeout=10000)
 
 
 def test_english_is_one_click_away(live_server: str, page: Page) -> None:

@@ -82,6 +82,7 @@ class Manifest:
     pages: tuple[Page, ...] = ()
     texts: Mapping[str, Label] = field(default_factory=dict)
     cli_group: tuple[str, str] | None = None  # (command name, help line); module ``cli``
+    api: tuple[str, ...] = ("views",)  # the modules whose ``router`` the app mounts
 
     @property
     def cli_help(self) -> str | None:

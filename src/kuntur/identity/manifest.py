@@ -3,9 +3,9 @@ its CLI group."""
 
 from __future__ import annotations
 
-from kuntur.core.registry import EventType, Manifest, Permission, declare
+from kuntur.core.registry import EventType, Manifest, Page, Permission, declare
 from kuntur.identity import messages
-from kuntur.identity.roles import Role
+from kuntur.identity.roles import ROLE_LABELS, Role
 
 USERS_MANAGE = Permission(
     "users.manage",
@@ -48,6 +48,48 @@ USER_DISABLED = EventType("user.disabled", "Usuario deshabilitado", "User disabl
 PERMISSION_GRANTED = EventType("permission.granted", "Permiso otorgado", "Permission granted")
 PERMISSION_REVOKED = EventType("permission.revoked", "Permiso revocado", "Permission revoked")
 
+TEXTS: dict[str, tuple[str, str]] = {
+    "users": ("Usuarios y accesos", "Users and access"),
+    "users_intro": (
+        "Cuentas, roles y segundo factor. Dar un acceso pide su contraseña y un código "
+        "nuevo; nadie cambia su propia cuenta: lo hace otro administrador.",
+        "Accounts, roles and second factor. Giving access asks for your password and a new "
+        "code; nobody changes their own account: another administrator does.",
+    ),
+    "user_name": ("Usuario", "Username"),
+    "display_name": ("Nombre", "Name"),
+    "agency": ("Agencia", "Agency"),
+    "roles": ("Roles", "Roles"),
+    "clearance": ("Nivel de acceso", "Clearance"),
+    "second_factor": ("Segundo factor", "Second factor"),
+    "last_seen": ("Último uso", "Last used"),
+    "account_state": ("Estado", "State"),
+    "account_active": ("Activa", "Active"),
+    "account_disabled": ("Deshabilitada", "Disabled"),
+    "yes": ("Sí", "Yes"),
+    "no": ("No", "No"),
+    "never": ("Nunca", "Never"),
+    "new_user": ("Nuevo usuario", "New user"),
+    "initial_password": ("Contraseña inicial (mín. 12)", "Initial password (min. 12)"),
+    "your_password": ("Su contraseña (confirmación)", "Your password (confirmation)"),
+    "your_code": ("Su código de verificación", "Your verification code"),
+    "create_user": ("Crear usuario", "Create user"),
+    "add_role": ("Agregar rol", "Add role"),
+    "remove_role": ("Quitar", "Remove"),
+    "disable_user": ("Deshabilitar", "Disable"),
+    "confirm_disable": (
+        "¿Deshabilitar la cuenta {user}? Todas sus sesiones y tokens terminan ahora.",
+        "Disable the account {user}? All its sessions and tokens end now.",
+    ),
+    "enrol": (
+        "Entregue este secreto a {user} en persona para su aplicación de autenticación "
+        "(se muestra una sola vez):",
+        "Give this secret to {user} in person for their authenticator app (shown once):",
+    ),
+    "done": ("Hecho", "Done"),
+    **{f"role_{role.value}": label for role, label in ROLE_LABELS.items()},
+}
+
 MANIFEST = declare(
     Manifest(
         domain="identity",
@@ -69,7 +111,14 @@ MANIFEST = declare(
             PERMISSION_GRANTED,
             PERMISSION_REVOKED,
         ),
-        texts=messages.TEXT,
+        pages=(
+            # The administrator's screen: accounts, roles, second factors.
+            Page(
+                "/usuarios", "users.html", USERS_MANAGE, nav="users", nav_order=80, active="users"
+            ),
+        ),
+        texts={**messages.TEXT, **TEXTS},
         cli_group=("users", "Usuarios, roles y accesos."),
+        api=("views", "admin_views"),
     )
 )

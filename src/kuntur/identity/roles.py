@@ -37,6 +37,14 @@ class Clearance(IntEnum):
     SECRET = 3  # secreto
 
 
+CLEARANCE_LABELS: dict[Clearance, tuple[str, str]] = {
+    Clearance.PUBLIC: ("0 · Público", "0 · Public"),
+    Clearance.RESTRICTED: ("1 · Reservado", "1 · Restricted"),
+    Clearance.CONFIDENTIAL: ("2 · Confidencial", "2 · Confidential"),
+    Clearance.SECRET: ("3 · Secreto", "3 · Secret"),
+}
+
+
 AGENCIES: dict[str, tuple[str, str]] = {  # code: (Spanish name, kind)
     "PNP": ("Policía Nacional del Perú", "police"),
     "EP": ("Ejército del Perú", "military"),

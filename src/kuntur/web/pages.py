@@ -25,6 +25,7 @@ from kuntur.core.web import SESSION_COOKIE, SessionDep, UnitOfWorkRoute, request
 from kuntur.geography import service as geo
 from kuntur.identity.actor import Actor
 from kuntur.identity.models import UserSession
+from kuntur.identity.roles import AGENCIES, CLEARANCE_LABELS, Role
 from kuntur.identity.web import ActorDep
 from kuntur.incidents.models import ImportBatch
 from kuntur.web.i18n import LANGS, labels, message
@@ -124,6 +125,12 @@ def _page(
                 for s, label in UNIT_STATUS_LABELS.items()
             },
             "nav": navigation(actor),
+            # Reference data of the joint command, for the forms that pick among them.
+            "agencies": [(code, name) for code, (name, _kind) in AGENCIES.items()],
+            "roles": [r.value for r in Role],
+            "clearances": [
+                (int(c), label[0 if chosen == "es" else 1]) for c, label in CLEARANCE_LABELS.items()
+            ],
             "can_command": bool(actor and actor.can(COMMAND_READ)),
         },
     )

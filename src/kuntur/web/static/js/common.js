@@ -134,9 +134,11 @@ function csrfToken() {
   return m ? m.content : "";
 }
 
-async function postJSON(url, body) {
+async function postJSON(url, body) { return sendJSON("POST", url, body); }
+
+async function sendJSON(method, url, body) {
   const r = await send(url, {
-    method: "POST",
+    method,
     headers: { "Content-Type": "application/json", "X-CSRF-Token": csrfToken() },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
