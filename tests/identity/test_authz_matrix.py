@@ -301,6 +301,7 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     ("GET", "/pronostico"): ("/pronostico", FORECASTS_READ),
     ("GET", "/despacho"): ("/despacho", DISPATCH),
     ("GET", "/indicadores"): ("/indicadores", COMMAND_READ),
+    ("GET", "/ordenes"): ("/ordenes", COMMAND_READ),
     ("GET", "/inteligencia"): ("/inteligencia", INTEL_READ),
     ("GET", "/auditoria"): ("/auditoria", AUDIT_READ),
     # The printable case report, for the case's members (and oversight): the case is the
