@@ -197,6 +197,14 @@ ROUTES: dict[tuple[str, str], Row] = {
         "/api/dispatch/incidents/{s.a}/dispatch",
         json=lambda s: {"unit_id": s.world.patrol},
     ),
+    ("POST", "/api/dispatch/incidents/{incident_id}/priority"): Row(
+        DISPATCH, "/api/dispatch/incidents/{s.a}/priority", json=lambda s: {"priority": 1}
+    ),
+    ("POST", "/api/dispatch/incidents/{incident_id}/notes"): Row(
+        DISPATCH,
+        "/api/dispatch/incidents/{s.a}/notes",
+        json=lambda s: {"text": "El llamante confirma la dirección."},
+    ),
     ("POST", "/api/dispatch/incidents/{incident_id}/merge"): Row(
         DISPATCH, "/api/dispatch/incidents/{s.b}/merge", json=lambda s: {"into_id": s.c}
     ),
@@ -320,6 +328,7 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     ("GET", "/pronostico"): ("/pronostico", FORECASTS_READ),
     ("GET", "/despacho"): ("/despacho", DISPATCH),
     ("GET", "/indicadores"): ("/indicadores", COMMAND_READ),
+    ("GET", "/ordenes"): ("/ordenes", COMMAND_READ),
     ("GET", "/inteligencia"): ("/inteligencia", INTEL_READ),
     ("GET", "/auditoria"): ("/auditoria", AUDIT_READ),
     ("GET", "/usuarios"): ("/usuarios", USERS_MANAGE),

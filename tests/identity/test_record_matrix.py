@@ -115,12 +115,21 @@ def unshare(engine: Engine, agency: str = OWNER) -> None:
 
 
 def spare_units(engine: Engine, station: int, n: int) -> list[int]:
-    """Police patrols free to dispatch, one per sensitive record."""
+    """Police patrols free to dispatch, one per sensitive record (trained for what those
+    records need: a unit without it goes only as a first response, with a reason)."""
     with Session(engine) as db, db.begin():
         return [
             command.create_unit(
                 Actor(db, as_agency("PNP")),
-                command.UnitSpec(f"PNP-A-R{i}", "PNP", "patrol_car", station, -77.031, -12.047),
+                command.UnitSpec(
+                    f"PNP-A-R{i}",
+                    "PNP",
+                    "patrol_car",
+                    station,
+                    -77.031,
+                    -12.047,
+                    ("hostage", "extortion"),
+                ),
             ).id
             for i in range(n)
         ]

@@ -63,7 +63,7 @@ def test_military_dispatch_outside_the_emergency_is_refused(live_server: str, pa
         trujillo.first.click()
     excluded = page.get_by_test_id("excluded")
     expect(excluded).to_contain_text("EP-PEL-TRUJILLO-1", timeout=10000)
-    expect(excluded).to_contain_text("no legal basis")
+    expect(excluded).to_contain_text("sin base legal")  # Spanish on screen, not the code
     recommended = page.get_by_test_id("recommendation")
     expect(recommended).to_contain_text("PNP-TRU-P1")
     expect(recommended).not_to_contain_text("EP-PEL")

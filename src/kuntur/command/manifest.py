@@ -3,7 +3,7 @@ texts."""
 
 from __future__ import annotations
 
-from kuntur.core.registry import EventType, Label, Manifest, Permission, declare
+from kuntur.core.registry import EventType, Label, Manifest, Page, Permission, declare
 from kuntur.identity.roles import Role
 
 COMMAND_READ = Permission(
@@ -57,6 +57,41 @@ TEXTS: dict[str, Label] = {
     "authorizations": ("Bases legales (FF. AA.)", "Legal bases (armed forces)"),
     "expires_soon": ("vence pronto", "expires soon"),
     "units_overlay": ("Unidades en vivo", "Live units"),
+    # The orders screen: issue, acknowledge, complete, with the chain and the legal basis.
+    "orders": ("Órdenes", "Orders"),
+    "order_list": ("Órdenes recientes", "Recent orders"),
+    "issue_order": ("Emitir una orden", "Issue an order"),
+    "issue": ("Emitir", "Issue"),
+    "issuer_node": ("Desde (su nodo o uno bajo él)", "From (your node or one below it)"),
+    "target_node": ("Hacia el nodo", "To the node"),
+    "target_unit": ("o hacia la unidad", "or to the unit"),
+    "order_kind": ("Tipo", "Kind"),
+    "order_text": ("Texto de la orden", "Order text"),
+    "order_place": (
+        "Lugar (clic en el mapa; obligatorio para FF. AA.)",
+        "Place (click the map; required for armed forces)",
+    ),
+    "starts": ("Inicio", "Starts"),
+    "ends": ("Fin", "Ends"),
+    "acknowledge": ("Acusar recibo", "Acknowledge"),
+    "complete": ("Cumplida", "Complete"),
+    "chain": ("Cadena de mando", "Chain of command"),
+    "legal_basis": ("Base legal", "Legal basis"),
+    "no_basis": ("no requerida (sin FF. AA.)", "not needed (no armed forces)"),
+    "order_issued": ("emitida", "issued"),
+    "order_acknowledged": ("acusada", "acknowledged"),
+    "order_completed": ("cumplida", "completed"),
+    "order_kind_patrol": ("patrullaje", "patrol"),
+    "order_kind_checkpoint": ("control", "checkpoint"),
+    "order_kind_support": ("apoyo", "support"),
+    "order_kind_deploy": ("despliegue", "deploy"),
+    "order_label": ("Orden", "Order"),
+    "issue_needs": (
+        "Emitir órdenes requiere el permiso «Emitir órdenes» (comandantes).",
+        "Issuing orders needs the “Issue orders” permission (commanders).",
+    ),
+    "none_yet": ("Ninguna todavía", "None yet"),
+    "by": ("por", "by"),
 }
 
 MANIFEST = declare(
@@ -75,6 +110,13 @@ MANIFEST = declare(
             ORDER_ISSUED,
             ORDER_ACKNOWLEDGED,
             ORDER_COMPLETED,
+        ),
+        pages=(
+            # Orders down the chain of command: issue, acknowledge, complete; each action
+            # checks its own permission (orders.issue, units.report).
+            Page(
+                "/ordenes", "orders.html", COMMAND_READ, nav="orders", nav_order=35, active="orders"
+            ),
         ),
         texts=TEXTS,
     )

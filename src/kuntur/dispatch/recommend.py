@@ -5,7 +5,12 @@ the incident needs (a hostage taking needs a unit trained for it; an extortion i
 progress, the specialised anti-extortion unit), and, for an armed-forces unit, a legal
 basis covering the incident's place for the expected duration of the tasking. Every
 excluded unit keeps its reason, so the dispatcher sees why the nearest car is not on
-the list.
+the list: in English (``reason``, for the command line) and as a code with its values
+(``code``, ``params``), which the screens word in the reader's language.
+
+When the incident needs a capability, the nearest units that lack only that capability
+are offered too, as a *first response* beside the specialised units (which may be many
+minutes away): the dispatcher may send one with a reason, which the dispatch records.
 
 Pure: lists of plain values in, a ranking out.
 """
@@ -18,7 +23,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from kuntur.command.legal import Authorization, basis_for, refusal
+from kuntur.command.legal import REFUSAL_EN, Authorization, basis_for, refusal_reason
 from kuntur.command.units import UNIT_STATUS_LABELS, UnitStatus
 from kuntur.dispatch.routing import (
     RoadGraph,
@@ -30,6 +35,7 @@ from kuntur.dispatch.routing import (
 DISPATCHABLE = frozenset({"available", "returning"})
 TASKING_HOURS = 4  # how long a military tasking is assumed to last, for the legal check
 MAX_ETA_S = 90 * 60  # beyond this a unit is "too far", not a recommendation
+FIRST_RESPONSE = 3  # nearest units offered as a first response when a capability is needed
 
 
 def required_capabilities(category: str, priority: int) -> frozenset[str]:
@@ -66,7 +72,9 @@ class Ranked:
 @dataclass
 class Excluded:
     unit: UnitView
-    reason: str
+    reason: str  # English, for the command line
+    code: str = ""  # status, no_position, lacks, no_legal_basis, too_far
+    params: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -74,6 +82,8 @@ class Recommendation:
     ranked: list[Ranked] = field(default_factory=list)
     excluded: list[Excluded] = field(default_factory=list)
     needs: frozenset[str] = frozenset()
+    # Nearest units without the needed capability (otherwise eligible), fastest first.
+    first_response: list[Ranked] = field(default_factory=list)
 
 
 @dataclass
@@ -128,14 +138,32 @@ class Fleet:
         return len(self.ids)
 
 
-def _reason(u: UnitView, needs: frozenset[str], why_not_legal: str) -> str:
+def _reason(
+    u: UnitView, needs: frozenset[str], legal: tuple[str, dict[str, str]]
+) -> tuple[str, dict[str, str]]:
+    """Why ``u`` is not eligible: a code and its values."""
     if u.status not in DISPATCHABLE:
-        return f"status {u.status}"
+        return "status", {"status": u.status}
     if u.lon is None or u.lat is None:
-        return "no known position"
+        return "no_position", {}
     if not needs <= u.capabilities:
-        return "lacks " + ", ".join(sorted(needs - u.capabilities))
-    return "no legal basis: " + why_not_legal
+        return "lacks", {"capabilities": ",".join(sorted(needs - u.capabilities))}
+    code, values = legal
+    return "no_legal_basis", {"legal": code, **values}
+
+
+def reason_en(code: str, params: dict[str, str]) -> str:
+    """The English words of an exclusion (the command line and the API's ``reason``)."""
+    if code == "status":
+        return f"status {params['status']}"
+    if code == "no_position":
+        return "no known position"
+    if code == "lacks":
+        return "lacks " + ", ".join(params["capabilities"].split(","))
+    if code == "too_far":
+        return f"too far ({params['minutes']} min)"
+    values = {k: v for k, v in params.items() if k != "legal"}
+    return "no legal basis: " + REFUSAL_EN[params["legal"]].format(**values)
 
 
 def recommend(
@@ -158,19 +186,23 @@ def recommend(
         return rec
     end = now + timedelta(hours=TASKING_HOURS)
     basis: Authorization | None = None
-    why_not = ""
+    why_not: tuple[str, dict[str, str]] = ("uncovered", {})
     if fleet.military.any():  # one check: the same place and time for every military unit
         basis = basis_for(authorizations, lon, lat, now, end)
-        why_not = "" if basis else refusal(authorizations, lon, lat, now, end)
+        if basis is None:
+            why_not = refusal_reason(authorizations, lon, lat, now, end)
     positioned = np.isfinite(fleet.lon) & np.isfinite(fleet.lat)
-    eligible = np.isin(fleet.status, list(DISPATCHABLE)) & positioned
+    lawful = np.isin(fleet.status, list(DISPATCHABLE)) & positioned
+    if basis is None:
+        lawful &= ~fleet.military
+    eligible = lawful.copy()
     if needs:
         eligible &= np.fromiter((needs <= v.capabilities for v in fleet.views), bool, len(fleet))
-    if basis is None:
-        eligible &= ~fleet.military
     dist = np.full(len(fleet), np.inf)
     dist[positioned] = haversine_m(fleet.lon[positioned], fleet.lat[positioned], lon, lat)
-    cand = np.flatnonzero(eligible)
+    # A first response may come from any lawful unit: the ETAs of those without the
+    # capability are needed too (only when a capability is needed at all).
+    cand = np.flatnonzero(lawful if needs else eligible)
     eta = np.full(len(fleet), np.inf)
     by_road = np.zeros(len(fleet), bool)
     if len(cand):
@@ -180,24 +212,35 @@ def recommend(
             road_eta, ok = roads.seconds_to(lon, lat, fleet.lon[cand], fleet.lat[cand], types)
             eta[cand] = np.where(ok, road_eta, eta[cand])
             by_road[cand] = ok
-    close = cand[eta[cand] <= MAX_ETA_S]
-    for i in close[np.lexsort((fleet.ids[close], eta[close]))][:limit]:
-        u = fleet.views[int(i)]
+
+    def ranked(i: int, lacking: frozenset[str]) -> Ranked:
+        u = fleet.views[i]
         how = "por carretera" if by_road[i] else "en línea recta x1.4"
         state = UNIT_STATUS_LABELS.get(UnitStatus(u.status), (u.status,))[0].lower()
         reasons = [f"{eta[i] / 60:.1f} min {how} ({dist[i] / 1000:.1f} km)", state]
-        if needs:
+        if lacking:
+            reasons.append("sin capacidad: " + ", ".join(sorted(lacking)))
+        elif needs:
             reasons.append("capacidad: " + ", ".join(sorted(needs)))
         legal_id = basis.id if (u.military and basis) else None
         if legal_id is not None and basis is not None:
             reasons.append("base legal: " + basis.label())
-        rec.ranked.append(
-            Ranked(u, float(eta[i]), float(dist[i]), bool(by_road[i]), reasons, legal_id)
-        )
+        return Ranked(u, float(eta[i]), float(dist[i]), bool(by_road[i]), reasons, legal_id)
+
+    close = cand[eta[cand] <= MAX_ETA_S]
+    order = close[np.lexsort((fleet.ids[close], eta[close]))]
+    for i in order[eligible[order]][:limit]:
+        rec.ranked.append(ranked(int(i), frozenset()))
+    if needs:
+        for i in order[~eligible[order]][:FIRST_RESPONSE]:
+            rec.first_response.append(ranked(int(i), needs - fleet.views[int(i)].capabilities))
     # The excluded that matter are the close ones: "why not that car across the street?"
     out = np.flatnonzero(~eligible | (eta > MAX_ETA_S))
     for i in out[np.lexsort((fleet.ids[out], dist[out]))][:limit]:
         u = fleet.views[int(i)]
-        reason = f"too far ({eta[i] / 60:.0f} min)" if eligible[i] else _reason(u, needs, why_not)
-        rec.excluded.append(Excluded(u, reason))
+        if eligible[i]:
+            code, params = "too_far", {"minutes": f"{eta[i] / 60:.0f}"}
+        else:
+            code, params = _reason(u, needs, why_not)
+        rec.excluded.append(Excluded(u, reason_en(code, params), code, params))
     return rec

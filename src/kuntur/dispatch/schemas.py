@@ -31,7 +31,12 @@ class ExcludedUnit(BaseModel):
     unit_id: int
     call_sign: str
     agency: str
-    reason: str = Field(description="status, capability, or no legal basis")
+    reason: str = Field(description="status, capability, or no legal basis (English)")
+    code: str = Field(description="status, no_position, lacks, no_legal_basis or too_far")
+    params: dict[str, str] = Field(
+        description="the reason's values (status; capabilities; minutes; legal: the legal "
+        "refusal's code, with its basis and date)"
+    )
 
 
 class Recommendation(BaseModel):
@@ -39,6 +44,10 @@ class Recommendation(BaseModel):
     needs: list[str] = Field(description="capabilities the incident's category needs")
     ranked: list[RankedUnit] = Field(description="eligible units, fastest first")
     excluded: list[ExcludedUnit] = Field(description="the nearest units left out, and why")
+    first_response: list[RankedUnit] = Field(
+        description="when a capability is needed: the nearest lawful units without it, which "
+        "the dispatcher may send first with a reason (override_reason)"
+    )
 
 
 class AssignmentMade(BaseModel):
@@ -63,9 +72,20 @@ class IncidentTimes(BaseModel):
 class TimelineAssignment(BaseModel):
     unit: str | None = Field(description="call sign")
     dispatched_at: str
+    dispatched_by: str
     eta_seconds: float | None
     legal_basis_id: int | None
     released_at: str | None
+    override_reason: str | None = Field(
+        description="sent without the capability the incident needs: the dispatcher's reason"
+    )
+
+
+class TimelineNote(BaseModel):
+    id: int
+    text: str
+    author: str
+    created_at: str
 
 
 class Timeline(BaseModel):
@@ -73,8 +93,14 @@ class Timeline(BaseModel):
     status: str
     disposition: str | None
     merged_into_id: int | None = Field(description="the incident it was merged into")
+    priority: int
     times: IncidentTimes
     assignments: list[TimelineAssignment]
+    notes: list[TimelineNote] = Field(description="dispatchers' notes, oldest first")
+    allowed_moves: list[str] = Field(
+        description="the states it may move to now through .../status (dispatching is "
+        "through .../dispatch)"
+    )
 
 
 class Interval(BaseModel):

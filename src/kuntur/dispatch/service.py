@@ -30,8 +30,15 @@ from kuntur.core.db import get_or_404
 from kuntur.core.errors import Conflict, InvalidInput
 from kuntur.core.timeutil import utcnow
 from kuntur.dispatch import lifecycle, recommend
-from kuntur.dispatch.manifest import DISPATCH, INCIDENT_DISPATCHED, INCIDENT_MERGED, INCIDENT_STATUS
-from kuntur.dispatch.models import Assignment
+from kuntur.dispatch.manifest import (
+    DISPATCH,
+    INCIDENT_DISPATCHED,
+    INCIDENT_MERGED,
+    INCIDENT_NOTE,
+    INCIDENT_PRIORITY,
+    INCIDENT_STATUS,
+)
+from kuntur.dispatch.models import Assignment, IncidentNote
 from kuntur.dispatch.routing import RoadGraph
 from kuntur.identity.actor import Actor
 from kuntur.incidents import service as incidents
@@ -225,33 +232,36 @@ def recommend_for(actor: Actor, incident_id: int, limit: int = 10) -> dict[str, 
         roads=road_graph(),
         limit=limit,
     )
-    excl = rec.excluded
     return {
         "incident_id": inc.id,
         "needs": sorted(rec.needs),
-        "ranked": [
-            {
-                "unit_id": r.unit.id,
-                "call_sign": r.unit.call_sign,
-                "agency": r.unit.agency,
-                "unit_type": r.unit.unit_type,
-                "eta_seconds": round(r.eta_seconds, 1),
-                "distance_m": round(r.distance_m),
-                "by_road": r.by_road,
-                "legal_basis_id": r.legal_basis_id,
-                "reasons": r.reasons,
-            }
-            for r in rec.ranked
-        ],
+        "ranked": [_ranked_out(r) for r in rec.ranked],
+        "first_response": [_ranked_out(r) for r in rec.first_response],
         "excluded": [
             {
                 "unit_id": e.unit.id,
                 "call_sign": e.unit.call_sign,
                 "agency": e.unit.agency,
                 "reason": e.reason,
+                "code": e.code,
+                "params": e.params,
             }
-            for e in excl
+            for e in rec.excluded
         ],
+    }
+
+
+def _ranked_out(r: recommend.Ranked) -> dict[str, Any]:
+    return {
+        "unit_id": r.unit.id,
+        "call_sign": r.unit.call_sign,
+        "agency": r.unit.agency,
+        "unit_type": r.unit.unit_type,
+        "eta_seconds": round(r.eta_seconds, 1),
+        "distance_m": round(r.distance_m),
+        "by_road": r.by_road,
+        "legal_basis_id": r.legal_basis_id,
+        "reasons": r.reasons,
     }
 
 
@@ -344,8 +354,65 @@ def _claim(db: Session, unit: Unit, incident_id: int, now: Any) -> None:
         )
 
 
-def dispatch(actor: Actor, incident_id: int, unit_id: int) -> Assignment:
-    """Assign a unit: it must be dispatchable and, if military, lawfully so (refusals audited)."""
+def set_priority(actor: Actor, incident_id: int, priority: int) -> Incident:
+    """Triage again: a new priority for an open incident (audited, announced)."""
+    actor.require(DISPATCH, object_type="incident", object_id=str(incident_id))
+    inc = incidents.get(actor=actor, incident_id=incident_id)
+    if inc.status not in lifecycle.OPEN:
+        raise InvalidInput(
+            f"el incidente {inc.id} está cerrado: su prioridad ya no cambia."
+            f" / incident {inc.id} is {inc.status}: its priority no longer changes"
+        )
+    if not 1 <= priority <= 4:
+        raise InvalidInput("priority: 1 (life at risk) to 4")
+    old = inc.priority
+    inc.priority = priority
+    actor.record(
+        INCIDENT_PRIORITY,
+        object_type="incident",
+        object_id=str(inc.id),
+        details={"from": old, "to": priority},
+    )
+    incidents.announce(actor.db, inc)
+    return inc
+
+
+NOTE_MAX = 2000
+
+
+def add_note(actor: Actor, incident_id: int, text: str) -> IncidentNote:
+    """A dispatcher's note on an incident: stored, audited (its length, never its words:
+    a note may quote a caller), shown in the timeline."""
+    actor.require(DISPATCH, object_type="incident", object_id=str(incident_id))
+    inc = incidents.get(actor=actor, incident_id=incident_id)
+    text = text.strip()
+    if not text:
+        raise InvalidInput("text: la nota está vacía / the note is empty")
+    if len(text) > NOTE_MAX:
+        raise InvalidInput(f"text: a lo sumo {NOTE_MAX} caracteres / at most {NOTE_MAX}")
+    note = IncidentNote(incident_id=inc.id, text=text, author=actor.who, created_at=utcnow())
+    actor.db.add(note)
+    actor.db.flush()
+    actor.record(
+        INCIDENT_NOTE,
+        object_type="incident",
+        object_id=str(inc.id),
+        details={"note": note.id, "length": len(text)},
+    )
+    incidents.announce(actor.db, inc)
+    return note
+
+
+def dispatch(
+    actor: Actor, incident_id: int, unit_id: int, override_reason: str | None = None
+) -> Assignment:
+    """Assign a unit: it must be dispatchable and, if military, lawfully so (refusals audited).
+
+    A unit without a capability the incident needs (the patrol car next door, while the
+    anti-extortion unit is 20 minutes away) goes only as a first response, with the
+    dispatcher's ``override_reason``: stored with the assignment and audited with the
+    dispatch. The override concerns the capability alone: the legal check for an
+    armed-forces unit comes first and is never waived."""
     db = actor.db
     actor.require(DISPATCH, object_type="incident", object_id=str(incident_id))
     inc = incidents.get(actor=actor, incident_id=incident_id)
@@ -370,11 +437,25 @@ def dispatch(actor: Actor, incident_id: int, unit_id: int) -> Assignment:
         now + timedelta(hours=recommend.TASKING_HOURS),
         "dispatched",
     )
+    lacking = sorted(
+        recommend.required_capabilities(inc.category, inc.priority) - unit_view(unit).capabilities
+    )
+    reason = (override_reason or "").strip()
+    if lacking and not reason:
+        raise InvalidInput(
+            f"override_reason: {unit.call_sign} no tiene la capacidad que este incidente necesita"
+            f" ({', '.join(lacking)}); para enviarla como primera respuesta, indique el motivo."
+            f" / {unit.call_sign} lacks {', '.join(lacking)}: give a reason to send it as a"
+            " first response."
+        )
+    if not lacking:
+        reason = ""  # nothing is overridden: a reason would record an override that was not
     eta = None
     rec = recommend.recommend(
         lon=inc.longitude,
         lat=inc.latitude,
-        category=inc.category,
+        # The ETA only: the capability was settled above (needed, or overridden with a reason).
+        category=inc.category if not lacking else "other",
         priority=inc.priority,
         units=[unit_view(unit)],
         authorizations=command.authorizations(db),
@@ -392,6 +473,7 @@ def dispatch(actor: Actor, incident_id: int, unit_id: int) -> Assignment:
         eta_seconds=eta,
         dispatched_at=now,
         dispatched_by=actor.who,
+        override_reason=reason[:500] or None,
     )
     db.add(a)
     unit.status, unit.incident_id, unit.updated_at = UnitStatus.DISPATCHED, inc.id, now
@@ -402,7 +484,12 @@ def dispatch(actor: Actor, incident_id: int, unit_id: int) -> Assignment:
         INCIDENT_DISPATCHED,
         object_type="incident",
         object_id=str(inc.id),
-        details={"unit": unit.call_sign, "legal_basis": basis, "eta_seconds": eta},
+        details={
+            "unit": unit.call_sign,
+            "legal_basis": basis,
+            "eta_seconds": eta,
+            **({"override": {"lacks": lacking, "reason": reason[:500]}} if lacking else {}),
+        },
     )
     events.emit(db, "unit", command.unit_out(unit))
     incidents.announce(db, inc)
@@ -480,20 +567,38 @@ def timeline(actor: Actor, incident_id: int) -> dict[str, Any]:
         "on_scene_at": inc.on_scene_at,
         "cleared_at": inc.cleared_at,
     }
+    notes = db.scalars(
+        select(IncidentNote)
+        .where(IncidentNote.incident_id == inc.id)
+        .order_by(IncidentNote.created_at, IncidentNote.id)
+    ).all()
     return {
         "incident_id": inc.id,
         "status": inc.status,
         "disposition": inc.disposition,
         "merged_into_id": inc.merged_into_id,
+        "priority": inc.priority,
         "times": {k: v.isoformat() if v else None for k, v in stamps.items()},
         "assignments": [
             {
                 "unit": units.get(a.unit_id),
                 "dispatched_at": a.dispatched_at.isoformat(),
+                "dispatched_by": a.dispatched_by,
                 "eta_seconds": a.eta_seconds,
                 "legal_basis_id": a.legal_basis_id,
                 "released_at": a.released_at.isoformat() if a.released_at else None,
+                "override_reason": a.override_reason,
             }
             for a in assignments
         ],
+        "notes": [
+            {"id": n.id, "text": n.text, "author": n.author, "created_at": n.created_at.isoformat()}
+            for n in notes
+        ],
+        # Dispatching is its own call (a unit is chosen), so it is not a move offered here.
+        "allowed_moves": sorted(
+            str(m)
+            for m in lifecycle.INCIDENT_MOVES.get(Status(inc.status), frozenset())
+            if m != Status.DISPATCHED
+        ),
     }

@@ -47,6 +47,20 @@ class MoveIn(BaseModel):
 
 class DispatchIn(BaseModel):
     unit_id: int = Field(ge=1, le=MAX_ID)
+    override_reason: str | None = Field(
+        default=None,
+        max_length=500,
+        description="required to send a unit that lacks a capability the incident needs "
+        "(a first response); recorded and audited. Never waives the legal basis.",
+    )
+
+
+class PriorityIn(BaseModel):
+    priority: int = Field(ge=1, le=4, description="1 = life at risk now")
+
+
+class NoteIn(BaseModel):
+    text: str = Field(min_length=1, max_length=2000)
 
 
 class MergeIn(BaseModel):
@@ -73,7 +87,8 @@ def recommendation(
 
 @router.post("/incidents/{incident_id}/dispatch", response_model=AssignmentMade, status_code=201)
 def dispatch_unit(incident_id: Id, data: DispatchIn, actor: ActorDep) -> dict[str, Any]:
-    a = service.dispatch(actor, incident_id, data.unit_id)
+    """Assign a unit; one lacking a needed capability only with ``override_reason``."""
+    a = service.dispatch(actor, incident_id, data.unit_id, data.override_reason)
     return {
         "assignment_id": a.id,
         "incident_id": a.incident_id,
@@ -92,6 +107,20 @@ def move_incident(incident_id: Id, data: MoveIn, actor: ActorDep) -> dict[str, A
         priority=data.priority,
         disposition=data.disposition,
     )
+    return service.timeline(actor, incident_id)
+
+
+@router.post("/incidents/{incident_id}/priority", response_model=Timeline)
+def set_priority(incident_id: Id, data: PriorityIn, actor: ActorDep) -> dict[str, Any]:
+    """Triage again: a new priority for an open incident."""
+    service.set_priority(actor, incident_id, data.priority)
+    return service.timeline(actor, incident_id)
+
+
+@router.post("/incidents/{incident_id}/notes", response_model=Timeline, status_code=201)
+def add_note(incident_id: Id, data: NoteIn, actor: ActorDep) -> dict[str, Any]:
+    """A dispatcher's note on the incident (audited; shown in the timeline)."""
+    service.add_note(actor, incident_id, data.text)
     return service.timeline(actor, incident_id)
 
 

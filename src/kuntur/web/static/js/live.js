@@ -40,15 +40,35 @@ function kunturLive(map, hooks) {
     mapEl.dataset[`unit${u.id}`] = data.status;
   }
 
+  // An order is drawn labelled, never as a bare circle: "Orden #12 · patrullaje (emitida)"
+  // always shown beside it, the whole text on hover.
+  const TX = (typeof T === "object" && T) || {};
+  const orderLabel = (o) => {
+    const kind = TX[`order_kind_${o.kind}`] || o.kind;
+    const status = TX[`order_${o.status}`] || o.status;
+    return `${TX.order_label || "Orden"} #${o.id} · ${kind} (${status})`;
+  };
   function upsertOrder(o) {
     if (o.lon == null || o.lat == null) return;
-    const text = asText(`${o.kind}: ${o.text} (${o.status})`);
+    const text = asText(`${orderLabel(o)}: ${o.text}`);
     const known = orders.get(o.id);
-    if (known) { known.setTooltipContent(text); return; }
-    const m = L.circleMarker([o.lat, o.lon], { radius: 9, color: "#6a1b9a", weight: 2, fill: false })
-      .bindTooltip(text);
-    orderLayer.addLayer(m);
-    orders.set(o.id, m);
+    if (known) {
+      known.ring.setTooltipContent(text);
+      known.tag.setTooltipContent(asText(orderLabel(o)));
+      mapEl.dataset[`order${o.id}`] = o.status;
+      return;
+    }
+    const done = o.status === "completed";
+    const ring = L.circleMarker([o.lat, o.lon], {
+      radius: 9, color: "#6a1b9a", weight: 2, fill: true, fillOpacity: done ? 0.05 : 0.25,
+      dashArray: done ? "3 3" : null,
+    }).bindTooltip(text);
+    // The label: a second, permanent tooltip on an invisible point (Leaflet keeps one per layer).
+    const tag = L.circleMarker([o.lat, o.lon], { radius: 0, opacity: 0, fillOpacity: 0, interactive: false })
+      .bindTooltip(asText(orderLabel(o)), { permanent: true, direction: "right", offset: [10, 0], className: "order-label" });
+    orderLayer.addLayer(ring); orderLayer.addLayer(tag);
+    orders.set(o.id, { ring, tag });
+    mapEl.dataset[`order${o.id}`] = o.status;
   }
 
   function connect() {
