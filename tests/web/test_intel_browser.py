@@ -68,8 +68,12 @@ def test_link_chart(live_server: str, browser: Browser) -> None:
     page.get_by_test_id("toggle-reports").click()  # folded away again
     expect(page.locator("#chart[data-reports='0']")).to_have_count(1)
     # A circle: its reports; a report: what it said and where, the district by name.
-    page.evaluate("kunturChart.nodes().sort((a, b) => b.data('reports') - a.data('reports'))[0].emit('tap')")
-    expect(page.get_by_test_id("node-title")).to_contain_text(re.compile(r"^(Teléfono|Cuenta|Placa) "))
+    page.evaluate(
+        "kunturChart.nodes().sort((a, b) => b.data('reports') - a.data('reports'))[0].emit('tap')"
+    )
+    expect(page.get_by_test_id("node-title")).to_contain_text(
+        re.compile(r"^(Teléfono|Cuenta|Placa) ")
+    )
     listed.first.click()
     body = page.get_by_test_id("node-body")
     expect(body).to_contain_text(re.compile(r"(Teléfono|Cuenta|Placa) .* regla .*caracteres"))
@@ -80,7 +84,9 @@ def test_link_chart(live_server: str, browser: Browser) -> None:
     assert int(chart.get_attribute("data-identifiers") or 0) < before
     page.locator("#type-filter input[value=phone]").check()
     SCREENS.mkdir(parents=True, exist_ok=True)
-    page.evaluate("kunturChart.edges().sort((a, b) => b.data('weight') - a.data('weight'))[0].emit('tap')")
+    page.evaluate(
+        "kunturChart.edges().sort((a, b) => b.data('weight') - a.data('weight'))[0].emit('tap')"
+    )
     page.screenshot(path=str(SCREENS / "inteligencia.png"))
     # from a report to its network, and back to the report
     rid = page.get_by_test_id("node-reports").locator("li").first.get_attribute("data-report")
@@ -109,14 +115,18 @@ def test_case_notes_entities_and_a_second_case(live_server: str, browser: Browse
     expect(notes).to_contain_text("Llamadas desde el penal", timeout=10000)
     # An entity from the chart, kept on the case and listed in words.
     expect(page.locator("#chart[data-network]")).to_have_count(1, timeout=15000)
-    page.evaluate("kunturChart.nodes().sort((a, b) => b.data('reports') - a.data('reports'))[0].emit('tap')")
+    page.evaluate(
+        "kunturChart.nodes().sort((a, b) => b.data('reports') - a.data('reports'))[0].emit('tap')"
+    )
     page.get_by_test_id("add-entity").click()
     expect(page.get_by_test_id("case-entities")).to_contain_text(
         re.compile(r"(Teléfono|Cuenta|Placa) "), timeout=10000
     )
     page.reload()
     page.get_by_test_id("my-cases").locator("li[data-case='CASO-DEMO-0002']").click()
-    expect(page.get_by_test_id("case-notes")).to_contain_text("Llamadas desde el penal", timeout=10000)
+    expect(page.get_by_test_id("case-notes")).to_contain_text(
+        "Llamadas desde el penal", timeout=10000
+    )
     # A second case of the same investigation, on the same network: numbered by Kuntur.
     expect(page.locator("#chart[data-network]")).to_have_count(1, timeout=15000)
     expect(page.get_by_test_id("case-investigation")).to_have_value("CASO-DEMO-0002")
@@ -124,10 +134,13 @@ def test_case_notes_entities_and_a_second_case(live_server: str, browser: Browse
     page.get_by_test_id("open-case").click()
     link = page.get_by_test_id("case-link").locator("a")
     expect(link).to_contain_text(re.compile(r"CASO-DEMO-0002/\d+"), timeout=10000)
-    expect(page.get_by_test_id("my-cases").locator("li[data-case^='CASO-DEMO-0002/']")).to_have_count(1)
+    expect(
+        page.get_by_test_id("my-cases").locator("li[data-case^='CASO-DEMO-0002/']")
+    ).to_have_count(1)
     # The printable report of the first case: paginated, Lima times, names, synthetic.
     case_id = page.evaluate(
-        "fetch('/api/intel/cases').then(r => r.json()).then(cs => cs.find(c => c.number === 'CASO-DEMO-0002').id)"
+        "fetch('/api/intel/cases').then(r => r.json())"
+        ".then(cs => cs.find(c => c.number === 'CASO-DEMO-0002').id)"
     )
     page.goto(f"{live_server}/casos/{case_id}")
     body = page.locator("body")

@@ -75,7 +75,10 @@ TEXTS: dict[str, Label] = {
         "Each circle is a phone, an account or a plate (bigger: more reports); a line joins two "
         "named in the same reports, with their number. Click a line or a circle: its reports",
     ),
-    "intel_show_reports": ("Mostrar estos reportes en el gráfico", "Show these reports on the chart"),
+    "intel_show_reports": (
+        "Mostrar estos reportes en el gráfico",
+        "Show these reports on the chart",
+    ),
     "intel_hide_reports": ("Plegar los reportes", "Fold the reports away"),
     "intel_reports_of": ("Reportes", "Reports"),
     "intel_investigation": ("Investigación (nro.)", "Investigation (number)"),
