@@ -138,10 +138,10 @@
     cy.add(els);
     cy.layout({
       name: "cose", animate: false, randomize: true, nodeRepulsion: () => 60000,
-      idealEdgeLength: () => 160, nodeOverlap: 40, gravity: 0.4, numIter: 2000, padding: 60,
+      idealEdgeLength: () => 220, nodeOverlap: 60, gravity: 0.25, numIter: 2000, padding: 60,
     }).run();
     cy.fit(undefined, 60);
-    if (cy.zoom() > 1) { cy.zoom(1); cy.center(); }  // a small network is not blown up
+    if (cy.zoom() > 1.6) { cy.zoom(1.6); cy.center(); }  // a small network is not blown up
     box.dataset.nodes = String(nodes.size + drawn.size);
     box.dataset.identifiers = String(nodes.size);
     box.dataset.edges = String(edges.size);
