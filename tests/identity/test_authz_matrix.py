@@ -112,6 +112,9 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("GET", "/api/forecasts/{forecast_id}/cells/{cell}"): Row(
         FORECASTS_READ, "/api/forecasts/{s.forecast}/cells/{s.cell}"
     ),
+    ("GET", "/api/forecasts/{forecast_id}/cells/{cell}/incidents"): Row(
+        FORECASTS_READ, "/api/forecasts/{s.forecast}/cells/{s.cell}/incidents"
+    ),
     # command
     ("GET", "/api/command/tree"): Row(COMMAND_READ),
     ("POST", "/api/command/tree"): Row(

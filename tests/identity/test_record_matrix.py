@@ -405,9 +405,14 @@ def test_a_forecast_is_read_only_by_who_may_see_every_record_it_counts(
             f"/api/forecasts/{fid}",
             f"/api/forecasts/{fid}/cells",
             f"/api/forecasts/{fid}/cells/{cell}",
+            f"/api/forecasts/{fid}/cells/{cell}/incidents",
             "/api/forecasts/latest",
         ):
             r = c.get(path)
             assert r.status_code == (200 if may else 404), (path, r.text)
             if not may:
                 assert r.json().keys() == {"detail"}
+        if may:  # the incidents behind the cell: the reader's own, by the incident rules
+            behind = c.get(f"/api/forecasts/{fid}/cells/{cell}/incidents").json()
+            assert len(behind["incidents"]) == min(behind["readable"], 50)
+            assert behind["readable"] >= 1 and sum(behind["by_hour"]) == behind["readable"]

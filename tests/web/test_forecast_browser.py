@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, Route, expect
 
 from tests.web.conftest import click_map_at
 
 pytestmark = pytest.mark.browser
+SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
 
 
 def test_forecast_page_explains_a_clicked_cell(live_server: str, page: Page) -> None:
@@ -16,6 +20,15 @@ def test_forecast_page_explains_a_clicked_cell(live_server: str, page: Page) -> 
     flagged = int(page.locator("#map").get_attribute("data-cells") or 0)
     assert flagged > 0
     expect(page.get_by_test_id("forecast-meta")).to_contain_text("celdas")
+    # The method in plain words, and readable cells at city zoom (a dot per flagged cell).
+    expect(page.get_by_test_id("forecast-how")).to_contain_text(re.compile(r"celda|incidentes"))
+    assert "=" not in page.get_by_test_id("forecast-how").inner_text()  # no parameter dump
+    page.wait_for_timeout(800)  # fitBounds' zoom
+    shown = page.evaluate(
+        "[window.kunturMap.getZoom(), window.kunturMap.hasLayer(window.kunturForecastDots),"
+        " window.kunturForecastDots.getLayers().length]"
+    )
+    assert shown[0] < 14 and shown[1] and shown[2] == flagged  # a dot per cell at city zoom
     rows = page.get_by_test_id("fairness").locator("tbody tr")
     assert rows.count() > 0
     # Click the top-ranked cell: the panel says why it was flagged.
@@ -37,7 +50,22 @@ def test_forecast_page_explains_a_clicked_cell(live_server: str, page: Page) -> 
     expect(why).to_contain_text("Puesto")
     expect(why).to_contain_text("Eventos recientes")
     assert "1 /" in why.inner_text()
-    page.screenshot(path="/tmp/kuntur-forecast.png")
+    # What lies behind it: crime types, hours (Lima) and the incidents, the reader's own.
+    behind = page.get_by_test_id("cell-behind")
+    expect(behind).to_be_visible(timeout=10000)
+    expect(page.get_by_test_id("cell-types")).to_contain_text(
+        re.compile(r"Robo agravado|Hurto|Extorsión|Homicidio|Secuestro|Otros|Tráfico")
+    )
+    assert page.get_by_test_id("cell-hours").locator("span").count() == 24
+    incidents = page.get_by_test_id("cell-incidents")
+    assert int(incidents.get_attribute("data-count") or 0) >= 1
+    expect(incidents.locator("li").first).to_contain_text(re.compile(r"\d{4}"))
+    # The fairness table: shares right-aligned, with the ratio to reports.
+    assert page.get_by_test_id("fairness").locator("thead th").count() == 5
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("void window.kunturMap.setZoom(13, { animate: false })")
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SCREENS / "pronostico.png"), full_page=True)
 
 
 def test_fairness_warning_names_every_district(live_server: str, page: Page) -> None:

@@ -52,4 +52,10 @@ def table(rows: Iterable[dict[str, Any]], group_by: str) -> list[dict[str, Any]]
                 row[name]["target_s"] = target
                 row[name]["within_target"] = round(float((arr <= target).mean()), 3)
         out.append(row)
+    # Sorted as people read them: priorities and months in order, places and agencies by
+    # how many incidents they measured (most first).
+    if group_by in ("priority", "month"):
+        out.sort(key=lambda r: (r["group"] == "-", r["group"].zfill(8)))
+    else:
+        out.sort(key=lambda r: (-r["call_to_dispatch"]["n"], r["group"]))
     return out

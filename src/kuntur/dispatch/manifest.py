@@ -140,6 +140,26 @@ TEXTS: dict[str, Label] = {
     "target": ("Meta", "Target"),
     "within": ("dentro de la meta", "within target"),
     "group_by": ("Agrupar por", "Group by"),
+    # The KPI page (issue 13): period, groups, small samples.
+    "kpi_period": ("Periodo", "Period"),
+    "kpi_last_7": ("Últimos 7 días", "Last 7 days"),
+    "kpi_last_30": ("Últimos 30 días", "Last 30 days"),
+    "kpi_last_90": ("Últimos 90 días", "Last 90 days"),
+    "kpi_last_365": ("Último año", "Last year"),
+    "kpi_showing": ("Incidentes despachados del", "Dispatched incidents from"),
+    "kpi_to": ("al", "to"),
+    "kpi_agency": ("Agencia", "Agency"),
+    "kpi_month": ("Mes", "Month"),
+    "kpi_group": ("Grupo", "Group"),
+    "kpi_minutes": ("mediana / p90, minutos", "median / p90, minutes"),
+    "kpi_small": (
+        "Muestra pequeña (menos de 30 incidentes): tómelo como indicio",
+        "Small sample (under 30 incidents): read it as a hint",
+    ),
+    "kpi_legend": (
+        "Verde: 90 % o más dentro de la meta; amarillo: 70-89 %; rojo: menos del 70 %.",
+        "Green: 90 % or more within target; yellow: 70-89 %; red: under 70 %.",
+    ),
 }
 
 MANIFEST = declare(

@@ -124,3 +124,24 @@ class ForecastCells(BaseModel):
     type: Literal["FeatureCollection"]
     forecast_id: int
     features: list[CellFeature]
+
+
+class CellIncident(BaseModel):
+    id: int
+    occurred_at: str
+    category: str
+    district: str | None = Field(description="the district's name")
+
+
+class CellIncidents(BaseModel):
+    """The incidents behind a flagged cell that the reader may read (the year before the
+    forecast): by crime type, by hour of the day in Lima, and the latest 50."""
+
+    forecast_id: int
+    cell: int
+    since: str
+    until: str
+    readable: int = Field(description="incidents in the cell the reader may read")
+    by_category: dict[str, int]
+    by_hour: list[int] = Field(description="24 counts, hour 0 to 23, Lima time")
+    incidents: list[CellIncident]

@@ -27,7 +27,13 @@ from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.forecasting import fairness
 from kuntur.forecasting.auto import METHODS, make
 from kuntur.forecasting.evaluation import rank
-from kuntur.forecasting.grid import Grid, datetimes_to_days, history_from_points, unproject
+from kuntur.forecasting.grid import (
+    Grid,
+    datetimes_to_days,
+    history_from_points,
+    project,
+    unproject,
+)
 from kuntur.forecasting.manifest import FORECAST_CREATED, FORECASTS_READ, FORECASTS_RUN
 from kuntur.forecasting.models import Forecast, ForecastCell
 from kuntur.geography import service as geo
@@ -388,4 +394,77 @@ def explain(*, actor: Actor, forecast_id: int, cell: int) -> dict[str, Any]:
         "district": {"ubigeo": district.ubigeo, "name": district.name} if district else None,
         "method": f.chosen,
         "cell_size": f.cell_size,
+    }
+
+
+CELL_INCIDENTS_SHOWN = 50
+
+
+def cell_incidents(*, actor: Actor, forecast_id: int, cell: int) -> dict[str, Any]:
+    """What lies behind a flagged cell: the incidents in it over the year before the
+    forecast, by crime type and by hour of the day (Lima), and the latest of them.
+
+    Read as the reader's own incidents (``incidents.scoped``: owning agency, sharing rules,
+    clearance), so a reader sees only the incidents they may read, even where the forecast
+    counted more; ``readable`` says how many that is."""
+    f = _visible(actor, forecast_id)
+    if actor.db.get(ForecastCell, (f.id, cell)) is None:
+        raise NotFound(f"cell {cell} was not flagged by forecast {f.id}")
+    grid = _grid(f)
+    ring = grid.corners_lonlat(np.array([cell], np.int64))[0]
+    lons, lats = [float(p[0]) for p in ring], [float(p[1]) for p in ring]
+    since = f.valid_from - timedelta(days=365)
+    scope = incidents.scoped(
+        actor,
+        incidents.IncidentFilter(
+            bbox=(min(lons), min(lats), max(lons), max(lats)), start=since, end=f.valid_from
+        ),
+    )
+    categories = list(json.loads(f.categories))
+    rows = actor.db.execute(
+        select(
+            Incident.id,
+            Incident.occurred_at,
+            Incident.category,
+            Incident.district_ubigeo,
+            Incident.longitude,
+            Incident.latitude,
+        )
+        .where(*scope.clauses())
+        .order_by(Incident.occurred_at.desc())
+    ).all()
+    # The bbox holds a little more than the (projected) cell: keep the cell's own points.
+    if rows:
+        x, y = project(
+            np.array([r[4] for r in rows], float), np.array([r[5] for r in rows], float), grid.crs
+        )
+        inside = grid.cell_of(x, y) == cell
+        rows = [r for r, ok in zip(rows, inside, strict=True) if ok]
+    if categories:
+        rows = [r for r in rows if r[2] in categories]
+    if f.exclude_discovered:
+        rows = [r for r in rows if r[2] not in fairness.PATROL_DISCOVERED]
+    by_category: dict[str, int] = {}
+    by_hour = [0] * 24
+    for r in rows:
+        by_category[r[2]] = by_category.get(r[2], 0) + 1
+        by_hour[to_utc(r[1]).astimezone(LIMA).hour] += 1
+    names = {u: d.name for u, d in geo.districts().items()}
+    return {
+        "forecast_id": f.id,
+        "cell": cell,
+        "since": since.isoformat(),
+        "until": f.valid_from.isoformat(),
+        "readable": len(rows),
+        "by_category": dict(sorted(by_category.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "by_hour": by_hour,
+        "incidents": [
+            {
+                "id": r[0],
+                "occurred_at": to_utc(r[1]).isoformat(),
+                "category": r[2],
+                "district": names.get(r[3] or ""),
+            }
+            for r in rows[:CELL_INCIDENTS_SHOWN]
+        ],
     }

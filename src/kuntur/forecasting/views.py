@@ -8,7 +8,13 @@ from fastapi import APIRouter, Path, Query, status
 
 from kuntur.core.web import MAX_ID, UnitOfWorkRoute
 from kuntur.forecasting import service
-from kuntur.forecasting.schemas import CellExplanation, ForecastCells, ForecastOut, ForecastRequest
+from kuntur.forecasting.schemas import (
+    CellExplanation,
+    CellIncidents,
+    ForecastCells,
+    ForecastOut,
+    ForecastRequest,
+)
 from kuntur.identity.web import ActorDep
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/forecasts", tags=["forecasts"])
@@ -61,3 +67,14 @@ def explain_cell(
 ) -> dict[str, Any]:
     """Why a cell was flagged: rank, recent events, last year, long-term level."""
     return service.explain(actor=actor, forecast_id=forecast_id, cell=cell)
+
+
+@router.get("/{forecast_id}/cells/{cell}/incidents", response_model=CellIncidents)
+def cell_incidents(
+    forecast_id: ForecastId,
+    cell: Annotated[int, Path(ge=0, le=MAX_ID)],
+    actor: ActorDep,
+) -> dict[str, Any]:
+    """The incidents behind a flagged cell that the reader may read: crime types, hours
+    (Lima) and the latest 50, over the year before the forecast."""
+    return service.cell_incidents(actor=actor, forecast_id=forecast_id, cell=cell)

@@ -3,7 +3,9 @@
 Victims' narratives of extortion, kidnapping and trafficking, and every intelligence
 search, need a reason. A reason is one of:
 
-- **an open case the reader is a member of**, by its number (``CASO-2026-0001``). This is
+- **an open case the reader is a member of**, by its number (``CASO-2026-0001``), or by
+  the number of its investigation when exactly one of the reader's open cases belongs to
+  it (several cases may share one investigation; the log always names the case). This is
   the only purpose for intelligence work (network searches and views).
 - **an incident the reader is handling**, as ``INC-<incident id>``, for that incident's
   narrative only: the reader dispatched a unit to it (``assignments.dispatched_by``) and
@@ -144,6 +146,11 @@ def require(
             "no es un caso abierto del que usted sea miembro",
             "it is not an open case you are a member of",
         )
+        if reason == "several_cases":  # the reader's own cases: nothing of others'
+            why = (
+                "varios de sus casos pertenecen a esa investigación: indique el número de uno",
+                "several of your cases belong to that investigation: state one case's number",
+            )
     if ref is not None:
         return actor.with_purpose(ref)
     _refuse(

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import uuid
+from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
@@ -23,12 +25,14 @@ from sqlalchemy.exc import IntegrityError
 from kuntur.audit import commitments
 from kuntur.audit.manifest import AUDIT_READ
 from kuntur.core.errors import InvalidInput, NotFound
-from kuntur.core.timeutil import to_display, utcnow
+from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.identity import purposes
 from kuntur.identity.actor import Actor
 from kuntur.identity.models import SharingRule, User
 from kuntur.identity.roles import OPERATIONAL_AGENCIES
-from kuntur.intelligence import service
+from kuntur.incidents.categories import CATEGORY_LABELS
+from kuntur.incidents.models import ImportBatch
+from kuntur.intelligence import labels, networks, service
 from kuntur.intelligence.manifest import (
     INTEL_CASE_CHANGED,
     INTEL_CASE_EXPORTED,
@@ -42,13 +46,31 @@ from kuntur.intelligence.models import Case, CaseEntity, CaseMember, CaseNote, E
 _TEMPLATES = Environment(autoescape=select_autoescape(default=True), trim_blocks=True)
 
 
-def open_case(actor: Actor, *, number: str, title: str, network: str) -> Case:
+def open_case(
+    actor: Actor,
+    *,
+    number: str | None,
+    title: str,
+    network: str,
+    investigation: str | None = None,
+) -> Case:
     """Open a case on a network: it belongs to the creator's agency, and the creator is its
     first member. No earlier purpose is needed: the new case is the purpose of the view
-    that opens it, and the opening is audited."""
+    that opens it, and the opening is audited.
+
+    ``investigation``: the investigation it belongs to (default: ``number``); several
+    cases may share one. ``number``: the case's own (unique); without one, Kuntur numbers
+    it ``<investigation>/<id>``, so a second case of an investigation is never refused."""
     db = actor.db
     actor.require(INTEL_READ, object_type="case", object_id="cases")
-    number, title = purposes.check_case_number(number), title.strip()
+    if not (number or investigation):
+        raise InvalidInput(
+            "investigación: indique su número (p. ej. CASO-2026-0001) / investigation: "
+            "give its number (e.g. CASO-2026-0001)"
+        )
+    investigation = purposes.check_case_number(investigation or number or "")
+    given = purposes.check_case_number(number) if number else None
+    title = title.strip()
     if not title:
         raise InvalidInput("título: escriba uno / title: it is required")
     if not actor.is_system and actor.agency not in OPERATIONAL_AGENCIES:
@@ -58,7 +80,10 @@ def open_case(actor: Actor, *, number: str, title: str, network: str) -> Case:
         )
     now = utcnow()
     case = Case(
-        number=number,
+        # Numbered after the flush when none is given: the id makes it unique without
+        # looking at (and so revealing) other agencies' cases.
+        number=given or f"pendiente-{uuid.uuid4().hex}",
+        investigation=investigation,
         title=title,
         network=network,
         created_by=actor.who,
@@ -71,8 +96,14 @@ def open_case(actor: Actor, *, number: str, title: str, network: str) -> Case:
             db.flush()
     except IntegrityError as exc:
         raise InvalidInput(
-            f"número: el caso {number} ya existe / number: case {number} already exists"
+            f"número: el caso {given} ya existe; deje el número vacío y Kuntur numera el caso "
+            f"dentro de la investigación / number: case {given} already exists; leave the "
+            "number empty and Kuntur numbers the case within the investigation"
         ) from exc
+    if given is None:
+        case.number = f"{investigation}/{case.id}"
+        db.flush()
+    number = case.number
     if actor.ctx.user_id is not None:
         db.add(
             CaseMember(case_id=case.id, user_id=actor.ctx.user_id, added_by=actor.who, added_at=now)
@@ -86,6 +117,7 @@ def open_case(actor: Actor, *, number: str, title: str, network: str) -> Case:
         INTEL_CASE_OPENED,
         str(case.id),
         number=number,  # a code (purposes.CASE_NUMBER); the title is free text: committed
+        investigation=investigation,
         network=network,
         title=commitments.commit("case-title", title),
     )
@@ -260,6 +292,7 @@ def case_out(access: service.Access, case: Case) -> dict[str, Any]:
     return {
         "id": case.id,
         "number": case.number,
+        "investigation": case.investigation or case.number,
         "title": case.title,
         "network": case.network,
         "status": case.status,
@@ -268,10 +301,16 @@ def case_out(access: service.Access, case: Case) -> dict[str, Any]:
         "created_by": case.created_by,
         "created_at": case.created_at.isoformat(),
         "notes": [
-            {"author": n.author, "text": n.text, "created_at": n.created_at.isoformat()}
+            {
+                "id": n.id,
+                "author": n.author,
+                "text": n.text,
+                "created_at": n.created_at.isoformat(),
+            }
             for n in notes
         ],
         "entities": [k for i, k in kept if i in seen],
+        "entity_labels": {k: labels.label(k) for i, k in kept if i in seen},
     }
 
 
@@ -289,6 +328,7 @@ def list_cases(actor: Actor) -> list[dict[str, Any]]:
         {
             "id": c.id,
             "number": c.number,
+            "investigation": c.investigation or c.number,
             "title": c.title,
             "network": c.network,
             "status": c.status,
@@ -302,67 +342,90 @@ def list_cases(actor: Actor) -> list[dict[str, Any]]:
 
 
 def chart_svg(detail: dict[str, Any], width: int = 900, height: int = 600) -> str:
-    """The network's identifiers and reports as a static SVG (Fruchterman-Reingold layout)."""
-    names: list[str] = []
-    index: dict[str, int] = {}
-    edges = set()
-    for link in detail["links"]:
-        kind = link["entity"].split(":", 1)[0]
-        if kind not in ("phone", "payment_account", "vehicle"):
-            continue
-        for n in (f"report:{link['incident_id']}", link["entity"]):
-            if n not in index:
-                index[n] = len(names)
-                names.append(n)
-        edges.add((index[f"report:{link['incident_id']}"], index[link["entity"]]))
+    """The network's identifiers as a static SVG (Fruchterman-Reingold layout): reports are
+    folded into weighted edges (``networks.collapse``: two identifiers named in the same
+    reports, the line as thick as the reports they share), nodes sized by their reports and
+    labelled in words ("Teléfono +51 987 654 321")."""
+    nodes, edges = networks.collapse([(ln["incident_id"], ln["entity"]) for ln in detail["links"]])
+    names = sorted(nodes, key=lambda k: (-len(nodes[k]), k))
     if not names:
         return ""
-    g = ig.Graph(n=len(names), edges=sorted(edges))
-    coords = g.layout_fruchterman_reingold(niter=300).coords
+    index = {n: i for i, n in enumerate(names)}
+    pairs = sorted((index[a], index[b]) for a, b in edges)
+    weights = [
+        len(edges[(names[a], names[b])])
+        if (names[a], names[b]) in edges
+        else len(edges[(names[b], names[a])])
+        for a, b in pairs
+    ]
+    g = ig.Graph(n=len(names), edges=pairs)
+    coords = g.layout_fruchterman_reingold(
+        niter=500, seed=[[i % 7, i // 7] for i in range(len(names))]
+    ).coords
     xs, ys = [c[0] for c in coords], [c[1] for c in coords]
     span_x, span_y = (max(xs) - min(xs)) or 1.0, (max(ys) - min(ys)) or 1.0
+    pad = 60
 
     def at(i: int) -> tuple[float, float]:
         return (
-            20 + (xs[i] - min(xs)) / span_x * (width - 40),
-            20 + (ys[i] - min(ys)) / span_y * (height - 40),
+            pad + (xs[i] - min(xs)) / span_x * (width - 2 * pad - 140),
+            pad + (ys[i] - min(ys)) / span_y * (height - 2 * pad),
         )
 
-    colors = {
-        "report": "#1565c0",
-        "phone": "#c62828",
-        "payment_account": "#6a1b9a",
-        "vehicle": "#ef6c00",
-    }
+    colors = {"phone": "#c62828", "payment_account": "#6a1b9a", "vehicle": "#ef6c00"}
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img">'
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="Gráfico de vínculos">'
     ]
-    for a, b in sorted(edges):
+    top = max(weights, default=1)
+    for (a, b), w in zip(pairs, weights, strict=True):
         (x1, y1), (x2, y2) = at(a), at(b)
         parts.append(
-            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
-            'stroke="#9aa7b4" stroke-width="0.8"/>'
+            f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#7d8b99" '
+            f'stroke-width="{1 + 5 * w / top:.1f}"><title>{w} reportes en común</title></line>'
         )
+        parts.append(
+            f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 3:.1f}" font-size="10" '
+            f'fill="#44515e" text-anchor="middle">{w}</text>'
+        )
+    most = max(len(v) for v in nodes.values())
     for i, n in enumerate(names):
         x, y = at(i)
         kind = n.split(":", 1)[0]
-        r = 3 if kind == "report" else 6
+        r = 5 + 9 * (len(nodes[n]) / most) ** 0.5
+        text = html.escape(labels.label(n))
         parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{colors[kind]}">'
-            f"<title>{html.escape(n)}</title></circle>"
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colors.get(kind, "#455a64")}">'
+            f"<title>{text}: {len(nodes[n])} reportes</title></circle>"
         )
-        if kind != "report":
-            parts.append(
-                f'<text x="{x + 8:.1f}" y="{y + 3:.1f}" font-size="9">'
-                f"{html.escape(n.split(':', 1)[1])}</text>"
-            )
+        parts.append(
+            f'<text x="{x + r + 3:.1f}" y="{y + 4:.1f}" font-size="11">{text} '
+            f"({len(nodes[n])})</text>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 
 
+def _synthetic(actor: Actor) -> bool:
+    """The demo's data is synthetic, and every page that shows it says so."""
+    batch = actor.db.scalar(
+        select(ImportBatch.id).where(ImportBatch.dataset.like("demo:%")).limit(1)
+    )
+    return batch is not None
+
+
+def _lima(iso: str) -> str:
+    """An ISO time as a reader in Lima writes it: 01/12/2026 09:05."""
+    moment = datetime.fromisoformat(iso)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(LIMA).strftime("%d/%m/%Y %H:%M")
+
+
 def report_html(actor: Actor, case_id: int) -> str:
-    """The case report: header, notes, entities, network summary, chart, provenance table."""
+    """The case report: header, notes, entities, network summary, chart, provenance table.
+    Printable (numbered A4 pages); times in Lima, identifiers, districts and categories in
+    words; the demo's synthetic data marked on every page."""
     access, case_row = _case(actor, case_id)
     case = case_out(access, case_row)
     detail = _network_for(access, case_row.network)
@@ -371,9 +434,15 @@ def report_html(actor: Actor, case_id: int) -> str:
         case=case,
         detail=detail,
         chart=chart_svg(detail),
-        generated=to_display(utcnow()),
-        actor=actor.who,
+        generated=_lima(utcnow().isoformat()),
+        actor=actor.who.removeprefix("user:"),
         purpose=access.ctx.purpose,
+        synthetic=_synthetic(actor),
+        lima=_lima,
+        label=labels.label,
+        mention=labels.mention,
+        category=lambda c: CATEGORY_LABELS.get(c, (c, c))[0],
+        user=lambda who: str(who).removeprefix("user:").removeprefix("system:"),
     )
     service.log(access, INTEL_CASE_EXPORTED, str(case_id), links=len(detail["links"]))
     return page
@@ -395,6 +464,7 @@ def _network_for(access: service.Access, name: str) -> dict[str, Any]:
             "brokers": [],
             "people": [],
             "timeline": [],
+            "entities": [],
             "links": [],
         }
 

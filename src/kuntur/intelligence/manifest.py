@@ -59,6 +59,47 @@ TEXTS: dict[str, Label] = {
     "case_title": ("Título del caso", "Case title"),
     "open_case": ("Abrir caso con esta red", "Open a case on this network"),
     "case_report": ("Informe del caso", "Case report"),
+    # The link chart and the case panel (issue 13: the analyst's screens).
+    "kind_phone": ("Teléfono", "Phone"),
+    "kind_payment_account": ("Cuenta", "Account"),
+    "kind_vehicle": ("Placa", "Plate"),
+    "kind_person": ("Persona", "Person"),
+    "kind_alias": ("Alias", "Alias"),
+    "kind_organisation": ("Banda", "Gang"),
+    "kind_report": ("Reporte", "Report"),
+    "intel_shared": ("reportes en común", "reports in common"),
+    "intel_chart_hint": (
+        "Cada círculo es un teléfono, una cuenta o una placa (más grande: más reportes); una "
+        "línea une dos que aparecen en los mismos reportes, con su número. Clic en una línea o "
+        "en un círculo: sus reportes",
+        "Each circle is a phone, an account or a plate (bigger: more reports); a line joins two "
+        "named in the same reports, with their number. Click a line or a circle: its reports",
+    ),
+    "intel_show_reports": (
+        "Mostrar estos reportes en el gráfico",
+        "Show these reports on the chart",
+    ),
+    "intel_hide_reports": ("Plegar los reportes", "Fold the reports away"),
+    "intel_reports_of": ("Reportes", "Reports"),
+    "intel_investigation": ("Investigación (nro.)", "Investigation (number)"),
+    "intel_case_number_opt": (
+        "Nro. del caso (opcional: si lo deja vacío, Kuntur lo numera)",
+        "Case number (optional: left empty, Kuntur numbers it)",
+    ),
+    "intel_case": ("Caso", "Case"),
+    "intel_notes": ("Notas del caso", "Case notes"),
+    "intel_no_notes": ("Sin notas todavía.", "No notes yet."),
+    "intel_add_note": ("Agregar nota", "Add note"),
+    "intel_case_entities": ("Entidades del caso", "Case entities"),
+    "intel_no_entities": ("Ninguna marcada.", "None kept."),
+    "intel_add_to_case": ("Agregar al caso", "Add to the case"),
+    "intel_team": ("Equipo", "Team"),
+    "intel_print": ("Informe para imprimir", "Printable report"),
+    "intel_network_of_case": ("Red del caso", "The case's network"),
+    "intel_state": ("Estado", "Status"),
+    "intel_open": ("abierto", "open"),
+    "intel_rule": ("regla", "rule"),
+    "intel_chars": ("caracteres", "characters"),
 }
 
 MANIFEST = declare(

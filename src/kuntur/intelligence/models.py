@@ -55,7 +55,11 @@ class Case(Base):
     __tablename__ = "intel_cases"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    number: Mapped[str] = mapped_column(String(100), unique=True)  # the case number (purpose)
+    number: Mapped[str] = mapped_column(String(100), unique=True)  # the case's own number
+    # The investigation the case belongs to (a prosecutor's file, an operation): several
+    # cases (one per network, per agency's team) may share it. Stated as a purpose, it
+    # names a case only when exactly one of the reader's open cases belongs to it.
+    investigation: Mapped[str | None] = mapped_column(String(100), index=True)
     title: Mapped[str] = mapped_column(String(300))
     network: Mapped[str] = mapped_column(String(40))  # N-<incident id>
     status: Mapped[str] = mapped_column(String(20), default="open")

@@ -51,6 +51,7 @@ class TimelineEntry(BaseModel):
     received_at: str
     category: str
     district: str | None = Field(description="ubigeo")
+    district_name: str | None = Field(default=None, description="the district's name")
     priority: int
     amounts: list[str] = Field(description="amounts of money the report mentions")
 
@@ -66,6 +67,16 @@ class LinkOut(BaseModel):
     span: list[int] = Field(description="[start, end): where in the narrative")
 
 
+class EntityOut(BaseModel):
+    """An identifier of the network as people write it, and how many reports name it."""
+
+    key: str = Field(description='"kind:value", as in links')
+    kind: str = Field(description="phone, payment_account, vehicle, person, alias, ...")
+    value: str = Field(description='written for people, e.g. "+51 987 654 321"')
+    label: str = Field(description='kind and value in Spanish, e.g. "Teléfono +51 987 654 321"')
+    reports: int = Field(description="readable reports that name it")
+
+
 class NetworkDetail(BaseModel):
     network: str
     reports: int
@@ -75,12 +86,14 @@ class NetworkDetail(BaseModel):
     brokers: list[Broker]
     people: list[Person]
     timeline: list[TimelineEntry]
+    entities: list[EntityOut] = Field(default_factory=list)
     links: list[LinkOut]
 
 
 class CaseSummary(BaseModel):
     id: int
-    number: str = Field(description="the case number: a purpose for reading its reports")
+    number: str = Field(description="the case's own number: a purpose for reading its reports")
+    investigation: str = Field(description="the investigation it belongs to (shared by cases)")
     title: str
     network: str = Field(description="the network the case was opened from")
     status: str
@@ -94,6 +107,7 @@ class CaseMemberOut(BaseModel):
 
 
 class CaseNoteOut(BaseModel):
+    id: int
     author: str
     text: str
     created_at: str
@@ -104,6 +118,7 @@ class CaseOut(BaseModel):
 
     id: int
     number: str
+    investigation: str
     title: str
     network: str
     status: str
@@ -113,3 +128,6 @@ class CaseOut(BaseModel):
     created_at: str
     notes: list[CaseNoteOut]
     entities: list[str] = Field(description="identifiers kept on the case that the reader sees")
+    entity_labels: dict[str, str] = Field(
+        default_factory=dict, description='each of them in words ("Teléfono +51 987 654 321")'
+    )

@@ -30,11 +30,12 @@ from kuntur.core.context import RequestContext
 from kuntur.core.errors import NotFound
 from kuntur.core.registry import EventType
 from kuntur.core.timeutil import utcnow
+from kuntur.geography import service as geo
 from kuntur.identity import purposes
 from kuntur.identity.actor import Actor
 from kuntur.incidents import service as incidents
 from kuntur.incidents.models import Incident
-from kuntur.intelligence import networks
+from kuntur.intelligence import labels, networks
 from kuntur.intelligence.extraction import extract
 from kuntur.intelligence.manifest import INTEL_INDEXED, INTEL_READ, INTEL_SEARCH, INTEL_VIEW
 from kuntur.intelligence.models import Entity, Link
@@ -335,6 +336,10 @@ def _detail(
             amounts.setdefault(iid, []).append(key.split(":", 1)[1])
     name = _name(members)
     log(access, INTEL_VIEW, name, reports=len(members))
+    districts = geo.districts()
+    mentioned: dict[str, set[int]] = {}
+    for iid, *_rest, key in links:
+        mentioned.setdefault(key, set()).add(iid)
     return {
         "network": name,
         "reports": len(members),
@@ -349,10 +354,21 @@ def _detail(
                 "received_at": t.isoformat(),
                 "category": c,
                 "district": d,
+                "district_name": districts[d].name if d in districts else None,
                 "priority": p,
                 "amounts": amounts.get(i, []),
             }
             for i, t, c, d, p in reports
+        ],
+        "entities": [
+            {
+                "key": key,
+                "kind": labels.split(key)[0],
+                "value": labels.display(*labels.split(key)),
+                "label": labels.label(key),
+                "reports": len(ids),
+            }
+            for key, ids in sorted(mentioned.items(), key=lambda kv: (-len(kv[1]), kv[0]))
         ],
         "links": [
             {

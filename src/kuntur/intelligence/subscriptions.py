@@ -32,6 +32,22 @@ def open_case_of_reader(actor: Actor, text: str, stated: str) -> tuple[str | Non
     # Numbers are stored normalised; a case opened before that may be stored as typed.
     db = actor.db
     case = db.scalar(select(Case).where(Case.number.in_({text, stated})).limit(1))
+    if case is None and not actor.is_system and actor.ctx.user_id is not None:
+        # An investigation's number names a case when exactly one of the reader's open
+        # cases belongs to it; with several, the reader states which (the log names one).
+        mine = db.scalars(
+            select(Case)
+            .join(CaseMember, CaseMember.case_id == Case.id)
+            .where(
+                Case.investigation == text,
+                Case.status == "open",
+                CaseMember.user_id == actor.ctx.user_id,
+            )
+            .limit(2)
+        ).all()
+        if len(mine) > 1:
+            return None, "several_cases"
+        case = mine[0] if mine else None
     if case is None:
         return None, "no_such_case"
     if case.status != "open":

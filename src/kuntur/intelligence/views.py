@@ -43,7 +43,18 @@ def report_network(
 
 
 class CaseIn(BaseModel):
-    number: str = Field(min_length=1, max_length=100)
+    number: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="the case's own number; without one, <investigation>/<id>",
+    )
+    investigation: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="the investigation it belongs to (default: number); cases may share one",
+    )
     title: str = Field(min_length=1, max_length=300)
     network: str = Field(pattern=r"^N-\d{1,19}$")
 
@@ -72,7 +83,13 @@ def list_cases(actor: ActorDep) -> list[dict[str, Any]]:
 @router.post("/cases", response_model=CaseOut, status_code=201)
 def open_case(data: CaseIn, actor: ActorDep) -> dict[str, Any]:
     """Open a case from a network (audited with the stated purpose)."""
-    c = cases.open_case(actor, number=data.number, title=data.title, network=data.network)
+    c = cases.open_case(
+        actor,
+        number=data.number,
+        title=data.title,
+        network=data.network,
+        investigation=data.investigation,
+    )
     return cases.get_case(actor, c.id)
 
 

@@ -26,15 +26,47 @@
       [T.long_term, why.long_term_per_year.toFixed(1)],
       [T.area_mean, why.area_mean_events_per_cell.toFixed(1)],
       [T.district, why.district ? why.district.name : "—"],
-      [T.forecast_method, why.method],
+      [T.forecast_method, methodLabel(why.method)],
     ]);
+    const behind = await getJSON(`/api/forecasts/${forecastId}/cells/${cell}/incidents`);
+    document.getElementById("cell-behind").hidden = false;
+    const types = document.getElementById("cell-types");
+    types.replaceChildren();
+    for (const [c, n] of Object.entries(behind.by_category)) {
+      const tr = document.createElement("tr");
+      const a = document.createElement("td"); a.textContent = KUNTUR.i18n.categories[c] || c;
+      const b = document.createElement("td"); b.className = "num"; b.textContent = String(n);
+      tr.append(a, b); types.append(tr);
+    }
+    const hours = document.getElementById("cell-hours");
+    hours.replaceChildren();
+    const top = Math.max(1, ...behind.by_hour);
+    behind.by_hour.forEach((n, h) => {
+      const bar = document.createElement("span");
+      bar.style.height = `${(100 * n) / top}%`;
+      bar.title = `${h}:00–${h}:59 · ${n}`;
+      hours.append(bar);
+    });
+    const list = document.getElementById("cell-incidents");
+    list.replaceChildren();
+    for (const i of behind.incidents) {
+      const li = document.createElement("li");
+      li.textContent = `${i.id} · ${limaTime(i.occurred_at)} · ${KUNTUR.i18n.categories[i.category] || i.category} · ${i.district || "—"}`;
+      list.append(li);
+    }
+    list.dataset.count = String(behind.readable);
+  }
+
+  function methodLabel(chosen) {
+    const key = chosen.split("(")[0];
+    return KUNTUR.i18n.methods[key] || key;
   }
 
   // "smoothing(tau_days=500, ...)" -> "Suavizado exponencial estacional (smoothing, ...)".
   function methodName(f) {
     const key = f.chosen.split("(")[0];
     const label = KUNTUR.i18n.methods[key];
-    const plain = label ? `${label} — ${f.chosen}` : f.chosen;
+    const plain = label || key;
     return f.method === "auto" && f.params.validation_windows
       ? `${plain} (${f.params.validation_windows} ${T.validation_weeks})`
       : plain;
@@ -47,12 +79,16 @@
     const over = new Set(report.over_reports);
     // The 25 districts with most flagged area, and every district the warning names.
     const rows = report.districts.filter((row, i) => i < 25 || over.has(row.ubigeo));
+    rows.sort((a, b) => b.flagged_share - a.flagged_share || a.name.localeCompare(b.name));
     for (const row of rows) {
       const tr = document.createElement("tr");
       if (over.has(row.ubigeo)) tr.className = "over";
-      for (const v of [row.name, pct(row.flagged_share), pct(row.population_share), pct(row.victim_report_share)]) {
-        const td = document.createElement("td"); td.textContent = v; tr.append(td);
-      }
+      const ratio = row.ratio_to_reports == null ? "—" : `${row.ratio_to_reports.toFixed(1)} ×`;
+      [row.name, pct(row.flagged_share), pct(row.population_share), pct(row.victim_report_share), ratio].forEach((v, i) => {
+        const td = document.createElement("td"); td.textContent = v;
+        if (i) td.className = "num";
+        tr.append(td);
+      });
       body.append(tr);
     }
     const warn = document.getElementById("fairness-warning");
@@ -78,6 +114,8 @@
     ];
     if (f.exclude_discovered) meta.push([T.excluded, (f.fairness.excluded_categories || []).join(", ")]);
     defs(document.getElementById("forecast-meta"), meta);
+    const how = T[`fc_how_${f.chosen.split("(")[0]}`] || "";
+    document.getElementById("forecast-how").textContent = how.replaceAll("{size}", String(Math.round(f.cell_size)));
     if (f.method === "auto") {
       const note = document.createElement("p");
       note.className = "note";
@@ -86,15 +124,30 @@
     }
     fairnessTable(f.fairness);
     const cells = await getJSON(`/api/forecasts/${f.id}/cells`);
+    const click = (cell) => explain(f.id, cell).catch((e) => {
+      document.getElementById("forecast-error").textContent = e.message;
+    });
     const layer = L.geoJSON(cells, {
-      style: (feat) => ({ color: COLORS[feat.properties.level], weight: 1, fillOpacity: 0.55 }),
-      onEachFeature: (feat, lyr) => {
-        lyr.on("click", () => explain(f.id, feat.properties.cell).catch((e) => {
-          document.getElementById("forecast-error").textContent = e.message;
-        }));
-      },
+      style: (feat) => ({ color: COLORS[feat.properties.level], weight: 2, fillOpacity: 0.7 }),
+      onEachFeature: (feat, lyr) => { lyr.on("click", () => click(feat.properties.cell)); },
     }).addTo(map);
+    // At city zoom a 250 m cell is a few pixels: each flagged cell also gets a dot of a
+    // readable size, shown while the cells themselves are too small to see or click.
+    const dots = L.layerGroup(cells.features.map((feat) => {
+      const ring = feat.geometry.coordinates[0];
+      const lat = ring.slice(0, 4).reduce((s, p) => s + p[1], 0) / 4;
+      const lon = ring.slice(0, 4).reduce((s, p) => s + p[0], 0) / 4;
+      const level = feat.properties.level;
+      return L.circleMarker([lat, lon], {
+        radius: level === "very_high" ? 7 : 5, color: "#fff", weight: 1,
+        fillColor: COLORS[level], fillOpacity: 0.9,
+      }).on("click", () => click(feat.properties.cell));
+    }));
+    const zoomDots = () => { if (map.getZoom() < 14) dots.addTo(map); else dots.remove(); };
+    map.on("zoomend", zoomDots);
     if (cells.features.length) map.fitBounds(layer.getBounds());
+    zoomDots();
+    window.kunturForecastDots = dots;
     document.getElementById("map").dataset.cells = String(cells.features.length);
   }
 
