@@ -2,8 +2,8 @@
 
 Each subdomain has its module (``tree``, ``fleet``, ``authorizations``, ``orders``); this
 one re-exports them. Every state change goes through the actor (``actor.require``) and lands
-in the audit log in the same transaction (``actor.record``); every change a map shows is announced with
-``events.emit``. A refused military tasking is audited in a transaction of its own.
+in the audit log in the same transaction (``actor.record``); every change a map shows is
+announced with ``events.emit``. A refused military tasking is audited in a transaction of its own.
 """
 
 from __future__ import annotations
