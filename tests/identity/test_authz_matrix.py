@@ -248,6 +248,10 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("GET", "/api/audit/public-key"): Row(PUBLIC),
     ("GET", "/api/audit/checkpoints"): Row(PUBLIC),
     ("GET", "/api/audit/checkpoints/latest"): Row(PUBLIC),
+    ("GET", "/api/audit/checkpoints/covering"): Row(
+        PUBLIC, "/api/audit/checkpoints/covering?index=0"
+    ),
+    ("GET", "/api/audit/status"): Row(AUDIT_READ),
     ("POST", "/api/audit/checkpoints"): Row(AUDIT_CHECKPOINT),
     ("POST", "/api/audit/checkpoints/{checkpoint_id}/countersignatures"): Row(
         PUBLIC,
