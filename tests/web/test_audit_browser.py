@@ -3,11 +3,11 @@ searches the log and checks an event's inclusion proof in the browser itself."""
 
 from __future__ import annotations
 
-import pytest
 import base64
 from pathlib import Path
 from typing import Any
 
+import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.web.conftest import sign_in
@@ -116,7 +116,9 @@ def test_the_log_pages_beyond_a_hundred_rows(live_server: str, browser: Browser)
     page, errors = _auditor(live_server, browser)
     rows = page.locator("[data-testid='audit-table'] tbody tr")
     expect(rows).to_have_count(100)
-    total = int("".join(ch for ch in page.get_by_test_id("audit-total").inner_text() if ch.isdigit()))
+    total = int(
+        "".join(ch for ch in page.get_by_test_id("audit-total").inner_text() if ch.isdigit())
+    )
     assert total > 100  # the demo scenario logs more than a page
     first = rows.first.get_attribute("data-idx")
     page.click("#a-next")
@@ -141,4 +143,18 @@ def test_dispatchers_do_not_see_the_audit_page(live_server: str, browser: Browse
     expect(page.get_by_role("alert")).to_contain_text("Consultar el registro de auditoría")
     expect(page.get_by_test_id("forbidden").get_by_role("link", name="Despacho")).to_be_visible()
     expect(page.locator("header nav")).not_to_contain_text("Auditoría")
+    context.close()
+
+
+def test_the_login_says_a_second_factor_is_needed(live_server: str, browser: Browser) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-PE")
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    sign_in(page, "auditora")  # the right password, no code
+    error = page.get_by_role("alert")
+    expect(error).to_have_text(
+        "Esta cuenta requiere el código de verificación (segundo factor): escríbalo y vuelva "
+        "a intentar"
+    )
+    expect(page.locator("#totp")).to_be_focused()
     context.close()
