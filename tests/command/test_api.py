@@ -413,3 +413,48 @@ def test_two_dispatchers_taking_the_same_unit_at_once_one_wins(
             u = db.get(Unit, world.patrol)
             assert u is not None
             u.status, u.incident_id = "available", None
+
+
+def test_a_refused_order_cites_the_extension_not_the_expired_decree(
+    engine: Engine, settings: Settings, world: World
+) -> None:
+    """The demo's case: the October 2025 decree (its number names its kind) expired long
+    ago; its extension (the world's emergency, 30 more days) is in force. An order that
+    outlasts the extension is refused citing the extension and its end, Spanish first."""
+    now = utcnow()
+    with Session(engine) as db, db.begin():
+        command.create_authorization(
+            Actor(db, RequestContext.system("test")),
+            kind="state_of_emergency",
+            number="Estado de emergencia oct. 2025 (ref.)",
+            starts_at=now - timedelta(days=400),
+            ends_at=now - timedelta(days=340),
+            forces_role="support",
+            districts=["150101", "150128"],
+            restricted_rights=["movement"],
+        )
+    with client_for(engine, settings, "cmdte_conjunto", ["commander"], world.joint) as c:
+        late = c.post(
+            "/api/command/orders",
+            json={
+                "kind": "tasking",
+                "text": "Apoyo a la PNP",
+                "issuer_node_id": world.joint,
+                "target_unit_id": world.platoon,
+                "starts_at": now.isoformat(),
+                "ends_at": (now + timedelta(days=45)).isoformat(),
+                "lon": LIMA_POINT[0],
+                "lat": LIMA_POINT[1],
+            },
+        )
+    assert late.status_code == 403
+    detail = late.json()["detail"]
+    es, en = detail.split(" / ")
+    assert es.startswith("EP-PEL-1 (EP) no puede ser asignada: la base legal más cercana, ")
+    assert "Estado de emergencia DS 1-2026-PCM" in es and "no cubre el plazo (vence el " in es
+    assert en.startswith("EP-PEL-1 (EP) may not be tasked: the closest legal basis, ")
+    assert "State of emergency DS 1-2026-PCM" in en and "ends before the tasking would" in en
+    assert "oct. 2025" not in detail and "expired" not in detail
+    assert "Estado de emergencia Estado de emergencia" not in detail
+    logged = events(engine, "legal.military.refused")
+    assert "DS 1-2026-PCM" in json.loads(logged[-1].details)["reason"]

@@ -259,6 +259,10 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("GET", "/api/audit/public-key"): Row(PUBLIC),
     ("GET", "/api/audit/checkpoints"): Row(PUBLIC),
     ("GET", "/api/audit/checkpoints/latest"): Row(PUBLIC),
+    ("GET", "/api/audit/checkpoints/covering"): Row(
+        PUBLIC, "/api/audit/checkpoints/covering?index=0"
+    ),
+    ("GET", "/api/audit/status"): Row(AUDIT_READ),
     ("POST", "/api/audit/checkpoints"): Row(AUDIT_CHECKPOINT),
     ("POST", "/api/audit/checkpoints/{checkpoint_id}/countersignatures"): Row(
         PUBLIC,
@@ -412,10 +416,13 @@ class Caller:
 
     def code(self) -> str | None:
         """A TOTP code not sent before: each code is good once (a logon and then a step-up
-        need two), and the server takes one step of drift either way."""
+        need two), and the server takes one step of drift either way; when this window's
+        codes are spent, wait for the next."""
         if not self.totp:
             return None
-        step = max(int(time.time()) // 30 - 1, self.last_step + 1)
+        # This window's step or the next: both stay inside the server's one step of drift
+        # even if the window turns between making the code and checking it.
+        step = max(int(time.time()) // 30, self.last_step + 1)
         if step > int(time.time()) // 30 + 1:  # every code of the window is spent: wait
             time.sleep(max(0.0, (step - 1) * 30 - time.time() + 0.5))
         self.last_step = step

@@ -46,8 +46,75 @@ TEXTS: dict[str, Label] = {
     "tree_size": ("Tamaño del árbol", "Tree size"),
     "root": ("Raíz", "Root"),
     "verified": ("Verificada en este navegador", "Checked in this browser"),
-    "proof_ok": ("Sí: el evento está en el registro firmado", "Yes: the event is in the log"),
+    "proof_ok": (
+        "Sí: el evento está en el árbol que firmó el punto de control",
+        "Yes: the event is in the tree the checkpoint signed",
+    ),
     "proof_bad": ("NO: la prueba no cuadra", "NO: the proof does not match"),
+    # The event's own fields, in the detail panel.
+    "event": ("Evento", "Event"),
+    "agency": ("Institución", "Agency"),
+    "purpose": ("Motivo", "Purpose"),
+    "request": ("Solicitud", "Request"),
+    "details": ("Detalles", "Details"),
+    "leaf": ("Hoja (hash)", "Leaf (hash)"),
+    # Outcomes as the log records them.
+    "outcome_success": ("Correcto", "Succeeded"),
+    "outcome_failure": ("Fallido", "Failed"),
+    "outcome_denied": ("Denegado", "Denied"),
+    "outcome_refused": ("Rechazado", "Refused"),
+    "actor_hint": ("usuario, nombre o código", "username, name or code"),
+    # What the browser checked against a signed checkpoint, and what it did not.
+    "cp_used": ("Punto de control", "Checkpoint"),
+    "cp_line": (
+        "n.º {id}: {size} eventos, firmado el {at}",
+        "no. {id}: {size} events, signed {at}",
+    ),
+    "signature": ("Firma Ed25519 del punto de control", "The checkpoint's Ed25519 signature"),
+    "sig_ok": (
+        "Válida con la clave del registro (id {key})",
+        "Valid under the log's key (id {key})",
+    ),
+    "sig_bad": ("NO válida: no confíe en este punto de control", "NOT valid: do not trust it"),
+    "sig_unsupported": (
+        "Este navegador no verifica Ed25519: firma no comprobada",
+        "This browser cannot check Ed25519: signature not checked",
+    ),
+    "key_pin": (
+        "Clave pública obtenida de este mismo servidor: compare su id con el publicado",
+        "Public key fetched from this same server: compare its id with the published one",
+    ),
+    "witnessed": ("Contrafirmas de testigos", "Witness countersignatures"),
+    "witnessed_note": (
+        "{names} (comprobadas por el servidor al recibirlas, no en este navegador)",
+        "{names} (checked by the server on receipt, not in this browser)",
+    ),
+    "no_witness": (
+        "ninguna: ningún testigo externo lo contrafirmó aún",
+        "none: no outside witness has countersigned it yet",
+    ),
+    "not_checked": ("No comprobado aquí", "Not checked here"),
+    "not_checked_text": (
+        "que el contenido del evento coincida con su hoja (lo hace «kuntur audit verify»)",
+        "that the event's content matches its leaf (`kuntur audit verify` does)",
+    ),
+    "uncovered": (
+        "Aún no cubierto por un punto de control firmado: este evento es más reciente que el "
+        "último punto de control. No se verificó nada contra una firma.",
+        "Not yet covered by a signed checkpoint: this event is newer than the last "
+        "checkpoint. Nothing was checked against a signature.",
+    ),
+    "log_status": (
+        "{size} eventos; el último punto de control firmado cubre {covered}; {uncovered} aún "
+        "sin cubrir",
+        "{size} events; the last signed checkpoint covers {covered}; {uncovered} not covered yet",
+    ),
+    "no_checkpoint": ("ningún punto de control firmado aún", "no signed checkpoint yet"),
+    "sign_now": ("Firmar un punto de control ahora", "Sign a checkpoint now"),
+    "signed_now": (
+        "Punto de control n.º {id} firmado: {size} eventos",
+        "Checkpoint no. {id} signed: {size} events",
+    ),
 }
 
 MANIFEST = declare(

@@ -48,6 +48,7 @@ class EventOut(BaseModel):
     type: str
     at: str
     actor: str
+    actor_name: str | None = Field(None, description="the user's display name, for user:<name>")
     agency: str | None
     object_type: str | None
     object_id: str | None
@@ -72,3 +73,10 @@ class CountersignatureOut(BaseModel):
     checkpoint_id: int
     witness: str
     at: str = Field(description="when the countersignature was stored")
+
+
+class AuditStatusOut(BaseModel):
+    size: int = Field(description="events in the log now")
+    checkpoint: CheckpointOut | None = Field(description="the newest signed checkpoint")
+    uncovered: int = Field(description="events newer than the newest signed checkpoint")
+    may_checkpoint: bool = Field(description="whether the caller may sign a checkpoint now")

@@ -514,6 +514,50 @@ def verify(db: Session, public_key: bytes, batch: int = 50_000) -> Verification:
 # --- reading the log -------------------------------------------------------------------
 
 
+def actors_named(db: Session, term: str) -> list[str]:
+    """The actor codes a search term names: the code itself (``user:ana``, ``system:demo``),
+    and every user whose username or display name contains it (case-insensitive)."""
+    from kuntur.identity.models import User
+
+    term = term.strip()
+    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    bare = term.removeprefix("user:")
+    names = db.scalars(
+        select(User.username).where(
+            or_(
+                User.username.ilike(pattern, escape="\\"),
+                User.display_name.ilike(pattern, escape="\\"),
+                User.username == bare.lower(),
+            )
+        )
+    ).all()
+    return sorted({term, *(f"user:{n}" for n in names)})
+
+
+def display_names(db: Session, actors: Iterable[str]) -> dict[str, str]:
+    """Display names of the users among ``actors`` (codes ``user:<username>``)."""
+    from kuntur.identity.models import User
+
+    wanted = {a.removeprefix("user:") for a in actors if a.startswith("user:")}
+    if not wanted:
+        return {}
+    rows = db.execute(
+        select(User.username, User.display_name).where(User.username.in_(sorted(wanted)))
+    )
+    return {f"user:{u}": d for u, d in rows}
+
+
+def covering_checkpoint(db: Session, index: int) -> Checkpoint | None:
+    """The newest signed checkpoint whose tree holds event ``index``, or None when the
+    event is newer than every checkpoint."""
+    return db.scalars(
+        select(Checkpoint)
+        .where(Checkpoint.size > index)
+        .order_by(Checkpoint.size.desc(), Checkpoint.id.desc())
+        .limit(1)
+    ).first()
+
+
 def search(
     db: Session,
     *,
@@ -526,8 +570,8 @@ def search(
     offset: int = 0,
 ) -> tuple[list[AuditEvent], int]:
     q = select(AuditEvent)
-    if actor:
-        q = q.where(AuditEvent.actor == actor)
+    if actor and actor.strip():
+        q = q.where(AuditEvent.actor.in_(actors_named(db, actor)))
     if object_id:
         q = q.where(AuditEvent.object_id == object_id)
     if type_:

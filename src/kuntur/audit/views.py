@@ -19,6 +19,7 @@ from kuntur.audit import keys, service
 from kuntur.audit.manifest import AUDIT_CHECKPOINT, AUDIT_LOG_READ, AUDIT_READ
 from kuntur.audit.models import Checkpoint, Countersignature, Witness
 from kuntur.audit.schemas import (
+    AuditStatusOut,
     CheckpointOut,
     ConsistencyProofOut,
     CountersignatureOut,
@@ -30,7 +31,7 @@ from kuntur.audit.schemas import (
     b64,
 )
 from kuntur.core import registry
-from kuntur.core.errors import InvalidInput
+from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.web import MAX_ID, SessionDep, UnitOfWorkRoute
 from kuntur.identity.web import ActorDep
 
@@ -75,6 +76,35 @@ def checkpoints(
 @router.get("/checkpoints/latest", response_model=CheckpointOut)
 def latest(db: SessionDep) -> CheckpointOut:
     return checkpoint_out(db, service.latest_checkpoint(db))
+
+
+@router.get("/checkpoints/covering", response_model=CheckpointOut)
+def covering(db: SessionDep, index: Annotated[int, Query(ge=0, le=MAX_ID)]) -> CheckpointOut:
+    """The newest signed checkpoint whose tree holds event ``index`` (404 when the event is
+    newer than every checkpoint): the tree size to ask its inclusion proof for."""
+    cp = service.covering_checkpoint(db, index)
+    if cp is None:
+        raise NotFound(
+            f"el evento {index} aún no está cubierto por un punto de control firmado / "
+            f"event {index} is not yet covered by a signed checkpoint"
+        )
+    return checkpoint_out(db, cp)
+
+
+@router.get("/status", response_model=AuditStatusOut)
+def status(actor: ActorDep) -> AuditStatusOut:
+    """The log's size, its newest signed checkpoint, how many events it does not cover yet,
+    and whether the caller may sign one now (the audit page's header)."""
+    actor.require(AUDIT_READ, object_type="audit_log")
+    db = actor.db
+    n = service.size(db)
+    cp = db.scalars(select(Checkpoint).order_by(Checkpoint.id.desc()).limit(1)).first()
+    return AuditStatusOut(
+        size=n,
+        checkpoint=checkpoint_out(db, cp) if cp else None,
+        uncovered=n - (cp.size if cp else 0),
+        may_checkpoint=actor.can(AUDIT_CHECKPOINT),
+    )
 
 
 @router.post("/checkpoints", response_model=CheckpointOut, status_code=201)
@@ -161,6 +191,7 @@ def events(
         limit=limit,
         offset=offset,
     )
+    names = service.display_names(db, {e.actor for e in rows})
     caller.record(
         AUDIT_LOG_READ,
         object_type="audit_log",
@@ -179,6 +210,7 @@ def events(
                 type=e.type,
                 at=e.at.isoformat(),
                 actor=e.actor,
+                actor_name=names.get(e.actor),
                 agency=e.agency,
                 object_type=e.object_type,
                 object_id=e.object_id,

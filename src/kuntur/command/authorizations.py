@@ -205,18 +205,28 @@ def list_authorizations(actor: Actor) -> list[dict[str, Any]]:
     return [authorization_out(r) for r in rows]
 
 
+# What was refused, in Spanish (a unit: feminine), by the English word callers pass.
+WHAT_ES = {"tasked": "asignada", "dispatched": "despachada", "planned": "planificada"}
+
+
 def refuse_military(
-    actor: Actor, *, what: str, unit: Unit, reason: str, **details: Any
+    actor: Actor, *, what: str, unit: Unit, reason: str | tuple[str, str], **details: Any
 ) -> Forbidden:
-    """Audit a refused military tasking in its own transaction; returns the error to raise."""
+    """Audit a refused military tasking in its own transaction; returns the error to raise,
+    Spanish first, then English. ``reason``: one text, or a (Spanish, English) pair."""
+    es, en = (reason, reason) if isinstance(reason, str) else reason
+    both = es if es == en else f"{es} / {en}"
     actor.record_apart(
         MILITARY_REFUSED,
         object_type="unit",
         object_id=str(unit.id),
         outcome="refused",
-        details={"what": what, "call_sign": unit.call_sign, "reason": reason, **details},
+        details={"what": what, "call_sign": unit.call_sign, "reason": both, **details},
     )
-    return Forbidden(f"{unit.call_sign} ({unit.agency_code}) may not be {what}: {reason}")
+    who = f"{unit.call_sign} ({unit.agency_code})"
+    return Forbidden(
+        f"{who} no puede ser {WHAT_ES.get(what, what)}: {es} / {who} may not be {what}: {en}"
+    )
 
 
 def check_military(
@@ -239,7 +249,7 @@ def check_military(
             actor,
             what=what,
             unit=unit,
-            reason=legal.refusal(auths, lon, lat, start, end),
+            reason=legal.refusal_texts(auths, lon, lat, start, end),
             lon=lon,
             lat=lat,
             start=start.isoformat(),

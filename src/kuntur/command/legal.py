@@ -20,15 +20,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from shapely import Geometry, contains_xy
 
 MAX_EMERGENCY_DAYS = 60
+LIMA = ZoneInfo("America/Lima")  # decrees and taskings are read in Lima's time
+
+
+def _day(at: datetime) -> str:
+    return f"{at.astimezone(LIMA):%Y-%m-%d}"
+
+
+def _minute(at: datetime) -> str:
+    return f"{at.astimezone(LIMA):%Y-%m-%d %H:%M}"
 
 
 class Kind(StrEnum):
     EMERGENCY = "state_of_emergency"
     RESOLUCION_SUPREMA = "resolucion_suprema"
+
+
+KIND_NAMES: dict[Kind, tuple[str, str]] = {
+    Kind.EMERGENCY: ("Estado de emergencia", "State of emergency"),
+    Kind.RESOLUCION_SUPREMA: ("Resolución Suprema", "Resolución Suprema"),
+}
 
 
 class ForcesRole(StrEnum):
@@ -66,9 +82,23 @@ class Authorization:
     def covers(self, lon: float, lat: float, at: datetime) -> bool:
         return self.starts_at <= at < self.ends_at and bool(contains_xy(self.area, lon, lat))
 
-    def label(self) -> str:
-        kind = "Estado de emergencia" if self.kind == Kind.EMERGENCY else "Resolución Suprema"
-        return f"{kind} {self.number} ({self.area_label}, hasta {self.ends_at:%Y-%m-%d})"
+    def label(self, lang: str = "es") -> str:
+        """The decree or resolution by kind, number, area and term, in ``lang``; a number
+        that already names its kind (``Estado de emergencia oct. 2025``) is not prefixed
+        with it again."""
+        kind = KIND_NAMES[Kind(self.kind)][0 if lang == "es" else 1] if self.is_known else ""
+        named = self.number.casefold().startswith(
+            tuple(n.casefold() for pair in KIND_NAMES.values() for n in pair)
+        )
+        title = self.number if named or not kind else f"{kind} {self.number}"
+        start, end = _day(self.starts_at), _day(self.ends_at)
+        if lang == "es":
+            return f"{title} ({self.area_label}, del {start} al {end})"
+        return f"{title} ({self.area_label}, {start} to {end})"
+
+    @property
+    def is_known(self) -> bool:
+        return self.kind in Kind.__members__.values()
 
 
 def problems(
@@ -132,6 +162,7 @@ def basis_for(
     return max(fitting, key=lambda a: a.ends_at, default=None)
 
 
+<<<<<<< HEAD
 # Why no basis covers a place and time, as a code and its values: screens word it in the
 # reader's language (the dispatch manifest's ``legal_<code>`` texts); ``refusal`` in English.
 REFUSAL_EN = {
@@ -162,11 +193,140 @@ def refusal_reason(
         if end > a.ends_at:
             return "ends_early", {"basis": a.label(), "date": f"{end:%Y-%m-%d %H:%M}"}
     return "uncovered", {}
+=======
+# How far an authorization is from covering a request in time, best first.
+IN_FORCE, ENDS_EARLY, OUT_OF_TERM, REVOKED = range(4)
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """What one authorization lacks to be the basis of a military request."""
+
+    authorization: Authorization
+    place: bool  # its area holds the point
+    time: int  # IN_FORCE, ENDS_EARLY, OUT_OF_TERM or REVOKED
+    forces: bool  # it provides for armed-forces participation
+    days_off: float  # how far its term lies from the request (0 when it overlaps)
+
+    def key(self) -> tuple[bool, int, bool, float]:
+        """Closeness, smallest first: the place matters most (a basis elsewhere is no
+        basis here), then the term (an expired decree needs a new one), then armed-forces
+        participation; among equals, the term nearest the request."""
+        return (not self.place, self.time, not self.forces, self.days_off)
+
+
+def shortfall(
+    a: Authorization, lon: float, lat: float, start: datetime, end: datetime
+) -> Shortfall:
+    if a.revoked:
+        time, off = REVOKED, 0.0
+    elif a.starts_at <= start < a.ends_at:
+        time, off = (IN_FORCE, 0.0) if a.ends_at >= end else (ENDS_EARLY, 0.0)
+    elif start >= a.ends_at:
+        time, off = OUT_OF_TERM, (start - a.ends_at).total_seconds() / 86400
+    else:
+        time, off = OUT_OF_TERM, (a.starts_at - start).total_seconds() / 86400
+    return Shortfall(
+        a,
+        place=bool(contains_xy(a.area, lon, lat)),
+        time=time,
+        forces=a.forces_role in (ForcesRole.SUPPORT, ForcesRole.CONTROL),
+        days_off=off,
+    )
+
+
+def closest(
+    authorizations: list[Authorization], lon: float, lat: float, start: datetime, end: datetime
+) -> Shortfall | None:
+    """The authorization that comes closest to covering the request, with what it lacks."""
+    found = [shortfall(a, lon, lat, start, end) for a in authorizations]
+    return min(found, key=Shortfall.key, default=None)
+
+
+def missing(s: Shortfall, start: datetime, end: datetime) -> list[tuple[str, str]]:
+    """What ``s`` lacks, each as (Spanish, English)."""
+    a = s.authorization
+    out: list[tuple[str, str]] = []
+    if not s.place:
+        out.append(
+            (
+                f"el lugar (el punto queda fuera de su área: {a.area_label})",
+                f"the place (the point lies outside its area: {a.area_label})",
+            )
+        )
+    if s.time == REVOKED:
+        out.append(("la vigencia (fue revocada)", "the term (it was revoked)"))
+    elif s.time == ENDS_EARLY:
+        out.append(
+            (
+                f"el plazo (vence el {_minute(a.ends_at)}, antes de que termine la tarea, el "
+                f"{_minute(end)}, hora de Lima)",
+                f"the time (it ends before the tasking would: on {_minute(a.ends_at)}; the "
+                f"tasking ends on {_minute(end)}, Lima time)",
+            )
+        )
+    elif s.time == OUT_OF_TERM and start >= a.ends_at:
+        out.append(
+            (
+                f"el plazo (venció el {_day(a.ends_at)})",
+                f"the time (it expired on {_day(a.ends_at)})",
+            )
+        )
+    elif s.time == OUT_OF_TERM:
+        out.append(
+            (
+                f"el plazo (rige recién desde el {_day(a.starts_at)})",
+                f"the time (it starts only on {_day(a.starts_at)})",
+            )
+        )
+    if not s.forces:
+        out.append(
+            (
+                "la participación de las Fuerzas Armadas (no la dispone: el orden interno "
+                "queda a cargo de la Policía)",
+                "armed-forces participation (it does not include the armed forces: the "
+                "police keep internal order alone)",
+            )
+        )
+    return out
+
+
+def refusal_texts(
+    authorizations: list[Authorization], lon: float, lat: float, start: datetime, end: datetime
+) -> tuple[str, str]:
+    """Why no basis covers the place and time, in Spanish and in English: the basis that
+    comes closest, and exactly what it lacks (place, time, armed-forces participation)."""
+    best = closest(authorizations, lon, lat, start, end)
+    nothing_here = (
+        "ningún estado de emergencia ni Resolución Suprema cubre este lugar",
+        "no state of emergency or Resolución Suprema covers this place",
+    )
+    if best is None:
+        return nothing_here
+    lacks = missing(best, start, end)
+    if not lacks:  # covered after all: the caller should not have asked
+        return ("", "")
+    es = f"la base legal más cercana, {best.authorization.label('es')}, no cubre " + "; ".join(
+        m[0] for m in lacks
+    )
+    en = f"the closest legal basis, {best.authorization.label('en')}, lacks " + "; ".join(
+        m[1] for m in lacks
+    )
+    if not best.place:
+        return (f"{nothing_here[0]}: {es}", f"{nothing_here[1]}: {en}")
+    return es, en
+>>>>>>> ui-audit
 
 
 def refusal(
     authorizations: list[Authorization], lon: float, lat: float, start: datetime, end: datetime
 ) -> str:
+<<<<<<< HEAD
     """Why no basis covers the place and time, in words a commander can act on."""
     code, values = refusal_reason(authorizations, lon, lat, start, end)
     return REFUSAL_EN[code].format(**values)
+=======
+    """``refusal_texts`` as one line: Spanish first, then English ("es / en")."""
+    es, en = refusal_texts(authorizations, lon, lat, start, end)
+    return f"{es} / {en}"
+>>>>>>> ui-audit

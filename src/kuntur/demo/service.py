@@ -170,6 +170,64 @@ DEMO_USERS = [
 ]
 
 
+# What each demo user is for, shown on the login page of a demo store (Spanish, English).
+DEMO_PURPOSES: dict[str, tuple[str, str]] = {
+    "despachador": (
+        "Despacho: la cola de incidentes, recomendar y despachar unidades (Frente Policial Lima "
+        "y Callao)",
+        "Dispatch: the incident queue, recommending and dispatching units (Lima-Callao front)",
+    ),
+    "comandante": (
+        "Comando conjunto: el árbol de mando, órdenes a unidades policiales y militares, bases "
+        "legales",
+        "Joint command: the command tree, orders to police and military units, legal bases",
+    ),
+    "analista": (
+        "Análisis criminal: el mapa, la lista de incidentes, el pronóstico de riesgo",
+        "Crime analysis: the map, the incident list, the risk forecast",
+    ),
+    "inteligencia": (
+        "Inteligencia: redes de extorsión y los casos CASO-DEMO-0001 y 0002",
+        "Intelligence: extortion networks and cases CASO-DEMO-0001 and 0002",
+    ),
+    "frontera": (
+        "Control fronterizo: consultas de frontera",
+        "Border control: border checks",
+    ),
+    "auditora": (
+        "Control externo (Defensoría del Pueblo): el registro de auditoría y sus pruebas",
+        "Outside oversight (Defensoría del Pueblo): the audit log and its proofs",
+    ),
+    "admin": (
+        "Administración: usuarios, roles y tokens",
+        "Administration: users, roles and tokens",
+    ),
+}
+
+
+def demo_accounts(db: Any, lang: str = "es") -> list[dict[str, Any]]:
+    """The demo users present in this store (made by `kuntur demo users`), with what each
+    is for and whether it needs a second-factor code; never their passwords."""
+    from kuntur.identity.models import User
+
+    names = [u for u, _a, _r, _c in DEMO_USERS]
+    rows = db.execute(
+        select(User.username, User.display_name, User.totp_sealed, User.totp_secret).where(
+            User.username.in_(names), User.disabled.is_(False)
+        )
+    ).all()
+    found = {r[0]: r for r in rows if str(r[1]).endswith("(DEMO)")}
+    return [
+        {
+            "username": name,
+            "purpose": DEMO_PURPOSES[name][0 if lang == "es" else 1],
+            "totp": bool(found[name][2] or found[name][3]),
+        }
+        for name in names
+        if name in found
+    ]
+
+
 DEMO_DESKS = {
     "comandante": "Comando Conjunto PNP - FF. AA.",
     "despachador": "Frente Policial Lima y Callao",

@@ -10,6 +10,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "Usuario, contraseña o código incorrectos",
         "Wrong username, password or code",
     ),
+    # Said only once the password was right: the account needs its second factor.
+    "login_totp_needed": (
+        "Esta cuenta requiere el código de verificación (segundo factor): escríbalo y vuelva "
+        "a intentar",
+        "This account needs its verification code (second factor): enter it and try again",
+    ),
     # {n} and {s}: see ``message`` (both languages make these plurals with an "s").
     "login_locked": (
         "Cuenta bloqueada por intentos fallidos; intente de nuevo en {n} minuto{s}",

@@ -161,6 +161,9 @@ class LoginResult:
     reason: str | None = None  # why it failed (logged; never shown beyond "incorrect")
     # Set while the account is locked (the answer then says so, and until when).
     locked_until: datetime | None = None
+    # The password was right but no second-factor code came with it: the answer says the
+    # code is needed (it tells nothing to whoever lacks the password).
+    needs_second_factor: bool = False
 
 
 def authenticate(
@@ -241,6 +244,11 @@ def _check_credentials(
     except crypto.IdentityKeyError:  # the operator's problem, said so in the log
         reason = "second factor sealed with another key"
         return _count_failure(db, ctx, user, attempt, reason, event)
+    if not totp_ok and not (totp_code or "").strip():
+        # Still counted: the lockout must bound password guesses that stop here too.
+        failed = _count_failure(db, ctx, user, attempt, "second factor missing", event)
+        failed.needs_second_factor = failed.locked_until is None
+        return failed
     if not totp_ok:
         return _count_failure(db, ctx, user, attempt, "bad second factor", event)
     user.failed_logins = 0

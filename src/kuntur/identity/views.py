@@ -154,6 +154,11 @@ def refusal(result: service.LoginResult, status: int = 401) -> JSONResponse:
             status_code=423,
             headers={"Retry-After": str(seconds)},
         )
+    if result.needs_second_factor:
+        return JSONResponse(
+            {"detail": message("login_totp_needed"), "code": "second_factor_required"},
+            status_code=status,
+        )
     return JSONResponse({"detail": message("login_failed")}, status_code=status)
 
 

@@ -86,6 +86,7 @@ def _page(
     actor: Actor | None = None,
     failed: bool = False,
     message: str | None = None,
+    extra: dict[str, object] | None = None,
 ) -> Response:
     chosen = _lang(lang, cookie_lang)
     ctx = actor.ctx if actor is not None else None
@@ -132,6 +133,7 @@ def _page(
                 (int(c), label[0 if chosen == "es" else 1]) for c, label in CLEARANCE_LABELS.items()
             ],
             "can_command": bool(actor and actor.can(COMMAND_READ)),
+            **(extra or {}),
         },
     )
     if lang in LANGS:
@@ -174,7 +176,26 @@ def home(
 def login_page(
     request: Request, db: SessionDep, lang: Lang = None, cookie_lang: CookieLang = None
 ) -> Response:
-    return _page("login.html", request, db, lang, cookie_lang)
+    return _page(
+        "login.html",
+        request,
+        db,
+        lang,
+        cookie_lang,
+        extra={"demo_accounts": _demo_accounts(db, _lang(lang, cookie_lang))},
+    )
+
+
+def _demo_accounts(db: Session, lang: str) -> list[dict[str, object]]:
+    """The demo users and what each is for, only on a store holding the synthetic demo
+    scenario (never a real one, whatever users it has)."""
+    from kuntur.demo import service as demo
+
+    synthetic = (
+        db.scalar(select(ImportBatch.id).where(ImportBatch.dataset.like("demo:%")).limit(1))
+        is not None
+    )
+    return demo.demo_accounts(db, lang) if synthetic else []
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -199,7 +220,10 @@ def _login_form(request: Request, form: dict[str, str], lang: str) -> Response:
 
     def refused(status: int, text: str | None, headers: dict[str, str] | None = None) -> Response:
         with Session(engine) as db:
-            page = _page("login.html", request, db, lang, None, failed=True, message=text)
+            demo: dict[str, object] = {"demo_accounts": _demo_accounts(db, lang)}
+            page = _page(
+                "login.html", request, db, lang, None, failed=True, message=text, extra=demo
+            )
         page.status_code = status
         page.headers.update(headers or {})
         return page
@@ -227,6 +251,8 @@ def _login_form(request: Request, form: dict[str, str], lang: str) -> Response:
         if result.locked_until is not None:
             minutes = identity.minutes_left(result.locked_until)
             return refused(423, message("login_locked", lang, n=minutes))
+        if result.needs_second_factor:
+            return refused(401, message("login_totp_needed", lang))
         return refused(401, None)
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(

@@ -17,13 +17,17 @@ document.getElementById("login-form").addEventListener("submit", async (ev) => {
     // long) as the server says it, Spanish first.
     const error = document.getElementById("login-error");
     let text = error.dataset.default;
-    if (r.status !== 401) {
-      const detail = (await r.json().catch(() => ({}))).detail;
+    const answer = await r.json().catch(() => ({}));
+    const needsCode = answer.code === "second_factor_required";
+    if (needsCode) text = error.dataset.totp;  // in the page's language
+    else if (r.status !== 401) {
+      const detail = answer.detail;
       if (typeof detail === "string") text = detail;
       else if (Array.isArray(detail) && detail.length) text = detail[0].msg;  // 422: too long
     }
     error.textContent = text;
     error.hidden = false;
     f.password.value = "";
+    if (needsCode) f.totp.focus();
   }
 });
