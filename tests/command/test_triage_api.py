@@ -82,7 +82,9 @@ def test_excluded_reasons_carry_codes_for_the_screen(world: World, dispatcher: T
     iid = incident(dispatcher, TRUJILLO)
     rec = dispatcher.get(f"/api/dispatch/incidents/{iid}/recommendation").json()
     platoon = {e["call_sign"]: e for e in rec["excluded"]}["EP-PEL-1"]
-    assert platoon["code"] == "no_legal_basis" and platoon["params"]["legal"] == "no_area"
+    # The legal check's own words, both languages, for the screen to pick from.
+    assert platoon["code"] == "no_legal_basis" and platoon["params"]["legal"] == "closest"
+    assert platoon["params"]["es"].startswith("ningún estado de emergencia ni Resolución")
     assert platoon["reason"].startswith("no legal basis: no state of emergency")
 
 

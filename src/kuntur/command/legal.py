@@ -162,38 +162,6 @@ def basis_for(
     return max(fitting, key=lambda a: a.ends_at, default=None)
 
 
-<<<<<<< HEAD
-# Why no basis covers a place and time, as a code and its values: screens word it in the
-# reader's language (the dispatch manifest's ``legal_<code>`` texts); ``refusal`` in English.
-REFUSAL_EN = {
-    "no_area": "no state of emergency or Resolución Suprema covers this place",
-    "no_forces": "the authorizations here do not include the armed forces: {bases}",
-    "not_started": "{basis} starts only on {date}",
-    "expired": "{basis} expired on {date}",
-    "ends_early": "{basis} ends before the tasking would ({date})",
-    "uncovered": "no authorization with armed-forces participation covers this place and time",
-}
-
-
-def refusal_reason(
-    authorizations: list[Authorization], lon: float, lat: float, start: datetime, end: datetime
-) -> tuple[str, dict[str, str]]:
-    """Why no basis covers the place and time: a ``REFUSAL_EN`` code and its values."""
-    here = [a for a in authorizations if bool(contains_xy(a.area, lon, lat))]
-    if not here:
-        return "no_area", {}
-    with_forces = [a for a in here if a.allows_forces]
-    if not with_forces:
-        return "no_forces", {"bases": "; ".join(a.label() for a in here)}
-    for a in sorted(with_forces, key=lambda a: a.starts_at):
-        if start < a.starts_at:
-            return "not_started", {"basis": a.label(), "date": f"{a.starts_at:%Y-%m-%d}"}
-        if start >= a.ends_at:
-            return "expired", {"basis": a.label(), "date": f"{a.ends_at:%Y-%m-%d}"}
-        if end > a.ends_at:
-            return "ends_early", {"basis": a.label(), "date": f"{end:%Y-%m-%d %H:%M}"}
-    return "uncovered", {}
-=======
 # How far an authorization is from covering a request in time, best first.
 IN_FORCE, ENDS_EARLY, OUT_OF_TERM, REVOKED = range(4)
 
@@ -315,18 +283,20 @@ def refusal_texts(
     if not best.place:
         return (f"{nothing_here[0]}: {es}", f"{nothing_here[1]}: {en}")
     return es, en
->>>>>>> ui-audit
 
 
 def refusal(
     authorizations: list[Authorization], lon: float, lat: float, start: datetime, end: datetime
 ) -> str:
-<<<<<<< HEAD
-    """Why no basis covers the place and time, in words a commander can act on."""
-    code, values = refusal_reason(authorizations, lon, lat, start, end)
-    return REFUSAL_EN[code].format(**values)
-=======
     """``refusal_texts`` as one line: Spanish first, then English ("es / en")."""
     es, en = refusal_texts(authorizations, lon, lat, start, end)
     return f"{es} / {en}"
->>>>>>> ui-audit
+
+
+def refusal_reason(
+    authorizations: list[Authorization], lon: float, lat: float, start: datetime, end: datetime
+) -> tuple[str, dict[str, str]]:
+    """``refusal_texts`` as a code and its values, for screens that word every exclusion
+    in the reader's language (the dispatch manifest's ``legal_closest``: "{es}" / "{en}")."""
+    es, en = refusal_texts(authorizations, lon, lat, start, end)
+    return "closest", {"es": es, "en": en}

@@ -1,16 +1,10 @@
 """Command: the tree, units, legal authorizations and orders, in one place for callers.
 
 Each subdomain has its module (``tree``, ``fleet``, ``authorizations``, ``orders``); this
-<<<<<<< HEAD
 one re-exports them. Every state change goes through the actor (``actor.require``) and
 lands in the audit log in the same transaction (``actor.record``); every change a map
 shows is announced with ``events.emit``. A refused military tasking is audited in a
 transaction of its own.
-=======
-one re-exports them. Every state change goes through the actor (``actor.require``) and lands
-in the audit log in the same transaction (``actor.record``); every change a map shows is
-announced with ``events.emit``. A refused military tasking is audited in a transaction of its own.
->>>>>>> ui-audit
 """
 
 from __future__ import annotations

@@ -102,24 +102,8 @@ TEXTS: dict[str, Label] = {
     "why_lacks": ("no tiene capacidad: {capabilities}", "lacks: {capabilities}"),
     "why_too_far": ("demasiado lejos ({minutes} min)", "too far ({minutes} min)"),
     "why_no_legal_basis": ("sin base legal: {legal}", "no legal basis: {legal}"),
-    "legal_no_area": (
-        "ningún estado de emergencia ni Resolución Suprema cubre este lugar",
-        "no state of emergency or Resolución Suprema covers this place",
-    ),
-    "legal_no_forces": (
-        "las bases legales aquí no incluyen a las FF. AA.: {bases}",
-        "the authorizations here do not include the armed forces: {bases}",
-    ),
-    "legal_not_started": ("{basis} rige recién desde el {date}", "{basis} starts only on {date}"),
-    "legal_expired": ("{basis} venció el {date}", "{basis} expired on {date}"),
-    "legal_ends_early": (
-        "{basis} termina antes que la misión ({date})",
-        "{basis} ends before the tasking would ({date})",
-    ),
-    "legal_uncovered": (
-        "ninguna base con participación de las FF. AA. cubre este lugar y momento",
-        "no authorization with armed-forces participation covers this place and time",
-    ),
+    # The legal check's own words (command.legal.refusal_texts), in the reader's language.
+    "legal_closest": ("{es}", "{en}"),
     "cap_hostage": ("rescate de rehenes", "hostage rescue"),
     "cap_extortion": ("antiextorsión", "anti-extortion"),
     "cap_firearms": ("armas de fuego", "firearms"),

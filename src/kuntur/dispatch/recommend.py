@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
-from kuntur.command.legal import REFUSAL_EN, Authorization, basis_for, refusal_reason
+from kuntur.command.legal import Authorization, basis_for, refusal_reason
 from kuntur.command.units import UNIT_STATUS_LABELS, UnitStatus
 from kuntur.dispatch.routing import (
     RoadGraph,
@@ -162,8 +162,7 @@ def reason_en(code: str, params: dict[str, str]) -> str:
         return "lacks " + ", ".join(params["capabilities"].split(","))
     if code == "too_far":
         return f"too far ({params['minutes']} min)"
-    values = {k: v for k, v in params.items() if k != "legal"}
-    return "no legal basis: " + REFUSAL_EN[params["legal"]].format(**values)
+    return "no legal basis: " + params["en"]
 
 
 def recommend(

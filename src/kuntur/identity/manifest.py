@@ -58,7 +58,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "user_name": ("Usuario", "Username"),
     "display_name": ("Nombre", "Name"),
-    "agency": ("Agencia", "Agency"),
+    "user_agency": ("Agencia", "Agency"),
     "roles": ("Roles", "Roles"),
     "clearance": ("Nivel de acceso", "Clearance"),
     "second_factor": ("Segundo factor", "Second factor"),
