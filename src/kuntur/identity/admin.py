@@ -11,9 +11,9 @@ first administrator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -24,19 +24,20 @@ from kuntur.identity.manifest import USERS_MANAGE
 from kuntur.identity.models import User, UserSession
 
 
-@dataclass(frozen=True)
-class UserRow:
+class UserOut(BaseModel):
+    """One account as the administrator's screen shows it."""
+
     username: str
     display_name: str
     agency: str
     roles: list[str]
     clearance: int
     disabled: bool
-    second_factor: bool
+    second_factor: bool = Field(description="whether a TOTP second factor is enrolled")
     last_seen_at: datetime | None
 
 
-def list_users(db: Session, ctx: RequestContext) -> list[UserRow]:
+def list_users(db: Session, ctx: RequestContext) -> list[UserOut]:
     authz.require(db, ctx, USERS_MANAGE, object_type="user")
     seen = dict(
         db.execute(
@@ -46,7 +47,7 @@ def list_users(db: Session, ctx: RequestContext) -> list[UserRow]:
         ).all()
     )
     return [
-        UserRow(
+        UserOut(
             username=u.username,
             display_name=u.display_name,
             agency=u.agency_code,

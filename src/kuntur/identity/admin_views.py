@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request, Response
@@ -17,17 +16,6 @@ from kuntur.identity.web import ActorDep
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/users", tags=["users"])
 Username = Annotated[str, Path(min_length=1, max_length=service.MAX_USERNAME)]
-
-
-class UserOut(BaseModel):
-    username: str
-    display_name: str
-    agency: str
-    roles: list[str]
-    clearance: int
-    disabled: bool
-    second_factor: bool = Field(description="whether a TOTP second factor is enrolled")
-    last_seen_at: datetime | None
 
 
 class StepUp(BaseModel):
@@ -68,10 +56,10 @@ def _enrolment(username: str, roles: list[str], secret: str | None) -> Enrolment
     return Enrolment(username=username, roles=roles, totp_secret=secret, totp_uri=uri)
 
 
-@router.get("", response_model=list[UserOut])
-def list_users(actor: ActorDep) -> list[UserOut]:
+@router.get("", response_model=list[admin.UserOut])
+def list_users(actor: ActorDep) -> list[admin.UserOut]:
     """Every account, with its roles, second factor and last use."""
-    return [UserOut(**vars(u)) for u in admin.list_users(actor.db, actor.ctx)]
+    return admin.list_users(actor.db, actor.ctx)
 
 
 @router.post("", status_code=201, response_model=Enrolment)

@@ -27,16 +27,7 @@
   const caps = (list) => String(list || "").split(",").filter(Boolean).map(capLabel).join(", ");
 
   // A request that keeps its HTTP status, so that a panel can tell "not for your role".
-  async function load(url) {
-    const r = await fetch(url, { headers: { Accept: "application/json" } });
-    if (r.status === 401) location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
-    if (!r.ok) {
-      let detail = r.statusText;
-      try { const j = await r.json(); detail = typeof j.detail === "string" ? j.detail : JSON.stringify(j.detail); } catch (e) { /* keep it */ }
-      const err = new Error(detail); err.status = r.status; throw err;
-    }
-    return r.json();
-  }
+  const load = getJSON;  // keeps the answer's status on the error (common.js)
   function panelFailed(el, e) {
     const p = document.createElement(el.tagName === "OL" || el.tagName === "UL" ? "li" : "p");
     p.className = "panel-denied";

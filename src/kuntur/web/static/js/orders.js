@@ -12,16 +12,7 @@
   let unitsById = new Map();
   let bases = new Map();  // id -> authorization
 
-  async function load(url) {
-    const r = await fetch(url, { headers: { Accept: "application/json" } });
-    if (r.status === 401) location.assign(`/login?next=${encodeURIComponent(location.pathname)}`);
-    if (!r.ok) {
-      let detail = r.statusText;
-      try { const j = await r.json(); detail = typeof j.detail === "string" ? j.detail : JSON.stringify(j.detail); } catch (e) { /* keep it */ }
-      const err = new Error(detail); err.status = r.status; throw err;
-    }
-    return r.json();
-  }
+  const load = getJSON;  // keeps the answer's status on the error (common.js)
   const denied = (e) => (e.status === 403 ? (T.panel_forbidden || "{why}").replace("{why}", e.message) : `${T.error}: ${e.message}`);
 
   function chain(id) {
