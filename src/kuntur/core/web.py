@@ -15,8 +15,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
+import pydantic_core
 from fastapi import BackgroundTasks, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
@@ -136,6 +137,14 @@ def require_user(ctx: Annotated[RequestContext, Depends(get_context)]) -> Reques
     if not ctx.authenticated:
         raise Unauthenticated("log in first: a session cookie or an Authorization: Bearer token")
     return ctx
+
+
+def json_response(content: Any) -> Response:
+    """Plain data (dicts, lists, strings, numbers) as JSON, encoded by pydantic's serializer
+    (the one FastAPI encodes response models with) and not validated against the route's
+    model again: for long lists built from plain rows, where that second pass over every
+    row cost more than building them (docs/benchmarks.md, Load)."""
+    return Response(pydantic_core.to_json(content), media_type="application/json")
 
 
 SessionDep = Annotated[Session, DB]

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from kuntur.core import events
 from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import to_utc
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
+from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute, json_response
 from kuntur.dispatch import kpi, service
 from kuntur.geography import service as geo
 from kuntur.identity import authz
@@ -51,10 +51,11 @@ class MergeIn(BaseModel):
     into_id: int = Field(ge=1, le=MAX_ID)
 
 
-@router.get("/queue")
-def dispatch_queue(db: SessionDep, ctx: ContextDep) -> list[dict[str, Any]]:
+@router.get("/queue", response_model=list[dict[str, Any]])
+def dispatch_queue(db: SessionDep, ctx: ContextDep) -> Response:
     """Open incidents, most urgent first."""
-    return service.queue(db, ctx)
+    # Up to 200 plain rows, on every screen refresh: encoded once, not validated again.
+    return json_response(service.queue(db, ctx))
 
 
 @router.get("/incidents/{incident_id}/recommendation")

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute
+from kuntur.core.web import MAX_ID, ContextDep, SessionDep, UnitOfWorkRoute, json_response
 from kuntur.incidents import service
 from kuntur.incidents.categories import Category, Source, Status
 from kuntur.incidents.schemas import IncidentCreate, IncidentOut, IncidentPage, IncidentStats
@@ -55,17 +55,22 @@ def list_incidents(
     filters: FilterDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-) -> IncidentPage:
+) -> Response:
     """Newest first, paginated with limit/offset; ``total`` counts every match."""
     rows, total = service.list_incidents(
         db=db, ctx=ctx, filters=filters, limit=limit, offset=offset
     )
-    return IncidentPage(
-        total=total,
-        limit=limit,
-        offset=offset,
-        # Lists never carry sensitive narratives; the detail does, with a checked purpose.
-        items=[service.to_out(r, reveal=r.category not in service.SENSITIVE) for r in rows],
+    # An IncidentPage, built as plain data and encoded once (see core.web.json_response).
+    return json_response(
+        {
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+            # Lists never carry sensitive narratives; the detail does, with a checked purpose.
+            "items": [
+                service.out_fields(r, reveal=r.category not in service.SENSITIVE) for r in rows
+            ],
+        }
     )
 
 
