@@ -16,7 +16,7 @@ from kuntur.incidents.schemas import IncidentCreate, IncidentOut, IncidentPage, 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/incidents", tags=["incidents"])
 
 
-def _filters(
+async def _filters(
     bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat")] = None,
     district: Annotated[list[str] | None, Query(description="ubigeo or name; repeatable")] = None,
     start: Annotated[
@@ -27,6 +27,7 @@ def _filters(
     status_: Annotated[list[Status] | None, Query(alias="status")] = None,
     source: Annotated[list[Source] | None, Query()] = None,
 ) -> service.IncidentFilter:
+    # A coroutine: parsing needs no thread (see core.web.get_db).
     return service.IncidentFilter(
         bbox=service.parse_bbox(bbox),
         districts=service.resolve_districts([d for d in district or [] if d]),
