@@ -542,10 +542,12 @@ def queue(actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
     )
     for incident_id, call_sign in db.execute(on_them):
         assigned.setdefault(int(incident_id or 0), []).append(call_sign)
-    return [
-        {**incidents.incident_out(r, reveal=False).model_dump(), "units": assigned.get(r.id, [])}
-        for r in rows
-    ]
+    out = []
+    for r in rows:
+        item = incidents.out_fields(r, reveal=False)
+        item["units"] = assigned.get(r.id, [])
+        out.append(item)
+    return out
 
 
 def timeline(actor: Actor, incident_id: int) -> dict[str, Any]:

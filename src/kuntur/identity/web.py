@@ -100,9 +100,10 @@ def _security_event(request: Request, ctx: RequestContext, type_: Any, **kw: Any
     )
 
 
-def get_actor(db: SessionDep, ctx: ContextDep) -> Actor:
+async def get_actor(db: SessionDep, ctx: ContextDep) -> Actor:
     """The caller as an actor bound to the request's unit of work: what every view hands
-    to its service."""
+    to its service. A coroutine: it does no I/O, and a sync dependency would cost one more
+    worker-thread hand-off per request (decision 0008)."""
     return Actor(db, ctx)
 
 

@@ -186,6 +186,38 @@ def incident_out(incident: Incident | Row[Any], *, reveal: bool = True) -> Incid
     )
 
 
+def out_fields(incident: Incident | Row[Any], *, reveal: bool = True) -> dict[str, Any]:
+    """``incident_out(incident, reveal=reveal).model_dump(mode="json")``, built directly: the same
+    keys in the same order, the same values. For lists (the dispatch queue, the incident
+    list): a pydantic model per row, dumped and validated again on the way out, was most
+    of their time under load (tests/incidents/test_out_fields.py keeps the two equal)."""
+    ubigeo = incident.district_ubigeo
+    district = geo.get_district(ubigeo) if ubigeo else None
+    narrative = incident.narrative
+    return {
+        "id": incident.id,
+        "source": incident.source,
+        "external_id": incident.external_id,
+        "category": incident.category,
+        "category_label": incident.category_label,
+        "priority": incident.priority,
+        "status": incident.status,
+        "occurred_at": to_display(incident.occurred_at) or "",
+        "received_at": to_display(incident.received_at) or "",
+        "latitude": incident.latitude,
+        "longitude": incident.longitude,
+        "h3_cell": hexgrid.to_hex(incident.h3_cell),
+        "district_ubigeo": ubigeo,
+        "district_name": district.name if district else None,
+        "address": incident.address,
+        "narrative": narrative if reveal else None,
+        "narrative_withheld": bool(narrative) and not reveal,
+        "owner_agency": incident.owner_agency,
+        "classification": incident.classification,
+        "import_batch_id": incident.import_batch_id,
+    }
+
+
 def create(*, actor: Actor, data: IncidentCreate) -> Incident:
     """Store a new incident.
 

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from kuntur.core.web import MAX_ID, UnitOfWorkRoute
+from kuntur.core.web import MAX_ID, UnitOfWorkRoute, json_response
 from kuntur.identity.web import ActorDep
 from kuntur.incidents import service
 from kuntur.incidents.categories import Category, Source, Status
@@ -23,7 +23,7 @@ from kuntur.incidents.schemas import (
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/incidents", tags=["incidents"])
 
 
-def _filters(
+async def _filters(
     bbox: Annotated[str | None, Query(description="min_lon,min_lat,max_lon,max_lat")] = None,
     district: Annotated[list[str] | None, Query(description="ubigeo or name; repeatable")] = None,
     start: Annotated[
@@ -34,6 +34,7 @@ def _filters(
     status_: Annotated[list[Status] | None, Query(alias="status")] = None,
     source: Annotated[list[Source] | None, Query()] = None,
 ) -> service.IncidentFilter:
+    # A coroutine: parsing needs no thread (see core.web.get_db).
     return service.IncidentFilter(
         bbox=service.parse_bbox(bbox),
         districts=service.resolve_districts([d for d in district or [] if d]),
@@ -61,15 +62,20 @@ def list_incidents(
     filters: FilterDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
-) -> IncidentPage:
+) -> Response:
     """Newest first, paginated with limit/offset; ``total`` counts every match."""
     rows, total = service.list_incidents(actor=actor, filters=filters, limit=limit, offset=offset)
-    return IncidentPage(
-        total=total,
-        limit=limit,
-        offset=offset,
-        # Lists never carry sensitive narratives; the detail does, with a checked purpose.
-        items=[service.incident_out(r, reveal=r.category not in service.SENSITIVE) for r in rows],
+    # An IncidentPage, built as plain data and encoded once (see core.web.json_response).
+    return json_response(
+        {
+            "total": total,
+            "limit": limit,
+            "offset": offset,
+            # Lists never carry sensitive narratives; the detail does, with a checked purpose.
+            "items": [
+                service.out_fields(r, reveal=r.category not in service.SENSITIVE) for r in rows
+            ],
+        }
     )
 
 
