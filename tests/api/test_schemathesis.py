@@ -50,8 +50,10 @@ CALLERS = {  # username: (roles, agency, headers)
     # Signed in on the page (cookie and CSRF token): a token is minted only there. Fuzzed
     # step-ups fail and lock her out in the end; nobody else uses her session.
     "pagina": (["dispatcher"], "PNP", {}),
+    # The administrator on the page: creating accounts and giving roles need the step-up.
+    "paginaadmin": (["admin"], "PNP", {}),
 }
-WEB = {"pagina"}
+WEB = {"pagina", "paginaadmin"}
 CALLER_FOR: dict[Permission | str, str] = {
     FORECASTS_RUN: "analista",
     FORECASTS_READ: "analista",
@@ -120,6 +122,8 @@ def fuzz(migrated_engine: Engine, tmp_path_factory: pytest.TempPathFactory, db_u
         "checkpoint_id": [s.checkpoint],
         "ubigeo": ["150101", "070101"],
         "level": ["departments", "provinces"],
+        # Account changes touch the scenario's colleague only, never a caller of the fuzz.
+        "username": [s.colleague],
     }
     keep = {"token_id": callers_sessions}
     return Fuzz(schemathesis.openapi.from_asgi("/openapi.json", app), headers, known, keep)
@@ -130,7 +134,7 @@ def caller(method: str, path: str) -> str:
         return "saliente"
     row = ROUTES[(method, path)]
     if row.web_step_up:
-        return "pagina"
+        return "paginaadmin" if row.needs == USERS_MANAGE else "pagina"
     return CALLER_FOR.get(row.needs, "comandante")
 
 

@@ -50,7 +50,7 @@ def test_out_fields_is_the_models_dump(client: TestClient, engine: Engine, revea
         assert len(rows) == len(objects) == len(VARIANTS)
         for r in [*rows, *objects]:
             fast = service.out_fields(r, reveal=reveal)
-            model = service.to_out(r, reveal=reveal).model_dump(mode="json")
+            model = service.incident_out(r, reveal=reveal).model_dump(mode="json")
             assert list(fast) == list(model)
             assert fast == model
 
