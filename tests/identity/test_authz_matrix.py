@@ -33,6 +33,7 @@ from kuntur.config import Settings
 from kuntur.core import registry
 from kuntur.core.registry import Permission
 from kuntur.core.timeutil import utcnow
+from kuntur.core.web import SESSION_COOKIE
 from kuntur.dispatch.manifest import DISPATCH
 from kuntur.forecasting.manifest import FORECASTS_READ, FORECASTS_RUN
 from kuntur.identity import service as identity
@@ -413,6 +414,9 @@ class Caller:
     token: str | None
     totp: str | None
     last_step: int = 0  # the TOTP time step of the last code sent
+    # The page session (cookie, CSRF token) once signed in: one logon serves every step-up
+    # row, so that a second-factor user spends one code per row, not two.
+    page: tuple[str, str] | None = None
 
     def code(self) -> str | None:
         """A TOTP code not sent before: each code is good once (a logon and then a step-up
@@ -420,11 +424,14 @@ class Caller:
         codes are spent, wait for the next."""
         if not self.totp:
             return None
-        # This window's step or the next: both stay inside the server's one step of drift
-        # even if the window turns between making the code and checking it.
-        step = max(int(time.time()) // 30, self.last_step + 1)
+        # Steps from the last window to the next all pass the server's one step of drift;
+        # never start one in a window's last seconds, where the turn could push the oldest
+        # out of reach between making the code and checking it.
+        if time.time() % 30 > 24:
+            time.sleep(30 - time.time() % 30 + 0.2)
+        step = max(int(time.time()) // 30 - 1, self.last_step + 1)
         if step > int(time.time()) // 30 + 1:  # every code of the window is spent: wait
-            time.sleep(max(0.0, (step - 1) * 30 - time.time() + 0.5))
+            time.sleep(max(0.0, (step - 1) * 30 - time.time() + 0.2))
         self.last_step = step
         return pyotp.TOTP(self.totp).at(step * 30)
 
@@ -468,11 +475,15 @@ def from_page_session(c: TestClient, url: str, kw: dict[str, Any], who: Caller) 
     no bearer token), with the step-up: the password again and a new code."""
     bearer = c.headers.pop("Authorization")
     try:
-        login = {"username": who.username, "password": PASSWORD, "totp": who.code()}
-        signed = c.post("/api/auth/login", json=login)
-        assert signed.status_code == 200, signed.text
+        if who.page is None:
+            login = {"username": who.username, "password": PASSWORD, "totp": who.code()}
+            signed = c.post("/api/auth/login", json=login)
+            assert signed.status_code == 200, signed.text
+            who.page = (signed.cookies[SESSION_COOKIE], signed.json()["csrf_token"])
+        cookie, csrf = who.page
+        c.cookies.set(SESSION_COOKIE, cookie)
         body = {**kw.pop("json"), "password": PASSWORD, "totp": who.code()}
-        headers = {**kw.pop("headers"), "X-CSRF-Token": signed.json()["csrf_token"]}
+        headers = {**kw.pop("headers"), "X-CSRF-Token": csrf}
         return c.post(url, json=body, headers=headers, **kw).status_code
     finally:
         c.cookies.clear()

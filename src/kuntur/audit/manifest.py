@@ -32,6 +32,26 @@ AUDIT_WITNESS_ADDED = EventType("audit.witness.added", "Testigo registrado", "Wi
 AUDIT_VERIFIED = EventType("audit.verified", "Verificación del registro", "Audit log verified")
 
 TEXTS: dict[str, Label] = {
+    # What an event is about (its object type), in words.
+    "object_incident": ("Incidente", "Incident"),
+    "object_unit": ("Unidad", "Unit"),
+    "object_user": ("Usuario", "User"),
+    "object_order": ("Orden", "Order"),
+    "object_legal_authorization": ("Base legal", "Legal basis"),
+    "object_forecast": ("Pronóstico", "Forecast"),
+    "object_case": ("Caso", "Case"),
+    "object_token": ("Token de API", "API token"),
+    "object_session": ("Sesión", "Session"),
+    "object_intel": ("Inteligencia", "Intelligence"),
+    "object_command_unit": ("Nodo de mando", "Command node"),
+    "object_command_node": ("Nodo de mando", "Command node"),
+    "object_checkpoint": ("Punto de control", "Checkpoint"),
+    "object_audit_log": ("Registro de auditoría", "Audit log"),
+    "object_import_batch": ("Importación", "Import"),
+    "object_witness": ("Testigo", "Witness"),
+    "object_live": ("Cuadro en vivo", "Live picture"),
+    "object_kpi": ("Indicadores", "KPIs"),
+    "object_client": ("Cliente (dirección)", "Client (address)"),
     "audit": ("Auditoría", "Audit"),
     "audit_search": ("Buscar en el registro", "Search the log"),
     "actor": ("Quién", "Who"),

@@ -3,6 +3,11 @@
    the checkpoint's Ed25519 signature (WebCrypto) and the event's inclusion proof against
    that checkpoint's root (SHA-256), never against the live tree. */
 "use strict";
+// What an event is about, in words: "Incidente 123", not "incident 123".
+const objectLabel = (e) => {
+  const kind = e.object_type ? (T[`object_${e.object_type}`] || e.object_type.replaceAll("_", " ")) : "";
+  return `${kind} ${e.object_id || ""}`.trim() || "—";
+};
 (function () {
   const PAGE = 100;
   const tbody = document.querySelector("#audit-table tbody");
@@ -77,7 +82,7 @@
     add(T.when, limaTime(e.at));
     add(T.actor, who(e));
     add(T.agency, e.agency || "—");
-    add(T.object, `${e.object_type || ""} ${e.object_id || ""}`.trim() || "—");
+    add(T.object, objectLabel(e));
     add(T.purpose, e.purpose || "—", "event-purpose");
     add(T.outcome, outcomeLabel(e.outcome), "event-outcome");
     add(T.request, e.request_id || "—");
@@ -167,7 +172,7 @@
         tr.dataset.idx = e.idx;
         tr.dataset.type = e.type;
         const cells = [e.idx, limaTime(e.at), typeTitle(e.type), who(e),
-          `${e.object_type || ""} ${e.object_id || ""}`, outcomeLabel(e.outcome)];
+          objectLabel(e), outcomeLabel(e.outcome)];
         for (const v of cells) {
           const td = document.createElement("td"); td.textContent = String(v); tr.append(td);
         }
