@@ -76,6 +76,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             engine, "rol" + role.value.replace("_", ""), [role.value], agency, 1
         )
     os.environ["KUNTUR_TEST_ROLE_TOTP"] = json.dumps(totp)
+    # The administrator who changes accounts in test_users_browser.py (codes of her own).
+    _t, admin_secret = make_user(engine, "administradora", ["admin"])
+    os.environ["KUNTUR_TEST_ADMIN_TOTP"] = admin_secret or ""
     url, server, thread = serve_in_thread(create_app(settings, engine))
     yield url
     server.should_exit = True  # type: ignore[attr-defined]
