@@ -91,6 +91,11 @@ class Actor:
     def can(self, permission: Permission) -> bool:
         return authz.can(self.ctx, permission)
 
+    def permissions(self) -> list[str]:
+        """The codes of every permission this actor holds (for screens to offer only what
+        it may do; the server still checks each act)."""
+        return sorted(str(p) for p in authz.permissions(self.ctx))
+
     def require(
         self,
         permission: Permission,

@@ -126,6 +126,7 @@ def _page(
                 for s, label in UNIT_STATUS_LABELS.items()
             },
             "nav": navigation(actor),
+            "can": actor.permissions() if actor and actor.authenticated else [],
             # Reference data of the joint command, for the forms that pick among them.
             "agencies": [(code, name) for code, (name, _kind) in AGENCIES.items()],
             "roles": [r.value for r in Role],

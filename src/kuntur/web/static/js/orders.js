@@ -59,6 +59,9 @@
   }
 
   function action(o) {
+    // Answering an order is an operational report: a role without it (oversight) is not
+    // offered the buttons (the server refuses it anyway).
+    if (!(KUNTUR.can || []).includes("units.report")) return null;
     if (o.status === "issued") return ["acknowledge", T.acknowledge];
     if (o.status === "acknowledged") return ["complete", T.complete];
     return null;
