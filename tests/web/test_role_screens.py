@@ -13,7 +13,6 @@ import os
 import re
 from pathlib import Path
 
-import pyotp
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response
 
@@ -21,6 +20,7 @@ from kuntur.core import registry
 from kuntur.identity.authz import role_permissions
 from kuntur.identity.roles import Role
 from tests.conftest import PASSWORD
+from tests.web.conftest import fresh_code
 
 SHOTS = os.environ.get("KUNTUR_SCREENS")
 
@@ -77,7 +77,7 @@ def test_every_page_of_a_role_opens_cleanly(live_server: str, browser: Browser, 
     page.fill("#username", username)
     page.fill("#password", PASSWORD)
     if secret:
-        page.fill("#totp", pyotp.TOTP(secret).now())
+        page.fill("#totp", fresh_code(secret))
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
     nav = page.eval_on_selector_all(
