@@ -22,7 +22,6 @@ import os
 import random
 import socket
 import subprocess
-import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,6 +31,8 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Engine
+
+from kuntur.core.cli_support import server_process_args
 
 LIMA_VIEW = "-77.40,-12.52,-76.62,-11.56"
 P95_GOAL_MS = 200.0
@@ -146,21 +147,7 @@ def start_server(db_url: str, var: Path, log: Path) -> tuple[subprocess.Popen[by
     }
     with log.open("wb") as fh:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "kuntur.app:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--timeout-graceful-shutdown",
-                "1",
-            ],
+            server_process_args(port),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=fh,

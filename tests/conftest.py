@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -29,6 +28,7 @@ from kuntur import domains
 from kuntur.app import create_app
 from kuntur.config import Settings
 from kuntur.core import migrate
+from kuntur.core.cli_support import server_process_args
 from kuntur.core.db import dispose_engines, make_engine
 
 PG_URL = os.environ.get(
@@ -273,24 +273,7 @@ def serve_in_process(
         "KUNTUR_ENVIRONMENT": "test",
     }
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "kuntur.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-            "--timeout-graceful-shutdown",
-            "1",
-            "--no-server-header",
-            "--workers",
-            str(workers),
-        ],
+        server_process_args(port, workers=workers),
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,

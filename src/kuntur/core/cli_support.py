@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import NoReturn
@@ -65,3 +66,27 @@ def progress_stages(enabled: bool = True) -> Iterator[Callable[[str, int], Calla
             return lambda n: bar.advance(task, n)
 
         yield stage
+
+
+def server_process_args(port: int, *, workers: int = 1) -> list[str]:
+    """The command line of a Kuntur server process on 127.0.0.1, served as ``kuntur serve``
+    serves it (the app factory, no Server banner) but quiet and quick to stop: what the
+    tests and the load benchmark start, so both measure the same server."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "kuntur.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--timeout-graceful-shutdown",
+        "1",
+        "--no-server-header",
+        "--workers",
+        str(workers),
+    ]
