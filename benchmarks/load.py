@@ -1,10 +1,11 @@
 """Load: the real server under many concurrent clients, next to the same run with one.
 
-One uvicorn process on loopback (as ``kuntur serve`` runs it: one process, its default
-thread pool) over a fresh store seeded with the synthetic scenario. Each client has its
-own user and bearer token (made through the identity service, as the tests' make_user
-does) and one keep-alive connection, and sends its next request as soon as the last one
-is answered (a closed loop, no think time: the hardest case for a given client count).
+The server as ``kuntur serve`` runs it (its processes: one per core, at most four; each
+with its default thread pool) on loopback over a fresh store seeded with the synthetic
+scenario. Each client has its own user and bearer token (made through the identity
+service, as the tests' make_user does) and one keep-alive connection, and sends its next
+request as soon as the last one is answered (a closed loop, no think time: the hardest
+case for a given client count).
 The mix: 80 % reads (incident list, map layer, /api/auth/me, dispatch queue, 20 % each)
 and 20 % audited writes (POST /api/incidents). Bounded in time and in count; a request
 that takes longer than the timeout counts as an error.
@@ -136,7 +137,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(db_url: str, var: Path, log: Path) -> tuple[subprocess.Popen[bytes], int]:
+def start_server(
+    db_url: str, var: Path, log: Path, workers: int = 1
+) -> tuple[subprocess.Popen[bytes], int]:
     """``kuntur serve`` as a subprocess (same uvicorn call), on a free loopback port."""
     port = free_port()
     env = {
@@ -144,10 +147,11 @@ def start_server(db_url: str, var: Path, log: Path) -> tuple[subprocess.Popen[by
         "KUNTUR_DATABASE_URL": db_url,
         "KUNTUR_VAR_DIR": str(var),
         "KUNTUR_ENVIRONMENT": "test",  # no scheduled checkpoints, no production key checks
+        "KUNTUR_SERVER_PROCESSES": str(workers),
     }
     with log.open("wb") as fh:
         proc = subprocess.Popen(
-            server_process_args(port),
+            server_process_args(port, workers=workers),
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=fh,
@@ -288,15 +292,18 @@ def run_backend(
     solo_seconds: float,
     days: int,
 ) -> dict[str, Any]:
+    from kuntur.config import Settings
     from kuntur.demo import service as demo
 
     seeded = demo.seed(engine, days=days, seed=5)
     tokens = make_tokens(engine, clients + 1, "carga")
     var.mkdir(parents=True, exist_ok=True)
     log = var / f"load-server-{backend}.log"
-    proc, port = start_server(url, var, log)
+    workers = Settings().effective_server_processes  # what `kuntur serve` starts here
+    proc, port = start_server(url, var, log, workers)
     try:
-        drive(port, tokens[:1], 3.0)  # warm: every endpoint once or more, caches filled
+        # Warm every process: every endpoint once or more, caches filled.
+        drive(port, tokens[: 2 * workers], 3.0)
         solo = drive(port, tokens[-1:], solo_seconds)
         many = drive(port, tokens[:clients], seconds)
     finally:
@@ -309,6 +316,7 @@ def run_backend(
     return {
         "backend": backend,
         "incidents": seeded.incidents,
+        "processes": workers,
         "clients": clients,
         "seconds": seconds,
         "solo_seconds": solo_seconds,
@@ -336,7 +344,8 @@ def section(results: list[dict[str, Any]], machine: str) -> list[str]:
         "- Command: `python -m benchmarks.run --suites load --load-clients "
         f"{r0.get('clients')} --load-seconds {r0.get('seconds'):.0f} --load-solo-seconds "
         f"{r0.get('solo_seconds'):.0f}` (what `make bench` runs)",
-        "- Server: one uvicorn process on 127.0.0.1 (the `kuntur serve` call), fresh store "
+        f"- Server: `kuntur serve`'s {r0.get('processes', 1)} processes (one per core) on "
+        "127.0.0.1 (the same uvicorn call), fresh store "
         "with the synthetic scenario (incidents below); clients: closed loop, no think time, "
         "each with its own user and bearer token and one keep-alive connection, plain "
         "HTTP/1.1 from the benchmark's process (the same 2 cores as the server)",

@@ -86,7 +86,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(ready.wait(), 5.0)
         else:
-            events.register(eng, broker)
+            events.register(eng, broker)  # this process's commits
+            tasks.append(asyncio.create_task(events.relay_sqlite(eng, broker)))  # the others'
         freeze_startup_objects()
         yield
         events.unregister(eng, broker)
@@ -114,12 +115,18 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.broker = events.Broker()
     app.state.authenticate = identity_web.authenticate  # who calls: core.web.get_context
+    # Each process counts its share of the logon budget (connections spread between them).
+    share = settings.server_processes or 1
     app.state.login_throttle = LoginThrottle(
-        settings.login_attempts_per_client, settings.login_attempts_total, settings.login_window_s
+        -(-settings.login_attempts_per_client // share),
+        -(-settings.login_attempts_total // share),
+        settings.login_window_s,
     )
     # Rejected tokens and CSRF failures written to the audit log per client, and in all,
     # per minute; more are counted, not written (identity/ratelimit.py).
-    app.state.event_throttle = EventThrottle(per_client=10, total=200, window_s=60)
+    app.state.event_throttle = EventThrottle(
+        per_client=-(-10 // share), total=-(-200 // share), window_s=60
+    )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     tile_origin = "/".join(settings.map_tile_url.split("/")[:3]) if settings.map_tile_url else None

@@ -96,14 +96,22 @@ def db_current() -> None:
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
-    workers: Annotated[int, typer.Option(help="processes (PostgreSQL only)")] = 1,
+    workers: Annotated[
+        int, typer.Option(help="server processes (0: one per core, at most four)")
+    ] = 0,
 ) -> None:
     """Serve the API (/docs) and the pages."""
+    import os
+
     import uvicorn
 
+    from kuntur.config import get_settings
     from kuntur.core.cli_support import console, engine
 
     engine()  # migrate the embedded store before the first request
+    settings = get_settings()
+    workers = workers or settings.effective_server_processes
+    os.environ["KUNTUR_SERVER_PROCESSES"] = str(workers)  # read by each process's settings
     console.print(
         f"Kuntur en http://{host}:{port}/  (API: http://{host}:{port}/docs)", highlight=False
     )

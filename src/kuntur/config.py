@@ -61,10 +61,21 @@ class Settings(BaseSettings):
     identity_key_path: Path | None = None
     # Logon attempts (API and form) accepted per client address, and in all, per window;
     # more are answered 429 with Retry-After. Counted in memory by each server process
-    # (identity/ratelimit.py); the per-account lockout is kept in the database.
+    # (identity/ratelimit.py), each counting its share (``server_processes``); the
+    # per-account lockout is kept in the database.
     login_attempts_per_client: int = 20
     login_attempts_total: int = 200
     login_window_s: int = 60
+    # Server processes on this machine (`kuntur serve --workers`; 0: one per core, at most
+    # four). `kuntur serve` tells its processes how many they are, so in-memory budgets
+    # such as the logon throttle are split between them.
+    server_processes: int = 0
+
+    @property
+    def effective_server_processes(self) -> int:
+        import os
+
+        return self.server_processes or max(1, min(4, os.cpu_count() or 1))
 
     @property
     def effective_audit_key_path(self) -> Path:

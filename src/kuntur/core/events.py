@@ -9,8 +9,13 @@ kernel so that every domain can publish (incidents included) without importing a
   ``emit`` runs ``pg_notify`` in the transaction; PostgreSQL delivers it on commit
   to every process LISTENing on the store's channel, including the sender. Each
   process fans it out to its own clients. No broker of our own.
-- SQLite (the embedded default, one process): ``emit`` publishes to the
-  in-process broker after commit.
+- SQLite (the embedded default): ``emit`` publishes to this process's brokers after
+  commit, and writes the event to the ``live_events`` table in the transaction, so that
+  the other server processes on the same file (``kuntur serve --workers``) pick it up:
+  each polls the table a few times a second (``relay_sqlite``) for events of other
+  processes. SQLite commits one writer at a time, so ids grow in commit order and a
+  poll that has seen id N has seen every event before it. Rows older than a few minutes
+  are pruned: screens that were away reconnect and reload.
 
 Clients subscribe with server-sent events (``GET /api/dispatch/live``).
 """
@@ -23,12 +28,29 @@ import hashlib
 import json
 import logging
 import threading
+import uuid
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import (
+    Column,
+    Engine,
+    String,
+    Table,
+    Text,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
+
+from kuntur.core.db import Base, BigId, UTCDateTime
+from kuntur.core.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +173,19 @@ class Broker:
 # Brokers of the apps in this process, by store: SQLite commits publish to these.
 _LOCAL: dict[str, list[Broker]] = {}
 
+# SQLite: events on their way to the other server processes on the same file.
+LIVE_EVENTS = Table(
+    "live_events",
+    Base.metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("origin", String(32), nullable=False),  # the process that emitted it
+    Column("at", UTCDateTime(), nullable=False),
+    Column("data", Text, nullable=False),
+)
+ORIGIN = uuid.uuid4().hex  # this process (server workers are started, not forked)
+RELAY_INTERVAL_S = 0.2
+RELAY_KEEP = timedelta(minutes=2)
+
 
 def channel_for(engine: Engine) -> str:
     """One channel per store (URL incl. schema), so test stores never hear each other."""
@@ -175,6 +210,7 @@ def emit(db: Session, kind: str, payload: dict[str, Any]) -> None:
     if engine.dialect.name == "postgresql":
         db.execute(text("SELECT pg_notify(:c, :d)"), {"c": channel_for(engine), "d": data})
         return
+    db.execute(insert(LIVE_EVENTS).values(origin=ORIGIN, at=utcnow(), data=data))
     brokers = list(_LOCAL.get(channel_for(engine), []))
 
     def after_commit(_session: Session) -> None:
@@ -202,3 +238,42 @@ async def listen_postgres(engine: Engine, broker: Broker, ready: asyncio.Event) 
         except Exception:  # the store restarted or the network blinked: retry
             log.warning("live: lost the LISTEN connection; retrying in 1 s", exc_info=True)
             await asyncio.sleep(1.0)
+
+
+def _relay_since(engine: Engine, last: int | None, prune: bool) -> tuple[int, list[str]]:
+    """Events of other processes after id ``last`` (``None``: start from now)."""
+    with engine.begin() as conn:
+        if prune:
+            conn.execute(delete(LIVE_EVENTS).where(LIVE_EVENTS.c.at < utcnow() - RELAY_KEEP))
+        if last is None:
+            return int(
+                conn.execute(select(func.coalesce(func.max(LIVE_EVENTS.c.id), 0))).scalar_one()
+            ), []
+        rows = conn.execute(
+            select(LIVE_EVENTS.c.id, LIVE_EVENTS.c.origin, LIVE_EVENTS.c.data)
+            .where(LIVE_EVENTS.c.id > last)
+            .order_by(LIVE_EVENTS.c.id)
+        ).all()
+    if not rows:
+        return last, []
+    return int(rows[-1][0]), [r[2] for r in rows if r[1] != ORIGIN]
+
+
+async def relay_sqlite(
+    engine: Engine, broker: Broker, interval_s: float = RELAY_INTERVAL_S
+) -> None:
+    """Hand ``broker`` the events that other processes on this SQLite file commit."""
+    last: int | None = None
+    polls = 0
+    while True:
+        try:
+            prune = polls % int(30 / interval_s) == 1  # about twice a minute
+            last, found = await asyncio.to_thread(_relay_since, engine, last, prune)
+            for data in found:
+                broker.publish(data)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # a locked or busy store: try again at the next poll
+            log.warning("live: relay poll failed; retrying", exc_info=True)
+        polls += 1
+        await asyncio.sleep(interval_s)
