@@ -29,9 +29,7 @@ KERNEL = ("web", "core")  # their messages go to the web catalogue
 
 def sources() -> dict[str, list[Path]]:
     """Catalogue owner -> the files and folders whose messages it holds."""
-    found = {
-        p.parent.name: [p.parent] for p in sorted(SRC.glob("*/manifest.py")) if p.parent.name
-    }
+    found = {p.parent.name: [p.parent] for p in sorted(SRC.glob("*/manifest.py")) if p.parent.name}
     found["web"] = [SRC / name for name in KERNEL] + sorted(SRC.glob("*.py"))
     return found
 

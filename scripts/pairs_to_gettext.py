@@ -10,9 +10,9 @@ AST-based, so the conversion is faithful: it finds
   catalogue, the call keeps ``(code, es, ...)``;
 - two-string tuples that are values of a module-level table of texts (a dict assigned to a
   name ending in TEXT, TEXTS, LABELS, NAMES or MESSAGES, or annotated ``Label``, or a
-  manifest's ``texts=``; other two-string tuples, such as ``(name, kind)``, are not texts), and module-level ``NAME: Label = (es,
-  en)``: each becomes ``N_("es")`` (``Np_("key", "es")`` where the same Spanish has another
-  English in this domain or another's catalogue);
+  manifest's ``texts=``; other two-string tuples, such as ``(name, kind)``, are not texts),
+  and module-level ``NAME: Label = (es, en)``: each becomes ``N_("es")`` (``Np_("key",
+  "es")`` where the same Spanish has another English in this domain or another's catalogue);
 - a manifest's ``cli_group=(name, help)``: the help is marked ``N_`` (its English is left
   empty in the catalogue for a person to write: the completeness test says so).
 
@@ -87,8 +87,10 @@ def scan(path: Path, found: Found) -> None:
     def pair_at(node: ast.AST, key: str | None) -> None:
         pair = _pair(node)
         if pair is None:
-            if isinstance(node, ast.Tuple) and len(node.elts) == 2 and any(
-                isinstance(e, ast.JoinedStr) for e in node.elts
+            if (
+                isinstance(node, ast.Tuple)
+                and len(node.elts) == 2
+                and any(isinstance(e, ast.JoinedStr) for e in node.elts)
             ):
                 found.manual.append(f"{path}:{node.lineno}: an f-string pair")
             return
@@ -187,9 +189,7 @@ def convert(domain_dir: Path, dry_run: bool = False) -> int:
                 catalogue.add(es, en, locations=[(where, 0)], context=context)
             elif en and not old.string:
                 old.string = en
-            replaced[i] = (
-                f"Np_({context!r}, " if context else "N_("
-            )
+            replaced[i] = f"Np_({context!r}, " if context else "N_("
         data = path.read_text(encoding="utf-8").encode("utf-8")
         for start, end, new in sorted(found.edits, reverse=True):
             if new.startswith("\0"):
@@ -203,7 +203,11 @@ def convert(domain_dir: Path, dry_run: bool = False) -> int:
             line = f"from kuntur.core.i18n import {imports}\n"
             tree = ast.parse(out)
             after = max(
-                (n.end_lineno or 0 for n in tree.body if isinstance(n, ast.ImportFrom | ast.Import)),
+                (
+                    n.end_lineno or 0
+                    for n in tree.body
+                    if isinstance(n, ast.ImportFrom | ast.Import)
+                ),
                 default=0,
             )
             lines = out.splitlines(keepends=True)

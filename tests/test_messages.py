@@ -45,9 +45,7 @@ def extracted(inputs: list[Path]) -> set[tuple[str | None, str]]:
         else:
             hits = (
                 (m[0], m[1], m[3])
-                for m in extract_from_file(
-                    "python", path, keywords=keywords, options={}
-                )
+                for m in extract_from_file("python", path, keywords=keywords, options={})
             )
         for _line, msg, ctx in hits:
             found.add((ctx, msg[0] if isinstance(msg, tuple) else msg))
@@ -71,15 +69,14 @@ def test_every_message_has_its_english(owner: str) -> None:
     for ctx, msgid in sorted(extracted(OWNERS[owner]), key=str):
         entry = cat.get(msgid, context=ctx)
         strings = entry.string if entry is not None else None
-        if isinstance(strings, tuple | list):
-            ok = all(strings)
-        else:
-            ok = bool(strings)
+        ok = all(strings) if isinstance(strings, tuple | list) else bool(strings)
         if not ok:
             untranslated.append(msgid)
         elif entry is not None and entry.fuzzy:
             fuzzy.append(msgid)
-    assert not untranslated, f"{owner}: no English for {untranslated} (make messages, then write it)"
+    assert not untranslated, (
+        f"{owner}: no English for {untranslated} (make messages, then write it)"
+    )
     assert not fuzzy, f"{owner}: fuzzy entries {fuzzy}"
     assert not cat.obsolete, f"{owner}: obsolete entries {list(cat.obsolete)}"
 
@@ -90,7 +87,9 @@ def test_no_entry_is_fuzzy_or_left_over(owner: str) -> None:
     used = extracted(OWNERS[owner])
     entries = [m for m in cat if m.id]
     assert not [m.id for m in entries if m.fuzzy]
-    left = [m.id for m in entries if (m.context, m.id if isinstance(m.id, str) else m.id[0]) not in used]
+    left = [
+        m.id for m in entries if (m.context, m.id if isinstance(m.id, str) else m.id[0]) not in used
+    ]
     assert not left, f"{owner}: entries no code says any more: {left} (make messages)"
 
 

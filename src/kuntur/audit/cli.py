@@ -36,10 +36,8 @@ def _signing_key() -> keys.Ed25519PrivateKey:
 @app.command(
     "keygen",
     help=_(
-
-            "Crear la clave con que Kuntur firma los puntos de control (una vez; guarde una "
-            "copia fuera de línea)."
-
+        "Crear la clave con que Kuntur firma los puntos de control (una vez; guarde una "
+        "copia fuera de línea)."
     ),
 )
 def keygen(
@@ -64,11 +62,9 @@ def keygen(
 @app.command(
     "commitment-keygen",
     help=_(
-
-            "Crear la clave de los compromisos del registro (una vez; guarde una copia fuera "
-            "de línea: sin ella ningún valor registrado puede probarse, y así el registro "
-            "olvida)."
-
+        "Crear la clave de los compromisos del registro (una vez; guarde una copia fuera "
+        "de línea: sin ella ningún valor registrado puede probarse, y así el registro "
+        "olvida)."
     ),
 )
 def commitment_keygen(
@@ -126,10 +122,8 @@ def checkpoint(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
 @app.command(
     "verify",
     help=_(
-
-            "Recalcular todo el árbol desde los eventos guardados y verificar los puntos de "
-            "control firmados."
-
+        "Recalcular todo el árbol desde los eventos guardados y verificar los puntos de "
+        "control firmados."
     ),
 )
 def verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
@@ -208,10 +202,8 @@ def proof_consistency(first: int, second: int) -> None:
 @witness_app.command(
     "add",
     help=_(
-
-            "Registrar la clave pública de un testigo externo (lo hacen los administradores "
-            "del registro)."
-
+        "Registrar la clave pública de un testigo externo (lo hacen los administradores "
+        "del registro)."
     ),
 )
 def witness_add(
@@ -243,10 +235,8 @@ def witness_keygen(
 @witness_app.command(
     "countersign",
     help=_(
-
-            "Traer el último punto de control, verificar que extiende el último "
-            "contrafirmado, y firmarlo."
-
+        "Traer el último punto de control, verificar que extiende el último "
+        "contrafirmado, y firmarlo."
     ),
 )
 def witness_countersign(

@@ -129,19 +129,19 @@ def translations(lang: str) -> NullTranslations:
 
 
 def gettext(msgid: str, lang: str) -> str:
-    return translations(lang).gettext(msgid)
+    return str(translations(lang).gettext(msgid))
 
 
 def ngettext(singular: str, plural: str, n: int, lang: str) -> str:
-    return translations(lang).ngettext(singular, plural, n)
+    return str(translations(lang).ngettext(singular, plural, n))
 
 
 def pgettext(context: str, msgid: str, lang: str) -> str:
-    return translations(lang).pgettext(context, msgid)
+    return str(translations(lang).pgettext(context, msgid))
 
 
 def npgettext(context: str, singular: str, plural: str, n: int, lang: str) -> str:
-    return translations(lang).npgettext(context, singular, plural, n)
+    return str(translations(lang).npgettext(context, singular, plural, n))
 
 
 def translate(text: Text, lang: str, n: int | None = None) -> str:

@@ -30,12 +30,12 @@ class _Code(str):
     taken, for a domain not yet converted."""
 
     es: str
-    title: i18n.Text
+    title_text: i18n.Text
 
     def __new__(cls, code: str, es: str, en: str | None = None) -> Self:
         obj = super().__new__(cls, code)
         obj.es = es
-        obj.title = (es, en) if en is not None else es
+        obj.title_text = (es, en) if en is not None else es
         return obj
 
     @property
@@ -48,7 +48,7 @@ class _Code(str):
 
     def label(self, lang: str | None) -> str:
         """The title in ``lang``; both ("es / en") with none."""
-        return i18n.render(self.title, lang)
+        return i18n.render(self.title_text, lang)
 
     def __reduce__(self) -> tuple[type[str], tuple[str]]:  # pickles as its code
         return str, (str(self),)

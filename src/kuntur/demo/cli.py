@@ -18,10 +18,8 @@ app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 @app.command(
     "seed",
     help=_(
-
-            "Generar y guardar el escenario; una segunda ejecución con las mismas opciones lo"
-            " reutiliza."
-
+        "Generar y guardar el escenario; una segunda ejecución con las mismas opciones lo"
+        " reutiliza."
     ),
 )
 def seed(
@@ -55,10 +53,8 @@ def seed(
 @app.command(
     "users",
     help=_(
-
-            "Crear usuarios de demostración de cada rol (una vez) y los casos del analista de"
-            " demostración, y mostrar cómo ingresar. SOLO DEMOSTRACIÓN."
-
+        "Crear usuarios de demostración de cada rol (una vez) y los casos del analista de"
+        " demostración, y mostrar cómo ingresar. SOLO DEMOSTRACIÓN."
     ),
 )
 def users() -> None:
@@ -100,10 +96,8 @@ def users() -> None:
 @app.command(
     "totp",
     help=_(
-
-            "Mostrar el código TOTP actual de un usuario de demostración (en lugar de la "
-            "aplicación de autenticación). SOLO DEMOSTRACIÓN."
-
+        "Mostrar el código TOTP actual de un usuario de demostración (en lugar de la "
+        "aplicación de autenticación). SOLO DEMOSTRACIÓN."
     ),
 )
 def totp(username: str) -> None:
@@ -127,10 +121,8 @@ def totp(username: str) -> None:
 @app.command(
     "command",
     help=_(
-
-            "Crear una vez el comando conjunto de demostración (árbol, unidades, bases "
-            "legales). SOLO DEMOSTRACIÓN."
-
+        "Crear una vez el comando conjunto de demostración (árbol, unidades, bases "
+        "legales). SOLO DEMOSTRACIÓN."
     ),
 )
 def command_() -> None:

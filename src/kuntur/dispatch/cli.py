@@ -30,10 +30,8 @@ Opt = typer.Option
 @app.command(
     "recommend",
     help=_(
-
-            "Ordenar las unidades elegibles para un incidente por tiempo de llegada, con "
-            "motivos; y quiénes quedan excluidas."
-
+        "Ordenar las unidades elegibles para un incidente por tiempo de llegada, con "
+        "motivos; y quiénes quedan excluidas."
     ),
 )
 def recommend_cmd(
@@ -88,10 +86,8 @@ def queue_cmd(as_json: Annotated[bool, Opt("--json")] = False) -> None:
 @roads_app.command(
     "import",
     help=_(
-
-            "Construir el grafo de tiempos de viaje desde una red vial OSM; se usa desde la "
-            "próxima solicitud."
-
+        "Construir el grafo de tiempos de viaje desde una red vial OSM; se usa desde la "
+        "próxima solicitud."
     ),
 )
 def roads_import(

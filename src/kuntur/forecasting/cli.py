@@ -142,10 +142,8 @@ def _print_report(out: dict[str, Any]) -> None:
 @app.command(
     "run",
     help=_(
-
-            "Pronosticar sobre los incidentes guardados y conservar el pronóstico "
-            "(parámetros, versión de datos, celdas)."
-
+        "Pronosticar sobre los incidentes guardados y conservar el pronóstico "
+        "(parámetros, versión de datos, celdas)."
     ),
 )
 def run_cmd(

@@ -82,10 +82,8 @@ def create(
 @app.command(
     "keygen",
     help=_(
-
-            "Crear la clave de identidad que sella los segundos factores (una vez; guarde una"
-            " copia fuera de línea)."
-
+        "Crear la clave de identidad que sella los segundos factores (una vez; guarde una"
+        " copia fuera de línea)."
     ),
 )
 def keygen(
@@ -140,10 +138,8 @@ def revoke(username: str, role: str) -> None:
 @app.command(
     "tokens",
     help=_(
-
-            "Los tokens de API vigentes de un usuario: nombre, creación, vencimiento, último "
-            "uso (nunca el secreto)."
-
+        "Los tokens de API vigentes de un usuario: nombre, creación, vencimiento, último "
+        "uso (nunca el secreto)."
     ),
 )
 def tokens(username: str) -> None:

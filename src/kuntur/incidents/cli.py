@@ -31,10 +31,8 @@ Opt = typer.Option
 @app.command(
     "import",
     help=_(
-
-            "Importar archivos de incidentes. Las filas con errores van a un archivo de "
-            "rechazos; las buenas se guardan una sola vez."
-
+        "Importar archivos de incidentes. Las filas con errores van a un archivo de "
+        "rechazos; las buenas se guardan una sola vez."
     ),
 )
 @with_mapping_options

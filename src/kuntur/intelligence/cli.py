@@ -27,10 +27,8 @@ app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 @app.command(
     "index",
     help=_(
-
-            "Extraer identificadores de cada denuncia de extorsión, secuestro y homicidio, y "
-            "vincularlos."
-
+        "Extraer identificadores de cada denuncia de extorsión, secuestro y homicidio, y "
+        "vincularlos."
     ),
 )
 def index() -> None:
@@ -43,11 +41,9 @@ def index() -> None:
 @app.command(
     "networks",
     help=_(
-
-            "Redes ordenadas por tamaño, crecimiento, violencia y actualidad; --purpose "
-            "nombra un caso abierto (la línea de comandos actúa como el sistema: no se pide "
-            "ser miembro)."
-
+        "Redes ordenadas por tamaño, crecimiento, violencia y actualidad; --purpose "
+        "nombra un caso abierto (la línea de comandos actúa como el sistema: no se pide "
+        "ser miembro)."
     ),
 )
 def networks_cmd(
@@ -81,10 +77,8 @@ def networks_cmd(
 @app.command(
     "score-names",
     help=_(
-
-            "Puntuar cada par con el comparador de nombres de Kuntur (0-1), para fijar su "
-            "propio umbral."
-
+        "Puntuar cada par con el comparador de nombres de Kuntur (0-1), para fijar su "
+        "propio umbral."
     ),
 )
 def score_names(

@@ -11,8 +11,8 @@ import re
 
 from kuntur.core.i18n import N_, render
 
-# Entity kind -> its title (Spanish; English in the catalogue). The manifest declares the same titles as texts
-# (``kind_<kind>``) for the pages; the report uses them here.
+# Entity kind -> its title (Spanish; the English is in the catalogue). The manifest declares
+# the same titles as texts (``kind_<kind>``) for the pages; the report uses them here.
 KIND_TITLES: dict[str, str] = {
     "phone": N_("Teléfono"),
     "payment_account": N_("Cuenta"),

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, pass_context
+from jinja2 import Environment, FileSystemLoader, pass_context
 from jinja2.runtime import Context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,10 +20,9 @@ from starlette.concurrency import run_in_threadpool
 
 from kuntur.command.manifest import COMMAND_READ
 from kuntur.command.units import UNIT_STATUS_LABELS
-from kuntur.core import registry
+from kuntur.core import i18n, registry
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import TooManyRequests
-from kuntur.core import i18n
 from kuntur.core.i18n import render
 from kuntur.core.web import SESSION_COOKIE, SessionDep, UnitOfWorkRoute, request_id
 from kuntur.geography import service as geo
@@ -56,9 +55,13 @@ def templates() -> Jinja2Templates:
 
 @functools.cache
 def _templates(_domains: int) -> Jinja2Templates:
-    found = Jinja2Templates(directory=_template_folders(), extensions=["jinja2.ext.i18n"])
-    install_gettext(found.env)
-    return found
+    env = Environment(
+        loader=FileSystemLoader(_template_folders()),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    install_gettext(env)
+    return Jinja2Templates(env=env)
 
 
 def install_gettext(env: Environment) -> None:
@@ -73,19 +76,19 @@ def install_gettext(env: Environment) -> None:
 
     @pass_context
     def gettext(context: Context, message: str) -> str:
-        return i18n.translations(lang_of(context)).gettext(message)
+        return str(i18n.translations(lang_of(context)).gettext(message))
 
     @pass_context
     def ngettext(context: Context, singular: str, plural: str, n: int) -> str:
-        return i18n.translations(lang_of(context)).ngettext(singular, plural, n)
+        return str(i18n.translations(lang_of(context)).ngettext(singular, plural, n))
 
     @pass_context
     def pgettext(context: Context, ctx: str, message: str) -> str:
-        return i18n.translations(lang_of(context)).pgettext(ctx, message)
+        return str(i18n.translations(lang_of(context)).pgettext(ctx, message))
 
     @pass_context
     def npgettext(context: Context, ctx: str, singular: str, plural: str, n: int) -> str:
-        return i18n.translations(lang_of(context)).npgettext(ctx, singular, plural, n)
+        return str(i18n.translations(lang_of(context)).npgettext(ctx, singular, plural, n))
 
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
