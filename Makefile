@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint bench bench-compare serve install install-dev postgres clean screens
+.PHONY: demo test lint bench bench-compare serve install install-dev postgres clean screens messages
 
 # Runtime install (what `make demo` needs); redone when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -43,6 +43,12 @@ lint: install-dev
 
 postgres:
 	@scripts/ensure-postgres.sh
+
+# Extract every domain's messages (code and templates) and update its English catalogue
+# (src/kuntur/<domain>/locale/en/LC_MESSAGES/kuntur.po); tests/test_messages.py then names
+# what still needs its English.
+messages: install
+	PYTHONPATH=src $(BIN)/python scripts/messages.py
 
 test: install-dev lint postgres
 	$(BIN)/pytest

@@ -37,3 +37,25 @@ def test_a_group_still_runs_its_commands() -> None:
 
     result = CliRunner().invoke(app, ["geo", "find", "san juan de lurigancho"])
     assert result.exit_code == 0 and "150132" in result.output
+
+
+def test_help_is_spanish_first_then_english() -> None:
+    from typer.testing import CliRunner
+
+    from kuntur.cli import app
+
+    out = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "200"}).output
+    assert "Incidentes: importar, listar, estadísticas. / Incidents: import, list" in out
+    assert "Base de datos: migraciones. / Database: migrations." in out
+
+
+def test_a_command_help_is_spanish_first() -> None:
+    from typer.testing import CliRunner
+
+    from kuntur.cli import app
+
+    result = CliRunner().invoke(app, ["incidents", "import", "--help"], env={"COLUMNS": "300"})
+    assert result.exit_code == 0
+    assert "Importar archivos de incidentes." in result.output
+    assert "/ Import incident files." in result.output
+    assert "carpeta de los archivos de rechazos / folder for rejects files" in result.output

@@ -17,13 +17,13 @@ FILES = {
     "manifest.py": '''
         """What the example domain declares."""
 
+        from kuntur.core.i18n import N_
         from kuntur.core.registry import EventType, Manifest, Page, Permission, declare
         from kuntur.identity.roles import Role
 
-        ROUNDS_LOG = Permission(
-            "rounds.log", "Registrar rondas", "Log patrol rounds", roles=(Role.DISPATCHER,)
-        )
-        ROUND_LOGGED = EventType("round.logged", "Ronda registrada", "Patrol round logged")
+        # Spanish in the code; English in rondas/locale/en/LC_MESSAGES/kuntur.po.
+        ROUNDS_LOG = Permission("rounds.log", "Registrar rondas", roles=(Role.DISPATCHER,))
+        ROUND_LOGGED = EventType("round.logged", "Ronda registrada")
 
         MANIFEST = declare(
             Manifest(
@@ -32,11 +32,30 @@ FILES = {
                 events=(ROUND_LOGGED,),
                 pages=(Page("/rondas", "rondas.html", ROUNDS_LOG, nav="rounds", nav_order=35,
                             active="rounds"),),
-                texts={"rounds": ("Rondas de patrullaje", "Patrol rounds")},
-                cli_group=("rondas", "Rondas de patrullaje."),
+                texts={"rounds": N_("Rondas de patrullaje")},
+                cli_group=("rondas", N_("Rondas de patrullaje.")),
             )
         )
     ''',
+    "locale/en/LC_MESSAGES/kuntur.po": """
+        msgid ""
+        msgstr ""
+        "Language: en\\n"
+        "Plural-Forms: nplurals=2; plural=(n != 1);\\n"
+        "Content-Type: text/plain; charset=utf-8\\n"
+
+        msgid "Registrar rondas"
+        msgstr "Log patrol rounds"
+
+        msgid "Ronda registrada"
+        msgstr "Patrol round logged"
+
+        msgid "Rondas de patrullaje"
+        msgstr "Patrol rounds"
+
+        msgid "Rondas de patrullaje."
+        msgstr "Patrol rounds."
+    """,
     "views.py": '''
         """The example domain's API."""
 
@@ -122,6 +141,8 @@ with Session(engine) as db:
     out["events"] = sorted(db.scalars(select(AuditEvent.type).where(
         AuditEvent.type.in_(["round.logged", "authz.denied"]))))
 out["title"] = registry.event_title("round.logged")
+out["title_en"] = registry.event_title("round.logged", "en")
+out["help"] = cli._declared_groups()["rondas"][1]
 out["cli"] = "rondas" in cli._declared_groups()
 print(json.dumps(out))
 """
@@ -148,4 +169,6 @@ def test_a_new_domain_plugs_in_without_a_central_edit(tmp_path: Path) -> None:
     assert out["analista"]["nav"] is False
     assert out["events"] == ["authz.denied", "round.logged"]
     assert out["title"] == "Ronda registrada"
+    assert out["title_en"] == "Patrol round logged"  # from the domain's own catalogue
+    assert out["help"] == "Rondas de patrullaje. / Patrol rounds."
     assert out["cli"] is True

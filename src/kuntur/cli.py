@@ -10,12 +10,15 @@ import typer._click as click  # typer ships its own click; its groups are built 
 from typer.core import TyperGroup
 
 from kuntur import domains
+from kuntur.core.i18n import _
 
 
 def _declared_groups() -> dict[str, tuple[str, str]]:
     """``{group name: (domain package, help)}`` from each domain's manifest; a manifest
     imports none of its domain's modules (only the kernel's registry and the roles)."""
-    return {m.cli_group[0]: (m.domain, m.cli_group[1]) for m in domains.manifests() if m.cli_group}
+    return {
+        m.cli_group[0]: (m.domain, m.cli_help or "") for m in domains.manifests() if m.cli_group
+    }
 
 
 class DomainGroup(TyperGroup):
@@ -50,7 +53,7 @@ class DomainGroup(TyperGroup):
 
 app = typer.Typer(
     cls=DomainGroup,
-    help="Kuntur: sistema de información del comando conjunto.",
+    help=_("Kuntur: sistema de información del comando conjunto."),
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
 )
@@ -62,11 +65,14 @@ def _load_domains() -> None:
     domains.load()  # every command sees the domains' subscriptions
 
 
-db_app = typer.Typer(help="Base de datos: migraciones.", no_args_is_help=True)
+db_app = typer.Typer(help=_("Base de datos: migraciones."), no_args_is_help=True)
 app.add_typer(db_app, name="db")
 
 
-@db_app.command("upgrade")
+@db_app.command(
+    "upgrade",
+    help=_("Aplicar cada migración pendiente (SQLite o PostgreSQL, según KUNTUR_DATABASE_URL)."),
+)
 def db_upgrade() -> None:
     """Apply every pending migration (SQLite or PostgreSQL, per KUNTUR_DATABASE_URL)."""
     from kuntur.config import get_settings
@@ -83,7 +89,7 @@ def db_upgrade() -> None:
     )
 
 
-@db_app.command("current")
+@db_app.command("current", help=_("Mostrar la revisión de migración aplicada."))
 def db_current() -> None:
     """Print the applied migration revision."""
     from kuntur.core import migrate
@@ -92,12 +98,12 @@ def db_current() -> None:
     print(migrate.current_revision(engine(auto_migrate=False)) or "none")
 
 
-@app.command()
+@app.command(help=_("Servir la API (/docs) y las páginas."))
 def serve(
     host: Annotated[str, typer.Option()] = "127.0.0.1",
     port: Annotated[int, typer.Option()] = 8000,
     workers: Annotated[
-        int, typer.Option(help="server processes (0: one per core, at most four)")
+        int, typer.Option(help=_("procesos del servidor (0: uno por núcleo, hasta cuatro)"))
     ] = 0,
 ) -> None:
     """Serve the API (/docs) and the pages."""

@@ -52,7 +52,9 @@ def test_military_dispatch_needs_a_basis_for_the_place(
     north = incident(dispatcher, TRUJILLO)
     rec = dispatcher.get(f"/api/dispatch/incidents/{north}/recommendation").json()
     excluded = {e["call_sign"]: e["reason"] for e in rec["excluded"]}
-    assert excluded["EP-PEL-1"].startswith("no legal basis")
+    # Spanish first, then English (the catalogue's words for the API's reason)
+    assert excluded["EP-PEL-1"].startswith("sin base legal: ningún estado de emergencia")
+    assert " / no legal basis: no state of emergency" in excluded["EP-PEL-1"]
     refused = dispatcher.post(
         f"/api/dispatch/incidents/{north}/dispatch", json={"unit_id": world.platoon}
     )

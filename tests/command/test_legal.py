@@ -108,7 +108,8 @@ def test_police_always_military_only_with_basis(military: bool, with_basis: bool
     eligible = not military or with_basis
     assert bool(rec.ranked) == eligible
     if not eligible:
-        assert rec.excluded[0].reason.startswith("no legal basis")
+        assert rec.excluded[0].reason.startswith("sin base legal")  # Spanish, then English
+        assert " / no legal basis" in rec.excluded[0].reason
     if military and with_basis:
         assert rec.ranked[0].legal_basis_id == 1
         assert any("base legal" in r for r in rec.ranked[0].reasons)

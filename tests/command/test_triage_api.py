@@ -85,7 +85,8 @@ def test_excluded_reasons_carry_codes_for_the_screen(world: World, dispatcher: T
     # The legal check's own words, both languages, for the screen to pick from.
     assert platoon["code"] == "no_legal_basis" and platoon["params"]["legal"] == "closest"
     assert platoon["params"]["es"].startswith("ningún estado de emergencia ni Resolución")
-    assert platoon["reason"].startswith("no legal basis: no state of emergency")
+    assert platoon["reason"].startswith("sin base legal: ningún estado de emergencia")  # es / en
+    assert " / no legal basis: no state of emergency" in platoon["reason"]
 
 
 def test_priority_notes_and_the_moves_offered(

@@ -113,7 +113,11 @@ def test_eligibility_reasons() -> None:
     )
     assert [r.unit.call_sign for r in rec.ranked] == ["U4"]
     reasons = {e.unit.call_sign: e.reason for e in rec.excluded}
-    assert reasons == {"U1": "status on_scene", "U2": "no known position", "U3": "lacks hostage"}
+    assert reasons == {  # Spanish first, then English, from the catalogue
+        "U1": "estado: En el lugar / status: On scene",
+        "U2": "sin posición conocida / no known position",
+        "U3": "no tiene capacidad: rescate de rehenes / lacks: hostage rescue",
+    }
     assert rec.needs == {"hostage"}
 
 
@@ -128,7 +132,9 @@ def test_extortion_in_progress_needs_the_specialised_unit() -> None:
         authorizations=[],
         now=NOW,
     )
-    assert not rec.ranked and rec.excluded[0].reason == "lacks extortion"
+    assert not rec.ranked and rec.excluded[0].reason == (
+        "no tiene capacidad: antiextorsión / lacks: anti-extortion"
+    )
     later = recommend(
         lon=float(LON[0]),
         lat=float(LAT[0]),

@@ -96,3 +96,12 @@ def test_demo_accounts_are_listed_only_on_a_demo_store(
     assert "Control externo (Defensoría del Pueblo)" in page.text
     english = anonymous_client.get("/login?lang=en")
     assert "DEMO ACCOUNTS" in english.text and "Outside oversight" in english.text
+
+
+def test_login_page_template_texts_in_each_language(anonymous_client: TestClient) -> None:
+    """The template's own texts ({{ _("...") }}, Jinja2's i18n extension) follow ?lang=."""
+    spanish = anonymous_client.get("/login").text
+    assert "Acceso restringido al personal autorizado." in spanish and "Contraseña" in spanish
+    english = anonymous_client.get("/login?lang=en").text
+    assert "Authorised staff only. Every action is logged." in english
+    assert "Password" in english and "Contraseña" not in english

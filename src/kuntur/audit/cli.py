@@ -16,10 +16,11 @@ from kuntur.config import get_settings
 from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
+from kuntur.core.i18n import _
 
 app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
-proof_app = typer.Typer(help="Pruebas de inclusión y consistencia.", no_args_is_help=True)
-witness_app = typer.Typer(help="Testigos externos que contrafirman.", no_args_is_help=True)
+proof_app = typer.Typer(help=_("Pruebas de inclusión y consistencia."), no_args_is_help=True)
+witness_app = typer.Typer(help=_("Testigos externos que contrafirman."), no_args_is_help=True)
 app.add_typer(proof_app, name="proof")
 app.add_typer(witness_app, name="witness")
 
@@ -32,9 +33,15 @@ def _signing_key() -> keys.Ed25519PrivateKey:
         fail(str(exc))
 
 
-@app.command("keygen")
+@app.command(
+    "keygen",
+    help=_(
+        "Crear la clave con que Kuntur firma los puntos de control (una vez; guarde una "
+        "copia fuera de línea)."
+    ),
+)
 def keygen(
-    path: Annotated[Path | None, typer.Option(help="where to write the key")] = None,
+    path: Annotated[Path | None, typer.Option(help=_("dónde escribir la clave"))] = None,
 ) -> None:
     """Create Kuntur's checkpoint signing key (once; keep a copy offline)."""
     target = path or get_settings().effective_audit_key_path
@@ -52,9 +59,16 @@ def keygen(
     )
 
 
-@app.command("commitment-keygen")
+@app.command(
+    "commitment-keygen",
+    help=_(
+        "Crear la clave de los compromisos del registro (una vez; guarde una copia fuera "
+        "de línea: sin ella ningún valor registrado puede probarse, y así el registro "
+        "olvida)."
+    ),
+)
 def commitment_keygen(
-    path: Annotated[Path | None, typer.Option(help="where to write the key")] = None,
+    path: Annotated[Path | None, typer.Option(help=_("dónde escribir la clave"))] = None,
 ) -> None:
     """Create the key of the log's keyed commitments (once; keep a copy offline: without it
     no logged value can be proven, which is also how the log forgets)."""
@@ -65,11 +79,13 @@ def commitment_keygen(
     print(json.dumps({"path": str(target), "key_id": commitments.key_id(key)}))
 
 
-@app.command("commit")
+@app.command(
+    "commit", help=_("Mostrar el compromiso con VALUE: igual al de un evento, prueba el valor.")
+)
 def commit_cmd(
-    value: Annotated[str, typer.Argument(help="the value to prove (e.g. phone:+51987654321)")],
+    value: Annotated[str, typer.Argument(help=_("el valor a probar (p. ej. phone:+51987654321)"))],
     label: Annotated[
-        str, typer.Option(help="entity | note | purpose | case-title (as the event's field)")
+        str, typer.Option(help=_("entity | note | purpose | case-title (como el campo del evento)"))
     ],
 ) -> None:
     """Print the commitment to VALUE: equal to the one in an event, it proves the value."""
@@ -81,7 +97,9 @@ def commit_cmd(
         fail(str(exc))
 
 
-@app.command("checkpoint")
+@app.command(
+    "checkpoint", help=_("Firmar ahora un punto de control (tamaño del árbol + raíz + hora).")
+)
 def checkpoint(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Sign a checkpoint (tree size + root + time) now."""
     key = _signing_key()
@@ -101,7 +119,13 @@ def checkpoint(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
     )
 
 
-@app.command("verify")
+@app.command(
+    "verify",
+    help=_(
+        "Recalcular todo el árbol desde los eventos guardados y verificar los puntos de "
+        "control firmados."
+    ),
+)
 def verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Recompute the whole tree from the stored events and check the signed checkpoints."""
     key = _signing_key()
@@ -123,7 +147,12 @@ def verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         raise typer.Exit(1)
 
 
-@proof_app.command("inclusion")
+@proof_app.command(
+    "inclusion",
+    help=_(
+        "Prueba de inclusión del evento INDEX en el árbol del tamaño dado (por omisión: el actual)."
+    ),
+)
 def proof_inclusion(index: int, size: Annotated[int | None, typer.Option()] = None) -> None:
     """Inclusion proof of event INDEX in the tree of the given size (default: now)."""
     with Session(engine()) as db:
@@ -145,7 +174,10 @@ def proof_inclusion(index: int, size: Annotated[int | None, typer.Option()] = No
     )
 
 
-@proof_app.command("consistency")
+@proof_app.command(
+    "consistency",
+    help=_("Prueba de consistencia: el árbol de tamaño FIRST es prefijo del de tamaño SECOND."),
+)
 def proof_consistency(first: int, second: int) -> None:
     """Consistency proof that the tree of size FIRST is a prefix of size SECOND."""
     with Session(engine()) as db:
@@ -167,9 +199,15 @@ def proof_consistency(first: int, second: int) -> None:
     )
 
 
-@witness_app.command("add")
+@witness_app.command(
+    "add",
+    help=_(
+        "Registrar la clave pública de un testigo externo (lo hacen los administradores "
+        "del registro)."
+    ),
+)
 def witness_add(
-    name: str, public_key: Annotated[str, typer.Argument(help="base64, raw Ed25519")]
+    name: str, public_key: Annotated[str, typer.Argument(help=_("base64, Ed25519 sin formato"))]
 ) -> None:
     """Register an outside witness's public key (done by the log's administrators)."""
     try:
@@ -181,9 +219,11 @@ def witness_add(
     console.print(f"Testigo {name!r} registrado.")
 
 
-@witness_app.command("keygen")
+@witness_app.command(
+    "keygen", help=_("Crear una clave de testigo (la ejecuta el testigo, en su propia máquina).")
+)
 def witness_keygen(
-    key: Annotated[Path, typer.Option(help="the witness's private key file")],
+    key: Annotated[Path, typer.Option(help=_("el archivo de la clave privada del testigo"))],
 ) -> None:
     """Create a witness key (run by the witness, on its own machine)."""
     if key.exists():
@@ -192,12 +232,18 @@ def witness_keygen(
     print(json.dumps({"public_key": base64.b64encode(keys.public_bytes(private)).decode()}))
 
 
-@witness_app.command("countersign")
+@witness_app.command(
+    "countersign",
+    help=_(
+        "Traer el último punto de control, verificar que extiende el último "
+        "contrafirmado, y firmarlo."
+    ),
+)
 def witness_countersign(
-    url: Annotated[str, typer.Option(help="Kuntur's base URL")],
-    name: Annotated[str, typer.Option(help="the witness's registered name")],
-    key: Annotated[Path, typer.Option(help="the witness's private key file")],
-    state: Annotated[Path, typer.Option(help="where the witness remembers what it signed")],
+    url: Annotated[str, typer.Option(help=_("la URL base de Kuntur"))],
+    name: Annotated[str, typer.Option(help=_("el nombre registrado del testigo"))],
+    key: Annotated[Path, typer.Option(help=_("el archivo de la clave privada del testigo"))],
+    state: Annotated[Path, typer.Option(help=_("dónde recuerda el testigo lo que firmó"))],
 ) -> None:
     """Fetch the latest checkpoint, check it extends the last one countersigned, sign it."""
     try:

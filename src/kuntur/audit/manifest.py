@@ -3,138 +3,104 @@ its page, texts, CLI group."""
 
 from __future__ import annotations
 
+from kuntur.core.i18n import N_, Np_
 from kuntur.core.registry import EventType, Label, Manifest, Page, Permission, declare
 from kuntur.identity.roles import Role
 
-AUDIT_READ = Permission(
-    "audit.read", "Consultar el registro de auditoría", "Read the audit log", roles=(Role.AUDITOR,)
-)
+AUDIT_READ = Permission("audit.read", "Consultar el registro de auditoría", roles=(Role.AUDITOR,))
 AUDIT_CHECKPOINT = Permission(
     "audit.checkpoint",
     "Firmar puntos de control y registrar testigos",
-    "Sign checkpoints and register witnesses",
     roles=(Role.AUDITOR, Role.ADMIN),
 )
 
 # Access decisions are logged by the kernel's actor for every domain, so they live here.
-ACCESS_DENIED = EventType("authz.denied", "Acceso denegado", "Access denied")
-SENSITIVE_READ = EventType(
-    "record.read.sensitive", "Lectura de dato sensible", "Sensitive record read"
-)
-AUDIT_LOG_READ = EventType("audit.read", "Consulta del registro de auditoría", "Audit log read")
-AUDIT_CHECKPOINT_SIGNED = EventType(
-    "audit.checkpoint", "Punto de control firmado", "Checkpoint signed"
-)
-AUDIT_COUNTERSIGNED = EventType(
-    "audit.countersigned", "Contrafirma de testigo", "Witness countersignature"
-)
-AUDIT_WITNESS_ADDED = EventType("audit.witness.added", "Testigo registrado", "Witness registered")
-AUDIT_VERIFIED = EventType("audit.verified", "Verificación del registro", "Audit log verified")
+ACCESS_DENIED = EventType("authz.denied", "Acceso denegado")
+SENSITIVE_READ = EventType("record.read.sensitive", "Lectura de dato sensible")
+AUDIT_LOG_READ = EventType("audit.read", "Consulta del registro de auditoría")
+AUDIT_CHECKPOINT_SIGNED = EventType("audit.checkpoint", "Punto de control firmado")
+AUDIT_COUNTERSIGNED = EventType("audit.countersigned", "Contrafirma de testigo")
+AUDIT_WITNESS_ADDED = EventType("audit.witness.added", "Testigo registrado")
+AUDIT_VERIFIED = EventType("audit.verified", "Verificación del registro")
 
 TEXTS: dict[str, Label] = {
     # What an event is about (its object type), in words.
-    "object_incident": ("Incidente", "Incident"),
-    "object_unit": ("Unidad", "Unit"),
-    "object_user": ("Usuario", "User"),
-    "object_order": ("Orden", "Order"),
-    "object_legal_authorization": ("Base legal", "Legal basis"),
-    "object_forecast": ("Pronóstico", "Forecast"),
-    "object_case": ("Caso", "Case"),
-    "object_token": ("Token de API", "API token"),
-    "object_session": ("Sesión", "Session"),
-    "object_intel": ("Inteligencia", "Intelligence"),
-    "object_command_unit": ("Nodo de mando", "Command node"),
-    "object_command_node": ("Nodo de mando", "Command node"),
-    "object_checkpoint": ("Punto de control", "Checkpoint"),
-    "object_audit_log": ("Registro de auditoría", "Audit log"),
-    "object_import_batch": ("Importación", "Import"),
-    "object_witness": ("Testigo", "Witness"),
-    "object_live": ("Cuadro en vivo", "Live picture"),
-    "object_kpi": ("Indicadores", "KPIs"),
-    "object_client": ("Cliente (dirección)", "Client (address)"),
-    "audit": ("Auditoría", "Audit"),
-    "audit_search": ("Buscar en el registro", "Search the log"),
-    "actor": ("Quién", "Who"),
-    "object": ("Objeto", "Object"),
-    "event_type": ("Tipo de evento", "Event type"),
-    "events": ("eventos", "events"),
-    "when": ("Cuándo (Lima)", "When (Lima)"),
-    "outcome": ("Resultado", "Outcome"),
-    "checkpoints": ("Puntos de control firmados", "Signed checkpoints"),
-    "witnesses": ("testigos", "witnesses"),
-    "proof": ("Prueba de inclusión", "Inclusion proof"),
-    "tree_size": ("Tamaño del árbol", "Tree size"),
-    "root": ("Raíz", "Root"),
-    "verified": ("Verificada en este navegador", "Checked in this browser"),
-    "proof_ok": (
-        "Sí: el evento está en el árbol que firmó el punto de control",
-        "Yes: the event is in the tree the checkpoint signed",
-    ),
-    "proof_bad": ("NO: la prueba no cuadra", "NO: the proof does not match"),
+    "object_incident": N_("Incidente"),
+    "object_unit": N_("Unidad"),
+    "object_user": Np_("object_user", "Usuario"),
+    "object_order": N_("Orden"),
+    "object_legal_authorization": N_("Base legal"),
+    "object_forecast": N_("Pronóstico"),
+    "object_case": N_("Caso"),
+    "object_token": N_("Token de API"),
+    "object_session": N_("Sesión"),
+    "object_intel": N_("Inteligencia"),
+    "object_command_unit": N_("Nodo de mando"),
+    "object_command_node": N_("Nodo de mando"),
+    "object_checkpoint": N_("Punto de control"),
+    "object_audit_log": N_("Registro de auditoría"),
+    "object_import_batch": N_("Importación"),
+    "object_witness": N_("Testigo"),
+    "object_live": N_("Cuadro en vivo"),
+    "object_kpi": N_("Indicadores"),
+    "object_client": N_("Cliente (dirección)"),
+    "audit": N_("Auditoría"),
+    "audit_search": N_("Buscar en el registro"),
+    "actor": N_("Quién"),
+    "object": N_("Objeto"),
+    "event_type": N_("Tipo de evento"),
+    "events": N_("eventos"),
+    "when": N_("Cuándo (Lima)"),
+    "outcome": N_("Resultado"),
+    "checkpoints": N_("Puntos de control firmados"),
+    "witnesses": N_("testigos"),
+    "proof": N_("Prueba de inclusión"),
+    "tree_size": N_("Tamaño del árbol"),
+    "root": N_("Raíz"),
+    "verified": N_("Verificada en este navegador"),
+    "proof_ok": N_("Sí: el evento está en el árbol que firmó el punto de control"),
+    "proof_bad": N_("NO: la prueba no cuadra"),
     # The event's own fields, in the detail panel.
-    "event": ("Evento", "Event"),
-    "agency": ("Institución", "Agency"),
-    "purpose": ("Motivo", "Purpose"),
-    "request": ("Solicitud", "Request"),
-    "details": ("Detalles", "Details"),
-    "leaf": ("Hoja (hash)", "Leaf (hash)"),
+    "event": N_("Evento"),
+    "agency": N_("Institución"),
+    "purpose": N_("Motivo"),
+    "request": N_("Solicitud"),
+    "details": N_("Detalles"),
+    "leaf": N_("Hoja (hash)"),
     # Outcomes as the log records them.
-    "outcome_success": ("Correcto", "Succeeded"),
-    "outcome_failure": ("Fallido", "Failed"),
-    "outcome_denied": ("Denegado", "Denied"),
-    "outcome_refused": ("Rechazado", "Refused"),
-    "actor_hint": ("usuario, nombre o código", "username, name or code"),
+    "outcome_success": N_("Correcto"),
+    "outcome_failure": N_("Fallido"),
+    "outcome_denied": N_("Denegado"),
+    "outcome_refused": N_("Rechazado"),
+    "actor_hint": N_("usuario, nombre o código"),
     # What the browser checked against a signed checkpoint, and what it did not.
-    "cp_used": ("Punto de control", "Checkpoint"),
-    "cp_line": (
-        "n.º {id}: {size} eventos, firmado el {at}",
-        "no. {id}: {size} events, signed {at}",
+    "cp_used": N_("Punto de control"),
+    "cp_line": N_("n.º {id}: {size} eventos, firmado el {at}"),
+    "signature": N_("Firma Ed25519 del punto de control"),
+    "sig_ok": N_("Válida con la clave del registro (id {key})"),
+    "sig_bad": N_("NO válida: no confíe en este punto de control"),
+    "sig_unsupported": N_("Este navegador no verifica Ed25519: firma no comprobada"),
+    "key_pin": N_("Clave pública obtenida de este mismo servidor: compare su id con el publicado"),
+    "witnessed": N_("Contrafirmas de testigos"),
+    "witnessed_note": N_(
+        "{names} (comprobadas por el servidor al recibirlas, no en este navegador)"
     ),
-    "signature": ("Firma Ed25519 del punto de control", "The checkpoint's Ed25519 signature"),
-    "sig_ok": (
-        "Válida con la clave del registro (id {key})",
-        "Valid under the log's key (id {key})",
+    "no_witness": N_("ninguna: ningún testigo externo lo contrafirmó aún"),
+    "not_checked": N_("No comprobado aquí"),
+    "not_checked_text": N_(
+        "que el contenido del evento coincida con su hoja (lo hace «kuntur audit verify»)"
     ),
-    "sig_bad": ("NO válida: no confíe en este punto de control", "NOT valid: do not trust it"),
-    "sig_unsupported": (
-        "Este navegador no verifica Ed25519: firma no comprobada",
-        "This browser cannot check Ed25519: signature not checked",
-    ),
-    "key_pin": (
-        "Clave pública obtenida de este mismo servidor: compare su id con el publicado",
-        "Public key fetched from this same server: compare its id with the published one",
-    ),
-    "witnessed": ("Contrafirmas de testigos", "Witness countersignatures"),
-    "witnessed_note": (
-        "{names} (comprobadas por el servidor al recibirlas, no en este navegador)",
-        "{names} (checked by the server on receipt, not in this browser)",
-    ),
-    "no_witness": (
-        "ninguna: ningún testigo externo lo contrafirmó aún",
-        "none: no outside witness has countersigned it yet",
-    ),
-    "not_checked": ("No comprobado aquí", "Not checked here"),
-    "not_checked_text": (
-        "que el contenido del evento coincida con su hoja (lo hace «kuntur audit verify»)",
-        "that the event's content matches its leaf (`kuntur audit verify` does)",
-    ),
-    "uncovered": (
+    "uncovered": N_(
         "Aún no cubierto por un punto de control firmado: este evento es más reciente que el "
-        "último punto de control. No se verificó nada contra una firma.",
-        "Not yet covered by a signed checkpoint: this event is newer than the last "
-        "checkpoint. Nothing was checked against a signature.",
+        "último punto de control. No se verificó nada contra una firma."
     ),
-    "log_status": (
+    "log_status": N_(
         "{size} eventos; el último punto de control firmado cubre {covered}; {uncovered} aún "
-        "sin cubrir",
-        "{size} events; the last signed checkpoint covers {covered}; {uncovered} not covered yet",
+        "sin cubrir"
     ),
-    "no_checkpoint": ("ningún punto de control firmado aún", "no signed checkpoint yet"),
-    "sign_now": ("Firmar un punto de control ahora", "Sign a checkpoint now"),
-    "signed_now": (
-        "Punto de control n.º {id} firmado: {size} eventos",
-        "Checkpoint no. {id} signed: {size} events",
-    ),
+    "no_checkpoint": N_("ningún punto de control firmado aún"),
+    "sign_now": N_("Firmar un punto de control ahora"),
+    "signed_now": N_("Punto de control n.º {id} firmado: {size} eventos"),
 }
 
 MANIFEST = declare(
@@ -155,6 +121,6 @@ MANIFEST = declare(
             Page("/auditoria", "audit.html", AUDIT_READ, nav="audit", nav_order=70, active="audit"),
         ),
         texts=TEXTS,
-        cli_group=("audit", "Registro de auditoría a prueba de manipulación."),
+        cli_group=("audit", N_("Registro de auditoría a prueba de manipulación.")),
     )
 )

@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 
 from shapely import Geometry, contains_xy
 
+from kuntur.core.i18n import N_, Text, _, pair, render
+
 MAX_EMERGENCY_DAYS = 60
 LIMA = ZoneInfo("America/Lima")  # decrees and taskings are read in Lima's time
 
@@ -41,9 +43,9 @@ class Kind(StrEnum):
     RESOLUCION_SUPREMA = "resolucion_suprema"
 
 
-KIND_NAMES: dict[Kind, tuple[str, str]] = {
-    Kind.EMERGENCY: ("Estado de emergencia", "State of emergency"),
-    Kind.RESOLUCION_SUPREMA: ("Resolución Suprema", "Resolución Suprema"),
+KIND_NAMES: dict[Kind, Text] = {
+    Kind.EMERGENCY: N_("Estado de emergencia"),
+    Kind.RESOLUCION_SUPREMA: N_("Resolución Suprema"),
 }
 
 
@@ -86,15 +88,20 @@ class Authorization:
         """The decree or resolution by kind, number, area and term, in ``lang``; a number
         that already names its kind (``Estado de emergencia oct. 2025``) is not prefixed
         with it again."""
-        kind = KIND_NAMES[Kind(self.kind)][0 if lang == "es" else 1] if self.is_known else ""
+        kind = render(KIND_NAMES[Kind(self.kind)], lang) if self.is_known else ""
         named = self.number.casefold().startswith(
-            tuple(n.casefold() for pair in KIND_NAMES.values() for n in pair)
+            tuple(render(n, lg).casefold() for n in KIND_NAMES.values() for lg in ("es", "en"))
         )
         title = self.number if named or not kind else f"{kind} {self.number}"
         start, end = _day(self.starts_at), _day(self.ends_at)
-        if lang == "es":
-            return f"{title} ({self.area_label}, del {start} al {end})"
-        return f"{title} ({self.area_label}, {start} to {end})"
+        return _(
+            "{title} ({area}, del {start} al {end})",
+            lang,
+            title=title,
+            area=self.area_label,
+            start=start,
+            end=end,
+        )
 
     @property
     def is_known(self) -> bool:
@@ -211,78 +218,73 @@ def closest(
     return min(found, key=Shortfall.key, default=None)
 
 
-def missing(s: Shortfall, start: datetime, end: datetime) -> list[tuple[str, str]]:
-    """What ``s`` lacks, each as (Spanish, English)."""
+def missing(s: Shortfall, start: datetime, end: datetime, lang: str) -> list[str]:
+    """What ``s`` lacks, each in ``lang``."""
     a = s.authorization
-    out: list[tuple[str, str]] = []
+    out: list[str] = []
     if not s.place:
-        out.append(
-            (
-                f"el lugar (el punto queda fuera de su área: {a.area_label})",
-                f"the place (the point lies outside its area: {a.area_label})",
-            )
-        )
+        out.append(_("el lugar (el punto queda fuera de su área: {area})", lang, area=a.area_label))
     if s.time == REVOKED:
-        out.append(("la vigencia (fue revocada)", "the term (it was revoked)"))
+        out.append(_("la vigencia (fue revocada)", lang))
     elif s.time == ENDS_EARLY:
         out.append(
-            (
-                f"el plazo (vence el {_minute(a.ends_at)}, antes de que termine la tarea, el "
-                f"{_minute(end)}, hora de Lima)",
-                f"the time (it ends before the tasking would: on {_minute(a.ends_at)}; the "
-                f"tasking ends on {_minute(end)}, Lima time)",
+            _(
+                "el plazo (vence el {ends}, antes de que termine la tarea, el {end}, hora de Lima)",
+                lang,
+                ends=_minute(a.ends_at),
+                end=_minute(end),
             )
         )
     elif s.time == OUT_OF_TERM and start >= a.ends_at:
-        out.append(
-            (
-                f"el plazo (venció el {_day(a.ends_at)})",
-                f"the time (it expired on {_day(a.ends_at)})",
-            )
-        )
+        out.append(_("el plazo (venció el {day})", lang, day=_day(a.ends_at)))
     elif s.time == OUT_OF_TERM:
-        out.append(
-            (
-                f"el plazo (rige recién desde el {_day(a.starts_at)})",
-                f"the time (it starts only on {_day(a.starts_at)})",
-            )
-        )
+        out.append(_("el plazo (rige recién desde el {day})", lang, day=_day(a.starts_at)))
     if not s.forces:
         out.append(
-            (
+            _(
                 "la participación de las Fuerzas Armadas (no la dispone: el orden interno "
                 "queda a cargo de la Policía)",
-                "armed-forces participation (it does not include the armed forces: the "
-                "police keep internal order alone)",
+                lang,
             )
         )
     return out
 
 
+NOTHING_HERE = N_("ningún estado de emergencia ni Resolución Suprema cubre este lugar")
+
+
+def refusal_text(
+    authorizations: list[Authorization],
+    lon: float,
+    lat: float,
+    start: datetime,
+    end: datetime,
+    lang: str,
+) -> str:
+    """Why no basis covers the place and time, in ``lang``: the basis that comes closest,
+    and exactly what it lacks (place, time, armed-forces participation)."""
+    best = closest(authorizations, lon, lat, start, end)
+    if best is None:
+        return _(NOTHING_HERE, lang)
+    lacks = missing(best, start, end, lang)
+    if not lacks:  # covered after all: the caller should not have asked
+        return ""
+    said = _(
+        "la base legal más cercana, {basis}, no cubre {lacks}",
+        lang,
+        basis=best.authorization.label(lang),
+        lacks="; ".join(lacks),
+    )
+    if not best.place:
+        return f"{_(NOTHING_HERE, lang)}: {said}"
+    return said
+
+
 def refusal_texts(
     authorizations: list[Authorization], lon: float, lat: float, start: datetime, end: datetime
 ) -> tuple[str, str]:
-    """Why no basis covers the place and time, in Spanish and in English: the basis that
-    comes closest, and exactly what it lacks (place, time, armed-forces participation)."""
-    best = closest(authorizations, lon, lat, start, end)
-    nothing_here = (
-        "ningún estado de emergencia ni Resolución Suprema cubre este lugar",
-        "no state of emergency or Resolución Suprema covers this place",
-    )
-    if best is None:
-        return nothing_here
-    lacks = missing(best, start, end)
-    if not lacks:  # covered after all: the caller should not have asked
-        return ("", "")
-    es = f"la base legal más cercana, {best.authorization.label('es')}, no cubre " + "; ".join(
-        m[0] for m in lacks
-    )
-    en = f"the closest legal basis, {best.authorization.label('en')}, lacks " + "; ".join(
-        m[1] for m in lacks
-    )
-    if not best.place:
-        return (f"{nothing_here[0]}: {es}", f"{nothing_here[1]}: {en}")
-    return es, en
+    """``refusal_text`` in Spanish and in English."""
+    return pair(lambda lang: refusal_text(authorizations, lon, lat, start, end, lang))
 
 
 def refusal(

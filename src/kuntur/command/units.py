@@ -8,6 +8,8 @@ from __future__ import annotations
 from datetime import timedelta
 from enum import StrEnum
 
+from kuntur.core.i18n import N_
+
 
 class UnitStatus(StrEnum):
     AVAILABLE = "available"
@@ -20,13 +22,13 @@ class UnitStatus(StrEnum):
 
 
 UNIT_STATUS_LABELS = {
-    UnitStatus.AVAILABLE: ("Disponible", "Available"),
-    UnitStatus.DISPATCHED: ("Despachada", "Dispatched"),
-    UnitStatus.EN_ROUTE: ("En camino", "En route"),
-    UnitStatus.ON_SCENE: ("En el lugar", "On scene"),
-    UnitStatus.RETURNING: ("Retornando", "Returning"),
-    UnitStatus.OUT_OF_SERVICE: ("Fuera de servicio", "Out of service"),
-    UnitStatus.OFF_DUTY: ("Franco / fuera de turno", "Off duty"),
+    UnitStatus.AVAILABLE: N_("Disponible"),
+    UnitStatus.DISPATCHED: N_("Despachada"),
+    UnitStatus.EN_ROUTE: N_("En camino"),
+    UnitStatus.ON_SCENE: N_("En el lugar"),
+    UnitStatus.RETURNING: N_("Retornando"),
+    UnitStatus.OUT_OF_SERVICE: N_("Fuera de servicio"),
+    UnitStatus.OFF_DUTY: N_("Franco / fuera de turno"),
 }
 
 

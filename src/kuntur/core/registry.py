@@ -17,26 +17,38 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Self
 
-Label = tuple[str, str]  # (Spanish, English)
+from kuntur.core import i18n
+
+# A text: its Spanish (the msgid, English in the domain's catalogue: ``core.i18n``), or,
+# for a domain not yet converted (``scripts/pairs_to_gettext.py``), a (Spanish, English) pair.
+Label = i18n.Text
 
 
 class _Code(str):
-    """A declared code with a Spanish and an English title."""
+    """A declared code with its title: the Spanish, translated from the domain's catalogue.
+    A third argument (the English, as domains declared it before their catalogues) is still
+    taken, for a domain not yet converted."""
 
     es: str
-    en: str
+    title_text: i18n.Text
 
-    def __new__(cls, code: str, es: str, en: str) -> Self:
+    def __new__(cls, code: str, es: str, en: str | None = None) -> Self:
         obj = super().__new__(cls, code)
-        obj.es, obj.en = es, en
+        obj.es = es
+        obj.title_text = (es, en) if en is not None else es
         return obj
+
+    @property
+    def en(self) -> str:
+        return self.label("en")
 
     @property
     def value(self) -> str:  # the code, as an enumeration member would give it
         return str(self)
 
-    def label(self, lang: str) -> str:
-        return self.es if lang == "es" else self.en
+    def label(self, lang: str | None) -> str:
+        """The title in ``lang``; both ("es / en") with none."""
+        return i18n.render(self.title_text, lang)
 
     def __reduce__(self) -> tuple[type[str], tuple[str]]:  # pickles as its code
         return str, (str(self),)
@@ -47,7 +59,7 @@ class Permission(_Code):
 
     roles: frozenset[str]
 
-    def __new__(cls, code: str, es: str, en: str, roles: Iterable[str] = ()) -> Self:
+    def __new__(cls, code: str, es: str, en: str | None = None, roles: Iterable[str] = ()) -> Self:
         obj = super().__new__(cls, code, es, en)
         obj.roles = frozenset(str(r) for r in roles)
         return obj
@@ -81,12 +93,13 @@ class Manifest:
     events: tuple[EventType, ...] = ()
     pages: tuple[Page, ...] = ()
     texts: Mapping[str, Label] = field(default_factory=dict)
-    cli_group: tuple[str, str] | None = None  # (command name, help line); module ``cli``
+    cli_group: tuple[str, str] | None = None  # (command name, help msgid); module ``cli``
     api: tuple[str, ...] = ("views",)  # the modules whose ``router`` the app mounts
 
     @property
     def cli_help(self) -> str | None:
-        return self.cli_group[1] if self.cli_group else None
+        """The group's help line, Spanish first, then English."""
+        return i18n.render(self.cli_group[1]) if self.cli_group else None
 
 
 _MANIFESTS: dict[str, Manifest] = {}

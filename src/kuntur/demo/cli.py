@@ -8,19 +8,28 @@ from typing import Annotated
 import typer
 
 from kuntur.core.cli_support import console, engine, fail, progress_stages
+from kuntur.core.i18n import _
 from kuntur.demo import service
 from kuntur.demo.manifest import MANIFEST
 
 app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 
 
-@app.command("seed")
+@app.command(
+    "seed",
+    help=_(
+        "Generar y guardar el escenario; una segunda ejecución con las mismas opciones lo"
+        " reutiliza."
+    ),
+)
 def seed(
     days: Annotated[int, typer.Option(min=1, max=3650)] = 365,
     seed_: Annotated[int, typer.Option("--seed")] = 7,
     region: Annotated[service.Region, typer.Option()] = service.Region.LIMA,
-    end: Annotated[str | None, typer.Option(help="last day, YYYY-MM-DD (default today)")] = None,
-    scale: Annotated[float, typer.Option(help="multiply the volume")] = 1.0,
+    end: Annotated[
+        str | None, typer.Option(help=_("último día, AAAA-MM-DD (por omisión hoy)"))
+    ] = None,
+    scale: Annotated[float, typer.Option(help=_("multiplicar el volumen"))] = 1.0,
 ) -> None:
     """Generate and store the scenario; a second run with the same options reuses it."""
     end_day = date.fromisoformat(end) if end else None
@@ -41,7 +50,13 @@ def seed(
         )
 
 
-@app.command("users")
+@app.command(
+    "users",
+    help=_(
+        "Crear usuarios de demostración de cada rol (una vez) y los casos del analista de"
+        " demostración, y mostrar cómo ingresar. SOLO DEMOSTRACIÓN."
+    ),
+)
 def users() -> None:
     """Create demo users of every role (once), and the demo analyst's cases, and print how
     to log in. DEMO ONLY."""
@@ -78,7 +93,13 @@ def users() -> None:
     )
 
 
-@app.command("totp")
+@app.command(
+    "totp",
+    help=_(
+        "Mostrar el código TOTP actual de un usuario de demostración (en lugar de la "
+        "aplicación de autenticación). SOLO DEMOSTRACIÓN."
+    ),
+)
 def totp(username: str) -> None:
     """Print a demo user's current TOTP code (stands in for the authenticator app). DEMO ONLY."""
     import pyotp
@@ -97,7 +118,13 @@ def totp(username: str) -> None:
     fail(f"{username} is no demo user with a second factor")
 
 
-@app.command("command")
+@app.command(
+    "command",
+    help=_(
+        "Crear una vez el comando conjunto de demostración (árbol, unidades, bases "
+        "legales). SOLO DEMOSTRACIÓN."
+    ),
+)
 def command_() -> None:
     """Create the demo joint command (tree, units, legal bases) once. DEMO ONLY."""
     from kuntur.demo.command import seed_command

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
+from kuntur.core.i18n import N_
 from kuntur.core.registry import EventType, Label, Manifest, declare
 
-DEMO_SEEDED = EventType("demo.seed", "Escenario de demostración cargado", "Demo scenario seeded")
+DEMO_SEEDED = EventType("demo.seed", "Escenario de demostración cargado")
 
 TEXTS: dict[str, Label] = {
-    "demo_accounts": (
-        "CUENTAS DE DEMOSTRACIÓN (solo en esta demo con datos sintéticos)",
-        "DEMO ACCOUNTS (only in this demo with synthetic data)",
-    ),
-    "demo_accounts_note": (
+    "demo_accounts": N_("CUENTAS DE DEMOSTRACIÓN (solo en esta demo con datos sintéticos)"),
+    "demo_accounts_note": N_(
         "Las contraseñas las imprime «kuntur demo users» (no se muestran aquí); el código de "
-        "verificación lo da «kuntur demo totp USUARIO».",
-        "`kuntur demo users` prints their passwords (not shown here); the verification code "
-        "comes from `kuntur demo totp USERNAME`.",
+        "verificación lo da «kuntur demo totp USUARIO»."
     ),
-    "demo_totp": ("pide código de verificación", "asks for a verification code"),
+    "demo_totp": N_("pide código de verificación"),
 }
 
 MANIFEST = declare(
@@ -25,6 +21,6 @@ MANIFEST = declare(
         domain="demo",
         events=(DEMO_SEEDED,),
         texts=TEXTS,
-        cli_group=("demo", "Escenario de demostración (datos sintéticos)."),
+        cli_group=("demo", N_("Escenario de demostración (datos sintéticos).")),
     )
 )

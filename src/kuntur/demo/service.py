@@ -15,6 +15,7 @@ from shapely.geometry import shape
 from sqlalchemy import Engine, func, select
 
 from kuntur.core.context import RequestContext
+from kuntur.core.i18n import N_, render
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.demo.manifest import DEMO_SEEDED
 from kuntur.demo.scenario import DistrictInput, Scenario, generate
@@ -171,37 +172,22 @@ DEMO_USERS = [
 
 
 # What each demo user is for, shown on the login page of a demo store (Spanish, English).
-DEMO_PURPOSES: dict[str, tuple[str, str]] = {
-    "despachador": (
+DEMO_PURPOSES: dict[str, str] = {
+    "despachador": N_(
         "Despacho: la cola de incidentes, recomendar y despachar unidades (Frente Policial Lima "
-        "y Callao)",
-        "Dispatch: the incident queue, recommending and dispatching units (Lima-Callao front)",
+        "y Callao)"
     ),
-    "comandante": (
+    "comandante": N_(
         "Comando conjunto: el árbol de mando, órdenes a unidades policiales y militares, bases "
-        "legales",
-        "Joint command: the command tree, orders to police and military units, legal bases",
+        "legales"
     ),
-    "analista": (
-        "Análisis criminal: el mapa, la lista de incidentes, el pronóstico de riesgo",
-        "Crime analysis: the map, the incident list, the risk forecast",
+    "analista": N_("Análisis criminal: el mapa, la lista de incidentes, el pronóstico de riesgo"),
+    "inteligencia": N_("Inteligencia: redes de extorsión y los casos CASO-DEMO-0001 y 0002"),
+    "frontera": N_("Control fronterizo: consultas de frontera"),
+    "auditora": N_(
+        "Control externo (Defensoría del Pueblo): el registro de auditoría y sus pruebas"
     ),
-    "inteligencia": (
-        "Inteligencia: redes de extorsión y los casos CASO-DEMO-0001 y 0002",
-        "Intelligence: extortion networks and cases CASO-DEMO-0001 and 0002",
-    ),
-    "frontera": (
-        "Control fronterizo: consultas de frontera",
-        "Border control: border checks",
-    ),
-    "auditora": (
-        "Control externo (Defensoría del Pueblo): el registro de auditoría y sus pruebas",
-        "Outside oversight (Defensoría del Pueblo): the audit log and its proofs",
-    ),
-    "admin": (
-        "Administración: usuarios, roles y tokens",
-        "Administration: users, roles and tokens",
-    ),
+    "admin": N_("Administración: usuarios, roles y tokens"),
 }
 
 
@@ -220,7 +206,7 @@ def demo_accounts(db: Any, lang: str = "es") -> list[dict[str, Any]]:
     return [
         {
             "username": name,
-            "purpose": DEMO_PURPOSES[name][0 if lang == "es" else 1],
+            "purpose": render(DEMO_PURPOSES[name], lang),
             "totp": bool(found[name][2] or found[name][3]),
         }
         for name in names

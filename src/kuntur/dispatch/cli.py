@@ -15,20 +15,27 @@ from kuntur.config import get_settings
 from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
+from kuntur.core.i18n import _
 from kuntur.dispatch import service
 from kuntur.dispatch.manifest import MANIFEST
 from kuntur.dispatch.routing import RoadGraph
 from kuntur.identity.actor import Actor
 
 app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
-roads_app = typer.Typer(help="Red vial para tiempos de viaje.", no_args_is_help=True)
+roads_app = typer.Typer(help=_("Red vial para tiempos de viaje."), no_args_is_help=True)
 app.add_typer(roads_app, name="roads")
 Opt = typer.Option
 
 
-@app.command("recommend")
+@app.command(
+    "recommend",
+    help=_(
+        "Ordenar las unidades elegibles para un incidente por tiempo de llegada, con "
+        "motivos; y quiénes quedan excluidas."
+    ),
+)
 def recommend_cmd(
-    incident: Annotated[int, Opt("--incident", help="incident id", min=1)],
+    incident: Annotated[int, Opt("--incident", help=_("id del incidente"), min=1)],
     limit: Annotated[int, Opt(min=1, max=50)] = 10,
     as_json: Annotated[bool, Opt("--json")] = False,
 ) -> None:
@@ -61,7 +68,7 @@ def recommend_cmd(
         )
 
 
-@app.command("queue")
+@app.command("queue", help=_("Incidentes abiertos, los más urgentes primero."))
 def queue_cmd(as_json: Annotated[bool, Opt("--json")] = False) -> None:
     """Open incidents, most urgent first."""
     with Session(engine()) as db:
@@ -76,10 +83,18 @@ def queue_cmd(as_json: Annotated[bool, Opt("--json")] = False) -> None:
         )
 
 
-@roads_app.command("import")
+@roads_app.command(
+    "import",
+    help=_(
+        "Construir el grafo de tiempos de viaje desde una red vial OSM; se usa desde la "
+        "próxima solicitud."
+    ),
+)
 def roads_import(
-    nodes: Annotated[Path, typer.Argument(help="osmnx nodes GeoJSON (osmid, x, y)")],
-    edges: Annotated[Path, typer.Argument(help="osmnx edges GeoJSON (u, v, length, highway)")],
+    nodes: Annotated[Path, typer.Argument(help=_("nodos osmnx en GeoJSON (osmid, x, y)"))],
+    edges: Annotated[
+        Path, typer.Argument(help=_("aristas osmnx en GeoJSON (u, v, length, highway)"))
+    ],
 ) -> None:
     """Build the travel-time graph from an OSM drive network; used from the next request."""
     try:

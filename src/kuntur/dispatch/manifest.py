@@ -3,146 +3,121 @@
 from __future__ import annotations
 
 from kuntur.command.manifest import COMMAND_READ
+from kuntur.core.i18n import N_
 from kuntur.core.registry import EventType, Label, Manifest, Page, Permission, declare
 from kuntur.identity.roles import Role
 
 DISPATCH = Permission(
     "dispatch",
     "Despachar: triaje, asignación de unidades, ciclo del incidente, fusión",
-    "Dispatch: triage, unit assignment, incident lifecycle, merge",
     roles=(Role.DISPATCHER, Role.COMMANDER),
 )
 
-INCIDENT_STATUS = EventType(
-    "incident.status", "Cambio de estado de incidente", "Incident status changed"
-)
-INCIDENT_DISPATCHED = EventType("incident.dispatched", "Unidad despachada", "Unit dispatched")
-INCIDENT_MERGED = EventType("incident.merged", "Incidentes fusionados", "Incidents merged")
-INCIDENT_PRIORITY = EventType(
-    "incident.priority", "Prioridad de incidente cambiada", "Incident priority changed"
-)
-INCIDENT_NOTE = EventType("incident.note", "Nota añadida a un incidente", "Note added to incident")
+INCIDENT_STATUS = EventType("incident.status", "Cambio de estado de incidente")
+INCIDENT_DISPATCHED = EventType("incident.dispatched", "Unidad despachada")
+INCIDENT_MERGED = EventType("incident.merged", "Incidentes fusionados")
+INCIDENT_PRIORITY = EventType("incident.priority", "Prioridad de incidente cambiada")
+INCIDENT_NOTE = EventType("incident.note", "Nota añadida a un incidente")
 
 TEXTS: dict[str, Label] = {
-    "dispatch": ("Despacho", "Dispatch"),
-    "queue": ("Cola de incidentes", "Incident queue"),
-    "new_incident": ("Nuevo incidente", "New incident"),
-    "click_map": ("Haga clic en el mapa para ubicarlo", "Click the map to place it"),
-    "create": ("Registrar", "Create"),
-    "recommendation": ("Unidades recomendadas", "Recommended units"),
-    "dispatch_unit": ("Despachar", "Dispatch"),
-    "not_eligible": ("No elegibles", "Not eligible"),
-    "en_route": ("En camino", "En route"),
-    "on_scene": ("En el lugar", "On scene"),
-    "clear_incident": ("Cerrar incidente", "Clear"),
+    "dispatch": N_("Despacho"),
+    "queue": N_("Cola de incidentes"),
+    "new_incident": N_("Nuevo incidente"),
+    "click_map": N_("Haga clic en el mapa para ubicarlo"),
+    "create": N_("Registrar"),
+    "recommendation": N_("Unidades recomendadas"),
+    "dispatch_unit": N_("Despachar"),
+    "not_eligible": N_("No elegibles"),
+    "en_route": N_("En camino"),
+    "on_scene": N_("En el lugar"),
+    "clear_incident": N_("Cerrar incidente"),
     # The incident panel (issue 13): what the dispatcher reads and does at 3 a.m.
-    "hide_panel": ("Ocultar panel", "Hide panel"),
-    "waiting": ("Espera", "Waiting"),
-    "minutes_ago": ("hace {n} min", "{n} min ago"),
-    "hours_ago": ("hace {h} h {m} min", "{h} h {m} min ago"),
-    "caller_source": ("Origen", "Source"),
-    "triage": ("Triaje", "Triage"),
-    "triaged_move": ("Marcar triado", "Mark triaged"),
-    "recall": ("Volver a triado (retirar unidades)", "Back to triaged (recall units)"),
-    "set_priority": ("Cambiar prioridad", "Change priority"),
-    "merge_into": ("Fusionar como duplicado de", "Merge as a duplicate of"),
-    "merge": ("Fusionar", "Merge"),
-    "merge_none": ("No hay otro incidente abierto", "No other open incident"),
-    "merged_note": ("Fusionado en #{id}", "Merged into #{id}"),
-    "notes": ("Notas", "Notes"),
-    "add_note": ("Añadir nota", "Add note"),
-    "note_placeholder": ("Lo que informa el llamante o la unidad", "What the caller or unit says"),
-    "timeline": ("Cronología", "Timeline"),
-    "lifecycle": ("Ciclo del incidente", "Incident lifecycle"),
-    "no_moves": ("Sin pasos posibles: incidente cerrado", "No steps left: incident closed"),
-    "disposition": ("Resolución (al cerrar)", "Disposition (when clearing)"),
-    "close_zone": ("Cerrar el incidente", "Close the incident"),
-    "t_received": ("Recibido", "Received"),
-    "t_triaged": ("Triado", "Triaged"),
-    "t_dispatched": ("Despachado", "Dispatched"),
-    "t_en_route": ("En camino", "En route"),
-    "t_on_scene": ("En el lugar", "On scene"),
-    "t_cleared": ("Cerrado", "Cleared"),
-    "t_assigned": ("Unidad {unit} despachada por {who}", "Unit {unit} dispatched by {who}"),
-    "t_override": (
-        "sin la capacidad requerida; motivo: {reason}",
-        "lacking the capability; reason: {reason}",
-    ),
-    "t_note": ("Nota de {who}: {text}", "Note by {who}: {text}"),
-    "t_basis": ("base legal n.º {id}", "legal basis no. {id}"),
+    "hide_panel": N_("Ocultar panel"),
+    "waiting": N_("Espera"),
+    "minutes_ago": N_("hace {n} min"),
+    "hours_ago": N_("hace {h} h {m} min"),
+    "caller_source": N_("Origen"),
+    "triage": N_("Triaje"),
+    "triaged_move": N_("Marcar triado"),
+    "recall": N_("Volver a triado (retirar unidades)"),
+    "set_priority": N_("Cambiar prioridad"),
+    "merge_into": N_("Fusionar como duplicado de"),
+    "merge": N_("Fusionar"),
+    "merge_none": N_("No hay otro incidente abierto"),
+    "merged_note": N_("Fusionado en #{id}"),
+    "notes": N_("Notas"),
+    "add_note": N_("Añadir nota"),
+    "note_placeholder": N_("Lo que informa el llamante o la unidad"),
+    "timeline": N_("Cronología"),
+    "lifecycle": N_("Ciclo del incidente"),
+    "no_moves": N_("Sin pasos posibles: incidente cerrado"),
+    "disposition": N_("Resolución (al cerrar)"),
+    "close_zone": N_("Cerrar el incidente"),
+    "t_received": N_("Recibido"),
+    "t_triaged": N_("Triado"),
+    "t_dispatched": N_("Despachado"),
+    "t_en_route": N_("En camino"),
+    "t_on_scene": N_("En el lugar"),
+    "t_cleared": N_("Cerrado"),
+    "t_assigned": N_("Unidad {unit} despachada por {who}"),
+    "t_override": N_("sin la capacidad requerida; motivo: {reason}"),
+    "t_note": N_("Nota de {who}: {text}"),
+    "t_basis": N_("base legal n.º {id}"),
     # A new priority-1 incident, on every open dispatcher screen.
-    "p1_alert": (
-        "Nuevo incidente de prioridad 1: {what} — {where}",
-        "New priority-1 incident: {what} — {where}",
-    ),
-    "p1_open": ("Ver", "Open"),
-    "p1_dismiss": ("Descartar", "Dismiss"),
+    "p1_alert": N_("Nuevo incidente de prioridad 1: {what} — {where}"),
+    "p1_open": N_("Ver"),
+    "p1_dismiss": N_("Descartar"),
     # First response beside the specialised units, with the dispatcher's override.
-    "first_response": (
-        "Primera respuesta (sin la capacidad requerida)",
-        "First response (lacking the needed capability)",
-    ),
-    "first_response_hint": (
+    "first_response": N_("Primera respuesta (sin la capacidad requerida)"),
+    "first_response_hint": N_(
         "Las unidades especializadas están lejos: puede enviar antes la más cercana, "
-        "indicando el motivo. La base legal de las FF. AA. se exige igual.",
-        "The specialised units are far: you may send the nearest first, giving a reason. "
-        "Armed forces still need their legal basis.",
+        "indicando el motivo. La base legal de las FF. AA. se exige igual."
     ),
-    "override_reason": ("Motivo (obligatorio)", "Reason (required)"),
-    "override_dispatch": ("Despachar igualmente", "Dispatch anyway"),
-    "override_needed": (
-        "Indique el motivo para despachar sin la capacidad",
-        "Give a reason to dispatch without the capability",
-    ),
-    "needs": ("Necesita", "Needs"),
-    "none_eligible": ("Ninguna unidad elegible", "No eligible unit"),
+    "override_reason": N_("Motivo (obligatorio)"),
+    "override_dispatch": N_("Despachar igualmente"),
+    "override_needed": N_("Indique el motivo para despachar sin la capacidad"),
+    "needs": N_("Necesita"),
+    "none_eligible": N_("Ninguna unidad elegible"),
     # Why a unit is not eligible (the API's code and values).
-    "why_status": ("estado: {status}", "status: {status}"),
-    "why_no_position": ("sin posición conocida", "no known position"),
-    "why_lacks": ("no tiene capacidad: {capabilities}", "lacks: {capabilities}"),
-    "why_too_far": ("demasiado lejos ({minutes} min)", "too far ({minutes} min)"),
-    "why_no_legal_basis": ("sin base legal: {legal}", "no legal basis: {legal}"),
+    "why_status": N_("estado: {status}"),
+    "why_no_position": N_("sin posición conocida"),
+    "why_lacks": N_("no tiene capacidad: {capabilities}"),
+    "why_too_far": N_("demasiado lejos ({minutes} min)"),
+    "why_no_legal_basis": N_("sin base legal: {legal}"),
     # The legal check's own words (command.legal.refusal_texts), in the reader's language.
-    "legal_closest": ("{es}", "{en}"),
-    "cap_hostage": ("rescate de rehenes", "hostage rescue"),
-    "cap_extortion": ("antiextorsión", "anti-extortion"),
-    "cap_firearms": ("armas de fuego", "firearms"),
-    "cap_riot": ("control de disturbios", "riot control"),
-    "cap_medical": ("atención médica", "medical"),
-    "cap_k9": ("canes", "K9"),
-    "cap_traffic": ("tránsito", "traffic"),
+    "legal_closest": N_("{es}"),
+    "cap_hostage": N_("rescate de rehenes"),
+    "cap_extortion": N_("antiextorsión"),
+    "cap_firearms": N_("armas de fuego"),
+    "cap_riot": N_("control de disturbios"),
+    "cap_medical": N_("atención médica"),
+    "cap_k9": N_("canes"),
+    "cap_traffic": N_("tránsito"),
     # A panel the reader's role may not use says so.
-    "panel_forbidden": (
-        "Su rol no permite ver esta sección ({why}).",
-        "Your role may not use this section ({why}).",
-    ),
-    "live": ("En vivo", "Live"),
-    "kpis": ("Indicadores de respuesta", "Response KPIs"),
-    "call_to_dispatch": ("Llamada a despacho", "Call to dispatch"),
-    "dispatch_to_arrival": ("Despacho a llegada", "Dispatch to arrival"),
-    "on_scene_time": ("Tiempo en el lugar", "On-scene time"),
-    "target": ("Meta", "Target"),
-    "within": ("dentro de la meta", "within target"),
-    "group_by": ("Agrupar por", "Group by"),
+    "panel_forbidden": N_("Su rol no permite ver esta sección ({why})."),
+    "live": N_("En vivo"),
+    "kpis": N_("Indicadores de respuesta"),
+    "call_to_dispatch": N_("Llamada a despacho"),
+    "dispatch_to_arrival": N_("Despacho a llegada"),
+    "on_scene_time": N_("Tiempo en el lugar"),
+    "target": N_("Meta"),
+    "within": N_("dentro de la meta"),
+    "group_by": N_("Agrupar por"),
     # The KPI page (issue 13): period, groups, small samples.
-    "kpi_period": ("Periodo", "Period"),
-    "kpi_last_7": ("Últimos 7 días", "Last 7 days"),
-    "kpi_last_30": ("Últimos 30 días", "Last 30 days"),
-    "kpi_last_90": ("Últimos 90 días", "Last 90 days"),
-    "kpi_last_365": ("Último año", "Last year"),
-    "kpi_showing": ("Incidentes despachados del", "Dispatched incidents from"),
-    "kpi_to": ("al", "to"),
-    "kpi_agency": ("Agencia", "Agency"),
-    "kpi_month": ("Mes", "Month"),
-    "kpi_group": ("Grupo", "Group"),
-    "kpi_minutes": ("mediana / p90, minutos", "median / p90, minutes"),
-    "kpi_small": (
-        "Muestra pequeña (menos de 30 incidentes): tómelo como indicio",
-        "Small sample (under 30 incidents): read it as a hint",
-    ),
-    "kpi_legend": (
-        "Verde: 90 % o más dentro de la meta; amarillo: 70-89 %; rojo: menos del 70 %.",
-        "Green: 90 % or more within target; yellow: 70-89 %; red: under 70 %.",
+    "kpi_period": N_("Periodo"),
+    "kpi_last_7": N_("Últimos 7 días"),
+    "kpi_last_30": N_("Últimos 30 días"),
+    "kpi_last_90": N_("Últimos 90 días"),
+    "kpi_last_365": N_("Último año"),
+    "kpi_showing": N_("Incidentes despachados del"),
+    "kpi_to": N_("al"),
+    "kpi_agency": N_("Agencia"),
+    "kpi_month": N_("Mes"),
+    "kpi_group": N_("Grupo"),
+    "kpi_minutes": N_("mediana / p90, minutos"),
+    "kpi_small": N_("Muestra pequeña (menos de 30 incidentes): tómelo como indicio"),
+    "kpi_legend": N_(
+        "Verde: 90 % o más dentro de la meta; amarillo: 70-89 %; rojo: menos del 70 %."
     ),
 }
 
@@ -173,6 +148,6 @@ MANIFEST = declare(
             ),
         ),
         texts=TEXTS,
-        cli_group=("dispatch", "Despacho: recomendación de unidades, cola, red vial."),
+        cli_group=("dispatch", N_("Despacho: recomendación de unidades, cola, red vial.")),
     )
 )

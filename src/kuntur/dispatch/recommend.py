@@ -5,7 +5,8 @@ the incident needs (a hostage taking needs a unit trained for it; an extortion i
 progress, the specialised anti-extortion unit), and, for an armed-forces unit, a legal
 basis covering the incident's place for the expected duration of the tasking. Every
 excluded unit keeps its reason, so the dispatcher sees why the nearest car is not on
-the list: in English (``reason``, for the command line) and as a code with its values
+the list: in words, Spanish first, then English (``reason``, for the command line and the
+API), and as a code with its values
 (``code``, ``params``), which the screens word in the reader's language.
 
 When the incident needs a capability, the nearest units that lack only that capability
@@ -25,6 +26,8 @@ import numpy as np
 
 from kuntur.command.legal import Authorization, basis_for, refusal_reason
 from kuntur.command.units import UNIT_STATUS_LABELS, UnitStatus
+from kuntur.core.i18n import _, both, render
+from kuntur.dispatch.manifest import TEXTS
 from kuntur.dispatch.routing import (
     RoadGraph,
     haversine_m,
@@ -72,7 +75,7 @@ class Ranked:
 @dataclass
 class Excluded:
     unit: UnitView
-    reason: str  # English, for the command line
+    reason: str  # Spanish first, then English (the command line, the API's ``reason``)
     code: str = ""  # status, no_position, lacks, no_legal_basis, too_far
     params: dict[str, str] = field(default_factory=dict)
 
@@ -152,17 +155,26 @@ def _reason(
     return "no_legal_basis", {"legal": code, **values}
 
 
-def reason_en(code: str, params: dict[str, str]) -> str:
-    """The English words of an exclusion (the command line and the API's ``reason``)."""
+def reason_text(code: str, params: dict[str, str], lang: str | None = None) -> str:
+    """The words of an exclusion in ``lang`` (the dispatch manifest's ``why_*`` texts, as
+    the screen words them); with no ``lang``, Spanish first, then English (the command line
+    and the API's ``reason``)."""
+    if lang is None:
+        return " / ".join(reason_text(code, params, lg) for lg in ("es", "en"))
     if code == "status":
-        return f"status {params['status']}"
-    if code == "no_position":
-        return "no known position"
+        status = params["status"]
+        known = UNIT_STATUS_LABELS.get(UnitStatus(status)) if status in set(UnitStatus) else None
+        return render(TEXTS["why_status"], lang, status=render(known, lang) if known else status)
     if code == "lacks":
-        return "lacks " + ", ".join(params["capabilities"].split(","))
-    if code == "too_far":
-        return f"too far ({params['minutes']} min)"
-    return "no legal basis: " + params["en"]
+        words = ", ".join(
+            render(TEXTS[f"cap_{c}"], lang) if f"cap_{c}" in TEXTS else c
+            for c in params["capabilities"].split(",")
+        )
+        return render(TEXTS["why_lacks"], lang, capabilities=words)
+    if code == "no_legal_basis":
+        legal = params.get(lang) or params.get("legal", "")
+        return render(TEXTS["why_no_legal_basis"], lang, legal=legal)
+    return render(TEXTS[f"why_{code}"], lang, **params)
 
 
 def recommend(
@@ -214,16 +226,21 @@ def recommend(
 
     def ranked(i: int, lacking: frozenset[str]) -> Ranked:
         u = fleet.views[i]
-        how = "por carretera" if by_road[i] else "en línea recta x1.4"
-        state = UNIT_STATUS_LABELS.get(UnitStatus(u.status), (u.status,))[0].lower()
-        reasons = [f"{eta[i] / 60:.1f} min {how} ({dist[i] / 1000:.1f} km)", state]
+        minutes, km = f"{eta[i] / 60:.1f}", f"{dist[i] / 1000:.1f}"
+        if by_road[i]:
+            eta_text = _("{minutes} min por carretera ({km} km)", minutes=minutes, km=km)
+        else:
+            eta_text = _("{minutes} min en línea recta x1.4 ({km} km)", minutes=minutes, km=km)
+        status = UNIT_STATUS_LABELS.get(UnitStatus(u.status))
+        reasons = [eta_text, render(status).lower() if status else u.status]
         if lacking:
-            reasons.append("sin capacidad: " + ", ".join(sorted(lacking)))
+            reasons.append(_("sin capacidad: {caps}", caps=", ".join(sorted(lacking))))
         elif needs:
-            reasons.append("capacidad: " + ", ".join(sorted(needs)))
+            reasons.append(_("capacidad: {caps}", caps=", ".join(sorted(needs))))
         legal_id = basis.id if (u.military and basis) else None
         if legal_id is not None and basis is not None:
-            reasons.append("base legal: " + basis.label())
+            b = basis
+            reasons.append(both(lambda lg: _("base legal: {basis}", lg, basis=b.label(lg))))
         return Ranked(u, float(eta[i]), float(dist[i]), bool(by_road[i]), reasons, legal_id)
 
     close = cand[eta[cand] <= MAX_ETA_S]
@@ -241,5 +258,5 @@ def recommend(
             code, params = "too_far", {"minutes": f"{eta[i] / 60:.0f}"}
         else:
             code, params = _reason(u, needs, why_not)
-        rec.excluded.append(Excluded(u, reason_en(code, params), code, params))
+        rec.excluded.append(Excluded(u, reason_text(code, params), code, params))
     return rec

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from kuntur.core.cli_support import console, engine, fail, progress_bar
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
+from kuntur.core.i18n import _
 from kuntur.forecasting import service
 from kuntur.forecasting.auto import METHODS
 from kuntur.forecasting.files import evaluate_file
@@ -32,25 +33,30 @@ def _parse_list(text: str, what: str) -> list[str]:
     return [p.strip() for p in text.split(",") if p.strip()] or fail(f"{what}: empty list")
 
 
-@app.command("evaluate")
+@app.command(
+    "evaluate",
+    help=_("Evaluación con origen móvil: tasa de acierto, PAI y PEI por método y cobertura."),
+)
 @with_mapping_options
 def evaluate_cmd(
-    file: Annotated[Path, typer.Argument(help="CSV (.csv, .csv.gz), GeoJSON or GeoPackage")],
+    file: Annotated[Path, typer.Argument(help=_("CSV (.csv, .csv.gz), GeoJSON o GeoPackage"))],
     mapping: ColumnMapping,
     read: ReadOptions,
     methods: Annotated[str, Opt(help=f"comma-separated, from {','.join(METHODS)}")] = ",".join(
         METHODS
     ),
-    cell_size: Annotated[float, Opt(help="square cell side in metres", min=10)] = 250.0,
-    horizon: Annotated[float, Opt(help="days each forecast covers", min=1)] = 7.0,
+    cell_size: Annotated[float, Opt(help=_("lado de la celda cuadrada en metros"), min=10)] = 250.0,
+    horizon: Annotated[float, Opt(help=_("días que cubre cada pronóstico"), min=1)] = 7.0,
     test_days: Annotated[
-        float | None, Opt(help="last days scored, weekly origins (default 365)", min=7)
+        float | None,
+        Opt(help=_("últimos días evaluados, orígenes semanales (por omisión 365)"), min=7),
     ] = None,
-    coverage: Annotated[str, Opt(help="percentages of the area flagged")] = "0.5,1,5",
+    coverage: Annotated[str, Opt(help=_("porcentajes del área marcada"))] = "0.5,1,5",
     boundary: Annotated[
-        Path | None, Opt(help="GeoJSON polygons: the study area (default: cells with events)")
+        Path | None,
+        Opt(help=_("polígonos GeoJSON: el área de estudio (por omisión: celdas con eventos)")),
     ] = None,
-    as_json: Annotated[bool, Opt("--json", help="print the report as JSON")] = False,
+    as_json: Annotated[bool, Opt("--json", help=_("mostrar el informe como JSON"))] = False,
 ) -> None:
     """Rolling-origin evaluation: hit rate, PAI and PEI per method and coverage."""
     chosen = _parse_list(methods, "--methods")
@@ -133,21 +139,31 @@ def _print_report(out: dict[str, Any]) -> None:
         console.print(f"{name} eligió: {top}", highlight=False)
 
 
-@app.command("run")
+@app.command(
+    "run",
+    help=_(
+        "Pronosticar sobre los incidentes guardados y conservar el pronóstico "
+        "(parámetros, versión de datos, celdas)."
+    ),
+)
 def run_cmd(
     method: Annotated[str, Opt(help=f"one of {','.join(METHODS)}")] = "auto",
-    category: Annotated[list[Category] | None, Opt(help="repeatable; default all")] = None,
+    category: Annotated[list[Category] | None, Opt(help=_("repetible; por omisión todos"))] = None,
     region: Annotated[
-        str | None, Opt(help="ubigeo prefix: 15 Lima dept., 1501 Lima prov., 0701 Callao")
+        str | None,
+        Opt(help=_("prefijo de ubigeo: 15 dpto. de Lima, 1501 prov. de Lima, 0701 Callao")),
     ] = None,
     cell_size: Annotated[float, Opt(min=50, max=2000)] = 250.0,
     horizon: Annotated[float, Opt(min=1, max=90)] = 7.0,
     at: Annotated[
-        datetime | None, Opt(help="forecast start (UTC); default the day after the last incident")
+        datetime | None,
+        Opt(
+            help=_("inicio del pronóstico (UTC); por omisión el día siguiente al último incidente")
+        ),
     ] = None,
     exclude_discovered: Annotated[
         bool,
-        Opt(help="leave out incidents patrols discover themselves (drugs, weapons)"),
+        Opt(help=_("dejar fuera los incidentes que descubre el propio patrullaje (drogas, armas)")),
     ] = False,
     as_json: Annotated[bool, Opt("--json")] = False,
 ) -> None:
@@ -186,7 +202,7 @@ def run_cmd(
         )
 
 
-@app.command("list")
+@app.command("list", help=_("Pronósticos guardados, los más recientes primero."))
 def list_cmd(as_json: Annotated[bool, Opt("--json")] = False) -> None:
     """Stored forecasts, newest first."""
     with Session(engine()) as db:

@@ -7,15 +7,18 @@ from typing import Annotated
 
 import typer
 
+from kuntur.core.i18n import _
 from kuntur.geography import service
 from kuntur.geography.manifest import MANIFEST
 
 app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 
 
-@app.command("find")
+@app.command("find", help=_("Distritos con este nombre (Lima y Callao primero)."))
 def find(
-    name: Annotated[str, typer.Argument(help="district name, any case or accents")],
+    name: Annotated[
+        str, typer.Argument(help=_("nombre del distrito, con o sin mayúsculas o tildes"))
+    ],
     department: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Districts with this name (Lima and Callao first)."""
@@ -25,7 +28,7 @@ def find(
         raise typer.Exit(1)
 
 
-@app.command("locate")
+@app.command("locate", help=_("Distrito (ubigeo) en un punto."))
 def locate(lat: float, lon: float) -> None:
     """District (ubigeo) at a point."""
     ubigeo = service.locate_one(lon, lat)

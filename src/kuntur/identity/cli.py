@@ -20,6 +20,7 @@ from kuntur.config import get_settings
 from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
+from kuntur.core.i18n import _
 from kuntur.identity import crypto, service
 from kuntur.identity.manifest import MANIFEST
 from kuntur.identity.models import User
@@ -46,14 +47,16 @@ def show_totp(username: str, secret: str) -> None:
     )
 
 
-@app.command("create")
+@app.command("create", help=_("Crear un usuario (también el primer administrador)."))
 def create(
     username: str,
-    agency: Annotated[str, typer.Option(help="PNP, EP, MGP, FAP, SERENAZGO, MP, DP")],
-    role: Annotated[list[str], typer.Option(help="repeatable: dispatcher, commander, ...")],
-    name: Annotated[str | None, typer.Option(help="display name")] = None,
+    agency: Annotated[str, typer.Option(help=_("PNP, EP, MGP, FAP, SERENAZGO, MP, DP"))],
+    role: Annotated[list[str], typer.Option(help=_("repetible: dispatcher, commander, ..."))],
+    name: Annotated[str | None, typer.Option(help=_("nombre para mostrar"))] = None,
     clearance: Annotated[int, typer.Option(min=0, max=3)] = 0,
-    password_stdin: Annotated[bool, typer.Option(help="read the password from stdin")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option(help=_("leer la contraseña de la entrada estándar"))
+    ] = False,
 ) -> None:
     """Create a user (the first administrator too)."""
     password = _password(password_stdin)
@@ -76,9 +79,15 @@ def create(
         show_totp(username, secret)
 
 
-@app.command("keygen")
+@app.command(
+    "keygen",
+    help=_(
+        "Crear la clave de identidad que sella los segundos factores (una vez; guarde una"
+        " copia fuera de línea)."
+    ),
+)
 def keygen(
-    path: Annotated[Path | None, typer.Option(help="where to write the key")] = None,
+    path: Annotated[Path | None, typer.Option(help=_("dónde escribir la clave"))] = None,
 ) -> None:
     """Create the identity key that seals second factors (once; keep a copy offline)."""
     target = path or get_settings().effective_identity_key_path
@@ -88,7 +97,10 @@ def keygen(
     console.print(f"Clave de identidad creada en {target}.", highlight=False)
 
 
-@app.command("disable")
+@app.command(
+    "disable",
+    help=_("Deshabilitar un usuario y terminar de inmediato todas sus sesiones y tokens."),
+)
 def disable(username: str) -> None:
     """Disable a user and end all their sessions and tokens at once."""
     try:
@@ -99,7 +111,7 @@ def disable(username: str) -> None:
     console.print(f"Usuario {username} deshabilitado; sus sesiones terminaron.", highlight=False)
 
 
-@app.command("grant")
+@app.command("grant", help=_("Dar un rol (vale desde la próxima solicitud del usuario)."))
 def grant(username: str, role: str) -> None:
     """Give a role (effective on the user's next request)."""
     try:
@@ -112,7 +124,7 @@ def grant(username: str, role: str) -> None:
         show_totp(username, secret)
 
 
-@app.command("revoke")
+@app.command("revoke", help=_("Quitar un rol (vale desde la próxima solicitud del usuario)."))
 def revoke(username: str, role: str) -> None:
     """Take a role away (effective on the user's next request)."""
     try:
@@ -123,7 +135,13 @@ def revoke(username: str, role: str) -> None:
     console.print(f"{username}: rol {role} revocado.", highlight=False)
 
 
-@app.command("tokens")
+@app.command(
+    "tokens",
+    help=_(
+        "Los tokens de API vigentes de un usuario: nombre, creación, vencimiento, último "
+        "uso (nunca el secreto)."
+    ),
+)
 def tokens(username: str) -> None:
     """A user's live API tokens: name, created, expires, last used (never the secret)."""
     from kuntur.core.timeutil import to_display
@@ -147,7 +165,9 @@ def tokens(username: str) -> None:
     Console().print(table)
 
 
-@app.command("revoke-token")
+@app.command(
+    "revoke-token", help=_("Terminar ahora un token de API (su id, de `kuntur users tokens USER`).")
+)
 def revoke_token(token_id: int) -> None:
     """End an API token now (its id from `kuntur users tokens USER`)."""
     try:
@@ -158,7 +178,7 @@ def revoke_token(token_id: int) -> None:
     console.print(f"Token {token_id} revocado.", highlight=False)
 
 
-@app.command("list")
+@app.command("list", help=_("Usuarios de la lista, con su agencia, roles, nivel y estado."))
 def list_() -> None:
     with Session(engine()) as db:
         users = db.scalars(select(User).order_by(User.username)).all()

@@ -34,6 +34,7 @@ from typing import NoReturn
 
 from kuntur.audit import commitments
 from kuntur.core.errors import Forbidden
+from kuntur.core.i18n import N_, _, both
 from kuntur.core.registry import EventType
 from kuntur.identity.actor import Actor
 from kuntur.identity.manifest import PURPOSE_MISSING, PURPOSE_REFUSED
@@ -72,14 +73,8 @@ def _assignment(actor: Actor, named: int, incident_id: int) -> str | None:
 CASE_NUMBER = re.compile(r"^(?=[0-9./-]*[A-Z])[A-Z0-9][A-Z0-9./-]{2,39}$")
 INCIDENT_REF = re.compile(r"^INC-?(\d{1,19})$")
 
-ASK_CASE = (
-    "el número de un caso abierto del que usted es miembro (p. ej. CASO-2026-0001)",
-    "the number of an open case you are a member of (e.g. CASO-2026-0001)",
-)
-ASK_INCIDENT = (
-    "o INC-{id} si usted despachó una unidad a este incidente",
-    "or INC-{id} if you dispatched a unit to this incident",
-)
+ASK_CASE = N_("el número de un caso abierto del que usted es miembro (p. ej. CASO-2026-0001)")
+ASK_INCIDENT = N_("o INC-{id} si usted despachó una unidad a este incidente")
 
 
 def normalise(text: str) -> str:
@@ -94,10 +89,10 @@ def check_case_number(number: str) -> str:
     text = normalise(number)
     if not CASE_NUMBER.fullmatch(text) or INCIDENT_REF.fullmatch(text):
         raise InvalidInput(
-            "número: letras, cifras y guiones, con al menos una letra y hasta 40 caracteres "
-            "(p. ej. CASO-2026-0001; INC-... nombra incidentes) / number: letters, digits and "
-            "hyphens, at least one letter, up to 40 characters (e.g. CASO-2026-0001; INC-... "
-            "names incidents)"
+            _(
+                "número: letras, cifras y guiones, con al menos una letra y hasta 40 "
+                "caracteres (p. ej. CASO-2026-0001; INC-... nombra incidentes)"
+            )
         )
     return text
 
@@ -115,7 +110,6 @@ def require(
 
     Missing or not valid: Forbidden, saying what to enter; the refusal is audited."""
     stated = (actor.ctx.stated_purpose or "").strip()
-    ask_es, ask_en = _ask(incident_id)
     if not stated:
         _refuse(
             actor,
@@ -123,34 +117,30 @@ def require(
             {},
             object_type,
             object_id,
-            f"Indique el motivo: {ask_es}; la consulta queda registrada. / "
-            f"State the purpose: {ask_en}; the request is logged.",
+            both(
+                lambda lang: _(
+                    "Indique el motivo: {ask}; la consulta queda registrada.",
+                    lang,
+                    ask=_ask(incident_id, lang),
+                )
+            ),
         )
     text = normalise(stated)
     wanted = INCIDENT_REF.fullmatch(text)
     if wanted and incident_id is not None:
         ref = _assignment(actor, int(wanted.group(1)), incident_id)
         reason = "no_open_assignment"
-        why = (
-            f"usted no tiene un despacho abierto del incidente {incident_id}",
-            f"you have no open assignment for incident {incident_id}",
-        )
+        why = N_("usted no tiene un despacho abierto del incidente {id}")
     elif wanted:
         ref, reason = None, "not_a_case"
-        why = ("un incidente no es motivo aquí", "an incident is no purpose here")
+        why = N_("un incidente no es motivo aquí")
     else:
         ref, reason = _case(actor, text, stated)
         # The same answer whether the case does not exist, is closed or is another team's:
         # a non-member learns nothing about other agencies' cases.
-        why = (
-            "no es un caso abierto del que usted sea miembro",
-            "it is not an open case you are a member of",
-        )
+        why = N_("no es un caso abierto del que usted sea miembro")
         if reason == "several_cases":  # the reader's own cases: nothing of others'
-            why = (
-                "varios de sus casos pertenecen a esa investigación: indique el número de uno",
-                "several of your cases belong to that investigation: state one case's number",
-            )
+            why = N_("varios de sus casos pertenecen a esa investigación: indique el número de uno")
     if ref is not None:
         return actor.with_purpose(ref)
     _refuse(
@@ -161,18 +151,21 @@ def require(
         {"reason": reason, "stated": commitments.commit("purpose", text)},
         object_type,
         object_id,
-        f"Motivo no válido: {why[0]}. Indique {ask_es}. / "
-        f"Purpose refused: {why[1]}. State {ask_en}.",
+        both(
+            lambda lang: _(
+                "Motivo no válido: {why}. Indique {ask}.",
+                lang,
+                why=_(why, lang, id=incident_id),
+                ask=_ask(incident_id, lang),
+            )
+        ),
     )
 
 
-def _ask(incident_id: int | None) -> tuple[str, str]:
+def _ask(incident_id: int | None, lang: str) -> str:
     if incident_id is None:
-        return ASK_CASE
-    return (
-        f"{ASK_CASE[0]} {ASK_INCIDENT[0].format(id=incident_id)}",
-        f"{ASK_CASE[1]} {ASK_INCIDENT[1].format(id=incident_id)}",
-    )
+        return _(ASK_CASE, lang)
+    return f"{_(ASK_CASE, lang)} {_(ASK_INCIDENT, lang, id=incident_id)}"
 
 
 def _refuse(

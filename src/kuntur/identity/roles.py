@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import IntEnum, StrEnum
 
+from kuntur.core.i18n import N_
+
 
 class Role(StrEnum):
     DISPATCHER = "dispatcher"
@@ -15,14 +17,14 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
-ROLE_LABELS: dict[Role, tuple[str, str]] = {
-    Role.DISPATCHER: ("Despachador", "Dispatcher"),
-    Role.COMMANDER: ("Comandante", "Commander"),
-    Role.CRIME_ANALYST: ("Analista criminal", "Crime analyst"),
-    Role.INTEL_ANALYST: ("Analista de inteligencia", "Intelligence analyst"),
-    Role.BORDER_OFFICER: ("Oficial de frontera", "Border officer"),
-    Role.AUDITOR: ("Auditor de control", "Oversight auditor"),
-    Role.ADMIN: ("Administrador", "Administrator"),
+ROLE_LABELS: dict[Role, str] = {
+    Role.DISPATCHER: N_("Despachador"),
+    Role.COMMANDER: N_("Comandante"),
+    Role.CRIME_ANALYST: N_("Analista criminal"),
+    Role.INTEL_ANALYST: N_("Analista de inteligencia"),
+    Role.BORDER_OFFICER: N_("Oficial de frontera"),
+    Role.AUDITOR: N_("Auditor de control"),
+    Role.ADMIN: N_("Administrador"),
 }
 
 # A second factor is mandatory for these: their accounts reach commands, intelligence,
@@ -37,11 +39,11 @@ class Clearance(IntEnum):
     SECRET = 3  # secreto
 
 
-CLEARANCE_LABELS: dict[Clearance, tuple[str, str]] = {
-    Clearance.PUBLIC: ("0 · Público", "0 · Public"),
-    Clearance.RESTRICTED: ("1 · Reservado", "1 · Restricted"),
-    Clearance.CONFIDENTIAL: ("2 · Confidencial", "2 · Confidential"),
-    Clearance.SECRET: ("3 · Secreto", "3 · Secret"),
+CLEARANCE_LABELS: dict[Clearance, str] = {
+    Clearance.PUBLIC: N_("0 · Público"),
+    Clearance.RESTRICTED: N_("1 · Reservado"),
+    Clearance.CONFIDENTIAL: N_("2 · Confidencial"),
+    Clearance.SECRET: N_("3 · Secreto"),
 }
 
 
@@ -54,6 +56,8 @@ AGENCIES: dict[str, tuple[str, str]] = {  # code: (Spanish name, kind)
     "MP": ("Ministerio Público - Fiscalía", "prosecutor"),
     "DP": ("Defensoría del Pueblo", "ombudsman"),
 }
+
+# Agencies that own operational records; oversight bodies (prosecutor, ombudsman) read only.
 
 # Agencies that own operational records; oversight bodies (prosecutor, ombudsman) read only.
 OPERATIONAL_AGENCIES = frozenset(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from kuntur.core.i18n import N_
 from kuntur.geography.names import normalise_name
 
 
@@ -25,16 +26,16 @@ class Category(StrEnum):
     OTHER = "other"
 
 
-CATEGORY_LABELS: dict[Category, tuple[str, str]] = {  # (Spanish, English)
-    Category.EXTORTION: ("Extorsión", "Extortion"),
-    Category.HOMICIDE: ("Homicidio / sicariato", "Homicide / contract killing"),
-    Category.AGGRAVATED_ROBBERY: ("Robo agravado", "Aggravated robbery"),
-    Category.THEFT: ("Hurto", "Theft"),
-    Category.KIDNAPPING: ("Secuestro", "Kidnapping"),
-    Category.ARMS_TRAFFICKING: ("Tráfico ilícito de armas", "Illegal arms trafficking"),
-    Category.HUMAN_TRAFFICKING: ("Trata de personas", "Human trafficking"),
-    Category.DRUG_TRAFFICKING: ("Tráfico ilícito de drogas (TID)", "Drug trafficking"),
-    Category.OTHER: ("Otros", "Other"),
+CATEGORY_LABELS: dict[Category, str] = {
+    Category.EXTORTION: N_("Extorsión"),
+    Category.HOMICIDE: N_("Homicidio / sicariato"),
+    Category.AGGRAVATED_ROBBERY: N_("Robo agravado"),
+    Category.THEFT: N_("Hurto"),
+    Category.KIDNAPPING: N_("Secuestro"),
+    Category.ARMS_TRAFFICKING: N_("Tráfico ilícito de armas"),
+    Category.HUMAN_TRAFFICKING: N_("Trata de personas"),
+    Category.DRUG_TRAFFICKING: N_("Tráfico ilícito de drogas (TID)"),
+    Category.OTHER: N_("Otros"),
 }
 
 # Default priority by category: 1 is the most urgent (life at risk now).
@@ -59,12 +60,12 @@ class Source(StrEnum):
     IMPORT = "import"
 
 
-SOURCE_LABELS: dict[Source, tuple[str, str]] = {
-    Source.EMERGENCY_CALL: ("Llamada de emergencia (105)", "Emergency call"),
-    Source.POLICE_REPORT: ("Denuncia policial", "Police report"),
-    Source.CITIZEN_TIP: ("Alerta ciudadana", "Citizen tip"),
-    Source.SENSOR_ALERT: ("Alerta de sensor / cámara", "Sensor alert"),
-    Source.IMPORT: ("Importación", "Import"),
+SOURCE_LABELS: dict[Source, str] = {
+    Source.EMERGENCY_CALL: N_("Llamada de emergencia (105)"),
+    Source.POLICE_REPORT: N_("Denuncia policial"),
+    Source.CITIZEN_TIP: N_("Alerta ciudadana"),
+    Source.SENSOR_ALERT: N_("Alerta de sensor / cámara"),
+    Source.IMPORT: N_("Importación"),
 }
 
 
@@ -78,14 +79,14 @@ class Status(StrEnum):
     CLOSED = "closed"  # historical records (imports): nothing left to do
 
 
-STATUS_LABELS: dict[Status, tuple[str, str]] = {
-    Status.RECEIVED: ("Recibido", "Received"),
-    Status.TRIAGED: ("Clasificado", "Triaged"),
-    Status.DISPATCHED: ("Despachado", "Dispatched"),
-    Status.EN_ROUTE: ("En camino", "En route"),
-    Status.ON_SCENE: ("En el lugar", "On scene"),
-    Status.CLEARED: ("Atendido", "Cleared"),
-    Status.CLOSED: ("Cerrado (histórico)", "Closed (historical)"),
+STATUS_LABELS: dict[Status, str] = {
+    Status.RECEIVED: N_("Recibido"),
+    Status.TRIAGED: N_("Clasificado"),
+    Status.DISPATCHED: N_("Despachado"),
+    Status.EN_ROUTE: N_("En camino"),
+    Status.ON_SCENE: N_("En el lugar"),
+    Status.CLEARED: N_("Atendido"),
+    Status.CLOSED: N_("Cerrado (histórico)"),
 }
 
 # Keyword rules, tried in order on the normalised label; first match wins.

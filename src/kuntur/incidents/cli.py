@@ -15,6 +15,7 @@ from kuntur.config import get_settings
 from kuntur.core.cli_support import console, engine, fail, progress_stages
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
+from kuntur.core.i18n import _
 from kuntur.identity.actor import Actor
 from kuntur.incidents import service
 from kuntur.incidents.importing import service as importing
@@ -27,17 +28,26 @@ app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 Opt = typer.Option
 
 
-@app.command("import")
+@app.command(
+    "import",
+    help=_(
+        "Importar archivos de incidentes. Las filas con errores van a un archivo de "
+        "rechazos; las buenas se guardan una sola vez."
+    ),
+)
 @with_mapping_options
 def import_(
-    files: Annotated[list[Path], typer.Argument(help="CSV (.csv, .csv.gz), GeoJSON or GeoPackage")],
+    files: Annotated[
+        list[Path], typer.Argument(help=_("CSV (.csv, .csv.gz), GeoJSON o GeoPackage"))
+    ],
     mapping: ColumnMapping,
     read: ReadOptions,
     dataset: Annotated[
-        str | None, Opt(help="name that scopes --id-col ids (default: file name)")
+        str | None,
+        Opt(help=_("nombre que delimita los ids de --id-col (por omisión: el nombre del archivo)")),
     ] = None,
-    rejects_dir: Annotated[Path | None, Opt(help="folder for rejects files")] = None,
-    as_json: Annotated[bool, Opt("--json", help="print the summary as JSON")] = False,
+    rejects_dir: Annotated[Path | None, Opt(help=_("carpeta de los archivos de rechazos"))] = None,
+    as_json: Annotated[bool, Opt("--json", help=_("mostrar el resumen como JSON"))] = False,
 ) -> None:
     """Import incident files. Bad rows go to a rejects file; good rows are stored once."""
     eng = engine()
@@ -90,12 +100,12 @@ def import_(
         raise typer.Exit(1)
 
 
-@app.command("list")
+@app.command("list", help=_("Los incidentes más recientes primero."))
 def list_(
     limit: Annotated[int, Opt(min=1, max=10_000)] = 20,
     offset: Annotated[int, Opt(min=0)] = 0,
-    district: Annotated[list[str] | None, Opt(help="ubigeo or name; repeatable")] = None,
-    category: Annotated[list[str] | None, Opt(help="category code; repeatable")] = None,
+    district: Annotated[list[str] | None, Opt(help=_("ubigeo o nombre; repetible"))] = None,
+    category: Annotated[list[str] | None, Opt(help=_("código de categoría; repetible"))] = None,
     as_json: Annotated[bool, Opt("--json")] = False,
 ) -> None:
     """The newest incidents first."""
@@ -130,7 +140,7 @@ def list_(
     Console().print(table)  # stdout: the listing is the command's output
 
 
-@app.command("stats")
+@app.command("stats", help=_("Cantidad, extensión y composición de los incidentes guardados."))
 def stats(as_json: Annotated[bool, Opt("--json")] = False) -> None:
     """Count, extent and mix of the stored incidents."""
     with Session(engine()) as db:

@@ -2,67 +2,58 @@
 
 from __future__ import annotations
 
+from kuntur.core.i18n import N_, Np_
 from kuntur.core.registry import EventType, Label, Manifest, Page, Permission, declare
 from kuntur.identity.roles import Role
 
 INCIDENTS_READ = Permission(
     "incidents.read",
     "Ver incidentes (mapa, lista, estadísticas)",
-    "Read incidents (map, list, statistics)",
     roles=(Role.DISPATCHER, Role.COMMANDER, Role.CRIME_ANALYST, Role.INTEL_ANALYST, Role.AUDITOR),
 )
 INCIDENTS_WRITE = Permission(
     "incidents.write",
     "Registrar incidentes",
-    "Create incidents",
     roles=(Role.DISPATCHER, Role.COMMANDER),
 )
 INCIDENTS_IMPORT = Permission(
     "incidents.import",
     "Importar archivos de incidentes",
-    "Import incident files",
     roles=(Role.CRIME_ANALYST, Role.ADMIN),
 )
 
-INCIDENT_CREATED = EventType("incident.created", "Incidente registrado", "Incident created")
-INCIDENT_DUPLICATE = EventType(
-    "incident.duplicate_refused", "Incidente duplicado rechazado", "Duplicate incident refused"
-)
-INCIDENTS_IMPORTED = EventType("incident.import", "Importación de incidentes", "Incidents imported")
+INCIDENT_CREATED = EventType("incident.created", "Incidente registrado")
+INCIDENT_DUPLICATE = EventType("incident.duplicate_refused", "Incidente duplicado rechazado")
+INCIDENTS_IMPORTED = EventType("incident.import", "Importación de incidentes")
 
 TEXTS: dict[str, Label] = {
-    "map": ("Mapa operativo", "Operational map"),
-    "list": ("Lista de incidentes", "Incident list"),
-    "category": ("Categoría", "Category"),
-    "district": ("Distrito", "District"),
-    "source": ("Fuente", "Source"),
-    "status": ("Estado", "Status"),
-    "in_view": ("incidentes en la vista", "incidents in view"),
-    "detail": ("Detalle del incidente", "Incident detail"),
-    "density": ("Densidad (celdas H3)", "Density (H3 cells)"),
-    "points": ("Incidentes", "Incidents"),
-    "occurred": ("Ocurrió (hora de Lima)", "Occurred (Lima time)"),
-    "received": ("Recibido", "Received"),
-    "priority": ("Prioridad", "Priority"),
-    "address": ("Dirección", "Address"),
-    "narrative": ("Relato", "Narrative"),
-    "external_id": ("ID externo", "External id"),
-    "none": ("Sin incidentes para estos filtros", "No incidents for these filters"),
-    "truncated": (
-        "Se muestran los más recientes; acerque el mapa para ver todos",
-        "Showing the most recent; zoom in to see all",
-    ),
-    "cell": ("Celda", "Cell"),
-    "incidents": ("incidentes", "incidents"),
-    "withheld": (
+    "map": N_("Mapa operativo"),
+    "list": N_("Lista de incidentes"),
+    "category": N_("Categoría"),
+    "district": N_("Distrito"),
+    "source": N_("Fuente"),
+    "status": Np_("status", "Estado"),
+    "in_view": N_("incidentes en la vista"),
+    "detail": N_("Detalle del incidente"),
+    "density": N_("Densidad (celdas H3)"),
+    "points": N_("Incidentes"),
+    "occurred": N_("Ocurrió (hora de Lima)"),
+    "received": N_("Recibido"),
+    "priority": N_("Prioridad"),
+    "address": N_("Dirección"),
+    "narrative": N_("Relato"),
+    "external_id": N_("ID externo"),
+    "none": N_("Sin incidentes para estos filtros"),
+    "truncated": N_("Se muestran los más recientes; acerque el mapa para ver todos"),
+    "cell": N_("Celda"),
+    "incidents": N_("incidentes"),
+    "withheld": N_(
         "Reservado: para leerlo indique el nro. de un caso abierto del que usted es miembro, "
         "o INC-{id} si usted despachó una unidad a este incidente; la lectura queda "
-        "registrada",
-        "Withheld: to read it, give the number of an open case you are a member of, or "
-        "INC-{id} if you dispatched a unit to this incident; the read is logged",
+        "registrada"
     ),
-    "purpose_hint": ("CASO-2026-0001 o INC-{id}", "CASO-2026-0001 or INC-{id}"),
-    "reveal": ("Ver relato", "Show narrative"),
+    "purpose_hint": N_("CASO-2026-0001 o INC-{id}"),
+    "reveal": N_("Ver relato"),
 }
 
 MANIFEST = declare(
@@ -82,6 +73,6 @@ MANIFEST = declare(
             ),
         ),
         texts=TEXTS,
-        cli_group=("incidents", "Incidentes: importar, listar, estadísticas."),
+        cli_group=("incidents", N_("Incidentes: importar, listar, estadísticas.")),
     )
 )

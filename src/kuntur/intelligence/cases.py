@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from kuntur.audit import commitments
 from kuntur.audit.manifest import AUDIT_READ
 from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.i18n import render
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.identity import purposes
 from kuntur.identity.actor import Actor
@@ -441,7 +442,7 @@ def report_html(actor: Actor, case_id: int) -> str:
         lima=_lima,
         label=labels.label,
         mention=labels.mention,
-        category=lambda c: CATEGORY_LABELS.get(c, (c, c))[0],
+        category=lambda c: render(CATEGORY_LABELS[c], "es") if c in CATEGORY_LABELS else c,
         user=lambda who: str(who).removeprefix("user:").removeprefix("system:"),
     )
     service.log(access, INTEL_CASE_EXPORTED, str(case_id), links=len(detail["links"]))

@@ -16,6 +16,7 @@ from kuntur.core.cli_support import console, engine, fail
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden
 from kuntur.core.exports import safe_row
+from kuntur.core.i18n import _
 from kuntur.identity.actor import Actor
 from kuntur.intelligence import service
 from kuntur.intelligence.manifest import MANIFEST
@@ -23,7 +24,13 @@ from kuntur.intelligence.manifest import MANIFEST
 app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 
 
-@app.command("index")
+@app.command(
+    "index",
+    help=_(
+        "Extraer identificadores de cada denuncia de extorsión, secuestro y homicidio, y "
+        "vincularlos."
+    ),
+)
 def index() -> None:
     """Extract identifiers from every extortion, kidnapping and homicide report and link them."""
     with Session(engine()) as db, db.begin():
@@ -31,10 +38,20 @@ def index() -> None:
     console.print(f"Vínculos registrados: {n}", highlight=False)
 
 
-@app.command("networks")
+@app.command(
+    "networks",
+    help=_(
+        "Redes ordenadas por tamaño, crecimiento, violencia y actualidad; --purpose "
+        "nombra un caso abierto (la línea de comandos actúa como el sistema: no se pide "
+        "ser miembro)."
+    ),
+)
 def networks_cmd(
     purpose: Annotated[
-        str, typer.Option(help="the number of an open case: why you look (checked, audited)")
+        str,
+        typer.Option(
+            help=_("el número de un caso abierto: por qué consulta (verificado, auditado)")
+        ),
     ],
     min_reports: Annotated[int, typer.Option(min=1)] = 2,
     as_json: Annotated[bool, typer.Option("--json")] = False,
@@ -57,9 +74,15 @@ def networks_cmd(
         )
 
 
-@app.command("score-names")
+@app.command(
+    "score-names",
+    help=_(
+        "Puntuar cada par con el comparador de nombres de Kuntur (0-1), para fijar su "
+        "propio umbral."
+    ),
+)
 def score_names(
-    file: Annotated[Path, typer.Argument(help="CSV with columns name_a,name_b (UTF-8)")],
+    file: Annotated[Path, typer.Argument(help=_("CSV con columnas name_a,name_b (UTF-8)"))],
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Score each pair with Kuntur's name matcher (0-1), so you can set your own threshold.

@@ -9,31 +9,33 @@ from __future__ import annotations
 
 import re
 
-# Entity kind -> (Spanish, English) title. The manifest declares the same titles as texts
-# (``kind_<kind>``) for the pages; the report uses them here.
-KIND_TITLES: dict[str, tuple[str, str]] = {
-    "phone": ("Teléfono", "Phone"),
-    "payment_account": ("Cuenta", "Account"),
-    "vehicle": ("Placa", "Plate"),
-    "person": ("Persona", "Person"),
-    "alias": ("Alias", "Alias"),
-    "organisation": ("Banda", "Gang"),
-    "amount": ("Monto", "Amount"),
-    "deadline": ("Plazo", "Deadline"),
+from kuntur.core.i18n import N_, render
+
+# Entity kind -> its title (Spanish; the English is in the catalogue). The manifest declares
+# the same titles as texts (``kind_<kind>``) for the pages; the report uses them here.
+KIND_TITLES: dict[str, str] = {
+    "phone": N_("Teléfono"),
+    "payment_account": N_("Cuenta"),
+    "vehicle": N_("Placa"),
+    "person": N_("Persona"),
+    "alias": N_("Alias"),
+    "organisation": N_("Banda"),
+    "amount": N_("Monto"),
+    "deadline": N_("Plazo"),
 }
 
 # How a mention was found (the extraction kind), in words.
-MENTION_TITLES: dict[str, tuple[str, str]] = {
-    "phone": ("número de teléfono", "phone number"),
-    "wallet": ("billetera Yape/Plin", "Yape/Plin wallet"),
-    "cci": ("CCI (código de cuenta interbancario)", "CCI (interbank account code)"),
-    "account": ("número de cuenta", "account number"),
-    "plate": ("placa de vehículo", "vehicle plate"),
-    "alias": ("alias", "alias"),
-    "gang": ("nombre de banda", "gang name"),
-    "name": ("nombre de persona", "person's name"),
-    "amount": ("monto exigido", "amount demanded"),
-    "deadline": ("plazo", "deadline"),
+MENTION_TITLES: dict[str, str] = {
+    "phone": N_("número de teléfono"),
+    "wallet": N_("billetera Yape/Plin"),
+    "cci": N_("CCI (código de cuenta interbancario)"),
+    "account": N_("número de cuenta"),
+    "plate": N_("placa de vehículo"),
+    "alias": N_("alias"),
+    "gang": N_("nombre de banda"),
+    "name": N_("nombre de persona"),
+    "amount": N_("monto exigido"),
+    "deadline": N_("plazo"),
 }
 
 
@@ -66,12 +68,12 @@ def display(kind: str, value: str) -> str:
     return value
 
 
-def label(key: str, lang: int = 0) -> str:
-    """``"Teléfono +51 987 654 321"`` (``lang`` 0 Spanish, 1 English)."""
+def label(key: str, lang: str = "es") -> str:
+    """``"Teléfono +51 987 654 321"`` in ``lang``."""
     kind, value = split(key)
-    title = KIND_TITLES.get(kind, (kind, kind))[lang]
+    title = render(KIND_TITLES[kind], lang) if kind in KIND_TITLES else kind
     return f"{title} {display(kind, value)}"
 
 
-def mention(kind: str, lang: int = 0) -> str:
-    return MENTION_TITLES.get(kind, (kind, kind))[lang]
+def mention(kind: str, lang: str = "es") -> str:
+    return render(MENTION_TITLES[kind], lang) if kind in MENTION_TITLES else kind

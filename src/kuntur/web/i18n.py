@@ -1,107 +1,84 @@
-"""UI labels: Spanish first, English second. Pages pick by ``?lang=`` or the ``lang`` cookie."""
+"""UI labels: Spanish first, English second. Pages pick by ``?lang=`` or the ``lang`` cookie.
+
+Each text is its Spanish (the msgid); the English is in ``web/locale`` (the layout's) and
+in each domain's catalogue (``core.i18n``). The screens' scripts read the keyed ``labels``.
+"""
 
 from __future__ import annotations
 
 from kuntur.core import registry
-from kuntur.core.i18n import render
+from kuntur.core.i18n import LANGS, N_, Text, each, render
 from kuntur.incidents.categories import CATEGORY_LABELS, SOURCE_LABELS, STATUS_LABELS
 
-LANGS = ("es", "en")
+__all__ = ["LANGS", "labels", "message", "texts"]
 
 # The layout's own texts; each domain's come from its manifest (``core.registry``).
-BASE_TEXT: dict[str, tuple[str, str]] = {
-    "app_title": ("Kuntur — Comando Conjunto", "Kuntur — Joint Command"),
-    "all": ("Todas", "All"),
-    "all_m": ("Todos", "All"),
-    "prev": ("Anterior", "Previous"),
-    "next": ("Siguiente", "Next"),
-    "page": ("Página", "Page"),
-    "of": ("de", "of"),
-    "total": ("Total", "Total"),
-    "loading": ("Cargando…", "Loading…"),
-    "error": ("No se pudo cargar", "Could not load"),
-    "close": ("Cerrar", "Close"),
-    "language": ("English", "Español"),
-    "synthetic": (
-        "DATOS SINTÉTICOS DE DEMOSTRACIÓN — no son hechos reales",
-        "SYNTHETIC DEMO DATA — not real events",
-    ),
-    "login": ("Iniciar sesión", "Log in"),
-    "logout": ("Cerrar sesión", "Log out"),
-    "username": ("Usuario", "Username"),
-    "password": ("Contraseña", "Password"),
-    "totp": ("Código de verificación (si se le pide)", "Verification code (if asked)"),
-    "login_note": (
-        "Acceso restringido al personal autorizado. Toda acción queda registrada.",
-        "Authorised staff only. Every action is logged.",
-    ),
-    "filters": ("Filtros", "Filters"),
-    "period": ("Periodo", "Period"),
-    "from": ("Desde", "From"),
-    "to": ("Hasta", "To"),
-    "apply": ("Aplicar", "Apply"),
-    "forbidden_title": ("Sin acceso a esta página", "No access to this page"),
-    "page_forbidden": (
+BASE_TEXT: dict[str, Text] = {
+    "app_title": N_("Kuntur — Comando Conjunto"),
+    "all": N_("Todas"),
+    "all_m": N_("Todos"),
+    "prev": N_("Anterior"),
+    "next": N_("Siguiente"),
+    "page": N_("Página"),
+    "of": N_("de"),
+    "total": N_("Total"),
+    "loading": N_("Cargando…"),
+    "error": N_("No se pudo cargar"),
+    "close": N_("Cerrar"),
+    "language": N_("English"),
+    "synthetic": N_("DATOS SINTÉTICOS DE DEMOSTRACIÓN — no son hechos reales"),
+    "login": N_("Iniciar sesión"),
+    "logout": N_("Cerrar sesión"),
+    "username": N_("Usuario"),
+    "password": N_("Contraseña"),
+    "totp": N_("Código de verificación (si se le pide)"),
+    "login_note": N_("Acceso restringido al personal autorizado. Toda acción queda registrada."),
+    "filters": N_("Filtros"),
+    "period": N_("Periodo"),
+    "from": N_("Desde"),
+    "to": N_("Hasta"),
+    "apply": N_("Aplicar"),
+    "forbidden_title": N_("Sin acceso a esta página"),
+    "page_forbidden": N_(
         "Su rol no incluye el permiso «{permission}», que esta página necesita. Si su trabajo "
-        "lo requiere, pida a un administrador que revise sus roles.",
-        "Your role does not include the permission “{permission}” that this page needs. If "
-        "your work requires it, ask an administrator to review your roles.",
+        "lo requiere, pida a un administrador que revise sus roles."
     ),
-    "no_pages": (
-        "Su rol aún no tiene páginas en Kuntur. Pida a un administrador que revise sus roles.",
-        "Your role has no pages in Kuntur yet. Ask an administrator to review your roles.",
+    "no_pages": N_(
+        "Su rol aún no tiene páginas en Kuntur. Pida a un administrador que revise sus roles."
     ),
-    "forbidden_next": ("Páginas que usted puede usar:", "Pages you may use:"),
+    "forbidden_next": N_("Páginas que usted puede usar:"),
     # What failed, and what to do (common.js picks one by the answer's status).
-    "error_403": (
+    "error_403": N_(
         "Su rol no permite esta acción; si su trabajo la requiere, pida a un administrador "
-        "que revise sus roles",
-        "Your role does not allow this; if your work requires it, ask an administrator to "
-        "review your roles",
+        "que revise sus roles"
     ),
-    "error_404": (
-        "No se encontró: puede haber sido retirado o no estar a su alcance",
-        "Not found: it may have been removed or be outside what you may see",
-    ),
-    "error_409": (
-        "Choca con un registro existente: actualice la página y revise",
-        "It clashes with an existing record: reload the page and check",
-    ),
-    "error_413": ("El envío es demasiado grande", "What you sent is too large"),
-    "error_422": (
-        "Datos no válidos: corrija lo indicado e intente de nuevo",
-        "Invalid data: correct what is pointed out and try again",
-    ),
-    "error_423": ("Cuenta bloqueada temporalmente", "Account temporarily locked"),
-    "error_429": (
-        "Demasiadas solicitudes: espere unos segundos e intente de nuevo",
-        "Too many requests: wait a few seconds and try again",
-    ),
-    "error_server": (
+    "error_404": N_("No se encontró: puede haber sido retirado o no estar a su alcance"),
+    "error_409": N_("Choca con un registro existente: actualice la página y revise"),
+    "error_413": N_("El envío es demasiado grande"),
+    "error_422": N_("Datos no válidos: corrija lo indicado e intente de nuevo"),
+    "error_423": N_("Cuenta bloqueada temporalmente"),
+    "error_429": N_("Demasiadas solicitudes: espere unos segundos e intente de nuevo"),
+    "error_server": N_(
         "Falló el servidor: intente de nuevo en un momento; si se repite, avise a soporte "
-        "con la referencia",
-        "The server failed: try again in a moment; if it happens again, tell support the reference",
+        "con la referencia"
     ),
-    "error_other": ("No se pudo completar la acción", "The action could not be completed"),
-    "error_network": (
-        "Sin conexión con el servidor: revise la red e intente de nuevo",
-        "No connection to the server: check the network and try again",
-    ),
+    "error_other": N_("No se pudo completar la acción"),
+    "error_network": N_("Sin conexión con el servidor: revise la red e intente de nuevo"),
 }
 
 
-def texts() -> dict[str, tuple[str, str]]:
+def texts() -> dict[str, Text]:
     """The layout's texts and every domain's (a key is declared once: ``registry``)."""
     return {**BASE_TEXT, **registry.texts()}
 
 
 # Forecasting estimators by their short names (``Forecaster.name``).
 METHOD_LABELS = {
-    "naive": ("Conteo de los últimos 365 días", "Counts over the last 365 days"),
-    "kde": ("Densidad kernel", "Kernel density"),
-    "prospective": ("Prospectivo (eventos recientes y cercanos)", "Prospective (recent, nearby)"),
-    "etas": ("Autoexcitación (ETAS)", "Self-exciting (ETAS)"),
-    "smoothing": ("Suavizado exponencial estacional", "Seasonal exponential smoothing"),
+    "naive": N_("Conteo de los últimos 365 días"),
+    "kde": N_("Densidad kernel"),
+    "prospective": N_("Prospectivo (eventos recientes y cercanos)"),
+    "etas": N_("Autoexcitación (ETAS)"),
+    "smoothing": N_("Suavizado exponencial estacional"),
 }
 
 
@@ -111,11 +88,11 @@ def message(key: str, lang: str | None = None, **values: object) -> str:
 
 
 def labels(lang: str) -> dict[str, object]:
-    i = 0 if lang == "es" else 1
+    """Every keyed text in ``lang`` (key -> translated string), as the pages' scripts read them."""
     return {
-        "text": {k: v[i] for k, v in texts().items()},
-        "categories": {c.value: v[i] for c, v in CATEGORY_LABELS.items()},
-        "sources": {s.value: v[i] for s, v in SOURCE_LABELS.items()},
-        "statuses": {s.value: v[i] for s, v in STATUS_LABELS.items()},
-        "methods": {k: v[i] for k, v in METHOD_LABELS.items()},
+        "text": each(texts(), lang),
+        "categories": each({c.value: v for c, v in CATEGORY_LABELS.items()}, lang),
+        "sources": each({s.value: v for s, v in SOURCE_LABELS.items()}, lang),
+        "statuses": each({s.value: v for s, v in STATUS_LABELS.items()}, lang),
+        "methods": each(METHOD_LABELS, lang),
     }

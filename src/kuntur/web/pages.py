@@ -12,15 +12,18 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, pass_context
+from jinja2.runtime import Context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from kuntur.command.manifest import COMMAND_READ
 from kuntur.command.units import UNIT_STATUS_LABELS
-from kuntur.core import registry
+from kuntur.core import i18n, registry
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import TooManyRequests
+from kuntur.core.i18n import render
 from kuntur.core.web import SESSION_COOKIE, SessionDep, UnitOfWorkRoute, request_id
 from kuntur.geography import service as geo
 from kuntur.identity.actor import Actor
@@ -52,7 +55,44 @@ def templates() -> Jinja2Templates:
 
 @functools.cache
 def _templates(_domains: int) -> Jinja2Templates:
-    return Jinja2Templates(directory=_template_folders())
+    env = Environment(
+        loader=FileSystemLoader(_template_folders()),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    install_gettext(env)
+    return Jinja2Templates(env=env)
+
+
+def install_gettext(env: Environment) -> None:
+    """Jinja2's i18n extension (``{% trans %}``, ``{{ _("...") }}``), translating into the
+    language of the page being rendered: the callables read the template's ``lang``, so one
+    shared environment serves concurrent requests in either language (what
+    ``install_gettext_translations`` per request would do, without a race)."""
+
+    def lang_of(context: Context) -> str:
+        lang = context.get("lang")
+        return lang if lang in LANGS else "es"
+
+    @pass_context
+    def gettext(context: Context, message: str) -> str:
+        return str(i18n.translations(lang_of(context)).gettext(message))
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+        return str(i18n.translations(lang_of(context)).ngettext(singular, plural, n))
+
+    @pass_context
+    def pgettext(context: Context, ctx: str, message: str) -> str:
+        return str(i18n.translations(lang_of(context)).pgettext(ctx, message))
+
+    @pass_context
+    def npgettext(context: Context, ctx: str, singular: str, plural: str, n: int) -> str:
+        return str(i18n.translations(lang_of(context)).npgettext(ctx, singular, plural, n))
+
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )
 
 
 router = APIRouter(include_in_schema=False, route_class=UnitOfWorkRoute)
@@ -122,8 +162,7 @@ def _page(
             "message": message,
             "event_types": {str(t): t.label(chosen) for t in registry.events()},
             "unit_status_labels": {
-                s.value: label[0 if chosen == "es" else 1]
-                for s, label in UNIT_STATUS_LABELS.items()
+                s.value: render(label, chosen) for s, label in UNIT_STATUS_LABELS.items()
             },
             "nav": navigation(actor),
             "can": actor.permissions() if actor and actor.authenticated else [],
@@ -131,7 +170,7 @@ def _page(
             "agencies": [(code, name) for code, (name, _kind) in AGENCIES.items()],
             "roles": [r.value for r in Role],
             "clearances": [
-                (int(c), label[0 if chosen == "es" else 1]) for c, label in CLEARANCE_LABELS.items()
+                (int(c), render(label, chosen)) for c, label in CLEARANCE_LABELS.items()
             ],
             "can_command": bool(actor and actor.can(COMMAND_READ)),
             **(extra or {}),

@@ -267,9 +267,11 @@
     if (T[`why_${e.code}`]) return fmt(T[`why_${e.code}`], p);
     return e.reason;
   }
-  // The server's reasons are Spanish already; the capability codes in them become words.
+  // The server's reasons come Spanish first, then English ("es / en"): the reader's half,
+  // with the capability codes in them as words.
+  const half = (s) => { const p = s.split(" / "); return p.length === 2 ? p[KUNTUR.lang === "es" ? 0 : 1] : s; };
   const rankedText = (r) => r.reasons
-    .map((s) => s.replace(/^(sin capacidad|capacidad): (.*)$/, (m, k, list) => `${k}: ${caps(list.replace(/, /g, ","))}`))
+    .map((s) => half(s).replace(/^(sin capacidad|capacidad|lacking|capability): (.*)$/, (m, k, list) => `${k}: ${caps(list.replace(/, /g, ","))}`))
     .join("; ");
 
   function drawRecommendation(id, rec) {
