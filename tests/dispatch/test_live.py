@@ -7,6 +7,7 @@ import json
 import queue
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from collections.abc import Iterator
 from typing import Any
 
@@ -208,3 +209,36 @@ def test_a_stream_ends_when_its_user_is_disabled_or_logs_out(
         except queue.Empty:
             continue
     assert "event: session_ended" in seen and seen[-1] == "<closed>", seen
+
+
+def test_orders_reach_live_streams(engine: Engine, live_url: str, subscriber: Any) -> None:
+    """An order issued, acknowledged and completed reaches open screens (the orders screen
+    reloads its table on these)."""
+    from sqlalchemy import update
+    from sqlalchemy.orm import Session
+
+    from kuntur.identity.models import User
+
+    world: World = build_world(engine)
+    token, _ = make_user(engine, "mando_live", ["commander"])
+    with Session(engine) as db, db.begin():
+        db.execute(update(User).where(User.username == "mando_live").values(unit_id=world.front))
+    q, start = subscriber
+    start(live_url, token)
+    now = datetime.now(UTC)
+    r = httpx.post(
+        f"{live_url}/api/command/orders",
+        headers={"Authorization": f"Bearer {token}"},
+        json={
+            "issuer_node_id": world.front,
+            "target_node_id": world.station_a,
+            "kind": "patrol",
+            "text": "Patrullaje",
+            "starts_at": now.isoformat(),
+            "ends_at": (now + timedelta(hours=2)).isoformat(),
+        },
+    )
+    assert r.status_code in (200, 201), r.text
+    ev = wait_for(q, "order")
+    assert ev["id"] == r.json()["id"] and ev["status"] == "issued"
+    assert ev["order_kind"] == "patrol"  # the order's own kind, beside the event's

@@ -15,9 +15,11 @@ from pathlib import Path
 import pyotp
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from kuntur.app import create_app
+from kuntur.command.models import CommandUnit
 from kuntur.config import Settings
 from kuntur.core import migrate
 from kuntur.core.context import RequestContext
@@ -26,6 +28,7 @@ from kuntur.demo import service as demo
 from kuntur.demo.command import seed_command
 from kuntur.forecasting import service as forecasting
 from kuntur.identity.actor import Actor
+from kuntur.identity.models import User
 from kuntur.identity.roles import Role
 from kuntur.intelligence import service as intelligence
 from tests.conftest import PASSWORD, make_user, serve_in_thread
@@ -62,6 +65,19 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     make_user(engine, "despachador", ["dispatcher"])
     make_user(engine, "despachador2", ["dispatcher"])
     seed_command(engine)  # units, the command tree, the Lima state of emergency
+    # Desks in the chain of command, for the orders screen (test_orders_browser.py): a
+    # commander at the Lima front and a dispatcher at the San Juan de Lurigancho station.
+    _t, front_secret = make_user(engine, "comandante_lima", ["commander"])
+    os.environ["KUNTUR_TEST_FRONT_TOTP"] = front_secret or ""
+    make_user(engine, "despacho_sjl", ["dispatcher"])
+    with Session(engine) as db, db.begin():
+        desks = {
+            "comandante_lima": "Frente Policial Lima y Callao",
+            "despacho_sjl": "Comisaría San Juan de Lurigancho",
+        }
+        for username, desk in desks.items():
+            node = db.scalar(select(CommandUnit.id).where(CommandUnit.name == desk))
+            db.execute(update(User).where(User.username == username).values(unit_id=node))
     with Session(engine) as db, db.begin():  # the extortion networks in the demo reports
         intelligence.index_all(Actor(db, RequestContext.system("test")))
     _t, intel_secret = make_user(engine, "inteligencia", ["intel_analyst"])

@@ -136,7 +136,7 @@ def issue_order(
             "legal_basis": basis_id,
         },
     )
-    events.emit(db, "order", order_out(order))
+    events.emit(db, "order", live_order(order))
     return order
 
 
@@ -172,7 +172,7 @@ def acknowledge_order(actor: Actor, order_id: int) -> Order:
     order = _for_receiver(actor, order_id, "issued")
     order.status, order.acknowledged_by, order.acknowledged_at = "acknowledged", actor.who, utcnow()
     actor.record(ORDER_ACKNOWLEDGED, object_type="order", object_id=str(order.id))
-    events.emit(actor.db, "order", order_out(order))
+    events.emit(actor.db, "order", live_order(order))
     return order
 
 
@@ -181,8 +181,16 @@ def complete_order(actor: Actor, order_id: int) -> Order:
     order = _for_receiver(actor, order_id, "acknowledged")
     order.status, order.completed_at = "completed", utcnow()
     actor.record(ORDER_COMPLETED, object_type="order", object_id=str(order.id))
-    events.emit(actor.db, "order", order_out(order))
+    events.emit(actor.db, "order", live_order(order))
     return order
+
+
+def live_order(o: Order) -> dict[str, Any]:
+    """An order as a live event: the order's kind as ``order_kind`` (the event's own
+    ``kind`` is "order")."""
+    out = order_out(o)
+    out["order_kind"] = out.pop("kind")
+    return out
 
 
 def order_out(o: Order) -> dict[str, Any]:

@@ -203,7 +203,12 @@ def unregister(engine: Engine, broker: Broker) -> None:
 
 
 def emit(db: Session, kind: str, payload: dict[str, Any]) -> None:
-    """Announce a change; delivered when ``db``'s transaction commits, never before."""
+    """Announce a change; delivered when ``db``'s transaction commits, never before.
+
+    ``kind`` names the event; the payload may not carry a ``kind`` of its own (an order's
+    kind once replaced the event's, and no screen recognised order events)."""
+    if "kind" in payload:
+        raise ValueError(f"live event {kind!r}: the payload's own 'kind' would replace it")
     bind = db.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     data = json.dumps({"kind": kind, **payload}, default=str, separators=(",", ":"))

@@ -11,13 +11,14 @@ north, outside it, where a military dispatch must be refused.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 from sqlalchemy import BindParameter, Engine, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from kuntur.command import service as command
-from kuntur.command.models import Unit
+from kuntur.command.models import CommandUnit, Unit
 from kuntur.core.context import RequestContext
 from kuntur.core.db import UTCDateTime
 from kuntur.core.timeutil import utcnow
@@ -152,6 +153,7 @@ def seed_command(engine: Engine, seed: int = 7) -> int:
                 area_label="Lima Metropolitana y Callao",
                 restricted_rights=["home_inviolability", "movement", "assembly"],
             )
+        _demo_orders(actor, nodes, now)
         # An open extortion report in Trujillo: police may go, the army may not.
         incidents.create(
             actor=actor,
@@ -170,6 +172,61 @@ def seed_command(engine: Engine, seed: int = 7) -> int:
         )
         _response_history(db, rng)
         return len(specs)
+
+
+def _demo_orders(actor: Actor, nodes: dict[str, Any], now: datetime) -> None:
+    """A shift's orders down the chain (synthetic): a patrol acknowledged, a checkpoint
+    carried out, and an army platoon deployed in San Juan de Lurigancho under the current
+    decree, waiting for its answer; so the orders screen and map show each state."""
+    db = actor.db
+
+    def station(district: str) -> int:
+        return int(
+            db.scalar(
+                select(CommandUnit.id).where(CommandUnit.name == f"Comisaría {district}").limit(1)
+            )
+        )
+
+    def unit(call_sign: str) -> int:
+        return int(db.scalar(select(Unit.id).where(Unit.call_sign == call_sign)))
+
+    lima, army = nodes["lima"].id, nodes["army_lima"].id
+    patrol = command.issue_order(
+        actor,
+        issuer_node_id=lima,
+        kind="patrol",
+        text="Patrullaje preventivo en paraderos de Canto Grande, 20:00-02:00 (DEMO)",
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=5),
+        target_node_id=station("San Juan de Lurigancho"),
+        lon=-77.0050,
+        lat=-11.9790,
+    )
+    command.acknowledge_order(actor, patrol.id)
+    check = command.issue_order(
+        actor,
+        issuer_node_id=lima,
+        kind="checkpoint",
+        text="Control vehicular en la Carretera Central, km 4 (DEMO)",
+        starts_at=now - timedelta(hours=6),
+        ends_at=now - timedelta(hours=2),
+        target_node_id=station("Ate"),
+        lon=-76.9400,
+        lat=-12.0290,
+    )
+    command.acknowledge_order(actor, check.id)
+    command.complete_order(actor, check.id)
+    command.issue_order(
+        actor,
+        issuer_node_id=army,
+        kind="deploy",
+        text="Apoyo a la PNP: presencia en el mercado de Zárate, bajo el DS de prórroga (DEMO)",
+        starts_at=now,
+        ends_at=now + timedelta(hours=8),
+        target_unit_id=unit("EP-PEL-SJL-1"),
+        lon=-77.0020,
+        lat=-12.0230,
+    )
 
 
 def _response_history(db: Session, rng: np.random.Generator) -> None:

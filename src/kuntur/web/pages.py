@@ -27,7 +27,7 @@ from kuntur.core.i18n import render
 from kuntur.core.web import SESSION_COOKIE, SessionDep, UnitOfWorkRoute, request_id
 from kuntur.geography import service as geo
 from kuntur.identity.actor import Actor
-from kuntur.identity.models import UserSession
+from kuntur.identity.models import User, UserSession
 from kuntur.identity.roles import AGENCIES, CLEARANCE_LABELS, Role
 from kuntur.identity.web import ActorDep
 from kuntur.incidents.models import ImportBatch
@@ -133,9 +133,13 @@ def _page(
     if ctx is not None and not ctx.authenticated:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
     csrf = None
+    node = None  # the reader's command node: the orders screen offers answers in its chain
     if ctx is not None and ctx.session_id:
         sess = db.get(UserSession, ctx.session_id)
         csrf = sess.csrf_token if sess else None
+    if ctx is not None and ctx.user_id is not None:
+        user = db.get(User, ctx.user_id)
+        node = user.unit_id if user else None
     synthetic = (
         db.scalar(select(ImportBatch.id).where(ImportBatch.dataset.like("demo:%")).limit(1))
         is not None
@@ -166,6 +170,7 @@ def _page(
             },
             "nav": navigation(actor),
             "can": actor.permissions() if actor and actor.authenticated else [],
+            "node": node,
             # Reference data of the joint command, for the forms that pick among them.
             "agencies": [(code, name) for code, (name, _kind) in AGENCIES.items()],
             "roles": [r.value for r in Role],

@@ -44,7 +44,8 @@ function kunturLive(map, hooks) {
   // always shown beside it, the whole text on hover.
   const TX = (typeof T === "object" && T) || {};
   const orderLabel = (o) => {
-    const kind = TX[`order_kind_${o.kind}`] || o.kind;
+    const k = o.order_kind || o.kind;  // live events name it order_kind (their kind is "order")
+    const kind = TX[`order_kind_${k}`] || k;
     const status = TX[`order_${o.status}`] || o.status;
     return `${TX.order_label || "Orden"} #${o.id} · ${kind} (${status})`;
   };

@@ -28,6 +28,12 @@
     return chain(o.target_node_id);
   }
 
+  // "issuer → … › what lies below it": the target's chain without the part they share.
+  function route(o) {
+    const from = chain(o.issuer_node_id); const to = target(o);
+    return to.startsWith(from + " › ") ? `${from} → … › ${to.slice(from.length + 3)}` : `${from} → ${to}`;
+  }
+
   async function loadTree() {
     const list = $("tree");
     try {
@@ -58,10 +64,22 @@
     try { bases = new Map((await load("/api/command/authorizations")).map((a) => [a.id, a])); } catch (e) { /* ids only */ }
   }
 
+  function receives(o) {
+    // The receiving chain: the reader's node is the target's node or above it, and is not
+    // the issuer's (who cannot answer their own order). The server checks the same.
+    const mine = KUNTUR.node;
+    if (!mine || mine === o.issuer_node_id) return false;
+    let id = o.target_node_id;
+    if (!id && o.target_unit_id) { const u = unitsById.get(o.target_unit_id); id = u ? u.command_unit_id : null; }
+    for (let guard = 0; id && guard < 20; guard++) { if (id === mine) return true; const n = nodes.get(id); id = n ? n.parent_id : null; }
+    return false;
+  }
+
   function action(o) {
-    // Answering an order is an operational report: a role without it (oversight) is not
-    // offered the buttons (the server refuses it anyway).
-    if (!(KUNTUR.can || []).includes("units.report")) return null;
+    // Answering an order is an operational report of the receiving chain: a role without
+    // it (oversight), or a reader outside that chain, is not offered the buttons (the
+    // server refuses them anyway).
+    if (!(KUNTUR.can || []).includes("units.report") || !receives(o)) return null;
     if (o.status === "issued") return ["acknowledge", T.acknowledge];
     if (o.status === "acknowledged") return ["complete", T.complete];
     return null;
@@ -84,7 +102,7 @@
         String(o.id),
         T[`order_kind_${o.kind}`] || o.kind,
         o.text,
-        `${chain(o.issuer_node_id)} → ${target(o)}`,
+        route(o),
         o.legal_basis_id ? (basis ? `${basis.number} (${basis.area_label})` : `#${o.legal_basis_id}`) : T.no_basis,
         `${T[`order_${o.status}`] || o.status} · ${T.by} ${o.issued_by.replace(/^user:/, "")}` +
           (o.acknowledged_by ? `; ${T.order_acknowledged} ${T.by} ${o.acknowledged_by.replace(/^user:/, "")}` : ""),
