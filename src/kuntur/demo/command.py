@@ -181,14 +181,12 @@ def _demo_orders(actor: Actor, nodes: dict[str, Any], now: datetime) -> None:
     db = actor.db
 
     def station(district: str) -> int:
-        return int(
-            db.scalar(
-                select(CommandUnit.id).where(CommandUnit.name == f"Comisaría {district}").limit(1)
-            )
-        )
+        return db.execute(
+            select(CommandUnit.id).where(CommandUnit.name == f"Comisaría {district}").limit(1)
+        ).scalar_one()
 
     def unit(call_sign: str) -> int:
-        return int(db.scalar(select(Unit.id).where(Unit.call_sign == call_sign)))
+        return db.execute(select(Unit.id).where(Unit.call_sign == call_sign)).scalar_one()
 
     lima, army = nodes["lima"].id, nodes["army_lima"].id
     patrol = command.issue_order(
