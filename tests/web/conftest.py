@@ -67,13 +67,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     seed_command(engine)  # units, the command tree, the Lima state of emergency
     # Desks in the chain of command, for the orders screen (test_orders_browser.py): a
     # commander at the Lima front and a dispatcher at the San Juan de Lurigancho station.
-    _t, front_secret = make_user(engine, "comandante_lima", ["commander"])
+    _t, front_secret = make_user(engine, "comandantelima", ["commander"])
     os.environ["KUNTUR_TEST_FRONT_TOTP"] = front_secret or ""
-    make_user(engine, "despacho_sjl", ["dispatcher"])
+    make_user(engine, "despachosjl", ["dispatcher"])
     with Session(engine) as db, db.begin():
         desks = {
-            "comandante_lima": "Frente Policial Lima y Callao",
-            "despacho_sjl": "Comisaría San Juan de Lurigancho",
+            "comandantelima": "Frente Policial Lima y Callao",
+            "despachosjl": "Comisaría San Juan de Lurigancho",
         }
         for username, desk in desks.items():
             node = db.scalar(select(CommandUnit.id).where(CommandUnit.name == desk))

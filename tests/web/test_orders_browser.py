@@ -30,8 +30,8 @@ def logged_in(browser: Browser, live_server: str, username: str, totp_env: str |
 @pytest.fixture
 def desks(browser: Browser, live_server: str) -> Iterator[dict[str, Page]]:
     pages = {
-        "commander": logged_in(browser, live_server, "comandante_lima", "KUNTUR_TEST_FRONT_TOTP"),
-        "station": logged_in(browser, live_server, "despacho_sjl", None),
+        "commander": logged_in(browser, live_server, "comandantelima", "KUNTUR_TEST_FRONT_TOTP"),
+        "station": logged_in(browser, live_server, "despachosjl", None),
         "auditor": logged_in(browser, live_server, "auditora", "KUNTUR_TEST_AUDITOR_TOTP"),
     }
     yield pages
