@@ -13,6 +13,7 @@ English that ``tests/test_messages.py`` reports until someone writes it.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -52,7 +53,9 @@ def update(owner: str, inputs: list[Path]) -> None:
             "--project=Kuntur",
             "-o",
             str(pot),
-            *(str(p) for p in inputs),
+            # Relative to the repository, so a catalogue's locations do not depend on
+            # where the checkout lies.
+            *(str(p.relative_to(ROOT)) for p in inputs),
         ]
     )
     locale = SRC / owner / "locale"
@@ -65,6 +68,7 @@ def update(owner: str, inputs: list[Path]) -> None:
 
 
 def main(argv: list[str]) -> int:
+    os.chdir(ROOT)
     for owner, inputs in sources().items():
         if argv and owner not in argv:
             continue

@@ -83,8 +83,11 @@ def db_upgrade() -> None:
     eng = engine_for(get_settings().effective_database_url)
     migrate.upgrade(eng)
     console.print(
-        f"Base de datos al día: {eng.url.render_as_string(hide_password=True)} "
-        f"(revisión {migrate.current_revision(eng)})",
+        _(
+            "Base de datos al día: {url} (revisión {revision})",
+            url=eng.url.render_as_string(hide_password=True),
+            revision=migrate.current_revision(eng),
+        ),
         highlight=False,
     )
 

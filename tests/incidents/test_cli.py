@@ -28,6 +28,22 @@ def test_import_json_summary_then_idempotent(cli_env: Settings, tmp_path: Path) 
     assert again["duplicates"] == summary["imported"] + summary["duplicates"]
 
 
+def test_import_summary_and_refusals_are_spanish_first(cli_env: Settings, tmp_path: Path) -> None:
+    path = str(DATA / "cincinnati_burglary_sample.csv")
+    done = runner.invoke(app, ["incidents", "import", path], env={"COLUMNS": "400"})
+    assert done.exit_code == 0, done.output
+    out = " ".join(done.output.split())
+    assert "importados," in out and "rechazados," in out and "duplicados; rechazos en" in out
+    assert " / " in out and "imported," in out and "duplicates; rejects in" in out
+    assert out.index("importados") < out.index("imported")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    refused = runner.invoke(app, ["incidents", "import", str(empty)], env={"COLUMNS": "400"})
+    said = " ".join(refused.output.split())
+    assert "rechazado. / refused." in said
+    assert "el archivo está vacío /" in said and "the file is empty" in said
+
+
 def test_import_refusal_exits_non_zero_with_a_reason(cli_env: Settings, tmp_path: Path) -> None:
     empty = tmp_path / "empty.csv"
     empty.write_text("")

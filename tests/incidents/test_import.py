@@ -98,7 +98,11 @@ def test_cincinnati_missing_coordinates_are_rejected_with_lines(
     result = run(engine, DATA / "cincinnati_burglary_sample.csv", tmp_path)
     rejects = rejects_of(result)
     assert result.rejected == len(rejects) > 0
-    assert all(r["reason"] == "missing or unreadable coordinates" for r in rejects)
+    # Spanish first, English second, from the incidents catalogue.
+    assert all(
+        r["reason"] == "faltan las coordenadas o no se leen / missing or unreadable coordinates"
+        for r in rejects
+    )
     text = (DATA / "cincinnati_burglary_sample.csv").read_text().splitlines()
     for r in rejects:
         assert "NA" in text[int(r["line"]) - 1]  # the line number points at the bad row
@@ -153,10 +157,14 @@ def test_peruvian_export(
     assert (result.imported, result.rejected, result.duplicates) == (2, 4, 1)
     reasons = {int(r["line"]): r["reason"] for r in rejects_of(result)}
     assert set(reasons) == {4, 5, 6, 7}
-    assert "cannot read the time" in reasons[4]
-    assert "missing or unreadable coordinates" in reasons[5]
-    assert "out of range" in reasons[6]
-    assert "missing id" in reasons[7]
+    assert reasons[4].startswith("no se puede leer la hora con el formato")
+    assert "/ cannot read the time with format" in reasons[4]
+    assert reasons[5] == "faltan las coordenadas o no se leen / missing or unreadable coordinates"
+    assert (
+        reasons[6].startswith("coordenadas fuera de rango")
+        and "/ coordinates out of range" in reasons[6]
+    )
+    assert reasons[7].startswith("falta el id") and "/ missing id" in reasons[7]
     first, second = rows(engine)
     assert first.district_ubigeo == "150101" and first.category == "aggravated_robbery"
     assert first.occurred_at.isoformat() == "2024-04-04T02:15:00+00:00"  # 21:15 Lima
@@ -209,8 +217,8 @@ def test_rows_with_wrong_field_counts_are_rejected_not_fatal(
     result = run(engine, path, tmp_path)
     assert (result.imported, result.rejected) == (2, 2)
     assert [(r["line"], r["reason"]) for r in rejects_of(result)] == [
-        ("3", "has 3 fields, the header has 4"),
-        ("4", "has 5 fields, the header has 4"),
+        ("3", "tiene 3 campos, el encabezado tiene 4 / has 3 fields, the header has 4"),
+        ("4", "tiene 5 campos, el encabezado tiene 4 / has 5 fields, the header has 4"),
     ]
 
 
@@ -247,7 +255,9 @@ def test_geojson(engine: Engine, tmp_path: Path) -> None:
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
     result = run(engine, path, tmp_path)
     assert (result.imported, result.rejected) == (1, 1)
-    assert rejects_of(result)[0]["reason"] == "geometry is LineString, not a point"
+    assert rejects_of(result)[0]["reason"] == (
+        "la geometría es LineString, no un punto / geometry is LineString, not a point"
+    )
     (only,) = rows(engine)
     assert only.category == "kidnapping" and only.district_ubigeo == "150101"
 
@@ -290,13 +300,13 @@ def test_geopackage_in_utm(engine: Engine, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"", "empty"),
-        (b"   \n\n", "empty"),
-        (b"id,date,lat,lon\n", "no data rows"),
-        (b"\x00\x01\x02\x03binary\x00garbage" * 20, "binary"),
-        (b"just one column\nvalue\nother\n", "delimiter"),
-        (b"\x1f\x8bnot really gzip", "gzip"),
-        (b'{"type": "Feature"}', "FeatureCollection"),
+        (b"", "el archivo está vacío / .*the file is empty"),
+        (b"   \n\n", "el archivo está vacío / .*the file is empty"),
+        (b"id,date,lat,lon\n", "ninguna fila de datos / .*no data rows"),
+        (b"\x00\x01\x02\x03binary\x00garbage" * 20, "archivo binario.* / .*binary file"),
+        (b"just one column\nvalue\nother\n", "delimitador.* / .*delimiter"),
+        (b"\x1f\x8bnot really gzip", "gzip.* / .*gzip"),
+        (b'{"type": "Feature"}', "FeatureCollection de GeoJSON / .*FeatureCollection"),
     ],
 )
 def test_unreadable_files_are_refused(
@@ -310,7 +320,11 @@ def test_unreadable_files_are_refused(
 
 
 def test_missing_mapped_column_is_refused_with_the_columns(engine: Engine, tmp_path: Path) -> None:
-    with pytest.raises(ImportRefused, match=r"--time-col 'fecha': no such column.*'date_time'"):
+    with pytest.raises(
+        ImportRefused,
+        match=r"--time-col 'fecha': no existe esa columna.*'date_time'.* / "
+        r"--time-col 'fecha': no such column.*'date_time'",
+    ):
         run(engine, DATA / "san_francisco_robbery_sample.csv", tmp_path, time_col="fecha")
     assert count(engine) == 0
 
@@ -323,7 +337,7 @@ def test_file_without_coordinates_is_refused(engine: Engine, tmp_path: Path) -> 
 
 
 def test_missing_file_is_refused(engine: Engine, tmp_path: Path) -> None:
-    with pytest.raises(readers.FileRefused, match="no such file"):
+    with pytest.raises(readers.FileRefused, match=r"no existe el archivo / .*no such file"):
         run(engine, tmp_path / "nope.csv", tmp_path)
 
 
@@ -518,7 +532,11 @@ def test_a_peruvian_file_refuses_rows_outside_the_served_area(
     assert (result.imported, result.rejected) == (30, 2)
     rejects = rejects_of(result)
     assert [r["line"] for r in rejects] == ["32", "33"]
-    assert all("fuera del área que atiende el comando" in r["reason"] for r in rejects)
+    assert all(
+        r["reason"]
+        == "fuera del área que atiende el comando (Perú) / outside the command's served area (Perú)"
+        for r in rejects
+    )
 
 
 def test_rejects_file_cells_never_start_a_spreadsheet_formula(

@@ -46,7 +46,7 @@ def keygen(
     """Create Kuntur's checkpoint signing key (once; keep a copy offline)."""
     target = path or get_settings().effective_audit_key_path
     if target.exists():
-        fail(f"{target} exists already; refusing to overwrite a signing key")
+        fail(_("{path} ya existe; no se sobrescribe una clave de firma", path=target))
     key = keys.generate(target)
     print(
         json.dumps(
@@ -74,7 +74,7 @@ def commitment_keygen(
     no logged value can be proven, which is also how the log forgets)."""
     target = path or get_settings().effective_audit_commitment_key_path
     if target.exists():
-        fail(f"{target} exists already; refusing to overwrite a commitment key")
+        fail(_("{path} ya existe; no se sobrescribe una clave de compromisos", path=target))
     key = commitments.generate(target)
     print(json.dumps({"path": str(target), "key_id": commitments.key_id(key)}))
 
@@ -90,7 +90,7 @@ def commit_cmd(
 ) -> None:
     """Print the commitment to VALUE: equal to the one in an event, it proves the value."""
     if label not in commitments.LABELS:
-        fail(f"--label: one of {', '.join(sorted(commitments.LABELS))}")
+        fail(_("--label: uno de {labels}", labels=", ".join(sorted(commitments.LABELS))))
     try:
         print(commitments.commit(label, value))
     except KunturError as exc:
@@ -115,7 +115,12 @@ def checkpoint(as_json: Annotated[bool, typer.Option("--json")] = False) -> None
     print(
         json.dumps(out)
         if as_json
-        else f"Punto de control {out['id']}: {out['size']} eventos, raíz {out['root']}"
+        else _(
+            "Punto de control {id}: {size} eventos, raíz {root}",
+            id=out["id"],
+            size=out["size"],
+            root=out["root"],
+        )
     )
 
 
@@ -134,15 +139,19 @@ def verify(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     if as_json:
         print(json.dumps(result.as_dict()))
     else:
-        state = "[green]ÍNTEGRO[/]" if result.ok else "[bold red]ALTERADO[/]"
-        console.print(
-            f"{state}: {result.size} eventos, raíz {result.root}, "
-            f"{result.checkpoints_checked} puntos de control verificados"
+        word = _("ÍNTEGRO") if result.ok else _("ALTERADO")
+        state = f"[green]{word}[/]" if result.ok else f"[bold red]{word}[/]"
+        summary = _(
+            "{size} eventos, raíz {root}, {checked} puntos de control verificados",
+            size=result.size,
+            root=result.root,
+            checked=result.checkpoints_checked,
         )
+        console.print(f"{state}: {summary}")
         for problem in result.problems:
             console.print(f"  - {problem}", highlight=False)
         if result.first_bad_index is not None:
-            console.print(f"Primer índice dañado: {result.first_bad_index}")
+            console.print(_("Primer índice dañado: {index}", index=result.first_bad_index))
     if not result.ok:
         raise typer.Exit(1)
 
@@ -158,7 +167,7 @@ def proof_inclusion(index: int, size: Annotated[int | None, typer.Option()] = No
     with Session(engine()) as db:
         try:
             n, leaf, proof = service.inclusion_proof(db, index, size)
-            _, root = service.root(db, n)
+            root = service.root(db, n)[1]
         except KunturError as exc:
             fail(str(exc))
     print(
@@ -216,7 +225,7 @@ def witness_add(
             service.add_witness(db, RequestContext.system("audit"), name, raw)
     except (KunturError, ValueError) as exc:
         fail(str(exc))
-    console.print(f"Testigo {name!r} registrado.")
+    console.print(_("Testigo {name!r} registrado.", name=name))
 
 
 @witness_app.command(
@@ -227,7 +236,7 @@ def witness_keygen(
 ) -> None:
     """Create a witness key (run by the witness, on its own machine)."""
     if key.exists():
-        fail(f"{key} exists already")
+        fail(_("{path} ya existe", path=key))
     private = keys.generate(key)
     print(json.dumps({"public_key": base64.b64encode(keys.public_bytes(private)).decode()}))
 
@@ -249,7 +258,8 @@ def witness_countersign(
     try:
         result = witness.countersign(url, name, key, state)
     except witness.WitnessRefusal as exc:
-        console.print(f"[bold red]NO SE CONTRAFIRMA:[/] {exc}", highlight=False)
+        refused = _("NO SE CONTRAFIRMA:")
+        console.print(f"[bold red]{refused}[/] {exc}", highlight=False)
         raise typer.Exit(1) from None
     except (KunturError, OSError) as exc:
         fail(str(exc))

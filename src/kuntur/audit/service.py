@@ -47,6 +47,7 @@ from kuntur.audit.models import (
 from kuntur.core.context import RequestContext
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.i18n import _
 from kuntur.core.registry import EventType
 from kuntur.core.timeutil import utcnow
 
@@ -320,7 +321,9 @@ def root(db: Session, tree_size: int | None = None) -> tuple[int, bytes]:
 def _check_size(db: Session, n: int) -> None:
     current = size(db)
     if not 0 <= n <= current:
-        raise InvalidInput(f"tree size {n} is outside 0..{current}")
+        raise InvalidInput(
+            _("el tamaño de árbol {n} está fuera de 0..{current}", n=n, current=current)
+        )
 
 
 def inclusion_proof(
@@ -329,7 +332,9 @@ def inclusion_proof(
     n = size(db) if tree_size is None else tree_size
     _check_size(db, n)
     if not 0 <= index < n:
-        raise InvalidInput(f"event {index} is not in a tree of size {n}")
+        raise InvalidInput(
+            _("el evento {index} no está en un árbol de tamaño {n}", index=index, n=n)
+        )
     leaf = read_nodes(db, [(0, index)])[(0, index)]
     return n, leaf, merkle.inclusion_proof(index, n, lambda w: read_nodes(db, w))
 
@@ -337,7 +342,13 @@ def inclusion_proof(
 def consistency_proof(db: Session, first: int, second: int) -> list[bytes]:
     _check_size(db, second)
     if not 0 < first <= second:
-        raise InvalidInput(f"no consistency proof from size {first} to {second}")
+        raise InvalidInput(
+            _(
+                "no hay prueba de consistencia del tamaño {first} al {second}",
+                first=first,
+                second=second,
+            )
+        )
     return merkle.consistency_proof(first, second, lambda w: read_nodes(db, w))
 
 
@@ -372,15 +383,19 @@ def create_checkpoint(db: Session, ctx: RequestContext, signing_key: Any) -> Che
 def latest_checkpoint(db: Session) -> Checkpoint:
     cp = db.scalars(select(Checkpoint).order_by(Checkpoint.id.desc()).limit(1)).first()
     if cp is None:
-        raise NotFound("no checkpoint has been signed yet: run `kuntur audit checkpoint`")
+        raise NotFound(
+            _("aún no se ha firmado ningún punto de control: ejecute `kuntur audit checkpoint`")
+        )
     return cp
 
 
 def add_witness(db: Session, ctx: RequestContext, name: str, public_key: bytes) -> Witness:
     if len(public_key) != 32:
-        raise InvalidInput("a witness key is a raw Ed25519 public key of 32 bytes")
+        raise InvalidInput(
+            _("la clave de un testigo es una clave pública Ed25519 sin formato de 32 bytes")
+        )
     if db.scalar(select(Witness).where(Witness.name == name)) is not None:
-        raise InvalidInput(f"witness {name!r} is already registered")
+        raise InvalidInput(_("el testigo {name!r} ya está registrado", name=name))
     w = Witness(name=name, public_key=public_key, added_at=utcnow())
     db.add(w)
     db.flush()
@@ -402,9 +417,11 @@ def countersign(
     cp = get_or_404(db, Checkpoint, checkpoint_id, f"checkpoint {checkpoint_id}")
     w = db.scalar(select(Witness).where(Witness.name == witness_name))
     if w is None:
-        raise NotFound(f"no witness named {witness_name!r} is registered")
+        raise NotFound(
+            _("no hay ningún testigo registrado con el nombre {name!r}", name=witness_name)
+        )
     if not keys.verify(w.public_key, signature, keys.checkpoint_note(cp.size, cp.root, cp.at)):
-        raise InvalidInput("the countersignature does not verify with the witness's key")
+        raise InvalidInput(_("la contrafirma no se verifica con la clave del testigo"))
     existing = db.scalar(
         select(Countersignature).where(
             Countersignature.checkpoint_id == cp.id, Countersignature.witness_id == w.id

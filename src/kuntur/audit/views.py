@@ -32,6 +32,7 @@ from kuntur.audit.schemas import (
 )
 from kuntur.core import registry
 from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.i18n import _
 from kuntur.core.web import MAX_ID, SessionDep, UnitOfWorkRoute
 from kuntur.identity.web import ActorDep
 
@@ -85,8 +86,7 @@ def covering(db: SessionDep, index: Annotated[int, Query(ge=0, le=MAX_ID)]) -> C
     cp = service.covering_checkpoint(db, index)
     if cp is None:
         raise NotFound(
-            f"el evento {index} aún no está cubierto por un punto de control firmado / "
-            f"event {index} is not yet covered by a signed checkpoint"
+            _("el evento {index} aún no está cubierto por un punto de control firmado", index=index)
         )
     return checkpoint_out(db, cp)
 
@@ -129,7 +129,7 @@ def countersign(
     try:
         signature = base64.b64decode(body.signature, validate=True)
     except (binascii.Error, ValueError):  # not base64, or not even ASCII
-        raise InvalidInput("signature must be base64") from None
+        raise InvalidInput(_("la firma debe estar en base64")) from None
     cs = service.countersign(actor.db, actor.ctx, checkpoint_id, body.witness, signature)
     return {"checkpoint_id": checkpoint_id, "witness": body.witness, "at": cs.at.isoformat()}
 
@@ -141,7 +141,7 @@ def inclusion(
     size: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> InclusionProofOut:
     n, leaf, proof = service.inclusion_proof(db, index, size)
-    _, root = service.root(db, n)
+    root = service.root(db, n)[1]
     return InclusionProofOut(
         index=index, size=n, leaf_hash=b64(leaf), root=b64(root), proof=[b64(p) for p in proof]
     )
@@ -180,7 +180,7 @@ def events(
     db = caller.db
     caller.require(AUDIT_READ, object_type="audit_log")
     if type is not None and type not in {str(t) for t in registry.events()}:
-        raise InvalidInput(f"tipo de evento desconocido / unknown event type: {type!r}")
+        raise InvalidInput(_("tipo de evento desconocido: {type!r}", type=type))
     rows, total = service.search(
         db,
         actor=actor,

@@ -27,6 +27,7 @@ from kuntur.command.models import LegalAuthorization, Unit
 from kuntur.core import events
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Forbidden, InvalidInput
+from kuntur.core.i18n import _
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.geography import service as geo
 from kuntur.identity.actor import Actor
@@ -39,14 +40,14 @@ def _area(districts: Sequence[str], polygon: dict[str, Any] | None) -> tuple[Any
         try:
             geom = shape(polygon)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise InvalidInput(f"area: not a GeoJSON polygon ({exc})") from exc
+            raise InvalidInput(_("area: no es un polígono GeoJSON ({exc})", exc=exc)) from exc
         return geom, "polígono"
     shapes, names = [], []
     for d in districts:
         found = [d] if geo.district_geometry(d) else [x.ubigeo for x in geo.find_districts(d)]
         geom = geo.district_geometry(found[0]) if found else None
         if geom is None:
-            raise InvalidInput(f"area: unknown district {d!r}")
+            raise InvalidInput(_("area: distrito desconocido {district!r}", district=d))
         shapes.append(shape(geom))
         names.append(district_name(found[0]))
     if not shapes:

@@ -26,6 +26,7 @@ from kuntur.command.units import MAX_CLOCK_SKEW, TYPE_SPEED_KMH, UnitStatus
 from kuntur.core import events
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Forbidden, InvalidInput
+from kuntur.core.i18n import _
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.geography import service as geo
 from kuntur.identity.actor import Actor
@@ -59,10 +60,11 @@ def _require_own_units(actor: Actor, units: Sequence[Unit], what: str) -> None:
         outcome="denied",
         details={"reason": f"{what} of another agency's units", "units": len(foreign)},
     )
-    spanish = "posición" if what == "position" else "estado"
+    signs = ", ".join(foreign[:10])
     raise Forbidden(
-        f"Solo la institución de la unidad informa su {spanish} ({', '.join(foreign[:10])})."
-        f" / Only a unit's own agency reports its {what}."
+        _("Solo la institución de la unidad informa su posición ({units}).", units=signs)
+        if what == "position"
+        else _("Solo la institución de la unidad informa su estado ({units}).", units=signs)
     )
 
 
@@ -178,19 +180,25 @@ def report_positions(
     units = {u.call_sign: u for u in db.scalars(select(Unit).where(Unit.call_sign.in_(signs)))}
     unknown = sorted(set(signs) - set(units))
     if unknown:
-        raise InvalidInput(f"unknown call signs: {', '.join(unknown[:10])}")
+        raise InvalidInput(_("indicativos desconocidos: {signs}", signs=", ".join(unknown[:10])))
     _require_own_units(actor, list(units.values()), "position")
     now = utcnow()
     moved: list[dict[str, Any]] = []
     for sign, lon, lat, at in reports:
         if not (-180 <= lon <= 180 and -90 <= lat <= 90):
-            raise InvalidInput(f"{sign}: coordinates out of range ({lon}, {lat})")
+            raise InvalidInput(
+                _("{sign}: coordenadas fuera de rango ({lon}, {lat})", sign=sign, lon=lon, lat=lat)
+            )
         u = units[sign]
         when = to_utc(at) if at else now
         if when > now + MAX_CLOCK_SKEW:
             raise InvalidInput(
-                f"{sign}: la hora del reporte ({when.isoformat()}) está en el futuro; revise el "
-                f"reloj del equipo. / The report's time is in the future: check the device clock."
+                _(
+                    "{sign}: la hora del reporte ({when}) está en el futuro; revise el reloj del "
+                    "equipo.",
+                    sign=sign,
+                    when=when.isoformat(),
+                )
             )
         if u.position_at and when < u.position_at:
             continue  # an older report arriving late never moves a unit back
@@ -221,12 +229,16 @@ def report_positions(
 def set_unit_status(actor: Actor, unit_id: int, status: str) -> Unit:
     actor.require(UNITS_REPORT, object_type="unit", object_id=str(unit_id))
     if status not in UnitStatus.__members__.values():
-        raise InvalidInput(f"status: one of {', '.join(UnitStatus)}")
+        raise InvalidInput(_("status: uno de {statuses}", statuses=", ".join(UnitStatus)))
     u = get_unit(actor, unit_id)
     _require_own_units(actor, [u], "status")
     if u.incident_id is not None and status in (UnitStatus.AVAILABLE, UnitStatus.OFF_DUTY):
         raise InvalidInput(
-            f"{u.call_sign} is assigned to incident {u.incident_id}: clear or recall it first"
+            _(
+                "{unit} está asignada al incidente {incident}: libérela o hágala volver antes",
+                unit=u.call_sign,
+                incident=u.incident_id,
+            )
         )
     old, u.status, u.updated_at = u.status, status, utcnow()
     actor.record(

@@ -24,6 +24,7 @@ from kuntur.command.tree import subtree
 from kuntur.core import events
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Forbidden, InvalidInput
+from kuntur.core.i18n import _
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.identity.actor import Actor
 from kuntur.identity.models import User
@@ -64,31 +65,29 @@ def issue_order(
     db = actor.db
     actor.require(ORDERS_ISSUE, object_type="order")
     if (target_node_id is None) == (target_unit_id is None):
-        raise InvalidInput("give exactly one of target_node_id, target_unit_id")
+        raise InvalidInput(_("indique exactamente uno de target_node_id, target_unit_id"))
     starts_at, ends_at = to_utc(starts_at), to_utc(ends_at)
     if ends_at <= starts_at:
-        raise InvalidInput("ends_at: must be after starts_at")
+        raise InvalidInput(_("ends_at: debe ser posterior a starts_at"))
     if not text.strip():
-        raise InvalidInput("text: the order says what to do")
+        raise InvalidInput(_("text: la orden dice qué hacer"))
     if db.get(CommandUnit, issuer_node_id) is None:
-        raise InvalidInput(f"issuer_node_id: no command node {issuer_node_id}")
+        raise InvalidInput(_("issuer_node_id: no existe el nodo de mando {id}", id=issuer_node_id))
     mine = _actor_node(actor)
     if not actor.is_system and (mine is None or issuer_node_id not in subtree(db, mine)):
         _refuse_order(actor, issuer_node_id, "issuer is not the actor's node or below it")
         raise Forbidden(
-            "Solo puede emitir órdenes desde su propio nodo de mando o uno que dependa de él."
-            " / You may issue orders only from your own command node or below it."
+            _("Solo puede emitir órdenes desde su propio nodo de mando o uno que dependa de él.")
         )
     below = subtree(db, issuer_node_id)
     unit = db.get(Unit, target_unit_id) if target_unit_id is not None else None
     if target_unit_id is not None and unit is None:
-        raise InvalidInput(f"target_unit_id: no unit {target_unit_id}")
+        raise InvalidInput(_("target_unit_id: no existe la unidad {id}", id=target_unit_id))
     target_node = unit.command_unit_id if unit else target_node_id
     if target_node not in below or (target_node == issuer_node_id and unit is None):
         _refuse_order(actor, issuer_node_id, "target is not below the issuer")
         raise Forbidden(
-            "Las órdenes bajan por la cadena de mando: el destino no depende del emisor."
-            " / Orders go down the chain of command: the target is not below the issuer."
+            _("Las órdenes bajan por la cadena de mando: el destino no depende del emisor.")
         )
     basis_id = None
     military_targets = (
@@ -106,7 +105,9 @@ def issue_order(
         if u is None or not is_military(u.agency_code):
             continue
         if lon is None or lat is None:
-            raise InvalidInput("lon, lat: an order to armed-forces units names its place")
+            raise InvalidInput(
+                _("lon, lat: una orden a unidades de las Fuerzas Armadas indica su lugar")
+            )
         basis_id = check_military(actor, u, lon, lat, starts_at, ends_at, "tasked")
     order = Order(
         issuer_node_id=issuer_node_id,
@@ -148,7 +149,14 @@ def _for_receiver(actor: Actor, order_id: int, expected: str) -> Order:
     actor.require(UNITS_REPORT, object_type="order", object_id=str(order_id))
     order = get_or_404(db, Order, order_id, f"order {order_id}")
     if order.status != expected:
-        raise InvalidInput(f"order {order_id} is {order.status}, not {expected}")
+        raise InvalidInput(
+            _(
+                "la orden {id} está en {status}, no en {expected}",
+                id=order_id,
+                status=order.status,
+                expected=expected,
+            )
+        )
     target = order.target_node_id
     if target is None and order.target_unit_id is not None:
         unit = db.get(Unit, order.target_unit_id)
@@ -164,7 +172,7 @@ def _for_receiver(actor: Actor, order_id: int, expected: str) -> Order:
             outcome="denied",
             details={"reason": "order answered from outside its receiving chain"},
         )
-        raise Forbidden("only the receiving unit's chain answers an order")
+        raise Forbidden(_("solo la cadena de la unidad que la recibe responde una orden"))
     return order
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from kuntur.command.manifest import COMMAND_NODE_CREATED, COMMAND_READ, ORDERS_ISSUE
 from kuntur.command.models import CommandUnit
 from kuntur.core.errors import InvalidInput
+from kuntur.core.i18n import _
 from kuntur.identity.actor import Actor
 from kuntur.identity.roles import AGENCIES
 
@@ -44,11 +45,17 @@ def create_node(
     db = actor.db
     actor.require(ORDERS_ISSUE, object_type="command_unit")
     if level not in LEVELS:
-        raise InvalidInput(f"level: one of {', '.join(LEVELS)}")
+        raise InvalidInput(_("level: uno de {levels}", levels=", ".join(LEVELS)))
     if agency not in AGENCIES:
-        raise InvalidInput(f"agency: {agency!r} is not one of {', '.join(AGENCIES)}")
+        raise InvalidInput(
+            _(
+                "agency: {agency!r} no es una de {agencies}",
+                agency=agency,
+                agencies=", ".join(AGENCIES),
+            )
+        )
     if parent_id is not None and db.get(CommandUnit, parent_id) is None:
-        raise InvalidInput(f"parent_id: no command node {parent_id}")
+        raise InvalidInput(_("parent_id: no existe el nodo de mando {id}", id=parent_id))
     node = CommandUnit(
         name=name, agency_code=agency, level=level, parent_id=parent_id, district_ubigeo=district
     )
@@ -88,7 +95,9 @@ def create_tree(actor: Actor, rows: Sequence[TreeRow]) -> dict[str, CommandUnit]
     nodes: dict[str, CommandUnit] = {}
     for key, name, agency, level, parent, district in rows:
         if parent is not None and parent not in nodes:
-            raise InvalidInput(f"{key}: parent {parent!r} must come earlier in the table")
+            raise InvalidInput(
+                _("{key}: el superior {parent!r} debe ir antes en la tabla", key=key, parent=parent)
+            )
         nodes[key] = create_node(
             actor,
             name=name,

@@ -15,8 +15,15 @@ from sqlalchemy import Engine
 from kuntur.config import get_settings
 from kuntur.core import migrate
 from kuntur.core.db import engine_for
+from kuntur.core.i18n import SEPARATOR, _
 
 console = Console(stderr=True)
+
+
+def stacked(text: str) -> str:
+    """A table heading in both languages, Spanish above English (``_("categoría")``
+    gives "categoría / category"): a column no wider than its longer word."""
+    return text.replace(SEPARATOR, "\n")
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -37,8 +44,11 @@ def engine(*, auto_migrate: bool = True) -> Engine:
             migrate.upgrade(eng)
         else:
             fail(
-                f"the database is at revision {current or 'empty'}, not the latest; "
-                "run `kuntur db upgrade` first"
+                _(
+                    "la base de datos está en la revisión {revision}, no en la última; "
+                    "ejecute antes `kuntur db upgrade`",
+                    revision=current or "empty",
+                )
             )
     return eng
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from kuntur.core.errors import NotFound
+from kuntur.core.i18n import _
 
 Row = TypeVar("Row")
 
@@ -150,5 +151,5 @@ def get_or_404(db: Session, model: type[Row], key: Any, what: str) -> Row:
     """The row of ``model`` with primary key ``key``, or NotFound("<what> not found")."""
     row = db.get(model, key)
     if row is None:
-        raise NotFound(f"{what} not found")
+        raise NotFound(_("{what}: no se encuentra", what=what))
     return row

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from kuntur.core.errors import InvalidInput
+from kuntur.core.i18n import _
 
 LIMA = ZoneInfo("America/Lima")
 
@@ -25,7 +26,7 @@ def to_utc(value: datetime, assume: tzinfo = LIMA) -> datetime:
     try:
         return value.astimezone(UTC)
     except OverflowError as exc:  # year 1 or 9999 with an offset that crosses the edge
-        raise InvalidInput(f"time {value.isoformat()} is out of range") from exc
+        raise InvalidInput(_("la hora {time} está fuera de rango", time=value.isoformat())) from exc
 
 
 def to_display(value: datetime | None, tz: ZoneInfo = LIMA) -> str | None:

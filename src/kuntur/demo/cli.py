@@ -39,13 +39,20 @@ def seed(
         )
     if result.reused:
         console.print(
-            f"Escenario ya cargado ({result.incidents} incidentes, lote "
-            f"{result.batch_id}); no se repite.",
+            _(
+                "Escenario ya cargado ({n} incidentes, lote {batch}); no se repite.",
+                n=result.incidents,
+                batch=result.batch_id,
+            ),
             highlight=False,
         )
     else:
         console.print(
-            f"Escenario sintético cargado: {result.incidents} incidentes (lote {result.batch_id}).",
+            _(
+                "Escenario sintético cargado: {n} incidentes (lote {batch}).",
+                n=result.incidents,
+                batch=result.batch_id,
+            ),
             highlight=False,
         )
 
@@ -66,29 +73,42 @@ def users() -> None:
 
     settings = get_settings()
     if settings.environment == "production":
-        fail("demo users are refused in production")
+        fail(_("los usuarios de demostración no se crean en producción"))
     rows = service.seed_users(engine(), settings.var_dir / "demo-credentials.json")
-    console.print("[bold yellow]USUARIOS DE DEMOSTRACIÓN (solo demo, nunca en producción)[/]")
+    title = _("USUARIOS DE DEMOSTRACIÓN (solo demo, nunca en producción)")
+    console.print(f"[bold yellow]{title}[/]")
     console.print(
-        "Inicie sesión en /login con uno de ellos; quien tenga código TOTP lo "
-        "necesita también (en la demo: `kuntur demo totp USUARIO`).",
+        _(
+            "Inicie sesión en /login con uno de ellos; quien tenga código TOTP lo "
+            "necesita también (en la demo: `kuntur demo totp USUARIO`)."
+        ),
         highlight=False,
     )
     for username, password, secret in rows:
         extra = ""
         if secret:
-            extra = f"  código TOTP ahora: {pyotp.TOTP(secret).now()} (kuntur demo totp {username})"
-        console.print(f"  {username:13s} contraseña: {password}{extra}", highlight=False)
+            extra = "  " + _(
+                "código TOTP ahora: {code} (kuntur demo totp {username})",
+                code=pyotp.TOTP(secret).now(),
+                username=username,
+            )
+        shown = _("contraseña: {password}", password=password)
+        console.print(f"  {username:13s} {shown}{extra}", highlight=False)
     opened = service.seed_cases(engine())
     if opened:
         console.print(
-            f"Casos de demostración de «inteligencia» (su motivo en /inteligencia y para leer "
-            f"relatos reservados): {', '.join(opened)}",
+            _(
+                "Casos de demostración de «inteligencia» (su motivo en /inteligencia y para "
+                "leer relatos reservados): {cases}",
+                cases=", ".join(opened),
+            ),
             highlight=False,
         )
     console.print(
-        "Un despachador lee el relato reservado de un incidente al que despachó una unidad "
-        "indicando INC-<nro. del incidente> como motivo.",
+        _(
+            "Un despachador lee el relato reservado de un incidente al que despachó una "
+            "unidad indicando INC-<nro. del incidente> como motivo."
+        ),
         highlight=False,
     )
 
@@ -108,14 +128,19 @@ def totp(username: str) -> None:
 
     settings = get_settings()
     if settings.environment == "production":
-        fail("refused in production")
+        fail(_("no se admite en producción"))
     for name, _password, secret in service.seed_users(
         engine(), settings.var_dir / "demo-credentials.json"
     ):
         if name == username and secret:
             print(pyotp.TOTP(secret).now())
             return
-    fail(f"{username} is no demo user with a second factor")
+    fail(
+        _(
+            "{username} no es un usuario de demostración con segundo factor",
+            username=username,
+        )
+    )
 
 
 @app.command(
@@ -131,6 +156,6 @@ def command_() -> None:
 
     n = seed_command(engine())
     if n:
-        console.print(f"Comando conjunto de demostración: {n} unidades.", highlight=False)
+        console.print(_("Comando conjunto de demostración: {n} unidades.", n=n), highlight=False)
     else:
-        console.print("Comando de demostración ya cargado; no se repite.", highlight=False)
+        console.print(_("Comando de demostración ya cargado; no se repite."), highlight=False)

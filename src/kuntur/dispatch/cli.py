@@ -12,7 +12,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from kuntur.config import get_settings
-from kuntur.core.cli_support import console, engine, fail
+from kuntur.core.cli_support import console, engine, fail, stacked
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
 from kuntur.core.i18n import _
@@ -48,10 +48,16 @@ def recommend_cmd(
     if as_json:
         print(json.dumps(rec, ensure_ascii=False))
         return
-    needs = ", ".join(rec["needs"]) or "ninguna especial"
-    table = Table(title=f"Incidente {incident}: unidades recomendadas (capacidad: {needs})")
-    for col in ("#", "unidad", "agencia", "tipo", "ETA", "razones"):
-        table.add_column(col)
+    needs = ", ".join(rec["needs"]) or _("ninguna especial")
+    table = Table(
+        title=_(
+            "Incidente {id}: unidades recomendadas (capacidad: {needs})",
+            id=incident,
+            needs=needs,
+        )
+    )
+    for col in ("#", _("unidad"), _("agencia"), _("tipo"), "ETA", _("razones")):
+        table.add_column(stacked(col))
     for i, r in enumerate(rec["ranked"], 1):
         table.add_row(
             str(i),
@@ -64,7 +70,14 @@ def recommend_cmd(
     Console().print(table)
     for e in rec["excluded"]:
         console.print(
-            f"  excluida {e['call_sign']} ({e['agency']}): {e['reason']}", highlight=False
+            "  "
+            + _(
+                "excluida {unit} ({agency}): {reason}",
+                unit=e["call_sign"],
+                agency=e["agency"],
+                reason=e["reason"],
+            ),
+            highlight=False,
         )
 
 
@@ -105,5 +118,11 @@ def roads_import(
     out.parent.mkdir(parents=True, exist_ok=True)
     graph.save(out)
     console.print(
-        f"Red vial: {graph.n_nodes} nodos, {graph.seconds.nnz} tramos -> {out}", highlight=False
+        _(
+            "Red vial: {nodes} nodos, {edges} tramos -> {path}",
+            nodes=graph.n_nodes,
+            edges=graph.seconds.nnz,
+            path=out,
+        ),
+        highlight=False,
     )

@@ -28,6 +28,7 @@ from kuntur.config import get_settings
 from kuntur.core import events
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Conflict, InvalidInput
+from kuntur.core.i18n import _
 from kuntur.core.timeutil import utcnow
 from kuntur.dispatch import lifecycle, recommend
 from kuntur.dispatch.manifest import (
@@ -290,7 +291,7 @@ def move(
     actor.require(DISPATCH, object_type="incident", object_id=str(incident_id))
     inc = incidents.get(actor=actor, incident_id=incident_id)
     if status == Status.DISPATCHED:
-        raise InvalidInput("status: dispatch by assigning a unit (POST .../dispatch)")
+        raise InvalidInput(_("status: se despacha asignando una unidad (POST .../dispatch)"))
     try:
         lifecycle.check_move(inc.status, status)
     except lifecycle.IllegalMove as exc:
@@ -298,7 +299,7 @@ def move(
     old = inc.status
     if priority is not None:
         if not 1 <= priority <= 4:
-            raise InvalidInput("priority: 1 (life at risk) to 4")
+            raise InvalidInput(_("priority: de 1 (vida en riesgo) a 4"))
         inc.priority = priority
     if disposition is not None:
         inc.disposition = disposition.strip()[:200]
@@ -348,9 +349,12 @@ def _claim(db: Session, unit: Unit, incident_id: int, now: Any) -> None:
     if cast(CursorResult[Any], result).rowcount != 1:
         db.refresh(unit)
         raise Conflict(
-            f"{unit.call_sign} acaba de ser asignada por otro despachador (ahora: {unit.status});"
-            f" elija otra unidad. / {unit.call_sign} was just assigned by another dispatcher:"
-            " choose another unit."
+            _(
+                "{unit} acaba de ser asignada por otro despachador (ahora: {status}); elija otra "
+                "unidad.",
+                unit=unit.call_sign,
+                status=unit.status,
+            )
         )
 
 
@@ -360,11 +364,14 @@ def set_priority(actor: Actor, incident_id: int, priority: int) -> Incident:
     inc = incidents.get(actor=actor, incident_id=incident_id)
     if inc.status not in lifecycle.OPEN:
         raise InvalidInput(
-            f"el incidente {inc.id} está cerrado: su prioridad ya no cambia."
-            f" / incident {inc.id} is {inc.status}: its priority no longer changes"
+            _(
+                "el incidente {id} está cerrado ({status}): su prioridad ya no cambia.",
+                id=inc.id,
+                status=inc.status,
+            )
         )
     if not 1 <= priority <= 4:
-        raise InvalidInput("priority: 1 (life at risk) to 4")
+        raise InvalidInput(_("priority: de 1 (vida en riesgo) a 4"))
     old = inc.priority
     inc.priority = priority
     actor.record(
@@ -387,9 +394,9 @@ def add_note(actor: Actor, incident_id: int, text: str) -> IncidentNote:
     inc = incidents.get(actor=actor, incident_id=incident_id)
     text = text.strip()
     if not text:
-        raise InvalidInput("text: la nota está vacía / the note is empty")
+        raise InvalidInput(_("text: la nota está vacía"))
     if len(text) > NOTE_MAX:
-        raise InvalidInput(f"text: a lo sumo {NOTE_MAX} caracteres / at most {NOTE_MAX}")
+        raise InvalidInput(_("text: a lo sumo {n} caracteres", n=NOTE_MAX))
     note = IncidentNote(incident_id=inc.id, text=text, author=actor.who, created_at=utcnow())
     actor.db.add(note)
     actor.db.flush()
@@ -424,9 +431,17 @@ def dispatch(
         Status.EN_ROUTE,
         Status.ON_SCENE,
     ):
-        raise InvalidInput(f"incident {inc.id} is {inc.status}: nothing to dispatch to")
+        raise InvalidInput(
+            _(
+                "el incidente {id} está en {status}: no hay a dónde despachar",
+                id=inc.id,
+                status=inc.status,
+            )
+        )
     if unit.status not in recommend.DISPATCHABLE:
-        raise InvalidInput(f"{unit.call_sign} is {unit.status}, not available")
+        raise InvalidInput(
+            _("{unit} está en {status}, no disponible", unit=unit.call_sign, status=unit.status)
+        )
     now = utcnow()
     basis = command.check_military(
         actor,
@@ -443,10 +458,12 @@ def dispatch(
     reason = (override_reason or "").strip()
     if lacking and not reason:
         raise InvalidInput(
-            f"override_reason: {unit.call_sign} no tiene la capacidad que este incidente necesita"
-            f" ({', '.join(lacking)}); para enviarla como primera respuesta, indique el motivo."
-            f" / {unit.call_sign} lacks {', '.join(lacking)}: give a reason to send it as a"
-            " first response."
+            _(
+                "override_reason: {unit} no tiene la capacidad que este incidente necesita "
+                "({lacking}); para enviarla como primera respuesta, indique el motivo.",
+                unit=unit.call_sign,
+                lacking=", ".join(lacking),
+            )
         )
     if not lacking:
         reason = ""  # nothing is overridden: a reason would record an override that was not
@@ -501,11 +518,11 @@ def merge(actor: Actor, duplicate_id: int, into_id: int) -> Incident:
     db = actor.db
     actor.require(DISPATCH, object_type="incident", object_id=str(duplicate_id))
     if duplicate_id == into_id:
-        raise InvalidInput("an incident cannot be merged into itself")
+        raise InvalidInput(_("un incidente no puede fusionarse consigo mismo"))
     dup = incidents.get(actor=actor, incident_id=duplicate_id)
     into = incidents.get(actor=actor, incident_id=into_id)
     if dup.status not in lifecycle.OPEN or into.status not in lifecycle.OPEN:
-        raise InvalidInput("both incidents must be open to merge")
+        raise InvalidInput(_("ambos incidentes deben estar abiertos para fusionarlos"))
     for u in _units_of(db, dup.id):
         u.incident_id = into.id
     dup.merged_into_id = into.id

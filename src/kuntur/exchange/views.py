@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from kuntur.command import service
 from kuntur.command.manifest import UNITS_REPORT
 from kuntur.core.errors import InvalidInput
+from kuntur.core.i18n import _
 from kuntur.core.web import UnitOfWorkRoute
 from kuntur.exchange import cot
 from kuntur.exchange.schemas import CotAccepted
@@ -40,7 +41,7 @@ async def report_cot(request: Request, actor: ActorDep) -> dict[str, Any]:
     reports, errors = cot.parse(await request.body())
     if not reports:
         reason = "; ".join(f"event {e.index}: {e.reason}" for e in errors[:20]) or "no events"
-        raise InvalidInput(f"no usable CoT event: {reason}")
+        raise InvalidInput(_("ningún evento CoT utilizable: {reason}", reason=reason))
 
     def store() -> None:  # in a worker thread, committed there: never block the event loop
         service.report_positions(actor, [(r.call_sign, r.lon, r.lat, r.at) for r in reports])

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from kuntur.core.cli_support import console, engine, fail, progress_bar
+from kuntur.core.cli_support import console, engine, fail, progress_bar, stacked
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
 from kuntur.core.i18n import _
@@ -30,7 +30,9 @@ Opt = typer.Option
 
 
 def _parse_list(text: str, what: str) -> list[str]:
-    return [p.strip() for p in text.split(",") if p.strip()] or fail(f"{what}: empty list")
+    return [p.strip() for p in text.split(",") if p.strip()] or fail(
+        _("{what}: lista vacía", what=what)
+    )
 
 
 @app.command(
@@ -42,9 +44,9 @@ def evaluate_cmd(
     file: Annotated[Path, typer.Argument(help=_("CSV (.csv, .csv.gz), GeoJSON o GeoPackage"))],
     mapping: ColumnMapping,
     read: ReadOptions,
-    methods: Annotated[str, Opt(help=f"comma-separated, from {','.join(METHODS)}")] = ",".join(
-        METHODS
-    ),
+    methods: Annotated[
+        str, Opt(help=_("separados por comas, entre {methods}", methods=",".join(METHODS)))
+    ] = ",".join(METHODS),
     cell_size: Annotated[float, Opt(help=_("lado de la celda cuadrada en metros"), min=10)] = 250.0,
     horizon: Annotated[float, Opt(help=_("días que cubre cada pronóstico"), min=1)] = 7.0,
     test_days: Annotated[
@@ -62,21 +64,27 @@ def evaluate_cmd(
     chosen = _parse_list(methods, "--methods")
     unknown = [m for m in chosen if m not in METHODS]
     if unknown:
-        fail(f"--methods: unknown {', '.join(unknown)}; choose from {', '.join(METHODS)}")
+        fail(
+            _(
+                "--methods: desconocidos {unknown}; elija entre {methods}",
+                unknown=", ".join(unknown),
+                methods=", ".join(METHODS),
+            )
+        )
     try:
         coverages = tuple(float(c) for c in _parse_list(coverage, "--coverage"))
     except ValueError:
-        fail("--coverage: numbers separated by commas, e.g. 0.5,1,5")
+        fail(_("--coverage: números separados por comas, p. ej. 0.5,1,5"))
     if any(not 0 < c <= 100 for c in coverages):
-        fail("--coverage: each percentage must be above 0 and at most 100")
+        fail(_("--coverage: cada porcentaje debe ser mayor que 0 y a lo sumo 100"))
     with progress_bar(enabled=not as_json) as bar:
-        task = bar.add_task("Leyendo y validando", total=None)
+        task = bar.add_task(_("Leyendo y validando"), total=None)
 
         def ready(total: int) -> None:
-            bar.update(task, description="Evaluando", total=total, completed=0)
+            bar.update(task, description=_("Evaluando"), total=total, completed=0)
 
         def step(name: str) -> None:
-            bar.update(task, advance=1, description=f"Evaluando: {name}")
+            bar.update(task, advance=1, description=_("Evaluando: {name}", name=name))
 
         try:
             result = evaluate_file(
@@ -99,24 +107,30 @@ def evaluate_cmd(
     if as_json:
         print(json.dumps(out, ensure_ascii=False))
         return
+    warning = _("Aviso:")
     for w in result.warnings:
-        console.print(f"[yellow]Aviso:[/] {w}", highlight=False)
+        console.print(f"[yellow]{warning}[/] {w}", highlight=False)
     _print_report(out)
 
 
 def _print_report(out: dict[str, Any]) -> None:
-    title = (
-        f"Celdas de {out['cell_size']:g} m, área A = {out['area_cells']} celdas "
-        f"({out['area_km2']} km², celdas con al menos un evento), {out['windows']} ventanas de "
-        f"{out['horizon_days']:g} días, {out['test_events']} eventos evaluados"
+    title = _(
+        "Celdas de {cell:g} m, área A = {cells} celdas ({km2} km², celdas con al menos un "
+        "evento), {windows} ventanas de {days:g} días, {events} eventos evaluados",
+        cell=out["cell_size"],
+        cells=out["area_cells"],
+        km2=out["area_km2"],
+        windows=out["windows"],
+        days=out["horizon_days"],
+        events=out["test_events"],
     )
     table = Table(title=title)
     naive = out["methods"].get("naive")
-    cols = ["método", "área", "acierto", "PAI", "PEI", "PAI p10-p90", "s"]
+    cols = [_("método"), _("área"), _("acierto"), "PAI", "PEI", "PAI p10-p90", "s"]
     if naive:
         cols.insert(4, "PAI / naive")  # the comparison every method must win
-    for col in cols:
-        table.add_column(col, justify="left" if col == "método" else "right")
+    for i, col in enumerate(cols):
+        table.add_column(stacked(col), justify="left" if i == 0 else "right")
     for name, per in out["methods"].items():
         for i, (c, m) in enumerate(per.items()):
             spread = m["pai_windows"] or {}
@@ -136,7 +150,7 @@ def _print_report(out: dict[str, Any]) -> None:
     Console().print(table)
     for name, choices in out.get("choices", {}).items():
         top = ", ".join(f"{label} x{n}" for label, n in list(choices.items())[:3])
-        console.print(f"{name} eligió: {top}", highlight=False)
+        console.print(_("{name} eligió: {top}", name=name, top=top), highlight=False)
 
 
 @app.command(
@@ -147,7 +161,7 @@ def _print_report(out: dict[str, Any]) -> None:
     ),
 )
 def run_cmd(
-    method: Annotated[str, Opt(help=f"one of {','.join(METHODS)}")] = "auto",
+    method: Annotated[str, Opt(help=_("uno de {methods}", methods=",".join(METHODS)))] = "auto",
     category: Annotated[list[Category] | None, Opt(help=_("repetible; por omisión todos"))] = None,
     region: Annotated[
         str | None,
@@ -189,17 +203,25 @@ def run_cmd(
         return
     flagged = out["fairness"]["flagged_cells"]
     console.print(
-        f"Pronóstico {out['id']}: {out['chosen']}; {flagged} celdas marcadas de "
-        f"{out['area_cells']}, {out['valid_from'][:10]} a {out['valid_until'][:10]}",
+        _(
+            "Pronóstico {id}: {chosen}; {flagged} celdas marcadas de {cells}, {start} a {end}",
+            id=out["id"],
+            chosen=out["chosen"],
+            flagged=flagged,
+            cells=out["area_cells"],
+            start=out["valid_from"][:10],
+            end=out["valid_until"][:10],
+        ),
         highlight=False,
     )
     for row in out["fairness"]["districts"][:10]:
-        console.print(
-            f"  {row['name']:28s} área {100 * row['flagged_share']:5.1f}%  "
-            f"población {100 * row['population_share']:5.1f}%  "
-            f"denuncias {100 * row['victim_report_share']:5.1f}%",
-            highlight=False,
+        shares = _(
+            "área {area:5.1f}%  población {people:5.1f}%  denuncias {reports:5.1f}%",
+            area=100 * row["flagged_share"],
+            people=100 * row["population_share"],
+            reports=100 * row["victim_report_share"],
         )
+        console.print(f"  {row['name']:28s} {shares}", highlight=False)
 
 
 @app.command("list", help=_("Pronósticos guardados, los más recientes primero."))

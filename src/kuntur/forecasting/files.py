@@ -20,6 +20,7 @@ from pyproj import Transformer
 from shapely.geometry import shape
 
 from kuntur.core.errors import InvalidInput
+from kuntur.core.i18n import _
 from kuntur.forecasting.auto import make
 from kuntur.forecasting.evaluation import (
     DEFAULT_COVERAGES,
@@ -71,9 +72,17 @@ def _boundary(path: Path, crs: str) -> shapely.Geometry:
         feats = data["features"] if data.get("type") == "FeatureCollection" else [data]
         geom = shapely.union_all([shape(f.get("geometry", f)) for f in feats])
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise InvalidInput(f"{path}: not a GeoJSON polygon file ({exc})") from exc
+        raise InvalidInput(
+            _("{path}: no es un archivo de polígonos GeoJSON ({exc})", path=path, exc=exc)
+        ) from exc
     if geom.is_empty or geom.geom_type not in ("Polygon", "MultiPolygon"):
-        raise InvalidInput(f"{path}: the boundary must be polygons (got {geom.geom_type})")
+        raise InvalidInput(
+            _(
+                "{path}: el límite debe ser de polígonos (se recibió {kind})",
+                path=path,
+                kind=geom.geom_type,
+            )
+        )
     tr = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     return shapely.transform(geom, lambda xy: np.column_stack(tr.transform(xy[:, 0], xy[:, 1])))
 
@@ -140,7 +149,9 @@ def load_history(
     frame = result.frame
     rows_read = len(table.frame) + len(table.bad_rows)
     if len(frame) == 0:
-        raise InvalidInput(f"{path}: no usable rows ({len(result.rejects)} rejected)")
+        raise InvalidInput(
+            _("{path}: ninguna fila utilizable ({n} rechazadas)", path=path, n=len(result.rejects))
+        )
     lon = frame["longitude"].to_numpy(float)
     lat = frame["latitude"].to_numpy(float)
     # --crs is the grid's CRS: the data's own metres for X/Y files, or a projection the
@@ -152,17 +163,26 @@ def load_history(
     repeated = keys.duplicated().to_numpy()
     if repeated.any():
         warnings.append(
-            f"{int(repeated.sum())} rows repeat an incident already read (same id, or the "
-            "same record): each incident counts once"
+            _(
+                "{n} filas repiten un incidente ya leído (el mismo id, o el mismo registro): "
+                "cada incidente cuenta una vez",
+                n=int(repeated.sum()),
+            )
         )
         frame, lon, lat = frame[~repeated], lon[~repeated], lat[~repeated]
     if mapping.crs and not is_crs(mapping.crs):
-        raise InvalidInput(f"--crs {mapping.crs}: not a coordinate reference system")
+        raise InvalidInput(
+            _("--crs {crs}: no es un sistema de referencia de coordenadas", crs=mapping.crs)
+        )
     crs = mapping.crs or utm_crs_for(lon, lat)
     if mapping.crs and not in_metres(mapping.crs):
         crs = utm_crs_for(lon, lat)
         warnings.append(
-            f"--crs {mapping.crs} does not measure in metres: cells are laid in {crs} instead"
+            _(
+                "--crs {given} no mide en metros: las celdas se trazan en {crs}",
+                given=mapping.crs,
+                crs=crs,
+            )
         )
     try:
         x, y = project(lon, lat, crs)
@@ -194,9 +214,16 @@ def load_history(
         raise InvalidInput(f"{path}: {exc}") from exc
     if grid.n_cells > MAX_CELLS:
         raise InvalidInput(
-            f"{path}: {grid.nx:,} x {grid.ny:,} cells of {cell_size:g} m is more than a "
-            f"forecast grid may hold ({MAX_CELLS:,}): use a larger --cell-size or a --boundary"
-            " (or check for wrong coordinates)"
+            _(
+                "{path}: {nx:,} x {ny:,} celdas de {size:g} m es más de lo que admite una "
+                "cuadrícula de pronóstico ({max:,}): use un --cell-size mayor o un --boundary (o "
+                "revise si hay coordenadas erradas)",
+                path=path,
+                nx=grid.nx,
+                ny=grid.ny,
+                size=cell_size,
+                max=MAX_CELLS,
+            )
         )
     history = EventHistory.build(
         datetimes_to_days(frame["occurred_at"].to_numpy()), grid.cell_of(x, y), grid
@@ -206,7 +233,13 @@ def load_history(
         cx, cy = grid.centres(np.arange(grid.n_cells))
         area = shapely.contains_xy(area_shape, cx, cy)
         if not area.any():
-            raise InvalidInput(f"{boundary}: no {cell_size:g} m cell centre lies inside it")
+            raise InvalidInput(
+                _(
+                    "{path}: ningún centro de celda de {size:g} m cae dentro",
+                    path=boundary,
+                    size=cell_size,
+                )
+            )
     rejected = len(result.rejects) + int(far.sum())
     return LoadedFile(history, area, rows_read, rejected, int(repeated.sum()), warnings)
 
@@ -233,13 +266,22 @@ def evaluate_file(
     if span - wanted < MIN_TRAINING_DAYS:
         if test_days is not None:
             raise InvalidInput(
-                f"the data span {span:.0f} days: --test-days {test_days:g} leaves under "
-                f"{MIN_TRAINING_DAYS} days to learn from"
+                _(
+                    "los datos abarcan {span:.0f} días: --test-days {days:g} deja menos de {min} "
+                    "días para aprender",
+                    span=span,
+                    days=test_days,
+                    min=MIN_TRAINING_DAYS,
+                )
             )
         wanted = max(horizon_days, math.floor(span / 2 / horizon_days) * horizon_days)
         warnings.append(
-            f"the data span only {span:.0f} days: testing on the last {wanted:g} days "
-            "(half of them) instead of 365"
+            _(
+                "los datos abarcan solo {span:.0f} días: se evalúan los últimos {days:g} (la "
+                "mitad) en lugar de 365",
+                span=span,
+                days=wanted,
+            )
         )
     models = {m: make(m, cell_size=cell_size, horizon_days=horizon_days) for m in methods}
     if on_ready:

@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.i18n import _
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.forecasting import fairness
 from kuntur.forecasting.auto import METHODS, make
@@ -61,20 +62,26 @@ class RunRequest:
 
     def check(self) -> None:
         if self.method not in METHODS:
-            raise InvalidInput(f"method: {self.method!r} is not one of {', '.join(METHODS)}")
+            raise InvalidInput(
+                _(
+                    "method: {method!r} no es uno de {methods}",
+                    method=self.method,
+                    methods=", ".join(METHODS),
+                )
+            )
         bad = [c for c in self.categories if c not in Category.__members__.values()]
         if bad:
-            raise InvalidInput(f"categories: unknown {', '.join(bad)}")
+            raise InvalidInput(_("categories: desconocidas {bad}", bad=", ".join(bad)))
         if self.region is not None and not (
             self.region.isdigit() and len(self.region) in (2, 4, 6)
         ):
-            raise InvalidInput("region: a ubigeo prefix of 2, 4 or 6 digits (e.g. 1501)")
+            raise InvalidInput(_("region: un prefijo de ubigeo de 2, 4 o 6 cifras (p. ej. 1501)"))
         if not 50 <= self.cell_size <= 2000:
-            raise InvalidInput("cell_size: between 50 and 2000 metres")
+            raise InvalidInput(_("cell_size: entre 50 y 2000 metros"))
         if not 1 <= self.horizon_days <= 90:
-            raise InvalidInput("horizon_days: between 1 and 90")
+            raise InvalidInput(_("horizon_days: entre 1 y 90"))
         if self.at is not None and not 1900 <= to_utc(self.at).year <= 2100:
-            raise InvalidInput("at: a date between 1900 and 2100")
+            raise InvalidInput(_("at: una fecha entre 1900 y 2100"))
 
 
 @dataclass
@@ -115,8 +122,12 @@ def _load(actor: Actor, req: RunRequest) -> _Points:
     rows = db.execute(q).all()
     if len(rows) < MIN_EVENTS:
         raise InvalidInput(
-            f"only {len(rows)} incidents match (category, region, what you may see); a "
-            f"forecast needs at least {MIN_EVENTS}"
+            _(
+                "solo {n} incidentes coinciden (categoría, región, lo que usted puede ver); un "
+                "pronóstico necesita al menos {needed}",
+                n=len(rows),
+                needed=MIN_EVENTS,
+            )
         )
     times = np.array([r[0].replace(tzinfo=None) for r in rows], dtype="datetime64[ns]")
     ids = np.array([r[5] for r in rows], dtype=np.int64)
@@ -307,7 +318,9 @@ def latest(*, actor: Actor) -> Forecast:
     actor.require(FORECASTS_READ, object_type="forecast")
     newest = _readable(actor, 1)
     if not newest:
-        raise NotFound("no forecast yet: run `kuntur forecast run` or POST /api/forecasts")
+        raise NotFound(
+            _("aún no hay pronóstico: ejecute `kuntur forecast run` o POST /api/forecasts")
+        )
     return newest[0]
 
 
@@ -374,7 +387,9 @@ def explain(*, actor: Actor, forecast_id: int, cell: int) -> dict[str, Any]:
     f = _visible(actor, forecast_id)
     c = actor.db.get(ForecastCell, (f.id, cell))
     if c is None:
-        raise NotFound(f"cell {cell} was not flagged by forecast {f.id}")
+        raise NotFound(
+            _("la celda {cell} no fue marcada por el pronóstico {id}", cell=cell, id=f.id)
+        )
     district = geo.get_district(c.district_ubigeo) if c.district_ubigeo else None
     # The area's typical cell: what "high" is measured against.
     per_cell_year = f.events_used / max(f.area_cells, 1)
@@ -409,7 +424,9 @@ def cell_incidents(*, actor: Actor, forecast_id: int, cell: int) -> dict[str, An
     counted more; ``readable`` says how many that is."""
     f = _visible(actor, forecast_id)
     if actor.db.get(ForecastCell, (f.id, cell)) is None:
-        raise NotFound(f"cell {cell} was not flagged by forecast {f.id}")
+        raise NotFound(
+            _("la celda {cell} no fue marcada por el pronóstico {id}", cell=cell, id=f.id)
+        )
     grid = _grid(f)
     ring = grid.corners_lonlat(np.array([cell], np.int64))[0]
     lons, lats = [float(p[0]) for p in ring], [float(p[1]) for p in ring]

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from kuntur.core.errors import NotFound
+from kuntur.core.i18n import _
 from kuntur.core.web import UnitOfWorkRoute
 from kuntur.geography import service
 from kuntur.geography.schemas import (
@@ -40,7 +41,7 @@ def districts(
 def district(ubigeo: str) -> dict[str, Any]:
     found = service.get_district(ubigeo)
     if found is None:
-        raise NotFound(f"no district with ubigeo {ubigeo!r}")
+        raise NotFound(_("no hay distrito con el ubigeo {ubigeo!r}", ubigeo=ubigeo))
     return asdict(found)
 
 
@@ -53,7 +54,7 @@ def lima_callao_boundaries() -> dict[str, Any]:
 @router.get("/boundaries/{level}", response_model=DepartmentBoundaries | ProvinceBoundaries)
 def admin_boundaries(level: str) -> dict[str, Any]:
     if level not in ("departments", "provinces"):
-        raise NotFound("boundaries exist for: lima-callao, departments, provinces")
+        raise NotFound(_("hay límites para: lima-callao, departments, provinces"))
     return service.admin_geojson(level)
 
 

@@ -26,6 +26,7 @@ from kuntur.audit.manifest import ACCESS_DENIED
 from kuntur.core.context import RequestContext
 from kuntur.core.db import Base, Scoped
 from kuntur.core.errors import Forbidden, NotFound
+from kuntur.core.i18n import _
 from kuntur.core.registry import EventType, Permission
 from kuntur.identity import authz
 
@@ -135,7 +136,7 @@ class Actor:
         when this actor may not read it (that attempt on record)."""
         found = self.db.get(model, ident, execution_options={EVERY_RECORD: True})
         if found is None:
-            raise NotFound(f"{object_type} {ident} does not exist")
+            raise NotFound(_("{what} {id} no existe", what=object_type, id=ident))
         if isinstance(found, Scoped):
             self.require_record(
                 owner_agency=found.owner_agency,
@@ -186,7 +187,7 @@ class Actor:
         )
         if forbidden:
             raise Forbidden(message or reason)
-        raise NotFound(message or f"{object_type} {object_id} does not exist")
+        raise NotFound(message or _("{what} {id} no existe", what=object_type, id=object_id))
 
 
 def actor_of(db: Session) -> Actor | None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden
+from kuntur.core.i18n import _
 from kuntur.identity import authz, crypto, service
 from kuntur.identity.manifest import USERS_MANAGE
 from kuntur.identity.models import User, UserSession
@@ -65,10 +66,7 @@ def not_oneself(db: Session, ctx: RequestContext, username: str, what: str) -> N
     """Refuse (audited) an administrator acting on their own account."""
     if ctx.actor == f"user:{username.strip().lower()}":
         authz.deny(db, ctx, {"reason": f"own account: {what}"}, "user", username)
-        raise Forbidden(
-            "Otro administrador debe hacer este cambio en su propia cuenta / Another "
-            "administrator must make this change to your own account"
-        )
+        raise Forbidden(_("Otro administrador debe hacer este cambio en su propia cuenta"))
 
 
 def stepped_up(
@@ -81,8 +79,10 @@ def stepped_up(
     if sess is None or sess.kind != "web":
         authz.deny(db, ctx, {"reason": "widening access from a token"}, "user", None)
         raise Forbidden(
-            "Hágalo desde la página, con su sesión iniciada: un token de API no puede dar "
-            "accesos / Do it from the page, signed in: an API token cannot give access"
+            _(
+                "Hágalo desde la página, con su sesión iniciada: un token de API no puede dar "
+                "accesos"
+            )
         )
     me = db.get(User, ctx.user_id)
     assert me is not None

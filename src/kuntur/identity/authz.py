@@ -16,6 +16,7 @@ from kuntur.audit.manifest import ACCESS_DENIED
 from kuntur.core import registry
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden, Unauthenticated
+from kuntur.core.i18n import _
 from kuntur.core.registry import Permission
 
 
@@ -50,7 +51,7 @@ def require(
     if can(ctx, permission):
         return
     _log_denial(db, ctx, {"permission": permission.value}, object_type, object_id)
-    raise Forbidden(f"your roles do not allow {permission.value}")
+    raise Forbidden(_("sus roles no permiten {permission}", permission=permission.value))
 
 
 def deny(
@@ -151,4 +152,4 @@ def refuse_record(
     _log_denial(db, ctx, {"reason": reason}, object_type, object_id)
     from kuntur.core.errors import NotFound
 
-    raise NotFound(f"{object_type} {object_id} does not exist")
+    raise NotFound(_("{what} {id} no existe", what=object_type, id=object_id))

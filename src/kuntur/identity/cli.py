@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kuntur.config import get_settings
-from kuntur.core.cli_support import console, engine, fail
+from kuntur.core.cli_support import console, engine, fail, stacked
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
 from kuntur.core.i18n import _
@@ -32,17 +32,22 @@ CTX = RequestContext.system("users-cli")
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
-    first = typer.prompt("Contraseña", hide_input=True)
-    if typer.prompt("Repita la contraseña", hide_input=True) != first:
-        fail("the two passwords differ")
+    first = typer.prompt(_("Contraseña"), hide_input=True)
+    if typer.prompt(_("Repita la contraseña"), hide_input=True) != first:
+        fail(_("las dos contraseñas no coinciden"))
     return str(first)
 
 
 def show_totp(username: str, secret: str) -> None:
     uri = pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name="Kuntur")
     console.print(
-        f"Segundo factor (TOTP) obligatorio para {username}. Registre en su app:\n"
-        f"  clave: {secret}\n  URI:   {uri}",
+        _(
+            "Segundo factor (TOTP) obligatorio para {username}. Registre en su app:",
+            username=username,
+        )
+        + "\n  "
+        + _("clave: {secret}", secret=secret)
+        + f"\n  URI:   {uri}",
         highlight=False,
     )
 
@@ -74,7 +79,7 @@ def create(
             )
     except KunturError as exc:
         fail(str(exc))
-    console.print(f"Usuario {username} creado.", highlight=False)
+    console.print(_("Usuario {username} creado.", username=username), highlight=False)
     if secret:
         show_totp(username, secret)
 
@@ -92,9 +97,9 @@ def keygen(
     """Create the identity key that seals second factors (once; keep a copy offline)."""
     target = path or get_settings().effective_identity_key_path
     if target.exists():
-        fail(f"{target} exists already; refusing to overwrite the identity key")
+        fail(_("{path} ya existe; no se sobrescribe la clave de identidad", path=target))
     crypto.generate(target)
-    console.print(f"Clave de identidad creada en {target}.", highlight=False)
+    console.print(_("Clave de identidad creada en {path}.", path=target), highlight=False)
 
 
 @app.command(
@@ -108,7 +113,10 @@ def disable(username: str) -> None:
             service.disable(db, CTX, username)
     except KunturError as exc:
         fail(str(exc))
-    console.print(f"Usuario {username} deshabilitado; sus sesiones terminaron.", highlight=False)
+    console.print(
+        _("Usuario {username} deshabilitado; sus sesiones terminaron.", username=username),
+        highlight=False,
+    )
 
 
 @app.command("grant", help=_("Dar un rol (vale desde la próxima solicitud del usuario)."))
@@ -119,7 +127,9 @@ def grant(username: str, role: str) -> None:
             secret = service.grant(db, CTX, username, role)
     except KunturError as exc:
         fail(str(exc))
-    console.print(f"{username}: rol {role} otorgado.", highlight=False)
+    console.print(
+        _("{username}: rol {role} otorgado.", username=username, role=role), highlight=False
+    )
     if secret:
         show_totp(username, secret)
 
@@ -132,7 +142,9 @@ def revoke(username: str, role: str) -> None:
             service.revoke(db, CTX, username, role)
     except KunturError as exc:
         fail(str(exc))
-    console.print(f"{username}: rol {role} revocado.", highlight=False)
+    console.print(
+        _("{username}: rol {role} revocado.", username=username, role=role), highlight=False
+    )
 
 
 @app.command(
@@ -151,16 +163,16 @@ def tokens(username: str) -> None:
             rows = service.tokens_of(db, CTX, username)
     except KunturError as exc:
         fail(str(exc))
-    table = Table(title=f"Tokens de API de {username}")
-    for col in ("id", "nombre", "creado", "vence", "último uso"):
-        table.add_column(col)
+    table = Table(title=_("Tokens de API de {username}", username=username))
+    for col in ("id", _("nombre"), _("creado"), _("vence"), _("último uso")):
+        table.add_column(stacked(col))
     for t in rows:
         table.add_row(
             str(t.id),
             t.label or "",
             to_display(t.created_at) or "",
             to_display(t.expires_at) or "",
-            to_display(t.last_seen_at) or "nunca",
+            to_display(t.last_seen_at) or _("nunca"),
         )
     Console().print(table)
 
@@ -175,22 +187,22 @@ def revoke_token(token_id: int) -> None:
             service.revoke_token(db, CTX, token_id)
     except KunturError as exc:
         fail(str(exc))
-    console.print(f"Token {token_id} revocado.", highlight=False)
+    console.print(_("Token {id} revocado.", id=token_id), highlight=False)
 
 
 @app.command("list", help=_("Usuarios de la lista, con su agencia, roles, nivel y estado."))
 def list_() -> None:
     with Session(engine()) as db:
         users = db.scalars(select(User).order_by(User.username)).all()
-    table = Table(title="Usuarios")
-    for col in ("usuario", "agencia", "roles", "nivel", "estado"):
-        table.add_column(col)
+    table = Table(title=_("Usuarios"))
+    for col in (_("usuario"), _("agencia"), "roles", _("nivel"), _("estado")):
+        table.add_column(stacked(col))
     for u in users:
         table.add_row(
             u.username,
             u.agency_code,
             ", ".join(sorted(u.role_set)),
             str(u.clearance),
-            "deshabilitado" if u.disabled else "activo",
+            _("deshabilitado") if u.disabled else _("activo"),
         )
     Console().print(table)

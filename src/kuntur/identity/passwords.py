@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 
 from kuntur.core.errors import InvalidInput
+from kuntur.core.i18n import _
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256  # argon2 hashes any length; a cap keeps a megabyte "password" out
@@ -72,24 +73,15 @@ def is_common(password: str) -> bool:
 def check(password: str, username: str | None = None) -> None:
     """Raise InvalidInput, saying why, unless ``password`` is acceptable."""
     if len(password) < MIN_LENGTH:
-        raise InvalidInput(
-            f"La contraseña necesita al menos {MIN_LENGTH} caracteres / "
-            f"The password needs at least {MIN_LENGTH} characters"
-        )
+        raise InvalidInput(_("La contraseña necesita al menos {n} caracteres", n=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        raise InvalidInput(
-            f"La contraseña admite a lo sumo {MAX_LENGTH} caracteres / "
-            f"The password takes at most {MAX_LENGTH} characters"
-        )
+        raise InvalidInput(_("La contraseña admite a lo sumo {n} caracteres", n=MAX_LENGTH))
     if username and normalise(username) in normalise(password):
-        raise InvalidInput(
-            "La contraseña no puede contener el nombre de usuario / "
-            "The password must not contain the username"
-        )
+        raise InvalidInput(_("La contraseña no puede contener el nombre de usuario"))
     if is_common(password):
         raise InvalidInput(
-            "La contraseña es demasiado común (una palabra o secuencia conocida, aunque lleve "
-            "números o signos); elija otra, por ejemplo varias palabras al azar / "
-            "That password is too common (a well-known word or sequence, even with digits "
-            "or symbols); choose another, for example several random words"
+            _(
+                "La contraseña es demasiado común (una palabra o secuencia conocida, aunque lleve "
+                "números o signos); elija otra, por ejemplo varias palabras al azar"
+            )
         )

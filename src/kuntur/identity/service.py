@@ -27,6 +27,7 @@ from kuntur.audit import commitments
 from kuntur.audit import service as audit
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.i18n import _
 from kuntur.core.registry import EventType
 from kuntur.core.timeutil import utcnow
 from kuntur.identity import crypto, passwords
@@ -85,8 +86,7 @@ def _parse_roles(roles: list[str]) -> list[str]:
     bad = [r for r in roles if r not in valid]
     if bad:
         raise InvalidInput(
-            f"roles desconocidos {bad}; los roles son {sorted(valid)} / "
-            f"unknown roles {bad}; roles are {sorted(valid)}"
+            _("roles desconocidos {bad}; los roles son {valid}", bad=bad, valid=sorted(valid))
         )
     return sorted(set(roles))
 
@@ -108,26 +108,23 @@ def create_user(
     ensure_agencies(db)
     username = username.strip().lower()
     if not username or not username.replace(".", "").replace("_", "").isalnum():
-        raise InvalidInput(
-            "el usuario lleva letras, dígitos, puntos y guiones bajos / "
-            "usernames are letters, digits, dots and underscores"
-        )
+        raise InvalidInput(_("el usuario lleva letras, dígitos, puntos y guiones bajos"))
     if len(username) > MAX_USERNAME or len(display_name) > 200:
         raise InvalidInput(
-            f"el usuario admite a lo sumo {MAX_USERNAME} caracteres y el nombre 200 / "
-            f"usernames take at most {MAX_USERNAME} characters, display names 200"
+            _("el usuario admite a lo sumo {n} caracteres y el nombre 200", n=MAX_USERNAME)
         )
     if db.scalar(select(User).where(User.username == username)) is not None:
-        raise InvalidInput(f"el usuario {username!r} ya existe / user {username!r} exists already")
+        raise InvalidInput(_("el usuario {username!r} ya existe", username=username))
     if db.get(Agency, agency) is None:
         raise InvalidInput(
-            f"agencia desconocida {agency!r}; las agencias son {sorted(AGENCIES)} / "
-            f"unknown agency {agency!r}; agencies are {sorted(AGENCIES)}"
+            _(
+                "agencia desconocida {agency!r}; las agencias son {agencies}",
+                agency=agency,
+                agencies=sorted(AGENCIES),
+            )
         )
     if clearance not in {c.value for c in Clearance}:
-        raise InvalidInput(
-            "el nivel va de 0 (público) a 3 (secreto) / clearance is 0 (public) to 3 (secret)"
-        )
+        raise InvalidInput(_("el nivel va de 0 (público) a 3 (secreto)"))
     passwords.check(password, username)
     role_list = _parse_roles(roles)
     secret = pyotp.random_base32() if TOTP_REQUIRED & set(role_list) else None
@@ -185,7 +182,7 @@ def authenticate(
         or len(password) > passwords.MAX_LENGTH
         or len(totp_code or "") > MAX_TOTP
     ):
-        raise InvalidInput("Datos de acceso demasiado largos / Logon fields too long")
+        raise InvalidInput(_("Datos de acceso demasiado largos"))
     key = key or crypto.default_key()
     username = username.strip().lower()
     user = db.scalar(select(User).where(User.username == username))
@@ -489,7 +486,7 @@ def step_up(
     role needs one) before a sensitive act. Failures count toward the lockout like logons
     and are logged as ``auth.step_up.failure``; the caller commits either way."""
     if len(password) > passwords.MAX_LENGTH or len(totp_code or "") > MAX_TOTP:
-        raise InvalidInput("Datos de acceso demasiado largos / Credentials too long")
+        raise InvalidInput(_("Datos de acceso demasiado largos"))
     key = key or crypto.default_key()
     if user.disabled:
         _burn(password)
@@ -502,10 +499,7 @@ def create_token(
 ) -> tuple[str, UserSession]:
     """A new API token for ``user`` (after ``step_up``); returns the raw token once."""
     if not label.strip() or len(label) > MAX_LABEL:
-        raise InvalidInput(
-            f"el nombre del token lleva de 1 a {MAX_LABEL} caracteres / "
-            f"a token name takes 1 to {MAX_LABEL} characters"
-        )
+        raise InvalidInput(_("el nombre del token lleva de 1 a {n} caracteres", n=MAX_LABEL))
     raw, tok = open_session(db, user, "api", label=label.strip())
     audit.record(
         db,
@@ -525,7 +519,7 @@ def tokens_of(db: Session, ctx: RequestContext, username: str | None = None) -> 
 
     if username is None:
         if ctx.user_id is None:
-            raise InvalidInput("¿de qué usuario? / which user?")
+            raise InvalidInput(_("¿de qué usuario?"))
         user_id = ctx.user_id
     else:
         user = _user(db, username)
@@ -552,7 +546,7 @@ def revoke_token(db: Session, ctx: RequestContext, token_id: int) -> None:
 
     tok = db.get(UserSession, token_id)
     if tok is None or tok.kind != "api":
-        raise NotFound(f"no existe el token {token_id} / no token {token_id}")
+        raise NotFound(_("no existe el token {id}", id=token_id))
     if tok.user_id != ctx.user_id:
         authz.require(db, ctx, USERS_MANAGE, object_type="token", object_id=str(token_id))
     if tok.revoked_at is not None:
@@ -571,7 +565,7 @@ def revoke_token(db: Session, ctx: RequestContext, token_id: int) -> None:
 def _user(db: Session, username: str) -> User:
     user = db.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
-        raise NotFound(f"no existe el usuario {username!r} / no user {username!r}")
+        raise NotFound(_("no existe el usuario {username!r}", username=username))
     return user
 
 

@@ -15,6 +15,7 @@ from kuntur.audit import commitments
 from kuntur.audit import service as audit
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden, TooManyRequests
+from kuntur.core.i18n import _
 from kuntur.core.timeutil import utcnow
 from kuntur.core.web import (
     MAX_ID,
@@ -216,8 +217,7 @@ def create_token(
         # A stolen token must not be able to outlive its own revocation by minting more.
         authz.deny(db, ctx, {"reason": "token mints token"}, "token", str(ctx.session_id))
         raise Forbidden(
-            "Un token de API no puede emitir tokens: inicie sesión en la página y pídalo ahí / "
-            "An API token cannot mint tokens: log in on the page and ask there"
+            _("Un token de API no puede emitir tokens: inicie sesión en la página y pídalo ahí")
         )
     key = crypto.for_settings(request.app.state.settings)
     checked = service.step_up(db, ctx, user, body.password, body.totp, key)

@@ -14,6 +14,7 @@ from kuntur.audit import commitments
 from kuntur.audit import service as audit
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden
+from kuntur.core.i18n import _
 from kuntur.core.web import (
     SAFE_METHODS,
     SESSION_COOKIE,
@@ -74,10 +75,7 @@ def authenticate(request: Request, db: Session, background: BackgroundTasks) -> 
                 object_id=str(sess.id),
                 details={"method": request.method, "sent": bool(sent)},
             )
-            raise Forbidden(
-                "Falta el token CSRF o no es el de esta sesión (X-CSRF-Token) / "
-                "missing or wrong CSRF token (X-CSRF-Token)"
-            )
+            raise Forbidden(_("Falta el token CSRF o no es el de esta sesión (X-CSRF-Token)"))
     return ctx
 
 

@@ -12,7 +12,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from kuntur.config import get_settings
-from kuntur.core.cli_support import console, engine, fail, progress_stages
+from kuntur.core.cli_support import console, engine, fail, progress_stages, stacked
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import KunturError
 from kuntur.core.i18n import _
@@ -72,19 +72,34 @@ def import_(
                 )
         except KunturError as exc:
             failed = True
-            console.print(f"[bold red]{path}: refused.[/] {exc}", highlight=False)
+            refused = _("rechazado.")
+            console.print(f"[bold red]{path}: {refused}[/] {exc}", highlight=False)
             results.append({"file": str(path), "error": str(exc)})
             continue
         results.append(result.summary())
         if not as_json:
+            warning = _("Aviso:")
             for w in result.warnings:
-                console.print(f"[yellow]Aviso:[/] {w}", highlight=False)
-            console.print(
-                f"[green]{path.name}[/]: {result.imported} importados, {result.rejected} "
-                f"rechazados, {result.duplicates} duplicados"
-                + (f"; rechazos en {result.rejects_file}" if result.rejects_file else ""),
-                highlight=False,
+                console.print(f"[yellow]{warning}[/] {w}", highlight=False)
+            n = result.imported, result.rejected, result.duplicates
+            summary = (
+                _(
+                    "{imported} importados, {rejected} rechazados, {duplicates} duplicados; "
+                    "rechazos en {file}",
+                    imported=n[0],
+                    rejected=n[1],
+                    duplicates=n[2],
+                    file=result.rejects_file,
+                )
+                if result.rejects_file
+                else _(
+                    "{imported} importados, {rejected} rechazados, {duplicates} duplicados",
+                    imported=n[0],
+                    rejected=n[1],
+                    duplicates=n[2],
+                )
             )
+            console.print(f"[green]{path.name}[/]: {summary}", highlight=False)
     if as_json:
         if len(results) == 1:
             print(json.dumps(results[0], ensure_ascii=False))
@@ -130,9 +145,16 @@ def list_(
             )
         )
         return
-    table = Table(title=f"Incidentes ({total} en total)")
-    for col in ("id", "fecha (Lima)", "categoría", "fuente", "distrito", "estado"):
-        table.add_column(col)
+    table = Table(title=_("Incidentes ({total} en total)", total=total))
+    for col in (
+        "id",
+        _("fecha (Lima)"),
+        _("categoría"),
+        _("fuente"),
+        _("distrito"),
+        _("estado"),
+    ):
+        table.add_column(stacked(col))
     for i in items:
         table.add_row(
             str(i.id), i.occurred_at, i.category, i.source, i.district_name or "-", i.status
@@ -150,8 +172,14 @@ def stats(as_json: Annotated[bool, Opt("--json")] = False) -> None:
     if as_json:
         print(json.dumps(result.model_dump(), ensure_ascii=False))
         return
-    console.print(f"Incidentes: {result.count}")
-    console.print(f"Extensión (lon/lat): {result.bbox}")
-    console.print(f"Periodo: {result.first_occurred_at} — {result.last_occurred_at}")
+    console.print(_("Incidentes: {n}", n=result.count))
+    console.print(_("Extensión (lon/lat): {bbox}", bbox=result.bbox))
+    console.print(
+        _(
+            "Periodo: {first} — {last}",
+            first=result.first_occurred_at,
+            last=result.last_occurred_at,
+        )
+    )
     for cat, n in result.by_category.items():
         console.print(f"  {cat:20s} {n}")

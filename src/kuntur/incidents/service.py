@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from kuntur.audit.manifest import SENSITIVE_READ
 from kuntur.core import events
 from kuntur.core.errors import Conflict, InvalidInput
+from kuntur.core.i18n import _
 from kuntur.core.timeutil import to_display, to_utc, utcnow
 from kuntur.geography import hexgrid
 from kuntur.geography import service as geo
@@ -133,11 +134,11 @@ def parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
         parts = [float(p) for p in text.split(",")]
     except ValueError:
         raise InvalidInput(
-            f"bbox must be four numbers min_lon,min_lat,max_lon,max_lat: {text!r}"
+            _("bbox debe ser cuatro números min_lon,min_lat,max_lon,max_lat: {value!r}", value=text)
         ) from None
     if len(parts) != 4 or parts[0] > parts[2] or parts[1] > parts[3]:
         raise InvalidInput(
-            f"bbox must be min_lon,min_lat,max_lon,max_lat with min <= max: {text!r}"
+            _("bbox debe ser min_lon,min_lat,max_lon,max_lat con min <= max: {value!r}", value=text)
         )
     return parts[0], parts[1], parts[2], parts[3]
 
@@ -153,7 +154,11 @@ def resolve_districts(values: list[str]) -> list[str]:
         found = geo.find_districts(value)
         if not found:
             raise InvalidInput(
-                f"unknown district {value!r}: give an INEI ubigeo or a district name"
+                _(
+                    "distrito desconocido {value!r}: indique un ubigeo del INEI o el nombre de un "
+                    "distrito",
+                    value=value,
+                )
             )
         out.append(found[0].ubigeo)
     return out
@@ -265,10 +270,13 @@ def create(*, actor: Actor, data: IncidentCreate) -> Incident:
         classification=data.classification,
     )
     if data.classification > actor.clearance and not actor.is_system:
-        raise InvalidInput("you cannot classify above your own clearance")
+        raise InvalidInput(_("no puede clasificar por encima de su propio nivel"))
     if actor.agency and actor.agency not in OPERATIONAL_AGENCIES:
         raise InvalidInput(
-            f"{actor.agency} is an oversight body: it reads records, it does not file incidents"
+            _(
+                "{agency} es un órgano de control: lee registros, no registra incidentes",
+                agency=actor.agency,
+            )
         )
     db.add(incident)
     try:
@@ -325,9 +333,10 @@ def _refuse_duplicate(actor: Actor, existing: Incident) -> NoReturn:
         details={"visible": visible},
     )
     raise Conflict(
-        "Ya existe un incidente de esta fuente con ese número externo (external_id); no se "
-        "guardó otro. / An incident from this source with that external id already "
-        "exists; nothing new was stored.",
+        _(
+            "Ya existe un incidente de esta fuente con ese número externo (external_id); no se "
+            "guardó otro."
+        ),
         existing_id=existing.id if visible else None,
     )
 
@@ -408,7 +417,7 @@ def stats(*, actor: Actor, filters: IncidentFilter) -> IncidentStats:
         rows += actor.db.execute(part).all()
     by_category: dict[str, int] = {}
     by_source: dict[str, int] = {}
-    for cat, src, n, *_ in rows:
+    for cat, src, n, *_rest in rows:
         by_category[cat] = by_category.get(cat, 0) + int(n)
         by_source[src] = by_source.get(src, 0) + int(n)
     count = sum(by_category.values())

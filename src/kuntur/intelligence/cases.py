@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from kuntur.audit import commitments
 from kuntur.audit.manifest import AUDIT_READ
 from kuntur.core.errors import InvalidInput, NotFound
-from kuntur.core.i18n import render
+from kuntur.core.i18n import _, render
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.identity import purposes
 from kuntur.identity.actor import Actor
@@ -65,19 +65,15 @@ def open_case(
     db = actor.db
     actor.require(INTEL_READ, object_type="case", object_id="cases")
     if not (number or investigation):
-        raise InvalidInput(
-            "investigación: indique su número (p. ej. CASO-2026-0001) / investigation: "
-            "give its number (e.g. CASO-2026-0001)"
-        )
+        raise InvalidInput(_("investigación: indique su número (p. ej. CASO-2026-0001)"))
     investigation = purposes.check_case_number(investigation or number or "")
     given = purposes.check_case_number(number) if number else None
     title = title.strip()
     if not title:
-        raise InvalidInput("título: escriba uno / title: it is required")
+        raise InvalidInput(_("título: escriba uno"))
     if not actor.is_system and actor.agency not in OPERATIONAL_AGENCIES:
         raise InvalidInput(
-            f"{actor.agency} es un órgano de control: lee, no abre casos / "
-            f"{actor.agency} is an oversight body: it reads, it does not open cases"
+            _("{agency} es un órgano de control: lee, no abre casos", agency=actor.agency)
         )
     now = utcnow()
     case = Case(
@@ -97,9 +93,11 @@ def open_case(
             db.flush()
     except IntegrityError as exc:
         raise InvalidInput(
-            f"número: el caso {given} ya existe; deje el número vacío y Kuntur numera el caso "
-            f"dentro de la investigación / number: case {given} already exists; leave the "
-            "number empty and Kuntur numbers the case within the investigation"
+            _(
+                "número: el caso {case} ya existe; deje el número vacío y Kuntur numera el caso "
+                "dentro de la investigación",
+                case=given,
+            )
         ) from exc
     if given is None:
         case.number = f"{investigation}/{case.id}"
@@ -168,7 +166,7 @@ def add_note(actor: Actor, case_id: int, text: str) -> dict[str, Any]:
     db = actor.db
     access, case = _case(actor, case_id, write=True)
     if not text.strip():
-        raise InvalidInput("text: the note is empty")
+        raise InvalidInput(_("text: la nota está vacía"))
     note = CaseNote(
         case_id=case.id, author=actor.who, text=text.strip()[:5000], created_at=utcnow()
     )
@@ -195,10 +193,7 @@ def add_entity(actor: Actor, case_id: int, key: str) -> dict[str, Any]:
     found = db.execute(access.links(Entity.id, Entity.kind).where(Entity.key == key).limit(1))
     row = found.first()
     if row is None:
-        raise InvalidInput(
-            f"entidad: {key!r} no es un identificador conocido / "
-            f"entity: {key!r} is not a known identifier"
-        )
+        raise InvalidInput(_("entidad: {key!r} no es un identificador conocido", key=key))
     entity_id, kind = row
     if db.get(CaseEntity, (case.id, entity_id)) is None:
         db.add(
@@ -232,8 +227,7 @@ def add_member(actor: Actor, case_id: int, username: str) -> dict[str, Any]:
     user = db.scalar(select(User).where(User.username == username.strip()))
     if user is None or user.disabled or not _analyst(user):
         raise InvalidInput(
-            f"usuario: {username!r} no es un analista de inteligencia activo / "
-            f"username: {username!r} is no active intelligence analyst"
+            _("usuario: {username!r} no es un analista de inteligencia activo", username=username)
         )
     shared = user.agency_code == case.owner_agency or db.scalar(
         select(SharingRule.id)
@@ -245,10 +239,12 @@ def add_member(actor: Actor, case_id: int, username: str) -> dict[str, Any]:
     )
     if not shared:
         raise InvalidInput(
-            f"usuario: {case.owner_agency} no comparte sus registros con {user.agency_code}, "
-            f"así que sus analistas no pueden unirse a este caso / username: "
-            f"{case.owner_agency} does not share its records with {user.agency_code}, so its "
-            "analysts cannot join this case"
+            _(
+                "usuario: {owner} no comparte sus registros con {agency}, así que sus analistas "
+                "no pueden unirse a este caso",
+                owner=case.owner_agency,
+                agency=user.agency_code,
+            )
         )
     if db.get(CaseMember, (case.id, user.id)) is None:
         db.add(CaseMember(case_id=case.id, user_id=user.id, added_by=actor.who, added_at=utcnow()))

@@ -35,7 +35,7 @@ def index() -> None:
     """Extract identifiers from every extortion, kidnapping and homicide report and link them."""
     with Session(engine()) as db, db.begin():
         n = service.index_all(Actor(db, RequestContext.system("intel")))
-    console.print(f"Vínculos registrados: {n}", highlight=False)
+    console.print(_("Vínculos registrados: {n}", n=n), highlight=False)
 
 
 @app.command(
@@ -98,7 +98,13 @@ def score_names(
             reader = csv.DictReader(fh)
             missing = {"name_a", "name_b"} - set(reader.fieldnames or [])
             if missing:
-                fail(f"{file}: missing column(s) {', '.join(sorted(missing))}")
+                fail(
+                    _(
+                        "{path}: faltan columnas: {columns}",
+                        path=file,
+                        columns=", ".join(sorted(missing)),
+                    )
+                )
             rows = list(reader)
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"{file}: {exc}")
@@ -118,11 +124,13 @@ def score_names(
         for o in out:
             w.writerow(safe_row([o["name_a"], o["name_b"], f"{o['score']:.4f}"]))
     if bad:
-        console.print(
-            f"[yellow]Aviso:[/] {len(bad)} filas sin nombre omitidas (líneas "
-            f"{', '.join(map(str, bad[:10]))})",
-            highlight=False,
+        warning = _("Aviso:")
+        skipped = _(
+            "{n} filas sin nombre omitidas (líneas {lines})",
+            n=len(bad),
+            lines=", ".join(map(str, bad[:10])),
         )
+        console.print(f"[yellow]{warning}[/] {skipped}", highlight=False)
     if rows and "same" in rows[0] and out:
         labelled = [(o, rows[o["line"] - 2]["same"].strip()) for o in out]
         labelled = [(o, s) for o, s in labelled if s in ("0", "1")]
@@ -133,8 +141,9 @@ def score_names(
                 np.array([baseline(o["name_a"], o["name_b"]) for o, _ in labelled]), same
             )
             for nm, m in (("kuntur", ours), ("token-sort", base)):
+                threshold = _("umbral {value:.3f}", value=m["threshold"])
                 console.print(
-                    f"{nm}: umbral {m['threshold']:.3f}  P {m['precision']:.3f}  "
+                    f"{nm}: {threshold}  P {m['precision']:.3f}  "
                     f"R {m['recall']:.3f}  F1 {m['f1']:.3f}",
                     highlight=False,
                 )

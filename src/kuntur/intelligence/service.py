@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import NotFound
+from kuntur.core.i18n import _
 from kuntur.core.registry import EventType
 from kuntur.core.timeutil import utcnow
 from kuntur.geography import service as geo
@@ -279,7 +280,7 @@ def network_of(actor: Actor, incident_id: int) -> dict[str, Any]:
     access = require_analyst(actor, f"report:{incident_id}")
     found = _component(access, incident_id)
     if found is None:  # also for a report the reader may not read: existence not confirmed
-        raise NotFound(f"report {incident_id} has no identifiers linked")
+        raise NotFound(_("la denuncia {id} no tiene identificadores vinculados", id=incident_id))
     return _detail(access, *found)
 
 
@@ -293,9 +294,11 @@ def network_detail(access: Access, name: str, *, follow: bool = False) -> dict[s
     first = int(name.removeprefix("N-")) if name.removeprefix("N-").isdigit() else -1
     found = _component(access, first)
     if found is None:
-        raise NotFound(f"network {name} not found")
+        raise NotFound(_("no se encuentra la red {name}", name=name))
     if _name(found[0]) != name and not follow:  # the network grew from an earlier report
-        raise NotFound(f"network {name} is now part of {_name(found[0])}")
+        raise NotFound(
+            _("la red {name} ahora forma parte de {bigger}", name=name, bigger=_name(found[0]))
+        )
     return _detail(access, *found)
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import tzfpy
 
+from kuntur.core.i18n import _
 from kuntur.core.timeutil import utcnow
 from kuntur.geography import service as geo
 from kuntur.geography.names import normalise_name
@@ -217,8 +218,12 @@ def resolve_mapping(columns: list[str], mapping: ColumnMapping, kind: str) -> Co
         if given is not None and given not in columns:
             flag = "--" + attr.replace("_", "-")
             raise ImportRefused(
-                f"{flag} {given!r}: no such column. The file has: "
-                + ", ".join(repr(c) for c in columns)
+                _(
+                    "{flag} {given!r}: no existe esa columna. El archivo tiene: {columns}",
+                    flag=flag,
+                    given=given,
+                    columns=", ".join(repr(c) for c in columns),
+                )
             )
     has_geometry = readers.GEOM_LON in columns
     taken: set[str] = set()
@@ -292,13 +297,20 @@ def _coordinates(
             and np.nanmedian(np.abs(lon[finite])) <= 90
         ):
             # Latitude beyond 90 but longitude within it: the columns are swapped.
-            used["swapped"] = f"{m.lat_col} holds longitudes and {m.lon_col} latitudes"
+            used["swapped"] = _(
+                "{lat} tiene longitudes y {lon} latitudes", lat=m.lat_col, lon=m.lon_col
+            )
             return lat, lon, f"{m.lat_col},{m.lon_col}"
         if finite.any() and np.nanmedian(np.abs(lat[finite])) > 90 and not m.crs:
             raise ImportRefused(
-                f"columns {m.lat_col!r}/{m.lon_col!r} hold values like {lat[finite][0]:.1f}, "
-                "which are not degrees: these look like projected coordinates. Pass "
-                "--x-col/--y-col with --crs EPSG:NNNN (e.g. EPSG:32718 for UTM 18S, Lima)"
+                _(
+                    "las columnas {lat!r}/{lon!r} tienen valores como {value:.1f}, que no son "
+                    "grados: parecen coordenadas proyectadas. Indique --x-col/--y-col con --crs "
+                    "EPSG:NNNN (p. ej. EPSG:32718 para UTM 18S, Lima)",
+                    lat=m.lat_col,
+                    lon=m.lon_col,
+                    value=lat[finite][0],
+                )
             )
         return lon, lat, f"{m.lon_col},{m.lat_col}"
     if m.x_col and m.y_col:
@@ -311,10 +323,14 @@ def _coordinates(
             if finite.any() and np.nanmedian(np.abs(x[finite])) <= 180:
                 return x, y, f"{m.x_col},{m.y_col}"  # plain degrees under X/Y names
             raise ImportRefused(
-                f"columns {m.x_col!r}/{m.y_col!r} hold projected coordinates (e.g. "
-                f"{x[finite][0] if finite.any() else 'n/a'}); pass --crs EPSG:NNNN saying "
-                "which system they are in (e.g. EPSG:26910 for UTM 10N, EPSG:3435 for Illinois "
-                "East in US feet)"
+                _(
+                    "las columnas {x!r}/{y!r} tienen coordenadas proyectadas (p. ej. {value}); "
+                    "indique con --crs EPSG:NNNN en qué sistema están (p. ej. EPSG:26910 para "
+                    "UTM 10N, EPSG:3435 para Illinois Este en pies de EE. UU.)",
+                    x=m.x_col,
+                    y=m.y_col,
+                    value=x[finite][0] if finite.any() else "n/a",
+                )
             )
         from pyproj import Transformer
         from pyproj.exceptions import CRSError
@@ -323,7 +339,11 @@ def _coordinates(
             tr = Transformer.from_crs(m.crs, "EPSG:4326", always_xy=True)
         except CRSError as exc:
             raise ImportRefused(
-                f"--crs {m.crs!r} is not a coordinate system pyproj knows: {exc}"
+                _(
+                    "--crs {crs!r} no es un sistema de coordenadas que pyproj conozca: {exc}",
+                    crs=m.crs,
+                    exc=exc,
+                )
             ) from None
         used["crs"] = m.crs
         lon, lat = tr.transform(x, y)
@@ -346,9 +366,12 @@ def _coordinates(
     if located is not None:
         return located
     raise ImportRefused(
-        "cannot find coordinates: no latitude/longitude or X/Y columns recognised among "
-        + ", ".join(repr(c) for c in frame.columns)
-        + ". Pass --lat-col/--lon-col, or --x-col/--y-col with --crs"
+        _(
+            "no se encuentran las coordenadas: ninguna columna de latitud/longitud o X/Y "
+            "reconocida entre {columns}. Indique --lat-col/--lon-col, o --x-col/--y-col con "
+            "--crs",
+            columns=", ".join(repr(c) for c in frame.columns),
+        )
     )
 
 
@@ -449,9 +472,11 @@ def _times(frame: pd.DataFrame, m: ColumnMapping, used: dict[str, Any]) -> Parse
         used["time_cols"] = list(cols.values())
         return compose_from_parts(frame, cols, zone)
     raise ImportRefused(
-        "cannot find the time column among "
-        + ", ".join(repr(c) for c in frame.columns)
-        + ". Pass --time-col (and --time-format if dates are ambiguous)"
+        _(
+            "no se encuentra la columna de la hora entre {columns}. Indique --time-col (y "
+            "--time-format si las fechas son ambiguas)",
+            columns=", ".join(repr(c) for c in frame.columns),
+        )
     )
 
 
@@ -471,13 +496,20 @@ def _zone_of_points(lon: np.ndarray, lat: np.ndarray, warnings: list[str]) -> st
     zone = tzfpy.get_tz(float(np.median(lon[ok])), float(np.median(lat[ok])))
     if not zone:
         warnings.append(
-            "most points lie outside Peru, at sea or where no time zone is known: times "
-            f"without an offset were read as {DEFAULT_TIMEZONE}; pass --timezone"
+            _(
+                "la mayoría de los puntos está fuera del Perú, en el mar o donde no se conoce "
+                "la zona horaria: las horas sin desfase se leyeron como {zone}; indique "
+                "--timezone",
+                zone=DEFAULT_TIMEZONE,
+            )
         )
         return DEFAULT_TIMEZONE
     warnings.append(
-        f"most points lie outside Peru: times without an offset were read as {zone}, the "
-        "zone where they lie; pass --timezone to read them otherwise"
+        _(
+            "la mayoría de los puntos está fuera del Perú: las horas sin desfase se leyeron "
+            "como {zone}, la zona donde están; indique --timezone para leerlas de otro modo",
+            zone=zone,
+        )
     )
     return str(zone)
 
@@ -508,8 +540,12 @@ def normalise(table: readers.RawTable, mapping: ColumnMapping) -> Normalised:
     used["coordinates"] = coord_cols
     if "swapped" in used:
         warnings.append(
-            f"latitude and longitude look swapped ({used['swapped']}); read "
-            "them the other way round"
+            _(
+                "la latitud y la longitud parecen intercambiadas ({lat} tiene longitudes y "
+                "{lon} latitudes); se leyeron al revés",
+                lat=m.lat_col,
+                lon=m.lon_col,
+            )
         )
     if readers.GEOM_ERROR in frame.columns:
         geom_err = frame[readers.GEOM_ERROR].to_numpy(dtype=object)
@@ -519,13 +555,13 @@ def normalise(table: readers.RawTable, mapping: ColumnMapping) -> Normalised:
         rejected[has] = True
     coord_source = frame[m.lat_col] if m.lat_col else (frame[m.y_col] if m.y_col else None)
     missing_coord = ~(np.isfinite(lat) & np.isfinite(lon))
-    flag(missing_coord, coord_cols, "missing or unreadable coordinates", coord_source)
-    flag((lat == 0) & (lon == 0), coord_cols, "coordinates are 0,0 (no location)")
+    flag(missing_coord, coord_cols, _("faltan las coordenadas o no se leen"), coord_source)
+    flag((lat == 0) & (lon == 0), coord_cols, _("las coordenadas son 0,0 (sin ubicación)"))
     out_of_range = (np.abs(lat) > 90) | (np.abs(lon) > 180)
     flag(
         out_of_range & ~missing_coord,
         coord_cols,
-        "coordinates out of range (latitude -90..90, longitude -180..180)",
+        _("coordenadas fuera de rango (latitud -90..90, longitud -180..180)"),
         coord_source,
     )
 
@@ -537,8 +573,10 @@ def normalise(table: readers.RawTable, mapping: ColumnMapping) -> Normalised:
         flag(
             ~geo.in_served_area(lon, lat) & ~missing_coord & ~out_of_range,
             coord_cols,
-            f"fuera del área que atiende el comando ({geo.SERVED_AREA_NAME}) / outside "
-            "the command's served area (Peru)",
+            _(
+                "fuera del área que atiende el comando ({area})",
+                area=geo.SERVED_AREA_NAME,
+            ),
             coord_source,
         )
     if m.timezone is None:
@@ -549,18 +587,18 @@ def normalise(table: readers.RawTable, mapping: ColumnMapping) -> Normalised:
     if times.warning:
         warnings.append(times.warning)
     time_shown = frame[m.time_col] if m.time_col else None
-    flag(times.missing, m.time_col or "time", "missing time")
+    flag(times.missing, m.time_col or "time", _("falta la hora"))
     flag(
         times.bad,
         m.time_col or "time",
-        f"cannot read the time with format {times.format!r}",
+        _("no se puede leer la hora con el formato {format!r}", format=times.format),
         time_shown,
     )
     now = pd.Timestamp(utcnow())
     future = (times.utc > now + pd.Timedelta(days=1)).fillna(False).to_numpy(dtype=bool)
-    flag(future, m.time_col or "time", "time is in the future", time_shown)
+    flag(future, m.time_col or "time", _("la hora está en el futuro"), time_shown)
     too_old = (times.utc < pd.Timestamp("1900-01-01", tz="UTC")).fillna(False).to_numpy(bool)
-    flag(too_old, m.time_col or "time", "time is before 1900", time_shown)
+    flag(too_old, m.time_col or "time", _("la hora es anterior a 1900"), time_shown)
 
     if m.category_col:
         # Work on the distinct labels only: a million rows carry a few dozen labels.
@@ -576,7 +614,7 @@ def normalise(table: readers.RawTable, mapping: ColumnMapping) -> Normalised:
 
     if m.id_col:
         ext = frame[m.id_col].str.strip()
-        flag((ext == "").to_numpy(), m.id_col, "missing id (--id-col was given or detected)")
+        flag((ext == "").to_numpy(), m.id_col, _("falta el id (--id-col indicado o detectado)"))
         external_id = ext.to_numpy(dtype=object)
         used["id_col"] = m.id_col
     else:

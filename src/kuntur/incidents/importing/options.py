@@ -20,6 +20,7 @@ import typer
 
 from kuntur.core.cli_support import fail
 from kuntur.core.errors import KunturError
+from kuntur.core.i18n import _
 from kuntur.incidents.categories import Category
 from kuntur.incidents.importing.normalise import ColumnMapping
 from kuntur.incidents.importing.service import read_category_map
@@ -37,38 +38,44 @@ class ReadOptions:
 
 
 _FLAGS: list[tuple[str, Any, Any]] = [
-    ("time_col", Annotated[str | None, Opt(help="column with the date/time")], None),
+    ("time_col", Annotated[str | None, Opt(help=_("columna de la fecha y hora"))], None),
     (
         "time_of_day_col",
-        Annotated[str | None, Opt(help="separate clock-time column (HH:MM or HHMM), if any")],
+        Annotated[
+            str | None, Opt(help=_("columna aparte de la hora del día (HH:MM o HHMM), si la hay"))
+        ],
         None,
     ),
-    ("lat_col", Annotated[str | None, Opt(help="latitude column (degrees)")], None),
-    ("lon_col", Annotated[str | None, Opt(help="longitude column (degrees)")], None),
-    ("x_col", Annotated[str | None, Opt(help="projected X column (with --crs)")], None),
-    ("y_col", Annotated[str | None, Opt(help="projected Y column (with --crs)")], None),
+    ("lat_col", Annotated[str | None, Opt(help=_("columna de la latitud (grados)"))], None),
+    ("lon_col", Annotated[str | None, Opt(help=_("columna de la longitud (grados)"))], None),
+    ("x_col", Annotated[str | None, Opt(help=_("columna X proyectada (con --crs)"))], None),
+    ("y_col", Annotated[str | None, Opt(help=_("columna Y proyectada (con --crs)"))], None),
     (
         "crs",
-        Annotated[str | None, Opt(help="CRS of --x-col/--y-col, e.g. EPSG:32718")],
+        Annotated[
+            str | None, Opt(help=_("sistema de coordenadas de --x-col/--y-col, p. ej. EPSG:32718"))
+        ],
         None,
     ),
-    ("category_col", Annotated[str | None, Opt(help="column with the crime label")], None),
+    ("category_col", Annotated[str | None, Opt(help=_("columna de la etiqueta del delito"))], None),
     (
         "category_map",
-        Annotated[Path | None, Opt(help="CSV or JSON: label -> category code")],
+        Annotated[Path | None, Opt(help=_("CSV o JSON: etiqueta -> código de categoría"))],
         None,
     ),
     (
         "category",
-        Annotated[Category, Opt(help="category when the file has no label column")],
+        Annotated[
+            Category, Opt(help=_("categoría cuando el archivo no tiene columna de etiqueta"))
+        ],
         Category.OTHER,
     ),
-    ("id_col", Annotated[str | None, Opt(help="column with the source's own id")], None),
-    ("address_col", Annotated[str | None, Opt(help="column with the address text")], None),
-    ("narrative_col", Annotated[str | None, Opt(help="column with the narrative")], None),
+    ("id_col", Annotated[str | None, Opt(help=_("columna del id propio de la fuente"))], None),
+    ("address_col", Annotated[str | None, Opt(help=_("columna de la dirección"))], None),
+    ("narrative_col", Annotated[str | None, Opt(help=_("columna del relato"))], None),
     (
         "time_format",
-        Annotated[str | None, Opt(help="iso | dayfirst | monthfirst | a strptime pattern")],
+        Annotated[str | None, Opt(help=_("iso | dayfirst | monthfirst | un patrón de strptime"))],
         None,
     ),
     (
@@ -76,20 +83,26 @@ _FLAGS: list[tuple[str, Any, Any]] = [
         Annotated[
             str | None,
             Opt(
-                help="zone of times written without offset (default America/Lima, or the "
-                "zone where the points lie when most lie outside Peru)"
+                help=_(
+                    "zona de las horas escritas sin desfase (por omisión America/Lima, o la zona "
+                    "donde están los puntos cuando la mayoría está fuera del Perú)"
+                )
             ),
         ],
         None,
     ),
-    ("delimiter", Annotated[str | None, Opt(help="override the detected delimiter")], None),
+    ("delimiter", Annotated[str | None, Opt(help=_("reemplaza el delimitador detectado"))], None),
     (
         "decimal",
-        Annotated[str | None, Opt(help="override the detected decimal mark: . or ,")],
+        Annotated[str | None, Opt(help=_("reemplaza el separador decimal detectado: . o ,"))],
         None,
     ),
-    ("encoding", Annotated[str | None, Opt(help="override the detected encoding")], None),
-    ("layer", Annotated[str | None, Opt(help="GeoPackage layer (default: the first)")], None),
+    ("encoding", Annotated[str | None, Opt(help=_("reemplaza la codificación detectada"))], None),
+    (
+        "layer",
+        Annotated[str | None, Opt(help=_("capa del GeoPackage (por omisión: la primera)"))],
+        None,
+    ),
 ]
 _READ = {"delimiter", "encoding", "layer"}
 
@@ -97,12 +110,17 @@ _READ = {"delimiter", "encoding", "layer"}
 def build_mapping(values: dict[str, Any]) -> ColumnMapping:
     """The mapping from the flags' values; a clear CLI error for values that cannot work."""
     if values["decimal"] not in (None, ".", ","):
-        fail("--decimal must be '.' or ','")
+        fail(_("--decimal debe ser '.' o ','"))
     try:
         if values["timezone"] is not None:
             ZoneInfo(values["timezone"])
     except (ZoneInfoNotFoundError, ValueError):
-        fail(f"--timezone {values['timezone']!r} is not a time zone name (e.g. America/Lima)")
+        fail(
+            _(
+                "--timezone {zone!r} no es el nombre de una zona horaria (p. ej. America/Lima)",
+                zone=values["timezone"],
+            )
+        )
     try:
         cmap = values["category_map"]
         return ColumnMapping(

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from kuntur.core.errors import InvalidInput
+from kuntur.core.i18n import _
 
 GEOM_LON = "__lon"
 GEOM_LAT = "__lat"
@@ -54,13 +55,13 @@ def read_table(
     layer: str | None = None,
 ) -> RawTable:
     if not path.exists():
-        raise FileRefused(f"{path}: no such file")
+        raise FileRefused(_("{path}: no existe el archivo", path=path))
     if path.is_dir():
-        raise FileRefused(f"{path}: is a folder, not a file")
+        raise FileRefused(_("{path}: es una carpeta, no un archivo", path=path))
     with path.open("rb") as fh:
         head = fh.read(16)
     if not head:
-        raise FileRefused(f"{path}: the file is empty")
+        raise FileRefused(_("{path}: el archivo está vacío", path=path))
     if head.startswith(b"SQLite format 3"):
         return _read_gpkg(path, layer)
     raw = path.read_bytes()
@@ -69,18 +70,25 @@ def read_table(
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as exc:
             raise FileRefused(
-                f"{path}: looks gzip-compressed but cannot be unpacked ({exc})"
+                _(
+                    "{path}: parece comprimido con gzip pero no se puede descomprimir ({exc})",
+                    path=path,
+                    exc=exc,
+                )
             ) from None
     if not raw.strip():
-        raise FileRefused(f"{path}: the file is empty")
+        raise FileRefused(_("{path}: el archivo está vacío", path=path))
     stripped = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
     name = path.name.lower().removesuffix(".gz")
     if name.endswith((".geojson", ".json")) or stripped[:1] == b"{":
         return _read_geojson(path, raw, encoding)
     if b"\x00" in raw[:65536]:
         raise FileRefused(
-            f"{path}: this is a binary file, not CSV, GeoJSON or GeoPackage; "
-            "export it as CSV (UTF-8 or Latin-1) and import that"
+            _(
+                "{path}: es un archivo binario, no CSV, GeoJSON ni GeoPackage; expórtelo como "
+                "CSV (UTF-8 o Latin-1) e importe ese",
+                path=path,
+            )
         )
     return _read_csv(path, raw, delimiter, encoding)
 
@@ -146,7 +154,12 @@ def _read_csv(path: Path, raw: bytes, delimiter: str | None, encoding: str | Non
         text = raw.decode(enc)
     except (UnicodeDecodeError, LookupError) as exc:
         raise FileRefused(
-            f"{path}: cannot decode as {enc} ({exc}); try --encoding latin-1"
+            _(
+                "{path}: no se puede decodificar como {enc} ({exc}); pruebe --encoding latin-1",
+                path=path,
+                enc=enc,
+                exc=exc,
+            )
         ) from None
     text = text.removeprefix("\ufeff")
     sample = text[:200_000].splitlines()[:_SNIFF_LINES]
@@ -155,8 +168,12 @@ def _read_csv(path: Path, raw: bytes, delimiter: str | None, encoding: str | Non
     delim = delimiter or detect_delimiter(sample)
     if delim is None:
         raise FileRefused(
-            f"{path}: cannot find the delimiter: the first lines do not split into the same "
-            f"number of fields with any of , ; tab |. Check the file, or pass --delimiter"
+            _(
+                "{path}: no se encuentra el delimitador: las primeras líneas no se dividen en "
+                "el mismo número de campos con ninguno de , ; tab |. Revise el archivo o "
+                "indique --delimiter",
+                path=path,
+            )
         )
     skipped = header_line(sample, delim)
     if skipped:  # drop title lines above the header; line numbers still count them
@@ -184,9 +201,15 @@ def _read_csv(path: Path, raw: bytes, delimiter: str | None, encoding: str | Non
     lines = lines + skipped
     bad = [(line + skipped, why) for line, why in bad]
     if frame.shape[1] < 2:
-        raise FileRefused(f"{path}: only one column with delimiter {delim!r}; pass --delimiter")
+        raise FileRefused(
+            _(
+                "{path}: una sola columna con el delimitador {delim!r}; indique --delimiter",
+                path=path,
+                delim=delim,
+            )
+        )
     if frame.empty and not bad:
-        raise FileRefused(f"{path}: has a header but no data rows")
+        raise FileRefused(_("{path}: tiene encabezado pero ninguna fila de datos", path=path))
     frame.columns = [str(c).strip() for c in frame.columns]
     detected: dict[str, Any] = {"encoding": enc, "delimiter": delim}
     if skipped:
@@ -212,7 +235,7 @@ def _read_csv_tolerant(
     try:
         header = next(reader)
     except (StopIteration, csv.Error) as exc:
-        raise FileRefused(f"cannot read the header line: {exc}") from None
+        raise FileRefused(_("no se puede leer la línea de encabezado: {exc}", exc=exc)) from None
     rows: list[list[str]] = []
     lines: list[int] = []
     bad: list[tuple[int, str]] = []
@@ -223,19 +246,30 @@ def _read_csv_tolerant(
         except StopIteration:
             break
         except csv.Error as exc:
-            bad.append((previous_end + 1, f"malformed CSV: {exc}"))
+            bad.append((previous_end + 1, _("CSV mal formado: {exc}", exc=exc)))
             previous_end = reader.line_num
             continue
         start, previous_end = previous_end + 1, reader.line_num
         if not row or not any(f.strip() for f in row):
             continue
         if len(row) != len(header):
-            bad.append((start, f"has {len(row)} fields, the header has {len(header)}"))
+            bad.append(
+                (
+                    start,
+                    _(
+                        "tiene {found} campos, el encabezado tiene {wanted}",
+                        found=len(row),
+                        wanted=len(header),
+                    ),
+                )
+            )
             continue
         rows.append(row)
         lines.append(start)
     if len(header) < 2:
-        raise FileRefused(f"only one column with delimiter {delim!r}; pass --delimiter")
+        raise FileRefused(
+            _("una sola columna con el delimitador {delim!r}; indique --delimiter", delim=delim)
+        )
     return pd.DataFrame(rows, columns=header, dtype=str), np.asarray(lines, np.int64), bad
 
 
@@ -258,7 +292,11 @@ def _points_from_features(
         else:
             lon.append(float("nan"))
             lat.append(float("nan"))
-            err.append(f"geometry is {kind or 'missing'}, not a point")
+            err.append(
+                _("la geometría es {kind}, no un punto", kind=kind)
+                if kind
+                else _("falta la geometría")
+            )
     return lon, lat, err
 
 
@@ -266,12 +304,12 @@ def _read_geojson(path: Path, raw: bytes, encoding: str | None) -> RawTable:
     try:
         data = json.loads(raw.decode(encoding or detect_encoding(raw)).removeprefix("\ufeff"))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise FileRefused(f"{path}: not valid JSON ({exc})") from None
+        raise FileRefused(_("{path}: no es JSON válido ({exc})", path=path, exc=exc)) from None
     features = data.get("features") if isinstance(data, dict) else None
     if not isinstance(features, list):
-        raise FileRefused(f"{path}: JSON but not a GeoJSON FeatureCollection")
+        raise FileRefused(_("{path}: es JSON pero no una FeatureCollection de GeoJSON", path=path))
     if not features:
-        raise FileRefused(f"{path}: the FeatureCollection has no features")
+        raise FileRefused(_("{path}: la FeatureCollection no tiene elementos", path=path))
     props = [
         {k: "" if v is None else str(v) for k, v in (f.get("properties") or {}).items()}
         for f in features
@@ -293,7 +331,9 @@ def _reproject_geometry(frame: pd.DataFrame, crs: str) -> None:
     try:
         tr = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
     except CRSError as exc:
-        raise FileRefused(f"unknown coordinate reference system {crs!r}: {exc}") from None
+        raise FileRefused(
+            _("sistema de referencia de coordenadas desconocido {crs!r}: {exc}", crs=crs, exc=exc)
+        ) from None
     x, y = tr.transform(frame[GEOM_LON].to_numpy(float), frame[GEOM_LAT].to_numpy(float))
     frame[GEOM_LON], frame[GEOM_LAT] = x, y
 
@@ -306,7 +346,9 @@ def _read_gpkg(path: Path, layer: str | None) -> RawTable:
         layers = [str(row[0]) for row in pyogrio.list_layers(path)]
         meta, _fids, geometry, field_data = pyogrio.raw.read(path, layer=layer)
     except Exception as exc:  # pyogrio raises its own DataSourceError/DataLayerError
-        raise FileRefused(f"{path}: cannot read as GeoPackage ({exc})") from None
+        raise FileRefused(
+            _("{path}: no se puede leer como GeoPackage ({exc})", path=path, exc=exc)
+        ) from None
     frame = pd.DataFrame(
         {
             name: pd.Series(values).astype(str).replace({"None": "", "nan": ""})
@@ -315,11 +357,17 @@ def _read_gpkg(path: Path, layer: str | None) -> RawTable:
     )
     geoms = shapely.from_wkb(geometry) if geometry is not None else None
     if geoms is None or len(geoms) == 0:
-        raise FileRefused(f"{path}: layer {layer or layers[0]!r} has no features")
+        raise FileRefused(
+            _(
+                "{path}: la capa {layer!r} no tiene elementos",
+                path=path,
+                layer=layer or layers[0],
+            )
+        )
     is_point = shapely.get_type_id(geoms) == 0
     frame[GEOM_LON] = np.where(is_point, shapely.get_x(geoms), np.nan)
     frame[GEOM_LAT] = np.where(is_point, shapely.get_y(geoms), np.nan)
-    frame[GEOM_ERROR] = np.where(is_point, "", "geometry is not a point")
+    frame[GEOM_ERROR] = np.where(is_point, "", _("la geometría no es un punto"))
     crs = meta.get("crs")
     if crs and crs not in ("EPSG:4326", "OGC:CRS84"):
         _reproject_geometry(frame, crs)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kuntur.core.context import RequestContext
 from kuntur.core.exports import safe_row
+from kuntur.core.i18n import _
 from kuntur.core.timeutil import utcnow
 from kuntur.geography import hexgrid
 from kuntur.geography import service as geo
@@ -76,8 +77,14 @@ def read_category_map(path: Path) -> dict[str, str]:
         code = str(code).strip()
         if code not in valid:
             raise ImportRefused(
-                f"{path}: {label!r} maps to {code!r}, which is no category; "
-                f"use one of {', '.join(sorted(valid))}"
+                _(
+                    "{path}: {label!r} corresponde a {code!r}, que no es una categoría; use una "
+                    "de {valid}",
+                    path=path,
+                    label=label,
+                    code=code,
+                    valid=", ".join(sorted(valid)),
+                )
             )
         out[normalise_name(str(label))] = code
     return out
@@ -153,14 +160,14 @@ def import_file(
     def step(desc: str, total: int) -> Callable[[int], None]:
         return stage(desc, total) if stage else (lambda _n: None)
 
-    advance = step("Leyendo archivo", 1)
+    advance = step(_("Leyendo archivo"), 1)
     table = readers.read_table(path, delimiter=delimiter, encoding=encoding, layer=layer)
     advance(1)
-    advance = step("Validando filas", 1)
+    advance = step(_("Validando filas"), 1)
     result = normalise(table, mapping)
     advance(1)
     dataset = dataset or path.name.split(".")[0]
-    advance = step("Geocodificando (distrito, H3)", 1)
+    advance = step(_("Geocodificando (distrito, H3)"), 1)
     frame = enrich(result.frame, dataset=dataset, actor=ctx.actor)
     advance(1)
     detected = {**table.detected, **result.mapping_used}
@@ -172,7 +179,7 @@ def import_file(
         "options": detected,
         "actor": ctx.actor,
     }
-    advance = step("Guardando", len(frame))
+    advance = step(_("Guardando"), len(frame))
     rows_read = len(table.frame) + len(table.bad_rows)
     batch_id, imported, duplicates = store.write_batch(
         engine,

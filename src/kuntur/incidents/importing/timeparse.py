@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from kuntur.core.errors import InvalidInput
+from kuntur.core.i18n import _
 
 _ISO = re.compile(r"^\d{4}-\d{1,2}(?:-\d{1,2}|$)")  # full dates, or year-month alone
 _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
@@ -87,16 +88,18 @@ def decide_order(sample: pd.Series) -> tuple[str, str | None]:
     day_first = bool((first > 12).any())
     month_first = bool((second > 12).any())
     if day_first and month_first:
-        raise InvalidInput("dates mix day-first and month-first orders; pass --time-format")
+        raise InvalidInput(
+            _("las fechas mezclan el orden día-mes y el orden mes-día; indique --time-format")
+        )
     if day_first:
         return "dayfirst", None
     if month_first:
         return "monthfirst", None
     if sample.str.contains(r"[AaPp]\.?\s?[Mm]\.?$", regex=True).any():
         return "monthfirst", None
-    return "dayfirst", (
-        "dates never show whether day or month comes first; read them as "
-        "day-first (dd/mm/yyyy). Pass --time-format monthfirst if that is wrong"
+    return "dayfirst", _(
+        "las fechas nunca muestran si va primero el día o el mes; se leyeron con el día "
+        "primero (dd/mm/aaaa). Indique --time-format monthfirst si no es así"
     )
 
 
@@ -114,8 +117,12 @@ def parse_times(values: pd.Series, *, time_format: str | None, timezone: str) ->
             fmt, warning = decide_order(sample)
         else:
             raise InvalidInput(
-                f"cannot tell the time format from values like {sample.iloc[0]!r}; "
-                "pass --time-format (iso, dayfirst, monthfirst or a pattern like '%d.%m.%Y %H:%M')"
+                _(
+                    "no se reconoce el formato de la hora en valores como {value!r}; indique "
+                    "--time-format (iso, dayfirst, monthfirst o un patrón como "
+                    "'%d.%m.%Y %H:%M')",
+                    value=sample.iloc[0],
+                )
             )
     fmt_key = fmt.lower()
     # Normalise AM/PM spellings ("p. m.", "pm") so %p can read them.
