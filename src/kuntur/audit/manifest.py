@@ -4,10 +4,21 @@ its page, texts, CLI group."""
 from __future__ import annotations
 
 from kuntur.core.registry import EventType, Label, Manifest, Page, Permission, declare
-from kuntur.identity.roles import Role
+from kuntur.identity.roles import OVERSIGHT_ROLES, Role
 
 AUDIT_READ = Permission(
-    "audit.read", "Consultar el registro de auditoría", "Read the audit log", roles=(Role.AUDITOR,)
+    "audit.read",
+    "Consultar el registro de auditoría",
+    "Read the audit log",
+    roles=(Role.AUDITOR, *OVERSIGHT_ROLES),
+)
+# A signed-in oversight user countersigns a checkpoint with the key of a registered witness
+# (the signature is the proof; the login puts a person's name on the act).
+AUDIT_COUNTERSIGN = Permission(
+    "audit.countersign",
+    "Contrafirmar puntos de control (testigo)",
+    "Countersign checkpoints (witness)",
+    roles=(Role.AUDITOR, *OVERSIGHT_ROLES),
 )
 AUDIT_CHECKPOINT = Permission(
     "audit.checkpoint",
@@ -140,7 +151,7 @@ TEXTS: dict[str, Label] = {
 MANIFEST = declare(
     Manifest(
         domain="audit",
-        permissions=(AUDIT_READ, AUDIT_CHECKPOINT),
+        permissions=(AUDIT_READ, AUDIT_CHECKPOINT, AUDIT_COUNTERSIGN),
         events=(
             ACCESS_DENIED,
             SENSITIVE_READ,

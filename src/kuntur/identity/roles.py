@@ -12,6 +12,11 @@ class Role(StrEnum):
     INTEL_ANALYST = "intel_analyst"
     BORDER_OFFICER = "border_officer"
     AUDITOR = "auditor"
+    # Oversight bodies (issue 14): read-only over operations, their own review notes, and
+    # they countersign audit checkpoints.
+    OMBUDSMAN = "ombudsman"  # Defensoría del Pueblo
+    PROSECUTOR = "prosecutor"  # Ministerio Público - Fiscalía
+    INTERNAL_AFFAIRS = "internal_affairs"  # Inspectoría General (asuntos internos)
     ADMIN = "admin"
 
 
@@ -22,12 +27,27 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {
     Role.INTEL_ANALYST: ("Analista de inteligencia", "Intelligence analyst"),
     Role.BORDER_OFFICER: ("Oficial de frontera", "Border officer"),
     Role.AUDITOR: ("Auditor de control", "Oversight auditor"),
+    Role.OMBUDSMAN: ("Defensoría del Pueblo", "Ombudsman (Defensoría del Pueblo)"),
+    Role.PROSECUTOR: ("Fiscalía (Ministerio Público)", "Prosecutor (Fiscalía)"),
+    Role.INTERNAL_AFFAIRS: ("Inspectoría (asuntos internos)", "Internal affairs"),
     Role.ADMIN: ("Administrador", "Administrator"),
 }
 
 # A second factor is mandatory for these: their accounts reach commands, intelligence,
 # the audit log or other people's permissions.
-TOTP_REQUIRED = frozenset({Role.COMMANDER, Role.INTEL_ANALYST, Role.AUDITOR, Role.ADMIN})
+TOTP_REQUIRED = frozenset(
+    {
+        Role.COMMANDER,
+        Role.INTEL_ANALYST,
+        Role.AUDITOR,
+        Role.OMBUDSMAN,
+        Role.PROSECUTOR,
+        Role.INTERNAL_AFFAIRS,
+        Role.ADMIN,
+    }
+)
+# The oversight bodies' roles: they read operations and write only their own notes.
+OVERSIGHT_ROLES = (Role.OMBUDSMAN, Role.PROSECUTOR, Role.INTERNAL_AFFAIRS)
 
 
 class Clearance(IntEnum):
