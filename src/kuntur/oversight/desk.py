@@ -47,7 +47,7 @@ def dashboard(
         select(UofForce.report_id, UofForce.agency_code).where(
             UofForce.report_id.in_([r.id for r in force] or [0])
         )
-    ).tuples():
+    ):
         agencies[agency].add(rid)
     districts: dict[str, set[int]] = defaultdict(set)
     months: dict[str, set[int]] = defaultdict(set)
@@ -61,7 +61,7 @@ def dashboard(
         select(Order.id, Order.legal_basis_id).where(
             Order.legal_basis_id.is_not(None), Order.issued_at >= start, Order.issued_at < end
         )
-    ).tuples():
+    ):
         taskings[int(basis or 0)]["o"].add(oid)
     for aid, basis in db.execute(
         select(Assignment.id, Assignment.legal_basis_id).where(
@@ -69,7 +69,7 @@ def dashboard(
             Assignment.dispatched_at >= start,
             Assignment.dispatched_at < end,
         )
-    ).tuples():
+    ):
         taskings[int(basis or 0)]["a"].add(aid)
     bases = {
         b.id: b

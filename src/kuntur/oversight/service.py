@@ -90,7 +90,7 @@ def review_days() -> int:
 # --- the command tree ------------------------------------------------------------------
 def ancestors(db: Session, node_id: int) -> set[int]:
     """``node_id`` and every node above it."""
-    parents = dict(db.execute(select(CommandUnit.id, CommandUnit.parent_id)).tuples().all())
+    parents = dict(db.execute(select(CommandUnit.id, CommandUnit.parent_id)).all())
     out: set[int] = set()
     at: int | None = node_id
     while at is not None and at not in out:
@@ -257,7 +257,7 @@ def _forces(db: Session, report_id: int) -> list[tuple[UofForce, Personnel]]:
             .join(Personnel, Personnel.id == UofForce.personnel_id)
             .where(UofForce.report_id == report_id)
             .order_by(UofForce.id)
-        ).tuples()
+        )
     ]
 
 
@@ -695,7 +695,7 @@ def _involved_orders(db: Session, r: UofReport, nodes: set[int]) -> list[int]:
         Order.starts_at <= r.incident_at, Order.ends_at >= r.incident_at
     )
     found = set()
-    for oid, unit_id, node_id in db.execute(q).tuples():
+    for oid, unit_id, node_id in db.execute(q):
         if (r.unit_id is not None and unit_id == r.unit_id) or node_id in chain:
             found.add(oid)
     if r.order_id:
@@ -973,7 +973,7 @@ def indicators(
     )
     in_window = mine.where(UofReport.incident_at > start, UofReport.incident_at <= end)
     reports: dict[int, set[str]] = {}
-    for rid, level in db.execute(in_window).tuples():
+    for rid, level in db.execute(in_window):
         reports.setdefault(rid, set()).add(level)
     forceful = [
         rid for rid, levels in reports.items() if levels & {"physical", "non_lethal", "firearm"}
@@ -987,7 +987,7 @@ def indicators(
         if forceful
         else []
     )
-    all_mine = {rid for rid, _l in db.execute(mine).tuples()}
+    all_mine = {rid for rid, _l in db.execute(mine)}
     findings = (
         db.scalars(
             select(UofReview.id).where(
