@@ -106,6 +106,9 @@ EI_THRESHOLDS = EventType(
     "Nueva versión de umbrales de intervención temprana",
     "New early-intervention thresholds",
 )
+EI_RUN = EventType(
+    "ei.run", "Cálculo de alertas de intervención temprana", "Early-intervention flags computed"
+)
 EI_FLAGGED = EventType("ei.flagged", "Alerta de intervención temprana", "Early-intervention flag")
 EI_RESPONDED = EventType(
     "ei.responded", "Respuesta del supervisor a una alerta", "Supervisor's response to a flag"
@@ -205,6 +208,7 @@ MANIFEST = declare(
             COMPLAINT_FILED,
             COMPLAINT_UPDATED,
             EI_THRESHOLDS,
+            EI_RUN,
             EI_FLAGGED,
             EI_RESPONDED,
             OVERSIGHT_NOTED,

@@ -251,14 +251,22 @@ class FlagRunIn(BaseModel):
     at: AwareDatetime | None = None
 
 
+class Indicator(BaseModel):
+    value: int
+    threshold: int | None
+    crossed: bool
+    ids: list[int] = Field(description="the records behind the value")
+
+
 class FlagOut(BaseModel):
     id: int
     personnel_id: int
     thresholds_version: int
     window_start: str
     window_end: str
-    indicators: dict[str, object] = Field(
-        description="each indicator's value, threshold, whether it crossed, and record ids"
+    indicators: dict[str, Indicator] = Field(
+        description="complaints, uof_reports, injuries, review_findings: each one's value, "
+        "threshold, whether it crossed, and record ids"
     )
     explanation: str = Field(description="in the reader's language")
     explanation_es: str

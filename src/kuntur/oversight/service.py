@@ -32,6 +32,7 @@ from kuntur.oversight.manifest import (
     EI_FLAGGED,
     EI_MANAGE,
     EI_RESPONDED,
+    EI_RUN,
     EI_THRESHOLDS,
     FLAGS_RESPOND,
     OVERSIGHT_NOTE,
@@ -1061,6 +1062,12 @@ def compute_flags(actor: Actor, at: datetime | None = None) -> list[EiFlag]:
             details={"personnel": p.id, "version": t.version, "crossed": sorted(crossed)},
         )
         out.append(flag)
+    actor.record(
+        EI_RUN,
+        object_type="ei_thresholds",
+        object_id=str(t.version),
+        details={"at": end.isoformat(), "flags": [f.id for f in out]},
+    )
     return out
 
 
