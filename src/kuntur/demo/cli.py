@@ -107,3 +107,12 @@ def command_() -> None:
         console.print(f"Comando conjunto de demostración: {n} unidades.", highlight=False)
     else:
         console.print("Comando de demostración ya cargado; no se repite.", highlight=False)
+    from kuntur.demo.oversight import seed_oversight
+
+    reports = seed_oversight(engine())
+    if reports:
+        console.print(
+            f"Supervisión de demostración: personal sintético, {reports} informes de uso de la "
+            "fuerza (algunos vencidos, una muerte derivada), quejas y alertas.",
+            highlight=False,
+        )

@@ -166,6 +166,9 @@ DEMO_USERS = [
     ("inteligencia", "PNP", ["intel_analyst"], 3),
     ("frontera", "PNP", ["border_officer"], 1),
     ("auditora", "DP", ["auditor"], 2),
+    ("defensoria", "DP", ["ombudsman"], 2),
+    ("fiscalia", "MP", ["prosecutor"], 2),
+    ("inspectoria", "PNP", ["internal_affairs"], 2),
     ("admin", "PNP", ["admin"], 3),
 ]
 
@@ -197,6 +200,23 @@ DEMO_PURPOSES: dict[str, tuple[str, str]] = {
     "auditora": (
         "Control externo (Defensoría del Pueblo): el registro de auditoría y sus pruebas",
         "Outside oversight (Defensoría del Pueblo): the audit log and its proofs",
+    ),
+    "defensoria": (
+        "Defensoría del Pueblo: la mesa de supervisión (uso de la fuerza, plazos, quejas, "
+        "alertas), sus notas, contrafirmar puntos de control",
+        "Ombudsman (Defensoría del Pueblo): the oversight desk (use of force, deadlines, "
+        "complaints, flags), its notes, countersigning checkpoints",
+    ),
+    "fiscalia": (
+        "Fiscalía: informes de uso de la fuerza derivados (muertes, lesiones graves), órdenes "
+        "y bases legales",
+        "Prosecutor (Fiscalía): referred use-of-force reports (deaths, serious injuries), "
+        "orders and legal bases",
+    ),
+    "inspectoria": (
+        "Inspectoría (asuntos internos): revisar informes, quejas, umbrales y alertas de "
+        "intervención temprana",
+        "Internal affairs: reviewing reports, complaints, early-intervention thresholds and flags",
     ),
     "admin": (
         "Administración: usuarios, roles y tokens",
