@@ -445,6 +445,8 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     ("GET", "/inteligencia"): ("/inteligencia", INTEL_READ),
     ("GET", "/auditoria"): ("/auditoria", AUDIT_READ),
     ("GET", "/usuarios"): ("/usuarios", USERS_MANAGE),
+    ("GET", "/supervision"): ("/supervision", OVERSIGHT_READ),
+    ("GET", "/uso-fuerza"): ("/uso-fuerza", UOF_REPORT),
     # The printable case report, for the case's members (and oversight): the case is the
     # purpose, so a plain link works.
     ("GET", "/casos/{case_id}"): ("/casos/{s.case}", INTEL_READ),
@@ -482,7 +484,7 @@ def served_routes(settings: Settings) -> set[tuple[str, str]]:
                 walk(r.original_router.routes)
             elif isinstance(r, APIRoute | Route):
                 out.update((m, r.path) for m in (r.methods or ()) if m != "HEAD")
-            elif isinstance(r, Mount) and r.path == "/static":
+            elif isinstance(r, Mount) and (r.path == "/static" or r.path.startswith("/static/")):
                 continue  # files
             else:
                 raise AssertionError(f"a route of an unknown kind: {r!r}")

@@ -57,6 +57,10 @@ TEXTS: dict[str, Label] = {
     "no_moves": ("Sin pasos posibles: incidente cerrado", "No steps left: incident closed"),
     "disposition": ("Resolución (al cerrar)", "Disposition (when clearing)"),
     "close_zone": ("Cerrar el incidente", "Close the incident"),
+    "force_used": (
+        "Hubo uso de la fuerza (se exigirá el informe, DL 1186)",
+        "Force was used (a report will be required, DL 1186)",
+    ),
     "t_received": ("Recibido", "Received"),
     "t_triaged": ("Triado", "Triaged"),
     "t_dispatched": ("Despachado", "Dispatched"),

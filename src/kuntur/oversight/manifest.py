@@ -4,7 +4,7 @@ the Defensoría del Pueblo, the Fiscalía and internal affairs."""
 
 from __future__ import annotations
 
-from kuntur.core.registry import EventType, Label, Manifest, Permission, declare
+from kuntur.core.registry import EventType, Label, Manifest, Page, Permission, declare
 from kuntur.identity.roles import OVERSIGHT_ROLES, Role
 
 OVERSIGHT_READ = Permission(
@@ -176,6 +176,33 @@ TEXTS: dict[str, Label] = {
     "desk_missed": ("vencidos", "missed"),
     "desk_pending": ("en plazo", "pending"),
     "desk_records": ("registros", "records"),
+    "desk_intro": (
+        "Cada cifra enlaza los registros que la componen. Solo lectura: las notas propias y "
+        "la contrafirma son lo único que esta mesa escribe.",
+        "Every figure links the records behind it. Read-only: the desk writes only its own "
+        "notes and countersignatures.",
+    ),
+    "uof_deadline_report": ("Informe (24 h)", "Report (24 h)"),
+    "uof_deadline_review": ("Revisión", "Review"),
+    "uof_form_hint": (
+        "Una línea por agente: n.º de registro del personal, nivel (presence, verbal, physical, "
+        "non_lethal, firearm), disparos. Una línea por persona afectada: resultado (none, "
+        "injury, serious_injury, death), edad, sexo (F, M, X). Sin nombres.",
+        "One line per member: personnel record no., level (presence, verbal, physical, "
+        "non_lethal, firearm), rounds. One line per person affected: outcome (none, injury, "
+        "serious_injury, death), age, sex (F, M, X). No names.",
+    ),
+    "uof_medical_at": ("Auxilio médico (cuándo)", "Medical aid (when)"),
+    "uof_medical_by": ("Auxilio médico (quién)", "Medical aid (who)"),
+    "uof_family_at": ("Aviso a la familia (cuándo)", "Family notified (when)"),
+    "uof_key_reported_at": ("el informe (24 h)", "the report (24 h)"),
+    "uof_key_legal_basis": ("la base legal de las FF. AA.", "the armed forces' legal basis"),
+    "uof_key_medical_aid_at": ("el auxilio médico", "medical aid"),
+    "uof_key_family_notified_at": ("el aviso a la familia", "the family notice"),
+    "uof_key_reviewed_by": ("el revisor", "the reviewer"),
+    "uof_key_reviewed_at": ("la revisión", "the review"),
+    "uof_key_fiscalia": ("Fiscalía", "Prosecutor (Fiscalía)"),
+    "uof_key_defensoria": ("Defensoría del Pueblo", "Ombudsman (Defensoría)"),
 }
 
 MANIFEST = declare(
@@ -214,7 +241,27 @@ MANIFEST = declare(
             OVERSIGHT_NOTED,
             OVERSIGHT_DESK_READ,
         ),
-        pages=(),
+        pages=(
+            # The oversight desk: figures with their records, CSV, deadlines, flags, and
+            # countersigning a checkpoint.
+            Page(
+                "/supervision",
+                "oversight.html",
+                OVERSIGHT_READ,
+                nav="oversight",
+                nav_order=65,
+                active="oversight",
+            ),
+            # The use-of-force report form, reached from a closed incident (dispatch).
+            Page(
+                "/uso-fuerza",
+                "uof.html",
+                UOF_REPORT,
+                nav="use_of_force",
+                nav_order=38,
+                active="uof",
+            ),
+        ),
         texts=TEXTS,
         cli_group=("oversight", "Supervisión: informes de uso de la fuerza, plazos, alertas."),
     )
