@@ -104,6 +104,16 @@ def clear_store(migrated_engine: Engine) -> Engine:
     """Empty every table, and put the migration's sharing rules back."""
     with migrated_engine.begin() as conn:
         for table in (  # children before parents
+            "oversight_notes",
+            "ei_flags",
+            "ei_thresholds",
+            "complaints",
+            "uof_reviews",
+            "uof_affected",
+            "uof_force",
+            "uof_reports",
+            "personnel_shifts",
+            "personnel",
             "intel_case_entities",
             "intel_case_notes",
             "intel_case_members",

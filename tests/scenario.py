@@ -45,6 +45,7 @@ NARRATIVES = (
     "Amenazas desde el +51 987-654-321; piden yapear al 955111222.",
 )
 WITNESS = "Defensoría"
+DESK_WITNESS = "Fiscalía"  # countersigns through the signed-in route
 COLLEAGUE = "colega"  # a PNP intelligence analyst, not yet on the case
 
 
@@ -67,6 +68,15 @@ class Scenario:
     colleague: str
     colleague_token: int  # the id of the colleague's API token
     audit_size: int
+    # Oversight (issue 14): an army member, a filed report on them (follow-up, review), a
+    # reviewed report ready to close, a complaint, an open flag, and a second witness's
+    # signature of the checkpoint (countersigned by a signed-in oversight user).
+    soldier: int
+    uof_report: int
+    uof_closable: int
+    complaint: int
+    flag: int
+    desk_witness_signature: str
 
 
 def incident(
@@ -146,7 +156,11 @@ def build(engine: Engine, settings: Settings) -> Scenario:
             clearance=3,
         )
         _raw, token = identity.open_session(db, colleague, "api", label="guion")
+        desk_witness = Ed25519PrivateKey.generate()
+        audit.add_witness(db, SYSTEM, DESK_WITNESS, keys.public_bytes(desk_witness))
+        desk_signature = desk_witness.sign(keys.checkpoint_note(cp.size, cp.root, cp.at))
         ids = (case.id, f.id, order.id, spare.id, cp.id, token.id)
+        ov = _oversight(Actor(db, SYSTEM), world)
     with Session(engine) as db:
         size = audit.size(db)
     return Scenario(
@@ -167,7 +181,50 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         colleague=COLLEAGUE,
         colleague_token=ids[5],
         audit_size=size,
+        desk_witness_signature=base64.b64encode(desk_signature).decode(),
+        **ov,
     )
+
+
+def _oversight(actor: Actor, world: World) -> dict[str, int]:
+    from kuntur.oversight import service as oversight
+    from kuntur.oversight.schemas import ComplaintIn, ForceIn, ReportIn, ThresholdsIn
+
+    soldier = oversight.create_personnel(
+        actor,
+        service_number="EP-ESC-1",
+        name="Soldado Sintético",
+        rank="Cabo",
+        agency="EP",
+        command_unit_id=world.army_div,
+    ).id
+    at = utcnow() - timedelta(hours=3)
+
+    def report(level: str) -> int:
+        return oversight.file_report(
+            actor,
+            ReportIn(
+                incident_at=at,
+                unit_id=world.platoon,
+                force=[ForceIn(personnel_id=soldier, level=level)],  # type: ignore[arg-type]
+                legal_basis_id=world.emergency,
+            ),
+        ).id
+
+    filed, closable = report("firearm"), report("verbal")
+    oversight.review(actor, closable, finding="within_policy", text="Conforme")
+    complaint = oversight.file_complaint(
+        actor, ComplaintIn(summary="Queja sintética", personnel_id=soldier)
+    ).id
+    oversight.set_thresholds(actor, ThresholdsIn(window_days=30, uof_reports=1))
+    (flag,) = oversight.compute_flags(actor)
+    return {
+        "soldier": soldier,
+        "uof_report": filed,
+        "uof_closable": closable,
+        "complaint": complaint,
+        "flag": flag.id,
+    }
 
 
 def join_case(engine: Engine, scenario: Scenario, username: str) -> None:

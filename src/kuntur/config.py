@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     audit_commitment_key_path: Path | None = None
     # Sign a checkpoint this often while the server runs (if the log grew); 0 = never.
     audit_checkpoint_interval_s: int = 600
+    # A use-of-force report must be reviewed this many days after it is filed (issue 14,
+    # oversight.rules); the report itself is due 24 h after the incident.
+    uof_review_days: int = Field(15, ge=1, le=365)
     # The key that seals TOTP secrets and keys the audit log's commitments
     # (identity/crypto.py). Same rule as the audit key: made on first use only outside
     # production; in production it must exist (`kuntur users keygen`).

@@ -24,7 +24,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from kuntur.app import create_app
-from kuntur.audit.manifest import AUDIT_CHECKPOINT, AUDIT_READ
+from kuntur.audit.manifest import AUDIT_CHECKPOINT, AUDIT_COUNTERSIGN, AUDIT_READ
 from kuntur.config import Settings
 from kuntur.core.registry import Permission
 from kuntur.core.web import SESSION_COOKIE
@@ -33,6 +33,7 @@ from kuntur.identity import service as identity
 from kuntur.identity.manifest import USERS_MANAGE
 from kuntur.identity.models import User, UserSession
 from kuntur.intelligence.manifest import INTEL_READ
+from kuntur.oversight.manifest import EI_MANAGE, OVERSIGHT_NOTE
 from tests.conftest import clear_store, make_user
 from tests.identity.test_authz_matrix import PUBLIC, ROUTES, USER
 from tests.scenario import PURPOSE, build, join_case
@@ -45,6 +46,7 @@ CALLERS = {  # username: (roles, agency, headers)
     # A member of the scenario's case: its number is her purpose.
     "inteligencia": (["intel_analyst"], "PNP", {"X-Purpose": PURPOSE}),
     "auditora": (["auditor"], "DP", {}),
+    "inspectora": (["internal_affairs"], "PNP", {}),  # early intervention, her own notes
     "admin": (["admin"], "PNP", {}),
     "saliente": (["dispatcher"], "PNP", {}),  # logs out (again and again): nobody else does
     # Signed in on the page (cookie and CSRF token): a token is minted only there. Fuzzed
@@ -60,6 +62,9 @@ CALLER_FOR: dict[Permission | str, str] = {
     INTEL_READ: "inteligencia",
     AUDIT_READ: "auditora",
     AUDIT_CHECKPOINT: "admin",
+    AUDIT_COUNTERSIGN: "auditora",
+    EI_MANAGE: "inspectora",
+    OVERSIGHT_NOTE: "inspectora",
     USERS_MANAGE: "admin",
     USER: "auditora",
     PUBLIC: "comandante",

@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session
 from starlette.routing import Mount, Route
 
 from kuntur.app import create_app
-from kuntur.audit.manifest import ACCESS_DENIED, AUDIT_CHECKPOINT, AUDIT_READ
+from kuntur.audit.manifest import ACCESS_DENIED, AUDIT_CHECKPOINT, AUDIT_COUNTERSIGN, AUDIT_READ
 from kuntur.audit.models import AuditEvent
 from kuntur.command.manifest import COMMAND_READ, LEGAL_WRITE, ORDERS_ISSUE, UNITS_REPORT
 from kuntur.config import Settings
 from kuntur.core import registry
 from kuntur.core.registry import Permission
-from kuntur.core.timeutil import utcnow
+from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.core.web import SESSION_COOKIE
 from kuntur.dispatch.manifest import DISPATCH
 from kuntur.forecasting.manifest import FORECASTS_READ, FORECASTS_RUN
@@ -50,8 +50,18 @@ from kuntur.identity.models import User
 from kuntur.identity.roles import Role
 from kuntur.incidents.manifest import INCIDENTS_READ, INCIDENTS_WRITE
 from kuntur.intelligence.manifest import INTEL_READ
+from kuntur.oversight.manifest import (
+    COMPLAINTS_WRITE,
+    EI_MANAGE,
+    FLAGS_RESPOND,
+    OVERSIGHT_NOTE,
+    OVERSIGHT_READ,
+    PERSONNEL_MANAGE,
+    UOF_REPORT,
+    UOF_REVIEW,
+)
 from tests.conftest import INCIDENT, PASSWORD, make_user
-from tests.scenario import PURPOSE, WITNESS, Scenario, build, join_case
+from tests.scenario import DESK_WITNESS, PURPOSE, WITNESS, Scenario, build, join_case
 
 PUBLIC = "public"  # no login needed
 USER = "user"  # any logged-in user, whatever the roles
@@ -79,6 +89,11 @@ def _cot(_s: Scenario) -> bytes:
 def _window() -> dict[str, str]:
     now = utcnow()
     return {"starts_at": now.isoformat(), "ends_at": (now + timedelta(hours=6)).isoformat()}
+
+
+def _last_month() -> str:
+    first = utcnow().astimezone(LIMA).replace(day=1)
+    return f"{first - timedelta(days=1):%Y-%m}"
 
 
 INTEL = {"X-Purpose": PURPOSE}  # the scenario's open case: its members' purpose (join_case)
@@ -265,6 +280,12 @@ ROUTES: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/api/audit/status"): Row(AUDIT_READ),
     ("POST", "/api/audit/checkpoints"): Row(AUDIT_CHECKPOINT),
+    # A signed-in oversight user countersigns for a registered witness (its signature).
+    ("POST", "/api/audit/checkpoints/{checkpoint_id}/countersign"): Row(
+        AUDIT_COUNTERSIGN,
+        "/api/audit/checkpoints/{s.checkpoint}/countersign",
+        json=lambda s: {"witness": DESK_WITNESS, "signature": s.desk_witness_signature},
+    ),
     ("POST", "/api/audit/checkpoints/{checkpoint_id}/countersignatures"): Row(
         PUBLIC,
         "/api/audit/checkpoints/{s.checkpoint}/countersignatures",
@@ -277,6 +298,90 @@ ROUTES: dict[tuple[str, str], Row] = {
         PUBLIC, "/api/audit/proofs/consistency?first=1&second={s.audit_size}"
     ),
     ("GET", "/api/audit/events"): Row(AUDIT_READ),
+    # oversight (issue 14): the oversight bodies read; commanders, dispatchers and internal
+    # affairs write what their role does
+    ("GET", "/api/oversight/personnel"): Row(OVERSIGHT_READ),
+    ("POST", "/api/oversight/personnel"): Row(
+        PERSONNEL_MANAGE,
+        json=lambda s: {
+            "service_number": "PNP-NUEVO-1",
+            "name": "Agente Nuevo (sintético)",
+            "rank": "Suboficial",
+            "agency": "PNP",
+            "command_unit_id": s.world.station_a,
+        },
+    ),
+    ("GET", "/api/oversight/personnel/{personnel_id}"): Row(
+        OVERSIGHT_READ, "/api/oversight/personnel/{s.soldier}"
+    ),
+    ("POST", "/api/oversight/personnel/{personnel_id}/shifts"): Row(
+        PERSONNEL_MANAGE,
+        "/api/oversight/personnel/{s.soldier}/shifts",
+        json=lambda s: {"unit_id": s.world.platoon, **_window()},
+    ),
+    ("GET", "/api/oversight/units/{unit_id}/on-duty"): Row(
+        OVERSIGHT_READ, "/api/oversight/units/{s.world.platoon}/on-duty"
+    ),
+    ("GET", "/api/oversight/uof"): Row(OVERSIGHT_READ),
+    ("GET", "/api/oversight/uof/pending"): Row(UOF_REPORT),
+    ("POST", "/api/oversight/uof"): Row(
+        UOF_REPORT,
+        json=lambda s: {
+            "incident_at": utcnow().isoformat(),
+            "force": [{"personnel_id": s.soldier, "level": "verbal"}],
+            "legal_basis_id": s.world.emergency,
+        },
+    ),
+    ("POST", "/api/oversight/uof/zero"): Row(
+        UOF_REPORT,
+        json=lambda s: {"command_unit_id": s.world.station_b, "period": _last_month()},
+    ),
+    ("GET", "/api/oversight/uof/{report_id}"): Row(
+        OVERSIGHT_READ, "/api/oversight/uof/{s.uof_report}"
+    ),
+    ("POST", "/api/oversight/uof/{report_id}/follow-up"): Row(
+        UOF_REPORT,
+        "/api/oversight/uof/{s.uof_report}/follow-up",
+        json=lambda s: {"supervisor_present": True},
+    ),
+    # Every caller sits at the Lima front: outside the army member's chain of command.
+    ("POST", "/api/oversight/uof/{report_id}/review"): Row(
+        UOF_REVIEW,
+        "/api/oversight/uof/{s.uof_report}/review",
+        json=lambda s: {"finding": "training", "text": "Reentrenamiento en tiro"},
+    ),
+    ("POST", "/api/oversight/uof/{report_id}/close"): Row(
+        UOF_REPORT, "/api/oversight/uof/{s.uof_closable}/close"
+    ),
+    ("GET", "/api/oversight/deadlines"): Row(OVERSIGHT_READ),
+    ("GET", "/api/oversight/complaints"): Row(OVERSIGHT_READ),
+    ("POST", "/api/oversight/complaints"): Row(
+        COMPLAINTS_WRITE,
+        json=lambda s: {"summary": "Queja (sintética)", "personnel_id": s.soldier},
+    ),
+    ("POST", "/api/oversight/complaints/{complaint_id}/status"): Row(
+        COMPLAINTS_WRITE,
+        "/api/oversight/complaints/{s.complaint}/status",
+        json=lambda s: {"status": "closed", "outcome": "unfounded"},
+    ),
+    ("GET", "/api/oversight/ei/thresholds"): Row(OVERSIGHT_READ),
+    ("POST", "/api/oversight/ei/thresholds"): Row(
+        EI_MANAGE, json=lambda s: {"window_days": 90, "complaints": 3, "uof_reports": 4}
+    ),
+    ("POST", "/api/oversight/ei/flags"): Row(EI_MANAGE, json=lambda s: {}),
+    ("GET", "/api/oversight/ei/flags"): Row(OVERSIGHT_READ),
+    ("POST", "/api/oversight/ei/flags/{flag_id}/response"): Row(
+        FLAGS_RESPOND,
+        "/api/oversight/ei/flags/{s.flag}/response",
+        json=lambda s: {"response": "Entrevista con el supervisor programada."},
+    ),
+    ("GET", "/api/oversight/notes"): Row(OVERSIGHT_NOTE),
+    ("POST", "/api/oversight/notes"): Row(
+        OVERSIGHT_NOTE,
+        json=lambda s: {"object_type": "uof_report", "object_id": s.uof_report, "text": "Visto"},
+    ),
+    ("GET", "/api/oversight/dashboard"): Row(OVERSIGHT_READ),
+    ("GET", "/api/oversight/dashboard.csv"): Row(OVERSIGHT_READ),
     # identity
     ("POST", "/api/auth/login"): Row(PUBLIC),  # the body is the caller's own credentials
     # Any user mints a token for their programs, but only from a page session after a
@@ -340,6 +445,8 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     ("GET", "/inteligencia"): ("/inteligencia", INTEL_READ),
     ("GET", "/auditoria"): ("/auditoria", AUDIT_READ),
     ("GET", "/usuarios"): ("/usuarios", USERS_MANAGE),
+    ("GET", "/supervision"): ("/supervision", OVERSIGHT_READ),
+    ("GET", "/uso-fuerza"): ("/uso-fuerza", UOF_REPORT),
     # The printable case report, for the case's members (and oversight): the case is the
     # purpose, so a plain link works.
     ("GET", "/casos/{case_id}"): ("/casos/{s.case}", INTEL_READ),
@@ -377,7 +484,7 @@ def served_routes(settings: Settings) -> set[tuple[str, str]]:
                 walk(r.original_router.routes)
             elif isinstance(r, APIRoute | Route):
                 out.update((m, r.path) for m in (r.methods or ()) if m != "HEAD")
-            elif isinstance(r, Mount) and r.path == "/static":
+            elif isinstance(r, Mount) and (r.path == "/static" or r.path.startswith("/static/")):
                 continue  # files
             else:
                 raise AssertionError(f"a route of an unknown kind: {r!r}")

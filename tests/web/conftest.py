@@ -26,6 +26,7 @@ from kuntur.core.context import RequestContext
 from kuntur.core.db import make_engine
 from kuntur.demo import service as demo
 from kuntur.demo.command import seed_command
+from kuntur.demo.oversight import seed_oversight
 from kuntur.forecasting import service as forecasting
 from kuntur.identity.actor import Actor
 from kuntur.identity.models import User
@@ -78,6 +79,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for username, desk in desks.items():
             node = db.scalar(select(CommandUnit.id).where(CommandUnit.name == desk))
             db.execute(update(User).where(User.username == username).values(unit_id=node))
+    seed_oversight(engine)  # synthetic personnel, a month of use-of-force reports, flags
     with Session(engine) as db, db.begin():  # the extortion networks in the demo reports
         intelligence.index_all(Actor(db, RequestContext.system("test")))
     _t, intel_secret = make_user(engine, "inteligencia", ["intel_analyst"])
@@ -88,7 +90,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     # One user of every role, for the screens each role sees (test_role_screens.py).
     totp = {}
     for role in Role:
-        agency = "DP" if role is Role.AUDITOR else "PNP"
+        agency = {Role.AUDITOR: "DP", Role.OMBUDSMAN: "DP", Role.PROSECUTOR: "MP"}.get(role, "PNP")
         _t, totp[role.value] = make_user(
             engine, "rol" + role.value.replace("_", ""), [role.value], agency, 1
         )

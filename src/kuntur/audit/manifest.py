@@ -5,9 +5,20 @@ from __future__ import annotations
 
 from kuntur.core.i18n import N_, Np_
 from kuntur.core.registry import EventType, Label, Manifest, Page, Permission, declare
-from kuntur.identity.roles import Role
+from kuntur.identity.roles import OVERSIGHT_ROLES, Role
 
-AUDIT_READ = Permission("audit.read", "Consultar el registro de auditoría", roles=(Role.AUDITOR,))
+AUDIT_READ = Permission(
+    "audit.read",
+    "Consultar el registro de auditoría",
+    roles=(Role.AUDITOR, *OVERSIGHT_ROLES),
+)
+# A signed-in oversight user countersigns a checkpoint with the key of a registered witness
+# (the signature is the proof; the login puts a person's name on the act).
+AUDIT_COUNTERSIGN = Permission(
+    "audit.countersign",
+    "Contrafirmar puntos de control (testigo)",
+    roles=(Role.AUDITOR, *OVERSIGHT_ROLES),
+)
 AUDIT_CHECKPOINT = Permission(
     "audit.checkpoint",
     "Firmar puntos de control y registrar testigos",
@@ -106,7 +117,7 @@ TEXTS: dict[str, Label] = {
 MANIFEST = declare(
     Manifest(
         domain="audit",
-        permissions=(AUDIT_READ, AUDIT_CHECKPOINT),
+        permissions=(AUDIT_READ, AUDIT_CHECKPOINT, AUDIT_COUNTERSIGN),
         events=(
             ACCESS_DENIED,
             SENSITIVE_READ,

@@ -16,7 +16,12 @@ from fastapi import APIRouter, Path, Query, Request
 from sqlalchemy import select
 
 from kuntur.audit import keys, service
-from kuntur.audit.manifest import AUDIT_CHECKPOINT, AUDIT_LOG_READ, AUDIT_READ
+from kuntur.audit.manifest import (
+    AUDIT_CHECKPOINT,
+    AUDIT_COUNTERSIGN,
+    AUDIT_LOG_READ,
+    AUDIT_READ,
+)
 from kuntur.audit.models import Checkpoint, Countersignature, Witness
 from kuntur.audit.schemas import (
     AuditStatusOut,
@@ -130,6 +135,29 @@ def countersign(
         signature = base64.b64decode(body.signature, validate=True)
     except (binascii.Error, ValueError):  # not base64, or not even ASCII
         raise InvalidInput(_("la firma debe estar en base64")) from None
+    cs = service.countersign(actor.db, actor.ctx, checkpoint_id, body.witness, signature)
+    return {"checkpoint_id": checkpoint_id, "witness": body.witness, "at": cs.at.isoformat()}
+
+
+@router.post(
+    "/checkpoints/{checkpoint_id}/countersign",
+    response_model=CountersignatureOut,
+    status_code=201,
+)
+def countersign_signed_in(
+    checkpoint_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    body: CountersignIn,
+    actor: ActorDep,
+) -> dict[str, object]:
+    """A signed-in oversight user (Defensoría, Fiscalía, asuntos internos) countersigns a
+    checkpoint for a registered witness: the signature, made with that witness's own key
+    on the witness's machine (``kuntur audit witness``, or the checkpoint's ``note`` signed
+    with any Ed25519 tool), is the proof; the login puts the person's name on the record."""
+    actor.require(AUDIT_COUNTERSIGN, object_type="checkpoint", object_id=str(checkpoint_id))
+    try:
+        signature = base64.b64decode(body.signature, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput("la firma debe ir en base64 / signature must be base64") from None
     cs = service.countersign(actor.db, actor.ctx, checkpoint_id, body.witness, signature)
     return {"checkpoint_id": checkpoint_id, "witness": body.witness, "at": cs.at.isoformat()}
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from kuntur.core.i18n import N_
 from kuntur.core.registry import EventType, Label, Manifest, Page, Permission, declare
-from kuntur.identity.roles import Role
+from kuntur.identity.roles import OVERSIGHT_ROLES, Role
 
 COMMAND_READ = Permission(
     "command.read",
     "Ver unidades, disponibilidad, bases legales, órdenes y el cuadro en vivo",
-    roles=(Role.DISPATCHER, Role.COMMANDER, Role.AUDITOR),
+    # Oversight bodies read orders and legal bases (issue 14), and write none.
+    roles=(Role.DISPATCHER, Role.COMMANDER, Role.AUDITOR, *OVERSIGHT_ROLES),
 )
 UNITS_REPORT = Permission(
     "units.report",

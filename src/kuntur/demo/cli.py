@@ -159,3 +159,14 @@ def command_() -> None:
         console.print(_("Comando conjunto de demostración: {n} unidades.", n=n), highlight=False)
     else:
         console.print(_("Comando de demostración ya cargado; no se repite."), highlight=False)
+    from kuntur.demo.oversight import seed_oversight
+
+    reports = seed_oversight(engine())
+    if reports:
+        console.print(
+            _(
+                "Supervisión de demostración: personal sintético, {reports} informes de uso de "
+                "la fuerza (algunos vencidos, una muerte derivada), quejas y alertas."
+            ).format(reports=reports),
+            highlight=False,
+        )

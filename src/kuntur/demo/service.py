@@ -167,6 +167,9 @@ DEMO_USERS = [
     ("inteligencia", "PNP", ["intel_analyst"], 3),
     ("frontera", "PNP", ["border_officer"], 1),
     ("auditora", "DP", ["auditor"], 2),
+    ("defensoria", "DP", ["ombudsman"], 2),
+    ("fiscalia", "MP", ["prosecutor"], 2),
+    ("inspectoria", "PNP", ["internal_affairs"], 2),
     ("admin", "PNP", ["admin"], 3),
 ]
 
@@ -186,6 +189,18 @@ DEMO_PURPOSES: dict[str, str] = {
     "frontera": N_("Control fronterizo: consultas de frontera"),
     "auditora": N_(
         "Control externo (Defensoría del Pueblo): el registro de auditoría y sus pruebas"
+    ),
+    "defensoria": N_(
+        "Defensoría del Pueblo: la mesa de supervisión (uso de la fuerza, plazos, quejas, "
+        "alertas), sus notas, contrafirmar puntos de control"
+    ),
+    "fiscalia": N_(
+        "Fiscalía: informes de uso de la fuerza derivados (muertes, lesiones graves), órdenes "
+        "y bases legales"
+    ),
+    "inspectoria": N_(
+        "Inspectoría (asuntos internos): revisar informes, quejas, umbrales y alertas de "
+        "intervención temprana"
     ),
     "admin": N_("Administración: usuarios, roles y tokens"),
 }

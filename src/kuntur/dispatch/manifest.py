@@ -53,6 +53,7 @@ TEXTS: dict[str, Label] = {
     "no_moves": N_("Sin pasos posibles: incidente cerrado"),
     "disposition": N_("Resolución (al cerrar)"),
     "close_zone": N_("Cerrar el incidente"),
+    "force_used": N_("Hubo uso de la fuerza (se exigirá el informe, DL 1186)"),
     "t_received": N_("Recibido"),
     "t_triaged": N_("Triado"),
     "t_dispatched": N_("Despachado"),

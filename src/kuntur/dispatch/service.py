@@ -278,6 +278,22 @@ def _units_of(db: Session, incident_id: int) -> list[Unit]:
     return list(db.scalars(select(Unit).where(Unit.incident_id == incident_id)))
 
 
+# Domain event on clearing an incident (``core.events.publish``, in this transaction): other
+# domains react without dispatch calling them (oversight: a use-of-force report falls due
+# when the incident is closed with force recorded).
+INCIDENT_CLEARED = "dispatch.incident.cleared"
+
+
+@dataclasses.dataclass(frozen=True)
+class Cleared:
+    """An incident just cleared: by whom, which units went, whether force was recorded."""
+
+    actor: Actor
+    incident: Incident
+    unit_ids: tuple[int, ...]
+    force: bool
+
+
 def move(
     actor: Actor,
     incident_id: int,
@@ -285,8 +301,10 @@ def move(
     *,
     priority: int | None = None,
     disposition: str | None = None,
+    force: bool = False,
 ) -> Incident:
-    """Move an incident to ``status`` (triage may set the priority; clearing, the disposition)."""
+    """Move an incident to ``status`` (triage may set the priority; clearing, the disposition
+    and whether force was used: then a use-of-force report falls due)."""
     db = actor.db
     actor.require(DISPATCH, object_type="incident", object_id=str(incident_id))
     inc = incidents.get(actor=actor, incident_id=incident_id)
@@ -323,12 +341,13 @@ def move(
             )
         ):
             a.released_at = utcnow()
-    actor.record(
-        INCIDENT_STATUS,
-        object_type="incident",
-        object_id=str(inc.id),
-        details={"from": old, "to": status},
-    )
+    details: dict[str, Any] = {"from": old, "to": status}
+    if status == Status.CLEARED and force:
+        details["force"] = True
+    actor.record(INCIDENT_STATUS, object_type="incident", object_id=str(inc.id), details=details)
+    if status == Status.CLEARED:
+        went = db.scalars(select(Assignment.unit_id).where(Assignment.incident_id == inc.id))
+        events.publish(db, INCIDENT_CLEARED, Cleared(actor, inc, tuple(sorted(set(went))), force))
     incidents.announce(db, inc)
     return inc
 

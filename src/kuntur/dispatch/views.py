@@ -43,6 +43,11 @@ class MoveIn(BaseModel):
     status: Literal["triaged", "en_route", "on_scene", "cleared"]
     priority: int | None = Field(default=None, ge=1, le=4)
     disposition: str | None = Field(default=None, max_length=200)
+    force: bool = Field(
+        default=False,
+        description="when clearing: force was used (a use-of-force report falls due, "
+        "DL 1186; oversight tracks it)",
+    )
 
 
 class DispatchIn(BaseModel):
@@ -107,6 +112,7 @@ def move_incident(incident_id: Id, data: MoveIn, actor: ActorDep) -> dict[str, A
         data.status,
         priority=data.priority,
         disposition=data.disposition,
+        force=data.force,
     )
     return service.timeline(actor, incident_id)
 

@@ -14,6 +14,11 @@ class Role(StrEnum):
     INTEL_ANALYST = "intel_analyst"
     BORDER_OFFICER = "border_officer"
     AUDITOR = "auditor"
+    # Oversight bodies (issue 14): read-only over operations, their own review notes, and
+    # they countersign audit checkpoints.
+    OMBUDSMAN = "ombudsman"  # Defensoría del Pueblo
+    PROSECUTOR = "prosecutor"  # Ministerio Público - Fiscalía
+    INTERNAL_AFFAIRS = "internal_affairs"  # Inspectoría General (asuntos internos)
     ADMIN = "admin"
 
 
@@ -24,12 +29,27 @@ ROLE_LABELS: dict[Role, str] = {
     Role.INTEL_ANALYST: N_("Analista de inteligencia"),
     Role.BORDER_OFFICER: N_("Oficial de frontera"),
     Role.AUDITOR: N_("Auditor de control"),
+    Role.OMBUDSMAN: N_("Defensoría del Pueblo"),
+    Role.PROSECUTOR: N_("Fiscalía (Ministerio Público)"),
+    Role.INTERNAL_AFFAIRS: N_("Inspectoría (asuntos internos)"),
     Role.ADMIN: N_("Administrador"),
 }
 
 # A second factor is mandatory for these: their accounts reach commands, intelligence,
 # the audit log or other people's permissions.
-TOTP_REQUIRED = frozenset({Role.COMMANDER, Role.INTEL_ANALYST, Role.AUDITOR, Role.ADMIN})
+TOTP_REQUIRED = frozenset(
+    {
+        Role.COMMANDER,
+        Role.INTEL_ANALYST,
+        Role.AUDITOR,
+        Role.OMBUDSMAN,
+        Role.PROSECUTOR,
+        Role.INTERNAL_AFFAIRS,
+        Role.ADMIN,
+    }
+)
+# The oversight bodies' roles: they read operations and write only their own notes.
+OVERSIGHT_ROLES = (Role.OMBUDSMAN, Role.PROSECUTOR, Role.INTERNAL_AFFAIRS)
 
 
 class Clearance(IntEnum):

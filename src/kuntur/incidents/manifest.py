@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from kuntur.core.i18n import N_, Np_
 from kuntur.core.registry import EventType, Label, Manifest, Page, Permission, declare
-from kuntur.identity.roles import Role
+from kuntur.identity.roles import OVERSIGHT_ROLES, Role
 
 INCIDENTS_READ = Permission(
     "incidents.read",
     "Ver incidentes (mapa, lista, estadísticas)",
-    roles=(Role.DISPATCHER, Role.COMMANDER, Role.CRIME_ANALYST, Role.INTEL_ANALYST, Role.AUDITOR),
+    roles=(
+        Role.DISPATCHER,
+        Role.COMMANDER,
+        Role.CRIME_ANALYST,
+        Role.INTEL_ANALYST,
+        Role.AUDITOR,
+        *OVERSIGHT_ROLES,  # read-only over operations (issue 14)
+    ),
 )
 INCIDENTS_WRITE = Permission(
     "incidents.write",

@@ -376,8 +376,15 @@
     const body = { status: move };
     if (move === "triaged") body.priority = Number($("triage-priority").value);
     if (move === "cleared" && $("disposition").value.trim()) body.disposition = $("disposition").value.trim();
+    const force = move === "cleared" && $("force-used").checked;
+    if (force) body.force = true;  // a use-of-force report falls due (oversight)
     await postJSON(`/api/dispatch/incidents/${selected}/status`, body);
     $("disposition").value = "";
+    $("force-used").checked = false;
+    if (force && (KUNTUR.can || []).includes("uof.report")) {
+      location.assign(`/uso-fuerza?incident=${encodeURIComponent(selected)}`);
+      return;
+    }
     await select(selected);
   });
   $("clear-incident").addEventListener("click", () => moveTo("cleared"));

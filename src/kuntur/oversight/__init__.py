@@ -1,0 +1,2 @@
+"""Human-rights oversight (issue 14): use of force, reviews, complaints, early
+intervention, the oversight desk."""

@@ -1,0 +1,84 @@
+"""`kuntur oversight ...`: check a use-of-force report document against the rules (no
+store needed, nothing changed), and flag missed deadlines on the store."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from kuntur.core.cli_support import console, fail
+from kuntur.oversight import rules
+from kuntur.oversight.manifest import MANIFEST
+
+app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
+
+
+def _bad(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    raise typer.Exit(2)
+
+
+@app.command("check")
+def check(
+    report: Annotated[Path, typer.Argument(help="the report document (JSON)")],
+    at: Annotated[
+        str | None, typer.Option("--at", help="as of this time, ISO 8601 with offset (default now)")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print exactly the JSON answer")] = False,
+) -> None:
+    """Apply the use-of-force rules to one report document: what is missing, which
+    deadline passed, where it must be referred. Changes nothing; needs no database."""
+    try:
+        text = report.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _bad(f"No se pudo leer {report}: {exc} / Could not read {report}")
+    try:
+        doc = json.loads(text)
+    except ValueError as exc:
+        _bad(f"Documento no válido: no es JSON ({exc}) / Invalid document: not JSON")
+    try:
+        when = rules.parse_time(at, "--at") if at is not None else datetime.now(UTC)
+        from kuntur.config import get_settings
+
+        days = get_settings().uof_review_days
+        result = rules.check_document(doc, when, days)
+    except rules.DocumentError as exc:
+        _bad(
+            f"Documento no válido: {exc.field}: {exc.es} / Invalid document: {exc.field}: {exc.en}"
+        )
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+    else:
+        typer.echo(rules.summary(result))
+
+
+@app.command("sweep")
+def sweep(
+    at: Annotated[str | None, typer.Option("--at", help="ISO 8601 with offset")] = None,
+) -> None:
+    """Put each newly missed deadline on record (the commander's and oversight's lists)."""
+    from sqlalchemy.orm import Session
+
+    from kuntur.core.cli_support import engine
+    from kuntur.core.errors import KunturError
+    from kuntur.identity.actor import system
+    from kuntur.oversight import service
+
+    try:
+        when = rules.parse_time(at, "--at") if at is not None else None
+    except rules.DocumentError as exc:
+        fail(f"{exc.field}: {exc.es} / {exc.en}")
+    try:
+        with Session(engine()) as db, db.begin():
+            flagged = service.flag_overdue(system(db, "oversight"), when)
+    except KunturError as exc:
+        fail(str(exc))
+    console.print(
+        f"Plazos vencidos señalados: {len(flagged)} informes / Missed deadlines flagged: "
+        f"{len(flagged)} reports",
+        highlight=False,
+    )
