@@ -137,8 +137,10 @@
     cy.elements().remove();
     cy.add(els);
     cy.layout({
-      name: "cose", animate: false, randomize: true, nodeRepulsion: () => 60000,
-      idealEdgeLength: () => 220, nodeOverlap: 60, gravity: 0.25, numIter: 2000, padding: 60,
+      // Labels count as part of each node, so the layout keeps them apart as well.
+      name: "cose", animate: false, randomize: true, nodeDimensionsIncludeLabels: true,
+      nodeRepulsion: () => 400000, idealEdgeLength: () => 260, nodeOverlap: 80, gravity: 0.2,
+      numIter: 2500, padding: 60,
     }).run();
     cy.fit(undefined, 60);
     if (cy.zoom() > 1.6) { cy.zoom(1.6); cy.center(); }  // a small network is not blown up
