@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     # than this are unreadable on a screen; the layer then says it was truncated.
     map_points_max_span_deg: float = 0.06
     map_points_limit: int = 2000
+    # Wide (cell-count) map layers are kept this long per process and reader scope
+    # (incidents/layer_cache.py); 0 computes every one.
+    map_cells_cache_s: float = 1.0
 
     # Ed25519 key that signs audit checkpoints. Created on first use only in development,
     # test and demo; in production it must exist (`kuntur audit keygen`), never a default.

@@ -42,6 +42,7 @@ from kuntur.identity import purposes
 from kuntur.identity.actor import EVERY_RECORD, Actor
 from kuntur.identity.roles import OPERATIONAL_AGENCIES
 from kuntur.incidents.categories import DEFAULT_PRIORITY, Category, Source, Status
+from kuntur.incidents.layer_cache import TtlCache, freeze
 from kuntur.incidents.manifest import (
     INCIDENT_CREATED,
     INCIDENT_DUPLICATE,
@@ -552,15 +553,23 @@ def map_layer(
     filters: IncidentFilter,
     points_max_span: float,
     points_limit: int,
+    cells_cache: TtlCache | None = None,
 ) -> MapLayer:
-    """H3 counts for wide views, points for close ones (see ``MapLayer``)."""
+    """H3 counts for wide views, points for close ones (see ``MapLayer``). Wide layers
+    come from ``cells_cache`` when given (``layer_cache``: keyed by the reader's scope)."""
     db = actor.db
     actor.require(INCIDENTS_READ, object_type="incident")
     filters = scoped(actor, filters)
     span = (filters.bbox[2] - filters.bbox[0]) if filters.bbox else 360.0
     if span <= points_max_span:
         return _points_layer(db, filters, points_limit)
-    return _cells_layer(db, filters, map_resolution(span))
+    res = map_resolution(span)
+    if cells_cache is None:
+        return _cells_layer(db, filters, res)
+    store = db.get_bind().engine.url.render_as_string(hide_password=True)
+    # The scoped filter carries the reader's owners and clearance: part of the key.
+    key = (store, freeze(filters), res)
+    return cells_cache.get(key, lambda: _cells_layer(db, filters, res))
 
 
 def _points_layer(db: Session, filters: IncidentFilter, limit: int) -> MapLayer:

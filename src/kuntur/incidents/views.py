@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
@@ -12,6 +12,7 @@ from kuntur.core.web import MAX_ID, UnitOfWorkRoute, json_response
 from kuntur.identity.web import ActorDep
 from kuntur.incidents import service
 from kuntur.incidents.categories import Category, Source, Status
+from kuntur.incidents.layer_cache import TtlCache
 from kuntur.incidents.schemas import (
     IncidentCreate,
     IncidentOut,
@@ -84,6 +85,14 @@ def incident_stats(actor: ActorDep, filters: FilterDep) -> IncidentStats:
     return service.stats(actor=actor, filters=filters)
 
 
+def cells_cache(state: Any) -> TtlCache:
+    """This app's cache of wide map layers (``incidents.layer_cache``), made on first use."""
+    cache = getattr(state, "map_cells_cache", None)
+    if cache is None:
+        cache = state.map_cells_cache = TtlCache(state.settings.map_cells_cache_s)
+    return cache
+
+
 @router.get("/map", response_class=JSONResponse, response_model=MapLayerOut)
 def map_layer(
     request: Request,
@@ -105,6 +114,7 @@ def map_layer(
         filters=filters,
         points_max_span=settings.map_points_max_span_deg,
         points_limit=settings.map_points_limit,
+        cells_cache=cells_cache(request.app.state),
     )
     # Plain JSON of plain data: FastAPI's generic encoder walks every coordinate and
     # costs more than the query itself on a few thousand polygons.
