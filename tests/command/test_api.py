@@ -98,7 +98,11 @@ def test_lifecycle_with_timestamps_and_units_following(
         )
         assert unit["status"] == status and unit["incident_id"] == iid
     bad = dispatcher.post(f"/api/dispatch/incidents/{iid}/status", json={"status": "triaged"})
-    assert bad.status_code == 422 and "allowed: cleared" in bad.text
+    assert (
+        bad.status_code == 422
+        and "se permite: Atendido (cleared) / " in bad.text
+        and "allowed: Cleared (cleared)" in bad.text
+    )
     done = dispatcher.post(
         f"/api/dispatch/incidents/{iid}/status",
         json={"status": "cleared", "disposition": "detenido"},
@@ -145,7 +149,14 @@ def test_authorizations_refused_with_reasons_and_audited(
     }
     r = commander.post("/api/command/authorizations", json=body)
     assert r.status_code == 422 and "60 days" in r.text and "vote" in r.text
-    assert len(events(engine, "legal.authorization.refused")) == 1
+    # Every reason in Spanish, then every reason in English.
+    said = r.text
+    assert said.index("60 días") < said.index("no se pueden restringir") < said.index("60 days")
+    assert said.index("60 days") < said.index("may not be restricted")
+    refused = events(engine, "legal.authorization.refused")
+    assert len(refused) == 1
+    reasons = json.loads(refused[0].details)["reasons"]
+    assert len(reasons) == 2 and all(" / " in reason for reason in reasons)  # each es / en
     body.update(ends_at=(now + timedelta(days=2)).isoformat(), restricted_rights=["movement"])
     ok = commander.post("/api/command/authorizations", json=body)
     assert ok.status_code == 201 and ok.json()["expires_soon"] is True
@@ -460,3 +471,18 @@ def test_a_refused_order_cites_the_extension_not_the_expired_decree(
     assert "Estado de emergencia Estado de emergencia" not in detail
     logged = events(engine, "legal.military.refused")
     assert "DS 1-2026-PCM" in json.loads(logged[-1].details)["reason"]
+
+
+def test_a_unit_refused_with_every_reason_spanish_first(engine: Engine, world: World) -> None:
+    from tests.command.conftest import SYSTEM
+
+    bad = command.UnitSpec(
+        "PNP-A-P1", "XX", "spaceship", 10**9, -77.03, -12.04, capabilities=("teleport",)
+    )
+    with Session(engine) as db, pytest.raises(InvalidInput) as exc:
+        command.create_unit(Actor(db, SYSTEM), bad)
+    spanish, english = str(exc.value).split(" / ")
+    assert spanish.startswith("agency: entidad desconocida 'XX'; unit_type: uno de ")
+    assert "capabilities: desconocidas teleport" in spanish and "ya existe" in spanish
+    assert english.startswith("agency: unknown agency 'XX'; unit_type: one of ")
+    assert "command_unit_id: no command node" in english and "already exists" in english

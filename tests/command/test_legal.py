@@ -139,6 +139,14 @@ def test_invalid_authorizations_are_refused_with_reasons() -> None:
     assert any("DL 1095" in p for p in problems(**rs))  # type: ignore[arg-type]
     rs_rights = dict(rs, purpose="terrorism", restricted_rights={"movement"})
     assert any("restricts no rights" in p for p in problems(**rs_rights))  # type: ignore[arg-type]
+    # Each reason from the catalogue: in one language, or both ("es / en") without one.
+    spanish = problems(**rs_rights, lang="es")  # type: ignore[arg-type]
+    assert "restricted_rights: una Resolución Suprema no restringe derechos" in spanish
+    english = problems(**rs_rights, lang="en")  # type: ignore[arg-type]
+    assert "restricted_rights: a Resolución Suprema restricts no rights" in english
+    assert problems(**rs_rights) == [  # type: ignore[arg-type]
+        f"{es} / {en}" for es, en in zip(spanish, english, strict=True)
+    ]
     assert legal.MAX_EMERGENCY_DAYS == 60
 
 

@@ -33,6 +33,9 @@ def test_first_response_needs_a_reason_which_is_recorded(
     url = f"/api/dispatch/incidents/{iid}/dispatch"
     refused = dispatcher.post(url, json={"unit_id": world.patrol})
     assert refused.status_code == 422 and "motivo" in refused.text
+    # The capability in words, in both languages, not its code.
+    assert "(antiextorsión)" in refused.text and "lacks anti-extortion:" in refused.text
+    assert "(extortion)" not in refused.text and "lacks extortion" not in refused.text
     blank = dispatcher.post(url, json={"unit_id": world.patrol, "override_reason": "   "})
     assert blank.status_code == 422
     assert events(engine, "incident.dispatched") == []

@@ -256,6 +256,7 @@ def test_placeholder_coordinates_are_left_out_with_a_warning(tmp_path: Path) -> 
     assert out["rejected"] == placeholders and out["rows_read"] == len(frame)
     said = [w for w in out["warnings"] if f"{placeholders} rows lie far beyond" in w]
     assert len(said) == 1 and "(-1, -1)" in said[0]
+    assert said[0].startswith(f"{placeholders} filas quedan muy lejos")  # Spanish first
     # When the wrong rows are too many to be told apart, the answer is a clear error.
     frame.loc[frame.index[::3], ["latitude", "longitude"]] = -1.0
     frame.to_csv(path, index=False)

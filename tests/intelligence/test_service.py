@@ -121,6 +121,13 @@ def test_cases_notes_entities_and_report(
         assert "<svg" in body and "cci-check" in body and "libphonenumber" in body
         assert "<script>alert(1)" not in body and "&lt;script&gt;" in body  # escaped
         assert "CASO-2026-0099" in body and body.count("<tr>") > 8
+        assert '<html lang="es">' in body and "Procedencia de cada vínculo" in body
+        # In the reader's language: ?lang=en (the pages' cookie works too), Spanish default.
+        english = intel.get(f"/api/intel/cases/{case['id']}/report", params={"lang": "en"}).text
+        assert '<html lang="en">' in english and "Provenance of each link" in english
+        assert "Phone +51 955 111 222" in english and "Link chart" in english
+        assert "Procedencia" not in english and "Teléfono" not in english
+        assert "<script>alert(1)" not in english  # still escaped
     with Session(engine) as db:
         kinds = [
             e.type
@@ -129,6 +136,7 @@ def test_cases_notes_entities_and_report(
     assert sorted(kinds) == [
         "intel.case.changed",
         "intel.case.changed",
+        "intel.case.exported",
         "intel.case.exported",
         "intel.case.opened",
         "intel.case.read",  # the case as POST /api/intel/cases answers it

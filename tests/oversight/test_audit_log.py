@@ -129,6 +129,9 @@ def test_tampering_is_found_with_the_first_bad_index(
         result = service.verify(db, keys.public_bytes(key))
     assert not result.ok
     assert result.first_bad_index == i, result.problems
+    # What is wrong, Spanish first, English second (the API and the CLI show it as it is).
+    assert result.problems and all(p.count(" / ") == 1 for p in result.problems)
+    assert any(w in result.problems[0] for w in ("evento", "índices", "punto de control"))
 
 
 def test_an_inserted_event_is_found(engine: Engine, tmp_path: Path) -> None:
@@ -239,7 +242,9 @@ def test_witness_round_trip_over_http(
         service.create_checkpoint(
             db, CTX, keys.signing_key(settings.effective_audit_key_path, "test")
         )
-    with pytest.raises(witness.WitnessRefusal, match="does not extend"):
+    with pytest.raises(
+        witness.WitnessRefusal, match=r"no extiende el registro .* / .*does not extend"
+    ):
         witness.countersign(live_url, "Defensoría", tmp_path / "defensoria.pem", state)
 
 

@@ -30,6 +30,7 @@ import threading
 from pathlib import Path
 
 from kuntur.audit.keys import DEV_ENVIRONMENTS, KeyError_
+from kuntur.core.i18n import _
 
 PREFIX = "hmac-sha256"
 DOMAIN = b"kuntur-commitment-v1\x00"
@@ -70,9 +71,13 @@ def load(path: Path) -> bytes:
     try:
         key = bytes.fromhex(path.read_text().strip())
     except (OSError, ValueError) as exc:
-        raise KeyError_(f"cannot read the commitment key {path}: {exc}") from None
+        raise KeyError_(
+            _("no se puede leer la clave de compromisos {path} ({detail})", path=path, detail=exc)
+        ) from None
     if len(key) != 32:
-        raise KeyError_(f"{path} is not a commitment key (32 bytes, hex)")
+        raise KeyError_(
+            _("{path} no es una clave de compromisos (32 bytes, hexadecimal)", path=path)
+        )
     return key
 
 
@@ -91,9 +96,12 @@ def key_for(path: Path, environment: str) -> bytes:
                 key = load(path)
         else:
             raise KeyError_(
-                f"no audit commitment key at {path}: create one with `kuntur audit "
-                "commitment-keygen` (and keep a copy offline), or set "
-                "KUNTUR_AUDIT_COMMITMENT_KEY_PATH"
+                _(
+                    "no hay clave de compromisos de auditoría en {path}: cree una con "
+                    "`kuntur audit commitment-keygen` (y guarde una copia fuera de línea), o "
+                    "defina KUNTUR_AUDIT_COMMITMENT_KEY_PATH",
+                    path=path,
+                )
             )
         _keys[path] = key
         return key

@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from kuntur.core.errors import KunturError
+from kuntur.core.i18n import _
 
 NOTE_HEADER = "kuntur-audit-v1"
 
@@ -61,9 +62,11 @@ def load(path: Path) -> Ed25519PrivateKey:
     try:
         key = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except (OSError, ValueError) as exc:
-        raise KeyError_(f"cannot read the Ed25519 key {path}: {exc}") from None
+        raise KeyError_(
+            _("no se puede leer la clave Ed25519 {path} ({detail})", path=path, detail=exc)
+        ) from None
     if not isinstance(key, Ed25519PrivateKey):
-        raise KeyError_(f"{path} is not an Ed25519 private key")
+        raise KeyError_(_("{path} no es una clave privada Ed25519", path=path))
     return key
 
 
@@ -86,6 +89,9 @@ def signing_key(path: Path, environment: str) -> Ed25519PrivateKey:
     if environment in DEV_ENVIRONMENTS:
         return generate(path)
     raise KeyError_(
-        f"no audit signing key at {path}: create one with `kuntur audit keygen` (and keep a "
-        "copy offline), or set KUNTUR_AUDIT_KEY_PATH"
+        _(
+            "no hay clave de firma de auditoría en {path}: cree una con `kuntur audit keygen` "
+            "(y guarde una copia fuera de línea), o defina KUNTUR_AUDIT_KEY_PATH",
+            path=path,
+        )
     )

@@ -484,11 +484,17 @@ def verify(db: Session, public_key: bytes, batch: int = 50_000) -> Verification:
     for ev in db.execute(query.execution_options(yield_per=batch)):
         if ev.idx != expected_idx:
             event_bad.append(min(ev.idx, expected_idx))
-            problems.append(f"index sequence broken at {expected_idx} (found {ev.idx})")
+            problems.append(
+                _(
+                    "secuencia de índices rota en {expected} (se halló {found})",
+                    expected=expected_idx,
+                    found=ev.idx,
+                )
+            )
         recomputed = merkle.leaf_hash(canonical(ev.idx, ev))
         if recomputed != bytes(ev.leaf_hash):
             event_bad.append(ev.idx)
-            problems.append(f"event {ev.idx} differs from the leaf it was logged with")
+            problems.append(_("el evento {idx} difiere de la hoja con que se registró", idx=ev.idx))
         leaves.append(recomputed)
         expected_idx = ev.idx + 1
     n = len(leaves)
@@ -498,16 +504,34 @@ def verify(db: Session, public_key: bytes, batch: int = 50_000) -> Verification:
     for cp in db.scalars(select(Checkpoint).order_by(Checkpoint.size)).all():
         note = keys.checkpoint_note(cp.size, bytes(cp.root), cp.at)
         if not keys.verify(public_key, bytes(cp.signature), note):
-            problems.append(f"checkpoint {cp.id} (size {cp.size}) has an invalid signature")
+            problems.append(
+                _(
+                    "el punto de control {id} (tamaño {size}) tiene una firma no válida",
+                    id=cp.id,
+                    size=cp.size,
+                )
+            )
             tree_bad.append(previous_size)
             continue
         checked += 1
         if cp.size > n:
-            problems.append(f"checkpoint {cp.id} signed {cp.size} events; only {n} are stored")
+            problems.append(
+                _(
+                    "el punto de control {id} firmó {size} eventos; solo {n} están guardados",
+                    id=cp.id,
+                    size=cp.size,
+                    n=n,
+                )
+            )
             tree_bad.append(n)
         elif merkle.root(cp.size, read) != bytes(cp.root):
             problems.append(
-                f"events up to checkpoint {cp.id} (size {cp.size}) do not match its signed root"
+                _(
+                    "los eventos hasta el punto de control {id} (tamaño {size}) no coinciden "
+                    "con su raíz firmada",
+                    id=cp.id,
+                    size=cp.size,
+                )
             )
             # Leaves rewritten together with their stored hashes: the signed roots bound
             # the damage to after the last checkpoint that still matched.
@@ -515,7 +539,7 @@ def verify(db: Session, public_key: bytes, batch: int = 50_000) -> Verification:
         previous_size = cp.size
     head = size(db)
     if head != n:
-        problems.append(f"the head says {head} events, {n} are stored")
+        problems.append(_("la cabeza dice {head} eventos; hay {n} guardados", head=head, n=n))
         tree_bad.append(min(head, n))
     first_bad = min(event_bad) if event_bad else (min(tree_bad) if tree_bad else None)
     return Verification(

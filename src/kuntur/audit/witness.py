@@ -1,7 +1,8 @@
 """The witness's side: check Kuntur's latest checkpoint against the last one this
 witness countersigned, and countersign it. Needs only the HTTP API and a key file,
 so an outside body (the Defensoría del Pueblo, the Fiscalía) can run it on its own
-machine. Plain standard library HTTP: the witness trusts no Kuntur code but this file.
+machine. Plain standard library HTTP: the witness trusts no Kuntur code but this file
+(and the proofs and keys it checks with; its refusals are worded from the catalogues).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 
 from kuntur.audit import keys, merkle
 from kuntur.core.errors import KunturError
+from kuntur.core.i18n import _
 
 
 class WitnessRefusal(KunturError):
@@ -56,23 +58,36 @@ def countersign(base_url: str, name: str, key_path: Path, state_path: Path) -> d
     """One witnessing round; returns what was countersigned. Raises WitnessRefusal."""
     base = base_url.rstrip("/")
     if not base.startswith(("http://", "https://")):
-        raise KunturError(f"--url must be an http(s) address, not {base_url!r}")
+        raise KunturError(_("--url debe ser una dirección http(s), no {url!r}", url=base_url))
     witness_key = keys.load(key_path)
     state = load_state(state_path)
     server_key = _get(f"{base}/api/audit/public-key")["public_key"]
     if state and state.server_key != server_key:
-        raise WitnessRefusal("the log's signing key changed since the last round")
+        raise WitnessRefusal(_("la clave con que firma el registro cambió desde la última ronda"))
     cp = _get(f"{base}/api/audit/checkpoints/latest")
     root = base64.b64decode(cp["root"])
     at = datetime.fromisoformat(cp["at"].replace("Z", "+00:00"))
     note = keys.checkpoint_note(cp["size"], root, at)
     if not keys.verify(base64.b64decode(server_key), base64.b64decode(cp["signature"]), note):
-        raise WitnessRefusal(f"checkpoint {cp['id']} is not signed by the log's key")
+        raise WitnessRefusal(
+            _("el punto de control {id} no está firmado con la clave del registro", id=cp["id"])
+        )
     if state:
         if cp["size"] < state.size:
-            raise WitnessRefusal(f"the log shrank from {state.size} to {cp['size']} events")
+            raise WitnessRefusal(
+                _(
+                    "el registro se encogió de {old} a {new} eventos",
+                    old=state.size,
+                    new=cp["size"],
+                )
+            )
         if cp["size"] == state.size and cp["root"] != state.root:
-            raise WitnessRefusal(f"two different roots for size {cp['size']}: a split view")
+            raise WitnessRefusal(
+                _(
+                    "dos raíces distintas para el tamaño {size}: una vista dividida",
+                    size=cp["size"],
+                )
+            )
         if cp["size"] > state.size:
             p = _get(f"{base}/api/audit/proofs/consistency?first={state.size}&second={cp['size']}")
             try:
@@ -85,8 +100,13 @@ def countersign(base_url: str, name: str, key_path: Path, state_path: Path) -> d
                 )
             except merkle.ProofError as exc:
                 raise WitnessRefusal(
-                    f"checkpoint {cp['id']} does not extend the log this "
-                    f"witness signed at size {state.size}: {exc}"
+                    _(
+                        "el punto de control {id} no extiende el registro que este testigo "
+                        "firmó con tamaño {size} ({detail})",
+                        id=cp["id"],
+                        size=state.size,
+                        detail=exc,
+                    )
                 ) from None
     signature = witness_key.sign(note)
     _post(

@@ -27,7 +27,7 @@ from kuntur.command.models import LegalAuthorization, Unit
 from kuntur.core import events
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Forbidden, InvalidInput
-from kuntur.core.i18n import _
+from kuntur.core.i18n import _, both
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.geography import service as geo
 from kuntur.identity.actor import Actor
@@ -75,24 +75,29 @@ def create_authorization(
     actor.require(LEGAL_WRITE, object_type="legal_authorization")
     area, label = _area(districts, polygon)
     starts_at, ends_at = to_utc(starts_at), to_utc(ends_at)
-    reasons = legal.problems(
-        kind=kind,
-        number=number,
-        area=area,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        forces_role=forces_role,
-        restricted_rights=set(restricted_rights),
-        purpose=purpose,
-    )
-    if reasons:
+
+    def reasons(lang: str | None = None) -> list[str]:
+        return legal.problems(
+            kind=kind,
+            number=number,
+            area=area,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            forces_role=forces_role,
+            restricted_rights=set(restricted_rights),
+            purpose=purpose,
+            lang=lang,
+        )
+
+    if found := reasons():  # each "es / en", as the audit log keeps it
         actor.record_apart(
             AUTHORIZATION_REFUSED,
             object_type="legal_authorization",
             outcome="refused",
-            details={"number": number, "kind": kind, "reasons": reasons},
+            details={"number": number, "kind": kind, "reasons": found},
         )
-        raise InvalidInput("; ".join(reasons))
+        # Every reason in Spanish, then every reason in English.
+        raise InvalidInput(both(lambda lang: "; ".join(reasons(lang))))
     row = LegalAuthorization(
         kind=kind,
         number=number.strip(),

@@ -26,7 +26,7 @@ from kuntur.command.units import MAX_CLOCK_SKEW, TYPE_SPEED_KMH, UnitStatus
 from kuntur.core import events
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Forbidden, InvalidInput
-from kuntur.core.i18n import _
+from kuntur.core.i18n import N_, _, both, render
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.geography import service as geo
 from kuntur.identity.actor import Actor
@@ -84,20 +84,24 @@ class UnitSpec:
 def create_unit(actor: Actor, spec: UnitSpec) -> Unit:
     db = actor.db
     actor.require(ORDERS_ISSUE, object_type="unit")
-    errors = []
+    errors: list[tuple[str, dict[str, object]]] = []
     if spec.agency not in AGENCIES:
-        errors.append(f"agency: {spec.agency!r} unknown")
+        errors.append((N_("agency: entidad desconocida {agency!r}"), {"agency": spec.agency}))
     if spec.unit_type not in TYPE_SPEED_KMH:
-        errors.append(f"unit_type: one of {', '.join(TYPE_SPEED_KMH)}")
+        errors.append((N_("unit_type: uno de {types}"), {"types": ", ".join(TYPE_SPEED_KMH)}))
     bad = sorted(set(spec.capabilities) - CAPABILITIES)
     if bad:
-        errors.append(f"capabilities: unknown {', '.join(bad)}")
+        errors.append((N_("capabilities: desconocidas {codes}"), {"codes": ", ".join(bad)}))
     if db.get(CommandUnit, spec.command_unit_id) is None:
-        errors.append(f"command_unit_id: no command node {spec.command_unit_id}")
+        errors.append(
+            (N_("command_unit_id: no hay nodo de mando {id}"), {"id": spec.command_unit_id})
+        )
     if db.scalar(select(Unit.id).where(Unit.call_sign == spec.call_sign)) is not None:
-        errors.append(f"call_sign: {spec.call_sign!r} exists")
-    if errors:
-        raise InvalidInput("; ".join(errors))
+        errors.append((N_("call_sign: {sign!r} ya existe"), {"sign": spec.call_sign}))
+    if errors:  # every reason in Spanish, then every reason in English
+        raise InvalidInput(
+            both(lambda lang: "; ".join(render(text, lang, **v) for text, v in errors))
+        )
     now = utcnow()
     unit = Unit(
         call_sign=spec.call_sign,

@@ -118,42 +118,68 @@ def problems(
     forces_role: str,
     restricted_rights: set[str],
     purpose: str | None,
+    lang: str | None = None,
 ) -> list[str]:
-    """Every reason the authorization is invalid; empty when it may be recorded."""
-    out: list[str] = []
+    """Every reason the authorization is invalid, in ``lang`` (both, "es / en", when None);
+    empty when it may be recorded. Each reason names the field it is about."""
+    out: list[tuple[str, dict[str, object]]] = []
     if kind not in Kind.__members__.values():
-        out.append(f"kind: {kind!r} is not state_of_emergency or resolucion_suprema")
+        out.append(
+            (N_("kind: {kind!r} no es state_of_emergency ni resolucion_suprema"), {"kind": kind})
+        )
     if not number.strip():
-        out.append("number: the decree or resolution number is required")
+        out.append((N_("number: falta el número del decreto o de la resolución"), {}))
     if area is None or area.is_empty or area.geom_type not in ("Polygon", "MultiPolygon"):
-        out.append("area: districts or a polygon are required")
+        out.append((N_("area: hacen falta distritos o un polígono"), {}))
     if ends_at <= starts_at:
-        out.append("ends_at: must be after starts_at")
+        out.append((N_("ends_at: debe ser posterior a starts_at"), {}))
     if forces_role not in ForcesRole.__members__.values():
-        out.append(f"forces_role: {forces_role!r} is not none, support or control")
+        out.append(
+            (N_("forces_role: {role!r} no es none, support ni control"), {"role": forces_role})
+        )
     if kind == Kind.EMERGENCY:
         if ends_at - starts_at > timedelta(days=MAX_EMERGENCY_DAYS):
             out.append(
-                f"ends_at: a state of emergency lasts at most {MAX_EMERGENCY_DAYS} days "
-                "(Constitution art. 137); a renewal is a new decree"
+                (
+                    N_(
+                        "ends_at: un estado de emergencia dura a lo sumo {days} días "
+                        "(Constitución art. 137); una prórroga es un decreto nuevo"
+                    ),
+                    {"days": MAX_EMERGENCY_DAYS},
+                )
             )
         bad = sorted(set(restricted_rights) - RESTRICTABLE_RIGHTS)
         if bad:
             out.append(
-                f"restricted_rights: {', '.join(bad)} may not be restricted (art. 137.1 allows "
-                f"only {', '.join(sorted(RESTRICTABLE_RIGHTS))})"
+                (
+                    N_(
+                        "restricted_rights: {bad} no se pueden restringir (el art. 137.1 "
+                        "solo permite {allowed})"
+                    ),
+                    {"bad": ", ".join(bad), "allowed": ", ".join(sorted(RESTRICTABLE_RIGHTS))},
+                )
             )
     if kind == Kind.RESOLUCION_SUPREMA:
         if restricted_rights:
-            out.append("restricted_rights: a Resolución Suprema restricts no rights")
+            out.append((N_("restricted_rights: una Resolución Suprema no restringe derechos"), {}))
         if purpose not in RS_PURPOSES:
             out.append(
-                f"purpose: DL 1095 art. 4.3 allows {', '.join(sorted(RS_PURPOSES))}, "
-                f"not {purpose!r}"
+                (
+                    N_("purpose: el DL 1095 art. 4.3 permite {allowed}, no {purpose!r}"),
+                    {"allowed": ", ".join(sorted(RS_PURPOSES)), "purpose": purpose},
+                )
             )
         if forces_role == ForcesRole.NONE:
-            out.append("forces_role: a Resolución Suprema exists to authorize armed-forces support")
-    return out
+            out.append(
+                (
+                    N_(
+                        "forces_role: una Resolución Suprema existe para autorizar el apoyo "
+                        "de las Fuerzas Armadas"
+                    ),
+                    {},
+                )
+            )
+    return [render(text, lang, **values) for text, values in out]
 
 
 def basis_for(

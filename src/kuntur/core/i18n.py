@@ -28,6 +28,8 @@ from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     from babel.support import NullTranslations, Translations
+    from jinja2 import Environment
+    from jinja2.runtime import Context
 
 LANGS = ("es", "en")
 SOURCE = "es"  # the language of every msgid
@@ -203,3 +205,39 @@ def pair(words: Callable[[str], str]) -> tuple[str, str]:
 def each(texts: Mapping[str, Text], lang: str) -> dict[str, str]:
     """A keyed table of messages, translated (the ``labels`` the screens' scripts read)."""
     return {key: translate(text, lang) for key, text in texts.items()}
+
+
+def install_gettext(env: Environment) -> None:
+    """Jinja2's i18n extension (``{% trans %}``, ``{{ _("...") }}``) on ``env``, translating
+    into the language of the template being rendered: the callables read its ``lang``
+    (Spanish when it has none), so one shared environment serves concurrent renderings in
+    either language (what ``install_gettext_translations`` per request would do, without a
+    race). The pages and the printable case report use it."""
+    from jinja2 import pass_context
+
+    if "jinja2.ext.InternationalizationExtension" not in env.extensions:
+        env.add_extension("jinja2.ext.i18n")
+
+    def lang_of(context: Context) -> str:
+        lang = context.get("lang")
+        return lang if lang in LANGS else SOURCE
+
+    @pass_context
+    def gettext(context: Context, message: str) -> str:
+        return str(translations(lang_of(context)).gettext(message))
+
+    @pass_context
+    def ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+        return str(translations(lang_of(context)).ngettext(singular, plural, n))
+
+    @pass_context
+    def pgettext(context: Context, ctx: str, message: str) -> str:
+        return str(translations(lang_of(context)).pgettext(ctx, message))
+
+    @pass_context
+    def npgettext(context: Context, ctx: str, singular: str, plural: str, n: int) -> str:
+        return str(translations(lang_of(context)).npgettext(ctx, singular, plural, n))
+
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
+    )

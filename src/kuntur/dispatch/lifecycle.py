@@ -9,7 +9,8 @@ its timestamp: the response KPIs are computed from them.
 from __future__ import annotations
 
 from kuntur.command.units import UnitStatus
-from kuntur.incidents.categories import Status
+from kuntur.core.i18n import _, both, render
+from kuntur.incidents.categories import STATUS_LABELS, Status
 
 INCIDENT_MOVES: dict[str, frozenset[str]] = {
     Status.RECEIVED: frozenset({Status.TRIAGED, Status.DISPATCHED, Status.CLEARED}),
@@ -45,14 +46,35 @@ UNIT_FOLLOWS = {
 
 
 class IllegalMove(ValueError):
-    pass
+    """A move the lifecycle does not allow; its text (``str``, or ``text(lang)``) names the
+    states in words, each with the code an API call sends."""
+
+    def __init__(self, current: str, target: str, allowed: frozenset[str]) -> None:
+        self.current, self.target, self.allowed = current, target, allowed
+        super().__init__(self.text())
+
+    def text(self, lang: str | None = None) -> str:
+        if lang is None:
+            return both(self.text)
+        options = ", ".join(_state(s, lang) for s in sorted(self.allowed))
+        return _(
+            "status: un incidente «{current}» no puede pasar a «{target}»; se permite: {options}",
+            lang,
+            current=_state(self.current, lang),
+            target=_state(self.target, lang),
+            options=options or _("ninguno (está cerrado)", lang),
+        )
+
+
+def _state(code: str, lang: str) -> str:
+    """ "En camino (en_route)": the state in words, and the code to send."""
+    if code not in STATUS_LABELS:
+        return code
+    return f"{render(STATUS_LABELS[Status(code)], lang)} ({code})"
 
 
 def check_move(current: str, target: str) -> None:
     """Raise ``IllegalMove`` with the allowed moves when ``current -> target`` is not one."""
     allowed = INCIDENT_MOVES.get(current, frozenset())
     if target not in allowed:
-        options = ", ".join(sorted(allowed)) or "none (closed)"
-        raise IllegalMove(
-            f"an incident that is {current} cannot become {target}; allowed: {options}"
-        )
+        raise IllegalMove(current, target, allowed)

@@ -18,7 +18,7 @@ Pure: lists of plain values in, a ranking out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -155,6 +155,12 @@ def _reason(
     return "no_legal_basis", {"legal": code, **values}
 
 
+def capability_words(codes: Iterable[str], lang: str) -> str:
+    """Capabilities in words ("rescate de rehenes, canes"): the dispatch manifest's
+    ``cap_*`` labels, the code itself for one it does not name."""
+    return ", ".join(render(TEXTS[f"cap_{c}"], lang) if f"cap_{c}" in TEXTS else c for c in codes)
+
+
 def reason_text(code: str, params: dict[str, str], lang: str | None = None) -> str:
     """The words of an exclusion in ``lang`` (the dispatch manifest's ``why_*`` texts, as
     the screen words them); with no ``lang``, Spanish first, then English (the command line
@@ -166,10 +172,7 @@ def reason_text(code: str, params: dict[str, str], lang: str | None = None) -> s
         known = UNIT_STATUS_LABELS.get(UnitStatus(status)) if status in set(UnitStatus) else None
         return render(TEXTS["why_status"], lang, status=render(known, lang) if known else status)
     if code == "lacks":
-        words = ", ".join(
-            render(TEXTS[f"cap_{c}"], lang) if f"cap_{c}" in TEXTS else c
-            for c in params["capabilities"].split(",")
-        )
+        words = capability_words(params["capabilities"].split(","), lang)
         return render(TEXTS["why_lacks"], lang, capabilities=words)
     if code == "no_legal_basis":
         legal = params.get(lang) or params.get("legal", "")

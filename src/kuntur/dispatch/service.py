@@ -28,7 +28,7 @@ from kuntur.config import get_settings
 from kuntur.core import events
 from kuntur.core.db import get_or_404
 from kuntur.core.errors import Conflict, InvalidInput
-from kuntur.core.i18n import _
+from kuntur.core.i18n import _, both
 from kuntur.core.timeutil import utcnow
 from kuntur.dispatch import lifecycle, recommend
 from kuntur.dispatch.manifest import (
@@ -477,11 +477,14 @@ def dispatch(
     reason = (override_reason or "").strip()
     if lacking and not reason:
         raise InvalidInput(
-            _(
-                "override_reason: {unit} no tiene la capacidad que este incidente necesita "
-                "({lacking}); para enviarla como primera respuesta, indique el motivo.",
-                unit=unit.call_sign,
-                lacking=", ".join(lacking),
+            both(
+                lambda lang: _(
+                    "override_reason: {unit} no tiene la capacidad que este incidente necesita "
+                    "({lacking}); para enviarla como primera respuesta, indique el motivo.",
+                    lang,
+                    unit=unit.call_sign,
+                    lacking=recommend.capability_words(lacking, lang),
+                )
             )
         )
     if not lacking:

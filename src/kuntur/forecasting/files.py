@@ -20,7 +20,7 @@ from pyproj import Transformer
 from shapely.geometry import shape
 
 from kuntur.core.errors import InvalidInput
-from kuntur.core.i18n import _
+from kuntur.core.i18n import _, n_
 from kuntur.forecasting.auto import make
 from kuntur.forecasting.evaluation import (
     DEFAULT_COVERAGES,
@@ -187,7 +187,13 @@ def load_history(
     try:
         x, y = project(lon, lat, crs)
     except ValueError as exc:
-        raise InvalidInput(f"--crs {crs}: {exc}") from exc
+        raise InvalidInput(
+            _(
+                "--crs {crs}: no se pudieron proyectar las coordenadas ({detail})",
+                crs=crs,
+                detail=exc,
+            )
+        ) from exc
     x, y = x - shift_m[0], y - shift_m[1]
     # A stray point only costs cells: it adds one to the study area and nothing to the
     # scores. Placeholders such as (-1, -1) or a dropped minus sign, though, stretch the
@@ -197,9 +203,14 @@ def load_history(
         far = far_points(x, y)
     if far.any():
         warnings.append(
-            f"{int(far.sum())} rows lie far beyond the area where the rest lie (placeholder "
-            f"or mistyped coordinates?): left out, e.g. latitude, longitude "
-            f"{_sample_coords(lon[far], lat[far])}"
+            n_(
+                "{n} fila queda muy lejos del área donde están las demás (¿coordenadas de "
+                "relleno o mal escritas?): se deja fuera; p. ej. latitud, longitud {sample}",
+                "{n} filas quedan muy lejos del área donde están las demás (¿coordenadas de "
+                "relleno o mal escritas?): se dejan fuera; p. ej. latitud, longitud {sample}",
+                int(far.sum()),
+                sample=_sample_coords(lon[far], lat[far]),
+            )
         )
         frame, lon, lat, x, y = frame[~far], lon[~far], lat[~far], x[~far], y[~far]
     area_shape = _boundary(boundary, crs) if boundary else None
@@ -211,7 +222,9 @@ def load_history(
         else:
             grid = Grid.covering(x, y, cell_size, crs)
     except ValueError as exc:
-        raise InvalidInput(f"{path}: {exc}") from exc
+        raise InvalidInput(
+            _("{path}: no se pudo trazar la cuadrícula ({detail})", path=path, detail=exc)
+        ) from exc
     if grid.n_cells > MAX_CELLS:
         raise InvalidInput(
             _(
@@ -302,7 +315,7 @@ def evaluate_file(
             on_window=on_window,
         )
     except ValueError as exc:
-        raise InvalidInput(str(exc)) from exc
+        raise InvalidInput(_("no se pudo evaluar el pronóstico ({detail})", detail=exc)) from exc
     return FileEvaluation(
         ev, loaded.rows_read, loaded.rejected, loaded.duplicates, wanted, warnings
     )

@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from kuntur.audit import commitments
 from kuntur.audit.manifest import AUDIT_READ
 from kuntur.core.errors import InvalidInput, NotFound
-from kuntur.core.i18n import _, render
+from kuntur.core.i18n import LANGS, SOURCE, _, install_gettext, n_, render
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.identity import purposes
 from kuntur.identity.actor import Actor
@@ -44,7 +44,10 @@ from kuntur.intelligence.manifest import (
 )
 from kuntur.intelligence.models import Case, CaseEntity, CaseMember, CaseNote, Entity
 
-_TEMPLATES = Environment(autoescape=select_autoescape(default=True), trim_blocks=True)
+_TEMPLATES = Environment(
+    autoescape=select_autoescape(default=True), trim_blocks=True, extensions=["jinja2.ext.i18n"]
+)
+install_gettext(_TEMPLATES)  # the report in its reader's language (its ``lang``)
 
 
 def open_case(
@@ -338,7 +341,9 @@ def list_cases(actor: Actor) -> list[dict[str, Any]]:
     return out
 
 
-def chart_svg(detail: dict[str, Any], width: int = 900, height: int = 600) -> str:
+def chart_svg(
+    detail: dict[str, Any], width: int = 900, height: int = 600, lang: str = SOURCE
+) -> str:
     """The network's identifiers as a static SVG (Fruchterman-Reingold layout): reports are
     folded into weighted edges (``networks.collapse``: two identifiers named in the same
     reports, the line as thick as the reports they share), nodes sized by their reports and
@@ -369,17 +374,19 @@ def chart_svg(detail: dict[str, Any], width: int = 900, height: int = 600) -> st
             pad + (ys[i] - min(ys)) / span_y * (height - 2 * pad),
         )
 
+    title = _("Gráfico de vínculos", lang)
     colors = {"phone": "#c62828", "payment_account": "#6a1b9a", "vehicle": "#ef6c00"}
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="Gráfico de vínculos">'
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="{html.escape(title)}">'
     ]
     top = max(weights, default=1)
     for (a, b), w in zip(pairs, weights, strict=True):
         (x1, y1), (x2, y2) = at(a), at(b)
+        shared = html.escape(n_("{n} reporte en común", "{n} reportes en común", w, lang))
         parts.append(
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="#7d8b99" '
-            f'stroke-width="{1 + 5 * w / top:.1f}"><title>{w} reportes en común</title></line>'
+            f'stroke-width="{1 + 5 * w / top:.1f}"><title>{shared}</title></line>'
         )
         parts.append(
             f'<text x="{(x1 + x2) / 2:.1f}" y="{(y1 + y2) / 2 - 3:.1f}" font-size="10" '
@@ -390,10 +397,11 @@ def chart_svg(detail: dict[str, Any], width: int = 900, height: int = 600) -> st
         x, y = at(i)
         kind = n.split(":", 1)[0]
         r = 5 + 9 * (len(nodes[n]) / most) ** 0.5
-        text = html.escape(labels.label(n))
+        text = html.escape(labels.label(n, lang))
+        count = html.escape(n_("{n} reporte", "{n} reportes", len(nodes[n]), lang))
         parts.append(
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" fill="{colors.get(kind, "#455a64")}">'
-            f"<title>{text}: {len(nodes[n])} reportes</title></circle>"
+            f"<title>{text}: {count}</title></circle>"
         )
         parts.append(
             f'<text x="{x + r + 3:.1f}" y="{y + 4:.1f}" font-size="11">{text} '
@@ -419,10 +427,12 @@ def _lima(iso: str) -> str:
     return moment.astimezone(LIMA).strftime("%d/%m/%Y %H:%M")
 
 
-def report_html(actor: Actor, case_id: int) -> str:
+def report_html(actor: Actor, case_id: int, lang: str = SOURCE) -> str:
     """The case report: header, notes, entities, network summary, chart, provenance table.
     Printable (numbered A4 pages); times in Lima, identifiers, districts and categories in
-    words; the demo's synthetic data marked on every page."""
+    words; the demo's synthetic data marked on every page. In the reader's ``lang``
+    (Spanish unless they chose English)."""
+    lang = lang if lang in LANGS else SOURCE
     access, case_row = _case(actor, case_id)
     case = case_out(access, case_row)
     detail = _network_for(access, case_row.network)
@@ -430,15 +440,17 @@ def report_html(actor: Actor, case_id: int) -> str:
     page = _TEMPLATES.from_string(template.read_text(encoding="utf-8")).render(
         case=case,
         detail=detail,
-        chart=chart_svg(detail),
+        lang=lang,
+        chart=chart_svg(detail, lang=lang),
         generated=_lima(utcnow().isoformat()),
         actor=actor.who.removeprefix("user:"),
         purpose=access.ctx.purpose,
         synthetic=_synthetic(actor),
         lima=_lima,
-        label=labels.label,
-        mention=labels.mention,
-        category=lambda c: render(CATEGORY_LABELS[c], "es") if c in CATEGORY_LABELS else c,
+        label=lambda key: labels.label(key, lang),
+        mention=lambda kind: labels.mention(kind, lang),
+        amount=lambda value: labels.display("amount", value),
+        category=lambda c: render(CATEGORY_LABELS[c], lang) if c in CATEGORY_LABELS else c,
         user=lambda who: str(who).removeprefix("user:").removeprefix("system:"),
     )
     service.log(access, INTEL_CASE_EXPORTED, str(case_id), links=len(detail["links"]))

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Cookie, Path, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from kuntur.core.i18n import LANGS, SOURCE
 from kuntur.core.web import MAX_ID, UnitOfWorkRoute
 from kuntur.identity.web import ActorDep
 from kuntur.intelligence import cases, service
@@ -119,6 +120,13 @@ def add_member(case_id: CaseId, data: MemberIn, actor: ActorDep) -> dict[str, An
 
 
 @router.get("/cases/{case_id}/report", response_class=HTMLResponse)
-def case_report(case_id: CaseId, actor: ActorDep) -> HTMLResponse:
-    """The case report as HTML: chart, key players, timeline, provenance of every link."""
-    return HTMLResponse(cases.report_html(actor, case_id))
+def case_report(
+    case_id: CaseId,
+    actor: ActorDep,
+    lang: Annotated[Literal["es", "en"] | None, Query()] = None,
+    cookie_lang: Annotated[str | None, Cookie(alias="lang", include_in_schema=False)] = None,
+) -> HTMLResponse:
+    """The case report as HTML: chart, key players, timeline, provenance of every link. In
+    ``lang`` (else the page language's cookie, else Spanish)."""
+    chosen = lang or (cookie_lang if cookie_lang in LANGS else SOURCE)
+    return HTMLResponse(cases.report_html(actor, case_id, chosen))

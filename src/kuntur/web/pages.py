@@ -12,8 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, pass_context
-from jinja2.runtime import Context
+from jinja2 import Environment, FileSystemLoader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -60,39 +59,8 @@ def _templates(_domains: int) -> Jinja2Templates:
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
     )
-    install_gettext(env)
+    i18n.install_gettext(env)
     return Jinja2Templates(env=env)
-
-
-def install_gettext(env: Environment) -> None:
-    """Jinja2's i18n extension (``{% trans %}``, ``{{ _("...") }}``), translating into the
-    language of the page being rendered: the callables read the template's ``lang``, so one
-    shared environment serves concurrent requests in either language (what
-    ``install_gettext_translations`` per request would do, without a race)."""
-
-    def lang_of(context: Context) -> str:
-        lang = context.get("lang")
-        return lang if lang in LANGS else "es"
-
-    @pass_context
-    def gettext(context: Context, message: str) -> str:
-        return str(i18n.translations(lang_of(context)).gettext(message))
-
-    @pass_context
-    def ngettext(context: Context, singular: str, plural: str, n: int) -> str:
-        return str(i18n.translations(lang_of(context)).ngettext(singular, plural, n))
-
-    @pass_context
-    def pgettext(context: Context, ctx: str, message: str) -> str:
-        return str(i18n.translations(lang_of(context)).pgettext(ctx, message))
-
-    @pass_context
-    def npgettext(context: Context, ctx: str, singular: str, plural: str, n: int) -> str:
-        return str(i18n.translations(lang_of(context)).npgettext(ctx, singular, plural, n))
-
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext, ngettext, newstyle=True, pgettext=pgettext, npgettext=npgettext
-    )
 
 
 router = APIRouter(include_in_schema=False, route_class=UnitOfWorkRoute)
@@ -363,11 +331,18 @@ def case_report_page(
     case_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     request: Request,
     actor: ActorDep,
+    lang: Lang = None,
+    cookie_lang: CookieLang = None,
 ) -> Response:
     """The printable case report, for the case's members (and oversight): the case itself
-    is the purpose, so a plain link works (older links' ``?motivo=`` is not needed)."""
+    is the purpose, so a plain link works (older links' ``?motivo=`` is not needed). In the
+    reader's language, as the pages: ``?lang=``, else the cookie, else Spanish."""
     from kuntur.intelligence import cases
 
     if not actor.authenticated:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
-    return HTMLResponse(cases.report_html(actor, case_id))
+    chosen = _lang(lang, cookie_lang)
+    response = HTMLResponse(cases.report_html(actor, case_id, chosen))
+    if lang in LANGS:
+        response.set_cookie("lang", chosen, samesite="lax", httponly=True)
+    return response
