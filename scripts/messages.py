@@ -60,11 +60,20 @@ def update(owner: str, inputs: list[Path]) -> None:
     )
     locale = SRC / owner / "locale"
     po = locale / "en" / "LC_MESSAGES" / "kuntur.po"
+    before = po.read_text(encoding="utf-8") if po.exists() else None
     step = ["update", "--ignore-obsolete", "--no-fuzzy-matching"] if po.exists() else ["init"]
     cli.run(
         ["pybabel", "-q", *step, "-i", str(pot), "-d", str(locale), "-l", "en", "-D", "kuntur"]
         + (["-w", "100"] if po.exists() else [])
     )
+    # A run that found nothing new would still stamp a new POT-Creation-Date: keep the file
+    # as it was, so catalogues change only with their messages (and merge cleanly).
+    if before is not None and _undated(po.read_text(encoding="utf-8")) == _undated(before):
+        po.write_text(before, encoding="utf-8")
+
+
+def _undated(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if "POT-Creation-Date" not in line)
 
 
 def main(argv: list[str]) -> int:
