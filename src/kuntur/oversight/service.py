@@ -13,8 +13,9 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from kuntur.command.models import CommandUnit, LegalAuthorization, Order, Unit
 from kuntur.config import get_settings
@@ -800,13 +801,29 @@ def overdue(actor: Actor, at: datetime | None = None) -> list[tuple[UofReport, r
 
 def flag_overdue(actor: Actor, at: datetime | None = None) -> list[int]:
     """Put each newly missed deadline on record once (``uof.overdue``): the commander's and
-    the oversight desk's lists read it. Returns the reports flagged now."""
+    the oversight desk's lists read it. Returns the reports flagged now.
+
+    Safe with several server processes sweeping at once (``oversight.scheduled``) and the
+    CLI besides: the keys flagged are written by a compare-and-set (only where they are
+    still what this sweep read), so of two sweeps that read the same report one writes and
+    records, and the other, finding the row changed, records nothing."""
     flagged = []
     for r, result in overdue(actor, at):
-        new = [k for k in result.overdue if k not in r.overdue_flagged.split(",")]
+        old = r.overdue_flagged
+        new = [k for k in result.overdue if k not in old.split(",")]
         if not new:
             continue
-        r.overdue_flagged = ",".join(x for x in [*r.overdue_flagged.split(","), *new] if x)
+        value = ",".join(x for x in [*old.split(","), *new] if x)
+        won = actor.db.execute(
+            update(UofReport)
+            .where(UofReport.id == r.id, UofReport.overdue_flagged == old)
+            .values(overdue_flagged=value)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(won, "rowcount", 0) != 1:
+            actor.db.refresh(r, ["overdue_flagged"])  # another sweep flagged it first
+            continue
+        set_committed_value(r, "overdue_flagged", value)
         actor.record(
             UOF_OVERDUE,
             object_type="uof_report",
