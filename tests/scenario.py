@@ -208,6 +208,8 @@ def _oversight(actor: Actor, world: World) -> dict[str, int]:
             ReportIn(
                 incident_at=at,
                 unit_id=world.platoon,
+                latitude=-12.0464,  # Cercado de Lima, in the state of emergency
+                longitude=-77.03,
                 force=[ForceIn(personnel_id=soldier, level=level)],  # type: ignore[arg-type]
                 legal_basis_id=world.emergency,
             ),

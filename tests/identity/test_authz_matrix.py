@@ -328,6 +328,8 @@ ROUTES: dict[tuple[str, str], Row] = {
         UOF_REPORT,
         json=lambda s: {
             "incident_at": utcnow().isoformat(),
+            "latitude": -12.0464,  # Cercado de Lima, in the state of emergency
+            "longitude": -77.03,
             "force": [{"personnel_id": s.soldier, "level": "verbal"}],
             "legal_basis_id": s.world.emergency,
         },

@@ -17,9 +17,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from kuntur.command import legal
+from kuntur.command.authorizations import as_legal
 from kuntur.command.models import CommandUnit, LegalAuthorization, Order, Unit
 from kuntur.config import get_settings
 from kuntur.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from kuntur.core.i18n import _, both
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.identity.actor import Actor
 from kuntur.identity.models import User
@@ -457,6 +460,47 @@ def _legal_basis(db: Session, basis_id: int | None) -> int | None:
     return basis_id
 
 
+def check_legal_basis(db: Session, r: UofReport, agencies: Iterable[str]) -> None:
+    """The legal basis of a report where armed-forces members used force must cover the
+    report's place and time, as a tasking's must (``command.legal``: its area holds the
+    point, it was in force at the incident's time, not revoked, and it provides for
+    armed-forces participation). Refused (422) saying exactly what it lacks, Spanish first;
+    a report without its place cannot be checked, and is refused saying so."""
+    if r.legal_basis_id is None or not any(rules.is_armed_force(a) for a in agencies):
+        return
+    row = db.get(LegalAuthorization, r.legal_basis_id)
+    if row is None:
+        return
+    basis = as_legal(row)
+    if r.latitude is None or r.longitude is None:
+        raise InvalidInput(
+            both(
+                lambda lang: _(
+                    "legal_basis_id: no se puede comprobar que {basis} cubra el lugar del uso de "
+                    "la fuerza: falta el lugar (latitude y longitude, o el incidente)",
+                    lang,
+                    basis=basis.label(lang),
+                )
+            )
+        )
+    at = _aware(r.incident_at)
+    gap = legal.shortfall(basis, r.longitude, r.latitude, at, at)
+    if gap.place and gap.time == legal.IN_FORCE and gap.forces:
+        return
+    raise InvalidInput(
+        both(
+            lambda lang: _(
+                "legal_basis_id: {basis} no cubre el uso de la fuerza por las Fuerzas Armadas el "
+                "{at} (hora de Lima): le falta {lacks}",
+                lang,
+                basis=basis.label(lang),
+                at=f"{at.astimezone(LIMA):%Y-%m-%d %H:%M}",
+                lacks="; ".join(legal.missing(gap, at, at, lang)),
+            )
+        )
+    )
+
+
 def _refer_if_grave(actor: Actor, r: UofReport, outcomes: Iterable[str]) -> None:
     bodies = rules.REFERRAL_BODIES if set(outcomes) & rules.GRAVE else ()
     if bodies and r.referred_at is None:
@@ -521,6 +565,8 @@ def file_report(actor: Actor, data: ReportIn) -> UofReport:
     r.contact_reason = data.contact_reason or None
     if data.latitude is not None and data.longitude is not None:
         r.latitude, r.longitude = data.latitude, data.longitude
+    elif incident is not None and r.latitude is None:
+        r.latitude, r.longitude = incident.latitude, incident.longitude
     if incident is not None:
         r.district_ubigeo = incident.district_ubigeo
     r.rounds = sum(f.rounds for f, _p in members)
@@ -530,6 +576,7 @@ def file_report(actor: Actor, data: ReportIn) -> UofReport:
     r.family_notified_at = data.family_notified_at
     r.supervisor_present = data.supervisor_present
     r.legal_basis_id = _legal_basis(db, data.legal_basis_id)
+    check_legal_basis(db, r, (p.agency_code for _f, p in members))
     r.bodycam_refs = "\n".join(x.strip() for x in data.bodycam_refs if x.strip())
     r.evidence_refs = "\n".join(x.strip() for x in data.evidence_refs if x.strip())
     r.owner_agency = (unit.agency_code if unit else None) or first.agency_code
@@ -618,6 +665,7 @@ def follow_up(actor: Actor, report_id: int, data: FollowUpIn) -> UofReport:
         r.family_notified_at, changed["family_notified"] = data.family_notified_at, True
     if data.legal_basis_id is not None:
         r.legal_basis_id = _legal_basis(actor.db, data.legal_basis_id)
+        check_legal_basis(actor.db, r, (p.agency_code for _f, p in _forces(actor.db, r.id)))
         changed["legal_basis"] = True
     if data.supervisor_present is not None:
         r.supervisor_present, changed["supervisor_present"] = data.supervisor_present, True
