@@ -356,6 +356,7 @@ ROUTES: dict[tuple[str, str], Row] = {
         UOF_REPORT, "/api/oversight/uof/{s.uof_closable}/close"
     ),
     ("GET", "/api/oversight/deadlines"): Row(OVERSIGHT_READ),
+    ("GET", "/api/oversight/deadlines/zero-reports"): Row(OVERSIGHT_READ),
     ("GET", "/api/oversight/complaints"): Row(OVERSIGHT_READ),
     ("POST", "/api/oversight/complaints"): Row(
         COMPLAINTS_WRITE,

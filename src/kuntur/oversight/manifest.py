@@ -131,6 +131,12 @@ TEXTS: dict[str, Label] = {
     "desk_taskings": N_("Empleo militar por base legal"),
     "desk_deadlines": N_("Plazos cumplidos y vencidos"),
     "desk_flags": N_("Alertas abiertas"),
+    "desk_missing_zero": N_("Unidades sin informe ni reporte en cero (meses cerrados)"),
+    "desk_missing_zero_hint": N_(
+        "Cada unidad informa cada mes: sus informes de uso de la fuerza o un reporte en cero. "
+        "El silencio no se cuenta como cero."
+    ),
+    "desk_due_unfiled": N_("informes exigidos sin presentar"),
     "desk_csv": N_("Exportar CSV"),
     "desk_countersign": N_("Contrafirmar un punto de control"),
     "desk_witness": Np_("desk_witness", "Testigo registrado"),

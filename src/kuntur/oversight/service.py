@@ -24,7 +24,7 @@ from kuntur.config import get_settings
 from kuntur.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kuntur.core.i18n import _, both
 from kuntur.core.timeutil import LIMA, utcnow
-from kuntur.identity.actor import Actor
+from kuntur.identity.actor import EVERY_RECORD, Actor
 from kuntur.identity.models import User
 from kuntur.identity.roles import OPERATIONAL_AGENCIES
 from kuntur.incidents.models import Incident
@@ -675,7 +675,7 @@ def follow_up(actor: Actor, report_id: int, data: FollowUpIn) -> UofReport:
     return r
 
 
-def _month_bounds(period: str) -> tuple[datetime, datetime]:
+def month_bounds(period: str) -> tuple[datetime, datetime]:
     year, month = (int(x) for x in period.split("-"))
     start = datetime(year, month, 1, tzinfo=LIMA)
     end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=LIMA)
@@ -692,7 +692,7 @@ def zero_report(actor: Actor, command_unit_id: int, period: str) -> UofReport:
         raise InvalidInput(
             f"command_unit_id: no existe el nodo / no command node {command_unit_id}"
         )
-    start, end = _month_bounds(period)
+    start, end = month_bounds(period)
     if start > utcnow():
         raise InvalidInput(f"period: {period} aún no empieza / has not started yet")
     same = select(UofReport.id).where(UofReport.command_unit_id == command_unit_id)
@@ -880,6 +880,71 @@ def flag_overdue(actor: Actor, at: datetime | None = None) -> list[int]:
         )
         flagged.append(r.id)
     return flagged
+
+
+def finished_months(at: datetime, count: int) -> list[str]:
+    """The ``count`` months (``YYYY-MM``, Lima) before the one ``at`` falls in, newest first."""
+    first = _aware(at).astimezone(LIMA).replace(day=1)
+    out = []
+    for _i in range(count):
+        first = (first - timedelta(days=1)).replace(day=1)
+        out.append(f"{first:%Y-%m}")
+    return out
+
+
+def missing_zero_reports(
+    actor: Actor, at: datetime | None = None, months: int = 3, periods: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """The units that filed neither a use-of-force report nor a zero report for a finished
+    month (the FBI collection's zero-report rule: a month without force is reported as
+    such, so that silence is never read as zero). A unit is a command node with field units
+    (``units.command_unit_id``); a report only due (pending) is no report filed, and is
+    named with it. ``periods`` (``YYYY-MM``) or else the ``months`` before ``at``'s."""
+    db = actor.db
+    actor.require(OVERSIGHT_READ, object_type="uof_report")
+    every = {EVERY_RECORD: True}  # whether a node reported, not what: across agencies
+    nodes = list(
+        db.scalars(
+            select(CommandUnit)
+            .where(CommandUnit.id.in_(select(Unit.command_unit_id)))
+            .order_by(CommandUnit.id)
+        )
+    )
+    out: list[dict[str, Any]] = []
+    for period in periods or finished_months(at or utcnow(), months):
+        start, end = month_bounds(period)
+        in_month = select(UofReport.command_unit_id, UofReport.id, UofReport.status).where(
+            UofReport.kind == "incident",
+            UofReport.incident_at >= start,
+            UofReport.incident_at < end,
+        )
+        filed: set[int] = set()
+        pending: dict[int, list[int]] = {}
+        for node_id, rid, status in db.execute(in_month, execution_options=every):
+            if status == "pending":
+                pending.setdefault(node_id, []).append(rid)
+            else:
+                filed.add(node_id)
+        zeros = set(
+            db.scalars(
+                select(UofReport.command_unit_id).where(
+                    UofReport.kind == "zero", UofReport.period == period
+                ),
+                execution_options=every,
+            )
+        )
+        out.extend(
+            {
+                "period": period,
+                "command_unit_id": n.id,
+                "name": n.name,
+                "agency": n.agency_code,
+                "pending_report_ids": sorted(pending.get(n.id, [])),
+            }
+            for n in nodes
+            if n.id not in filed and n.id not in zeros
+        )
+    return out
 
 
 # --- complaints ------------------------------------------------------------------------

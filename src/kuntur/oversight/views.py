@@ -22,6 +22,7 @@ from kuntur.oversight.schemas import (
     FlagResponseIn,
     FlagRunIn,
     FollowUpIn,
+    MissingZeroOut,
     NoteIn,
     NoteOut,
     OnDutyOut,
@@ -171,6 +172,16 @@ def deadlines(
         }
         for r, res in service.overdue(actor, at)
     ]
+
+
+@router.get("/deadlines/zero-reports", response_model=list[MissingZeroOut])
+def missing_zero_reports(
+    actor: ActorDep,
+    at: Annotated[AwareDatetime | None, Query()] = None,
+    months: Annotated[int, Query(ge=1, le=24, description="finished months before at's")] = 3,
+) -> list[dict[str, Any]]:
+    """Units with neither a use-of-force report nor a zero report for a finished month."""
+    return service.missing_zero_reports(actor, at, months)
 
 
 # --- complaints ------------------------------------------------------------------------
