@@ -324,6 +324,8 @@ ROUTES: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/api/oversight/uof"): Row(OVERSIGHT_READ),
     ("GET", "/api/oversight/uof/pending"): Row(UOF_REPORT),
+    # The report form names members by service number or name (readable ones).
+    ("GET", "/api/oversight/uof/members"): Row(UOF_REPORT, "/api/oversight/uof/members?q=EP-ESC"),
     ("POST", "/api/oversight/uof"): Row(
         UOF_REPORT,
         json=lambda s: {
@@ -450,6 +452,9 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     ("GET", "/usuarios"): ("/usuarios", USERS_MANAGE),
     ("GET", "/supervision"): ("/supervision", OVERSIGHT_READ),
     ("GET", "/uso-fuerza"): ("/uso-fuerza", UOF_REPORT),
+    # One report in words: oversight readers, reviewers and the filing unit's chain (every
+    # caller sits at the Lima front, outside the army report's chain); a refusal on record.
+    ("GET", "/uso-fuerza/{report_id}"): ("/uso-fuerza/{s.uof_report}", OVERSIGHT_READ),
     # The printable case report, for the case's members (and oversight): the case is the
     # purpose, so a plain link works.
     ("GET", "/casos/{case_id}"): ("/casos/{s.case}", INTEL_READ),
@@ -742,7 +747,7 @@ def test_page_matrix(
                 expected = OPEN
             elif role is None:
                 expected = TO_LOGIN
-            elif url.startswith("/casos/"):
+            elif url.startswith(("/casos/", "/uso-fuerza/")):
                 expected, expected_denials = "403", expected_denials + 1
             else:
                 expected = "403"  # the page's refusal, in words (its data API audits)

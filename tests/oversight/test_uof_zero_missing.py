@@ -35,9 +35,7 @@ def test_finished_months() -> None:
     assert service.finished_months(at, 3) == ["2026-02", "2026-01", "2025-12"]
 
 
-def test_units_silent_for_a_finished_month_are_listed(
-    world: World, commander: TestClient
-) -> None:
+def test_units_silent_for_a_finished_month_are_listed(world: World, commander: TestClient) -> None:
     last = service.finished_months(utcnow(), 1)[0]
     start, _end = service.month_bounds(last)
     # Station B files its zero report; station A's patrol used force in the month; the army

@@ -109,9 +109,7 @@ def dashboard(
     zeros = {r.id for r in reports if r.kind == "zero"}
     # Finished months of the range, the last twelve at most: who said nothing at all.
     periods = [
-        m
-        for m in service.finished_months(min(end, now), 12)
-        if service.month_bounds(m)[0] >= start
+        m for m in service.finished_months(min(end, now), 12) if service.month_bounds(m)[0] >= start
     ]
     missing_zero = service.missing_zero_reports(actor, periods=periods) if periods else []
     actor.record(

@@ -24,6 +24,7 @@ from kuntur.config import get_settings
 from kuntur.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kuntur.core.i18n import _, both
 from kuntur.core.timeutil import LIMA, utcnow
+from kuntur.dispatch.models import Assignment
 from kuntur.identity.actor import EVERY_RECORD, Actor
 from kuntur.identity.models import User
 from kuntur.identity.roles import OPERATIONAL_AGENCIES
@@ -197,6 +198,65 @@ def get_personnel(actor: Actor, personnel_id: int) -> Personnel:
         raise NotFound(f"personnel {personnel_id} does not exist")
     _record_read(actor, [p.id], "detail")
     return p
+
+
+MEMBER_RESULTS = 20
+
+
+def find_members(actor: Actor, q: str) -> list[Personnel]:
+    """Members to name in a report, by service number (its start) or name (any part):
+    active ones, those readable to the reporter (oversight readers: all; a reporting desk:
+    its own agency's). Each read on record."""
+    actor.require(UOF_REPORT, object_type="personnel")
+    text = q.strip()
+    if len(text) < 2:
+        raise InvalidInput(_("q: escriba al menos dos caracteres del n.º de servicio o del nombre"))
+    low = text.lower()
+    query = (
+        select(Personnel)
+        .where(
+            Personnel.status == "active",
+            func.lower(Personnel.service_number).startswith(low, autoescape=True)
+            | func.lower(Personnel.name).contains(low, autoescape=True),
+        )
+        .order_by(Personnel.service_number)
+        .limit(MEMBER_RESULTS)
+    )
+    if not (actor.is_system or actor.can(OVERSIGHT_READ)):
+        query = query.where(Personnel.agency_code == (actor.agency or ""))
+    rows = list(actor.db.scalars(query))
+    _record_read(actor, [p.id for p in rows], "uof members search")
+    return rows
+
+
+def members_on_shift(actor: Actor, report_id: int) -> list[Personnel]:
+    """The members on shift, at the incident's time, on the units of a report's incident
+    (those dispatched to it, and the report's unit): what the report form starts from."""
+    actor.require(UOF_REPORT, object_type="uof_report", object_id=str(report_id))
+    db = actor.db
+    r = actor.get(UofReport, report_id, object_type="uof_report")
+    units = {r.unit_id} if r.unit_id is not None else set()
+    if r.incident_id is not None:
+        units |= set(
+            db.scalars(select(Assignment.unit_id).where(Assignment.incident_id == r.incident_id))
+        )
+    if not units:
+        return []
+    rows = list(
+        db.scalars(
+            select(Personnel)
+            .join(ShiftAssignment, ShiftAssignment.personnel_id == Personnel.id)
+            .where(
+                ShiftAssignment.unit_id.in_(sorted(units)),
+                ShiftAssignment.starts_at <= r.incident_at,
+                ShiftAssignment.ends_at > r.incident_at,
+            )
+            .order_by(Personnel.service_number)
+            .distinct()
+        )
+    )
+    _record_read(actor, [p.id for p in rows], f"uof members on shift, report {r.id}")
+    return rows
 
 
 def assign_shift(
@@ -610,10 +670,26 @@ def file_report(actor: Actor, data: ReportIn) -> UofReport:
     return r
 
 
-def get_report(actor: Actor, report_id: int) -> UofReport:
-    actor.require(OVERSIGHT_READ, object_type="uof_report", object_id=str(report_id))
+def get_report(actor: Actor, report_id: int, view: str | None = None) -> UofReport:
+    """One report, for those allowed: oversight readers (commanders, auditors, the
+    oversight bodies), reviewers, and the reporting desks in the filing unit's chain of
+    command (their desk is the report's command node or above it). Read on record."""
+    db = actor.db
+    r = db.get(UofReport, report_id, execution_options={EVERY_RECORD: True})
+    chain = False
+    if r is not None and not (actor.can(OVERSIGHT_READ) or actor.can(UOF_REVIEW)):
+        desk = _desk_of(actor)
+        chain = (
+            actor.can(UOF_REPORT)
+            and desk is not None
+            and r.command_unit_id is not None
+            and desk in ancestors(db, r.command_unit_id)
+        )
+    if not chain and not actor.can(UOF_REVIEW):
+        actor.require(OVERSIGHT_READ, object_type="uof_report", object_id=str(report_id))
     r = actor.get(UofReport, report_id, object_type="uof_report")
-    actor.record(UOF_READ, object_type="uof_report", object_id=str(r.id))
+    details = {"view": view} if view else None
+    actor.record(UOF_READ, object_type="uof_report", object_id=str(r.id), details=details)
     return r
 
 
@@ -921,6 +997,8 @@ def missing_zero_reports(
         filed: set[int] = set()
         pending: dict[int, list[int]] = {}
         for node_id, rid, status in db.execute(in_month, execution_options=every):
+            if node_id is None:
+                continue
             if status == "pending":
                 pending.setdefault(node_id, []).append(rid)
             else:

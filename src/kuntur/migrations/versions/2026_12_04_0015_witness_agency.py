@@ -22,9 +22,7 @@ depends_on = None
 
 def upgrade() -> None:
     # In place (no table rebuild: the countersignatures refer to these rows).
-    op.add_column(
-        "audit_witnesses", sa.Column("agency_code", sa.String(length=16), nullable=True)
-    )
+    op.add_column("audit_witnesses", sa.Column("agency_code", sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:

@@ -8,7 +8,7 @@
     const span = document.createElement("span");
     for (const id of ids.slice(0, 50)) {
       const a = document.createElement("a");
-      a.href = `/api/oversight/uof/${id}`; a.textContent = `#${id}`;
+      a.href = `/uso-fuerza/${id}`; a.textContent = `#${id}`;
       span.append(a, " ");
     }
     if (ids.length > 50) span.append(`(+${ids.length - 50})`);
