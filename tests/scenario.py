@@ -45,7 +45,9 @@ NARRATIVES = (
     "Amenazas desde el +51 987-654-321; piden yapear al 955111222.",
 )
 WITNESS = "Defensoría"
-DESK_WITNESS = "Fiscalía"  # countersigns through the signed-in route
+# Countersigns through the signed-in route: a witness of the callers' own institution (the
+# matrix's users are PNP; the Inspectoría General is the PNP's internal affairs).
+DESK_WITNESS = "Inspectoría General PNP"
 COLLEAGUE = "colega"  # a PNP intelligence analyst, not yet on the case
 
 
@@ -157,7 +159,7 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         )
         _raw, token = identity.open_session(db, colleague, "api", label="guion")
         desk_witness = Ed25519PrivateKey.generate()
-        audit.add_witness(db, SYSTEM, DESK_WITNESS, keys.public_bytes(desk_witness))
+        audit.add_witness(db, SYSTEM, DESK_WITNESS, keys.public_bytes(desk_witness), "PNP")
         desk_signature = desk_witness.sign(keys.checkpoint_note(cp.size, cp.root, cp.at))
         ids = (case.id, f.id, order.id, spare.id, cp.id, token.id)
         ov = _oversight(Actor(db, SYSTEM), world)
@@ -206,6 +208,8 @@ def _oversight(actor: Actor, world: World) -> dict[str, int]:
             ReportIn(
                 incident_at=at,
                 unit_id=world.platoon,
+                latitude=-12.0464,  # Cercado de Lima, in the state of emergency
+                longitude=-77.03,
                 force=[ForceIn(personnel_id=soldier, level=level)],  # type: ignore[arg-type]
                 legal_basis_id=world.emergency,
             ),

@@ -31,6 +31,7 @@ from kuntur.identity import crypto
 from kuntur.identity import web as identity_web
 from kuntur.identity.ratelimit import EventThrottle, LoginThrottle
 from kuntur.identity.web import ActorDep
+from kuntur.oversight import scheduled as uof_sweep
 from kuntur.web import pages
 
 _startup_frozen = False
@@ -69,6 +70,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         tasks = []
         if settings.audit_checkpoint_interval_s > 0 and settings.environment != "test":
             tasks.append(asyncio.create_task(scheduled.run_forever(app.state.engine, settings)))
+        if settings.uof_sweep_interval_s > 0 and settings.environment != "test":
+            tasks.append(asyncio.create_task(uof_sweep.run_forever(app.state.engine, settings)))
         threads = settings.worker_threads or max(4, 2 * (os.cpu_count() or 2))
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         # Load the district boundaries and their index before taking traffic: otherwise the

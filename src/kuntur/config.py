@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     # A use-of-force report must be reviewed this many days after it is filed (issue 14,
     # oversight.rules); the report itself is due 24 h after the incident.
     uof_review_days: int = Field(15, ge=1, le=365)
+    # Put missed use-of-force deadlines on record this often while the server runs
+    # (oversight.scheduled; `kuntur oversight sweep` does it once); 0 = never.
+    uof_sweep_interval_s: int = Field(900, ge=0)
     # The key that seals TOTP secrets and keys the audit log's commitments
     # (identity/crypto.py). Same rule as the audit key: made on first use only outside
     # production; in production it must exist (`kuntur users keygen`).

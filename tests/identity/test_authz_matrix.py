@@ -49,7 +49,7 @@ from kuntur.identity.manifest import (
 from kuntur.identity.models import User
 from kuntur.identity.roles import Role
 from kuntur.incidents.manifest import INCIDENTS_READ, INCIDENTS_WRITE
-from kuntur.intelligence.manifest import INTEL_READ
+from kuntur.intelligence.manifest import INTEL_OVERSEE, INTEL_READ
 from kuntur.oversight.manifest import (
     COMPLAINTS_WRITE,
     EI_MANAGE,
@@ -324,10 +324,14 @@ ROUTES: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/api/oversight/uof"): Row(OVERSIGHT_READ),
     ("GET", "/api/oversight/uof/pending"): Row(UOF_REPORT),
+    # The report form names members by service number or name (readable ones).
+    ("GET", "/api/oversight/uof/members"): Row(UOF_REPORT, "/api/oversight/uof/members?q=EP-ESC"),
     ("POST", "/api/oversight/uof"): Row(
         UOF_REPORT,
         json=lambda s: {
             "incident_at": utcnow().isoformat(),
+            "latitude": -12.0464,  # Cercado de Lima, in the state of emergency
+            "longitude": -77.03,
             "force": [{"personnel_id": s.soldier, "level": "verbal"}],
             "legal_basis_id": s.world.emergency,
         },
@@ -354,6 +358,7 @@ ROUTES: dict[tuple[str, str], Row] = {
         UOF_REPORT, "/api/oversight/uof/{s.uof_closable}/close"
     ),
     ("GET", "/api/oversight/deadlines"): Row(OVERSIGHT_READ),
+    ("GET", "/api/oversight/deadlines/zero-reports"): Row(OVERSIGHT_READ),
     ("GET", "/api/oversight/complaints"): Row(OVERSIGHT_READ),
     ("POST", "/api/oversight/complaints"): Row(
         COMPLAINTS_WRITE,
@@ -447,14 +452,18 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     ("GET", "/usuarios"): ("/usuarios", USERS_MANAGE),
     ("GET", "/supervision"): ("/supervision", OVERSIGHT_READ),
     ("GET", "/uso-fuerza"): ("/uso-fuerza", UOF_REPORT),
+    # One report in words: oversight readers, reviewers and the filing unit's chain (every
+    # caller sits at the Lima front, outside the army report's chain); a refusal on record.
+    ("GET", "/uso-fuerza/{report_id}"): ("/uso-fuerza/{s.uof_report}", OVERSIGHT_READ),
     # The printable case report, for the case's members (and oversight): the case is the
     # purpose, so a plain link works.
     ("GET", "/casos/{case_id}"): ("/casos/{s.case}", INTEL_READ),
 }
 
-# Oversight (audit.read without intel.read: auditors of the Fiscalía and the Defensoría) reads
-# intelligence cases and their reports, and changes nothing (decision 0005,
-# intelligence.cases): these rows are open to it as well as to the permission they name.
+# Control auditors (intel.oversee without intel.read: the auditor role) read intelligence cases
+# and their reports, and change nothing (decision 0005, intelligence.cases): these rows are
+# open to them as well as to the permission they name. The oversight bodies hold audit.read
+# but not intel.oversee: intelligence is outside their mandate, so these rows refuse them.
 OVERSEEN = {
     ("GET", "/api/intel/cases"),
     ("GET", "/api/intel/cases/{case_id}"),
@@ -509,7 +518,7 @@ def allowed(role: Role | None, needs: Permission | str, key: tuple[str, str] | N
     if role is None:
         return False
     held = role_permissions(role)
-    if key in OVERSEEN and AUDIT_READ in held:
+    if key in OVERSEEN and INTEL_OVERSEE in held:
         return True
     return needs == USER or needs in held
 
@@ -738,7 +747,7 @@ def test_page_matrix(
                 expected = OPEN
             elif role is None:
                 expected = TO_LOGIN
-            elif url.startswith("/casos/"):
+            elif url.startswith(("/casos/", "/uso-fuerza/")):
                 expected, expected_denials = "403", expected_denials + 1
             else:
                 expected = "403"  # the page's refusal, in words (its data API audits)
@@ -765,6 +774,46 @@ def test_a_write_without_its_csrf_token_is_a_refusal_on_record(
     assert refused.object_type == "session"
     assert json.loads(refused.details)["method"] == "POST"
     assert c.get("/api/incidents/stats").json()["count"] == 0  # and nothing was written
+
+
+INTELLIGENCE_READS = (
+    "/api/intel/cases",
+    "/api/intel/cases/{s.case}",
+    "/api/intel/cases/{s.case}/report",
+    "/api/intel/networks",
+    "/api/intel/networks/{s.network}",
+    "/api/intel/reports/{s.ext}/network",
+    "/casos/{s.case}",
+)
+
+
+@pytest.mark.parametrize(
+    ("role", "agency"),
+    [(Role.OMBUDSMAN, "DP"), (Role.PROSECUTOR, "MP"), (Role.INTERNAL_AFFAIRS, "PNP")],
+)
+def test_oversight_bodies_do_not_read_intelligence(
+    engine: Engine, settings: Settings, scenario: Scenario, role: Role, agency: str
+) -> None:
+    """The oversight bodies hold audit.read, which an older rule let reach intelligence
+    cases; intelligence is outside their mandate: every case, report and network is 403,
+    each refusal on record. The control auditor keeps reading cases and case reports."""
+    assert AUDIT_READ in role_permissions(role) and INTEL_OVERSEE not in role_permissions(role)
+    name = f"control_{role.value}"
+    token, _ = make_user(engine, name, [role.value], agency=agency, clearance=3)
+    with TestClient(
+        create_app(settings, engine), headers={"Authorization": f"Bearer {token}"}
+    ) as c:
+        for url in INTELLIGENCE_READS:
+            r = c.get(url.format(s=scenario), headers=INTEL, follow_redirects=False)
+            assert r.status_code == 403, (url, r.status_code)
+    assert len(denials(engine, f"user:{name}")) == len(INTELLIGENCE_READS)
+    token, _ = make_user(engine, "control_auditor", [Role.AUDITOR.value], clearance=3)
+    with TestClient(
+        create_app(settings, engine), headers={"Authorization": f"Bearer {token}"}
+    ) as c:
+        for url in INTELLIGENCE_READS[:3] + INTELLIGENCE_READS[-1:]:
+            r = c.get(url.format(s=scenario))
+            assert r.status_code == 200, (url, r.status_code)
 
 
 def test_cot_checks_the_caller_before_reading_the_xml(

@@ -6,6 +6,7 @@ still verifies after a year of synthetic use-of-force reports."""
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -104,7 +105,8 @@ def test_a_signed_in_oversight_user_countersigns_a_checkpoint(
     witness = Ed25519PrivateKey.generate()
     with Session(engine) as db, db.begin():
         ctx = RequestContext.system("test")
-        audit.add_witness(db, ctx, "Defensoría del Pueblo", keys.public_bytes(witness))
+        audit.add_witness(db, ctx, "Defensoría del Pueblo", keys.public_bytes(witness), "DP")
+        audit.add_witness(db, ctx, "Testigo antiguo", keys.public_bytes(witness))
         key = keys.signing_key(settings.effective_audit_key_path, settings.environment)
         cp = audit.create_checkpoint(db, ctx, key)
         note = keys.checkpoint_note(cp.size, cp.root, cp.at)
@@ -114,7 +116,16 @@ def test_a_signed_in_oversight_user_countersigns_a_checkpoint(
     url = f"/api/audit/checkpoints/{cp_id}/countersign"
     with client_for(engine, settings, "desp", ["dispatcher"], world.front) as d:
         assert d.post(url, json=body).status_code == 403
+    # A witness belongs to an institution: the Fiscalía's login does not sign for the
+    # Defensoría's witness, nor anyone for a witness registered without an institution.
+    with client_for(engine, settings, "fiscal", ["prosecutor"], None, "MP") as f:
+        other = f.post(url, json=body)
+        assert other.status_code == 403
+        assert other.json()["detail"].startswith("el testigo 'Defensoría del Pueblo' es de la")
+        assert "DP" in other.json()["detail"] and "MP" in other.json()["detail"]
     with client_for(engine, settings, "defensora", ["ombudsman"], None, "DP") as c:
+        bare = c.post(url, json={**body, "witness": "Testigo antiguo"})
+        assert bare.status_code == 403 and "--agency" in bare.json()["detail"]
         forged = {**body, "signature": base64.b64encode(b"\0" * 64).decode()}
         assert c.post(url, json=forged).status_code == 422
         r = c.post(url, json=body)
@@ -125,6 +136,17 @@ def test_a_signed_in_oversight_user_countersigns_a_checkpoint(
     with Session(engine) as db:
         signed = db.scalars(select(AuditEvent).where(AuditEvent.type == "audit.countersigned"))
         assert [e.actor for e in signed] == ["user:defensora"]
+        refused = db.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.type == "audit.countersign.refused")
+            .order_by(AuditEvent.idx)
+        ).all()
+        assert [(e.actor, e.outcome) for e in refused] == [
+            ("user:fiscal", "denied"),
+            ("user:defensora", "denied"),
+        ]
+        assert json.loads(refused[0].details)["reason"] == "other_agency"
+        assert json.loads(refused[1].details)["reason"] == "witness_without_agency"
 
 
 def test_the_log_verifies_after_a_year_of_reports(engine: Engine, settings: Settings) -> None:

@@ -80,6 +80,8 @@ def body(force: list[dict[str, Any]], **kw: Any) -> dict[str, Any]:
     return {
         "incident_at": (utcnow() - timedelta(hours=2)).isoformat(),
         "place": "Jr. Sintético 123",
+        "latitude": -12.0464,  # Cercado de Lima: inside the world's state of emergency
+        "longitude": -77.03,
         "location_type": "street",
         "contact_reason": "intervención por robo",
         "force": force,

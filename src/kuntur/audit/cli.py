@@ -216,13 +216,24 @@ def proof_consistency(first: int, second: int) -> None:
     ),
 )
 def witness_add(
-    name: str, public_key: Annotated[str, typer.Argument(help=_("base64, Ed25519 sin formato"))]
+    name: str,
+    public_key: Annotated[str, typer.Argument(help=_("base64, Ed25519 sin formato"))],
+    agency: Annotated[
+        str | None,
+        typer.Option(
+            "--agency",
+            help=_(
+                "la institución del testigo (código: DP, MP, PNP...): solo sus usuarios "
+                "contrafirman por él con sesión iniciada"
+            ),
+        ),
+    ] = None,
 ) -> None:
     """Register an outside witness's public key (done by the log's administrators)."""
     try:
         raw = base64.b64decode(public_key, validate=True)
         with Session(engine()) as db, db.begin():
-            service.add_witness(db, RequestContext.system("audit"), name, raw)
+            service.add_witness(db, RequestContext.system("audit"), name, raw, agency)
     except (KunturError, ValueError) as exc:
         fail(str(exc))
     console.print(_("Testigo {name!r} registrado.", name=name))

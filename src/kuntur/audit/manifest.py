@@ -32,6 +32,10 @@ AUDIT_LOG_READ = EventType("audit.read", "Consulta del registro de auditoría")
 AUDIT_CHECKPOINT_SIGNED = EventType("audit.checkpoint", "Punto de control firmado")
 AUDIT_COUNTERSIGNED = EventType("audit.countersigned", "Contrafirma de testigo")
 AUDIT_WITNESS_ADDED = EventType("audit.witness.added", "Testigo registrado")
+AUDIT_COUNTERSIGN_REFUSED = EventType(
+    "audit.countersign.refused",
+    "Contrafirma rechazada (el testigo no es de la institución del usuario)",
+)
 AUDIT_VERIFIED = EventType("audit.verified", "Verificación del registro")
 
 TEXTS: dict[str, Label] = {
@@ -125,6 +129,7 @@ MANIFEST = declare(
             AUDIT_CHECKPOINT_SIGNED,
             AUDIT_COUNTERSIGNED,
             AUDIT_WITNESS_ADDED,
+            AUDIT_COUNTERSIGN_REFUSED,
             AUDIT_VERIFIED,
         ),
         pages=(

@@ -72,6 +72,9 @@ class Witness(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The institution (agency code) the witness speaks for: only its own users countersign
+    # for it signed in. None for a witness registered without one.
+    agency_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class Countersignature(Base):

@@ -389,14 +389,32 @@ def latest_checkpoint(db: Session) -> Checkpoint:
     return cp
 
 
-def add_witness(db: Session, ctx: RequestContext, name: str, public_key: bytes) -> Witness:
+def add_witness(
+    db: Session,
+    ctx: RequestContext,
+    name: str,
+    public_key: bytes,
+    agency: str | None = None,
+) -> Witness:
+    """Register an outside witness's key; ``agency``: the institution it speaks for (an
+    agency code), whose users alone countersign for it signed in."""
+    from kuntur.identity.roles import AGENCIES
+
+    if agency is not None and agency not in AGENCIES:
+        raise InvalidInput(
+            _(
+                "institución: {agency!r} no es una institución registrada ({known})",
+                agency=agency,
+                known=", ".join(AGENCIES),
+            )
+        )
     if len(public_key) != 32:
         raise InvalidInput(
             _("la clave de un testigo es una clave pública Ed25519 sin formato de 32 bytes")
         )
     if db.scalar(select(Witness).where(Witness.name == name)) is not None:
         raise InvalidInput(_("el testigo {name!r} ya está registrado", name=name))
-    w = Witness(name=name, public_key=public_key, added_at=utcnow())
+    w = Witness(name=name, public_key=public_key, added_at=utcnow(), agency_code=agency)
     db.add(w)
     db.flush()
     record(
@@ -405,7 +423,7 @@ def add_witness(db: Session, ctx: RequestContext, name: str, public_key: bytes) 
         AUDIT_WITNESS_ADDED,
         object_type="witness",
         object_id=name,
-        details={"key_id": keys.key_id(public_key)},
+        details={"key_id": keys.key_id(public_key), "agency": agency},
     )
     return w
 

@@ -19,6 +19,7 @@ from kuntur.audit import keys, service
 from kuntur.audit.manifest import (
     AUDIT_CHECKPOINT,
     AUDIT_COUNTERSIGN,
+    AUDIT_COUNTERSIGN_REFUSED,
     AUDIT_LOG_READ,
     AUDIT_READ,
 )
@@ -36,9 +37,10 @@ from kuntur.audit.schemas import (
     b64,
 )
 from kuntur.core import registry
-from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.errors import Forbidden, InvalidInput, NotFound
 from kuntur.core.i18n import _
 from kuntur.core.web import MAX_ID, SessionDep, UnitOfWorkRoute
+from kuntur.identity.actor import Actor
 from kuntur.identity.web import ActorDep
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/audit", tags=["audit"])
@@ -139,6 +141,46 @@ def countersign(
     return {"checkpoint_id": checkpoint_id, "witness": body.witness, "at": cs.at.isoformat()}
 
 
+def _own_witness(actor: Actor, checkpoint_id: int, name: str) -> None:
+    """A signed-in user countersigns only for a witness of their own institution: the
+    witness's agency must be the user's. Refused (403) otherwise, and on record."""
+    w = actor.db.scalar(select(Witness).where(Witness.name == name))
+    if w is None or actor.is_system:
+        return  # the countersignature itself says no such witness is registered
+    if w.agency_code is not None and w.agency_code == actor.agency:
+        return
+    if w.agency_code is None:
+        reason = "witness_without_agency"
+        text = _(
+            "el testigo {name!r} no tiene institución registrada: regístrelo con su institución "
+            "(kuntur audit witness add --agency) o contrafirme con su propia clave "
+            "(kuntur audit witness countersign)",
+            name=name,
+        )
+    else:
+        reason = "other_agency"
+        text = _(
+            "el testigo {name!r} es de la institución {witness}, no de la suya ({agency}): solo "
+            "se contrafirma por un testigo de la propia institución",
+            name=name,
+            witness=w.agency_code,
+            agency=actor.agency or "—",
+        )
+    actor.record_apart(
+        AUDIT_COUNTERSIGN_REFUSED,
+        object_type="checkpoint",
+        object_id=str(checkpoint_id),
+        outcome="denied",
+        details={
+            "reason": reason,
+            "witness": name,
+            "witness_agency": w.agency_code,
+            "agency": actor.agency,
+        },
+    )
+    raise Forbidden(text)
+
+
 @router.post(
     "/checkpoints/{checkpoint_id}/countersign",
     response_model=CountersignatureOut,
@@ -157,7 +199,8 @@ def countersign_signed_in(
     try:
         signature = base64.b64decode(body.signature, validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidInput("la firma debe ir en base64 / signature must be base64") from None
+        raise InvalidInput(_("la firma debe estar en base64")) from None
+    _own_witness(actor, checkpoint_id, body.witness)
     cs = service.countersign(actor.db, actor.ctx, checkpoint_id, body.witness, signature)
     return {"checkpoint_id": checkpoint_id, "witness": body.witness, "at": cs.at.isoformat()}
 

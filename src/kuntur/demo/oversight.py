@@ -5,13 +5,15 @@ the flags they raise. Every name says SINTÉTICO; no real person is described.""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import numpy as np
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from kuntur.command.models import CommandUnit, LegalAuthorization, Unit
+from kuntur.command import legal
+from kuntur.command.authorizations import authorizations
+from kuntur.command.models import CommandUnit, Unit
 from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.identity.actor import Actor
@@ -23,6 +25,13 @@ ACTOR = RequestContext.system("demo")
 RANKS_PNP = ("Suboficial de 3.ª", "Suboficial de 2.ª", "Suboficial de 1.ª", "Alférez", "Teniente")
 RANKS_EP = ("Cabo", "Sargento 2.º", "Sargento 1.º", "Subteniente")
 LEVELS = ("verbal", "physical", "physical", "non_lethal", "firearm")
+
+
+def _basis(db: Session, unit: Unit, at: datetime) -> int | None:
+    """The legal basis covering an army unit's place at the time (none: the report lacks
+    one, as a report may)."""
+    found = legal.basis_for(authorizations(db), unit.home_lon, unit.home_lat, at, at)
+    return found.id if found else None
 
 
 def seed_oversight(engine: Engine, seed: int = 14) -> int:
@@ -52,16 +61,6 @@ def seed_oversight(engine: Engine, seed: int = 14) -> int:
         if not police or not army:
             return 0
         now = utcnow()
-        basis = db.scalar(
-            select(LegalAuthorization.id)
-            .where(
-                LegalAuthorization.revoked.is_(False),
-                LegalAuthorization.starts_at <= now - timedelta(days=30),
-                LegalAuthorization.ends_at >= now,
-            )
-            .order_by(LegalAuthorization.ends_at.desc())
-            .limit(1)
-        )
         members: list[tuple[int, Unit]] = []
         for i, unit in enumerate([*police, *army]):
             agency = unit.agency_code
@@ -125,7 +124,7 @@ def seed_oversight(engine: Engine, seed: int = 14) -> int:
                         else None
                     ),
                     supervisor_present=bool(k % 2),
-                    legal_basis_id=basis if unit.agency_code == "EP" else None,
+                    legal_basis_id=_basis(db, unit, at) if unit.agency_code == "EP" else None,
                     bodycam_refs=[f"BWC-DEMO-{k + 1:04d}"],
                 ),
             )

@@ -23,7 +23,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from kuntur.audit import commitments
-from kuntur.audit.manifest import AUDIT_READ
 from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.i18n import LANGS, SOURCE, _, install_gettext, n_, render
 from kuntur.core.timeutil import LIMA, utcnow
@@ -39,6 +38,7 @@ from kuntur.intelligence.manifest import (
     INTEL_CASE_EXPORTED,
     INTEL_CASE_OPENED,
     INTEL_CASE_READ,
+    INTEL_OVERSEE,
     INTEL_READ,
     INTEL_SEARCH,
 )
@@ -127,10 +127,10 @@ def open_case(
 
 
 def _oversight(actor: Actor) -> bool:
-    """Oversight (auditors of the Fiscalía or the Defensoría) reads cases, never changes
-    them: decision 0005 gives oversight bodies reading, and intelligence cases are what
-    they are there to watch."""
-    return actor.can(AUDIT_READ) and not actor.can(INTEL_READ)
+    """Control auditors read cases, never change them (decision 0005): ``intel.oversee``,
+    held by the auditor role only. The oversight bodies' ``audit.read`` does not reach
+    intelligence: it is not in their mandate."""
+    return actor.can(INTEL_OVERSEE) and not actor.can(INTEL_READ)
 
 
 def is_member(actor: Actor, case: Case) -> bool:

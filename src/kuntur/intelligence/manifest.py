@@ -11,6 +11,15 @@ INTEL_READ = Permission(
     "Consultar redes, entidades y vínculos (siempre con un motivo)",
     roles=(Role.INTEL_ANALYST,),
 )
+# The control auditors (decision 0005) read intelligence cases and their reports, and change
+# nothing. Only they: the oversight bodies (Defensoría, Fiscalía, internal affairs) hold
+# ``audit.read`` too, but intelligence is outside their mandate (operations, legal bases,
+# orders, use of force, complaints, the audit log).
+INTEL_OVERSEE = Permission(
+    "intel.oversee",
+    "Leer casos de inteligencia y sus informes, sin cambiarlos (auditoría de control)",
+    roles=(Role.AUDITOR,),
+)
 
 INTEL_SEARCH = EventType("intel.search", "Consulta de redes (inteligencia)")
 INTEL_VIEW = EventType("intel.view", "Vista de red (inteligencia)")
@@ -80,7 +89,7 @@ TEXTS: dict[str, Label] = {
 MANIFEST = declare(
     Manifest(
         domain="intelligence",
-        permissions=(INTEL_READ,),
+        permissions=(INTEL_READ, INTEL_OVERSEE),
         events=(
             INTEL_SEARCH,
             INTEL_VIEW,

@@ -61,20 +61,16 @@ def sweep(
     at: Annotated[str | None, typer.Option("--at", help="ISO 8601 with offset")] = None,
 ) -> None:
     """Put each newly missed deadline on record (the commander's and oversight's lists)."""
-    from sqlalchemy.orm import Session
-
     from kuntur.core.cli_support import engine
     from kuntur.core.errors import KunturError
-    from kuntur.identity.actor import system
-    from kuntur.oversight import service
+    from kuntur.oversight import scheduled
 
     try:
         when = rules.parse_time(at, "--at") if at is not None else None
     except rules.DocumentError as exc:
         fail(f"{exc.field}: {exc.es} / {exc.en}")
     try:
-        with Session(engine()) as db, db.begin():
-            flagged = service.flag_overdue(system(db, "oversight"), when)
+        flagged = scheduled.sweep(engine(), when)
     except KunturError as exc:
         fail(str(exc))
     console.print(

@@ -107,6 +107,11 @@ def dashboard(
     flags = set(db.scalars(select(EiFlag.id).where(EiFlag.status == "open")))
     referred = {r.id for r in reports if r.referred_at is not None}
     zeros = {r.id for r in reports if r.kind == "zero"}
+    # Finished months of the range, the last twelve at most: who said nothing at all.
+    periods = [
+        m for m in service.finished_months(min(end, now), 12) if service.month_bounds(m)[0] >= start
+    ]
+    missing_zero = service.missing_zero_reports(actor, periods=periods) if periods else []
     actor.record(
         OVERSIGHT_DESK_READ,
         object_type="oversight_desk",
@@ -125,6 +130,7 @@ def dashboard(
         "flags_open": {"key": "flags_open", "count": len(flags), "ids": sorted(flags)},
         "referrals": {"key": "referrals", "count": len(referred), "ids": sorted(referred)},
         "zero_reports": {"key": "zero_reports", "count": len(zeros), "ids": sorted(zeros)},
+        "missing_zero_reports": missing_zero,
         "generated_at": now,
     }
 
@@ -157,4 +163,10 @@ def dashboard_csv(data: dict[str, Any]) -> str:
     for section in ("flags_open", "referrals", "zero_reports"):
         f = data[section]
         w.writerow([section, f["key"], f["count"], ids(f["ids"])])
+    # The units (command nodes) that reported nothing for a finished month, by month.
+    by_period: dict[str, list[int]] = defaultdict(list)
+    for m in data["missing_zero_reports"]:
+        by_period[m["period"]].append(m["command_unit_id"])
+    for period, nodes in sorted(by_period.items()):
+        w.writerow(["missing_zero_reports", period, len(nodes), ids(nodes)])
     return out.getvalue()

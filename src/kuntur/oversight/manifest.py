@@ -131,6 +131,12 @@ TEXTS: dict[str, Label] = {
     "desk_taskings": N_("Empleo militar por base legal"),
     "desk_deadlines": N_("Plazos cumplidos y vencidos"),
     "desk_flags": N_("Alertas abiertas"),
+    "desk_missing_zero": N_("Unidades sin informe ni reporte en cero (meses cerrados)"),
+    "desk_missing_zero_hint": N_(
+        "Cada unidad informa cada mes: sus informes de uso de la fuerza o un reporte en cero. "
+        "El silencio no se cuenta como cero."
+    ),
+    "desk_due_unfiled": N_("informes exigidos sin presentar"),
     "desk_csv": N_("Exportar CSV"),
     "desk_countersign": N_("Contrafirmar un punto de control"),
     "desk_witness": Np_("desk_witness", "Testigo registrado"),
@@ -146,9 +152,9 @@ TEXTS: dict[str, Label] = {
     "uof_deadline_report": N_("Informe (24 h)"),
     "uof_deadline_review": N_("Revisión"),
     "uof_form_hint": N_(
-        "Una línea por agente: n.º de registro del personal, nivel (presence, verbal, physical, "
-        "non_lethal, firearm), disparos. Una línea por persona afectada: resultado (none, "
-        "injury, serious_injury, death), edad, sexo (F, M, X). Sin nombres."
+        "Busque a cada agente por su n.º de servicio o su nombre y elija el nivel de fuerza "
+        "que usó. Una línea por persona afectada: resultado (none, injury, serious_injury, "
+        "death), edad, sexo (F, M, X). Sin nombres."
     ),
     "uof_medical_at": N_("Auxilio médico (cuándo)"),
     "uof_medical_by": N_("Auxilio médico (quién)"),
@@ -159,6 +165,27 @@ TEXTS: dict[str, Label] = {
     "uof_key_family_notified_at": N_("el aviso a la familia"),
     "uof_key_reviewed_by": N_("el revisor"),
     "uof_key_reviewed_at": N_("la revisión"),
+    "uof_kind_incident": N_("Informe de un hecho"),
+    "uof_kind_zero": N_("Reporte en cero (mes sin uso de la fuerza)"),
+    "uof_status_pending": N_("exigido, sin presentar"),
+    "uof_status_filed": N_("presentado"),
+    "uof_status_closed": N_("cerrado"),
+    "uof_finding_within_policy": N_("conforme a las normas"),
+    "uof_finding_training": N_("reentrenamiento"),
+    "uof_finding_disciplinary_referral": N_("derivación disciplinaria"),
+    "uof_finding_criminal_referral": N_("derivación penal"),
+    "uof_member_search": N_("Buscar agente (n.º de servicio o nombre)"),
+    "uof_member_pick": N_("Añadir"),
+    "uof_member_remove": N_("Quitar"),
+    "uof_member_none": N_("Nadie aún: busque y añada a cada agente que usó la fuerza."),
+    "uof_member_prefilled": N_(
+        "Agentes de turno en la unidad a la hora del hecho: quite a quien no usó la fuerza y "
+        "elija el nivel de cada uno."
+    ),
+    "uof_level_choose": N_("— nivel —"),
+    "uof_level_needed": N_("Elija el nivel de fuerza de cada agente (o quítelo)."),
+    "uof_rounds": N_("Disparos"),
+    "uof_open": N_("Ver el informe"),
     "uof_key_fiscalia": N_("Fiscalía"),
     "uof_key_defensoria": Np_("uof_key_defensoria", "Defensoría del Pueblo"),
 }

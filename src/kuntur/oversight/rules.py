@@ -52,6 +52,10 @@ DEFAULT_REVIEW_DAYS = 15
 TIME_KEYS = ("incident_at", "reported_at", "medical_aid_at", "family_notified_at", "reviewed_at")
 
 
+def is_armed_force(agency: str) -> bool:
+    return agency in ARMED_FORCES
+
+
 class DocumentError(ValueError):
     """A document the rules cannot read: ``field`` names the key, the message says why
     (Spanish, then English)."""

@@ -198,6 +198,16 @@ class OverdueOut(BaseModel):
     deadlines: dict[str, str]
 
 
+class MissingZeroOut(BaseModel):
+    period: str = Field(description="the finished month, YYYY-MM (Lima)")
+    command_unit_id: int
+    name: str
+    agency: str
+    pending_report_ids: list[int] = Field(
+        description="reports due in the month and not filed (they are no report)"
+    )
+
+
 class ComplaintIn(BaseModel):
     summary: str = Field(min_length=1, max_length=5000)
     personnel_id: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -330,4 +340,8 @@ class Dashboard(BaseModel):
     flags_open: Figure
     referrals: Figure
     zero_reports: Figure
+    missing_zero_reports: list[MissingZeroOut] = Field(
+        description="units with neither a force report nor a zero report for a finished "
+        "month of the range (the last twelve at most)"
+    )
     generated_at: datetime

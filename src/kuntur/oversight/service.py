@@ -13,14 +13,19 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from kuntur.command import legal
+from kuntur.command.authorizations import as_legal
 from kuntur.command.models import CommandUnit, LegalAuthorization, Order, Unit
 from kuntur.config import get_settings
 from kuntur.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from kuntur.core.i18n import _, both
 from kuntur.core.timeutil import LIMA, utcnow
-from kuntur.identity.actor import Actor
+from kuntur.dispatch.models import Assignment
+from kuntur.identity.actor import EVERY_RECORD, Actor
 from kuntur.identity.models import User
 from kuntur.identity.roles import OPERATIONAL_AGENCIES
 from kuntur.incidents.models import Incident
@@ -193,6 +198,65 @@ def get_personnel(actor: Actor, personnel_id: int) -> Personnel:
         raise NotFound(f"personnel {personnel_id} does not exist")
     _record_read(actor, [p.id], "detail")
     return p
+
+
+MEMBER_RESULTS = 20
+
+
+def find_members(actor: Actor, q: str) -> list[Personnel]:
+    """Members to name in a report, by service number (its start) or name (any part):
+    active ones, those readable to the reporter (oversight readers: all; a reporting desk:
+    its own agency's). Each read on record."""
+    actor.require(UOF_REPORT, object_type="personnel")
+    text = q.strip()
+    if len(text) < 2:
+        raise InvalidInput(_("q: escriba al menos dos caracteres del n.º de servicio o del nombre"))
+    low = text.lower()
+    query = (
+        select(Personnel)
+        .where(
+            Personnel.status == "active",
+            func.lower(Personnel.service_number).startswith(low, autoescape=True)
+            | func.lower(Personnel.name).contains(low, autoescape=True),
+        )
+        .order_by(Personnel.service_number)
+        .limit(MEMBER_RESULTS)
+    )
+    if not (actor.is_system or actor.can(OVERSIGHT_READ)):
+        query = query.where(Personnel.agency_code == (actor.agency or ""))
+    rows = list(actor.db.scalars(query))
+    _record_read(actor, [p.id for p in rows], "uof members search")
+    return rows
+
+
+def members_on_shift(actor: Actor, report_id: int) -> list[Personnel]:
+    """The members on shift, at the incident's time, on the units of a report's incident
+    (those dispatched to it, and the report's unit): what the report form starts from."""
+    actor.require(UOF_REPORT, object_type="uof_report", object_id=str(report_id))
+    db = actor.db
+    r = actor.get(UofReport, report_id, object_type="uof_report")
+    units = {r.unit_id} if r.unit_id is not None else set()
+    if r.incident_id is not None:
+        units |= set(
+            db.scalars(select(Assignment.unit_id).where(Assignment.incident_id == r.incident_id))
+        )
+    if not units:
+        return []
+    rows = list(
+        db.scalars(
+            select(Personnel)
+            .join(ShiftAssignment, ShiftAssignment.personnel_id == Personnel.id)
+            .where(
+                ShiftAssignment.unit_id.in_(sorted(units)),
+                ShiftAssignment.starts_at <= r.incident_at,
+                ShiftAssignment.ends_at > r.incident_at,
+            )
+            .order_by(Personnel.service_number)
+            .distinct()
+        )
+    )
+    _record_read(actor, [p.id for p in rows], f"uof members on shift, report {r.id}")
+    return rows
 
 
 def assign_shift(
@@ -456,6 +520,47 @@ def _legal_basis(db: Session, basis_id: int | None) -> int | None:
     return basis_id
 
 
+def check_legal_basis(db: Session, r: UofReport, agencies: Iterable[str]) -> None:
+    """The legal basis of a report where armed-forces members used force must cover the
+    report's place and time, as a tasking's must (``command.legal``: its area holds the
+    point, it was in force at the incident's time, not revoked, and it provides for
+    armed-forces participation). Refused (422) saying exactly what it lacks, Spanish first;
+    a report without its place cannot be checked, and is refused saying so."""
+    if r.legal_basis_id is None or not any(rules.is_armed_force(a) for a in agencies):
+        return
+    row = db.get(LegalAuthorization, r.legal_basis_id)
+    if row is None:
+        return
+    basis = as_legal(row)
+    if r.latitude is None or r.longitude is None:
+        raise InvalidInput(
+            both(
+                lambda lang: _(
+                    "legal_basis_id: no se puede comprobar que {basis} cubra el lugar del uso de "
+                    "la fuerza: falta el lugar (latitude y longitude, o el incidente)",
+                    lang,
+                    basis=basis.label(lang),
+                )
+            )
+        )
+    at = _aware(r.incident_at)
+    gap = legal.shortfall(basis, r.longitude, r.latitude, at, at)
+    if gap.place and gap.time == legal.IN_FORCE and gap.forces:
+        return
+    raise InvalidInput(
+        both(
+            lambda lang: _(
+                "legal_basis_id: {basis} no cubre el uso de la fuerza por las Fuerzas Armadas el "
+                "{at} (hora de Lima): le falta {lacks}",
+                lang,
+                basis=basis.label(lang),
+                at=f"{at.astimezone(LIMA):%Y-%m-%d %H:%M}",
+                lacks="; ".join(legal.missing(gap, at, at, lang)),
+            )
+        )
+    )
+
+
 def _refer_if_grave(actor: Actor, r: UofReport, outcomes: Iterable[str]) -> None:
     bodies = rules.REFERRAL_BODIES if set(outcomes) & rules.GRAVE else ()
     if bodies and r.referred_at is None:
@@ -520,6 +625,8 @@ def file_report(actor: Actor, data: ReportIn) -> UofReport:
     r.contact_reason = data.contact_reason or None
     if data.latitude is not None and data.longitude is not None:
         r.latitude, r.longitude = data.latitude, data.longitude
+    elif incident is not None and r.latitude is None:
+        r.latitude, r.longitude = incident.latitude, incident.longitude
     if incident is not None:
         r.district_ubigeo = incident.district_ubigeo
     r.rounds = sum(f.rounds for f, _p in members)
@@ -529,6 +636,7 @@ def file_report(actor: Actor, data: ReportIn) -> UofReport:
     r.family_notified_at = data.family_notified_at
     r.supervisor_present = data.supervisor_present
     r.legal_basis_id = _legal_basis(db, data.legal_basis_id)
+    check_legal_basis(db, r, (p.agency_code for _f, p in members))
     r.bodycam_refs = "\n".join(x.strip() for x in data.bodycam_refs if x.strip())
     r.evidence_refs = "\n".join(x.strip() for x in data.evidence_refs if x.strip())
     r.owner_agency = (unit.agency_code if unit else None) or first.agency_code
@@ -562,10 +670,26 @@ def file_report(actor: Actor, data: ReportIn) -> UofReport:
     return r
 
 
-def get_report(actor: Actor, report_id: int) -> UofReport:
-    actor.require(OVERSIGHT_READ, object_type="uof_report", object_id=str(report_id))
+def get_report(actor: Actor, report_id: int, view: str | None = None) -> UofReport:
+    """One report, for those allowed: oversight readers (commanders, auditors, the
+    oversight bodies), reviewers, and the reporting desks in the filing unit's chain of
+    command (their desk is the report's command node or above it). Read on record."""
+    db = actor.db
+    r = db.get(UofReport, report_id, execution_options={EVERY_RECORD: True})
+    chain = False
+    if r is not None and not (actor.can(OVERSIGHT_READ) or actor.can(UOF_REVIEW)):
+        desk = _desk_of(actor)
+        chain = (
+            actor.can(UOF_REPORT)
+            and desk is not None
+            and r.command_unit_id is not None
+            and desk in ancestors(db, r.command_unit_id)
+        )
+    if not chain and not actor.can(UOF_REVIEW):
+        actor.require(OVERSIGHT_READ, object_type="uof_report", object_id=str(report_id))
     r = actor.get(UofReport, report_id, object_type="uof_report")
-    actor.record(UOF_READ, object_type="uof_report", object_id=str(r.id))
+    details = {"view": view} if view else None
+    actor.record(UOF_READ, object_type="uof_report", object_id=str(r.id), details=details)
     return r
 
 
@@ -617,6 +741,7 @@ def follow_up(actor: Actor, report_id: int, data: FollowUpIn) -> UofReport:
         r.family_notified_at, changed["family_notified"] = data.family_notified_at, True
     if data.legal_basis_id is not None:
         r.legal_basis_id = _legal_basis(actor.db, data.legal_basis_id)
+        check_legal_basis(actor.db, r, (p.agency_code for _f, p in _forces(actor.db, r.id)))
         changed["legal_basis"] = True
     if data.supervisor_present is not None:
         r.supervisor_present, changed["supervisor_present"] = data.supervisor_present, True
@@ -626,7 +751,7 @@ def follow_up(actor: Actor, report_id: int, data: FollowUpIn) -> UofReport:
     return r
 
 
-def _month_bounds(period: str) -> tuple[datetime, datetime]:
+def month_bounds(period: str) -> tuple[datetime, datetime]:
     year, month = (int(x) for x in period.split("-"))
     start = datetime(year, month, 1, tzinfo=LIMA)
     end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=LIMA)
@@ -643,7 +768,7 @@ def zero_report(actor: Actor, command_unit_id: int, period: str) -> UofReport:
         raise InvalidInput(
             f"command_unit_id: no existe el nodo / no command node {command_unit_id}"
         )
-    start, end = _month_bounds(period)
+    start, end = month_bounds(period)
     if start > utcnow():
         raise InvalidInput(f"period: {period} aún no empieza / has not started yet")
     same = select(UofReport.id).where(UofReport.command_unit_id == command_unit_id)
@@ -800,13 +925,29 @@ def overdue(actor: Actor, at: datetime | None = None) -> list[tuple[UofReport, r
 
 def flag_overdue(actor: Actor, at: datetime | None = None) -> list[int]:
     """Put each newly missed deadline on record once (``uof.overdue``): the commander's and
-    the oversight desk's lists read it. Returns the reports flagged now."""
+    the oversight desk's lists read it. Returns the reports flagged now.
+
+    Safe with several server processes sweeping at once (``oversight.scheduled``) and the
+    CLI besides: the keys flagged are written by a compare-and-set (only where they are
+    still what this sweep read), so of two sweeps that read the same report one writes and
+    records, and the other, finding the row changed, records nothing."""
     flagged = []
     for r, result in overdue(actor, at):
-        new = [k for k in result.overdue if k not in r.overdue_flagged.split(",")]
+        old = r.overdue_flagged
+        new = [k for k in result.overdue if k not in old.split(",")]
         if not new:
             continue
-        r.overdue_flagged = ",".join(x for x in [*r.overdue_flagged.split(","), *new] if x)
+        value = ",".join(x for x in [*old.split(","), *new] if x)
+        won = actor.db.execute(
+            update(UofReport)
+            .where(UofReport.id == r.id, UofReport.overdue_flagged == old)
+            .values(overdue_flagged=value)
+            .execution_options(synchronize_session=False)
+        )
+        if getattr(won, "rowcount", 0) != 1:
+            actor.db.refresh(r, ["overdue_flagged"])  # another sweep flagged it first
+            continue
+        set_committed_value(r, "overdue_flagged", value)
         actor.record(
             UOF_OVERDUE,
             object_type="uof_report",
@@ -815,6 +956,73 @@ def flag_overdue(actor: Actor, at: datetime | None = None) -> list[int]:
         )
         flagged.append(r.id)
     return flagged
+
+
+def finished_months(at: datetime, count: int) -> list[str]:
+    """The ``count`` months (``YYYY-MM``, Lima) before the one ``at`` falls in, newest first."""
+    first = _aware(at).astimezone(LIMA).replace(day=1)
+    out = []
+    for _i in range(count):
+        first = (first - timedelta(days=1)).replace(day=1)
+        out.append(f"{first:%Y-%m}")
+    return out
+
+
+def missing_zero_reports(
+    actor: Actor, at: datetime | None = None, months: int = 3, periods: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """The units that filed neither a use-of-force report nor a zero report for a finished
+    month (the FBI collection's zero-report rule: a month without force is reported as
+    such, so that silence is never read as zero). A unit is a command node with field units
+    (``units.command_unit_id``); a report only due (pending) is no report filed, and is
+    named with it. ``periods`` (``YYYY-MM``) or else the ``months`` before ``at``'s."""
+    db = actor.db
+    actor.require(OVERSIGHT_READ, object_type="uof_report")
+    every = {EVERY_RECORD: True}  # whether a node reported, not what: across agencies
+    nodes = list(
+        db.scalars(
+            select(CommandUnit)
+            .where(CommandUnit.id.in_(select(Unit.command_unit_id)))
+            .order_by(CommandUnit.id)
+        )
+    )
+    out: list[dict[str, Any]] = []
+    for period in periods or finished_months(at or utcnow(), months):
+        start, end = month_bounds(period)
+        in_month = select(UofReport.command_unit_id, UofReport.id, UofReport.status).where(
+            UofReport.kind == "incident",
+            UofReport.incident_at >= start,
+            UofReport.incident_at < end,
+        )
+        filed: set[int] = set()
+        pending: dict[int, list[int]] = {}
+        for node_id, rid, status in db.execute(in_month, execution_options=every):
+            if node_id is None:
+                continue
+            if status == "pending":
+                pending.setdefault(node_id, []).append(rid)
+            else:
+                filed.add(node_id)
+        zeros = set(
+            db.scalars(
+                select(UofReport.command_unit_id).where(
+                    UofReport.kind == "zero", UofReport.period == period
+                ),
+                execution_options=every,
+            )
+        )
+        out.extend(
+            {
+                "period": period,
+                "command_unit_id": n.id,
+                "name": n.name,
+                "agency": n.agency_code,
+                "pending_report_ids": sorted(pending.get(n.id, [])),
+            }
+            for n in nodes
+            if n.id not in filed and n.id not in zeros
+        )
+    return out
 
 
 # --- complaints ------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from kuntur.oversight.schemas import (
     FlagResponseIn,
     FlagRunIn,
     FollowUpIn,
+    MissingZeroOut,
     NoteIn,
     NoteOut,
     OnDutyOut,
@@ -117,6 +118,21 @@ def zero_report(data: ZeroIn, actor: ActorDep) -> dict[str, Any]:
     )
 
 
+@router.get("/uof/members", response_model=list[PersonnelOut])
+def find_members(
+    actor: ActorDep,
+    q: Annotated[str | None, Query(max_length=100, description="service number or name")] = None,
+    report: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="a report: who was on shift then")
+    ] = None,
+) -> list[dict[str, Any]]:
+    """Members to name in a report: by service number or name (``q``), or those on shift on
+    a report's units at its incident's time (``report``). Each read on record."""
+    if report is not None:
+        return [service.personnel_out(p) for p in service.members_on_shift(actor, report)]
+    return [service.personnel_out(p) for p in service.find_members(actor, q or "")]
+
+
 @router.get("/uof/{report_id}", response_model=ReportOut)
 def get_report(
     report_id: Id, actor: ActorDep, at: Annotated[AwareDatetime | None, Query()] = None
@@ -171,6 +187,16 @@ def deadlines(
         }
         for r, res in service.overdue(actor, at)
     ]
+
+
+@router.get("/deadlines/zero-reports", response_model=list[MissingZeroOut])
+def missing_zero_reports(
+    actor: ActorDep,
+    at: Annotated[AwareDatetime | None, Query()] = None,
+    months: Annotated[int, Query(ge=1, le=24, description="finished months before at's")] = 3,
+) -> list[dict[str, Any]]:
+    """Units with neither a use-of-force report nor a zero report for a finished month."""
+    return service.missing_zero_reports(actor, at, months)
 
 
 # --- complaints ------------------------------------------------------------------------

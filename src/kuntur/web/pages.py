@@ -21,7 +21,7 @@ from kuntur.command.manifest import COMMAND_READ
 from kuntur.command.units import UNIT_STATUS_LABELS
 from kuntur.core import i18n, registry
 from kuntur.core.context import RequestContext
-from kuntur.core.errors import TooManyRequests
+from kuntur.core.errors import Forbidden, TooManyRequests
 from kuntur.core.i18n import render
 from kuntur.core.web import SESSION_COOKIE, SessionDep, UnitOfWorkRoute, request_id
 from kuntur.geography import service as geo
@@ -324,6 +324,32 @@ def add_declared_pages() -> None:
             router.add_api_route(
                 page.path, _declared(page), methods=["GET"], response_class=HTMLResponse
             )
+
+
+@router.get("/uso-fuerza/{report_id}", response_class=HTMLResponse)
+def uof_report_page(
+    report_id: Annotated[int, Path(ge=1, le=2**53)],
+    request: Request,
+    actor: ActorDep,
+    lang: Lang = None,
+    cookie_lang: CookieLang = None,
+) -> Response:
+    """One use-of-force report in words, for those who may read it (oversight, reviewers,
+    the filing unit's chain); the read is on record like the JSON's."""
+    from kuntur.oversight import detail
+
+    if not actor.authenticated:
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    chosen = _lang(lang, cookie_lang)
+    try:
+        data = detail.report_page(actor, report_id, chosen)
+    except Forbidden as exc:  # said in words, with the navigation (the refusal is on record)
+        refusal = _page(
+            "forbidden.html", request, actor.db, lang, cookie_lang, actor, message=str(exc)
+        )
+        refusal.status_code = 403
+        return refusal
+    return _page("uof_report.html", request, actor.db, lang, cookie_lang, actor, extra={"r": data})
 
 
 @router.get("/casos/{case_id}", response_class=HTMLResponse)

@@ -8,7 +8,7 @@
     const span = document.createElement("span");
     for (const id of ids.slice(0, 50)) {
       const a = document.createElement("a");
-      a.href = `/api/oversight/uof/${id}`; a.textContent = `#${id}`;
+      a.href = `/uso-fuerza/${id}`; a.textContent = `#${id}`;
       span.append(a, " ");
     }
     if (ids.length > 50) span.append(`(+${ids.length - 50})`);
@@ -40,6 +40,14 @@
       row(dl, [x.deadline === "reported_at" ? T.uof_deadline_report : T.uof_deadline_review,
         links(x.met), links(x.missed), links(x.pending)]);
     }
+    const mz = $("missing-zero"); mz.replaceChildren();
+    for (const m of d.missing_zero_reports) {
+      const li = document.createElement("li");
+      li.append(`${m.period} · ${m.name} (${m.agency})`);
+      if (m.pending_report_ids.length) li.append(` · ${T.desk_due_unfiled}: `, links(m.pending_report_ids));
+      mz.append(li);
+    }
+    mz.dataset.rows = String(d.missing_zero_reports.length);
     const overdue = await getJSON("/api/oversight/deadlines");
     const ul = $("overdue"); ul.replaceChildren();
     for (const o of overdue) {

@@ -1,0 +1,95 @@
+"""Missed deadlines on record without anyone running `kuntur oversight sweep`: the server
+sweeps at intervals (not under test settings), and two sweeps racing over the same reports
+put each missed deadline on record once."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from kuntur.app import create_app
+from kuntur.audit.models import AuditEvent
+from kuntur.config import Settings
+from kuntur.core.timeutil import utcnow
+from kuntur.identity.actor import system
+from kuntur.oversight import scheduled, service
+from tests.command.conftest import World, build_world, client_for
+from tests.oversight.test_uof_reports import body, member
+
+
+@pytest.fixture
+def world(engine: Engine) -> World:
+    return build_world(engine)
+
+
+@pytest.fixture
+def commander(engine: Engine, settings: Settings, world: World) -> Iterator[TestClient]:
+    with client_for(engine, settings, "cmdte_frente", ["commander"], world.front) as c:
+        yield c
+
+
+def overdue_events(engine: Engine) -> list[AuditEvent]:
+    with Session(engine) as db:
+        return list(db.scalars(select(AuditEvent).where(AuditEvent.type == "uof.overdue")))
+
+
+def late_report(commander: TestClient, world: World, number: str) -> int:
+    officer = member(commander, number, "PNP", world.station_a)
+    old = utcnow() - timedelta(days=20)
+    r = commander.post(
+        "/api/oversight/uof",
+        json=body(
+            [{"personnel_id": officer, "level": "physical"}],
+            incident_at=old.isoformat(),
+            reported_at=(old + timedelta(hours=30)).isoformat(),
+        ),
+    )
+    assert r.status_code == 201, r.text
+    return int(r.json()["id"])
+
+
+def test_two_sweeps_racing_record_each_missed_deadline_once(
+    world: World, commander: TestClient, engine: Engine
+) -> None:
+    late = late_report(commander, world, "PNP-0700")
+    at = utcnow()
+    with Session(engine) as b, b.begin():
+        slow = system(b, "oversight-scheduler")
+        assert [r.id for r, _res in service.overdue(slow, at)] == [late]  # read, not written
+        # Meanwhile another process sweeps and commits.
+        assert scheduled.sweep(engine, at) == [late]
+        # The slow sweep still holds the report as it read it (nothing flagged yet): its
+        # write finds the row changed, and it records nothing.
+        assert service.flag_overdue(slow, at) == []
+    (only,) = overdue_events(engine)
+    assert only.object_id == str(late)
+    assert scheduled.sweep(engine, at) == []
+
+
+def test_the_server_sweeps_at_intervals(
+    world: World, commander: TestClient, engine: Engine, settings: Settings
+) -> None:
+    late = late_report(commander, world, "PNP-0701")
+    # Under the test settings the server never sweeps on its own.
+    with TestClient(create_app(settings, engine)):
+        time.sleep(1.2)
+    assert overdue_events(engine) == []
+    running = settings.model_copy(
+        update={
+            "environment": "development",
+            "uof_sweep_interval_s": 1,
+            "audit_checkpoint_interval_s": 0,
+        }
+    )
+    with TestClient(create_app(running, engine)):
+        deadline = time.monotonic() + 10
+        while not overdue_events(engine) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    (flagged,) = overdue_events(engine)
+    assert flagged.object_id == str(late) and flagged.actor == "system:oversight-scheduler"
