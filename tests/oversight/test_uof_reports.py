@@ -323,6 +323,11 @@ def test_the_desk_figures_carry_their_records_and_export_as_csv(
     assert data["referrals"]["ids"] == [b["id"]]
     month = {f["key"]: f["count"] for f in data["by_month"]}
     assert sum(month.values()) == 2
+    # Districts by name (located from the report's place), legal bases by kind in words.
+    assert [f["key"] for f in data["by_district"]] == ["Lima (150101)"]
+    from kuntur.oversight.desk import _kind_words
+
+    assert _kind_words("state_of_emergency").startswith("Estado de emergencia / ")
     reported = next(x for x in data["deadlines"] if x["deadline"] == "reported_at")
     assert sorted(reported["met"]) == sorted([a["id"], b["id"]])
     review = next(x for x in data["deadlines"] if x["deadline"] == "reviewed_at")

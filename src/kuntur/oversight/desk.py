@@ -12,13 +12,31 @@ from typing import Any
 
 from sqlalchemy import select
 
+from kuntur.command import legal
 from kuntur.command.models import LegalAuthorization, Order
+from kuntur.core.i18n import _, render
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.dispatch.models import Assignment
+from kuntur.geography import service as geo
 from kuntur.identity.actor import Actor
 from kuntur.oversight import service
 from kuntur.oversight.manifest import OVERSIGHT_DESK_READ, OVERSIGHT_READ
 from kuntur.oversight.models import EiFlag, UofForce, UofReport
+
+
+def _district_words(ubigeo: str | None) -> str:
+    """A district by its name (the ubigeo beside it), or that the report has none."""
+    district = geo.get_district(ubigeo) if ubigeo else None
+    if district is None:
+        return ubigeo or _("sin distrito")
+    return f"{district.name} ({ubigeo})"
+
+
+def _kind_words(kind: str) -> str:
+    for k, words in legal.KIND_NAMES.items():
+        if k.value == kind:
+            return render(words)
+    return kind
 
 
 def _figures(groups: dict[str, set[int]]) -> list[dict[str, Any]]:
@@ -52,7 +70,7 @@ def dashboard(
     districts: dict[str, set[int]] = defaultdict(set)
     months: dict[str, set[int]] = defaultdict(set)
     for r in force:
-        districts[r.district_ubigeo or "—"].add(r.id)
+        districts[_district_words(r.district_ubigeo)].add(r.id)
         at = service._aware(r.incident_at).astimezone(LIMA)
         months[f"{at:%Y-%m}"].add(r.id)
     # Military taskings by legal basis: orders and dispatches that cited one.
@@ -82,6 +100,7 @@ def dashboard(
             "legal_basis_id": bid,
             "number": bases[bid].number if bid in bases else "?",
             "kind": bases[bid].kind if bid in bases else "?",
+            "kind_label": _kind_words(bases[bid].kind) if bid in bases else "?",
             "count": len(t["o"]) + len(t["a"]),
             "orders": sorted(t["o"]),
             "assignments": sorted(t["a"]),

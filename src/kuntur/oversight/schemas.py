@@ -317,6 +317,7 @@ class Tasking(BaseModel):
     legal_basis_id: int
     number: str
     kind: str
+    kind_label: str  # the kind in words, Spanish first
     count: int
     orders: list[int]
     assignments: list[int]

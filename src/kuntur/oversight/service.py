@@ -25,6 +25,7 @@ from kuntur.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kuntur.core.i18n import _, both
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.dispatch.models import Assignment
+from kuntur.geography import service as geo
 from kuntur.identity.actor import EVERY_RECORD, Actor
 from kuntur.identity.models import User
 from kuntur.identity.roles import OPERATIONAL_AGENCIES
@@ -629,6 +630,8 @@ def file_report(actor: Actor, data: ReportIn) -> UofReport:
         r.latitude, r.longitude = incident.latitude, incident.longitude
     if incident is not None:
         r.district_ubigeo = incident.district_ubigeo
+    elif r.latitude is not None and r.longitude is not None:
+        r.district_ubigeo = geo.locate_one(r.longitude, r.latitude)  # the place given
     r.rounds = sum(f.rounds for f, _p in members)
     r.firearm_discharged = any(f.level == "firearm" and f.rounds > 0 for f, _p in members)
     r.medical_aid_at = data.medical_aid_at

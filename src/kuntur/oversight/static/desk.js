@@ -23,9 +23,11 @@
     }
     body.append(tr);
   }
+  // A server text is "es / en": the reader's half.
+  const half = (s) => { const p = String(s).split(" / "); return p.length === 2 ? p[KUNTUR.lang === "en" ? 1 : 0] : s; };
   function figures(id, list) {
     const body = $(id); body.replaceChildren();
-    for (const f of list) row(body, [f.key, f.count, links(f.ids)]);
+    for (const f of list) row(body, [half(f.key), f.count, links(f.ids)]);
     body.dataset.rows = String(list.length);
   }
   async function load() {
@@ -34,7 +36,7 @@
     figures("by-district", d.by_district);
     figures("by-month", d.by_month);
     const tk = $("taskings"); tk.replaceChildren();
-    for (const t of d.military_taskings) row(tk, [`${t.number} (${t.kind})`, t.count, t.orders.map((o) => `#${o}`).join(" ")]);
+    for (const t of d.military_taskings) row(tk, [`${t.number} (${half(t.kind_label)})`, t.count, t.orders.map((o) => `#${o}`).join(" ")]);
     const dl = $("deadlines"); dl.replaceChildren();
     for (const x of d.deadlines) {
       row(dl, [x.deadline === "reported_at" ? T.uof_deadline_report : T.uof_deadline_review,
