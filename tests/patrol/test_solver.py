@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 
 import numpy as np
 import pytest
@@ -199,3 +200,21 @@ def test_infeasible_when_fixed_posts_exceed_p() -> None:
     c = sparse.csr_matrix(np.eye(3, dtype=bool))
     plan = mclp(c, np.ones(3), 1, fixed=[0, 1])
     assert plan.status == "infeasible" and len(plan.sites) == 0
+
+
+def test_the_lagrangian_bound_is_a_bound() -> None:
+    from kuntur.patrol.solver import lagrangian
+
+    for seed in range(6):
+        lat, lon, w, s_lat, s_lon = city(40, 9, 40 + seed)
+        cover = within_radius(lat, lon, s_lat, s_lon, 1200)
+        sets = [set(np.flatnonzero(r)) for r in cover.toarray()]
+        best = max(covered_weight(sets, w, set(c)) for c in itertools.combinations(range(9), 3))
+        pr = problem([cover.toarray()], w, [3])
+        lag = lagrangian(pr, best * 0.99, deadline=time.perf_counter() + 5, most=500)
+        assert lag.bound >= best - 1e-9
+        # what it settles agrees with every optimal plan
+        for c in itertools.combinations(range(9), 3):
+            if covered_weight(sets, w, set(c)) >= best - 1e-9:
+                assert not lag.off[list(c)].any()
+                assert set(np.flatnonzero(lag.on)) <= set(c)

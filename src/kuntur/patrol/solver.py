@@ -18,11 +18,12 @@ number of units, at most ``capacity`` units per post (all types together), and d
 
 How it is solved, exactly: the problem is first reduced (demand with the same coverage
 sets merged, sites whose coverage is contained in another's dropped where no constraint
-tells them apart); a greedy plan improved by swaps then warm-starts HiGHS on the integer
-model (the concave worth of each demand as levels or, with several busy fractions, as
-pieces of ``1 - exp(-s)``). The answer is the better of the two plans, its objective
-recomputed on the unreduced problem, with the solver's proven bound: a time limit returns
-the best plan found and its bound, never nothing.
+tells them apart); a greedy plan improved by swaps (and, for plain covering, a Lagrangian
+bound, which also settles sites no better plan can use or do without) then warm-starts
+HiGHS on the integer model (the concave worth of each demand as levels or, with several
+busy fractions, as pieces of ``1 - exp(-s)``). The answer is the better of the two plans,
+its objective recomputed on the unreduced problem, with the solver's proven bound: a time
+limit returns the best plan found and its bound, never nothing.
 
 Pure numpy, scipy and highspy: no web or store code (the analytics contract).
 """
@@ -448,8 +449,81 @@ def _pieces(problem: Problem) -> tuple[NDArray, NDArray, NDArray, float]:
     return g, slopes, intercepts, float(f[-1])
 
 
+@dataclass(frozen=True)
+class Lagrange:
+    bound: float
+    off: NDArray[np.bool_]  # sites no better plan uses
+    on: NDArray[np.bool_]  # sites every better plan uses
+    iterations: int
+
+
+def lagrangian(problem: Problem, lower: float, deadline: float, most: int = 5000) -> Lagrange:
+    """Plain covering with one unit type: relax each demand's coverage constraint with a
+    multiplier ``0 <= l_i <= w_i``. For any such ``l`` the best of ``sum_i (w_i - l_i) +
+    (the p sites with most sum_i a_ij l_i)`` bounds every plan (required districts
+    ignored: a relaxation); subgradient steps bring it to the linear relaxation's bound.
+    Then, against the best plan known (``lower``): a site whose forced entry (or exit)
+    takes the bound below it is used by no better plan (or by every one)."""
+    kind = problem.types[0]
+    a = kind.cover.astype(float).tocsr()
+    at = a.T.tocsr()
+    w = problem.weights
+    m = problem.n_sites
+    fixed = problem.fixed_units()[0] > 0
+    free = max(min(kind.count, m) - int(fixed.sum()), 0)
+    lam = w * 0.5
+    best_bound, best_lam = math.inf, lam.copy()
+    theta, stall, it = 2.0, 0, 0
+
+    def evaluate_at(lam: NDArray) -> tuple[float, NDArray, NDArray]:
+        score = np.asarray(at @ lam).ravel()
+        pick = fixed.copy()
+        if free:
+            open_ = np.flatnonzero(~fixed)
+            top = open_[np.argpartition(-score[open_], min(free, len(open_)) - 1)[:free]]
+            pick[top] = True
+        return float((w - lam).sum() + score[pick].sum()), score, pick
+
+    while it < most and (it == 0 or time.perf_counter() < deadline):
+        it += 1
+        value, _score, pick = evaluate_at(lam)
+        if value < best_bound - 1e-12 * max(1.0, abs(value)):
+            best_bound, best_lam, stall = value, lam.copy(), 0
+        else:
+            stall += 1
+            if stall >= 20:
+                theta, stall = theta / 2, 0
+        if theta < 1e-5 or best_bound - lower <= 1e-9 * max(1.0, lower):
+            break
+        reach = np.asarray(a @ pick.astype(float)).ravel()
+        grad = reach - 1.0  # d bound / d l_i
+        grad[(lam <= 0) & (grad > 0)] = 0.0
+        grad[(lam >= w) & (grad < 0)] = 0.0
+        norm = float(grad @ grad)
+        if norm <= 0:
+            break
+        lam = np.clip(lam - theta * (value - lower) / norm * grad, 0.0, w)
+    value, score, pick = evaluate_at(best_lam)
+    off = np.zeros(m, dtype=bool)
+    on = np.zeros(m, dtype=bool)
+    tol = 1e-9 * max(1.0, abs(lower))
+    open_ = ~fixed
+    chosen = pick & open_
+    rest = ~pick & open_
+    if chosen.any() and rest.any():
+        weakest_in = score[chosen].min()
+        strongest_out = score[rest].max()
+        off = rest & (value - weakest_in + score < lower - tol)
+        on = chosen & (value - score + strongest_out < lower - tol)
+    return Lagrange(bound=value, off=off, on=on, iterations=it)
+
+
 def _mip(
-    problem: Problem, start: NDArray[np.int64], time_limit: float, mip_gap: float
+    problem: Problem,
+    start: NDArray[np.int64],
+    time_limit: float,
+    mip_gap: float,
+    lagrange: Lagrange | None = None,
 ) -> dict[str, Any]:
     import highspy
 
@@ -463,6 +537,9 @@ def _mip(
             [np.full(m, float(min(problem.capacity, kind.count))) for kind in problem.types]
         )
     ]
+    if lagrange is not None:  # one type: the sites decided by the Lagrangian bound
+        col_upper[0][lagrange.off] = 0.0
+        col_lower[0][lagrange.on] = np.maximum(col_lower[0][lagrange.on], 1.0)
     cost = [np.zeros(nx)]
     integer = [np.ones(nx, dtype=bool)]
     rows: list[sparse.spmatrix] = []
@@ -621,6 +698,7 @@ def solve(
     time_limit: float = 60.0,
     mip_gap: float = 1e-6,
     swap_share: float = 0.2,
+    lagrange_share: float = 0.1,
 ) -> Plan:
     """The best plan (every type's units placed, each required district with a post, the
     fixed units kept), its objective, proven bound and gap. Within ``time_limit`` seconds
@@ -639,17 +717,30 @@ def solve(
     start = swap(small, start, deadline=min(deadline, started + swap_share * time_limit))
     candidates = [start] if _feasible(small, start) else []
     heuristic_value = evaluate(problem, _expand(problem, red, start)) if candidates else 0.0
-    status, bound, detail = "time_limit", math.inf, {}
+    status, bound = "time_limit", math.inf
+    detail: dict[str, Any] = {}
     left = deadline - time.perf_counter()
     easy = simple_bound(small)
+    lagrange = None
+    if len(small.types) == 1 and small.objective == "coverage" and candidates and small.n_sites:
+        spend = time.perf_counter() + min(lagrange_share * max(left, 0.0), 2.0)
+        lagrange = lagrangian(small, evaluate(small, start), spend)
+        easy = min(easy, lagrange.bound)
+        detail["lagrange"] = {
+            "bound": lagrange.bound,
+            "iterations": lagrange.iterations,
+            "off": int(lagrange.off.sum()),
+            "on": int(lagrange.on.sum()),
+        }
+        left = deadline - time.perf_counter()
     if candidates and evaluate(small, start) >= easy - EPS * max(1.0, easy):
         status, bound = "optimal", easy
     elif left > 0 and small.n_demand > 0:
-        out = _mip(small, start if candidates else np.maximum(start, 0), left, mip_gap)
-        status, bound = out["status"], out["bound"]
-        if bound < evaluate(small, start) - 1e-6 * max(1.0, bound):
-            bound = math.inf  # no bound proven yet (stopped before its first relaxation)
-        detail = {k: out[k] for k in ("nodes", "rows", "cols")}
+        out = _mip(small, start if candidates else np.maximum(start, 0), left, mip_gap, lagrange)
+        status, bound = out["status"], min(out["bound"], easy)
+        if out["bound"] < evaluate(small, start) - 1e-6 * max(1.0, out["bound"]):
+            bound = easy  # HiGHS proved no bound yet (stopped before its first relaxation)
+        detail.update({k: out[k] for k in ("nodes", "rows", "cols")})
         if out["units"] is not None and _feasible(small, out["units"]):
             candidates.append(out["units"])
         if status == "infeasible":
