@@ -192,3 +192,38 @@ def test_the_command_prints_only_json_on_stdout(files: tuple) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert set(json.loads(done.stdout)) == KEYS
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field"),
+    [
+        ("id,lat,lon,weight\na,-12.05,-77.03,1\na,-12.06,-77.03,1\n", 3, "id"),
+        ("id,lat,lon,weight\na,-95,-77.03,1\n", 2, "lat"),
+        ("id,lat,lon,weight\na,-12.05,-77.03,-1\n", 2, "weight"),
+        ("id,lat,lon,weight\na,-12.05\n", 2, "lon"),
+        ("", 1, "id"),
+    ],
+)
+def test_each_bad_row_is_named(
+    files: tuple, tmp_path: Path, text: str, line: int, field: str
+) -> None:
+    _, sites_csv, *_ = files
+    bad = tmp_path / "demanda.csv"
+    bad.write_text(text)
+    code, out = solve(
+        "--demand", str(bad), "--sites", str(sites_csv), "--radius-m", "500", "--p", "1", "--json"
+    )
+    assert code == 2
+    assert f"línea {line}, campo «{field}»" in out and f"line {line}, field “{field}”" in out
+
+
+def test_no_demand_covers_nothing(files: tuple, tmp_path: Path) -> None:
+    _, sites_csv, *_ = files
+    empty = tmp_path / "vacia.csv"
+    empty.write_text("id,lat,lon,weight\n")
+    code, out = solve(
+        "--demand", str(empty), "--sites", str(sites_csv), "--radius-m", "500", "--p", "2", "--json"
+    )
+    assert code == 0, out
+    got = json.loads(out)
+    assert got["objective"] == 0 and len(got["sites"]) == 2 and got["status"] == "optimal"
