@@ -227,3 +227,19 @@ def test_no_demand_covers_nothing(files: tuple, tmp_path: Path) -> None:
     assert code == 0, out
     got = json.loads(out)
     assert got["objective"] == 0 and len(got["sites"]) == 2 and got["status"] == "optimal"
+
+
+def test_bom_extra_columns_and_quoted_ids(tmp_path: Path) -> None:
+    demand = tmp_path / "d.csv"
+    demand.write_text(
+        '\ufeffweight,Id,lat,lon,nota\n2,"a,1",-12.05,-77.03,x\n1, b ,-12.0,-77.0,y\n',
+        encoding="utf-8",
+    )
+    sites = tmp_path / "s.csv"
+    sites.write_text('id,lat,lon\n"S 1",-12.0501,-77.0301\nS2,-12.0,-77.0\n')
+    code, out = solve(
+        "--demand", str(demand), "--sites", str(sites), "--radius-m", "100", "--p", "1", "--json"
+    )
+    assert code == 0, out
+    got = json.loads(out)
+    assert got["sites"] == ["S 1"] and got["objective"] == pytest.approx(2.0)

@@ -218,3 +218,63 @@ def test_the_lagrangian_bound_is_a_bound() -> None:
             if covered_weight(sets, w, set(c)) >= best - 1e-9:
                 assert not lag.off[list(c)].any()
                 assert set(np.flatnonzero(lag.on)) <= set(c)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_every_constraint_and_objective_together_against_brute_force(seed: int) -> None:
+    """Random small instances mixing two unit types, capacity, fixed units, a required
+    district and each objective: the reduction, the start and HiGHS together stay exact."""
+    rng = np.random.default_rng(100 + seed)
+    n, m = 14, 5
+    a = rng.random((n, m)) < 0.35
+    b = a & (rng.random((n, m)) < 0.6)  # the shorter reach
+    w = rng.lognormal(0, 1, n).round(3)
+    objective = ("coverage", "backup", "expected")[seed % 3]
+    busy = [[0.4, 0.4], [0.5, 0.2]][seed % 2] if objective == "expected" else [0.0, 0.0]
+    cap = 1 + seed % 2
+    counts = [1 + seed % 2, 2]
+    fixed = [[int(rng.integers(m))], []] if seed % 4 == 0 else [[], []]
+    districts = [[int(j) for j in rng.choice(m, 2, replace=False)]] if seed % 3 == 1 else []
+    want = brute(
+        [a, b],
+        w,
+        counts,
+        cap=cap,
+        busy=busy,
+        objective=objective,
+        beta=0.5,
+        fixed=fixed,
+        districts=districts,
+    )
+    pr = problem(
+        [a, b],
+        w,
+        counts,
+        busy=busy,
+        fixed=fixed,
+        capacity=cap,
+        objective=objective,
+        backup_weight=0.5,
+        districts=tuple(tuple(d) for d in districts),
+    )
+    plan = solve(pr, time_limit=20)
+    assert plan.status == "optimal"
+    assert plan.objective == pytest.approx(want, rel=1e-7, abs=1e-9)
+    assert [int(plan.units[t].sum()) for t in range(2)] == counts
+    assert plan.units.sum(axis=0).max() <= cap
+    for t, f in enumerate(fixed):
+        for j in f:
+            assert plan.units[t, j] >= 1
+    for d in districts:
+        assert plan.units[:, d].sum() >= 1
+
+
+def test_reach_by_travel_time() -> None:
+    from kuntur.patrol.coverage import within_time
+
+    times = np.array([[60.0, np.nan], [400.0, 100.0], [np.inf, 299.0]])
+    assert within_time(times, 300).toarray().tolist() == [
+        [True, False],
+        [False, True],
+        [False, True],
+    ]
