@@ -54,7 +54,11 @@ def within_radius(
     site_tree = cKDTree(unit_vectors(s_lat, s_lon))
     found = demand_tree.sparse_distance_matrix(site_tree, chord, output_type="ndarray")
     rows, cols = found["i"].astype(np.int64), found["j"].astype(np.int64)
-    keep = haversine_m(d_lat[rows], d_lon[rows], s_lat[cols], s_lon[cols]) <= radius_m
+    # Well inside the chord the answer is plain; only the edge band needs the haversine.
+    edge = np.flatnonzero(found["v"] > 2 * np.sin(angle / 2) * (1 - 1e-7))
+    keep = np.ones(len(rows), dtype=bool)
+    r, c = rows[edge], cols[edge]
+    keep[edge] = haversine_m(d_lat[r], d_lon[r], s_lat[c], s_lon[c]) <= radius_m
     rows, cols = rows[keep], cols[keep]
     out = sparse.csr_matrix((np.ones(len(rows), dtype=bool), (rows, cols)), shape=(n, m))
     out.sum_duplicates()

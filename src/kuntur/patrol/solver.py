@@ -51,6 +51,7 @@ OBJECTIVES: tuple[str, ...] = ("coverage", "backup", "expected")
 # to the bound, so the bound stays proven).
 TRUNCATE = 1e-10
 EPS = 1e-9
+DOMINANCE_WORK = 5e8  # most pair products the dominated-site check may cost
 
 
 @dataclass(frozen=True)
@@ -324,7 +325,13 @@ def reduce(problem: Problem) -> Reduction:
     weights = np.asarray(merged, dtype=float)
     sites = np.arange(problem.n_sites)
     units = sum(kind.count for kind in problem.types)
-    if units <= problem.capacity or (len(problem.types) == 1 and problem.objective == "coverage"):
+    allowed = units <= problem.capacity or (
+        len(problem.types) == 1 and problem.objective == "coverage"
+    )
+    # Comparing every pair of sites costs the sum of |N_i|^2 over the demand: with reach
+    # so wide that each point sees hundreds of sites, the check costs more than it saves.
+    pairs = sum(float(np.square(np.diff(c.indptr)).sum()) for c in covers)
+    if allowed and pairs <= DOMINANCE_WORK:
         sites = _undominated(problem, covers)
     types = tuple(
         UnitType(
@@ -368,24 +375,23 @@ def _undominated(problem: Problem, covers: list[sparse.csr_matrix]) -> NDArray[n
     in_district = np.asarray(member.sum(axis=0)).ravel() > 0
     dominated |= empty & ~fixed & ~in_district
     # j inside j' for every type: |N_j ∩ N_j'| = |N_j| for each type's coverage.
-    inter = [(c.T.astype(np.int64) @ c.astype(np.int64)).tocoo() for c in covers]
-    pairs: set[tuple[int, int]] | None = None
-    for s, it in zip(sizes, inter, strict=True):
+    keys: NDArray[np.int64] | None = None
+    for s, c in zip(sizes, covers, strict=True):
+        it = (c.T.astype(np.int64) @ c.astype(np.int64)).tocoo()
         ok = (it.data == s[it.row]) & (it.row != it.col) & (s[it.row] > 0)
-        here = set(zip(it.row[ok].tolist(), it.col[ok].tolist(), strict=True))
-        pairs = here if pairs is None else pairs & here
-    for j, other in sorted(pairs or ()):
-        if dominated[j] or fixed[j]:
-            continue
-        same = all(s[j] == s[other] for s in sizes)
-        if same and other > j:
-            continue  # equal coverage: the first of them stays
-        if len(problem.districts):
-            dj = member[:, j].toarray().ravel()
-            do = member[:, other].toarray().ravel()
-            if np.any(dj > do):
-                continue
-        dominated[j] = True
+        here = np.unique(it.row[ok].astype(np.int64) * m + it.col[ok].astype(np.int64))
+        keys = here if keys is None else np.intersect1d(keys, here, assume_unique=True)
+    if keys is not None and len(keys):
+        inside, other = keys // m, keys % m
+        same = np.all([s[inside] == s[other] for s in sizes], axis=0)
+        valid = ~(same & (other > inside)) & ~fixed[inside]  # equal coverage: the first stays
+        if problem.districts:
+            d = member.toarray() > 0  # district x site
+            for lo in range(0, len(inside), 1_000_000):
+                hi = lo + 1_000_000
+                extra = np.any(d[:, inside[lo:hi]] & ~d[:, other[lo:hi]], axis=0)
+                valid[lo:hi] &= ~extra
+        dominated[inside[valid]] = True
     return np.flatnonzero(~dominated).astype(np.int64)
 
 
