@@ -4,7 +4,7 @@ Foundation (``benchmarks/foundation.py``): the CSV import end to end into SQLite
 PostgreSQL next to a raw bulk load of the same rows, and the map layer through the
 HTTP API next to the same SQL run bare, paired in one run. Load (``benchmarks/load.py``):
 the real server under 50 concurrent clients next to one client. Other suites: audit,
-dispatch, intelligence, forecast.
+dispatch, intelligence, forecast, patrol.
 
 Usage: python -m benchmarks.run [--rows N] [--runs R] [--backends sqlite,postgresql]
        [--suites foundation,load,...] [--json FILE] [--no-doc]
@@ -453,7 +453,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--wide-n", type=int, default=30, help="rounds of the Lima-wide views")
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--suites", default="foundation,load,audit,forecast,dispatch,intelligence")
+    parser.add_argument(
+        "--suites", default="foundation,load,audit,forecast,dispatch,intelligence,patrol"
+    )
     parser.add_argument("--proof-leaves", type=int, default=10_000_000)
     parser.add_argument("--verify-events", type=int, default=1_000_000)
     parser.add_argument("--load-clients", type=int, default=50)
@@ -516,6 +518,12 @@ def main() -> None:
 
         lines = intelligence.run(machine(started))
         write_section("intelligence", lines)
+        print("\n".join(lines))
+    if "patrol" in suites:
+        from benchmarks import patrol
+
+        lines = patrol.run(machine(started))
+        write_section("patrol", lines)
         print("\n".join(lines))
     if "forecast" in suites:
         from benchmarks import forecast

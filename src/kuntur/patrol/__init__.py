@@ -1,0 +1,1 @@
+"""Patrol: where to post units so that the most forecast risk lies within their reach."""
