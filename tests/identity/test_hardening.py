@@ -645,6 +645,9 @@ def test_the_server_sends_no_banner(cli_env: Settings, monkeypatch: pytest.Monke
 
     seen: dict[str, Any] = {}
     monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: seen.update(kw))
+    # serve tells its processes how many they are through the environment: restored after,
+    # so the settings of later tests in this process are not split between workers.
+    monkeypatch.setenv("KUNTUR_SERVER_PROCESSES", "1")
     assert CliRunner().invoke(app, ["serve"]).exit_code == 0
     assert seen["server_header"] is False
 
