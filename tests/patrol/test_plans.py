@@ -109,8 +109,9 @@ def test_no_armed_forces_post_outside_any_basis(engine: Engine) -> None:
     assert not [p for p in out["posts"] if p["military"]]
     (kept,) = [r for r in out["reserve"] if r["call_sign"] == "EP-PEL-1"]
     assert kept["why"] == "no_legal_site"
-    assert kept["reason"]["es"].startswith("ningún estado de emergencia") or "revocada" in (
-        kept["reason"]["es"]
+    assert (
+        kept["reason"]["es"].startswith("ningún estado de emergencia")
+        or "revocada" in (kept["reason"]["es"])
     )
 
 
@@ -265,5 +266,7 @@ def test_cli_plan_json_contract(engine: Engine, cli_env: Settings) -> None:
     assert {"covered", "expected"} <= set(out["current"])
     for b in out["legal_bases"]:
         assert {"unit", "id", "number", "label_es"} <= set(b)
-    bad = CliRunner().invoke(cli_app, ["patrol", "plan", "--start", "2026-12-01T20:00", "--end", "x"])
+    bad = CliRunner().invoke(
+        cli_app, ["patrol", "plan", "--start", "2026-12-01T20:00", "--end", "x"]
+    )
     assert bad.exit_code == 2 and "desfase" in bad.output

@@ -134,3 +134,19 @@ def command_() -> None:
         console.print(f"Comando conjunto de demostración: {n} unidades.", highlight=False)
     else:
         console.print("Comando de demostración ya cargado; no se repite.", highlight=False)
+
+
+@app.command(
+    "patrol",
+    help=_(
+        "Preparar el plan de patrullaje del turno en curso en Lima y Callao (con un "
+        "pronóstico sin lo que descubre el patrullaje), para aprobarlo en /patrullaje. "
+        "SOLO DEMOSTRACIÓN."
+    ),
+)
+def patrol_() -> None:
+    """The current Lima shift's patrol plan (a draft). DEMO ONLY."""
+    from kuntur.demo.patrol import seed_patrol_plan
+
+    plan = seed_patrol_plan(engine())
+    console.print(f"Plan de patrullaje de demostración: {plan} (borrador).", highlight=False)

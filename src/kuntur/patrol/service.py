@@ -638,7 +638,35 @@ def sheet_html(actor: Actor, plan_id: int, unit_id: int, lang: str = "es") -> st
         is not None
     )
     page = _TEMPLATES.from_string(template.read_text(encoding="utf-8")).render(
-        t=lambda msg, **kw: _(msg, lang, **kw),
+        texts={
+            "title": _("Hoja de visitas", lang),
+            "synthetic": _("DATOS SINTÉTICOS DE DEMOSTRACIÓN — no son hechos reales", lang),
+            "shift": _(
+                "Plan de patrullaje {id}, turno del {start} al {end} (hora de Lima)",
+                lang,
+                id=plan.id,
+                start=_lima(plan.starts_at),
+                end=_lima(plan.ends_at),
+            ),
+            "post": _(
+                "Puesto: {lat}, {lon}; alcance {reach} m",
+                lang,
+                lat=f"{post.lat:.5f}",
+                lon=f"{post.lon:.5f}",
+                reach=f"{post.reach_m:.0f}",
+            ),
+            "how": _(
+                "Paradas de 10 a 15 minutos en los puntos de mayor riesgo, en un orden que no "
+                "se repite; cada punto se vuelve a visitar antes de unas dos horas.",
+                lang,
+            ),
+            "arrive": _("Llegada", lang),
+            "leave": _("Salida", lang),
+            "place": _("Lugar", lang),
+            "district": _("Distrito", lang),
+            "none": _("Sin puntos de riesgo a su alcance: permanece en su puesto.", lang),
+            "print": _("Imprimir", lang),
+        },
         plan=plan,
         post=post,
         unit=unit,

@@ -58,9 +58,7 @@ def upgrade() -> None:
         sa.Column("covered_risk", sa.Float(), nullable=False),
         sa.Column("fixed", sa.Boolean(), nullable=False),
         sa.Column("kind", sa.String(length=30), nullable=False),
-        sa.Column(
-            "legal_basis_id", BigId, sa.ForeignKey("legal_authorizations.id"), nullable=True
-        ),
+        sa.Column("legal_basis_id", BigId, sa.ForeignKey("legal_authorizations.id"), nullable=True),
         sa.Column("schedule", sa.Text(), nullable=False),
         sa.Column("order_id", BigId, sa.ForeignKey("orders.id"), nullable=True),
         sa.Column("rank", sa.Integer(), nullable=False),
