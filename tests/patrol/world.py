@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kuntur.command import service as command
 from kuntur.core.context import RequestContext
-from kuntur.core.timeutil import utcnow  # noqa: F401  (re-exported for the tests)
+from kuntur.core.timeutil import utcnow
 from kuntur.forecasting.models import Forecast, ForecastCell
 from kuntur.identity import service as identity
 from kuntur.identity.actor import Actor

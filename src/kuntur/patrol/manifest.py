@@ -34,6 +34,8 @@ TEXTS: dict[str, Label] = {
         "Aprobar requiere el permiso «Aprobar planes de patrullaje» (comandantes)."
     ),
     "patrol_shift": N_("Turno"),
+    "patrol_region": N_("Región"),
+    "patrol_lima_callao": N_("Lima y Callao"),
     "patrol_status": N_("Estado del plan"),
     "patrol_status_draft": N_("borrador"),
     "patrol_status_approved": N_("aprobado"),

@@ -105,6 +105,7 @@
       show(await postJSON("/api/patrol/plans", {
         starts_at: start.toISOString(), ends_at: end.toISOString(),
         include_discovered: $("plan-discovered").checked,
+        region: $("plan-region").value.split(","),
       }));
     } catch (e) { $("plan-error").textContent = e.message; }
   });
