@@ -28,6 +28,7 @@ from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import utcnow
 from kuntur.forecasting import service as forecasting
 from kuntur.forecasting.models import ForecastCell
+from kuntur.patrol import service as patrol
 from kuntur.identity import service as identity
 from kuntur.identity.actor import Actor
 from kuntur.incidents import service as incidents
@@ -67,6 +68,7 @@ class Scenario:
     colleague: str
     colleague_token: int  # the id of the colleague's API token
     audit_size: int
+    patrol_plan: int = 0  # a draft for the Lima front's units (the forecast counts all)
 
 
 def incident(
@@ -120,6 +122,13 @@ def build(engine: Engine, settings: Settings) -> Scenario:
             starts_at=now,
             ends_at=now + timedelta(hours=6),
         )
+        plan = patrol.build_plan(
+            Actor(db, SYSTEM),
+            starts_at=now,
+            ends_at=now + timedelta(hours=6),
+            include_discovered=True,
+            node_id=world.front,
+        )
         spare = command.create_authorization(
             Actor(db, SYSTEM),
             kind="state_of_emergency",
@@ -146,7 +155,7 @@ def build(engine: Engine, settings: Settings) -> Scenario:
             clearance=3,
         )
         _raw, token = identity.open_session(db, colleague, "api", label="guion")
-        ids = (case.id, f.id, order.id, spare.id, cp.id, token.id)
+        ids = (case.id, f.id, order.id, spare.id, cp.id, token.id, plan.id)
     with Session(engine) as db:
         size = audit.size(db)
     return Scenario(
@@ -167,6 +176,7 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         colleague=COLLEAGUE,
         colleague_token=ids[5],
         audit_size=size,
+        patrol_plan=ids[6],
     )
 
 

@@ -50,6 +50,7 @@ from kuntur.identity.models import User
 from kuntur.identity.roles import Role
 from kuntur.incidents.manifest import INCIDENTS_READ, INCIDENTS_WRITE
 from kuntur.intelligence.manifest import INTEL_READ
+from kuntur.patrol.manifest import PATROL_APPROVE, PATROL_READ
 from tests.conftest import INCIDENT, PASSWORD, make_user
 from tests.scenario import PURPOSE, WITNESS, Scenario, build, join_case
 
@@ -185,6 +186,16 @@ ROUTES: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/command/orders/{order_id}/complete"): Row(
         UNITS_REPORT, "/api/command/orders/{s.order}/complete"
+    ),
+    # patrol plans: commanders and dispatchers read and prepare, commanders approve
+    ("GET", "/api/patrol/plans/latest"): Row(PATROL_READ),
+    ("GET", "/api/patrol/plans/{plan_id}"): Row(PATROL_READ, "/api/patrol/plans/{s.patrol_plan}"),
+    ("POST", "/api/patrol/plans"): Row(
+        PATROL_READ,
+        json=lambda s: {**_window(), "include_discovered": True, "reach_minutes": 2},
+    ),
+    ("POST", "/api/patrol/plans/{plan_id}/approve"): Row(
+        PATROL_APPROVE, "/api/patrol/plans/{s.patrol_plan}/approve"
     ),
     # dispatch
     ("GET", "/api/dispatch/queue"): Row(DISPATCH),
@@ -343,6 +354,11 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     # The printable case report, for the case's members (and oversight): the case is the
     # purpose, so a plain link works.
     ("GET", "/casos/{case_id}"): ("/casos/{s.case}", INTEL_READ),
+    ("GET", "/patrullaje"): ("/patrullaje", PATROL_READ),
+    ("GET", "/patrullaje/planes/{plan_id}/hoja/{unit_id}"): (
+        "/patrullaje/planes/{s.patrol_plan}/hoja/{s.world.patrol}",
+        PATROL_READ,
+    ),
 }
 
 # Oversight (audit.read without intel.read: auditors of the Fiscalía and the Defensoría) reads
@@ -377,7 +393,7 @@ def served_routes(settings: Settings) -> set[tuple[str, str]]:
                 walk(r.original_router.routes)
             elif isinstance(r, APIRoute | Route):
                 out.update((m, r.path) for m in (r.methods or ()) if m != "HEAD")
-            elif isinstance(r, Mount) and r.path == "/static":
+            elif isinstance(r, Mount) and (r.path == "/static" or r.path.startswith("/static/")):
                 continue  # files
             else:
                 raise AssertionError(f"a route of an unknown kind: {r!r}")
@@ -631,7 +647,7 @@ def test_page_matrix(
                 expected = OPEN
             elif role is None:
                 expected = TO_LOGIN
-            elif url.startswith("/casos/"):
+            elif url.startswith(("/casos/", "/patrullaje/planes/")):  # their data, refused
                 expected, expected_denials = "403", expected_denials + 1
             else:
                 expected = "403"  # the page's refusal, in words (its data API audits)
