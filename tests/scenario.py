@@ -28,13 +28,13 @@ from kuntur.core.context import RequestContext
 from kuntur.core.timeutil import utcnow
 from kuntur.forecasting import service as forecasting
 from kuntur.forecasting.models import ForecastCell
-from kuntur.patrol import service as patrol
 from kuntur.identity import service as identity
 from kuntur.identity.actor import Actor
 from kuntur.incidents import service as incidents
 from kuntur.incidents.categories import Category, Source
 from kuntur.incidents.schemas import IncidentCreate
 from kuntur.intelligence import cases
+from kuntur.patrol import service as patrol
 from tests.command.conftest import World, build_world
 from tests.conftest import PASSWORD
 
