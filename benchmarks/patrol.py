@@ -275,5 +275,48 @@ def run(machine: str) -> list[str]:
     ]
     if spopt_missing:
         lines += ["", "spopt is not installed here (`pip install -e '.[bench]'`): no baseline."]
+    lines += ["", demo_plan_line()]
     lines.append("")
     return lines
+
+
+def demo_plan_line() -> str:
+    """The demo's current Lima shift planned end to end once (`patrol.service.build_plan`:
+    forecast cells and units read, coverage, legal bases, HiGHS, schedules, stored), on a
+    fresh SQLite store with the demo's year, command and a forecast without discoveries."""
+    import tempfile
+    from pathlib import Path
+
+    from sqlalchemy.orm import Session
+
+    from kuntur.core import migrate
+    from kuntur.core.db import make_engine
+    from kuntur.demo import service as demo
+    from kuntur.demo.command import seed_command
+    from kuntur.demo.patrol import ACTOR, REGION, current_shift
+    from kuntur.forecasting import service as forecasting
+    from kuntur.identity.actor import Actor
+    from kuntur.patrol import service as patrol
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(f"sqlite:///{Path(tmp) / 'k.db'}")
+        migrate.upgrade(engine)
+        demo.seed(engine, days=365, seed=7)
+        seed_command(engine)
+        with Session(engine) as db, db.begin():
+            req = forecasting.RunRequest(exclude_discovered=True)
+            forecasting.run(actor=Actor(db, ACTOR), req=req)
+        start, end = current_shift()
+        with Session(engine) as db, db.begin():
+            began = time.perf_counter()
+            plan = patrol.build_plan(Actor(db, ACTOR), starts_at=start, ends_at=end, region=REGION)
+            out = patrol.plan_out(Actor(db, ACTOR), plan)
+            seconds = time.perf_counter() - began
+        engine.dispose()
+    return (
+        f"- Demo Lima shift plan end to end (`patrol.service.build_plan`, measured once): "
+        f"{seconds:.2f} s (target < 10 s); {len(out['posts'])} posts, "
+        f"{100 * out['objective'] / out['total']:.1f} % of the risk covered "
+        f"(units where they are: {100 * out['current']['covered'] / out['total']:.1f} %), "
+        f"status {out['solver_status']}, gap {100 * out['gap']:.2f} %"
+    )

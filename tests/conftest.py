@@ -104,6 +104,8 @@ def clear_store(migrated_engine: Engine) -> Engine:
     """Empty every table, and put the migration's sharing rules back."""
     with migrated_engine.begin() as conn:
         for table in (  # children before parents
+            "patrol_posts",
+            "patrol_plans",
             "oversight_notes",
             "ei_flags",
             "ei_thresholds",

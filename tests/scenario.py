@@ -34,6 +34,7 @@ from kuntur.incidents import service as incidents
 from kuntur.incidents.categories import Category, Source
 from kuntur.incidents.schemas import IncidentCreate
 from kuntur.intelligence import cases
+from kuntur.patrol import service as patrol
 from tests.command.conftest import World, build_world
 from tests.conftest import PASSWORD
 
@@ -79,6 +80,7 @@ class Scenario:
     complaint: int
     flag: int
     desk_witness_signature: str
+    patrol_plan: int = 0  # a draft for the Lima front's units (the forecast counts all)
 
 
 def incident(
@@ -132,6 +134,13 @@ def build(engine: Engine, settings: Settings) -> Scenario:
             starts_at=now,
             ends_at=now + timedelta(hours=6),
         )
+        plan = patrol.build_plan(
+            Actor(db, SYSTEM),
+            starts_at=now,
+            ends_at=now + timedelta(hours=6),
+            include_discovered=True,
+            node_id=world.front,
+        )
         spare = command.create_authorization(
             Actor(db, SYSTEM),
             kind="state_of_emergency",
@@ -161,7 +170,7 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         desk_witness = Ed25519PrivateKey.generate()
         audit.add_witness(db, SYSTEM, DESK_WITNESS, keys.public_bytes(desk_witness), "PNP")
         desk_signature = desk_witness.sign(keys.checkpoint_note(cp.size, cp.root, cp.at))
-        ids = (case.id, f.id, order.id, spare.id, cp.id, token.id)
+        ids = (case.id, f.id, order.id, spare.id, cp.id, token.id, plan.id)
         ov = _oversight(Actor(db, SYSTEM), world)
     with Session(engine) as db:
         size = audit.size(db)
@@ -185,6 +194,7 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         audit_size=size,
         desk_witness_signature=base64.b64encode(desk_signature).decode(),
         **ov,
+        patrol_plan=ids[6],
     )
 
 

@@ -121,6 +121,7 @@ def fuzz(migrated_engine: Engine, tmp_path_factory: pytest.TempPathFactory, db_u
         "unit_id": [w.patrol, w.moto, w.platoon],
         "auth_id": [s.spare_auth, w.emergency],
         "order_id": [s.order],
+        "plan_id": [s.patrol_plan],
         "case_id": [s.case],
         "token_id": [s.colleague_token],
         "name": [s.network],

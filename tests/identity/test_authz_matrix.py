@@ -60,6 +60,7 @@ from kuntur.oversight.manifest import (
     UOF_REPORT,
     UOF_REVIEW,
 )
+from kuntur.patrol.manifest import PATROL_APPROVE, PATROL_READ
 from tests.conftest import INCIDENT, PASSWORD, make_user
 from tests.scenario import DESK_WITNESS, PURPOSE, WITNESS, Scenario, build, join_case
 
@@ -200,6 +201,16 @@ ROUTES: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/command/orders/{order_id}/complete"): Row(
         UNITS_REPORT, "/api/command/orders/{s.order}/complete"
+    ),
+    # patrol plans: commanders and dispatchers read and prepare, commanders approve
+    ("GET", "/api/patrol/plans/latest"): Row(PATROL_READ),
+    ("GET", "/api/patrol/plans/{plan_id}"): Row(PATROL_READ, "/api/patrol/plans/{s.patrol_plan}"),
+    ("POST", "/api/patrol/plans"): Row(
+        PATROL_READ,
+        json=lambda s: {**_window(), "include_discovered": True, "reach_minutes": 2},
+    ),
+    ("POST", "/api/patrol/plans/{plan_id}/approve"): Row(
+        PATROL_APPROVE, "/api/patrol/plans/{s.patrol_plan}/approve"
     ),
     # dispatch
     ("GET", "/api/dispatch/queue"): Row(DISPATCH),
@@ -458,6 +469,11 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     # The printable case report, for the case's members (and oversight): the case is the
     # purpose, so a plain link works.
     ("GET", "/casos/{case_id}"): ("/casos/{s.case}", INTEL_READ),
+    ("GET", "/patrullaje"): ("/patrullaje", PATROL_READ),
+    ("GET", "/patrullaje/planes/{plan_id}/hoja/{unit_id}"): (
+        "/patrullaje/planes/{s.patrol_plan}/hoja/{s.world.patrol}",
+        PATROL_READ,
+    ),
 }
 
 # Control auditors (intel.oversee without intel.read: the auditor role) read intelligence cases
@@ -747,7 +763,7 @@ def test_page_matrix(
                 expected = OPEN
             elif role is None:
                 expected = TO_LOGIN
-            elif url.startswith(("/casos/", "/uso-fuerza/")):
+            elif url.startswith(("/casos/", "/uso-fuerza/", "/patrullaje/planes/")):  # their data
                 expected, expected_denials = "403", expected_denials + 1
             else:
                 expected = "403"  # the page's refusal, in words (its data API audits)

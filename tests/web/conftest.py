@@ -59,6 +59,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine = make_engine(settings.effective_database_url)
     migrate.upgrade(engine)
     demo.seed(engine, days=30, seed=7)  # the last 30 days up to now
+    with Session(engine) as db, db.begin():  # patrol plans read one without discoveries
+        forecasting.run(
+            actor=Actor(db, RequestContext.system("test")),
+            req=forecasting.RunRequest(exclude_discovered=True),
+        )
     with Session(engine) as db, db.begin():  # the forecast page needs one forecast
         forecasting.run(
             actor=Actor(db, RequestContext.system("test")), req=forecasting.RunRequest()

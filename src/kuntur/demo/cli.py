@@ -170,3 +170,22 @@ def command_() -> None:
             ).format(reports=reports),
             highlight=False,
         )
+
+
+@app.command(
+    "patrol",
+    help=_(
+        "Preparar el plan de patrullaje del turno en curso en Lima y Callao (con un "
+        "pronóstico sin lo que descubre el patrullaje), para aprobarlo en /patrullaje. "
+        "SOLO DEMOSTRACIÓN."
+    ),
+)
+def patrol_() -> None:
+    """The current Lima shift's patrol plan (a draft). DEMO ONLY."""
+    from kuntur.demo.patrol import seed_patrol_plan
+
+    plan = seed_patrol_plan(engine())
+    console.print(
+        _("Plan de patrullaje de demostración: {plan} (borrador).").format(plan=plan),
+        highlight=False,
+    )

@@ -150,3 +150,6 @@ def _print_summary(
             return render(m, lang, status=render(status, lang), **v)
 
         print(both(line))
+
+
+from kuntur.patrol import plan_cli as _plan_cli  # noqa: E402,F401  (`kuntur patrol plan`)
