@@ -278,3 +278,35 @@ def test_reach_by_travel_time() -> None:
         [False, True],
         [False, True],
     ]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_fixing_by_reduced_cost_keeps_every_optimal_plan(seed: int) -> None:
+    """The sites the relaxation's duals settle against a plan's value: every optimal plan
+    (brute force) leaves the ones ruled out closed and opens the ones ruled in, also
+    against the optimum itself; the bound from the duals is a bound."""
+    from kuntur.patrol.solver import _Relaxation, _settle
+
+    lat, lon, w, s_lat, s_lon = city(40, 9, 100 + seed)
+    cover = within_radius(lat, lon, s_lat, s_lon, 1500)
+    sets = [set(np.flatnonzero(row)) for row in cover.toarray()]
+    p = 1 + seed % 4
+    fixed = (seed % 9,) if seed % 3 == 0 else ()
+    pr = Problem(weights=w, types=(UnitType(cover, p, fixed=fixed),))
+    plans = {
+        c: covered_weight(sets, w, set(c))
+        for c in itertools.combinations(range(9), p)
+        if set(fixed) <= set(c)
+    }
+    best = max(plans.values())
+    optimal = [set(c) for c, v in plans.items() if v >= best - 1e-9]
+    relax = _Relaxation(pr, 20.0)
+    assert relax.solved()
+    lam = relax.duals()
+    assert lam is not None
+    for lower in (best, best * 0.999, min(plans.values())):
+        settled = _settle(pr, lam, lower)
+        assert settled.bound >= best - 1e-7
+        for plan in optimal:
+            assert not any(settled.off[j] for j in plan)
+            assert all(j in plan for j in np.flatnonzero(settled.on))

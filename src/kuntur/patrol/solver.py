@@ -52,6 +52,7 @@ OBJECTIVES: tuple[str, ...] = ("coverage", "backup", "expected")
 TRUNCATE = 1e-10
 EPS = 1e-9
 DOMINANCE_WORK = 5e8  # most pair products the dominated-site check may cost
+PATIENCE = 50  # search rounds in a row without a better plan before HiGHS takes over
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,206 @@ def simple_bound(problem: Problem) -> float:
     return min(total, float(problem.weights.sum()) * top[problem.objective])
 
 
+# --- plain covering, one unit type: fast interchange and iterated local search --------
+
+
+class _Cover:
+    """Plain covering with one unit type: a post counts once, so a plan is a set of open
+    sites; ``c`` is how many open sites reach each demand point."""
+
+    def __init__(self, problem: Problem) -> None:
+        kind = problem.types[0]
+        self.a = kind.cover.astype(np.float64).tocsr()
+        self.at = self.a.T.tocsr()
+        self.cols = self.a.tocsc()
+        self.w = problem.weights
+        fixed = problem.fixed_units()[0]
+        self.fixed = fixed > 0
+        # a site named twice among the fixed keeps two units but opens once
+        self.p = min(kind.count - int(fixed.sum() - self.fixed.sum()), problem.n_sites)
+        self.tol = 1e-9 * max(1.0, float(self.w.sum()))
+
+    def column(self, j: int) -> NDArray[np.int32]:
+        return self.cols.indices[self.cols.indptr[j] : self.cols.indptr[j + 1]]
+
+    def counts(self, open_: NDArray[np.bool_]) -> NDArray[np.int64]:
+        return np.asarray(self.a @ open_.astype(np.float64)).ravel().astype(np.int64)
+
+    def value(self, c: NDArray[np.int64]) -> float:
+        return float(self.w[c > 0].sum())
+
+    def fill(self, open_: NDArray[np.bool_], c: NDArray[np.int64]) -> None:
+        """Open the site that adds most until ``p`` are open (in place)."""
+        for _ in range(self.p - int(open_.sum())):
+            g = np.asarray(self.at @ (self.w * (c == 0))).ravel()
+            g[open_] = -1.0
+            j = int(np.argmax(g))
+            open_[j] = True
+            c[self.column(j)] += 1
+
+    def improve(self, open_: NDArray[np.bool_], c: NDArray[np.int64], deadline: float) -> int:
+        """Best-improvement interchange (in place): close one open site, open one closed
+        site, the pair that gains most, while any gains. The gain of every pair comes
+        from one sparse product: opening ``j'`` gains the weight nothing reaches within
+        its reach, closing ``j`` loses what only ``j`` reaches, and the pair gets back
+        what only ``j`` reaches and ``j'`` reaches too."""
+        n, m = self.a.shape
+        moves = 0
+        while time.perf_counter() < deadline:
+            gain = np.asarray(self.at @ (self.w * (c == 0))).ravel()
+            once = np.flatnonzero(c == 1)
+            sub = self.a[once].multiply(open_[None, :].astype(np.float64)).tocsr()
+            sub.eliminate_zeros()
+            owner = sub.indices  # the one open site reaching each point reached once
+            wi = self.w[once]
+            loss = np.bincount(owner, weights=wi, minlength=m)
+            both = (self.at @ sparse.csr_matrix((wi, (once, owner)), shape=(n, m))).tocoo()
+            closed = ~open_
+            cand = np.flatnonzero(open_ & ~self.fixed)
+            if not len(cand) or not closed.any():
+                break
+            outside = np.where(closed, gain, -np.inf)
+            best_in = np.full(m, int(np.argmax(outside)))
+            best_val = np.full(m, float(outside.max()))
+            keep = closed[both.row] & open_[both.col] & ~self.fixed[both.col]
+            r, col = both.row[keep], both.col[keep]
+            v = gain[r] + both.data[keep]
+            if len(v):
+                order = np.lexsort((-v, col))
+                first = np.ones(len(order), dtype=bool)
+                first[1:] = col[order][1:] != col[order][:-1]
+                top = order[first]
+                better = v[top] > best_val[col[top]]
+                best_val[col[top][better]] = v[top][better]
+                best_in[col[top][better]] = r[top][better]
+            total = best_val[cand] - loss[cand]
+            k = int(np.argmax(total))
+            if total[k] <= self.tol:
+                break
+            out, into = int(cand[k]), int(best_in[cand[k]])
+            open_[out], open_[into] = False, True
+            c[self.column(out)] -= 1
+            c[self.column(into)] += 1
+            moves += 1
+        return moves
+
+    def search(
+        self,
+        open_: NDArray[np.bool_],
+        deadline: float,
+        *,
+        until: Any = None,
+        goal: float = math.inf,
+        patience: int | None = None,
+        share: float = 0.1,
+        seed: int = 0,
+    ) -> tuple[NDArray[np.bool_], float, int]:
+        """Iterated local search: close a random tenth of the movable posts, refill
+        greedily, interchange; keep the result when it is better. Stops at ``deadline``,
+        when ``until()`` says so, when the plan reaches ``goal`` (a proven bound), or
+        after ``patience`` rounds in a row without a better plan."""
+        rng = np.random.default_rng(seed)
+        best = open_.copy()
+        c = self.counts(best)
+        self.improve(best, c, deadline)
+        best_c, best_v, rounds, idle = c, self.value(c), 0, 0
+        while time.perf_counter() < deadline and best_v < goal - self.tol:
+            if (until is not None and until()) or (patience is not None and idle >= patience):
+                break
+            rounds += 1
+            trial, tc = best.copy(), best_c.copy()
+            movable = np.flatnonzero(trial & ~self.fixed)
+            if not len(movable):
+                break
+            drop = rng.choice(movable, size=max(1, round(share * len(movable))), replace=False)
+            for j in drop:
+                trial[j] = False
+                tc[self.column(int(j))] -= 1
+            self.fill(trial, tc)
+            self.improve(trial, tc, deadline)
+            v = self.value(tc)
+            idle += 1
+            if v > best_v + self.tol:
+                best, best_c, best_v, idle = trial, tc, v, 0
+        return best, best_v, rounds
+
+
+class _Relaxation:
+    """The linear relaxation of plain covering (``y_i <= sum_j a_ij x_j``, ``sum x = p``,
+    all in [0, 1]), solved by HiGHS's interior point method in a thread of its own (HiGHS
+    lets go of the interpreter while it runs) so the search goes on beside it. Its row
+    duals are Lagrangian multipliers: the bound is evaluated from them exactly
+    (``_settle``), so it is proven whatever tolerance the interior point method stopped at."""
+
+    def __init__(self, problem: Problem, time_limit: float) -> None:
+        import threading
+
+        import highspy
+
+        kind = problem.types[0]
+        a = kind.cover.astype(np.float64).tocsr()
+        n, m = a.shape
+        fixed = problem.fixed_units()[0] > 0
+        p = float(min(kind.count, m))
+        inf = highspy.kHighsInf
+        mat = sparse.vstack(
+            [
+                sparse.hstack([-a, sparse.identity(n)]),
+                sparse.hstack([np.ones((1, m)), sparse.csr_matrix((1, n))]),
+            ],
+            format="csc",
+        )
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = m + n, n + 1
+        lp.col_cost_ = np.concatenate([np.zeros(m), problem.weights])
+        lp.col_lower_ = np.concatenate([fixed.astype(float), np.zeros(n)])
+        lp.col_upper_ = np.ones(m + n)
+        lp.row_lower_ = np.concatenate([np.full(n, -inf), [-inf]])
+        lp.row_upper_ = np.concatenate([np.zeros(n), [p]])
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = mat.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = mat.indices.astype(np.int32)
+        lp.a_matrix_.value_ = mat.data.astype(float)
+        lp.sense_ = highspy.ObjSense.kMaximize
+        with _quiet_stdout():
+            self.h = highspy.Highs()
+        self.h.setOptionValue("output_flag", bool(os.environ.get("KUNTUR_HIGHS_LOG")))
+        self.h.setOptionValue("solver", "ipm")
+        self.h.setOptionValue("run_crossover", "off")
+        self.h.setOptionValue("ipm_optimality_tolerance", 1e-6)
+        self.h.setOptionValue("time_limit", max(time_limit, 0.001))
+        self.h.setOptionValue("threads", 1)
+        self.h.passModel(lp)
+        self.n = n
+        self.started = time.perf_counter()
+        self.seconds = 0.0
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        self.h.run()
+        self.seconds = time.perf_counter() - self.started
+
+    def done(self) -> bool:
+        return not self.thread.is_alive()
+
+    def solved(self) -> bool:
+        """Whether HiGHS reached the relaxation's optimum (else its duals bound poorly)."""
+        import highspy
+
+        self.thread.join()
+        return bool(self.h.getModelStatus() == highspy.HighsModelStatus.kOptimal)
+
+    def duals(self) -> NDArray[np.float64] | None:
+        """The multipliers, once HiGHS has stopped (None if it found none)."""
+        self.thread.join()
+        sol = self.h.getSolution()
+        if len(sol.row_dual) < self.n:
+            return None
+        lam = np.abs(np.asarray(sol.row_dual[: self.n], dtype=float))
+        return lam if np.all(np.isfinite(lam)) else None
+
+
 # --- reduction ------------------------------------------------------------------------
 
 
@@ -509,13 +710,32 @@ def lagrangian(problem: Problem, lower: float, deadline: float, most: int = 5000
         if norm <= 0:
             break
         lam = np.clip(lam - theta * (value - lower) / norm * grad, 0.0, w)
-    value, score, pick = evaluate_at(best_lam)
+    return _settle(problem, best_lam, lower, it)
+
+
+def _settle(problem: Problem, lam: NDArray[np.float64], lower: float, it: int = 0) -> Lagrange:
+    """The Lagrangian bound at multipliers ``lam`` (any ``0 <= lam <= w`` gives a proven
+    bound), and, against the best plan known (``lower``), the sites whose forced entry (or
+    exit) takes that bound below it: no better plan uses them (or does without them).
+    At the linear relaxation's duals this is fixing by reduced cost."""
+    kind = problem.types[0]
+    w = problem.weights
+    lam = np.clip(lam, 0.0, w)
+    m = problem.n_sites
+    fixed = problem.fixed_units()[0] > 0
+    free = max(min(kind.count, m) - int(fixed.sum()), 0)
+    score = np.asarray(kind.cover.T.astype(float) @ lam).ravel()
+    pick = fixed.copy()
+    open_ = np.flatnonzero(~fixed)
+    if free and len(open_):
+        top = open_[np.argpartition(-score[open_], min(free, len(open_)) - 1)[:free]]
+        pick[top] = True
+    value = float((w - lam).sum() + score[pick].sum())
     off = np.zeros(m, dtype=bool)
     on = np.zeros(m, dtype=bool)
     tol = 1e-9 * max(1.0, abs(lower))
-    open_ = ~fixed
-    chosen = pick & open_
-    rest = ~pick & open_
+    chosen = pick & ~fixed
+    rest = ~pick & ~fixed
     if chosen.any() and rest.any():
         weakest_in = score[chosen].min()
         strongest_out = score[rest].max()
@@ -698,6 +918,52 @@ def _feasible(problem: Problem, units: NDArray[np.int64]) -> bool:
     return all(_served(problem, units))
 
 
+def _plain(
+    problem: Problem,
+    start: NDArray[np.int64],
+    deadline: float,
+    time_limit: float,
+    detail: dict[str, Any],
+) -> tuple[NDArray[np.int64], Lagrange | None, NDArray[np.int64]]:
+    """Plain covering with one unit type and no required districts: the greedy plan
+    improved by interchange, then an iterated local search while HiGHS solves the linear
+    relaxation beside it, and a while longer after (up to three times as long as the
+    relaxation took, at most a quarter of the time limit, never past a proven optimum nor
+    beyond ``PATIENCE`` fruitless rounds).
+    Returns the plan, the bound and the sites it settles (fixing by reduced cost against
+    the plan), and the plan after the first interchange."""
+    cover = _Cover(problem)
+    now = time.perf_counter()
+    relax = _Relaxation(problem, 0.8 * max(deadline - now, 0.0))
+    open_ = start[0] > 0
+    counts = cover.counts(open_)
+    cover.fill(open_, counts)
+    cover.improve(open_, counts, deadline)
+    first = open_.astype(np.int64)[None, :]
+    open_, value, rounds = cover.search(open_, deadline, until=relax.done)
+    lam = relax.duals() if relax.solved() else None
+    lagrange = None  # not solved in time: the caller falls back to subgradient steps
+    if lam is not None:
+        lagrange = _settle(problem, lam, value)
+        extra = min(0.25 * time_limit, 3.0 * relax.seconds)
+        until = min(deadline, time.perf_counter() + extra)
+        goal = lagrange.bound * (1 - 1e-9)
+        open_, value, more = cover.search(open_, until, goal=goal, patience=PATIENCE, seed=1)
+        rounds += more
+        lagrange = _settle(problem, lam, value)
+    detail["relaxation"] = {
+        "seconds": relax.seconds,
+        "bound": lagrange.bound if lagrange is not None else None,
+        "off": int(lagrange.off.sum()) if lagrange is not None else 0,
+        "on": int(lagrange.on.sum()) if lagrange is not None else 0,
+        "search_rounds": rounds,
+    }
+    units = np.zeros_like(start)
+    units[0, open_] = 1
+    units[0] = np.maximum(units[0], problem.fixed_units()[0])
+    return units, lagrange, first
+
+
 def solve(
     problem: Problem,
     *,
@@ -720,16 +986,26 @@ def solve(
     small = red.problem
     start = greedy(small)
     greedy_value = evaluate(problem, _expand(problem, red, start))
-    start = swap(small, start, deadline=min(deadline, started + swap_share * time_limit))
-    candidates = [start] if _feasible(small, start) else []
-    heuristic_value = evaluate(problem, _expand(problem, red, start)) if candidates else 0.0
     status, bound = "time_limit", math.inf
     detail: dict[str, Any] = {}
-    left = deadline - time.perf_counter()
     easy = simple_bound(small)
     lagrange = None
-    if len(small.types) == 1 and small.objective == "coverage" and candidates and small.n_sites:
-        spend = time.perf_counter() + min(lagrange_share * max(left, 0.0), 2.0)
+    plain = len(small.types) == 1 and small.objective == "coverage"
+    if plain and not small.districts and small.n_sites and small.n_demand:
+        start, lagrange, first = _plain(small, start, deadline, time_limit, detail)
+        heuristic_value = evaluate(problem, _expand(problem, red, first))
+        candidates = [start]
+        if lagrange is not None:
+            easy = min(easy, lagrange.bound)
+    else:
+        start = swap(small, start, deadline=min(deadline, started + swap_share * time_limit))
+        candidates = [start] if _feasible(small, start) else []
+        heuristic_value = evaluate(problem, _expand(problem, red, start)) if candidates else 0.0
+    left = deadline - time.perf_counter()
+    if plain and lagrange is None and candidates and small.n_sites:
+        # after a relaxation that did not finish in time, most of what is left
+        share = 0.5 if "relaxation" in detail else lagrange_share
+        spend = time.perf_counter() + min(share * max(left, 0.0), 2.0)
         lagrange = lagrangian(small, evaluate(small, start), spend)
         easy = min(easy, lagrange.bound)
         detail["lagrange"] = {
