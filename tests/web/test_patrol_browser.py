@@ -28,7 +28,7 @@ def desk(browser: Browser, live_server: str, username: str, totp_env: str | None
 def test_a_plan_is_approved_into_orders_and_acknowledged(
     browser: Browser, live_server: str
 ) -> None:
-    cmd = desk(browser, live_server, "comandante_lima", "KUNTUR_TEST_FRONT_TOTP")
+    cmd = desk(browser, live_server, "comandantelima", "KUNTUR_TEST_FRONT_TOTP")
     cmd.get_by_test_id("plan-region").select_option(label="San Juan de Lurigancho")
     cmd.get_by_test_id("plan-build").click()
     rows = cmd.locator("#posts-body tr")
@@ -40,7 +40,7 @@ def test_a_plan_is_approved_into_orders_and_acknowledged(
     expect(cmd.get_by_test_id("plan-meta")).to_contain_text("borrador")
     expect(rows.first).to_contain_text("PNP-150132")
     # A dispatcher reads the same plan, with no approve button.
-    st = desk(browser, live_server, "despacho_sjl", None)
+    st = desk(browser, live_server, "despachosjl", None)
     expect(st.locator("#posts-body tr")).to_have_count(n, timeout=10000)
     expect(st.get_by_test_id("plan-approve")).to_be_hidden()
     # The commander approves: one order per post, shown on each post.
