@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -29,17 +28,6 @@ from tests.command.conftest import World, build_world, client_for
 from tests.conftest import INCIDENT
 
 OVERSIGHT = [("ombudsman", "DP"), ("prosecutor", "MP"), ("internal_affairs", "PNP")]
-
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return build_world(engine)
-
-
-@pytest.fixture
-def commander(engine: Engine, settings: Settings, world: World) -> Iterator[TestClient]:
-    with client_for(engine, settings, "cmdte", ["commander"], world.front) as c:
-        yield c
 
 
 @pytest.mark.parametrize(("role", "agency"), OVERSIGHT)

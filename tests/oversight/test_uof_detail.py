@@ -3,44 +3,19 @@ was on the unit's shift, and one report's page in words, for those who may read 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from kuntur.audit.models import AuditEvent
 from kuntur.config import Settings
 from kuntur.core.timeutil import utcnow
 from kuntur.identity.actor import system
 from kuntur.oversight import service
-from tests.command.conftest import World, build_world, client_for
+from tests.command.conftest import World, client_for
 from tests.conftest import INCIDENT
-from tests.oversight.test_uof_reports import body, member
-
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return build_world(engine)
-
-
-@pytest.fixture
-def commander(engine: Engine, settings: Settings, world: World) -> Iterator[TestClient]:
-    with client_for(engine, settings, "cmdte_frente", ["commander"], world.front) as c:
-        yield c
-
-
-@pytest.fixture
-def dispatcher(engine: Engine, settings: Settings, world: World) -> Iterator[TestClient]:
-    with client_for(engine, settings, "desp", ["dispatcher"], world.front) as c:
-        yield c
-
-
-def reads(engine: Engine, kind: str) -> list[AuditEvent]:
-    with Session(engine) as db:
-        return list(db.scalars(select(AuditEvent).where(AuditEvent.type == kind)))
+from tests.oversight.helpers import body, events, member
 
 
 def test_members_are_found_by_service_number_or_name(
@@ -60,7 +35,7 @@ def test_members_are_found_by_service_number_or_name(
     assert {p["id"] for p in both.json()} == {officer, soldier}
     short = dispatcher.get("/api/oversight/uof/members", params={"q": "p"})
     assert short.status_code == 422 and short.json()["detail"].startswith("q: escriba")
-    searched = [e for e in reads(engine, "personnel.read") if "search" in (e.details or "")]
+    searched = [e for e in events(engine, "personnel.read") if "search" in (e.details or "")]
     assert len(searched) == 4  # each answered search on record
 
 
@@ -139,7 +114,7 @@ def test_one_report_in_words_for_those_who_may_read_it(
         assert words in html, words
     english = commander.get(url, params={"lang": "en"}).text
     assert "Use-of-force report no." in english and "serious injury" in english
-    page_reads = [e for e in reads(engine, "uof.read") if '"page"' in (e.details or "")]
+    page_reads = [e for e in events(engine, "uof.read") if '"page"' in (e.details or "")]
     assert [(e.object_id, e.actor) for e in page_reads] == [
         (str(filed["id"]), "user:cmdte_frente")
     ] * 2  # each reading, in either language, on record

@@ -3,33 +3,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kuntur.command import service as command
-from kuntur.config import Settings
 from kuntur.core.timeutil import utcnow
 from kuntur.identity.actor import system
-from tests.command.conftest import World, build_world, client_for
-from tests.oversight.test_uof_reports import body, member
+from tests.command.conftest import World
+from tests.oversight.helpers import body, member
 
 CALLAO = {"latitude": -12.06, "longitude": -77.14}  # outside the emergency's districts
-
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return build_world(engine)
-
-
-@pytest.fixture
-def commander(engine: Engine, settings: Settings, world: World) -> Iterator[TestClient]:
-    with client_for(engine, settings, "cmdte_frente", ["commander"], world.front) as c:
-        yield c
 
 
 def test_the_basis_must_cover_the_place_and_the_time(

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -23,70 +21,9 @@ from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.identity.actor import system
 from kuntur.oversight import service
 from kuntur.oversight.models import Personnel, UofReport
-from tests.command.conftest import World, build_world, client_for
+from tests.command.conftest import World, client_for
 from tests.conftest import INCIDENT
-
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return build_world(engine)
-
-
-@pytest.fixture
-def commander(engine: Engine, settings: Settings, world: World) -> Iterator[TestClient]:
-    with client_for(engine, settings, "cmdte_frente", ["commander"], world.front) as c:
-        yield c
-
-
-@pytest.fixture
-def army_commander(engine: Engine, settings: Settings, world: World) -> Iterator[TestClient]:
-    with client_for(engine, settings, "cmdte_ep", ["commander"], world.army_front, "EP") as c:
-        yield c
-
-
-@pytest.fixture
-def dispatcher(engine: Engine, settings: Settings, world: World) -> Iterator[TestClient]:
-    with client_for(engine, settings, "desp", ["dispatcher"], world.front) as c:
-        yield c
-
-
-@pytest.fixture
-def inspector(engine: Engine, settings: Settings, world: World) -> Iterator[TestClient]:
-    with client_for(engine, settings, "inspector", ["internal_affairs"], None) as c:
-        yield c
-
-
-def events(engine: Engine, kind: str) -> list[AuditEvent]:
-    with Session(engine) as db:
-        return list(db.scalars(select(AuditEvent).where(AuditEvent.type == kind)))
-
-
-def member(c: TestClient, number: str, agency: str, node: int) -> int:
-    r = c.post(
-        "/api/oversight/personnel",
-        json={
-            "service_number": number,
-            "name": f"Agente Sintético {number}",
-            "rank": "Suboficial",
-            "agency": agency,
-            "command_unit_id": node,
-        },
-    )
-    assert r.status_code == 201, r.text
-    return int(r.json()["id"])
-
-
-def body(force: list[dict[str, Any]], **kw: Any) -> dict[str, Any]:
-    return {
-        "incident_at": (utcnow() - timedelta(hours=2)).isoformat(),
-        "place": "Jr. Sintético 123",
-        "latitude": -12.0464,  # Cercado de Lima: inside the world's state of emergency
-        "longitude": -77.03,
-        "location_type": "street",
-        "contact_reason": "intervención por robo",
-        "force": force,
-        **kw,
-    }
+from tests.oversight.helpers import body, events, late_report, member
 
 
 def test_closing_with_force_makes_a_report_due_and_filing_fulfils_it(
@@ -274,22 +211,13 @@ def test_zero_reports(world: World, commander: TestClient) -> None:
 def test_overdue_items_are_flagged_once_and_listed(
     world: World, commander: TestClient, engine: Engine
 ) -> None:
-    officer = member(commander, "PNP-0400", "PNP", world.station_a)
-    old = utcnow() - timedelta(days=20)
-    late = commander.post(
-        "/api/oversight/uof",
-        json=body(
-            [{"personnel_id": officer, "level": "physical"}],
-            incident_at=old.isoformat(),
-            reported_at=(old + timedelta(hours=30)).isoformat(),
-        ),
-    ).json()
+    late = late_report(commander, world, "PNP-0400")
     listed = commander.get("/api/oversight/deadlines").json()
     assert [(d["report_id"], d["overdue"]) for d in listed] == [
-        (late["id"], ["reported_at", "reviewed_at"])
+        (late, ["reported_at", "reviewed_at"])
     ]
     with Session(engine) as db, db.begin():
-        assert service.flag_overdue(system(db, "test")) == [late["id"]]
+        assert service.flag_overdue(system(db, "test")) == [late]
     with Session(engine) as db, db.begin():
         assert service.flag_overdue(system(db, "test")) == []  # once
     (flagged,) = events(engine, "uof.overdue")

@@ -5,53 +5,18 @@ put each missed deadline on record once."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from kuntur.app import create_app
-from kuntur.audit.models import AuditEvent
 from kuntur.config import Settings
 from kuntur.core.timeutil import utcnow
 from kuntur.identity.actor import system
 from kuntur.oversight import scheduled, service
-from tests.command.conftest import World, build_world, client_for
-from tests.oversight.test_uof_reports import body, member
-
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return build_world(engine)
-
-
-@pytest.fixture
-def commander(engine: Engine, settings: Settings, world: World) -> Iterator[TestClient]:
-    with client_for(engine, settings, "cmdte_frente", ["commander"], world.front) as c:
-        yield c
-
-
-def overdue_events(engine: Engine) -> list[AuditEvent]:
-    with Session(engine) as db:
-        return list(db.scalars(select(AuditEvent).where(AuditEvent.type == "uof.overdue")))
-
-
-def late_report(commander: TestClient, world: World, number: str) -> int:
-    officer = member(commander, number, "PNP", world.station_a)
-    old = utcnow() - timedelta(days=20)
-    r = commander.post(
-        "/api/oversight/uof",
-        json=body(
-            [{"personnel_id": officer, "level": "physical"}],
-            incident_at=old.isoformat(),
-            reported_at=(old + timedelta(hours=30)).isoformat(),
-        ),
-    )
-    assert r.status_code == 201, r.text
-    return int(r.json()["id"])
+from tests.command.conftest import World
+from tests.oversight.helpers import events, late_report
 
 
 def test_two_sweeps_racing_record_each_missed_deadline_once(
@@ -67,7 +32,7 @@ def test_two_sweeps_racing_record_each_missed_deadline_once(
         # The slow sweep still holds the report as it read it (nothing flagged yet): its
         # write finds the row changed, and it records nothing.
         assert service.flag_overdue(slow, at) == []
-    (only,) = overdue_events(engine)
+    (only,) = events(engine, "uof.overdue")
     assert only.object_id == str(late)
     assert scheduled.sweep(engine, at) == []
 
@@ -79,7 +44,7 @@ def test_the_server_sweeps_at_intervals(
     # Under the test settings the server never sweeps on its own.
     with TestClient(create_app(settings, engine)):
         time.sleep(1.2)
-    assert overdue_events(engine) == []
+    assert events(engine, "uof.overdue") == []
     running = settings.model_copy(
         update={
             "environment": "development",
@@ -89,7 +54,7 @@ def test_the_server_sweeps_at_intervals(
     )
     with TestClient(create_app(running, engine)):
         deadline = time.monotonic() + 10
-        while not overdue_events(engine) and time.monotonic() < deadline:
+        while not events(engine, "uof.overdue") and time.monotonic() < deadline:
             time.sleep(0.2)
-    (flagged,) = overdue_events(engine)
+    (flagged,) = events(engine, "uof.overdue")
     assert flagged.object_id == str(late) and flagged.actor == "system:oversight-scheduler"

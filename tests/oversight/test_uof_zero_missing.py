@@ -5,29 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine
 
-from kuntur.config import Settings
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.oversight import service
-from tests.command.conftest import World, build_world, client_for
-from tests.oversight.test_uof_reports import body, member
-
-
-@pytest.fixture
-def world(engine: Engine) -> World:
-    return build_world(engine)
-
-
-@pytest.fixture
-def commander(engine: Engine, settings: Settings, world: World) -> Iterator[TestClient]:
-    with client_for(engine, settings, "cmdte_frente", ["commander"], world.front) as c:
-        yield c
+from tests.command.conftest import World
+from tests.oversight.helpers import body, member
 
 
 def test_finished_months() -> None:

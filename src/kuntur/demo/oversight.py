@@ -34,6 +34,18 @@ def _basis(db: Session, unit: Unit, at: datetime) -> int | None:
     return found.id if found else None
 
 
+def _units(db: Session, agency: str, unit_type: str, limit: int) -> list[Unit]:
+    """The first ``limit`` units of one agency and type."""
+    return list(
+        db.scalars(
+            select(Unit)
+            .where(Unit.agency_code == agency, Unit.unit_type == unit_type)
+            .order_by(Unit.id)
+            .limit(limit)
+        )
+    )
+
+
 def seed_oversight(engine: Engine, seed: int = 14) -> int:
     """Create the demo oversight records once (after `kuntur demo command`); returns the
     number of use-of-force reports made (0 when already there or without a command)."""
@@ -42,22 +54,8 @@ def seed_oversight(engine: Engine, seed: int = 14) -> int:
         if db.scalar(select(func.count()).select_from(Personnel)):
             return 0
         actor = Actor(db, ACTOR)
-        police = list(
-            db.scalars(
-                select(Unit)
-                .where(Unit.agency_code == "PNP", Unit.unit_type == "patrol_car")
-                .order_by(Unit.id)
-                .limit(8)
-            )
-        )
-        army = list(
-            db.scalars(
-                select(Unit)
-                .where(Unit.agency_code == "EP", Unit.unit_type == "military_platoon")
-                .order_by(Unit.id)
-                .limit(2)
-            )
-        )
+        police = _units(db, "PNP", "patrol_car", 8)
+        army = _units(db, "EP", "military_platoon", 2)
         if not police or not army:
             return 0
         now = utcnow()

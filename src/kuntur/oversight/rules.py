@@ -168,6 +168,16 @@ def _text(value: Any, name: str) -> str | None:
     return str(value)
 
 
+def _one_of(value: Any, allowed: Sequence[str], name: str) -> str:
+    if value not in allowed:
+        raise DocumentError(
+            name,
+            f"{value!r} no es uno de {', '.join(allowed)}",
+            f"{value!r} is not one of {', '.join(allowed)}",
+        )
+    return str(value)
+
+
 def parse(doc: Any) -> Report:
     """The report a document describes; ``DocumentError`` naming the first bad field."""
     if not isinstance(doc, dict):
@@ -177,13 +187,7 @@ def parse(doc: Any) -> Report:
     force = []
     for i, f in enumerate(_list(doc, "force")):
         where = f"force[{i}]"
-        level = f.get("level")
-        if level not in LEVELS:
-            raise DocumentError(
-                f"{where}.level",
-                f"{level!r} no es uno de {', '.join(LEVELS)}",
-                f"{level!r} is not one of {', '.join(LEVELS)}",
-            )
+        level = _one_of(f.get("level"), LEVELS, f"{where}.level")
         agency = _text(f.get("agency"), f"{where}.agency") or ""
         force.append(
             Force(
@@ -196,13 +200,7 @@ def parse(doc: Any) -> Report:
     affected = []
     for i, a in enumerate(_list(doc, "affected")):
         where = f"affected[{i}]"
-        outcome = a.get("outcome")
-        if outcome not in OUTCOMES:
-            raise DocumentError(
-                f"{where}.outcome",
-                f"{outcome!r} no es uno de {', '.join(OUTCOMES)}",
-                f"{outcome!r} is not one of {', '.join(OUTCOMES)}",
-            )
+        outcome = _one_of(a.get("outcome"), OUTCOMES, f"{where}.outcome")
         affected.append(
             Affected(
                 outcome=outcome,

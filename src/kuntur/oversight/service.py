@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from kuntur.command.models import CommandUnit, LegalAuthorization, Order, Unit
 from kuntur.config import get_settings
 from kuntur.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from kuntur.core.i18n import _, both
+from kuntur.core.registry import EventType
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.dispatch.models import Assignment
 from kuntur.geography import service as geo
@@ -113,6 +114,32 @@ def _desk_of(actor: Actor) -> int | None:
     return user.unit_id if user else None
 
 
+class _Row(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+def _add_recorded(
+    actor: Actor,
+    row: _Row,
+    event: EventType,
+    *,
+    object_type: str,
+    details: dict[str, Any],
+    object_id: str | None = None,
+) -> None:
+    """Store a new row and put it on record: under its own id, or ``object_id`` (the
+    record it belongs to)."""
+    actor.db.add(row)
+    actor.db.flush()
+    actor.record(
+        event,
+        object_type=object_type,
+        object_id=str(row.id) if object_id is None else object_id,
+        details=details,
+    )
+
+
 # --- personnel -------------------------------------------------------------------------
 def personnel_out(p: Personnel) -> dict[str, Any]:
     return {
@@ -161,13 +188,12 @@ def create_personnel(
         user_id=user_id,
         created_at=utcnow(),
     )
-    db.add(p)
-    db.flush()
     # The log names the record and its service number, never the person's name.
-    actor.record(
+    _add_recorded(
+        actor,
+        p,
         PERSONNEL_CREATED,
         object_type="personnel",
-        object_id=str(p.id),
         details={"service_number": service_number, "agency": agency, "node": command_unit_id},
     )
     return p
@@ -341,6 +367,14 @@ def _reviews(db: Session, report_id: int) -> list[UofReview]:
     )
 
 
+def _force_out(f: UofForce) -> dict[str, Any]:
+    return {"agency": f.agency_code, "level": f.level, "rounds": f.rounds}
+
+
+def _affected_out(db: Session, report_id: int) -> list[dict[str, Any]]:
+    return [{"outcome": a.outcome, "age": a.age, "sex": a.sex} for a in _affected(db, report_id)]
+
+
 def document_of(db: Session, r: UofReport) -> dict[str, Any]:
     """The report as the rules read it (the document ``kuntur oversight check`` takes)."""
     tz = timezone(timedelta(minutes=r.utc_offset_min))
@@ -353,18 +387,8 @@ def document_of(db: Session, r: UofReport) -> dict[str, Any]:
     return {
         "incident_at": t(r.incident_at),
         "reported_at": t(r.reported_at) if r.status != "pending" else None,
-        "force": [
-            {
-                "member": p.service_number,
-                "agency": f.agency_code,
-                "level": f.level,
-                "rounds": f.rounds,
-            }
-            for f, p in _forces(db, r.id)
-        ],
-        "affected": [
-            {"outcome": a.outcome, "age": a.age, "sex": a.sex} for a in _affected(db, r.id)
-        ],
+        "force": [{"member": p.service_number, **_force_out(f)} for f, p in _forces(db, r.id)],
+        "affected": _affected_out(db, r.id),
         "medical_aid_at": t(r.medical_aid_at),
         "family_notified_at": t(r.family_notified_at),
         "supervisor_present": r.supervisor_present,
@@ -422,18 +446,10 @@ def report_out(db: Session, r: UofReport, at: datetime | None = None) -> dict[st
         "firearm_discharged": r.firearm_discharged,
         "rounds": r.rounds,
         "force": [
-            {
-                "personnel_id": f.personnel_id,
-                "service_number": p.service_number,
-                "agency": f.agency_code,
-                "level": f.level,
-                "rounds": f.rounds,
-            }
+            {"personnel_id": f.personnel_id, "service_number": p.service_number, **_force_out(f)}
             for f, p in _forces(db, r.id)
         ],
-        "affected": [
-            {"outcome": a.outcome, "age": a.age, "sex": a.sex} for a in _affected(db, r.id)
-        ],
+        "affected": _affected_out(db, r.id),
         "medical_aid_at": _iso(r.medical_aid_at),
         "medical_aid_by": r.medical_aid_by,
         "family_notified_at": _iso(r.family_notified_at),
@@ -504,12 +520,11 @@ def create_obligation(actor: Actor, incident: Incident, unit_ids: Iterable[int])
         created_by=actor.who,
         created_at=utcnow(),
     )
-    db.add(r)
-    db.flush()
-    actor.record(
+    _add_recorded(
+        actor,
+        r,
         UOF_OBLIGATION,
         object_type="uof_report",
-        object_id=str(r.id),
         details={"incident": incident.id, "units": units},
     )
     return r
@@ -803,12 +818,11 @@ def zero_report(actor: Actor, command_unit_id: int, period: str) -> UofReport:
         created_at=now,
         closed_at=now,
     )
-    db.add(r)
-    db.flush()
-    actor.record(
+    _add_recorded(
+        actor,
+        r,
         UOF_ZERO,
         object_type="uof_report",
-        object_id=str(r.id),
         details={"node": command_unit_id, "period": period},
     )
     return r
@@ -877,9 +891,9 @@ def review(
         order_ids=",".join(str(x) for x in attached),
         reviewed_at=utcnow(),
     )
-    db.add(v)
-    db.flush()
-    actor.record(
+    _add_recorded(
+        actor,
+        v,
         UOF_REVIEWED,
         object_type="uof_report",
         object_id=str(r.id),
@@ -1067,12 +1081,11 @@ def file_complaint(actor: Actor, data: ComplaintIn) -> Complaint:
         status="open",
         created_by=actor.who,
     )
-    db.add(c)
-    db.flush()
-    actor.record(
+    _add_recorded(
+        actor,
+        c,
         COMPLAINT_FILED,
         object_type="complaint",
-        object_id=str(c.id),
         details={"channel": c.channel, "personnel": c.personnel_id, "unit": c.unit_id},
     )
     return c
@@ -1263,12 +1276,11 @@ def compute_flags(actor: Actor, at: datetime | None = None) -> list[EiFlag]:
             status="open",
             computed_at=utcnow(),
         )
-        db.add(flag)
-        db.flush()
-        actor.record(
+        _add_recorded(
+            actor,
+            flag,
             EI_FLAGGED,
             object_type="ei_flag",
-            object_id=str(flag.id),
             details={"personnel": p.id, "version": t.version, "crossed": sorted(crossed)},
         )
         out.append(flag)
