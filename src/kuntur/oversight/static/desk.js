@@ -35,6 +35,11 @@
     figures("by-agency", d.by_agency);
     figures("by-district", d.by_district);
     figures("by-month", d.by_month);
+    $("desk-period").textContent = `${T.desk_period}: ${limaTime(d.start)} – ${limaTime(d.end)} · ` +
+      `${T.desk_generated}: ${limaTime(d.generated_at)} (Lima)`;
+    const other = $("other"); other.replaceChildren();
+    row(other, [T.desk_referred, d.referrals.count, links(d.referrals.ids)]);
+    row(other, [T.desk_zero_reports, d.zero_reports.count, links(d.zero_reports.ids)]);
     const tk = $("taskings"); tk.replaceChildren();
     for (const t of d.military_taskings) row(tk, [`${t.number} (${half(t.kind_label)})`, t.count, t.orders.map((o) => `#${o}`).join(" ")]);
     const dl = $("deadlines"); dl.replaceChildren();
@@ -73,6 +78,7 @@
       }
     }
   }
+  $("desk-print").addEventListener("click", () => window.print());
   $("countersign").addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const form = ev.target;

@@ -73,16 +73,20 @@
       ul.append(li);
     }
     ul.dataset.rows = String(rows.length);
+    return rows;
   }
   const params = new URLSearchParams(location.search);
-  if (params.get("incident")) form.incident_id.value = params.get("incident");
-  if (/^\d+$/.test(params.get("report") || "")) {
+  const incident = params.get("incident");
+  let report = /^\d+$/.test(params.get("report") || "") ? params.get("report") : null;
+  if (incident) form.incident_id.value = incident;
+  function prefill(id) {
     // A report due: start from who was on the unit's shift at the incident's time.
-    getJSON(`/api/oversight/uof/members?report=${params.get("report")}`).then((found) => {
+    getJSON(`/api/oversight/uof/members?report=${id}`).then((found) => {
       for (const p of found) addMember(p);
       noteMembers(found.length ? T.uof_member_prefilled : "");
     }).catch((e) => { $("uof-error").textContent = e.message; $("uof-error").hidden = false; });
   }
+  if (report) prefill(report);
   form.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     $("uof-error").hidden = true;
@@ -125,5 +129,13 @@
       await loadPending();
     } catch (e) { $("uof-error").textContent = e.message; $("uof-error").hidden = false; }
   });
-  loadPending().catch((e) => { $("uof-error").textContent = e.message; $("uof-error").hidden = false; });
+  loadPending().then((due) => {
+    // Sent here from the dispatch panel (an incident cleared with force): its report due.
+    const mine = !report && incident && due.find((r) => String(r.incident_id) === incident);
+    if (mine) {
+      report = String(mine.id);
+      history.replaceState(null, "", `?incident=${mine.incident_id}&report=${mine.id}`);
+      prefill(report);
+    }
+  }).catch((e) => { $("uof-error").textContent = e.message; $("uof-error").hidden = false; });
 })();
