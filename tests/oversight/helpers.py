@@ -16,8 +16,11 @@ from tests.command.conftest import World
 
 
 def events(engine: Engine, kind: str) -> list[AuditEvent]:
+    """The log's events of ``kind``, in the log's order (PostgreSQL returns rows in no
+    order unless asked)."""
     with Session(engine) as db:
-        return list(db.scalars(select(AuditEvent).where(AuditEvent.type == kind)))
+        query = select(AuditEvent).where(AuditEvent.type == kind).order_by(AuditEvent.idx)
+        return list(db.scalars(query))
 
 
 def member(c: TestClient, number: str, agency: str, node: int) -> int:

@@ -74,9 +74,14 @@ def seed_oversight(engine: Engine, seed: int = 14) -> int:
                     command_unit_id=unit.command_unit_id,
                 )
                 members.append((p.id, unit))
-                for day in range(30):  # on that unit every day of the month
+                for day in range(31):  # on that unit every day of the month, today included
                     start = now - timedelta(days=30 - day, hours=8)
-                    oversight.assign_shift(actor, p.id, unit.id, start, start + timedelta(hours=12))
+                    # Today's shift runs on through the demo (24 h), so an incident closed
+                    # with force now finds who was on the unit.
+                    hours = 24 if day == 30 else 12
+                    oversight.assign_shift(
+                        actor, p.id, unit.id, start, start + timedelta(hours=hours)
+                    )
         made = 0
         for k in range(28):
             days_ago = float(29 - k) + float(rng.uniform(0, 0.8))
