@@ -72,7 +72,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             tasks.append(asyncio.create_task(scheduled.run_forever(app.state.engine, settings)))
         if settings.uof_sweep_interval_s > 0 and settings.environment != "test":
             tasks.append(asyncio.create_task(uof_sweep.run_forever(app.state.engine, settings)))
-        threads = settings.worker_threads or max(4, 2 * (os.cpu_count() or 2))
+        processes = settings.server_processes or 1
+        threads = settings.worker_threads or max(2, 2 * (os.cpu_count() or 2) // processes)
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads
         # Load the district boundaries and their index before taking traffic: otherwise the
         # first requests of a busy night all wait seconds behind that load.

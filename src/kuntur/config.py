@@ -35,10 +35,13 @@ class Settings(BaseSettings):
     map_tile_attribution: str = ""
     # API requests: refuse bodies larger than this many bytes (413) before reading them.
     max_request_bytes: int = 1024 * 1024
-    # Threads that run request handlers (0 = twice the cores, at least 4). Few threads keep
-    # Python's interpreter lock from being passed around between requests that all want the
-    # CPU: on 2 cores, 4 threads served recommendations 22 % faster than 8 and 40 % faster
-    # than the default 40 (docs/benchmarks.md, dispatch).
+    # Threads that run request handlers in each server process (0 = about two per core on
+    # the machine, shared among the processes: 4 for one process on 2 cores, 2 each for
+    # two; never fewer than 2). Few threads keep Python's interpreter lock from being passed
+    # around between requests that all want the CPU: on 2 cores, 4 threads served
+    # recommendations 22 % faster than 8 and 40 % faster than the default 40
+    # (docs/benchmarks.md, dispatch); with two processes, 2 threads each gave the load mix
+    # 266 req/s at p95 334 ms against 241/s and 401 ms with 4 each (20 s runs, 50 clients).
     worker_threads: int = 0
     # Map layer: views narrower than this many degrees of longitude (about zoom 14) get
     # points instead of H3 cells; at most this many, the most recent first. More markers
