@@ -242,3 +242,24 @@ def test_orders_reach_live_streams(engine: Engine, live_url: str, subscriber: An
     ev = wait_for(q, "order")
     assert ev["id"] == r.json()["id"] and ev["status"] == "issued"
     assert ev["order_kind"] == "patrol"  # the order's own kind, beside the event's
+
+
+def test_the_relay_never_reuses_an_id_after_pruning(engine: Engine) -> None:
+    """SQLite gives a new row max(id) + 1: pruning every row would restart ids at 1 and
+    the other processes, waiting for ids above the last they saw, would drop what follows."""
+    from sqlalchemy import insert
+
+    from kuntur.core import events
+
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the live_events relay runs on SQLite (PostgreSQL uses LISTEN/NOTIFY)")
+    old = datetime.now(UTC) - timedelta(hours=1)
+    with engine.begin() as conn:
+        for k in range(3):
+            conn.execute(insert(events.LIVE_EVENTS).values(origin="other", at=old, data=f"{k}"))
+    last, _ = events._relay_since(engine, None, prune=False)
+    events._relay_since(engine, last, prune=True)  # everything is old: all but the newest go
+    with engine.begin() as conn:
+        conn.execute(insert(events.LIVE_EVENTS).values(origin="other", at=old, data="new"))
+    after, found = events._relay_since(engine, last, prune=False)
+    assert found == ["new"] and after > last

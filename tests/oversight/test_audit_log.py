@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -271,6 +271,14 @@ def test_countersignature_must_verify(
         json={"witness": "Fiscalía", "signature": good},
     )
     assert r.status_code == 201
+    # The witness's act, whoever sent it: the signed-in auditor's name is not put on it.
+    with Session(engine) as db:
+        from kuntur.audit.models import AuditEvent
+
+        signed = db.scalars(
+            select(AuditEvent).where(AuditEvent.type == "audit.countersigned")
+        ).all()
+        assert [e.actor for e in signed] == ["witness:Fiscalía"]
 
 
 def test_proof_endpoints(client: object, engine: Engine) -> None:

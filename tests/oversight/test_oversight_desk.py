@@ -193,3 +193,15 @@ def test_the_log_verifies_after_a_year_of_reports(engine: Engine, settings: Sett
         assert len(referred) == sum(
             1 for d in range(365) if d % 3 == 0 and outcomes[d % 4] in ("serious_injury", "death")
         )
+
+
+def test_the_desk_csv_never_carries_a_formula() -> None:
+    """A legal basis's number is free text: "=HYPERLINK(...)" must reach the file inert."""
+    import csv
+    import io
+
+    from kuntur.oversight.desk import _SafeWriter
+
+    out = io.StringIO()
+    _SafeWriter(csv.writer(out)).writerow(["military_taskings_orders", '=HYPERLINK("x")', 1, "3"])
+    assert next(csv.reader(io.StringIO(out.getvalue())))[1] == "'=HYPERLINK(\"x\")"

@@ -270,3 +270,20 @@ def test_cli_plan_json_contract(engine: Engine, cli_env: Settings) -> None:
         cli_app, ["patrol", "plan", "--start", "2026-12-01T20:00", "--end", "x"]
     )
     assert bad.exit_code == 2 and "desfase" in bad.output
+
+
+def test_an_approval_that_read_a_stale_draft_issues_nothing(engine: Engine) -> None:
+    """Two commanders approving at once: the second read the plan as a draft before the
+    first committed. It must be refused without issuing a second set of orders."""
+    W.build(engine)
+    out = _build(engine, reach_minutes=2.0)
+    with Session(engine) as late:
+        stale = late.get(service.PatrolPlan, out["id"])
+        assert stale is not None and stale.status == "draft"  # read before the other commits
+        with Session(engine) as first, first.begin():
+            service.approve_plan(_actor(first), out["id"])
+        with pytest.raises(InvalidInput), late.begin_nested():
+            service.approve_plan(_actor(late), out["id"])
+        late.rollback()
+    with Session(engine) as db:
+        assert len(db.scalars(select(Order)).all()) == len(out["posts"])  # one set only

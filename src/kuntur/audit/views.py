@@ -37,6 +37,7 @@ from kuntur.audit.schemas import (
     b64,
 )
 from kuntur.core import registry
+from kuntur.core.context import RequestContext
 from kuntur.core.errors import Forbidden, InvalidInput, NotFound
 from kuntur.core.i18n import _
 from kuntur.core.web import MAX_ID, SessionDep, UnitOfWorkRoute
@@ -137,7 +138,11 @@ def countersign(
         signature = base64.b64decode(body.signature, validate=True)
     except (binascii.Error, ValueError):  # not base64, or not even ASCII
         raise InvalidInput(_("la firma debe estar en base64")) from None
-    cs = service.countersign(actor.db, actor.ctx, checkpoint_id, body.witness, signature)
+    # The witness's own key is the proof, whoever sends it: the log names the witness, never
+    # a signed-in caller (who could otherwise put their name on another institution's act;
+    # signed in, one countersigns for one's own institution at .../countersign).
+    ctx = RequestContext(actor=f"witness:{body.witness}", request_id=actor.ctx.request_id)
+    cs = service.countersign(actor.db, ctx, checkpoint_id, body.witness, signature)
     return {"checkpoint_id": checkpoint_id, "witness": body.witness, "at": cs.at.isoformat()}
 
 
@@ -201,7 +206,11 @@ def countersign_signed_in(
     except (binascii.Error, ValueError):
         raise InvalidInput(_("la firma debe estar en base64")) from None
     _own_witness(actor, checkpoint_id, body.witness)
-    cs = service.countersign(actor.db, actor.ctx, checkpoint_id, body.witness, signature)
+    # The witness's own key is the proof, whoever sends it: the log names the witness, never
+    # a signed-in caller (who could otherwise put their name on another institution's act;
+    # signed in, one countersigns for one's own institution at .../countersign).
+    ctx = RequestContext(actor=f"witness:{body.witness}", request_id=actor.ctx.request_id)
+    cs = service.countersign(actor.db, ctx, checkpoint_id, body.witness, signature)
     return {"checkpoint_id": checkpoint_id, "witness": body.witness, "at": cs.at.isoformat()}
 
 

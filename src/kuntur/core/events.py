@@ -249,7 +249,15 @@ def _relay_since(engine: Engine, last: int | None, prune: bool) -> tuple[int, li
     """Events of other processes after id ``last`` (``None``: start from now)."""
     with engine.begin() as conn:
         if prune:
-            conn.execute(delete(LIVE_EVENTS).where(LIVE_EVENTS.c.at < utcnow() - RELAY_KEEP))
+            # The newest row always stays: SQLite gives a new row max(id) + 1, so an empty
+            # table would start ids again at 1 and every other process, waiting for ids
+            # above the last it saw, would drop the events that follow.
+            newest = select(func.max(LIVE_EVENTS.c.id)).scalar_subquery()
+            conn.execute(
+                delete(LIVE_EVENTS).where(
+                    LIVE_EVENTS.c.at < utcnow() - RELAY_KEEP, LIVE_EVENTS.c.id < newest
+                )
+            )
         if last is None:
             return int(
                 conn.execute(select(func.coalesce(func.max(LIVE_EVENTS.c.id), 0))).scalar_one()

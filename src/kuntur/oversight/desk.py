@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from kuntur.command import legal
 from kuntur.command.models import LegalAuthorization, Order
+from kuntur.core.exports import safe_row
 from kuntur.core.i18n import _, render
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.dispatch.models import Assignment
@@ -22,6 +23,16 @@ from kuntur.identity.actor import Actor
 from kuntur.oversight import service
 from kuntur.oversight.manifest import OVERSIGHT_DESK_READ, OVERSIGHT_READ
 from kuntur.oversight.models import EiFlag, UofForce, UofReport
+
+
+class _SafeWriter:
+    """A csv writer whose every row goes through ``core.exports.safe_row``."""
+
+    def __init__(self, writer: Any) -> None:
+        self._w = writer
+
+    def writerow(self, row: list[Any]) -> None:
+        self._w.writerow(safe_row(row))
 
 
 def _district_words(ubigeo: str | None) -> str:
@@ -157,7 +168,9 @@ def dashboard(
 def dashboard_csv(data: dict[str, Any]) -> str:
     """One row per figure: section, key, count, the record ids (space-separated)."""
     out = io.StringIO()
-    w = csv.writer(out)
+    # Every cell through safe_row: a legal basis's number or a district key is free text,
+    # and a cell starting '=' would run as a formula where the desk opens the file.
+    w = _SafeWriter(csv.writer(out))
     w.writerow(["seccion/section", "clave/key", "cantidad/count", "registros/ids"])
 
     def ids(values: list[int]) -> str:

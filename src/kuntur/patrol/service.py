@@ -17,14 +17,14 @@ from typing import Any
 
 import numpy as np
 from jinja2 import Environment, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from kuntur.command import legal
 from kuntur.command import service as command
 from kuntur.command.models import CommandUnit, LegalAuthorization, Order, Unit
 from kuntur.command.units import TYPE_SPEED_KMH, UnitStatus
 from kuntur.core.db import get_or_404
-from kuntur.core.errors import Forbidden, InvalidInput
+from kuntur.core.errors import Forbidden, InvalidInput, KunturError
 from kuntur.core.i18n import _
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.dispatch.models import Assignment
@@ -567,6 +567,20 @@ def approve_plan(actor: Actor, plan_id: int) -> PatrolPlan:
                 f"{u.call_sign} ({u.agency_code}) may not be deployed at its post: {en}",
                 unit=u.call_sign,
             )
+    # Claim the draft before issuing anything: of two approvals at once only one changes
+    # the row (the other waits for its lock on PostgreSQL, then finds it approved), so no
+    # post gets its orders twice. A failure below rolls the claim back with the orders.
+    claimed = db.execute(
+        update(PatrolPlan)
+        .where(PatrolPlan.id == plan_id, PatrolPlan.status == "draft")
+        .values(status="approved", approved_by=actor.who, approved_at=now)
+        .returning(PatrolPlan.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    if claimed is None:
+        raise _fail(
+            f"el plan {plan_id} ya no es un borrador", f"plan {plan_id} is no longer a draft"
+        )
     try:
         for p in posts:
             u = units[p.unit_id]
@@ -582,7 +596,7 @@ def approve_plan(actor: Actor, plan_id: int) -> PatrolPlan:
                 lat=p.lat,
             )
             p.order_id = order.id
-    except Forbidden as exc:
+    except KunturError as exc:  # refused by the chain or the basis, or invalid: on record
         actor.record_apart(
             PLAN_REFUSED,
             object_type="patrol_plan",
@@ -591,8 +605,7 @@ def approve_plan(actor: Actor, plan_id: int) -> PatrolPlan:
             details={"reason": str(exc)},
         )
         raise
-    plan.status, plan.approved_by, plan.approved_at = "approved", actor.who, now
-    db.flush()
+    db.refresh(plan)
     actor.record(
         PLAN_APPROVED,
         object_type="patrol_plan",
