@@ -204,4 +204,4 @@ def test_the_desk_csv_never_carries_a_formula() -> None:
 
     out = io.StringIO()
     _SafeWriter(csv.writer(out)).writerow(["military_taskings_orders", '=HYPERLINK("x")', 1, "3"])
-    assert next(csv.reader(io.StringIO(out.getvalue())))[1] == "'=HYPERLINK(\"x\")"
+    assert next(csv.reader(io.StringIO(out.getvalue())))[1] == '\'=HYPERLINK("x")'
