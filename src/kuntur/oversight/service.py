@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -27,9 +27,9 @@ from kuntur.core.registry import EventType
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.dispatch.models import Assignment
 from kuntur.geography import service as geo
-from kuntur.identity.actor import EVERY_RECORD, Actor
+from kuntur.identity.actor import ACCESS_DENIED, EVERY_RECORD, Actor
 from kuntur.identity.models import User
-from kuntur.identity.roles import OPERATIONAL_AGENCIES
+from kuntur.identity.roles import OPERATIONAL_AGENCIES, Role
 from kuntur.incidents.models import Incident
 from kuntur.oversight import rules
 from kuntur.oversight.manifest import (
@@ -112,6 +112,49 @@ def _desk_of(actor: Actor) -> int | None:
         return None
     user = actor.db.get(User, actor.ctx.user_id)
     return user.unit_id if user else None
+
+
+def _below(db: Session, node_id: int) -> set[int]:
+    """``node_id`` and every node under it."""
+    children: dict[int, list[int]] = {}
+    for nid, parent in db.execute(select(CommandUnit.id, CommandUnit.parent_id)).all():
+        if parent is not None:
+            children.setdefault(parent, []).append(nid)
+    out: set[int] = set()
+    todo = [node_id]
+    while todo:
+        at = todo.pop()
+        if at not in out:
+            out.add(at)
+            todo.extend(children.get(at, ()))
+    return out
+
+
+def _internal_affairs(actor: Actor) -> bool:
+    return Role.INTERNAL_AFFAIRS.value in actor.roles
+
+
+def _readable(actor: Actor, report_id: int, view: str | None = None) -> UofReport:
+    """A report, for those allowed to read it: oversight readers (commanders, auditors,
+    the oversight bodies), reviewers, and the reporting desks in the filing unit's chain of
+    command (their desk is the report's command node or above it). Read on record."""
+    db = actor.db
+    r = db.get(UofReport, report_id, execution_options={EVERY_RECORD: True})
+    chain = False
+    if r is not None and not (actor.can(OVERSIGHT_READ) or actor.can(UOF_REVIEW)):
+        desk = _desk_of(actor)
+        chain = (
+            actor.can(UOF_REPORT)
+            and desk is not None
+            and r.command_unit_id is not None
+            and desk in ancestors(db, r.command_unit_id)
+        )
+    if not chain and not actor.can(UOF_REVIEW):
+        actor.require(OVERSIGHT_READ, object_type="uof_report", object_id=str(report_id))
+    r = actor.get(UofReport, report_id, object_type="uof_report")
+    details = {"view": view} if view else None
+    actor.record(UOF_READ, object_type="uof_report", object_id=str(r.id), details=details)
+    return r
 
 
 class _Row(Protocol):
@@ -261,7 +304,7 @@ def members_on_shift(actor: Actor, report_id: int) -> list[Personnel]:
     (those dispatched to it, and the report's unit): what the report form starts from."""
     actor.require(UOF_REPORT, object_type="uof_report", object_id=str(report_id))
     db = actor.db
-    r = actor.get(UofReport, report_id, object_type="uof_report")
+    r = _readable(actor, report_id, "members on shift")
     units = {r.unit_id} if r.unit_id is not None else set()
     if r.incident_id is not None:
         units |= set(
@@ -282,6 +325,8 @@ def members_on_shift(actor: Actor, report_id: int) -> list[Personnel]:
             .distinct()
         )
     )
+    if not (actor.is_system or actor.can(OVERSIGHT_READ)):
+        rows = [p for p in rows if p.agency_code == (actor.agency or "")]
     _record_read(actor, [p.id for p in rows], f"uof members on shift, report {r.id}")
     return rows
 
@@ -689,26 +734,8 @@ def file_report(actor: Actor, data: ReportIn) -> UofReport:
 
 
 def get_report(actor: Actor, report_id: int, view: str | None = None) -> UofReport:
-    """One report, for those allowed: oversight readers (commanders, auditors, the
-    oversight bodies), reviewers, and the reporting desks in the filing unit's chain of
-    command (their desk is the report's command node or above it). Read on record."""
-    db = actor.db
-    r = db.get(UofReport, report_id, execution_options={EVERY_RECORD: True})
-    chain = False
-    if r is not None and not (actor.can(OVERSIGHT_READ) or actor.can(UOF_REVIEW)):
-        desk = _desk_of(actor)
-        chain = (
-            actor.can(UOF_REPORT)
-            and desk is not None
-            and r.command_unit_id is not None
-            and desk in ancestors(db, r.command_unit_id)
-        )
-    if not chain and not actor.can(UOF_REVIEW):
-        actor.require(OVERSIGHT_READ, object_type="uof_report", object_id=str(report_id))
-    r = actor.get(UofReport, report_id, object_type="uof_report")
-    details = {"view": view} if view else None
-    actor.record(UOF_READ, object_type="uof_report", object_id=str(r.id), details=details)
-    return r
+    """One report, for those allowed (see ``_readable``). Read on record."""
+    return _readable(actor, report_id, view)
 
 
 def list_reports(
@@ -726,20 +753,20 @@ def list_reports(
 
 
 def pending_reports(actor: Actor) -> list[UofReport]:
-    """Reports due and not yet filed: what the reporting desks must do."""
+    """Reports due and not yet filed: what the reporting desks must do (a desk: those of
+    the units in its chain of command, its node or below it)."""
     actor.require(UOF_REPORT, object_type="uof_report")
-    return list(
-        actor.db.scalars(
-            select(UofReport)
-            .where(UofReport.status == "pending")
-            .order_by(UofReport.incident_at)
-            .limit(READ_LIMIT)
-        )
-    )
+    q = select(UofReport).where(UofReport.status == "pending")
+    if not (actor.can(OVERSIGHT_READ) or actor.can(UOF_REVIEW)):
+        desk = _desk_of(actor)
+        if desk is None:
+            return []
+        q = q.where(UofReport.command_unit_id.in_(sorted(_below(actor.db, desk))))
+    return list(actor.db.scalars(q.order_by(UofReport.incident_at).limit(READ_LIMIT)))
 
 
 def _editable(actor: Actor, report_id: int) -> UofReport:
-    r = actor.get(UofReport, report_id, object_type="uof_report")
+    r = _readable(actor, report_id, "edit")
     if r.status == "closed":
         raise InvalidInput(f"el informe {r.id} está cerrado / report {r.id} is closed")
     return r
@@ -786,18 +813,37 @@ def zero_report(actor: Actor, command_unit_id: int, period: str) -> UofReport:
         raise InvalidInput(
             f"command_unit_id: no existe el nodo / no command node {command_unit_id}"
         )
+    if not actor.is_system:
+        desk = _desk_of(actor)
+        if desk is None or desk not in ancestors(db, command_unit_id):
+            raise Forbidden(
+                _(
+                    "command_unit_id: su puesto no es el nodo {node} ni está por encima de él",
+                    node=command_unit_id,
+                )
+            )
     start, end = month_bounds(period)
     if start > utcnow():
         raise InvalidInput(f"period: {period} aún no empieza / has not started yet")
+    if end > utcnow():
+        raise InvalidInput(
+            _(
+                "period: {period} aún no termina; el reporte en cero es de un mes cerrado",
+                period=period,
+            )
+        )
+    every = {EVERY_RECORD: True}  # a report the caller cannot read still counts
     same = select(UofReport.id).where(UofReport.command_unit_id == command_unit_id)
-    if db.scalar(same.where(UofReport.kind == "zero", UofReport.period == period).limit(1)):
+    zero = same.where(UofReport.kind == "zero", UofReport.period == period).limit(1)
+    if db.scalar(zero, execution_options=every):
         raise Conflict(f"ya hay reporte en cero de {period} / zero report already filed")
     force = db.scalar(
         same.where(
             UofReport.kind == "incident",
             UofReport.incident_at >= start,
             UofReport.incident_at < end,
-        ).limit(1)
+        ).limit(1),
+        execution_options=every,
     )
     if force:
         raise InvalidInput(
@@ -864,8 +910,14 @@ def review(
     if actor.ctx.user_id is not None and any(p.user_id == actor.ctx.user_id for _f, p in forces):
         reason = "involved"
     desk = _desk_of(actor)
-    if reason is None and desk is not None and any(desk in ancestors(db, n) for n in nodes):
-        reason = "chain_of_command"
+    if r.command_unit_id is not None:
+        nodes.add(r.command_unit_id)
+    if reason is None and not actor.is_system:
+        if desk is None:
+            if not _internal_affairs(actor):
+                reason = "no_desk"
+        elif any(desk in ancestors(db, n) for n in nodes):
+            reason = "chain_of_command"
     if reason:
         actor.record_apart(
             UOF_REVIEW_REFUSED,
@@ -1320,6 +1372,17 @@ def list_flags(actor: Actor, status: str | None = None) -> list[EiFlag]:
     return list(actor.db.scalars(q))
 
 
+def _refuse_flag(actor: Actor, flag_id: int, reason: str, message: str) -> NoReturn:
+    actor.record_apart(
+        ACCESS_DENIED,
+        object_type="ei_flag",
+        object_id=str(flag_id),
+        outcome="denied",
+        details={"permission": str(FLAGS_RESPOND), "reason": reason},
+    )
+    raise Forbidden(message)
+
+
 def respond_flag(actor: Actor, flag_id: int, response: str) -> EiFlag:
     """A supervisor's documented response; a flag never triggers discipline by itself."""
     actor.require(FLAGS_RESPOND, object_type="ei_flag", object_id=str(flag_id))
@@ -1328,6 +1391,25 @@ def respond_flag(actor: Actor, flag_id: int, response: str) -> EiFlag:
         raise NotFound(f"flag {flag_id} does not exist")
     if f.status != "open":
         raise InvalidInput(f"la alerta {f.id} ya fue respondida / flag already answered")
+    if not actor.is_system:
+        subject = actor.db.get(Personnel, f.personnel_id, execution_options={EVERY_RECORD: True})
+        me = actor.ctx.user_id
+        if subject is not None and me is not None and subject.user_id == me:
+            _refuse_flag(actor, f.id, "self", _("Nadie responde una alerta sobre sí mismo"))
+        desk = _desk_of(actor)
+        in_chain = (
+            subject is not None
+            and desk is not None
+            and subject.command_unit_id is not None
+            and desk in ancestors(actor.db, subject.command_unit_id)
+        )
+        if not (in_chain or _internal_affairs(actor)):
+            _refuse_flag(
+                actor,
+                f.id,
+                "chain_of_command",
+                _("Responde a la alerta un superior en la cadena de mando del efectivo"),
+            )
     f.status, f.response = "responded", response.strip()
     f.responded_by, f.responded_at = actor.who, utcnow()
     actor.record(EI_RESPONDED, object_type="ei_flag", object_id=str(f.id))
