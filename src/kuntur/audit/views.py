@@ -206,11 +206,7 @@ def countersign_signed_in(
     except (binascii.Error, ValueError):
         raise InvalidInput(_("la firma debe estar en base64")) from None
     _own_witness(actor, checkpoint_id, body.witness)
-    # The witness's own key is the proof, whoever sends it: the log names the witness, never
-    # a signed-in caller (who could otherwise put their name on another institution's act;
-    # signed in, one countersigns for one's own institution at .../countersign).
-    ctx = RequestContext(actor=f"witness:{body.witness}", request_id=actor.ctx.request_id)
-    cs = service.countersign(actor.db, ctx, checkpoint_id, body.witness, signature)
+    cs = service.countersign(actor.db, actor.ctx, checkpoint_id, body.witness, signature)
     return {"checkpoint_id": checkpoint_id, "witness": body.witness, "at": cs.at.isoformat()}
 
 
