@@ -46,19 +46,16 @@ def solve(*args: str) -> tuple[int, str]:
     return r.exit_code, r.output
 
 
+def solve_on(demand: Path, sites: Path, *extra: str, radius_m: str, p: str) -> tuple[int, str]:
+    """``kuntur patrol solve`` on two files with a radius and a count, then ``extra``."""
+    return solve(
+        "--demand", str(demand), "--sites", str(sites), "--radius-m", radius_m, "--p", p, *extra
+    )
+
+
 def test_json_contract_and_objective_recomputed(files: tuple) -> None:
     demand_csv, sites_csv, demand, sites, weights = files
-    code, out = solve(
-        "--demand",
-        str(demand_csv),
-        "--sites",
-        str(sites_csv),
-        "--radius-m",
-        "1200",
-        "--p",
-        "3",
-        "--json",
-    )
+    code, out = solve_on(demand_csv, sites_csv, "--json", radius_m="1200", p="3")
     assert code == 0, out
     got = json.loads(out)
     assert set(got) == KEYS
@@ -75,18 +72,8 @@ def test_json_contract_and_objective_recomputed(files: tuple) -> None:
 
 def test_fixed_sites_are_in_the_answer(files: tuple) -> None:
     demand_csv, sites_csv, *_ = files
-    code, out = solve(
-        "--demand",
-        str(demand_csv),
-        "--sites",
-        str(sites_csv),
-        "--radius-m",
-        "1200",
-        "--p",
-        "2",
-        "--fixed",
-        "007,000",
-        "--json",
+    code, out = solve_on(
+        demand_csv, sites_csv, "--fixed", "007,000", "--json", radius_m="1200", p="2"
     )
     assert code == 0, out
     assert sorted(json.loads(out)["sites"]) == ["000", "007"]
@@ -128,18 +115,8 @@ def test_missing_column_names_file_line_and_field(files: tuple, tmp_path: Path) 
 
 def test_unknown_fixed_id(files: tuple) -> None:
     demand_csv, sites_csv, *_ = files
-    code, out = solve(
-        "--demand",
-        str(demand_csv),
-        "--sites",
-        str(sites_csv),
-        "--radius-m",
-        "500",
-        "--p",
-        "2",
-        "--fixed",
-        "000,nope",
-        "--json",
+    code, out = solve_on(
+        demand_csv, sites_csv, "--fixed", "000,nope", "--json", radius_m="500", p="2"
     )
     assert code == 2
     assert "nope" in out and str(sites_csv) in out and "id" in out
@@ -147,17 +124,7 @@ def test_unknown_fixed_id(files: tuple) -> None:
 
 def test_more_posts_than_sites_is_infeasible(files: tuple) -> None:
     demand_csv, sites_csv, *_ = files
-    code, out = solve(
-        "--demand",
-        str(demand_csv),
-        "--sites",
-        str(sites_csv),
-        "--radius-m",
-        "500",
-        "--p",
-        "9",
-        "--json",
-    )
+    code, out = solve_on(demand_csv, sites_csv, "--json", radius_m="500", p="9")
     assert code == 1
     assert json.loads(out.splitlines()[0])["status"] == "infeasible"
 

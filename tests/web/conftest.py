@@ -155,6 +155,22 @@ def sign_in(pg: Page, username: str, totp_env: str | None = None) -> None:
     pg.click("button[type=submit]")
 
 
+def desk_page(
+    browser: Browser, live_server: str, username: str, totp_env: str | None, path: str
+) -> Page:
+    """A user's browser logged in through the form and landed on ``path``; JavaScript
+    errors collect in ``page.context.errors`` for the test to check at its end."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-PE")
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.goto(f"{live_server}/login?next={path}")
+    sign_in(pg, username, totp_env)
+    pg.wait_for_url(f"{live_server}{path}")
+    pg.context.errors = errors  # type: ignore[attr-defined]
+    return pg
+
+
 def _logged_in(browser: Browser, live_server: str, username: str) -> Page:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-PE")
     pg = context.new_page()

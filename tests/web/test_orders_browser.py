@@ -10,21 +10,13 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.web.conftest import sign_in
+from tests.web.conftest import desk_page
 
 pytestmark = pytest.mark.browser
 
 
 def logged_in(browser: Browser, live_server: str, username: str, totp_env: str | None) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="es-PE")
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.goto(f"{live_server}/login?next=/ordenes")
-    sign_in(pg, username, totp_env)
-    pg.wait_for_url(f"{live_server}/ordenes")
-    pg.context.errors = errors  # type: ignore[attr-defined]
-    return pg
+    return desk_page(browser, live_server, username, totp_env, "/ordenes")
 
 
 @pytest.fixture

@@ -8,21 +8,13 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.web.conftest import sign_in
+from tests.web.conftest import desk_page
 
 pytestmark = pytest.mark.browser
 
 
 def desk(browser: Browser, live_server: str, username: str, totp_env: str | None) -> Page:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="es-PE")
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.goto(f"{live_server}/login?next=/patrullaje")
-    sign_in(pg, username, totp_env)
-    pg.wait_for_url(f"{live_server}/patrullaje")
-    pg.context.errors = errors  # type: ignore[attr-defined]
-    return pg
+    return desk_page(browser, live_server, username, totp_env, "/patrullaje")
 
 
 def test_a_plan_is_approved_into_orders_and_acknowledged(
