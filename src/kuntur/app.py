@@ -23,6 +23,7 @@ from kuntur.config import Settings, get_settings
 from kuntur.core import events, registry
 from kuntur.core.db import SERVER_STATEMENT_TIMEOUT_MS, engine_for
 from kuntur.core.errors import Unauthenticated
+from kuntur.core.keepalive import KeepAliveShare
 from kuntur.core.limits import BodySizeLimit, SecurityHeaders
 from kuntur.core.web import UnitOfWorkRoute, install_error_handlers
 from kuntur.dispatch import service as dispatch_service
@@ -133,6 +134,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     install_error_handlers(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    if share > 1:  # several processes share the clients out evenly (core/keepalive.py)
+        app.add_middleware(KeepAliveShare, run_dir=settings.var_dir / "run")
     tile_origin = "/".join(settings.map_tile_url.split("/")[:3]) if settings.map_tile_url else None
     app.add_middleware(
         SecurityHeaders, production=settings.environment == "production", tile_origin=tile_origin

@@ -126,7 +126,6 @@ def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
 
         return run_async
 
-    @functools.wraps(endpoint)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
             result = endpoint(*args, **kwargs)
@@ -136,7 +135,16 @@ def _committing(endpoint: Callable[..., Any]) -> Callable[..., Any]:
         _end(kwargs, commit=True)
         return result
 
-    return run
+    # A sync view runs in one worker-thread call that also validates nothing more: FastAPI
+    # would validate a sync view's response model in a second call into the pool, and
+    # under load each call waits its turn behind every queued request (50 clients: p95 of
+    # the views with a response model 243 ms against 170 for those without, one run).
+    # Declared a coroutine, the view's answer is validated on the event loop instead.
+    @functools.wraps(endpoint)
+    async def in_thread(*args: Any, **kwargs: Any) -> Any:
+        return await anyio.to_thread.run_sync(functools.partial(run, *args, **kwargs))
+
+    return in_thread
 
 
 class UnitOfWorkRoute(APIRoute):

@@ -76,9 +76,21 @@ class Incident(Scoped, Base):
 
     __table_args__ = (
         Index("ix_incidents_occurred_at", "occurred_at"),
-        # The dispatcher's queue: open incidents by priority (few rows; history is closed).
-        Index("ix_incidents_status_priority", "status", "priority"),
-        Index("ix_incidents_district_occurred", "district_ubigeo", "occurred_at"),
+        # The dispatch queue: open statuses, most urgent then oldest, the first 200 (read
+        # on every screen refresh; without received_at it sorted every open incident).
+        Index("ix_incidents_queue", "status", "priority", "received_at"),
+        # A district's incidents, newest first; with the scope's columns, the list's count
+        # and page of one district read this index alone (0.13 ms, not 2.9, for 3,000).
+        Index(
+            "ix_incidents_district_occurred",
+            "district_ubigeo",
+            "occurred_at",
+            "classification",
+            "owner_agency",
+        ),
+        # The list's total over everything a reader may see: a scan of two narrow columns
+        # (0.9 ms at 24,000 incidents) instead of the map index (2.4 ms).
+        Index("ix_incidents_scope", "classification", "owner_agency"),
         # Covering index and spatial index at once: a bbox becomes an h3_r9 range
         # (geography.hexgrid.bbox_ranges) and the map layer reads only these columns.
         # SQLite keeps the row id in every index; PostgreSQL needs it INCLUDEd.

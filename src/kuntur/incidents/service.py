@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 import numpy as np
 from sqlalchemy import (
@@ -22,6 +22,7 @@ from sqlalchemy import (
     Row,
     Select,
     String,
+    Table,
     and_,
     func,
     select,
@@ -377,8 +378,9 @@ def incident_out_for(actor: Actor, incident: Incident) -> IncidentOut:
 
 def list_incidents(
     *, actor: Actor, filters: IncidentFilter, limit: int = 50, offset: int = 0
-) -> tuple[list[Incident], int]:
-    """Newest first; ``total`` counts every match, not only this page."""
+) -> tuple[list[Row[Any]], int]:
+    """Newest first, as plain rows (the fields of ``Incident``); ``total`` counts every
+    match, not only this page."""
     db = actor.db
     actor.require(INCIDENTS_READ, object_type="incident")
     filters = scoped(actor, filters)
@@ -393,7 +395,10 @@ def list_incidents(
         page = select(u.c.id, u.c.occurred_at).order_by(u.c.occurred_at.desc(), u.c.id.desc())
         page = page.limit(limit).offset(offset)
     ids = [row[0] for row in db.execute(page)]
-    rows = db.scalars(select(Incident).where(Incident.id.in_(ids)).order_by(*newest)).all()
+    # Plain rows, not ORM objects (as the dispatch queue): loading each as an object was
+    # a third of the list's time under load.
+    columns = cast(Table, Incident.__table__).columns
+    rows = db.execute(select(*columns).where(Incident.id.in_(ids)).order_by(*newest)).all()
     return list(rows), total
 
 
