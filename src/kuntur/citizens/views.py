@@ -28,11 +28,6 @@ from kuntur.identity.web import ActorDep
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/citizens", tags=["citizens"])
 TipId = Annotated[int, Path(ge=1, le=2**53)]
 Lang = Annotated[Literal["es", "en"], Query()]
-CONTACT_REASON_LABELS = {
-    "call_back": "Llamar al denunciante (pidió que lo contacten)",
-    "clarify": "Aclarar lo denunciado",
-    "protect": "Proteger al denunciante o a la víctima",
-}
 
 
 @router.get("/catalogue", response_model=CatalogueOut)
