@@ -119,8 +119,10 @@ def _same_origin(request: Request, form: dict[str, str]) -> bool:
     """A form post of this site: its Origin is this host, or, from a browser that sends no
     Origin, the form's token matches the form cookie."""
     origin = request.headers.get("origin")
-    if origin is not None:
-        return origin != "null" and urlsplit(origin).netloc == request.headers.get("host", "")
+    # "null": a browser hiding the origin (a no-referrer policy, a sandboxed frame): then
+    # only the token counts, as when no Origin is sent.
+    if origin is not None and origin != "null":
+        return urlsplit(origin).netloc == request.headers.get("host", "")
     cookie = request.cookies.get(FORM_COOKIE, "")
     return bool(cookie) and hmac.compare_digest(cookie, form.get("form_token", ""))
 
