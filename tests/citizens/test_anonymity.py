@@ -98,7 +98,11 @@ def test_nothing_of_the_tipster_is_kept(server: tuple[str, Capture], engine: Eng
     logs = "\n".join(capture.lines)
     assert "GET /login" in logs, "the access log was not captured: the test would prove nothing"
     # Nothing of the tip routes in the logs: no address, no agent, no request id, no path.
-    assert "/denuncia" not in logs and "/seguimiento" not in logs and "/api/citizens/public" not in logs
+    assert (
+        "/denuncia" not in logs
+        and "/seguimiento" not in logs
+        and "/api/citizens/public" not in logs
+    )
     assert AGENT not in logs and "SoplonTest" not in logs and "req-soplon-4242" not in logs
     # Every table of the store.
     dump = []

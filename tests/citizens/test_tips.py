@@ -43,7 +43,9 @@ from tests.conftest import make_user
 @pytest.fixture
 def desk(engine: Engine, settings: Settings) -> Iterator[TestClient]:
     token, _ = make_user(engine, "enlace", ["citizen_liaison"], clearance=1)
-    with TestClient(create_app(settings, engine), headers={"Authorization": f"Bearer {token}"}) as c:
+    with TestClient(
+        create_app(settings, engine), headers={"Authorization": f"Bearer {token}"}
+    ) as c:
         yield c
 
 
@@ -101,7 +103,9 @@ def test_unknown_wrong_and_malformed_receipts_get_the_same_answer(
     assert ok.status_code == 200 and ok.json()["status"] == "received"
     # The page: one generic refusal for all, in Spanish, telling what to do.
     pages = [
-        anonymous_client.post("/seguimiento", data={"receipt": r}, headers={"Origin": "http://testserver"})
+        anonymous_client.post(
+            "/seguimiento", data={"receipt": r}, headers={"Origin": "http://testserver"}
+        )
         for r in (wrong, "0" * 20, "abc")
     ]
     assert {p.status_code for p in pages} == {404}
@@ -115,9 +119,7 @@ def test_receipt_lookups_are_compared_in_constant_time(monkeypatch: pytest.Monke
 
     seen: list[tuple[str, str]] = []
     real = receipts.same
-    monkeypatch.setattr(
-        service.receipts, "same", lambda a, b: seen.append((a, b)) or real(a, b)
-    )
+    monkeypatch.setattr(service.receipts, "same", lambda a, b: seen.append((a, b)) or real(a, b))
 
     class NoRow:
         def scalar(self, _q: object) -> None:
@@ -133,10 +135,16 @@ def test_receipt_lookups_are_rate_limited_without_addresses(
     engine: Engine, tmp_path: object, db_url: str
 ) -> None:
     settings = Settings(
-        var_dir=tmp_path, database_url=db_url, environment="test", tip_lookups_per_minute=3  # type: ignore[arg-type]
+        var_dir=tmp_path,
+        database_url=db_url,
+        environment="test",
+        tip_lookups_per_minute=3,  # type: ignore[arg-type]
     )
     with TestClient(create_app(settings, engine)) as c:
-        codes = [c.post("/api/citizens/public/follow", json={"receipt": "1" * 20}).status_code for _ in range(4)]
+        codes = [
+            c.post("/api/citizens/public/follow", json={"receipt": "1" * 20}).status_code
+            for _ in range(4)
+        ]
         assert codes == [404, 404, 404, 429]
         r = c.post("/api/citizens/public/follow", json={"receipt": "1" * 20})
         assert "espere" in r.json()["detail"] and int(r.headers["Retry-After"]) >= 1
@@ -146,11 +154,17 @@ def test_receipt_lookups_are_rate_limited_without_addresses(
 def test_a_tip_needs_a_fresh_proof_of_work_spent_once(anonymous_client: TestClient) -> None:
     proof = challenge(anonymous_client)
     body = {"category": "extortion", "summary": "cupo"}
-    assert anonymous_client.post("/api/citizens/public/tips", json={**body, **proof}).status_code == 201
+    assert (
+        anonymous_client.post("/api/citizens/public/tips", json={**body, **proof}).status_code
+        == 201
+    )
     again = anonymous_client.post("/api/citizens/public/tips", json={**body, **proof})
     assert again.status_code == 422 and "vuelva a enviar" in again.json()["detail"]
     forged = dict(proof, challenge=proof["challenge"][:-2] + "00")
-    assert anonymous_client.post("/api/citizens/public/tips", json={**body, **forged}).status_code == 422
+    assert (
+        anonymous_client.post("/api/citizens/public/tips", json={**body, **forged}).status_code
+        == 422
+    )
     key = b"k" * 32
     c = pow.issue(key, time.time(), 8)
     assert pow.check(key, c, pow.solve(c), time.time(), 60) is None
@@ -161,7 +175,10 @@ def test_pages_without_javascript_share_a_smaller_budget(
     engine: Engine, tmp_path: object, db_url: str
 ) -> None:
     settings = Settings(
-        var_dir=tmp_path, database_url=db_url, environment="test", tip_unproven_per_hour=1  # type: ignore[arg-type]
+        var_dir=tmp_path,
+        database_url=db_url,
+        environment="test",
+        tip_unproven_per_hour=1,  # type: ignore[arg-type]
     )
     with TestClient(create_app(settings, engine)) as c:
         first = submit_form(c, nonce="", challenge="")
@@ -181,7 +198,9 @@ def test_contact_details_are_a_sealed_box_only_the_desk_key_opens(
     with Session(engine) as db:
         sealed = db.scalars(select(Tip.contact_sealed)).one()
         dump = "\n".join(
-            str(row) for t in ("citizen_tips", "citizen_tip_messages") for row in db.execute(text(f"SELECT * FROM {t}"))
+            str(row)
+            for t in ("citizen_tips", "citizen_tip_messages")
+            for row in db.execute(text(f"SELECT * FROM {t}"))
         )
     assert sealed and sealed.startswith("v1:") and contact not in dump and "999 000 111" not in dump
     blob = base64.b64decode(sealed[3:])
@@ -193,7 +212,10 @@ def test_contact_details_are_a_sealed_box_only_the_desk_key_opens(
     assert private.stat().st_mode & 0o777 == 0o600
     # The desk reads it on the server, with a reason, on record.
     tip_id = desk.get("/api/citizens/tips").json()[0]["id"]
-    assert desk.post(f"/api/citizens/tips/{tip_id}/contact", json={"reason": "nope"}).status_code == 422
+    assert (
+        desk.post(f"/api/citizens/tips/{tip_id}/contact", json={"reason": "nope"}).status_code
+        == 422
+    )
     r = desk.post(f"/api/citizens/tips/{tip_id}/contact", json={"reason": "call_back"})
     assert r.status_code == 200 and r.json()["contact"] == contact
     read = [e for e in events(engine) if e.type == "tip.contact"]
@@ -234,7 +256,11 @@ def test_photos_lose_their_exif_gps_and_comments(
 
 
 def test_a_file_that_is_not_a_photo_is_refused_in_words(anonymous_client: TestClient) -> None:
-    r = submit_form(anonymous_client, files=[("virus.jpg", b"MZ\x90\x00 not an image")], summary="texto que se conserva")
+    r = submit_form(
+        anonymous_client,
+        files=[("virus.jpg", b"MZ\x90\x00 not an image")],
+        summary="texto que se conserva",
+    )
     assert r.status_code == 422
     assert "no es una foto" in r.text and "elija una foto" in r.text
     assert "texto que se conserva" in r.text  # what was written is kept for the retry
@@ -245,7 +271,11 @@ def test_too_many_or_too_large_photos_are_refused(
     engine: Engine, tmp_path: object, db_url: str
 ) -> None:
     settings = Settings(
-        var_dir=tmp_path, database_url=db_url, environment="test", tip_max_photos=1, tip_photo_max_bytes=2048  # type: ignore[arg-type]
+        var_dir=tmp_path,
+        database_url=db_url,
+        environment="test",
+        tip_max_photos=1,
+        tip_photo_max_bytes=2048,  # type: ignore[arg-type]
     )
     with TestClient(create_app(settings, engine)) as c:
         big = gps_jpeg(comment=b"x" * 4000)
@@ -268,7 +298,8 @@ def test_a_form_from_another_site_is_refused(anonymous_client: TestClient) -> No
     assert hostile.status_code == 403 and "no vino de esta página" in hostile.text
     anonymous_client.cookies.clear()
     no_cookie = anonymous_client.post(
-        "/denuncia", data={"category": "extortion", "summary": "x", "form_token": "guess"},
+        "/denuncia",
+        data={"category": "extortion", "summary": "x", "form_token": "guess"},
         follow_redirects=False,
     )
     assert no_cookie.status_code == 403
@@ -278,7 +309,9 @@ def test_what_a_tipster_writes_is_escaped(anonymous_client: TestClient, desk: Te
     evil = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
     r = submit_form(anonymous_client, summary=evil, narrative=evil)
     receipt = receipt_after(anonymous_client, r)
-    page = anonymous_client.post("/seguimiento", data={"receipt": receipt}, headers={"Origin": "http://testserver"})
+    page = anonymous_client.post(
+        "/seguimiento", data={"receipt": receipt}, headers={"Origin": "http://testserver"}
+    )
     assert page.status_code == 200
     assert "<script>alert(1)" not in page.text and "&lt;script&gt;alert(1)" in page.text
     refused = submit_form(anonymous_client, summary="", narrative=evil)
@@ -317,14 +350,22 @@ def test_the_location_is_kept_as_the_hexagon_the_tipster_was_shown(
     assert not any("-11.9827" in v or "-77.0065" in v for v in row)
 
 
-def test_the_receipt_is_shown_again_until_the_tipster_confirms(anonymous_client: TestClient) -> None:
+def test_the_receipt_is_shown_again_until_the_tipster_confirms(
+    anonymous_client: TestClient,
+) -> None:
     receipt = receipt_after(anonymous_client, submit_form(anonymous_client))
     again = anonymous_client.get("/denuncia/recibo")
     assert receipt in again.text
     origin = {"Origin": "http://testserver"}
     unticked = anonymous_client.post("/denuncia/recibo", data={}, headers=origin)
-    assert unticked.status_code == 422 and receipt in unticked.text and "Marque la casilla" in unticked.text
-    done = anonymous_client.post("/denuncia/recibo", data={"kept": "1"}, headers=origin, follow_redirects=False)
+    assert (
+        unticked.status_code == 422
+        and receipt in unticked.text
+        and "Marque la casilla" in unticked.text
+    )
+    done = anonymous_client.post(
+        "/denuncia/recibo", data={"kept": "1"}, headers=origin, follow_redirects=False
+    )
     assert done.status_code == 303 and done.headers["location"].startswith("/seguimiento")
     gone = anonymous_client.get("/denuncia/recibo", follow_redirects=False)
     assert gone.status_code == 303
@@ -376,9 +417,13 @@ def test_triage_into_an_incident_and_an_intelligence_network(
     assert seen["status"] == "reviewing" and seen["has_contact"] and "contact" not in seen
     follow = anonymous_client.post("/api/citizens/public/follow", json={"receipt": receipt}).json()
     assert follow["status"] == "reviewing"
-    reply = desk.post(f"/api/citizens/tips/{tip_id}/messages", json={"body": "Gracias, ¿desde cuándo le llaman?"})
+    reply = desk.post(
+        f"/api/citizens/tips/{tip_id}/messages", json={"body": "Gracias, ¿desde cuándo le llaman?"}
+    )
     assert reply.status_code == 200
-    anonymous_client.post("/api/citizens/public/follow/messages", json={"receipt": receipt, "body": "Desde octubre"})
+    anonymous_client.post(
+        "/api/citizens/public/follow/messages", json={"receipt": receipt, "body": "Desde octubre"}
+    )
     converted = desk.post(f"/api/citizens/tips/{tip_id}/convert", json={})
     assert converted.status_code == 200, converted.text
     incident_id = converted.json()["incident_id"]
@@ -389,7 +434,9 @@ def test_triage_into_an_incident_and_an_intelligence_network(
         assert inc.external_id == f"tip:{tip_id}" and "999 000 111" not in (inc.narrative or "")
         assert inc.district_ubigeo == "150132"
         linked = db.scalars(
-            select(Link.incident_id).join(Entity, Entity.id == Link.entity_id).where(Entity.key == "phone:+51987654321")
+            select(Link.incident_id)
+            .join(Entity, Entity.id == Link.entity_id)
+            .where(Entity.key == "phone:+51987654321")
         ).all()
     assert set(linked) >= {earlier_id, incident_id}  # one network through the phone
     again = desk.post(f"/api/citizens/tips/{tip_id}/convert", json={})
@@ -413,17 +460,34 @@ def test_closing_with_a_reason_the_public_can_read(
 ) -> None:
     receipt = submit_json(anonymous_client).json()["receipt"]
     tip_id = desk.get("/api/citizens/tips").json()[0]["id"]
-    assert desk.post(f"/api/citizens/tips/{tip_id}/close", json={"reason": "whatever"}).status_code == 422
+    assert (
+        desk.post(f"/api/citizens/tips/{tip_id}/close", json={"reason": "whatever"}).status_code
+        == 422
+    )
     closed = desk.post(f"/api/citizens/tips/{tip_id}/close", json={"reason": "insufficient"}).json()
     assert closed["status"] == "closed" and "Sin datos" in closed["close_reason_label"]
     follow = anonymous_client.post("/api/citizens/public/follow", json={"receipt": receipt}).json()
     assert follow["status"] == "closed" and "nueva denuncia" in follow["reason"]
-    late = anonymous_client.post("/api/citizens/public/follow/messages", json={"receipt": receipt, "body": "hola"})
+    late = anonymous_client.post(
+        "/api/citizens/public/follow/messages", json={"receipt": receipt, "body": "hola"}
+    )
     assert late.status_code == 422 and "cerrada" in late.json()["detail"]
     assert desk.get("/api/citizens/tips").json() == []  # the open queue
 
 
-def test_only_the_liaison_desk_reads_tips(engine: Engine, settings: Settings, client: TestClient) -> None:
+def test_only_the_liaison_desk_reads_tips(
+    engine: Engine, settings: Settings, client: TestClient
+) -> None:
     assert client.get("/api/citizens/tips").status_code == 403
     with TestClient(create_app(settings, engine)) as anonymous:
         assert anonymous.get("/api/citizens/tips").status_code == 401
+
+
+def test_the_demo_tips_are_synthetic_and_seeded_once(engine: Engine, settings: Settings) -> None:
+    from kuntur.demo.citizens import seed_tips
+
+    assert seed_tips(engine, settings) == 5
+    assert seed_tips(engine, settings) == 0
+    with Session(engine) as db:
+        summaries = list(db.scalars(select(Tip.summary)))
+    assert all("SINTÉTICO" in s for s in summaries)

@@ -39,13 +39,22 @@ def tip_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine.dispose()
 
 
-def test_a_citizen_sends_a_tip_and_follows_the_desk_reply(browser: Browser, tip_server: str) -> None:
+def test_a_citizen_sends_a_tip_and_follows_the_desk_reply(
+    browser: Browser, tip_server: str
+) -> None:
     phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="es-PE")
     pg = phone.new_page()
     errors: list[str] = []
     outside: list[str] = []
     pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.on("request", lambda r: None if r.url.startswith(tip_server) or r.url.startswith("data:") else outside.append(r.url))
+    pg.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(tip_server) or r.url.startswith("data:")
+            else outside.append(r.url)
+        ),
+    )
     pg.goto(f"{tip_server}/denuncia")
     expect(pg.get_by_text("Denuncie sin dar su nombre")).to_be_visible()
     expect(pg.get_by_test_id("pow-status")).to_have_text("Listo para enviar.", timeout=20_000)
@@ -79,7 +88,9 @@ def test_a_citizen_sends_a_tip_and_follows_the_desk_reply(browser: Browser, tip_
     expect(pg.get_by_test_id("status-label")).to_contain_text("Recibida")
 
     # The desk opens it and answers.
-    desk = desk_page(browser, tip_server, "enlacenav", "KUNTUR_TEST_LIAISON_TOTP", "/enlace-ciudadano")
+    desk = desk_page(
+        browser, tip_server, "enlacenav", "KUNTUR_TEST_LIAISON_TOTP", "/enlace-ciudadano"
+    )
     desk.get_by_test_id("tip-link").first.click()
     expect(desk.get_by_test_id("tip-detail")).to_contain_text("Me cobran cupo")
     desk.fill("#reply-body", "Gracias. ¿A qué hora suelen llamarle?")
