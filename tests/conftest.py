@@ -104,6 +104,9 @@ def clear_store(migrated_engine: Engine) -> Engine:
     """Empty every table, and put the migration's sharing rules back."""
     with migrated_engine.begin() as conn:
         for table in (  # children before parents
+            "citizen_tip_messages",
+            "citizen_tip_photos",
+            "citizen_tips",
             "patrol_posts",
             "patrol_plans",
             "oversight_notes",

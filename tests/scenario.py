@@ -81,6 +81,13 @@ class Scenario:
     flag: int
     desk_witness_signature: str
     patrol_plan: int = 0  # a draft for the Lima front's units (the forecast counts all)
+    # Citizens (issue 16): an anonymous tip with a contact (read, answered, converted), a
+    # spare one (closed), and the first one's receipt (followed, written to).
+    tip: int = 0
+    tip_spare: int = 0
+    tip_receipt: str = ""
+    tip_photo: int = 0
+    tip_challenge_key: bytes = b""
 
 
 def incident(
@@ -195,7 +202,41 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         desk_witness_signature=base64.b64encode(desk_signature).decode(),
         **ov,
         patrol_plan=ids[6],
+        **_tips(engine, settings),
     )
+
+
+def _tips(engine: Engine, settings: Settings) -> dict[str, object]:
+    from kuntur.citizens import keys
+    from kuntur.citizens import service as citizens
+    from kuntur.citizens.models import TipPhoto
+
+    k = keys.for_settings(settings)
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        tip, receipt = citizens.submit(
+            db,
+            k,
+            citizens.TipInput(
+                category="extortion",
+                summary="Cobro de cupos en una bodega",
+                narrative="Llaman del 987 654 321",
+                district="150132",
+                contact="999 000 111",
+            ),
+        )
+        spare, _ = citizens.submit(
+            db, k, citizens.TipInput(category="other", summary="Ruidos", district="150101")
+        )
+        photo = TipPhoto(tip_id=tip.id, data=b"\xff\xd8\xff\xd9", width=1, height=1)
+        db.add(photo)
+        db.flush()
+    return {
+        "tip": tip.id,
+        "tip_spare": spare.id,
+        "tip_receipt": receipt,
+        "tip_photo": photo.id,
+        "tip_challenge_key": k.challenges,
+    }
 
 
 def _oversight(actor: Actor, world: World) -> dict[str, int]:

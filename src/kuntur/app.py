@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from kuntur import __version__, domains
 from kuntur.audit import commitments, keys, scheduled
+from kuntur.citizens import keys as citizens_keys
 from kuntur.config import Settings, get_settings
 from kuntur.core import events, registry
 from kuntur.core.db import SERVER_STATEMENT_TIMEOUT_MS, engine_for
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         keys.signing_key(settings.effective_audit_key_path, settings.environment)
         commitments.key_for(settings.effective_audit_commitment_key_path, settings.environment)
         crypto.for_settings(settings)
+        citizens_keys.for_settings(settings)  # the desk's public key, the receipts' secret
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -133,7 +135,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         per_client=-(-10 // share), total=-(-200 // share), window_s=60
     )
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    # The tip form carries photos (kuntur.citizens): its own, larger limit (base64 in JSON).
+    tip_bytes = settings.tip_upload_max_bytes
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_request_bytes,
+        larger={"/denuncia": tip_bytes, "/api/citizens/public/tips": tip_bytes * 4 // 3 + 4096},
+    )
     if share > 1:  # several processes share the clients out evenly (core/keepalive.py)
         app.add_middleware(KeepAliveShare, run_dir=settings.var_dir / "run")
     tile_origin = "/".join(settings.map_tile_url.split("/")[:3]) if settings.map_tile_url else None

@@ -82,6 +82,38 @@ class Settings(BaseSettings):
     # four). `kuntur serve` tells its processes how many they are, so in-memory budgets
     # such as the logon throttle are split between them.
     server_processes: int = 0
+    # Anonymous citizen tips (kuntur.citizens, docs/citizens.md). The desk's X25519 key pair
+    # (contact details are sealed to its public key; only the desk screen opens them) and
+    # the key of the receipts' keyed hashes and of the proof-of-work challenges. Same rule
+    # as the other keys: made on first use only outside production (`kuntur citizens
+    # keygen`); the private desk key may be left off this server (then nothing opens).
+    citizens_desk_key_path: Path | None = None
+    citizens_secret_key_path: Path | None = None
+    # Proof of work a tip page's script computes before sending (leading zero bits of a
+    # SHA-256: 14 is about 16,000 hashes, well under a second on a cheap phone).
+    tip_pow_bits: int = Field(14, ge=0, le=24)
+    # Tips accepted per hour in all (no address is kept, so there is no per-client count):
+    # with a proof of work, and the smaller share sent by pages without JavaScript.
+    tip_submissions_per_hour: int = Field(600, ge=1)
+    tip_unproven_per_hour: int = Field(60, ge=0)
+    # Receipt look-ups (following a tip, sending it a message) accepted per minute in all.
+    tip_lookups_per_minute: int = Field(120, ge=1)
+    # Photos of one tip: how many, and the largest each may be as sent.
+    tip_max_photos: int = Field(3, ge=0, le=10)
+    tip_photo_max_bytes: int = Field(5 * 1024 * 1024, ge=1024)
+
+    @property
+    def tip_upload_max_bytes(self) -> int:
+        """The largest tip form body: its photos and a margin for the text fields."""
+        return self.tip_max_photos * self.tip_photo_max_bytes + 256 * 1024
+
+    @property
+    def effective_citizens_desk_key_path(self) -> Path:
+        return self.citizens_desk_key_path or self.var_dir / "citizens-desk.key"
+
+    @property
+    def effective_citizens_secret_key_path(self) -> Path:
+        return self.citizens_secret_key_path or self.var_dir / "citizens-secret.key"
 
     @property
     def effective_server_processes(self) -> int:

@@ -28,6 +28,8 @@ from starlette.routing import Mount, Route
 from kuntur.app import create_app
 from kuntur.audit.manifest import ACCESS_DENIED, AUDIT_CHECKPOINT, AUDIT_COUNTERSIGN, AUDIT_READ
 from kuntur.audit.models import AuditEvent
+from kuntur.citizens import pow
+from kuntur.citizens.manifest import TIPS_CONTACT, TIPS_TRIAGE
 from kuntur.command.manifest import COMMAND_READ, LEGAL_WRITE, ORDERS_ISSUE, UNITS_REPORT
 from kuntur.config import Settings
 from kuntur.core import registry
@@ -95,6 +97,17 @@ def _window() -> dict[str, str]:
 def _last_month() -> str:
     first = utcnow().astimezone(LIMA).replace(day=1)
     return f"{first - timedelta(days=1):%Y-%m}"
+
+
+def _tip(s: Scenario) -> dict[str, Any]:
+    """An anonymous tip with its proof of work (a challenge under this store's key)."""
+    challenge = pow.issue(s.tip_challenge_key, time.time(), 8)
+    return {
+        "category": "extortion",
+        "summary": "Cobro de cupos",
+        "challenge": challenge,
+        "nonce": pow.solve(challenge),
+    }
 
 
 INTEL = {"X-Purpose": PURPOSE}  # the scenario's open case: its members' purpose (join_case)
@@ -437,7 +450,45 @@ ROUTES: dict[tuple[str, str], Row] = {
         USERS_MANAGE, "/api/users/{s.colleague}/disable"
     ),
     # Last: it ends the caller's own session.
+    # citizens (issue 16): the tipster's routes need no login and leave no audit event
+    # (UNAUDITED); the desk's are the citizen liaison's.
+    ("GET", "/api/citizens/public/challenge"): Row(PUBLIC),
+    ("GET", "/api/citizens/public/cell"): Row(
+        PUBLIC, "/api/citizens/public/cell?lat=-11.98&lon=-77.0"
+    ),
+    ("POST", "/api/citizens/public/tips"): Row(PUBLIC, json=_tip),
+    ("POST", "/api/citizens/public/follow"): Row(PUBLIC, json=lambda s: {"receipt": s.tip_receipt}),
+    ("POST", "/api/citizens/public/follow/messages"): Row(
+        PUBLIC, json=lambda s: {"receipt": s.tip_receipt, "body": "Siguen llamando"}
+    ),
+    ("GET", "/api/citizens/catalogue"): Row(PUBLIC),
+    ("GET", "/api/citizens/desk-key"): Row(PUBLIC),
+    ("GET", "/api/citizens/tips"): Row(TIPS_TRIAGE),
+    ("GET", "/api/citizens/tips/{tip_id}"): Row(TIPS_TRIAGE, "/api/citizens/tips/{s.tip}"),
+    ("GET", "/api/citizens/tips/{tip_id}/photos/{photo_id}"): Row(
+        TIPS_TRIAGE, "/api/citizens/tips/{s.tip}/photos/{s.tip_photo}"
+    ),
+    ("POST", "/api/citizens/tips/{tip_id}/contact"): Row(
+        TIPS_CONTACT, "/api/citizens/tips/{s.tip}/contact", json=lambda s: {"reason": "call_back"}
+    ),
+    ("POST", "/api/citizens/tips/{tip_id}/messages"): Row(
+        TIPS_TRIAGE, "/api/citizens/tips/{s.tip}/messages", json=lambda s: {"body": "Gracias"}
+    ),
+    ("POST", "/api/citizens/tips/{tip_id}/convert"): Row(
+        TIPS_TRIAGE, "/api/citizens/tips/{s.tip}/convert", json=lambda s: {}
+    ),
+    ("POST", "/api/citizens/tips/{tip_id}/close"): Row(
+        TIPS_TRIAGE, "/api/citizens/tips/{s.tip_spare}/close", json=lambda s: {"reason": "abuse"}
+    ),
     ("POST", "/api/auth/logout"): Row(USER),
+}
+
+# The tipster's writes leave no audit event on purpose: the log would keep the exact time of
+# a submission (docs/decisions/0012-anonymous-tips.md).
+UNAUDITED = {
+    ("POST", "/api/citizens/public/tips"),
+    ("POST", "/api/citizens/public/follow"),
+    ("POST", "/api/citizens/public/follow/messages"),
 }
 
 # Pages (HTML, outside the API schema): who may open which. A page declared with a
@@ -474,6 +525,26 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
         "/patrullaje/planes/{s.patrol_plan}/hoja/{s.world.patrol}",
         PATROL_READ,
     ),
+    # The tipster's pages: open to everyone, logged in or not (see PUBLIC_FORMS).
+    ("GET", "/denuncia"): ("/denuncia", PUBLIC),
+    ("POST", "/denuncia"): ("/denuncia", PUBLIC),
+    ("GET", "/denuncia/recibo"): ("/denuncia/recibo", PUBLIC),
+    ("POST", "/denuncia/recibo"): ("/denuncia/recibo", PUBLIC),
+    ("GET", "/seguimiento"): ("/seguimiento", PUBLIC),
+    ("POST", "/seguimiento"): ("/seguimiento", PUBLIC),
+    ("POST", "/seguimiento/mensaje"): ("/seguimiento/mensaje", PUBLIC),
+    ("GET", "/enlace-ciudadano"): ("/enlace-ciudadano", TIPS_TRIAGE),
+}
+
+# What the tipster's pages answer to anyone, whatever the roles: an empty tip form is
+# refused in words (422), no receipt to show sends on to the follow-up page, an empty
+# receipt is the one "not found" of every receipt that is not known.
+PUBLIC_FORMS = {
+    ("POST", "/denuncia"): "422",
+    ("GET", "/denuncia/recibo"): "to /seguimiento",
+    ("POST", "/denuncia/recibo"): "to /seguimiento",
+    ("POST", "/seguimiento"): "404",
+    ("POST", "/seguimiento/mensaje"): "404",
 }
 
 # Control auditors (intel.oversee without intel.read: the auditor role) read intelligence cases
@@ -712,7 +783,7 @@ def test_role_matrix(
         if allowed(role, row.needs, key):
             ok = 200 <= status < 300
             # A change of state that leaves no audit event is a defect by construction.
-            if ok and key[0] in WRITES and log_size(engine) == before:
+            if ok and key[0] in WRITES and key not in UNAUDITED and log_size(engine) == before:
                 wrong.append((*key, "changed state without an audit event"))
         elif role is None:
             ok = status == 401
@@ -759,7 +830,14 @@ def test_page_matrix(
     expected_denials = 0
     for (method, path), (url, needs) in PAGES.items():
         url = url.format(s=scenario)
-        if method == "POST":  # the form logon: the caller's own credentials
+        if (method, path) in PUBLIC_FORMS:
+            sent = {"Origin": "http://testserver"}
+            r = c.request(method, url, data={}, headers=sent, follow_redirects=False)
+            c.cookies.clear()
+            location = r.headers.get("location", "")
+            outcome = f"to {location}" if r.status_code == 303 else str(r.status_code)
+            expected = PUBLIC_FORMS[(method, path)]
+        elif method == "POST":  # the form logon: the caller's own credentials
             form = {"username": who.username, "password": PASSWORD, "next": "/mapa"}
             if who.totp:
                 form["totp"] = who.code() or ""

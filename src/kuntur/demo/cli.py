@@ -170,6 +170,15 @@ def command_() -> None:
             ).format(reports=reports),
             highlight=False,
         )
+    from kuntur.config import get_settings
+    from kuntur.demo.citizens import seed_tips
+
+    tips = seed_tips(engine(), get_settings())
+    if tips:
+        console.print(
+            _("Denuncias ciudadanas de demostración: {n}, para /enlace-ciudadano.", n=tips),
+            highlight=False,
+        )
 
 
 @app.command(

@@ -170,6 +170,7 @@ DEMO_USERS = [
     ("defensoria", "DP", ["ombudsman"], 2),
     ("fiscalia", "MP", ["prosecutor"], 2),
     ("inspectoria", "PNP", ["internal_affairs"], 2),
+    ("enlace", "PNP", ["citizen_liaison"], 1),
     ("admin", "PNP", ["admin"], 3),
 ]
 
@@ -201,6 +202,10 @@ DEMO_PURPOSES: dict[str, str] = {
     "inspectoria": N_(
         "Inspectoría (asuntos internos): revisar informes, quejas, umbrales y alertas de "
         "intervención temprana"
+    ),
+    "enlace": N_(
+        "Enlace ciudadano: la bandeja de denuncias anónimas, responder al denunciante, "
+        "convertir en incidente o cerrar"
     ),
     "admin": N_("Administración: usuarios, roles y tokens"),
 }

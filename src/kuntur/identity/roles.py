@@ -19,6 +19,9 @@ class Role(StrEnum):
     OMBUDSMAN = "ombudsman"  # Defensoría del Pueblo
     PROSECUTOR = "prosecutor"  # Ministerio Público - Fiscalía
     INTERNAL_AFFAIRS = "internal_affairs"  # Inspectoría General (asuntos internos)
+    # The desk that reads anonymous citizen tips, answers the tipsters and turns a tip into
+    # an incident (issue 16, kuntur.citizens); it alone opens their contact details.
+    CITIZEN_LIAISON = "citizen_liaison"
     ADMIN = "admin"
 
 
@@ -32,6 +35,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.OMBUDSMAN: N_("Defensoría del Pueblo"),
     Role.PROSECUTOR: N_("Fiscalía (Ministerio Público)"),
     Role.INTERNAL_AFFAIRS: N_("Inspectoría (asuntos internos)"),
+    Role.CITIZEN_LIAISON: N_("Enlace ciudadano"),
     Role.ADMIN: N_("Administrador"),
 }
 
@@ -45,6 +49,7 @@ TOTP_REQUIRED = frozenset(
         Role.OMBUDSMAN,
         Role.PROSECUTOR,
         Role.INTERNAL_AFFAIRS,
+        Role.CITIZEN_LIAISON,  # opens tipsters' contact details
         Role.ADMIN,
     }
 )

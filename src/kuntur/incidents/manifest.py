@@ -21,7 +21,8 @@ INCIDENTS_READ = Permission(
 INCIDENTS_WRITE = Permission(
     "incidents.write",
     "Registrar incidentes",
-    roles=(Role.DISPATCHER, Role.COMMANDER),
+    # The citizen liaison desk turns an anonymous tip into an incident (kuntur.citizens).
+    roles=(Role.DISPATCHER, Role.COMMANDER, Role.CITIZEN_LIAISON),
 )
 INCIDENTS_IMPORT = Permission(
     "incidents.import",
