@@ -104,6 +104,10 @@ def clear_store(migrated_engine: Engine) -> Engine:
     """Empty every table, and put the migration's sharing rules back."""
     with migrated_engine.begin() as conn:
         for table in (  # children before parents
+            "public_release_cells",
+            "public_releases",
+            "public_budget_years",
+            "public_alerts",
             "patrol_posts",
             "patrol_plans",
             "oversight_notes",
