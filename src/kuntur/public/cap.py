@@ -145,6 +145,7 @@ def schema() -> Any:
 def validate(document: bytes | str) -> None:
     """Refuse a document that is not a valid CAP 1.2 alert, with the schema's reason."""
     import xmlschema
+    from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import fromstring
 
     text = document.decode("utf-8") if isinstance(document, bytes) else document
@@ -152,6 +153,8 @@ def validate(document: bytes | str) -> None:
         tree = fromstring(text.encode("utf-8"))  # no entities, no external references
     except ET.ParseError as exc:
         raise InvalidAlert(_("la alerta no es XML bien formado: {reason}", reason=exc)) from exc
+    except DefusedXmlException as exc:
+        raise InvalidAlert(_("la alerta no se acepta: declara entidades o un DTD")) from exc
     try:
         schema().validate(tree)
     except xmlschema.XMLSchemaValidationError as exc:
