@@ -35,6 +35,7 @@ from kuntur.incidents.categories import Category, Source
 from kuntur.incidents.schemas import IncidentCreate
 from kuntur.intelligence import cases
 from kuntur.patrol import service as patrol
+from kuntur.public import service as public
 from tests.command.conftest import World, build_world
 from tests.conftest import PASSWORD
 
@@ -81,6 +82,7 @@ class Scenario:
     flag: int
     desk_witness_signature: str
     patrol_plan: int = 0  # a draft for the Lima front's units (the forecast counts all)
+    public_alert: int = 0  # a public CAP alert (an exercise) for the Rímac
 
 
 def incident(
@@ -151,6 +153,14 @@ def build(engine: Engine, settings: Settings) -> Scenario:
             districts=["150101"],
             restricted_rights=["movement"],
         )
+        alert = public.issue_alert(
+            Actor(db, SYSTEM),
+            district="150128",
+            event="Simulacro",
+            headline="SIMULACRO: alerta de prueba",
+            description="Ejercicio ficticio.",
+            instruction="Ninguna.",
+        )
         witness = Ed25519PrivateKey.generate()
         audit.add_witness(db, SYSTEM, WITNESS, keys.public_bytes(witness))
         signing = keys.signing_key(settings.effective_audit_key_path, settings.environment)
@@ -171,6 +181,7 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         audit.add_witness(db, SYSTEM, DESK_WITNESS, keys.public_bytes(desk_witness), "PNP")
         desk_signature = desk_witness.sign(keys.checkpoint_note(cp.size, cp.root, cp.at))
         ids = (case.id, f.id, order.id, spare.id, cp.id, token.id, plan.id)
+        alert_id = alert.id
         ov = _oversight(Actor(db, SYSTEM), world)
     with Session(engine) as db:
         size = audit.size(db)
@@ -195,6 +206,7 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         desk_witness_signature=base64.b64encode(desk_signature).decode(),
         **ov,
         patrol_plan=ids[6],
+        public_alert=alert_id,
     )
 
 
