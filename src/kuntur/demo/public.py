@@ -20,7 +20,7 @@ from kuntur.public.models import PublicAlert, StatRelease
 ACTOR = RequestContext.system("demo")
 EPSILON = 1.0
 
-ALERTS = (
+ALERTS: tuple[dict[str, str], ...] = (
     {
         "district": "150132",
         "event": "SIMULACRO de alerta por extorsión (cobro de cupos)",
@@ -72,7 +72,18 @@ def seed_public(engine: Engine) -> tuple[str | None, int]:
             except privacy.ReleaseRefused:  # a budget set below EPSILON: no demo release
                 released = None
         if db.scalar(select(PublicAlert.id).limit(1)) is None:
-            for alert in ALERTS:
-                public.issue_alert(actor, status="Exercise", **alert)
+            for a in ALERTS:
+                public.issue_alert(
+                    actor,
+                    status="Exercise",
+                    district=a["district"],
+                    event=a["event"],
+                    headline=a["headline"],
+                    description=a["description"],
+                    instruction=a["instruction"],
+                    urgency=a["urgency"],
+                    severity=a["severity"],
+                    certainty=a["certainty"],
+                )
                 issued += 1
     return released, issued
