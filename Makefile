@@ -29,6 +29,7 @@ demo: install
 	$(BIN)/kuntur intel index
 	$(BIN)/kuntur forecast run
 	$(BIN)/kuntur demo patrol
+	$(BIN)/kuntur demo public
 	$(BIN)/kuntur demo users
 	@echo "Kuntur: http://$(HOST):$(PORT)/  (Ctrl-C para detener)"
 	$(BIN)/kuntur serve --host $(HOST) --port $(PORT)

@@ -35,6 +35,7 @@ from kuntur.incidents.categories import Category, Source
 from kuntur.incidents.schemas import IncidentCreate
 from kuntur.intelligence import cases
 from kuntur.patrol import service as patrol
+from kuntur.public import service as public
 from tests.command.conftest import World, build_world
 from tests.conftest import PASSWORD
 
@@ -88,6 +89,7 @@ class Scenario:
     tip_receipt: str = ""
     tip_photo: int = 0
     tip_challenge_key: bytes = b""
+    public_alert: int = 0  # a public CAP alert (an exercise) for the Rímac
 
 
 def incident(
@@ -158,6 +160,14 @@ def build(engine: Engine, settings: Settings) -> Scenario:
             districts=["150101"],
             restricted_rights=["movement"],
         )
+        alert = public.issue_alert(
+            Actor(db, SYSTEM),
+            district="150128",
+            event="Simulacro",
+            headline="SIMULACRO: alerta de prueba",
+            description="Ejercicio ficticio.",
+            instruction="Ninguna.",
+        )
         witness = Ed25519PrivateKey.generate()
         audit.add_witness(db, SYSTEM, WITNESS, keys.public_bytes(witness))
         signing = keys.signing_key(settings.effective_audit_key_path, settings.environment)
@@ -178,6 +188,7 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         audit.add_witness(db, SYSTEM, DESK_WITNESS, keys.public_bytes(desk_witness), "PNP")
         desk_signature = desk_witness.sign(keys.checkpoint_note(cp.size, cp.root, cp.at))
         ids = (case.id, f.id, order.id, spare.id, cp.id, token.id, plan.id)
+        alert_id = alert.id
         ov = _oversight(Actor(db, SYSTEM), world)
     with Session(engine) as db:
         size = audit.size(db)
@@ -203,6 +214,7 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         **ov,
         patrol_plan=ids[6],
         **_tips(engine, settings),
+        public_alert=alert_id,
     )
 
 

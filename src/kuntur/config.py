@@ -114,6 +114,16 @@ class Settings(BaseSettings):
     @property
     def effective_citizens_secret_key_path(self) -> Path:
         return self.citizens_secret_key_path or self.var_dir / "citizens-secret.key"
+    # Public statistics (kuntur.public, docs/public.md): the privacy budget that the releases
+    # about one calendar year's incidents may spend together (sequential composition), the
+    # days before now never released, the noisy counts shown as "menos de k", and the
+    # fewest measurements behind a published response time or forecast hit rate.
+    public_epsilon_year: float = Field(4.0, gt=0, le=100)
+    public_holdback_days: int = Field(7, ge=7, le=365)
+    public_min_count: int = Field(5, ge=1, le=1000)
+    public_results_min_n: int = Field(10, ge=2, le=10_000)
+    # Who signs the public alerts (CAP ``sender``) and the feed's identity.
+    public_alert_sender: str = "alertas@comando-conjunto.kuntur.pe"
 
     @property
     def effective_server_processes(self) -> int:

@@ -63,6 +63,7 @@ from kuntur.oversight.manifest import (
     UOF_REVIEW,
 )
 from kuntur.patrol.manifest import PATROL_APPROVE, PATROL_READ
+from kuntur.public.manifest import ALERTS_ISSUE, STATISTICS_RELEASE
 from tests.conftest import INCIDENT, PASSWORD, make_user
 from tests.scenario import DESK_WITNESS, PURPOSE, WITNESS, Scenario, build, join_case
 
@@ -92,6 +93,13 @@ def _cot(_s: Scenario) -> bytes:
 def _window() -> dict[str, str]:
     now = utcnow()
     return {"starts_at": now.isoformat(), "ends_at": (now + timedelta(hours=6)).isoformat()}
+
+
+def _months_ago(n: int) -> str:
+    """A month over long enough to be released (the holdback is 7 days)."""
+    local = utcnow().astimezone(LIMA)
+    y, m = divmod(local.year * 12 + local.month - 1 - n, 12)
+    return f"{y:04d}-{m + 1:02d}"
 
 
 def _last_month() -> str:
@@ -224,6 +232,33 @@ ROUTES: dict[tuple[str, str], Row] = {
     ),
     ("POST", "/api/patrol/plans/{plan_id}/approve"): Row(
         PATROL_APPROVE, "/api/patrol/plans/{s.patrol_plan}/approve"
+    ),
+    # public statistics and alerts (issue 16): read by anyone; a release spends the privacy
+    # budget and an alert speaks for the command, each with its permission
+    ("GET", "/api/public/statistics"): Row(PUBLIC),
+    ("GET", "/api/public/statistics.csv"): Row(PUBLIC),
+    ("GET", "/api/public/ledger"): Row(PUBLIC),
+    ("GET", "/api/public/results"): Row(PUBLIC),
+    ("POST", "/api/public/releases"): Row(
+        STATISTICS_RELEASE, json=lambda s: {"period": _months_ago(2), "epsilon": 0.5}
+    ),
+    ("GET", "/api/public/alerts"): Row(PUBLIC),
+    ("GET", "/api/public/alerts.atom"): Row(PUBLIC),
+    ("GET", "/api/public/alerts/{alert_id}.cap"): Row(
+        PUBLIC, "/api/public/alerts/{s.public_alert}.cap"
+    ),
+    ("POST", "/api/public/alerts"): Row(
+        ALERTS_ISSUE,
+        json=lambda s: {
+            "district": "150128",
+            "event": "Simulacro",
+            "headline": "SIMULACRO: prueba",
+            "description": "Ejercicio ficticio.",
+            "instruction": "Ninguna.",
+        },
+    ),
+    ("POST", "/api/public/alerts/{alert_id}/cancel"): Row(
+        ALERTS_ISSUE, "/api/public/alerts/{s.public_alert}/cancel"
     ),
     # dispatch
     ("GET", "/api/dispatch/queue"): Row(DISPATCH),
@@ -521,6 +556,8 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     # purpose, so a plain link works.
     ("GET", "/casos/{case_id}"): ("/casos/{s.case}", INTEL_READ),
     ("GET", "/patrullaje"): ("/patrullaje", PATROL_READ),
+    ("GET", "/estadisticas"): ("/estadisticas", PUBLIC),  # the public statistics page
+    ("GET", "/alertas-publicas"): ("/alertas-publicas", ALERTS_ISSUE),
     ("GET", "/patrullaje/planes/{plan_id}/hoja/{unit_id}"): (
         "/patrullaje/planes/{s.patrol_plan}/hoja/{s.world.patrol}",
         PATROL_READ,

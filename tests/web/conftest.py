@@ -27,6 +27,7 @@ from kuntur.core.db import make_engine
 from kuntur.demo import service as demo
 from kuntur.demo.command import seed_command
 from kuntur.demo.oversight import seed_oversight
+from kuntur.demo.public import seed_public
 from kuntur.forecasting import service as forecasting
 from kuntur.identity.actor import Actor
 from kuntur.identity.models import User
@@ -85,6 +86,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             node = db.scalar(select(CommandUnit.id).where(CommandUnit.name == desk))
             db.execute(update(User).where(User.username == username).values(unit_id=node))
     seed_oversight(engine)  # synthetic personnel, a month of use-of-force reports, flags
+    seed_public(engine)  # the first public release and two exercise alerts (/estadisticas)
     with Session(engine) as db, db.begin():  # the extortion networks in the demo reports
         intelligence.index_all(Actor(db, RequestContext.system("test")))
     _t, intel_secret = make_user(engine, "inteligencia", ["intel_analyst"])

@@ -198,3 +198,27 @@ def patrol_() -> None:
         _("Plan de patrullaje de demostración: {plan} (borrador).").format(plan=plan),
         highlight=False,
     )
+
+
+@app.command(
+    "public",
+    help=_(
+        "Hacer la primera publicación mensual de estadísticas (ε = 1) y emitir dos alertas "
+        "públicas de SIMULACRO, para /estadisticas. SOLO DEMOSTRACIÓN."
+    ),
+)
+def public_() -> None:
+    """The first monthly public release and two exercise alerts. DEMO ONLY."""
+    from kuntur.demo.public import seed_public
+
+    period, alerts = seed_public(engine())
+    if period:
+        console.print(
+            _("Estadísticas públicas de demostración: {period} publicado con ε = 1.").format(
+                period=period
+            ),
+            highlight=False,
+        )
+    console.print(
+        _("Alertas públicas de SIMULACRO emitidas: {n}.").format(n=alerts), highlight=False
+    )

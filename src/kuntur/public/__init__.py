@@ -1,0 +1,1 @@
+"""Public statistics with a published privacy budget, and public alerts (issue 16, part B)."""

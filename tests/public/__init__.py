@@ -1,0 +1,1 @@
+"""Public statistics and alerts (issue 16, part B)."""
