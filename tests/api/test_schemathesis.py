@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from kuntur.app import create_app
 from kuntur.audit.manifest import AUDIT_CHECKPOINT, AUDIT_COUNTERSIGN, AUDIT_READ
+from kuntur.citizens.manifest import TIPS_CONTACT, TIPS_TRIAGE
 from kuntur.config import Settings
 from kuntur.core.registry import Permission
 from kuntur.core.web import SESSION_COOKIE
@@ -47,6 +48,7 @@ CALLERS = {  # username: (roles, agency, headers)
     "inteligencia": (["intel_analyst"], "PNP", {"X-Purpose": PURPOSE}),
     "auditora": (["auditor"], "DP", {}),
     "inspectora": (["internal_affairs"], "PNP", {}),  # early intervention, her own notes
+    "enlace": (["citizen_liaison"], "PNP", {}),  # the tip desk
     "admin": (["admin"], "PNP", {}),
     "saliente": (["dispatcher"], "PNP", {}),  # logs out (again and again): nobody else does
     # Signed in on the page (cookie and CSRF token): a token is minted only there. Fuzzed
@@ -66,6 +68,8 @@ CALLER_FOR: dict[Permission | str, str] = {
     EI_MANAGE: "inspectora",
     OVERSIGHT_NOTE: "inspectora",
     USERS_MANAGE: "admin",
+    TIPS_TRIAGE: "enlace",
+    TIPS_CONTACT: "enlace",
     USER: "auditora",
     PUBLIC: "comandante",
 }

@@ -599,16 +599,21 @@ def test_api_docs_need_a_login_in_production(
     engine: Engine, settings: Settings, tmp_path: Path
 ) -> None:
     from kuntur.audit import commitments, keys
+    from kuntur.citizens import keys as tip_keys
 
     keys.generate(tmp_path / "audit.key")
     crypto.generate(tmp_path / "identity.key")
     commitments.generate(tmp_path / "commitment.key")
+    tip_keys.generate_desk(tmp_path / "desk.key")
+    tip_keys.generate_secret(tmp_path / "tips.key")
     prod = settings.model_copy(
         update={
             "environment": "production",
             "audit_key_path": tmp_path / "audit.key",
             "identity_key_path": tmp_path / "identity.key",
             "audit_commitment_key_path": tmp_path / "commitment.key",
+            "citizens_desk_key_path": tmp_path / "desk.key",
+            "citizens_secret_key_path": tmp_path / "tips.key",
             "audit_checkpoint_interval_s": 0,
         }
     )
