@@ -73,7 +73,7 @@ def test_every_page_of_a_role_opens_cleanly(live_server: str, browser: Browser, 
             else problems.append(f"failed: {req.url} {req.failure}")
         ),
     )
-    for attempt in (1, 2):
+    for attempt in (1, 2, 3):
         page.goto(f"{live_server}/login")
         page.fill("#username", username)
         page.fill("#password", PASSWORD)
@@ -85,9 +85,10 @@ def test_every_page_of_a_role_opens_cleanly(live_server: str, browser: Browser, 
             break
         # Still on the login page: say why. On a loaded machine a code can reach the
         # server a window late; one more logon with the next code tells that apart from
-        # a refusal that repeats (which fails below, with the page's words).
+        # a refusal that repeats (which fails below, with the page's words). Twice: under a
+        # full suite beside other work both a code and the next have reached it late.
         refusal = page.locator("[role=alert], .error").all_inner_texts()
-        assert attempt == 1, f"{username} could not log in: {refusal}"
+        assert attempt < 3, f"{username} could not log in: {refusal}"
         problems.clear()
     nav = page.eval_on_selector_all(
         "header nav a", "links => links.map(a => a.getAttribute('href'))"
