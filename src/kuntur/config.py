@@ -114,6 +114,7 @@ class Settings(BaseSettings):
     @property
     def effective_citizens_secret_key_path(self) -> Path:
         return self.citizens_secret_key_path or self.var_dir / "citizens-secret.key"
+
     # Public statistics (kuntur.public, docs/public.md): the privacy budget that the releases
     # about one calendar year's incidents may spend together (sequential composition), the
     # days before now never released, the noisy counts shown as "menos de k", and the

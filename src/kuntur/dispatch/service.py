@@ -12,11 +12,12 @@ import functools
 import json
 import threading
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Table, select, update
+from sqlalchemy import CursorResult, Engine, Row, Table, select, update
 from sqlalchemy.orm import Session
 
 from kuntur.command import legal
@@ -562,24 +563,33 @@ def merge(actor: Actor, duplicate_id: int, into_id: int) -> Incident:
     return into
 
 
+QUEUE_COLUMNS = [
+    c
+    for c in cast(Table, Incident.__table__).columns
+    if c.name in incidents.OUT_COLUMNS and c.name != "narrative"
+]
+
+
 def queue(actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
     """Open incidents, most urgent first, then oldest."""
     db = actor.db
     actor.require(DISPATCH, object_type="incident")
     filters = incidents.scoped(actor, incidents.IncidentFilter(statuses=sorted(lifecycle.OPEN)))
-    # Plain rows, not ORM objects: the queue is read on every screen refresh, and loading
-    # up to 200 incidents as objects was an eighth of the server's time under load.
-    rows = db.execute(
-        select(*cast(Table, Incident.__table__).columns)
+    # Plain rows of the columns the queue shows, not ORM objects: the queue is read on
+    # every screen refresh, and loading up to 200 incidents as objects was an eighth of the
+    # server's time under load. The queue never shows a narrative, only whether there is
+    # one: that is all that is read of it.
+    rows: Sequence[Row[Any]] = db.execute(
+        select(*QUEUE_COLUMNS, (Incident.narrative != "").label("narrative"))
         .where(*filters.clauses())
         .order_by(Incident.priority, Incident.received_at)
         .limit(limit)
     ).all()
+    # Every unit on an incident (the fleet's busy part, hundreds at most): one statement
+    # the store prepares once, where an IN list of up to 200 ids was parsed anew each time.
     assigned: dict[int, list[str]] = {}
-    on_them = select(Unit.incident_id, Unit.call_sign).where(
-        Unit.incident_id.in_([r.id for r in rows])
-    )
-    for incident_id, call_sign in db.execute(on_them):
+    on_any = select(Unit.incident_id, Unit.call_sign).where(Unit.incident_id.is_not(None))
+    for incident_id, call_sign in db.execute(on_any):
         assigned.setdefault(int(incident_id or 0), []).append(call_sign)
     out = []
     for r in rows:

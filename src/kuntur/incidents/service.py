@@ -193,6 +193,31 @@ def incident_out(incident: Incident | Row[Any], *, reveal: bool = True) -> Incid
     )
 
 
+# What ``out_fields`` reads of a row: a query for a list need select no more.
+OUT_COLUMNS = frozenset(
+    {
+        "id",
+        "source",
+        "external_id",
+        "category",
+        "category_label",
+        "priority",
+        "status",
+        "occurred_at",
+        "received_at",
+        "latitude",
+        "longitude",
+        "h3_cell",
+        "district_ubigeo",
+        "address",
+        "narrative",
+        "owner_agency",
+        "classification",
+        "import_batch_id",
+    }
+)
+
+
 def out_fields(incident: Incident | Row[Any], *, reveal: bool = True) -> dict[str, Any]:
     """``incident_out(incident, reveal=reveal).model_dump(mode="json")``, built directly: the same
     keys in the same order, the same values. For lists (the dispatch queue, the incident
@@ -387,18 +412,18 @@ def list_incidents(
     counts = filters.selects(select(func.count()).select_from(Incident))
     total = sum(int(db.scalar(q) or 0) for q in counts)
     newest = (Incident.occurred_at.desc(), Incident.id.desc())
-    parts = filters.selects(select(Incident.id, Incident.occurred_at))
-    if len(parts) == 1:
-        page = parts[0].order_by(*newest).limit(limit).offset(offset)
-    else:  # several H3 ranges of a bbox: one ordered page over their union
-        u = union_all(*parts).subquery()
-        page = select(u.c.id, u.c.occurred_at).order_by(u.c.occurred_at.desc(), u.c.id.desc())
-        page = page.limit(limit).offset(offset)
-    ids = [row[0] for row in db.execute(page)]
-    # Plain rows, not ORM objects (as the dispatch queue): loading each as an object was
-    # a third of the list's time under load.
-    columns = cast(Table, Incident.__table__).columns
-    rows = db.execute(select(*columns).where(Incident.id.in_(ids)).order_by(*newest)).all()
+    # Plain rows of the columns a list shows (``OUT_COLUMNS``), not ORM objects (as the
+    # dispatch queue): loading each as an object was a third of the list's time under load.
+    shown = [c for c in cast(Table, Incident.__table__).columns if c.name in OUT_COLUMNS]
+    if not filters.bbox:  # one part: the page itself, newest first
+        page = filters.selects(select(*shown))[0].order_by(*newest).limit(limit).offset(offset)
+        return list(db.execute(page).all()), total
+    # Several H3 ranges of a bbox: one ordered page of ids over their union (each part a
+    # scan of the covering map index), then those rows.
+    u = union_all(*filters.selects(select(Incident.id, Incident.occurred_at))).subquery()
+    first = select(u.c.id).order_by(u.c.occurred_at.desc(), u.c.id.desc())
+    ids = [row[0] for row in db.execute(first.limit(limit).offset(offset))]
+    rows = db.execute(select(*shown).where(Incident.id.in_(ids)).order_by(*newest)).all()
     return list(rows), total
 
 

@@ -287,7 +287,9 @@ def ledger(db: Session, policy: Policy | None = None) -> dict[str, Any]:
     policy = policy or Policy.of()
     entries = []
     years: dict[int, float] = defaultdict(float)
-    for r in db.scalars(select(StatRelease).order_by(StatRelease.year, StatRelease.created_at, StatRelease.id)):
+    for r in db.scalars(
+        select(StatRelease).order_by(StatRelease.year, StatRelease.created_at, StatRelease.id)
+    ):
         years[r.year] = round(years[r.year] + r.epsilon, 6)
         entries.append(
             {
@@ -655,7 +657,13 @@ def cancel_alert(actor: Actor, alert_id: int, *, now: datetime | None = None) ->
 
 
 def alerts(db: Session, limit: int = 100) -> list[PublicAlert]:
-    return list(db.scalars(select(PublicAlert).order_by(PublicAlert.sent.desc(), PublicAlert.id.desc()).limit(limit)))
+    return list(
+        db.scalars(
+            select(PublicAlert)
+            .order_by(PublicAlert.sent.desc(), PublicAlert.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def get_alert(db: Session, alert_id: int) -> PublicAlert:
