@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Row, Table, select, update
+from sqlalchemy import CursorResult, Engine, Table, select, update
 from sqlalchemy.orm import Session
 
 from kuntur.command import legal
@@ -579,7 +579,7 @@ def queue(actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
     # every screen refresh, and loading up to 200 incidents as objects was an eighth of the
     # server's time under load. The queue never shows a narrative, only whether there is
     # one: that is all that is read of it.
-    rows: Sequence[Row[Any]] = db.execute(
+    rows: Sequence[Any] = db.execute(
         select(*QUEUE_COLUMNS, (Incident.narrative != "").label("narrative"))
         .where(*filters.clauses())
         .order_by(Incident.priority, Incident.received_at)
