@@ -202,3 +202,20 @@ def test_results_are_aggregates_with_small_groups_withheld(
     assert row["dispatch_to_arrival"]["p50_s"] == 300.0
     assert row["dispatch_to_arrival"]["within_target"] == 1.0
     assert '"n"' not in json.dumps(body)  # no group says how many it has
+
+
+def test_results_are_kept_until_an_incident_is_added(
+    engine: Engine, anonymous_client: TestClient
+) -> None:
+    """Anyone may ask for the results without a login: each process keeps them while the
+    incidents and forecasts stay the same, and computes them again once one is added."""
+    at = month_start(2) + timedelta(days=3)
+    put_incidents(engine, {("150101", "theft"): 12}, at, response_s=(40, 300))
+    service.RESULTS_CACHE.hits = service.RESULTS_CACHE.misses = 0
+    first = anonymous_client.get("/api/public/results").json()
+    assert anonymous_client.get("/api/public/results").json() == first
+    assert (service.RESULTS_CACHE.misses, service.RESULTS_CACHE.hits) == (1, 1)
+    put_incidents(engine, {("150103", "theft"): 12}, at, response_s=(40, 300))
+    after = anonymous_client.get("/api/public/results").json()
+    assert service.RESULTS_CACHE.misses == 2
+    assert {r["district"] for r in after["response_times"]} == {"150101", "150103"}

@@ -31,6 +31,7 @@ from kuntur.forecasting.models import Forecast, ForecastCell
 from kuntur.geography import service as geo
 from kuntur.identity.actor import EVERY_RECORD, Actor
 from kuntur.incidents.categories import CATEGORY_LABELS, Category
+from kuntur.incidents.layer_cache import TtlCache
 from kuntur.incidents.models import Incident
 from kuntur.public import cap, privacy
 from kuntur.public.manifest import (
@@ -374,17 +375,42 @@ def _closed_months_cutoff(now: datetime, holdback_days: int) -> datetime:
     return edge.replace(day=1, hour=0, minute=0, second=0, microsecond=0).astimezone(UTC)
 
 
+# The results are read by anyone, without a login, and cost a pass over every incident
+# and forecast (160 ms on the demo store): each process keeps them while no incident or
+# forecast is added or removed, for at most this long (a late arrival time on a past
+# month's incident shows within it).
+RESULTS_CACHE = TtlCache(ttl_s=300.0, size=16)
+
+
+def _fingerprint(db: Session) -> tuple[Any, ...]:
+    """Changes when an incident or a forecast is added or removed (two index reads)."""
+    inc = db.execute(
+        select(func.count(), func.max(Incident.id))
+        .select_from(Incident)
+        .execution_options(**{EVERY_RECORD: True})
+    ).one()
+    return (*inc, db.scalar(select(func.max(Forecast.id))))
+
+
 def results(
     db: Session, policy: Policy | None = None, now: datetime | None = None
 ) -> dict[str, Any]:
+    """``compute_results``, kept per process while its data stays the same (at most
+    ``RESULTS_CACHE.ttl_s``)."""
+    policy = policy or Policy.of()
+    now = now or utcnow()
+    until = _closed_months_cutoff(now, policy.holdback_days)
+    store = db.get_bind().engine.url.render_as_string(hide_password=True)
+    key = (store, policy, until, _fingerprint(db))
+    return RESULTS_CACHE.get(key, lambda: compute_results(db, policy, until))
+
+
+def compute_results(db: Session, policy: Policy, until: datetime) -> dict[str, Any]:
     """Response times (call to dispatch, dispatch to arrival: median, 90th percentile,
     share within target; ``dispatch.kpi``) and forecast hit rates, by district and month,
     for months over (and past the holdback). A group with fewer than ``results_min_n``
     measurements is withheld, and no group says how many it has (that would be an exact
     count of incidents beside the noisy ones)."""
-    policy = policy or Policy.of()
-    now = now or utcnow()
-    until = _closed_months_cutoff(now, policy.holdback_days)
     rows = db.execute(
         select(
             Incident.district_ubigeo,
