@@ -160,6 +160,7 @@ NAME_SPELLING = N_("nombre con otra grafía")
 NAME_CLOSE = N_("nombre con una letra distinta")
 NAME_OTHER = N_("nombre distinto")
 SECOND_GIVEN_OTHER = N_("segundo nombre distinto")
+SECOND_GIVEN_SAME = N_("segundo nombre igual")
 PATERNAL_SAME = N_("apellido paterno igual")
 PATERNAL_SPELLING = N_("apellido paterno con otra grafía")
 PATERNAL_CLOSE = N_("apellido paterno con una letra distinta")
@@ -216,6 +217,8 @@ def _given(x: names.Name, y: names.Name) -> tuple[float, list[Feature]]:
         rest = max(names.same_word(p, q) for p in ga[1:] for q in gb[1:])
         if rest < 0.4 and s >= 1.0:
             out.append(Feature("given_names", -0.7, SECOND_GIVEN_OTHER))
+        elif rest >= 1.0 and s >= 1.0:
+            out.append(Feature("given_names", 0.5, SECOND_GIVEN_SAME))
     return w + sum(f.weight for f in out[1:]), out
 
 
@@ -302,7 +305,8 @@ def date_evidence(a: BirthDate | None, b: BirthDate | None) -> Feature:
     if (a.year, a.day) == (b.year, b.day) and _digits_one_off(a.month or 0, b.month or 0, 2):
         return Feature("birth_date", 1.5, DATE_DIGIT)
     if (a.month, a.day) == (b.month, b.day) and _digits_one_off(a.year, b.year, 4):
-        return Feature("birth_date", 1.5, DATE_DIGIT)
+        # 1985 / 1986 is a slip; 1966 / 1986 is one digit too, but twenty years apart
+        return Feature("birth_date", 1.5 if abs(a.year - b.year) < 10 else 0.5, DATE_DIGIT)
     return Feature("birth_date", -4.5, DATE_OTHER)
 
 
@@ -329,15 +333,28 @@ def nationality_evidence(a: str | None, b: str | None) -> Feature | None:
     return Feature("nationality", -1.0, NAT_OTHER)
 
 
+NAME_MAX = 5.5  # the most a name can add: given 1.5 + 0.5 + father's 2.0 + mother's 1.5
+
+
 def compare(t: Traveller, e: Person) -> Candidate:
     """The traveller against one entry: every feature's evidence and the score."""
-    wn, fs, matched = name_evidence(t.name, e.all_names())
+    c = compare_above(t, e, 0.0)
+    assert c is not None
+    return c
+
+
+def compare_above(t: Traveller, e: Person, floor: float) -> Candidate | None:
+    """``compare``, or None when even a perfect name could not lift the other features'
+    evidence to ``floor`` (the name, the costly part, is then not compared)."""
     fd = date_evidence(t.birth, e.birth)
     fdoc = document_evidence(t.document, e.document)
     fnat = nationality_evidence(t.nationality, e.nationality)
+    rest = fd.weight + fdoc.weight + (fnat.weight if fnat else 0.0)
+    if floor > 0.0 and probability(rest + NAME_MAX) < floor:
+        return None
+    wn, fs, matched = name_evidence(t.name, e.all_names())
     features = [*fs, fd, fdoc] + ([fnat] if fnat else [])
-    total = wn + fd.weight + fdoc.weight + (fnat.weight if fnat else 0.0)
-    return Candidate(e.id, probability(total), features, matched, e.list)
+    return Candidate(e.id, probability(wn + rest), features, matched, e.list)
 
 
 # --- blocking and the index -----------------------------------------------------------
@@ -429,8 +446,8 @@ class PersonIndex:
             e = self.entries[i]
             if e.expires is not None and e.expires < today:
                 continue
-            c = compare(t, e)
-            if c.score >= threshold:
+            c = compare_above(t, e, threshold)
+            if c is not None and c.score >= threshold:
                 out.append(c)
         out.sort(key=lambda c: (-c.score, c.entry_id))
         return out[:limit]

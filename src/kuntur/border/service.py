@@ -184,7 +184,25 @@ _INDEXES: dict[str, Indexes] = {}
 _LOCK = threading.Lock()
 
 
-def _person(e: WatchlistEntry) -> matching.Person:
+_INDEX_COLUMNS = (
+    "entry_id",
+    "kind",
+    "name",
+    "aliases",
+    "birth_date",
+    "nationality",
+    "document_number",
+    "value",
+    "source_list",
+    "reason",
+    "owner_agency",
+    "classification",
+    "expires_on",
+    "network",
+)
+
+
+def _person(e: Any) -> matching.Person:
     try:
         birth = matching.parse_birth(e.birth_date)
     except ValueError:
@@ -216,8 +234,8 @@ def indexes(db: Session) -> Indexes:
         persons = matching.PersonIndex()
         things = matching.ThingIndex()
         meta: dict[str, tuple[str, str, int, str, str | None]] = {}
-        rows = db.execute(select(WatchlistEntry).execution_options(yield_per=5000)).scalars()
-        for e in rows:
+        cols = [getattr(WatchlistEntry, c) for c in _INDEX_COLUMNS]
+        for e in db.execute(select(*cols).execution_options(yield_per=10000)):
             meta[e.entry_id] = (
                 e.owner_agency,
                 e.source_list,
@@ -348,6 +366,113 @@ def _store_screening(
     return s
 
 
+def _remembered_many(
+    db: Session, pairs: set[tuple[str, str]], days: int
+) -> dict[tuple[str, str], Decision]:
+    """The standing clearing of each (traveller key, entry) pair: its latest decision
+    within ``days``, when that is a clearing (a confirmation or referral since raises the
+    alarm again)."""
+    if not pairs:
+        return {}
+    since = utcnow() - timedelta(days=days)
+    keys = sorted({k for k, _ in pairs})
+    latest: dict[tuple[str, str], Decision] = {}
+    for chunk in range(0, len(keys), 500):
+        for d in db.scalars(
+            select(Decision)
+            .where(
+                Decision.identity_key.in_(keys[chunk : chunk + 500]),
+                Decision.decided_at >= since,
+            )
+            .order_by(Decision.decided_at, Decision.id)
+        ):
+            if (d.identity_key, d.entry_id) in pairs:
+                latest[(d.identity_key, d.entry_id)] = d
+    return {p: d for p, d in latest.items() if d.outcome == "cleared"}
+
+
+def _screen_people(
+    actor: Actor,
+    travellers: Sequence[matching.Traveller],
+    *,
+    post: str,
+    threshold: float,
+    clearance_days: int,
+    batch: str | None,
+    lang: str | None,
+    progress: Callable[[int], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Screen travellers, then write their screenings and hits in two bulk inserts."""
+    db = actor.db
+    idx = indexes(db)
+    today = lima_today()
+    found = []
+    for i, t in enumerate(travellers):
+        found.append((t, identity_key(t), idx.persons.screen(t, today=today, threshold=threshold)))
+        if progress and i % 50 == 49:
+            progress(50)
+    if progress and len(travellers) % 50:
+        progress(len(travellers) % 50)
+    remembered = _remembered_many(
+        db, {(k, c.entry_id) for _, k, cands in found for c in cands}, clearance_days
+    )
+    now = utcnow()
+    screenings = [
+        Screening(
+            kind="person",
+            post=post[:80],
+            subject=json.dumps(
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "birth_date": t.birth.iso() if t.birth else None,
+                    "nationality": t.nationality,
+                    "document_number": t.document,
+                },
+                ensure_ascii=False,
+            ),
+            identity_key=k,
+            batch=batch,
+            hits=len(cands),
+            best_score=cands[0].score if cands else 0.0,
+            created_at=now,
+            created_by=actor.who,
+        )
+        for t, k, cands in found
+    ]
+    db.add_all(screenings)
+    db.flush()
+    pending = []
+    for s, (_t, k, cands) in zip(screenings, found, strict=True):
+        rows = []
+        for c in cands:
+            fj = _features_json(c, "es")
+            r = remembered.get((k, c.entry_id))
+            h = Hit(
+                screening_id=s.id,
+                entry_id=c.entry_id,
+                score=c.score,
+                explanation=c.explanation("es"),
+                features=json.dumps(fj, ensure_ascii=False),
+                remembered_id=r.id if r else None,
+            )
+            rows.append((h, fj, r))
+        pending.append(rows)
+    db.add_all([h for rows in pending for h, _, _ in rows])
+    if any(pending):
+        db.flush()
+    return [
+        {
+            "screening_id": s.id,
+            "traveller_id": t.id,
+            "kind": "person",
+            "post": s.post,
+            "hits": [_hit_out(actor, idx, h, fj, r, lang) for h, fj, r in rows],
+        }
+        for s, (t, _k, _c), rows in zip(screenings, found, pending, strict=True)
+    ]
+
+
 def screen_person(
     actor: Actor,
     traveller: matching.Traveller,
@@ -355,72 +480,33 @@ def screen_person(
     post: str,
     threshold: float = matching.THRESHOLD,
     clearance_days: int = 365,
-    batch: str | None = None,
     lang: str | None = None,
-    idx: Indexes | None = None,
-    record: bool = True,
 ) -> dict[str, Any]:
     """Screen one traveller: the candidates at or above ``threshold``, best first, each
     with its explanation, and a remembered clearing shown instead of the alarm."""
     actor.require(SCREEN)
-    db = actor.db
-    idx = idx or indexes(db)
-    cands = idx.persons.screen(traveller, today=lima_today(), threshold=threshold)
-    key = identity_key(traveller)
-    remembered = _remembered(db, key, [c.entry_id for c in cands], clearance_days)
-    subject = {
-        "id": traveller.id,
-        "name": traveller.name,
-        "birth_date": traveller.birth.iso() if traveller.birth else None,
-        "nationality": traveller.nationality,
-        "document_number": traveller.document,
-    }
-    s = _store_screening(
+    out = _screen_people(
         actor,
-        kind="person",
+        [traveller],
         post=post,
-        subject=subject,
-        key=key,
-        batch=batch,
-        hits=len(cands),
-        best=cands[0].score if cands else 0.0,
+        threshold=threshold,
+        clearance_days=clearance_days,
+        batch=None,
+        lang=lang,
+    )[0]
+    actor.record(
+        SCREENED,
+        object_type="border_screening",
+        object_id=str(out["screening_id"]),
+        details={
+            "kind": "person",
+            "post": post[:80],
+            "hits": len(out["hits"]),
+            "alarms": sum(1 for h in out["hits"] if h["alarm"]),
+            "entries": [h["watchlist_id"] for h in out["hits"]],
+        },
     )
-    hits = []
-    for c in cands:
-        fj = _features_json(c, "es")
-        r = remembered.get(c.entry_id)
-        h = Hit(
-            screening_id=s.id,
-            entry_id=c.entry_id,
-            score=c.score,
-            explanation=c.explanation("es"),
-            features=json.dumps(fj, ensure_ascii=False),
-            remembered_id=r.id if r else None,
-        )
-        db.add(h)
-        hits.append((h, fj, r))
-    db.flush()
-    out_hits = [_hit_out(actor, idx, h, fj, r, lang) for h, fj, r in hits]
-    if record:
-        actor.record(
-            SCREENED,
-            object_type="border_screening",
-            object_id=str(s.id),
-            details={
-                "kind": "person",
-                "post": post[:80],
-                "hits": len(cands),
-                "alarms": sum(1 for h in out_hits if h["alarm"]),
-                "entries": [c.entry_id for c in cands],
-            },
-        )
-    return {
-        "screening_id": s.id,
-        "traveller_id": traveller.id,
-        "kind": "person",
-        "post": s.post,
-        "hits": out_hits,
-    }
+    return out
 
 
 def screen_manifest(
@@ -433,30 +519,20 @@ def screen_manifest(
     progress: Callable[[int], None] | None = None,
     lang: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Screen a passenger manifest: each traveller as ``screen_person`` (one screening
-    row each, with its hits), the manifest on record once, with its counts."""
+    """Screen a passenger manifest: a screening row per traveller (with its hits), the
+    manifest on record once, with its counts and its screenings."""
     actor.require(SCREEN)
-    idx = indexes(actor.db)
     batch = uuid.uuid4().hex[:16]
-    out = []
-    for i, t in enumerate(travellers):
-        out.append(
-            screen_person(
-                actor,
-                t,
-                post=post,
-                threshold=threshold,
-                clearance_days=clearance_days,
-                batch=batch,
-                lang=lang,
-                idx=idx,
-                record=False,
-            )
-        )
-        if progress and i % 50 == 49:
-            progress(50)
-    if progress:
-        progress(len(travellers) % 50)
+    out = _screen_people(
+        actor,
+        travellers,
+        post=post,
+        threshold=threshold,
+        clearance_days=clearance_days,
+        batch=batch,
+        lang=lang,
+        progress=progress,
+    )
     actor.record(
         MANIFEST_SCREENED,
         object_type="border_manifest",
