@@ -265,21 +265,33 @@ def _name_pair(x: names.Name, y: names.Name) -> tuple[float, list[Feature]]:
     return wg + ws, fg + fs
 
 
+def _readings(name: str, first: str | None) -> list[tuple[names.Name, str | None, float]]:
+    """A name's readings: as parsed; then surnames first (``first``, the traveller's only)
+    and a three-word name split the other way, each at a small cost."""
+    out: list[tuple[names.Name, str | None, float]] = [(names.parse(name), None, 0.0)]
+    if first:
+        out.append((names.surnames_first(name), first, 0.3))
+    alt = names.other_split(name)
+    if alt is not None:
+        out.append((alt, None, 1.5))
+    return out
+
+
 def name_evidence(traveller: str, entry_names: Sequence[str]) -> tuple[float, list[Feature], str]:
-    """The best reading of the traveller's name against any of the entry's names."""
-    readings = [(names.parse(traveller), None), (names.surnames_first(traveller), SURNAMES_FIRST)]
+    """The best reading of the traveller's name against any reading of the entry's names."""
+    readings = _readings(traveller, SURNAMES_FIRST)
     best: tuple[float, list[Feature], str] = (-99.0, [], "")
     for i, en in enumerate(entry_names):
-        y = names.parse(en)
-        for x, how in readings:
-            w, fs = _name_pair(x, y)
-            if how:
-                w -= 0.3
-                fs = [*fs, Feature("given_names", -0.3, how)]
-            if i > 0:
-                fs = [*fs, Feature("given_names", 0.0, NAME_ALIAS)]
-            if w > best[0]:
-                best = (w, fs, en)
+        for y, _how, ycost in _readings(en, None):
+            for x, how, xcost in readings:
+                w, fs = _name_pair(x, y)
+                if how:
+                    fs = [*fs, Feature("given_names", -xcost, how)]
+                w -= xcost + ycost
+                if i > 0:
+                    fs = [*fs, Feature("given_names", 0.0, NAME_ALIAS)]
+                if w > best[0]:
+                    best = (w, fs, en)
     return best
 
 
@@ -315,6 +327,11 @@ def document_evidence(a: str | None, b: str | None) -> Feature:
         return Feature("document", 0.0, DOC_MISSING)
     if a == b or a.lstrip("0") == b.lstrip("0"):
         return Feature("document", 5.0, DOC_SAME)
+    da, db = re.sub(r"\D", "", a), re.sub(r"\D", "", b)
+    if len(da) >= 6 and da.lstrip("0") == db.lstrip("0"):
+        return Feature("document", 5.0, DOC_SAME)  # V-18765432 / 18765432
+    if len(da) >= 6 and len(db) >= 6 and (da != a or db != b):
+        a, b = da, db  # the digits compared, a letter prefix aside
     if min(len(a), len(b)) >= 5 and OSA.distance(a, b) == 1:
         if len(a) != len(b):
             return Feature("document", 2.0, DOC_LENGTH)

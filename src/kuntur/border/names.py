@@ -276,3 +276,18 @@ def surnames_first(name: str) -> Name:
         return parse(name)
     cut = 2 if len(tokens) >= 3 else 1
     return Name(tuple(canonical(t) for t in tokens[cut:]), tuple(tokens[:cut]))
+
+
+@lru_cache(maxsize=262144)
+def other_split(name: str) -> Name | None:
+    """A three-word name without a comma read the other way: "Anyelo Brayhan Quispe" is
+    parsed as one given name and two surnames unless Brayhan is a known given name; this is
+    the reading with two given names and one surname (or the reverse). None otherwise."""
+    if "," in name:
+        return None
+    n = parse(name)
+    words = n.words
+    if len(words) != 3:
+        return None
+    cut = 2 if len(n.given) == 1 else 1
+    return Name(words[:cut], words[cut:])
