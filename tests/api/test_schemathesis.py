@@ -27,6 +27,7 @@ from kuntur.app import create_app
 from kuntur.audit.manifest import AUDIT_CHECKPOINT, AUDIT_COUNTERSIGN, AUDIT_READ
 from kuntur.border.manifest import DECIDE as BORDER_DECIDE
 from kuntur.border.manifest import SCREEN as BORDER_SCREEN
+from kuntur.border.manifest import SEIZE as BORDER_SEIZE
 from kuntur.citizens.manifest import TIPS_CONTACT, TIPS_TRIAGE
 from kuntur.config import Settings
 from kuntur.core.registry import Permission
@@ -77,6 +78,7 @@ CALLER_FOR: dict[Permission | str, str] = {
     PUBLIC: "comandante",
     BORDER_SCREEN: "frontera",
     BORDER_DECIDE: "frontera",
+    BORDER_SEIZE: "frontera",
 }
 # A stream never ends by itself: the role matrix and tests/dispatch cover it.
 SKIPPED = {("GET", "/api/dispatch/live")}

@@ -28,8 +28,10 @@ from starlette.routing import Mount, Route
 from kuntur.app import create_app
 from kuntur.audit.manifest import ACCESS_DENIED, AUDIT_CHECKPOINT, AUDIT_COUNTERSIGN, AUDIT_READ
 from kuntur.audit.models import AuditEvent
+from kuntur.border.manifest import COMMAND as BORDER_COMMAND
 from kuntur.border.manifest import DECIDE as BORDER_DECIDE
 from kuntur.border.manifest import SCREEN as BORDER_SCREEN
+from kuntur.border.manifest import SEIZE as BORDER_SEIZE
 from kuntur.border.manifest import WATCHLIST as BORDER_WATCHLIST
 from kuntur.citizens import pow
 from kuntur.citizens.manifest import TIPS_CONTACT, TIPS_TRIAGE
@@ -284,6 +286,13 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("POST", "/api/border/watchlist"): Row(
         BORDER_WATCHLIST, json=lambda s: {"csv": "id,name,list\nM1,Ana Poma Calle,interpol\n"}
     ),
+    ("POST", "/api/border/seizures"): Row(
+        BORDER_SEIZE,
+        json=lambda s: {"post": "Iñapari", "kind": "drugs", "quantity": 1.5, "unit": "kg"},
+    ),
+    ("GET", "/api/border/seizures"): Row(BORDER_SEIZE),
+    ("GET", "/api/border/summary"): Row(BORDER_COMMAND),
+    ("GET", "/api/border/trafficking"): Row(BORDER_COMMAND),
     # dispatch
     ("GET", "/api/dispatch/queue"): Row(DISPATCH),
     ("GET", "/api/dispatch/incidents/{incident_id}/recommendation"): Row(
@@ -583,6 +592,7 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     ("GET", "/estadisticas"): ("/estadisticas", PUBLIC),  # the public statistics page
     ("GET", "/alertas-publicas"): ("/alertas-publicas", ALERTS_ISSUE),
     ("GET", "/frontera"): ("/frontera", BORDER_SCREEN),
+    ("GET", "/frontera/mando"): ("/frontera/mando", BORDER_COMMAND),
     ("GET", "/patrullaje/planes/{plan_id}/hoja/{unit_id}"): (
         "/patrullaje/planes/{s.patrol_plan}/hoja/{s.world.patrol}",
         PATROL_READ,

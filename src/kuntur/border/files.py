@@ -4,7 +4,8 @@ rows out, and for each bad row an error that names the file, the row and the fie
 Watchlist CSV (docs/border.md): ``id,name,aliases,birth_date,nationality,document_number,
 list``, aliases separated by ``;``, ``birth_date`` YYYY-MM-DD or YYYY, ``nationality`` ISO
 3166 alpha-2. Optional columns: ``kind`` (person, plate, vin, phone, account; default
-person), ``value`` (a vehicle's plate or VIN, a phone, an account), ``document_type``,
+person; ``serial`` for an arm), ``value`` (a vehicle's plate or VIN, a phone, an account,
+an arm's serial number), ``document_type``,
 ``reason``, ``agency``, ``classification`` (0-3), ``expires`` (YYYY-MM-DD), ``network``.
 
 FollowTheMoney (https://followthemoney.tech): one entity per line, or a JSON array; Person
@@ -35,7 +36,7 @@ from kuntur.border.matching import (
 )
 from kuntur.core.i18n import _
 
-KINDS = ("person", "plate", "vin", "phone", "account")
+KINDS = ("person", "plate", "vin", "phone", "account", "serial")
 LISTS = {
     "requisitoria": "requisitoria",
     "interpol": "interpol",

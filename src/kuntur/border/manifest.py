@@ -27,11 +27,24 @@ WATCHLIST = Permission(
     roles=(Role.COMMANDER, Role.INTEL_ANALYST),
 )
 
+SEIZE = Permission(
+    "border.seize",
+    "Registrar incautaciones en un puesto de frontera (armas, municiones, drogas, dinero, "
+    "personas rescatadas)",
+    roles=(Role.BORDER_OFFICER,),
+)
+COMMAND = Permission(
+    "border.command",
+    "Ver el resumen de los puestos de frontera y las estadísticas de trata de personas",
+    roles=(Role.COMMANDER, Role.INTEL_ANALYST),
+)
+
 SCREENED = EventType("border.screened", "Consulta de frontera (viajero o vehículo)")
 MANIFEST_SCREENED = EventType("border.manifest", "Lista de pasajeros consultada en lote")
 DECIDED = EventType("border.decided", "Decisión sobre una coincidencia de frontera")
 WATCHLIST_IMPORTED = EventType("border.watchlist.imported", "Lista de control importada")
 WATCHLIST_EXPIRED = EventType("border.watchlist.expired", "Entrada de lista de control vencida")
+SEIZED = EventType("border.seizure", "Incautación registrada en un puesto de frontera")
 SWEPT = EventType("border.swept", "Datos de viajeros borrados al vencer su plazo (Ley 29733)")
 
 TEXTS: dict[str, Label] = {
@@ -39,13 +52,23 @@ TEXTS: dict[str, Label] = {
     "object_border_screening": N_("Consulta de frontera"),
     "object_border_hit": N_("Coincidencia de frontera"),
     "object_border_entry": N_("Entrada de lista de control"),
+    "object_border_seizure": N_("Incautación en frontera"),
+    "border_command": N_("Frontera: mando"),
 }
 
 MANIFEST = declare(
     Manifest(
         domain="border",
-        permissions=(SCREEN, DECIDE, WATCHLIST),
-        events=(SCREENED, MANIFEST_SCREENED, DECIDED, WATCHLIST_IMPORTED, WATCHLIST_EXPIRED, SWEPT),
+        permissions=(SCREEN, DECIDE, WATCHLIST, SEIZE, COMMAND),
+        events=(
+            SCREENED,
+            MANIFEST_SCREENED,
+            DECIDED,
+            WATCHLIST_IMPORTED,
+            WATCHLIST_EXPIRED,
+            SEIZED,
+            SWEPT,
+        ),
         pages=(
             Page(
                 "/frontera",
@@ -54,6 +77,14 @@ MANIFEST = declare(
                 nav="border_post",
                 nav_order=45,
                 active="border_post",
+            ),
+            Page(
+                "/frontera/mando",
+                "border_command.html",
+                COMMAND,
+                nav="border_command",
+                nav_order=46,
+                active="border_command",
             ),
         ),
         texts=TEXTS,

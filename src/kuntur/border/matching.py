@@ -480,6 +480,7 @@ PLATE_CONFUSED = N_("placa igual salvo una confusión de lectura ({pairs})")
 VIN_SAME = N_("VIN igual")
 PHONE_SAME = N_("teléfono igual")
 ACCOUNT_SAME = N_("cuenta igual")
+SERIAL_SAME = N_("número de serie igual")
 
 
 def plate_text(text: str) -> str:
@@ -495,7 +496,7 @@ def normalise_identifier(kind: str, text: str) -> str | None:
     """How a vehicle, phone or account identifier is compared."""
     if kind == "plate":
         return plate_text(text) or None
-    if kind == "vin":
+    if kind in ("vin", "serial"):  # a VIN; an arm's serial number
         return plate_text(text) or None
     if kind == "phone":
         return normalise_phone(text)
@@ -510,7 +511,7 @@ class Thing:
     """A watchlist entry for a vehicle (plate, VIN), a phone or a payment account."""
 
     id: str
-    kind: str  # plate | vin | phone | account
+    kind: str  # plate | vin | phone | account | serial (an arm)
     value: str  # normalised
     list: str = ""
     expires: date | None = None
@@ -552,9 +553,12 @@ class ThingIndex:
         for e in self.exact.get((kind, value), []):
             if e.expires is not None and e.expires < today:
                 continue
-            note = {"plate": PLATE_SAME, "vin": VIN_SAME, "phone": PHONE_SAME}.get(
-                kind, ACCOUNT_SAME
-            )
+            note = {
+                "plate": PLATE_SAME,
+                "vin": VIN_SAME,
+                "phone": PHONE_SAME,
+                "serial": SERIAL_SAME,
+            }.get(kind, ACCOUNT_SAME)
             out[e.id] = ThingHit(e.id, kind, e.value, 1.0, note, e.list)
         if kind == "plate":
             for e in self.folded.get(plate_key(value), []):

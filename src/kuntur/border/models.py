@@ -102,3 +102,27 @@ class Decision(Base):
     post: Mapped[str] = mapped_column(String(80))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
     decided_by: Mapped[str] = mapped_column(String(200))
+
+
+class Seizure(Base):
+    """Something seized at a post: arms (the serial checked against the arms watchlist),
+    ammunition, drugs, cash, or people rescued (a count and the case that holds their
+    identities: a victim's identity is never kept here)."""
+
+    __tablename__ = "border_seizures"
+    __table_args__ = (Index("ix_border_seizures_post_at", "post", "seized_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # arms | ammunition | drugs | cash | people
+    post: Mapped[str] = mapped_column(String(80))
+    quantity: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(10))  # units | kg | PEN | USD | persons
+    description: Mapped[str] = mapped_column(Text, default="")
+    serial: Mapped[str | None] = mapped_column(String(60))  # an arm's, normalised
+    watchlist_hit: Mapped[str | None] = mapped_column(String(120))  # the arms entry it hit
+    incident_id: Mapped[int | None] = mapped_column(BigId)
+    screening_id: Mapped[int | None] = mapped_column(BigId)
+    network: Mapped[str | None] = mapped_column(String(200))
+    case_ref: Mapped[str | None] = mapped_column(String(60))  # people rescued: their case
+    seized_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    recorded_by: Mapped[str] = mapped_column(String(200))

@@ -21,23 +21,33 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, delete, select
+from sqlalchemy import CursorResult, Engine, delete, func, select
 from sqlalchemy.orm import Session
 
 from kuntur.border import matching, names
 from kuntur.border.files import EntryRow
 from kuntur.border.manifest import (
+    COMMAND,
     DECIDE,
     DECIDED,
     MANIFEST_SCREENED,
     SCREEN,
     SCREENED,
+    SEIZE,
+    SEIZED,
     SWEPT,
     WATCHLIST,
     WATCHLIST_EXPIRED,
     WATCHLIST_IMPORTED,
 )
-from kuntur.border.models import Decision, Hit, Screening, WatchlistEntry, WatchlistVersion
+from kuntur.border.models import (
+    Decision,
+    Hit,
+    Screening,
+    Seizure,
+    WatchlistEntry,
+    WatchlistVersion,
+)
 from kuntur.core.errors import InvalidInput, NotFound
 from kuntur.core.i18n import N_, _, render
 from kuntur.core.timeutil import LIMA, utcnow
@@ -712,3 +722,167 @@ def recent(actor: Actor, *, post: str | None = None, limit: int = 50) -> list[di
         }
         for s in actor.db.scalars(q)
     ]
+
+
+# --- seizures and the command's summary (issue 17, the later step) ------------------------
+
+SEIZURE_UNITS = {
+    "arms": ("units",),
+    "ammunition": ("units",),
+    "drugs": ("kg", "g", "units"),
+    "cash": ("PEN", "USD", "EUR", "BOB", "COP", "VES"),
+    "people": ("persons",),
+}
+
+
+def register_seizure(
+    actor: Actor,
+    *,
+    kind: str,
+    post: str,
+    quantity: float,
+    unit: str,
+    description: str = "",
+    serial: str | None = None,
+    incident_id: int | None = None,
+    screening_id: int | None = None,
+    network: str | None = None,
+    case_ref: str | None = None,
+) -> tuple[Seizure, list[matching.ThingHit]]:
+    """Record a seizure at a post (``border.seize``). An arm's serial is checked against the
+    arms watchlist (entries of kind ``serial``); a hit links the seizure to its entry and
+    network. People rescued are a count and the case that holds their identities, never
+    the identities themselves."""
+    actor.require(SEIZE)
+    if kind not in SEIZURE_UNITS:
+        raise InvalidInput(_("tipo de incautación «{k}» desconocido", k=kind))
+    if unit not in SEIZURE_UNITS[kind]:
+        raise InvalidInput(
+            _(
+                "unidad «{u}» no vale para {k} ({units})",
+                u=unit,
+                k=kind,
+                units=", ".join(SEIZURE_UNITS[kind]),
+            )
+        )
+    if not quantity > 0:
+        raise InvalidInput(_("la cantidad debe ser mayor que 0"))
+    if kind == "people" and not (case_ref or "").strip():
+        raise InvalidInput(
+            _("las personas rescatadas se registran con el caso que guarda su identidad")
+        )
+    hits: list[matching.ThingHit] = []
+    norm = None
+    if serial:
+        norm = matching.normalise_identifier("serial", serial)
+        if norm:
+            hits = indexes(actor.db).things.screen("serial", norm, today=lima_today())
+    idx = indexes(actor.db) if hits else None
+    if hits and idx and not network:
+        network = idx.entries.get(hits[0].entry_id, ("", "", 0, "", None))[4]
+    s = Seizure(
+        kind=kind,
+        post=post[:80],
+        quantity=quantity,
+        unit=unit,
+        description=description[:2000],
+        serial=norm,
+        watchlist_hit=hits[0].entry_id if hits else None,
+        incident_id=incident_id,
+        screening_id=screening_id,
+        network=(network or None) and network[:200],
+        case_ref=(case_ref or None) and case_ref.strip()[:60],
+        seized_at=utcnow(),
+        recorded_by=actor.who,
+    )
+    actor.db.add(s)
+    actor.db.flush()
+    actor.record(
+        SEIZED,
+        object_type="border_seizure",
+        object_id=str(s.id),
+        details={
+            "kind": kind,
+            "post": s.post,
+            "quantity": quantity,
+            "unit": unit,
+            "watchlist_hit": s.watchlist_hit,
+        },
+    )
+    return s, hits
+
+
+def seizure_out(s: Seizure) -> dict[str, Any]:
+    return {
+        "seizure_id": s.id,
+        "kind": s.kind,
+        "post": s.post,
+        "quantity": s.quantity,
+        "unit": s.unit,
+        "description": s.description,
+        "serial": s.serial,
+        "watchlist_hit": s.watchlist_hit,
+        "incident_id": s.incident_id,
+        "screening_id": s.screening_id,
+        "network": s.network,
+        "case_ref": s.case_ref,
+        "seized_at": s.seized_at.isoformat(),
+        "recorded_by": s.recorded_by,
+    }
+
+
+def seizures(actor: Actor, *, post: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    actor.require(SEIZE)
+    q = select(Seizure).order_by(Seizure.seized_at.desc(), Seizure.id.desc()).limit(limit)
+    if post:
+        q = q.where(Seizure.post == post)
+    return [seizure_out(s) for s in actor.db.scalars(q)]
+
+
+# The posts on the map (WGS84): the border crossings of issue 17.
+POST_PLACES = {
+    "Tumbes (Aguas Verdes)": (-3.4806, -80.2456),
+    "Desaguadero": (-16.5656, -69.0397),
+    "Tacna (Santa Rosa)": (-17.7672, -70.2794),
+    "Iñapari": (-10.9475, -69.5772),
+}
+
+
+def command_summary(actor: Actor) -> dict[str, Any]:
+    """Per post: screenings, hits, alarms cleared and standing, seizures by kind (counts
+    only, no traveller data), for the command page (``border.command``)."""
+    actor.require(COMMAND)
+    db = actor.db
+    posts: dict[str, dict[str, Any]] = {}
+
+    def post_row(name: str) -> dict[str, Any]:
+        lat, lon = POST_PLACES.get(name, (None, None))
+        return posts.setdefault(
+            name,
+            {
+                "post": name,
+                "lat": lat,
+                "lon": lon,
+                "screenings": 0,
+                "hits": 0,
+                "decided": 0,
+                "seizures": {},
+            },
+        )
+
+    for name in POST_PLACES:
+        post_row(name)
+    for name, n, h in db.execute(
+        select(Screening.post, func.count(), func.coalesce(func.sum(Screening.hits), 0)).group_by(
+            Screening.post
+        )
+    ):
+        row = post_row(name)
+        row["screenings"], row["hits"] = int(n), int(h)
+    for name, n in db.execute(select(Decision.post, func.count()).group_by(Decision.post)):
+        post_row(name)["decided"] = int(n)
+    for name, kind, n in db.execute(
+        select(Seizure.post, Seizure.kind, func.count()).group_by(Seizure.post, Seizure.kind)
+    ):
+        post_row(name)["seizures"][kind] = int(n)
+    return {"posts": sorted(posts.values(), key=lambda r: r["post"])}

@@ -200,3 +200,94 @@ def import_watchlist(data: WatchlistCsvIn, actor: ActorDep) -> dict[str, Any]:
         "version": r.version,
         "errors": [str(e) for e in errors[:1000]],
     }
+
+
+class SeizureIn(BaseModel):
+    post: Post
+    kind: Literal["arms", "ammunition", "drugs", "cash", "people"]
+    quantity: float = Field(gt=0, le=1e12)
+    unit: Literal["units", "kg", "g", "PEN", "USD", "EUR", "BOB", "COP", "VES", "persons"]
+    description: str = Field("", max_length=2000)
+    serial: str | None = Field(None, max_length=60, description="an arm's serial number")
+    incident_id: int | None = Field(None, ge=1, le=MAX_ID)
+    screening_id: int | None = Field(None, ge=1, le=MAX_ID)
+    network: str | None = Field(None, max_length=200)
+    case_ref: str | None = Field(
+        None, max_length=60, description="people rescued: the case that holds their identities"
+    )
+
+
+class SeizureOut(BaseModel):
+    seizure_id: int
+    kind: str
+    post: str
+    quantity: float
+    unit: str
+    description: str
+    serial: str | None
+    watchlist_hit: str | None
+    incident_id: int | None
+    screening_id: int | None
+    network: str | None
+    case_ref: str | None
+    seized_at: str
+    recorded_by: str
+
+
+class SeizureRecorded(SeizureOut):
+    serial_hits: list[str]
+
+
+class PostSummary(BaseModel):
+    post: str
+    lat: float | None
+    lon: float | None
+    screenings: int
+    hits: int
+    decided: int
+    seizures: dict[str, int]
+
+
+class CommandSummary(BaseModel):
+    posts: list[PostSummary]
+
+
+class Trafficking(BaseModel):
+    source: str
+    total: int
+    by_year: list[dict[str, Any]]
+    by_month: list[dict[str, Any]]
+    by_district: list[dict[str, Any]]
+    by_station: list[dict[str, Any]]
+    by_purpose: list[dict[str, Any]]
+    trend: dict[str, Any]
+
+
+@router.post("/seizures", response_model=SeizureRecorded, status_code=201)
+def record_seizure(data: SeizureIn, actor: ActorDep) -> dict[str, Any]:
+    """Record a seizure at a post (``border.seize``): an arm's serial is checked against
+    the arms watchlist; people rescued are a count and their case, never identities."""
+    s, hits = service.register_seizure(actor, **data.model_dump())
+    return {**service.seizure_out(s), "serial_hits": [h.entry_id for h in hits]}
+
+
+@router.get("/seizures", response_model=list[SeizureOut])
+def list_seizures(actor: ActorDep, post: str | None = None) -> list[dict[str, Any]]:
+    return service.seizures(actor, post=(post or None) and post[:80])
+
+
+@router.get("/summary", response_model=CommandSummary)
+def summary(actor: ActorDep) -> dict[str, Any]:
+    """Per post: screenings, hits, decisions and seizures by kind (``border.command``)."""
+    return service.command_summary(actor)
+
+
+@router.get("/trafficking", response_model=Trafficking)
+def trafficking_statistics(actor: ActorDep) -> dict[str, Any]:
+    """Human-trafficking complaints in Lambayeque, 2017-2023, by month, district, station
+    and purpose, with the trend (Gobierno Regional de Lambayeque open data, ODbL)."""
+    from kuntur.border import trafficking
+    from kuntur.border.manifest import COMMAND
+
+    actor.require(COMMAND)
+    return trafficking.summary()

@@ -1,5 +1,5 @@
 """Border control: border_entries, border_watchlist_version, border_screenings,
-border_hits, border_decisions (issue 17).
+border_hits, border_decisions, border_seizures (issue 17).
 
 Revision ID: 0020
 Revises: 0019
@@ -95,7 +95,28 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "border_seizures",
+        sa.Column("id", BigId, primary_key=True, autoincrement=True),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("post", sa.String(length=80), nullable=False),
+        sa.Column("quantity", sa.Float(), nullable=False),
+        sa.Column("unit", sa.String(length=10), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("serial", sa.String(length=60), nullable=True),
+        sa.Column("watchlist_hit", sa.String(length=120), nullable=True),
+        sa.Column("incident_id", BigId, nullable=True),
+        sa.Column("screening_id", BigId, nullable=True),
+        sa.Column("network", sa.String(length=200), nullable=True),
+        sa.Column("case_ref", sa.String(length=60), nullable=True),
+        sa.Column("seized_at", UTCDateTime(), nullable=False),
+        sa.Column("recorded_by", sa.String(length=200), nullable=False),
+    )
+    op.create_index("ix_border_seizures_post_at", "border_seizures", ["post", "seized_at"])
+
+
 def downgrade() -> None:
+    op.drop_table("border_seizures")
     op.drop_table("border_decisions")
     op.drop_table("border_hits")
     op.drop_table("border_screenings")
