@@ -42,3 +42,17 @@ def test_screen_decide_and_remember(browser: Browser, live_server: str) -> None:
     expect(pg.get_by_test_id("border-hit").first).to_contain_text("confusión de lectura")
     assert pg.context.errors == []  # type: ignore[attr-defined]
     pg.context.close()
+
+
+def test_command_page(browser: Browser, live_server: str) -> None:
+    pg = desk_page(
+        browser, live_server, "comandantelima", "KUNTUR_TEST_FRONT_TOTP", "/frontera/mando"
+    )
+    expect(pg.get_by_test_id("border-posts")).to_contain_text("Desaguadero")
+    expect(pg.get_by_test_id("border-posts")).to_contain_text("arms: 1")
+    expect(pg.get_by_test_id("trafficking-years")).to_contain_text("2019")
+    expect(pg.get_by_test_id("trafficking-districts")).to_contain_text("CHICLAYO")
+    expect(pg.get_by_test_id("trafficking-source")).to_contain_text("Lambayeque")
+    expect(pg.locator("#border-map path.leaflet-interactive")).to_have_count(4)
+    assert pg.context.errors == []  # type: ignore[attr-defined]
+    pg.context.close()

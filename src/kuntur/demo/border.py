@@ -2,7 +2,8 @@
 drawn from name pools, a few plates and phones, every entry's reason saying DEMOSTRACIÓN)
 and a few screenings at the posts of Tumbes (Aguas Verdes), Desaguadero, Tacna (Santa
 Rosa) and Iñapari, one of them a namesake cleared by the officer and, screened again,
-shown as remembered instead of raising the alarm. Done once: a store that already has
+shown as remembered instead of raising the alarm; and three seizures (an arm whose serial
+is on the arms list, drugs, cash). Done once: a store that already has
 border entries is left as it is."""
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ THINGS = "\n".join(
         f"DEMO-V1,Camioneta ficticia,plate,ABO-123,requisitoria,DEMOSTRACIÓN,{NETWORK}",
         "DEMO-V2,Camión ficticio,plate,B8S-505,orden_judicial,DEMOSTRACIÓN,",
         f"DEMO-F1,Teléfono ficticio,phone,+51 955 111 222,requisitoria,DEMOSTRACIÓN,{NETWORK}",
+        f"DEMO-A1,Pistola ficticia,serial,DEMO-9MM-0001,requisitoria,DEMOSTRACIÓN,{NETWORK}",
         "",
     ]
 )
@@ -93,5 +95,26 @@ def seed_border(engine: Engine, entries: int = 3000) -> tuple[int, int]:
         )
         border.screen_thing(actor, "plate", "AB0-I23", post=posts[3])
         border.screen_thing(actor, "plate", "XYZ-999", post=posts[2])
+        # Seizures: an arm whose serial is on the arms list, drugs and cash.
+        border.register_seizure(
+            actor,
+            kind="arms",
+            post=posts[1],
+            quantity=1,
+            unit="units",
+            serial="demo 9mm 0001",
+            description="DEMOSTRACIÓN: pistola ficticia",
+        )
+        border.register_seizure(
+            actor, kind="drugs", post=posts[1], quantity=2.5, unit="kg", description="DEMOSTRACIÓN"
+        )
+        border.register_seizure(
+            actor,
+            kind="cash",
+            post=posts[0],
+            quantity=15000,
+            unit="USD",
+            description="DEMOSTRACIÓN",
+        )
         made = 6
-    return entries + 3, made
+    return entries + len(things), made
