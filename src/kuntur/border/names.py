@@ -238,9 +238,20 @@ class Name:
         return self.given + self.surnames
 
 
+@lru_cache(maxsize=262144)
+def _folded(piece: str) -> str:
+    return re.sub(r"[^a-z,\-']", " ", fold(piece))
+
+
+_SPACE = re.compile(r"\s+")
+_SPLIT = re.compile(r"[\s\-']+")
+
+
 def words_of(name: str) -> list[str]:
-    text = re.sub(r"[^a-z,\s\-']", " ", fold(name))
-    return [t for t in re.split(r"[\s\-']+", text.replace(",", " , ")) if t]
+    """The folded words of a name, a comma kept as a word of its own (each piece folded
+    once per process: names repeat their words)."""
+    text = " ".join(_folded(p) for p in _SPACE.split(name) if p)
+    return [t for t in _SPLIT.split(text.replace(",", " , ")) if t]
 
 
 @lru_cache(maxsize=262144)
