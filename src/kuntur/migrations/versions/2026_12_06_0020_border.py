@@ -94,7 +94,6 @@ def upgrade() -> None:
         "ix_border_decisions_key_entry", "border_decisions", ["identity_key", "entry_id"]
     )
 
-
     op.create_table(
         "border_seizures",
         sa.Column("id", BigId, primary_key=True, autoincrement=True),
