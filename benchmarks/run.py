@@ -4,7 +4,7 @@ Foundation (``benchmarks/foundation.py``): the CSV import end to end into SQLite
 PostgreSQL next to a raw bulk load of the same rows, and the map layer through the
 HTTP API next to the same SQL run bare, paired in one run. Load (``benchmarks/load.py``):
 the real server under 50 concurrent clients next to one client. Other suites: audit,
-dispatch, intelligence, forecast, patrol.
+dispatch, intelligence, forecast, patrol, border.
 
 Usage: python -m benchmarks.run [--rows N] [--runs R] [--backends sqlite,postgresql]
        [--suites foundation,load,...] [--json FILE] [--no-doc]
@@ -454,7 +454,7 @@ def main() -> None:
     parser.add_argument("--wide-n", type=int, default=30, help="rounds of the Lima-wide views")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument(
-        "--suites", default="foundation,load,audit,forecast,dispatch,intelligence,patrol"
+        "--suites", default="foundation,load,audit,forecast,dispatch,intelligence,patrol,border"
     )
     parser.add_argument("--proof-leaves", type=int, default=10_000_000)
     parser.add_argument("--verify-events", type=int, default=1_000_000)
@@ -462,6 +462,9 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=60.0)
     parser.add_argument("--load-solo-seconds", type=float, default=20.0)
     parser.add_argument("--load-days", type=int, default=90, help="demo days seeded for load")
+    parser.add_argument(
+        "--border-entries", type=int, default=1_000_000, help="watchlist size for the API"
+    )
     parser.add_argument("--json", type=Path, help="also write every figure here (bench-compare)")
     parser.add_argument("--no-doc", action="store_true", help="leave docs/benchmarks.md alone")
     args = parser.parse_args()
@@ -524,6 +527,14 @@ def main() -> None:
 
         lines = patrol.run(machine(started))
         write_section("patrol", lines)
+        print("\n".join(lines))
+    if "border" in suites:
+        from benchmarks import border
+
+        lines = border.run(
+            machine(started), fresh_store, drop_store, bench_token, entries=args.border_entries
+        )
+        write_section("border", lines)
         print("\n".join(lines))
     if "forecast" in suites:
         from benchmarks import forecast

@@ -104,6 +104,12 @@ def clear_store(migrated_engine: Engine) -> Engine:
     """Empty every table, and put the migration's sharing rules back."""
     with migrated_engine.begin() as conn:
         for table in (  # children before parents
+            "border_seizures",
+            "border_hits",
+            "border_screenings",
+            "border_decisions",
+            "border_entries",
+            "border_watchlist_version",
             "citizen_tip_messages",
             "citizen_tip_photos",
             "citizen_tips",

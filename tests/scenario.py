@@ -90,6 +90,7 @@ class Scenario:
     tip_photo: int = 0
     tip_challenge_key: bytes = b""
     public_alert: int = 0  # a public CAP alert (an exercise) for the Rímac
+    border_hit: int = 0  # a border screening's hit (a listed person), to decide on
 
 
 def incident(
@@ -215,7 +216,31 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         patrol_plan=ids[6],
         **_tips(engine, settings),
         public_alert=alert_id,
+        border_hit=_border(engine),
     )
+
+
+def _border(engine: Engine) -> int:
+    """A watchlist of one person and a screening that hits it (issue 17)."""
+    from kuntur.border import files
+    from kuntur.border import service as border
+    from kuntur.border.matching import BirthDate, Traveller
+    from kuntur.identity.actor import system
+
+    rows, _ = files.read_watchlist_csv(
+        "id,name,birth_date,nationality,document_number,list\n"
+        "G1,José Luis Quispe Mamani,1985-03-12,PE,41234567,requisitoria\n",
+        "guion.csv",
+    )
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        actor = system(db, "guion")
+        border.import_entries(actor, rows, source="guion")
+        out = border.screen_person(
+            actor,
+            Traveller("X", "José Luis Quispe Mamani", BirthDate(1985, 3, 12), "PE", "41234567"),
+            post="Desaguadero",
+        )
+    return int(out["hits"][0]["hit_id"])
 
 
 def _tips(engine: Engine, settings: Settings) -> dict[str, object]:

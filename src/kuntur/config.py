@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     # Put missed use-of-force deadlines on record this often while the server runs
     # (oversight.scheduled; `kuntur oversight sweep` does it once); 0 = never.
     uof_sweep_interval_s: int = Field(900, ge=0)
+    # Traveller data (border screenings and their hits) is kept this many days, then
+    # deleted by `kuntur border sweep` (Ley 29733: no longer than its purpose needs). A
+    # cleared false positive is remembered for `border_clearance_days`, then asked again.
+    border_retention_days: int = Field(90, ge=1, le=3650)
+    border_clearance_days: int = Field(365, ge=1, le=3650)
     # The key that seals TOTP secrets and keys the audit log's commitments
     # (identity/crypto.py). Same rule as the audit key: made on first use only outside
     # production; in production it must exist (`kuntur users keygen`).

@@ -25,6 +25,9 @@ from sqlalchemy.orm import Session
 
 from kuntur.app import create_app
 from kuntur.audit.manifest import AUDIT_CHECKPOINT, AUDIT_COUNTERSIGN, AUDIT_READ
+from kuntur.border.manifest import DECIDE as BORDER_DECIDE
+from kuntur.border.manifest import SCREEN as BORDER_SCREEN
+from kuntur.border.manifest import SEIZE as BORDER_SEIZE
 from kuntur.citizens.manifest import TIPS_CONTACT, TIPS_TRIAGE
 from kuntur.config import Settings
 from kuntur.core.registry import Permission
@@ -56,6 +59,7 @@ CALLERS = {  # username: (roles, agency, headers)
     "pagina": (["dispatcher"], "PNP", {}),
     # The administrator on the page: creating accounts and giving roles need the step-up.
     "paginaadmin": (["admin"], "PNP", {}),
+    "frontera": (["border_officer"], "PNP", {}),  # screens and decides at a border post
 }
 WEB = {"pagina", "paginaadmin"}
 CALLER_FOR: dict[Permission | str, str] = {
@@ -72,6 +76,9 @@ CALLER_FOR: dict[Permission | str, str] = {
     TIPS_CONTACT: "enlace",
     USER: "auditora",
     PUBLIC: "comandante",
+    BORDER_SCREEN: "frontera",
+    BORDER_DECIDE: "frontera",
+    BORDER_SEIZE: "frontera",
 }
 # A stream never ends by itself: the role matrix and tests/dispatch cover it.
 SKIPPED = {("GET", "/api/dispatch/live")}
@@ -130,6 +137,7 @@ def fuzz(migrated_engine: Engine, tmp_path_factory: pytest.TempPathFactory, db_u
         "token_id": [s.colleague_token],
         "name": [s.network],
         "checkpoint_id": [s.checkpoint],
+        "hit_id": [s.border_hit],
         "ubigeo": ["150101", "070101"],
         "level": ["departments", "provinces"],
         # Account changes touch the scenario's colleague only, never a caller of the fuzz.

@@ -28,6 +28,11 @@ from starlette.routing import Mount, Route
 from kuntur.app import create_app
 from kuntur.audit.manifest import ACCESS_DENIED, AUDIT_CHECKPOINT, AUDIT_COUNTERSIGN, AUDIT_READ
 from kuntur.audit.models import AuditEvent
+from kuntur.border.manifest import COMMAND as BORDER_COMMAND
+from kuntur.border.manifest import DECIDE as BORDER_DECIDE
+from kuntur.border.manifest import SCREEN as BORDER_SCREEN
+from kuntur.border.manifest import SEIZE as BORDER_SEIZE
+from kuntur.border.manifest import WATCHLIST as BORDER_WATCHLIST
 from kuntur.citizens import pow
 from kuntur.citizens.manifest import TIPS_CONTACT, TIPS_TRIAGE
 from kuntur.command.manifest import COMMAND_READ, LEGAL_WRITE, ORDERS_ISSUE, UNITS_REPORT
@@ -260,6 +265,34 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("POST", "/api/public/alerts/{alert_id}/cancel"): Row(
         ALERTS_ISSUE, "/api/public/alerts/{s.public_alert}/cancel"
     ),
+    # border control (issue 17): the posts screen and decide; the watchlists are imported
+    # by the command and intelligence
+    ("POST", "/api/border/screenings"): Row(
+        BORDER_SCREEN, json=lambda s: {"post": "Desaguadero", "name": "José Quispe Mamani"}
+    ),
+    ("POST", "/api/border/manifests"): Row(
+        BORDER_SCREEN,
+        json=lambda s: {"post": "Desaguadero", "travellers": [{"id": "1", "name": "Ana Poma"}]},
+    ),
+    ("POST", "/api/border/things"): Row(
+        BORDER_SCREEN, json=lambda s: {"post": "Desaguadero", "kind": "plate", "value": "ABC-123"}
+    ),
+    ("GET", "/api/border/screenings"): Row(BORDER_SCREEN),
+    ("POST", "/api/border/hits/{hit_id}/decision"): Row(
+        BORDER_DECIDE,
+        "/api/border/hits/{s.border_hit}/decision",
+        json=lambda s: {"outcome": "referred", "reason": "a la fiscalía"},
+    ),
+    ("POST", "/api/border/watchlist"): Row(
+        BORDER_WATCHLIST, json=lambda s: {"csv": "id,name,list\nM1,Ana Poma Calle,interpol\n"}
+    ),
+    ("POST", "/api/border/seizures"): Row(
+        BORDER_SEIZE,
+        json=lambda s: {"post": "Iñapari", "kind": "drugs", "quantity": 1.5, "unit": "kg"},
+    ),
+    ("GET", "/api/border/seizures"): Row(BORDER_SEIZE),
+    ("GET", "/api/border/summary"): Row(BORDER_COMMAND),
+    ("GET", "/api/border/trafficking"): Row(BORDER_COMMAND),
     # dispatch
     ("GET", "/api/dispatch/queue"): Row(DISPATCH),
     ("GET", "/api/dispatch/incidents/{incident_id}/recommendation"): Row(
@@ -558,6 +591,8 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     ("GET", "/patrullaje"): ("/patrullaje", PATROL_READ),
     ("GET", "/estadisticas"): ("/estadisticas", PUBLIC),  # the public statistics page
     ("GET", "/alertas-publicas"): ("/alertas-publicas", ALERTS_ISSUE),
+    ("GET", "/frontera"): ("/frontera", BORDER_SCREEN),
+    ("GET", "/frontera/mando"): ("/frontera/mando", BORDER_COMMAND),
     ("GET", "/patrullaje/planes/{plan_id}/hoja/{unit_id}"): (
         "/patrullaje/planes/{s.patrol_plan}/hoja/{s.world.patrol}",
         PATROL_READ,

@@ -25,6 +25,7 @@ from kuntur.core import migrate
 from kuntur.core.context import RequestContext
 from kuntur.core.db import make_engine
 from kuntur.demo import service as demo
+from kuntur.demo.border import seed_border
 from kuntur.demo.command import seed_command
 from kuntur.demo.oversight import seed_oversight
 from kuntur.demo.public import seed_public
@@ -87,6 +88,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             db.execute(update(User).where(User.username == username).values(unit_id=node))
     seed_oversight(engine)  # synthetic personnel, a month of use-of-force reports, flags
     seed_public(engine)  # the first public release and two exercise alerts (/estadisticas)
+    seed_border(engine, entries=300)  # a synthetic watchlist and screenings (/frontera)
+    _t, border_secret = make_user(engine, "frontera", ["border_officer"])
+    os.environ["KUNTUR_TEST_BORDER_TOTP"] = border_secret or ""
     with Session(engine) as db, db.begin():  # the extortion networks in the demo reports
         intelligence.index_all(Actor(db, RequestContext.system("test")))
     _t, intel_secret = make_user(engine, "inteligencia", ["intel_analyst"])

@@ -201,6 +201,28 @@ def patrol_() -> None:
 
 
 @app.command(
+    "border",
+    help=_(
+        "Sembrar una lista de control ficticia (3.000 personas inventadas, placas y teléfonos) "
+        "y algunas consultas en los puestos de frontera, con un falso positivo recordado, "
+        "para /frontera. SOLO DEMOSTRACIÓN."
+    ),
+)
+def border_() -> None:
+    """A synthetic watchlist and a few screenings at the border posts. DEMO ONLY."""
+    from kuntur.demo.border import seed_border
+
+    entries, screenings = seed_border(engine())
+    console.print(
+        _(
+            "Control fronterizo de demostración: {entries} entradas ficticias, {screenings} "
+            "consultas."
+        ).format(entries=entries, screenings=screenings),
+        highlight=False,
+    )
+
+
+@app.command(
     "public",
     help=_(
         "Hacer la primera publicación mensual de estadísticas (ε = 1) y emitir dos alertas "

@@ -1,0 +1,1 @@
+"""Border control (issue 17): watchlists, screening with explanations, decisions."""
