@@ -44,6 +44,15 @@ LISTS = {
     "migracion": "alerta_migratoria",
     "orden_judicial": "orden_judicial",
     "court_order": "orden_judicial",
+    "court": "orden_judicial",
+    "orden": "orden_judicial",
+    "interpol_notice": "interpol",
+    "red_notice": "interpol",
+    "notificacion_roja": "interpol",
+    "migration_alert": "alerta_migratoria",
+    "migracion_alerta": "alerta_migratoria",
+    "warrant": "requisitoria",
+    "captura": "requisitoria",
 }
 WATCHLIST_COLUMNS = (
     "id",
@@ -165,16 +174,10 @@ def read_watchlist_csv(text: str, filename: str) -> tuple[list[EntryRow], list[R
                 )
             row = EntryRow(eid, kind)
             where = "list"
-            lst = (r.get("list") or "requisitoria").lower().replace(" ", "_")
-            if lst not in LISTS:
-                raise ValueError(
-                    _(
-                        "lista «{v}» desconocida ({lists})",
-                        v=lst,
-                        lists=", ".join(sorted(set(LISTS.values()))),
-                    )
-                )
-            row.source_list = LISTS[lst]
+            lst = (r.get("list") or "requisitoria").strip().lower().replace(" ", "_")
+            # A list of another name is still a list to screen against: its entry is
+            # kept under the name given (an officer reads it), never dropped.
+            row.source_list = LISTS.get(lst) or lst[:40]
             if kind == "person":
                 where = "name"
                 row.name = r.get("name", "")
