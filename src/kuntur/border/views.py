@@ -252,15 +252,48 @@ class CommandSummary(BaseModel):
     posts: list[PostSummary]
 
 
+class TraffickingYear(BaseModel):
+    year: int
+    complaints: int
+    full_year: bool  # a year with all twelve months in the data
+
+
+class TraffickingMonth(BaseModel):
+    month: str  # YYYY-MM
+    complaints: int
+
+
+class TraffickingDistrict(BaseModel):
+    district: str
+    complaints: int
+
+
+class TraffickingStation(BaseModel):
+    district: str
+    station: str
+    complaints: int
+
+
+class TraffickingPurpose(BaseModel):
+    purpose: str
+    complaints: int
+
+
+class TraffickingTrend(BaseModel):
+    years: list[int]  # the full years the trend is fitted on
+    slope_per_year: float
+    change: float | None  # first full year to last, as a share of the first
+
+
 class Trafficking(BaseModel):
     source: str
     total: int
-    by_year: list[dict[str, Any]]
-    by_month: list[dict[str, Any]]
-    by_district: list[dict[str, Any]]
-    by_station: list[dict[str, Any]]
-    by_purpose: list[dict[str, Any]]
-    trend: dict[str, Any]
+    by_year: list[TraffickingYear]
+    by_month: list[TraffickingMonth]
+    by_district: list[TraffickingDistrict]
+    by_station: list[TraffickingStation]
+    by_purpose: list[TraffickingPurpose]
+    trend: TraffickingTrend
 
 
 @router.post("/seizures", response_model=SeizureRecorded, status_code=201)
