@@ -203,6 +203,14 @@ def make_user(
     return token, secret
 
 
+def role_client(
+    engine: Engine, settings: Settings, name: str, role: str, agency: str = "PNP"
+) -> TestClient:
+    """A test client with the bearer token of a new user ``name`` holding ``role``."""
+    token, _ = make_user(engine, name, [role], agency=agency)
+    return TestClient(create_app(settings, engine), headers={"Authorization": f"Bearer {token}"})
+
+
 @pytest.fixture
 def anonymous_client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings, engine)) as c:
@@ -221,10 +229,7 @@ def client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
 
 @pytest.fixture
 def auditor_client(engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    token, _ = make_user(engine, "auditora", ["auditor"], agency="DP")
-    with TestClient(
-        create_app(settings, engine), headers={"Authorization": f"Bearer {token}"}
-    ) as c:
+    with role_client(engine, settings, "auditora", "auditor", agency="DP") as c:
         yield c
 
 

@@ -9,9 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from kuntur.app import create_app
 from kuntur.config import Settings
-from tests.conftest import make_user
+from tests.conftest import role_client
 
 WATCHLIST_CSV = """id,name,aliases,birth_date,nationality,document_number,list
 W1,José Luis Quispe Mamani,Pepe Quispe;El Cholo,1985-03-12,PE,41234567,requisitoria
@@ -21,24 +20,19 @@ W4,Carlos Alberto Pérez García,,1966-07-21,PE,07654321,alerta_migratoria
 """
 
 
-def _client(engine: Engine, settings: Settings, name: str, role: str) -> TestClient:
-    token, _ = make_user(engine, name, [role])
-    return TestClient(create_app(settings, engine), headers={"Authorization": f"Bearer {token}"})
-
-
 @pytest.fixture
 def officer(engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    with _client(engine, settings, "oficial_frontera", "border_officer") as c:
+    with role_client(engine, settings, "oficial_frontera", "border_officer") as c:
         yield c
 
 
 @pytest.fixture
 def commander(engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    with _client(engine, settings, "comandante_frontera", "commander") as c:
+    with role_client(engine, settings, "comandante_frontera", "commander") as c:
         yield c
 
 
 @pytest.fixture
 def dispatcher(engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    with _client(engine, settings, "despacho_frontera", "dispatcher") as c:
+    with role_client(engine, settings, "despacho_frontera", "dispatcher") as c:
         yield c

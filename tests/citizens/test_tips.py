@@ -55,6 +55,11 @@ def events(engine: Engine) -> list[AuditEvent]:
 
 
 # --- receipts ----------------------------------------------------------------------------
+def tuned(settings: Settings, **limits: int) -> Settings:
+    """The test settings with other tip limits (validated, as from the environment)."""
+    return Settings.model_validate({**settings.model_dump(), **limits})
+
+
 def test_receipts_have_more_than_64_bits_and_are_easy_to_write() -> None:
     assert receipts.ENTROPY_BITS > 64
     codes = {receipts.new() for _ in range(2000)}
@@ -132,15 +137,9 @@ def test_receipt_lookups_are_compared_in_constant_time(monkeypatch: pytest.Monke
 
 
 def test_receipt_lookups_are_rate_limited_without_addresses(
-    engine: Engine, tmp_path: object, db_url: str
+    engine: Engine, settings: Settings
 ) -> None:
-    settings = Settings(
-        var_dir=tmp_path,
-        database_url=db_url,
-        environment="test",
-        tip_lookups_per_minute=3,  # type: ignore[arg-type]
-    )
-    with TestClient(create_app(settings, engine)) as c:
+    with TestClient(create_app(tuned(settings, tip_lookups_per_minute=3), engine)) as c:
         codes = [
             c.post("/api/citizens/public/follow", json={"receipt": "1" * 20}).status_code
             for _ in range(4)
@@ -172,15 +171,9 @@ def test_a_tip_needs_a_fresh_proof_of_work_spent_once(anonymous_client: TestClie
 
 
 def test_pages_without_javascript_share_a_smaller_budget(
-    engine: Engine, tmp_path: object, db_url: str
+    engine: Engine, settings: Settings
 ) -> None:
-    settings = Settings(
-        var_dir=tmp_path,
-        database_url=db_url,
-        environment="test",
-        tip_unproven_per_hour=1,  # type: ignore[arg-type]
-    )
-    with TestClient(create_app(settings, engine)) as c:
+    with TestClient(create_app(tuned(settings, tip_unproven_per_hour=1), engine)) as c:
         first = submit_form(c, nonce="", challenge="")
         assert first.status_code == 303
         second = submit_form(c, nonce="", challenge="")
@@ -267,17 +260,9 @@ def test_a_file_that_is_not_a_photo_is_refused_in_words(anonymous_client: TestCl
     assert "Traceback" not in r.text
 
 
-def test_too_many_or_too_large_photos_are_refused(
-    engine: Engine, tmp_path: object, db_url: str
-) -> None:
-    settings = Settings(
-        var_dir=tmp_path,
-        database_url=db_url,
-        environment="test",
-        tip_max_photos=1,
-        tip_photo_max_bytes=2048,  # type: ignore[arg-type]
-    )
-    with TestClient(create_app(settings, engine)) as c:
+def test_too_many_or_too_large_photos_are_refused(engine: Engine, settings: Settings) -> None:
+    small = tuned(settings, tip_max_photos=1, tip_photo_max_bytes=2048)
+    with TestClient(create_app(small, engine)) as c:
         big = gps_jpeg(comment=b"x" * 4000)
         r = submit_form(c, files=[("a.jpg", big)])
         assert r.status_code == 422 and "pesa más de" in r.text

@@ -9,23 +9,17 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 
-from kuntur.app import create_app
 from kuntur.config import Settings
-from tests.conftest import make_user
-
-
-def _client(engine: Engine, settings: Settings, name: str, role: str) -> TestClient:
-    token, _ = make_user(engine, name, [role])
-    return TestClient(create_app(settings, engine), headers={"Authorization": f"Bearer {token}"})
+from tests.conftest import role_client
 
 
 @pytest.fixture
 def commander(engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    with _client(engine, settings, "comandante_pub", "commander") as c:
+    with role_client(engine, settings, "comandante_pub", "commander") as c:
         yield c
 
 
 @pytest.fixture
 def dispatcher(engine: Engine, settings: Settings) -> Iterator[TestClient]:
-    with _client(engine, settings, "despacho_pub", "dispatcher") as c:
+    with role_client(engine, settings, "despacho_pub", "dispatcher") as c:
         yield c
