@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+TAK_PORT ?= 8087
 
 .PHONY: demo test lint bench bench-compare serve install install-dev postgres clean screens messages
 
@@ -32,7 +33,9 @@ demo: install
 	$(BIN)/kuntur demo public
 	$(BIN)/kuntur demo border
 	$(BIN)/kuntur demo users
-	@echo "Kuntur: http://$(HOST):$(PORT)/  (Ctrl-C para detener)"
+	@echo "Kuntur: http://$(HOST):$(PORT)/  TAK (CoT, PNP): tcp://$(HOST):$(TAK_PORT)  (Ctrl-C para detener)"
+	$(BIN)/kuntur exchange tak serve --host $(HOST) --tcp-port $(TAK_PORT) --tcp-agency PNP & tak=$$!; \
+	trap 'kill $$tak 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/kuntur serve --host $(HOST) --port $(PORT)
 
 serve: install
