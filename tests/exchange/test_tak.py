@@ -340,3 +340,55 @@ def test_xml_is_escaped() -> None:
     ev = fromstring(xml)
     assert ev.find("detail/contact").get("callsign") == 'P2 Robo "<script>" & más #5'  # type: ignore[union-attr]
     assert b"<script>" not in xml
+
+
+def _approved_plan(engine: Engine, world: World, status: str = "approved") -> int:
+    """A plan on shift now with one post for the PNP patrol car (rows as the planner
+    writes them; the planner itself is tested in tests/patrol)."""
+    from kuntur.forecasting.models import Forecast
+    from kuntur.patrol.models import PatrolPlan, PatrolPost
+
+    now = utcnow()
+    with Session(engine) as db, db.begin():
+        f = Forecast(
+            created_at=now, created_by="test", method="auto", chosen="kde", data_version="x",
+            events_used=0, cell_size=250.0, crs="EPSG:32718", x0=0.0, y0=0.0, nx=1, ny=1,
+            area_cells=1, horizon_days=7.0, valid_from=now, valid_until=now + timedelta(days=7),
+        )  # fmt: skip
+        db.add(f)
+        db.flush()
+        plan = PatrolPlan(
+            created_at=now, created_by="test", forecast_id=f.id, node_id=world.front,
+            starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=7), status=status,
+        )  # fmt: skip
+        db.add(plan)
+        db.flush()
+        post = PatrolPost(
+            plan_id=plan.id, unit_id=world.patrol, site="cell:1", lon=-77.031, lat=-12.047,
+            reach_m=800.0, covered_risk=1.5, kind="patrol",
+        )  # fmt: skip
+        db.add(post)
+        db.flush()
+        return post.id
+
+
+def test_posts_of_an_approved_plan_on_shift_are_sent_and_drafts_are_not(
+    engine: Engine, world: World
+) -> None:
+    approved = _approved_plan(engine, world)
+    draft = _approved_plan(engine, world, status="draft")
+
+    async def body(ports: list[int]) -> Seen:
+        reader, writer, cfg = await _connect(f"tcp://127.0.0.1:{ports[0]}")
+        try:
+            seen = await _collect(reader, cfg, _has(cot_out.post_uid(approved)))
+            await _drain(reader, cfg, seen, 0.8)
+            return seen
+        finally:
+            await _closed(writer)
+
+    seen = _run(_with_feed(engine, body))
+    post = seen[cot_out.post_uid(approved)]
+    assert post.get("type") == cot_out.POST_TYPE
+    assert post.find("detail/contact").get("callsign") == "Puesto PNP-A-P1"  # type: ignore[union-attr]
+    assert cot_out.post_uid(draft) not in seen
