@@ -1,8 +1,11 @@
-"""Root CLI: `kuntur`. Each domain mounts its own commands; nothing domain-specific lives here."""
+"""Root CLI: `kuntur`. Each domain mounts its own commands; only the store-wide ones (db,
+serve, backup, restore) live here."""
 
 from __future__ import annotations
 
 import importlib
+import json
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -136,6 +139,99 @@ def serve(
         timeout_graceful_shutdown=5,
         server_header=False,  # no "Server: uvicorn" banner telling what to attack
     )
+
+
+@app.command(
+    "backup",
+    help=_(
+        "Respaldar el almacén en FILE: una instantánea coherente de todas las tablas, con el "
+        "tamaño y la raíz del registro de auditoría y su último punto de control firmado."
+    ),
+)
+def backup(
+    file: Annotated[Path, typer.Argument(help=_("el archivo de respaldo que se escribe"))],
+    as_json: Annotated[bool, typer.Option("--json", help=_("el resultado como JSON"))] = False,
+) -> None:
+    """Back the store up into FILE (kuntur.ops.backup)."""
+    from kuntur.core.cli_support import engine, fail
+    from kuntur.core.errors import KunturError
+    from kuntur.ops import service
+
+    try:
+        report = service.backup(engine(), file)
+    except (KunturError, OSError) as exc:
+        fail(str(exc))
+    if as_json:
+        print(json.dumps(report))
+        return
+    print(
+        _(
+            "Respaldo {file}: {rows} filas de {tables} tablas, revisión {rev}; registro de "
+            "auditoría con {size} eventos (último punto de control firmado: {cp}); SHA-256 "
+            "{sha}",
+            file=str(file),
+            rows=report["rows"],
+            tables=report["tables"],
+            rev=report["revision"],
+            size=report["audit_size"],
+            cp=report["checkpoint_size"] if report["checkpoint_size"] is not None else "-",
+            sha=report["sha256"],
+        )
+    )
+
+
+@app.command(
+    "restore",
+    help=_(
+        "Restaurar el almacén desde un respaldo: comprueba las sumas de control antes de "
+        "cambiar nada; un almacén que no está vacío solo con --force, diciendo lo que se pierde."
+    ),
+)
+def restore(
+    file: Annotated[Path, typer.Argument(help=_("el archivo de respaldo"))],
+    force: Annotated[
+        bool, typer.Option("--force", help=_("reemplazar un almacén que no está vacío"))
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=_("el resultado como JSON"))] = False,
+) -> None:
+    """Restore the store from FILE (kuntur.ops.backup)."""
+    from kuntur.core.cli_support import engine, fail
+    from kuntur.core.errors import KunturError
+    from kuntur.ops import service
+
+    if not file.exists():
+        fail(_("no existe el archivo {file}", file=str(file)))
+    try:
+        report = service.restore(engine(auto_migrate=False), file, force=force)
+    except (KunturError, OSError) as exc:
+        fail(str(exc))
+    if as_json:
+        print(json.dumps(report))
+        return
+    print(
+        _(
+            "Restaurado {file}: {rows} filas, revisión {rev}; registro de auditoría con {size} "
+            "eventos.",
+            file=str(file),
+            rows=report["rows"],
+            rev=report["revision"],
+            size=report["audit_size"],
+        )
+    )
+    if report["lost_events"]:
+        kinds = ", ".join(f"{k}: {v}" for k, v in sorted(report["lost_by_type"].items()))
+        print(
+            _(
+                "Perdidos desde el respaldo: {n} eventos de auditoría, del {first} al {last} "
+                "({kinds}).",
+                n=report["lost_events"],
+                first=report["lost_from"],
+                last=report["lost_to"],
+                kinds=kinds,
+            )
+        )
+    elif report["continuation"] is False:
+        print(_("El almacén reemplazado no continuaba el registro de este respaldo."))
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Operations: backups that restore, health and metrics (issue 21)."""
