@@ -240,6 +240,8 @@ ROUTES: dict[tuple[str, str], Row] = {
     ),
     # public statistics and alerts (issue 16): read by anyone; a release spends the privacy
     # budget and an alert speaks for the command, each with its permission
+    ("GET", "/health/live"): Row(PUBLIC),
+    ("GET", "/health/ready"): Row(PUBLIC),
     ("GET", "/api/public/statistics"): Row(PUBLIC),
     ("GET", "/api/public/statistics.csv"): Row(PUBLIC),
     ("GET", "/api/public/ledger"): Row(PUBLIC),

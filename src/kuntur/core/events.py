@@ -113,6 +113,9 @@ class Broker:
         self._listeners: list[Callable[[Event], None]] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._lock = threading.Lock()
+        # Whether this process hears the other processes' changes now (PostgreSQL: its
+        # LISTEN connection is up; SQLite: the relay's last poll worked): readiness reads it.
+        self.connected = False
 
     @property
     def subscribers(self) -> int:
@@ -236,11 +239,15 @@ async def listen_postgres(engine: Engine, broker: Broker, ready: asyncio.Event) 
             async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
                 await conn.execute(f'LISTEN "{channel}"')  # a hex name we built: not user input
                 ready.set()
+                broker.connected = True
                 async for note in conn.notifies():
                     broker.publish(note.payload)
+            broker.connected = False
         except asyncio.CancelledError:
+            broker.connected = False
             raise
         except Exception:  # the store restarted or the network blinked: retry
+            broker.connected = False
             log.warning("live: lost the LISTEN connection; retrying in 1 s", exc_info=True)
             await asyncio.sleep(1.0)
 
@@ -282,11 +289,14 @@ async def relay_sqlite(
         try:
             prune = polls % int(30 / interval_s) == 1  # about twice a minute
             last, found = await asyncio.to_thread(_relay_since, engine, last, prune)
+            broker.connected = True
             for data in found:
                 broker.publish(data)
         except asyncio.CancelledError:
+            broker.connected = False
             raise
         except Exception:  # a locked or busy store: try again at the next poll
+            broker.connected = False
             log.warning("live: relay poll failed; retrying", exc_info=True)
         polls += 1
         await asyncio.sleep(interval_s)
