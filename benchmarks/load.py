@@ -34,7 +34,7 @@ import numpy as np
 from sqlalchemy import Engine
 from sqlalchemy import text as sql
 
-from kuntur.core.cli_support import server_process_args
+from kuntur.core.cli_support import metrics_dir, server_process_args
 
 LIMA_VIEW = "-77.40,-12.52,-76.62,-11.56"
 P95_GOAL_MS = 200.0
@@ -149,6 +149,7 @@ def start_server(
         "KUNTUR_VAR_DIR": str(var),
         "KUNTUR_ENVIRONMENT": "test",  # no scheduled checkpoints, no production key checks
         "KUNTUR_SERVER_PROCESSES": str(workers),
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(var, port)),  # as `kuntur serve` does
     }
     with log.open("wb") as fh:
         proc = subprocess.Popen(

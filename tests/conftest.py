@@ -28,7 +28,7 @@ from kuntur import domains
 from kuntur.app import create_app
 from kuntur.config import Settings
 from kuntur.core import migrate
-from kuntur.core.cli_support import server_process_args
+from kuntur.core.cli_support import metrics_dir, server_process_args
 from kuntur.core.db import dispose_engines, make_engine
 
 PG_URL = os.environ.get(
@@ -301,6 +301,7 @@ def serve_in_process(
         "KUNTUR_DATABASE_URL": db_url,
         "KUNTUR_VAR_DIR": var,
         "KUNTUR_ENVIRONMENT": "test",
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir(Path(var), port)),  # as `kuntur serve`
     }
     proc = subprocess.Popen(
         server_process_args(port, workers=workers),

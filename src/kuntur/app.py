@@ -33,6 +33,7 @@ from kuntur.identity import crypto
 from kuntur.identity import web as identity_web
 from kuntur.identity.ratelimit import EventThrottle, LoginThrottle
 from kuntur.identity.web import ActorDep
+from kuntur.ops.metrics import RequestMetrics
 from kuntur.oversight import scheduled as uof_sweep
 from kuntur.web import pages
 
@@ -148,6 +149,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(
         SecurityHeaders, production=settings.environment == "production", tile_origin=tile_origin
     )
+    # Outermost: every answer counted and timed, refusals by the layers above included.
+    app.add_middleware(RequestMetrics, subscribers=lambda: app.state.broker.subscribers)
     for router in domains.routers():  # every domain's API, found in its views module
         app.include_router(router)
     pages.add_declared_pages()  # each domain's pages, from its manifest

@@ -118,12 +118,13 @@ def serve(
     import uvicorn
 
     from kuntur.config import get_settings
-    from kuntur.core.cli_support import console, engine
+    from kuntur.core.cli_support import console, engine, metrics_dir
 
     engine()  # migrate the embedded store before the first request
     settings = get_settings()
     workers = workers or settings.effective_server_processes
     os.environ["KUNTUR_SERVER_PROCESSES"] = str(workers)  # read by each process's settings
+    os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir(settings.var_dir, port)))
     console.print(
         f"Kuntur en http://{host}:{port}/  (API: http://{host}:{port}/docs)", highlight=False
     )

@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     # four). `kuntur serve` tells its processes how many they are, so in-memory budgets
     # such as the logon throttle are split between them.
     server_processes: int = 0
+    # Prometheus metrics at /metrics (kuntur.ops.metrics): with a token, only a scraper
+    # that sends it as a bearer token reads them; production serves them only with one.
+    metrics_token: str | None = None
     # Anonymous citizen tips (kuntur.citizens, docs/citizens.md). The desk's X25519 key pair
     # (contact details are sealed to its public key; only the desk screen opens them) and
     # the key of the receipts' keyed hashes and of the proof-of-work challenges. Same rule

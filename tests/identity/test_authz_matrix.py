@@ -242,6 +242,7 @@ ROUTES: dict[tuple[str, str], Row] = {
     # budget and an alert speaks for the command, each with its permission
     ("GET", "/health/live"): Row(PUBLIC),
     ("GET", "/health/ready"): Row(PUBLIC),
+    ("GET", "/metrics"): Row(PUBLIC),  # outside production, without a scraper's token
     ("GET", "/api/public/statistics"): Row(PUBLIC),
     ("GET", "/api/public/statistics.csv"): Row(PUBLIC),
     ("GET", "/api/public/ledger"): Row(PUBLIC),

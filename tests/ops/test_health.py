@@ -4,10 +4,12 @@ comes back (PostgreSQL behind a TCP relay the test cuts and restores)."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -101,10 +103,8 @@ class Relay:
             pass
         finally:
             for s in (a, b):
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
 
     def cut(self) -> None:
         if self._server is not None:
@@ -112,10 +112,8 @@ class Relay:
             self._server = None
         with self._lock:
             for s in self._conns:
-                try:
+                with contextlib.suppress(OSError):
                     s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 s.close()
             self._conns = []
 
@@ -148,3 +146,74 @@ def test_ready_fails_when_the_database_goes_and_recovers_when_it_returns(
     relay.start()
     body = _ready(client, 200, seconds=15)
     assert body["checks"]["events"]["ok"] is True  # the LISTEN connection came back too
+
+
+def _sample(text: str, name: str, **labels: str) -> float:
+    """One sample's value from the Prometheus text, by name and labels."""
+    for line in text.splitlines():
+        if not line.startswith(name + "{") and not line.startswith(name + " "):
+            continue
+        head, _, value = line.rpartition(" ")
+        if all(f'{k}="{v}"' in head for k, v in labels.items()):
+            return float(value)
+    raise AssertionError(f"no sample {name} {labels}")
+
+
+def test_metrics_count_requests_by_route_and_read_the_store(
+    client: TestClient, engine: Engine
+) -> None:
+    with Session(engine) as db, db.begin():
+        ids = [make_incident(db) for _ in range(3)]
+    before = client.get("/metrics").text
+    for i in ids:
+        assert client.get(f"/api/incidents/{i}").status_code == 200
+    assert client.get("/api/incidents/999999").status_code == 404
+    text = client.get("/metrics").text
+    route = "/api/incidents/{incident_id}"
+    ok = _sample(text, "kuntur_http_requests_total", route=route, status="200")
+    try:
+        ok_before = _sample(before, "kuntur_http_requests_total", route=route, status="200")
+    except AssertionError:
+        ok_before = 0.0
+    assert ok - ok_before == 3
+    assert _sample(text, "kuntur_http_requests_total", route=route, status="404") >= 1
+    assert _sample(text, "kuntur_http_request_duration_seconds_count", route=route) >= 4
+    assert "/api/incidents/999999" not in text  # templates only: no record id in metrics
+    assert _sample(text, "kuntur_dispatch_queue_depth") == 3
+    with Session(engine) as db:
+        from kuntur.audit import service as audit
+
+        assert _sample(text, "kuntur_audit_events") == audit.size(db)
+
+
+def test_metrics_need_the_scrapers_token_when_one_is_set(
+    engine: Engine, settings: Settings
+) -> None:
+    guarded = settings.model_copy(update={"metrics_token": "s3creto-del-recolector"})
+    with TestClient(create_app(guarded, engine)) as c:
+        assert c.get("/metrics").status_code == 401
+        assert c.get("/metrics", headers={"Authorization": "Bearer otro"}).status_code == 401
+        good = c.get("/metrics", headers={"Authorization": "Bearer s3creto-del-recolector"})
+        assert good.status_code == 200 and "kuntur_audit_events" in good.text
+
+
+def test_one_scrape_sees_every_server_process(engine: Engine, db_url: str, tmp_path: Path) -> None:
+    """Two server processes, as `kuntur serve` runs them: the counts of both in one scrape."""
+    import httpx2 as httpx
+
+    from tests.conftest import serve_in_process
+
+    proc, url = serve_in_process(db_url, str(tmp_path / "var"), workers=2)
+    try:
+        # New connections each time: the kernel hands them to either process.
+        for _ in range(40):
+            assert httpx.get(f"{url}/health/live", timeout=5).status_code == 200
+        text = httpx.get(f"{url}/metrics", timeout=5).text
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+        if proc.stderr is not None:
+            proc.stderr.close()
+    assert _sample(text, "kuntur_http_requests_total", route="/health/live", status="200") == 40
+    pids = {p.name for p in (tmp_path / "var" / "run").glob("metrics-*/*.db")}
+    assert len({n.rsplit("_", 1)[-1] for n in pids}) >= 2  # files of two processes

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -76,6 +78,16 @@ def progress_stages(enabled: bool = True) -> Iterator[Callable[[str, int], Calla
             return lambda n: bar.advance(task, n)
 
         yield stage
+
+
+def metrics_dir(var_dir: Path, port: int) -> Path:
+    """Where a server's processes write their metrics (``PROMETHEUS_MULTIPROC_DIR``), so
+    that one scrape sees them all: emptied first, counts of processes gone are not this
+    server's (kuntur.ops.metrics)."""
+    folder = var_dir / "run" / f"metrics-{port}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
 
 
 def server_process_args(port: int, *, workers: int = 1) -> list[str]:

@@ -87,7 +87,9 @@ class SecurityHeaders:
         given = next((v for k, v in scope.get("headers", []) if k == b"x-request-id"), b"")[:64]
         reference = given or uuid.uuid4().hex.encode()
         if not given:
-            scope = {**scope, "headers": [*scope.get("headers", []), (b"x-request-id", reference)]}
+            # In place, not a copy: the layers outside (the metrics) read what the router
+            # adds to this same scope (the route template).
+            scope["headers"] = [*scope.get("headers", []), (b"x-request-id", reference)]
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -1,25 +1,32 @@
 """Health endpoints: ``GET /health/live`` and ``GET /health/ready`` (no login: load
-balancers and orchestrators call them; the answers name no record or person)."""
+balancers and orchestrators call them; the answers name no record or person), and the
+Prometheus metrics at ``GET /metrics`` (a scraper's bearer token when one is set, as
+production requires)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+import hmac
 
-from kuntur.ops import health
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from kuntur.core.errors import Forbidden, Unauthenticated
+from kuntur.core.i18n import _
+from kuntur.ops import health, metrics
 from kuntur.ops.schemas import LiveOut, ReadyOut
 
-router = APIRouter(prefix="/health", tags=["operations"])
+router = APIRouter(tags=["operations"])
 
 
-@router.get("/live", response_model=LiveOut)
+@router.get("/health/live", response_model=LiveOut)
 async def live() -> dict[str, str]:
     """The process answers."""
     return {"status": "live"}
 
 
 @router.get(
-    "/ready",
+    "/health/ready",
     response_model=ReadyOut,
     responses={503: {"model": ReadyOut, "description": "Not ready: the failing checks"}},
 )
@@ -37,3 +44,23 @@ async def ready(request: Request) -> JSONResponse:
         status_code=200 if ok else 503,
         headers={"Cache-Control": "no-store"},
     )
+
+
+@router.get(
+    "/metrics",
+    response_class=Response,
+    responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"}},
+)
+async def prometheus(request: Request) -> Response:
+    """Request counts and times by route, live screens, audit log size, dispatch queue
+    depth, imports in progress (kuntur.ops.metrics)."""
+    settings = request.app.state.settings
+    token = settings.metrics_token
+    if token:
+        sent = request.headers.get("authorization", "")
+        if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
+            raise Unauthenticated(_("las métricas piden el token del recolector (Bearer)"))
+    elif settings.environment == "production":
+        raise Forbidden(_("en producción las métricas piden KUNTUR_METRICS_TOKEN"))
+    body, kind = await run_in_threadpool(metrics.exposition, request.app.state.engine)
+    return Response(body, media_type=kind, headers={"Cache-Control": "no-store"})
