@@ -4,12 +4,13 @@ authorises and records."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Body, Path
+from fastapi import APIRouter, Body, Path, Query, Response
 
 from kuntur.core.web import MAX_ID, UnitOfWorkRoute
-from kuntur.exchange import eido_service
+from kuntur.exchange import eido_service, exports
 from kuntur.exchange.schemas import EidoDocument, EidoImported
 from kuntur.identity.web import ActorDep
 
@@ -41,3 +42,50 @@ def eido_import(
     validate refuses the request (422, the schema's first error: its path and message) and
     nothing is written; an incident tracking id already stored is counted, not stored."""
     return eido_service.import_documents(actor, payload).out()
+
+
+Dataset = Literal["incidents", "forecasts", "networks", "patrol_plans"]
+Format = Literal["geojson", "gpkg", "csv"]
+
+
+@router.get(
+    "/exports/{dataset}.{fmt}",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "application/geo+json": {},
+                "application/geopackage+sqlite3": {},
+                "text/csv": {},
+            },
+            "description": "the dataset as GeoJSON, GeoPackage or CSV (EPSG:4326)",
+        }
+    },
+)
+def export(
+    dataset: Dataset,
+    fmt: Format,
+    actor: ActorDep,
+    start: Annotated[
+        datetime | None, Query(alias="from", description="from (ISO 8601; no offset: Lima)")
+    ] = None,
+    end: Annotated[datetime | None, Query(alias="to", description="to, excluded")] = None,
+    district: Annotated[
+        list[str] | None, Query(description="a district (ubigeo or name); repeatable")
+    ] = None,
+) -> Response:
+    """Incidents, forecast cells, networks (nodes and links: intelligence analysts only,
+    with ``X-Purpose`` naming an open case) or patrol posts, for GIS tools. Each needs the
+    permission its dataset's own read needs; every export is on record (what, how many
+    rows, never the contents)."""
+    out = exports.export(
+        actor,
+        dataset,
+        fmt,
+        exports.ExportFilter(start=start, end=end, districts=list(district or [])),
+    )
+    return Response(
+        out.content,
+        media_type=out.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{out.file_name}"'},
+    )

@@ -18,11 +18,6 @@ EIDO_IMPORT = Permission(
     "Importar documentos NENA EIDO de otra central como incidentes",
     roles=(Role.DISPATCHER, Role.COMMANDER),
 )
-EXPORT = Permission(
-    "exchange.export",
-    "Exportar datos para análisis (GeoJSON, GeoPackage, CSV)",
-    roles=(Role.CRIME_ANALYST, Role.INTEL_ANALYST, Role.COMMANDER),
-)
 
 EIDO_EXPORTED = EventType("exchange.eido.exported", "Incidente exportado como documento EIDO")
 EIDO_IMPORTED = EventType("exchange.eido.imported", "Documentos EIDO importados")
@@ -37,7 +32,7 @@ TEXTS: dict[str, Label] = {
 MANIFEST = declare(
     Manifest(
         domain="exchange",
-        permissions=(EIDO_EXPORT, EIDO_IMPORT, EXPORT),
+        permissions=(EIDO_EXPORT, EIDO_IMPORT),
         events=(EIDO_EXPORTED, EIDO_IMPORTED, EIDO_REFUSED, EXPORTED),
         texts=TEXTS,
         api=("views", "api"),  # views: CoT under /api/command; api: /api/exchange
