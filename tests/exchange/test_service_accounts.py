@@ -93,7 +93,9 @@ def test_expired_and_revoked_tokens_are_refused_in_words(
             )
         expired = c.get(url)
         assert expired.status_code == 401 and "venció" in expired.json()["detail"]
-        other, oid = mint(engine, "cad.lima", ["eido:read"], expires_at=utcnow() + timedelta(days=1))
+        other, oid = mint(
+            engine, "cad.lima", ["eido:read"], expires_at=utcnow() + timedelta(days=1)
+        )
         c.headers["Authorization"] = f"Bearer {other}"
         assert c.get(url).status_code == 200
         admin, _ = make_user(engine, "jefa", ["admin"])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -17,6 +15,18 @@ class CotAccepted(BaseModel):
     rejected: list[CotRejection] = Field(description="events left out, and why")
 
 
+class EidoIncident(BaseModel):
+    """The incident component (IncidentInformationType); its other properties as NENA names
+    them (docs/exchange.md)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+    id: str = Field(alias="$id")
+    lastUpdateTimeStamp: str
+    incidentTrackingIdentifier: str | None = None
+    incidentTypeCommonRegistryText: str
+
+
 class EidoDocument(BaseModel):
     """A NENA EIDO document (NENA-STA-021.1a, JSON). Only its top level is named here; the
     whole document is checked against the vendored schema (docs/exchange.md), and every
@@ -28,7 +38,7 @@ class EidoDocument(BaseModel):
     lastUpdateTimeStamp: str = Field(description="RFC 3339, UTC")
     eidoVersion: str
     issuingElementIdentification: str | None = None
-    incidentComponent: list[dict[str, Any]] = Field(
+    incidentComponent: list[EidoIncident] = Field(
         description="the incident (IncidentInformationType)"
     )
 
