@@ -191,6 +191,13 @@ def _bad(doc: dict[str, Any]) -> list[tuple[str, dict[str, Any], str]]:
         lambda d: d.update(lastUpdateTimeStamp="yesterday"),
     )
     case(
+        "time stamp of the right shape that is no date",
+        "$.incidentComponent[0].incidentCreationTimeStamp",
+        lambda d: d["incidentComponent"][0].update(
+            incidentCreationTimeStamp="2026-13-45T25:61:00Z"
+        ),
+    )
+    case(
         "priority out of range",
         "$.incidentComponent[0].incidentCommonPriorityNumber",
         lambda d: d["incidentComponent"][0].update(incidentCommonPriorityNumber=11),

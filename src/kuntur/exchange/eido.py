@@ -140,9 +140,30 @@ def check(document: Any, base: str = "$") -> Problem | None:
     most specific one), or None when it validates. ``base`` prefixes the path (a document's
     place in an array)."""
     error = best_match(_validator().iter_errors(document))
-    if error is None:
-        return None
-    return Problem(base + error.json_path[1:], error.message)
+    if error is not None:
+        return Problem(base + error.json_path[1:], error.message)
+    return _bad_time(document, base)
+
+
+def _bad_time(node: Any, path: str) -> Problem | None:
+    """The first time stamp that has the schema's shape but is no date ("2026-13-45T..."):
+    the pattern checks the form, this the calendar (jsonschema's date-time format check
+    needs a package of its own)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            where = f"{path}.{key}"
+            if key.endswith("TimeStamp") and isinstance(value, str):
+                try:
+                    _time(value)
+                except ValueError:
+                    return Problem(where, f"{value!r} is not a valid date-time")
+            elif (found := _bad_time(value, where)) is not None:
+                return found
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            if (found := _bad_time(value, f"{path}[{i}]")) is not None:
+                return found
+    return None
 
 
 # Writing -----------------------------------------------------------------------------------
