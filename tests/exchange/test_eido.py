@@ -133,8 +133,13 @@ def test_round_trip_into_a_fresh_store(
             inc.source == "import"
             and inc.external_id == doc["incidentComponent"][0]["incidentTrackingIdentifier"]
         )
-        notes = db.scalars(select(IncidentNote.text).where(IncidentNote.incident_id == new_id))
-        assert list(notes) == ["La víctima describe una moto roja sin placa."]
+        notes = db.execute(
+            select(IncidentNote.text, IncidentNote.author).where(IncidentNote.incident_id == new_id)
+        ).all()
+        # The note keeps who wrote it at the sending centre.
+        assert [tuple(n) for n in notes] == [
+            ("La víctima describe una moto roja sin placa.", "eido:system:tests")
+        ]
     # What Kuntur does not take from another centre (its units and dispatches) is reported.
     assert "$.emergencyResourceComponent" in report.unmapped
     assert "$.dispatchComponent[0].emergencyResourceReference" in report.unmapped

@@ -409,7 +409,7 @@ class IncidentDraft:
     dispatched_at: datetime | None
     cleared_at: datetime | None
     disposition: str | None
-    notes: list[tuple[str, datetime | None]]
+    notes: list[tuple[str, datetime | None, str | None]]  # text, when, who (the sender's agent)
     unmapped: list[str]
 
 
@@ -597,7 +597,7 @@ def read(document: dict[str, Any], base: str = "$") -> IncidentDraft:
     assert occurred is not None  # lastUpdateTimeStamp is required by the schema
 
     narrative_parts: list[str] = []
-    notes: list[tuple[str, datetime | None]] = []
+    notes: list[tuple[str, datetime | None, str | None]] = []
     own_narrative = any(
         str(n["$id"]).endswith(":narrative") for n in document.get("notesComponent") or []
     )
@@ -609,7 +609,11 @@ def read(document: dict[str, Any], base: str = "$") -> IncidentDraft:
         if not text:
             continue
         if own_narrative and not str(note["$id"]).endswith(":narrative"):
-            notes.append((text, _time(note.get("noteDateTimeStamp"))))
+            if note.get("updatedByAgentIdentifier"):
+                use(f"{np_}.updatedByAgentIdentifier")
+            notes.append(
+                (text, _time(note.get("noteDateTimeStamp")), note.get("updatedByAgentIdentifier"))
+            )
         else:  # another centre's notes: together, the incident's narrative
             narrative_parts.append(text)
 
@@ -618,6 +622,7 @@ def read(document: dict[str, Any], base: str = "$") -> IncidentDraft:
     for i, d in enumerate(dispatches):  # read for the time; the units stay unmapped
         when = _time(d["lastUpdateTimeStamp"])
         use(f"{base}.dispatchComponent[{i}].lastUpdateTimeStamp")
+        use(f"{base}.dispatchComponent[{i}].$id")
         if when and (dispatched_at is None or when < dispatched_at):
             dispatched_at = when
 
@@ -649,6 +654,8 @@ def read(document: dict[str, Any], base: str = "$") -> IncidentDraft:
         if value:
             use(path)
             owner, owner_path = agency_code(value), path
+            if document.get("owningAgencyIdentifier") == value:  # the document says the same
+                use(f"{base}.owningAgencyIdentifier")
             break
     agencies = document.get("agencyComponent") or []
     if owner is not None:

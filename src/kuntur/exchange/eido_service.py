@@ -243,12 +243,12 @@ def import_documents(actor: Actor, payload: Any, *, source: str = "api") -> Impo
         inc.dispatched_at = draft.dispatched_at
         inc.cleared_at = draft.cleared_at
         inc.disposition = (draft.disposition or "")[:200] or None
-        for text, at in draft.notes:
+        for text, at, who in draft.notes:
             db.add(
                 IncidentNote(
                     incident_id=inc.id,
                     text=text,
-                    author=f"eido:{actor.who}"[:200],
+                    author=f"eido:{who or actor.who}"[:200],
                     created_at=at or now,
                 )
             )
