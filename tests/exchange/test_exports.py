@@ -259,3 +259,9 @@ def test_cli_export(engine: Engine, cli_env: Settings, tmp_path: Path) -> None:
         cli, ["exchange", "export", "incidents", "--format", "xlsx", "--out", str(out)]
     )
     assert bad.exit_code == 2 and "xlsx" in bad.stderr
+    # Networks need a purpose, from the command line too: an open case.
+    nets = tmp_path / "net.csv"
+    refused = CliRunner().invoke(
+        cli, ["exchange", "export", "networks", "--format", "csv", "--out", str(nets)]
+    )
+    assert refused.exit_code == 2 and not nets.exists()

@@ -10,7 +10,8 @@
   error). A document that does not validate: the schema's first error (its path and
   message) on standard error, exit 2, nothing written.
 - ``kuntur exchange export DATASET --format geojson|gpkg|csv --out FILE``: incidents,
-  forecasts, networks or patrol plans for GIS tools.
+  forecasts, networks (with ``--purpose CASE``: an open case, checked and on record) or
+  patrol plans for GIS tools.
 """
 
 from __future__ import annotations
@@ -137,6 +138,10 @@ def export_cmd(
     district: Annotated[
         list[str] | None, Opt("--district", help=_("distrito (ubigeo o nombre); repetible"))
     ] = None,
+    purpose: Annotated[
+        str | None,
+        Opt("--purpose", help=_("redes: el número de un caso abierto (verificado, auditado)")),
+    ] = None,
 ) -> None:
     from sqlalchemy.orm import Session
 
@@ -150,7 +155,7 @@ def export_cmd(
     try:
         with Session(engine()) as db, db.begin():
             result = exports.export(
-                system(db, "exchange export"),
+                system(db, "exchange export", purpose),
                 dataset,
                 fmt,
                 exports.ExportFilter(start=start, end=end, districts=list(district or [])),
