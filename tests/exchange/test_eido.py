@@ -268,7 +268,7 @@ def test_another_centres_document_maps_what_maps_and_reports_the_rest(engine: En
             "incidentStatusCommonRegistryText": "Active",
             "incidentCreationTimeStamp": "2026-11-25T09:58:00-05:00",
             "incidentCommonPriorityNumber": 7,
-            "locationReference": "loc-1",
+            "locationReference": "$ref:loc-1",
             "owningAgencyIdentifier": "police.example.org",
         },
         "locationComponent": [
@@ -297,6 +297,37 @@ def test_another_centres_document_maps_what_maps_and_reports_the_rest(engine: En
     assert got["narrative"] == "A\n\nB"
     assert (got["latitude"], got["longitude"]) == (-12.0897, -77.0501)
     assert got["occurred_at"].isoformat() == "2026-11-25T14:58:00+00:00"
+
+
+def test_pidf_lo_shapes_other_producers_send() -> None:
+    """A circle's centre; a polygon's vertices' mean (its closing vertex counted once); a
+    document with no shape at all, or not XML, has no point."""
+    head = (
+        '<presence xmlns="urn:ietf:params:xml:ns:pidf" '
+        'xmlns:gp="urn:ietf:params:xml:ns:pidf:geopriv10" xmlns:gml="http://www.opengis.net/gml" '
+        'xmlns:gs="http://www.opengis.net/pidflo/1.0"><tuple id="t"><status><gp:geopriv>'
+        "<gp:location-info>"
+    )
+    tail = "</gp:location-info></gp:geopriv></status></tuple></presence>"
+    circle = head + '<gs:Circle><gml:pos>-12.1 -77.0</gml:pos><gs:radius uom="m">50</gs:radius>'
+    circle += "</gs:Circle>" + tail
+    assert eido.parse_pidf(circle) == (-12.1, -77.0, None, None)
+    polygon = (
+        head + "<gml:Polygon><gml:exterior><gml:LinearRing><gml:posList>"
+        "-12.0 -77.0 -12.0 -77.2 -12.2 -77.2 -12.2 -77.0 -12.0 -77.0"
+        "</gml:posList></gml:LinearRing></gml:exterior></gml:Polygon>" + tail
+    )
+    place = eido.parse_pidf(polygon)
+    assert place is not None
+    assert place[:2] == pytest.approx((-12.1, -77.1))
+    assert eido.parse_pidf(head + tail) is None
+    assert eido.parse_pidf("not xml") is None
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE p [<!ENTITY a "-12.0 -77.0">]>'
+        '<presence xmlns:gml="http://www.opengis.net/gml"><gml:Point><gml:pos>&a;</gml:pos>'
+        "</gml:Point></presence>"
+    )
+    assert eido.parse_pidf(bomb) is None  # entities are refused: it comes from outside
 
 
 def test_cli_contract(

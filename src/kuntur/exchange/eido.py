@@ -87,6 +87,10 @@ INCIDENT_STATUSES: dict[str, str] = {
 }
 _STATUS_FROM_NENA = {
     "pending": "received",
+    "received": "received",
+    "created": "received",
+    "incidentcreated": "received",
+    "unassigned": "received",
     "new": "received",
     "active": "received",
     "open": "received",
@@ -421,9 +425,11 @@ def _time(text: str | None) -> datetime | None:
 
 
 def _refs(value: Any) -> list[str]:
-    """The ids a reference property points at: {"$ref": id}, "id", or a list of either."""
+    """The ids a reference property points at: {"$ref": id}, "id", "$ref:id" (as some
+    producers write it), or a list of these."""
     items = value if isinstance(value, list) else [value] if value is not None else []
-    return [i["$ref"] if isinstance(i, dict) else str(i) for i in items]
+    ids = [i["$ref"] if isinstance(i, dict) else str(i) for i in items]
+    return [i.removeprefix("$ref:").strip() for i in ids]
 
 
 def _last(value: Any) -> str | None:
@@ -434,9 +440,9 @@ def _last(value: Any) -> str | None:
 
 def parse_pidf(text: str) -> tuple[float, float, str | None, datetime | None] | None:
     """(lat, lon, address, timestamp) from a PIDF-LO document: its first gml:Point (or a
-    gml:Circle's centre), its civic address (LOC, or the other elements joined), its
-    tuple's timestamp. None when it has no point. Parsed without entities (defusedxml):
-    the document comes from another centre."""
+    gml:Circle's centre, or a gml:Polygon's vertices' mean), its civic address (LOC, or the
+    other elements joined), its tuple's timestamp. None when it has no point. Parsed
+    without entities (defusedxml): the document comes from another centre."""
     try:
         root = fromstring(text.encode("utf-8"))
     except (ParseError, DefusedXmlException, ValueError):
@@ -444,12 +450,25 @@ def parse_pidf(text: str) -> tuple[float, float, str | None, datetime | None] | 
     pos = root.find(".//{*}Point/{*}pos")
     if pos is None:
         pos = root.find(".//{*}Circle/{*}pos")
-    if pos is None or not (pos.text or "").split():
-        return None
-    try:
-        lat, lon = (float(v) for v in (pos.text or "").split()[:2])
-    except ValueError:
-        return None
+    if pos is not None and (pos.text or "").split():
+        try:
+            lat, lon = (float(v) for v in (pos.text or "").split()[:2])
+        except ValueError:
+            return None
+    else:  # a polygon (RFC 5491): its vertices' mean, the ring's closing vertex left out
+        ring = root.find(".//{*}Polygon//{*}posList")
+        try:
+            values = [float(v) for v in (ring.text or "").split()] if ring is not None else []
+        except ValueError:
+            return None
+        dims = int(ring.get("srsDimension", "2")) if ring is not None else 2
+        points = [values[i : i + dims] for i in range(0, len(values) - dims + 1, dims)]
+        if len(points) > 1 and points[0] == points[-1]:
+            points = points[:-1]
+        if not points:
+            return None
+        lat = sum(p[0] for p in points) / len(points)
+        lon = sum(p[1] for p in points) / len(points)
     civic = root.find(".//{*}civicAddress")
     address = None
     if civic is not None:
