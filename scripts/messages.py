@@ -23,8 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "kuntur"
 OUT = ROOT / "var" / "messages"
 # The marker functions of kuntur.core.i18n, besides Babel's defaults (_, gettext, ngettext,
-# pgettext, npgettext, N_), and the titles declared with Permission and EventType.
-KEYWORDS = ("n_:1,2", "p_:1c,2", "Nn_:1,2", "Np_:1c,2", "Permission:2", "EventType:2")
+# pgettext, npgettext, N_), and the titles declared with Permission, EventType and Scope.
+KEYWORDS = ("n_:1,2", "p_:1c,2", "Nn_:1,2", "Np_:1c,2", "Permission:2", "EventType:2", "Scope:2")
 KERNEL = ("web", "core")  # their messages go to the web catalogue
 
 

@@ -42,6 +42,8 @@ from kuntur.core.registry import Permission
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.core.web import SESSION_COOKIE
 from kuntur.dispatch.manifest import DISPATCH
+from kuntur.exchange import eido
+from kuntur.exchange.manifest import EIDO_EXPORT, EIDO_IMPORT
 from kuntur.forecasting.manifest import FORECASTS_READ, FORECASTS_RUN
 from kuntur.identity import service as identity
 from kuntur.identity.authz import role_permissions
@@ -93,6 +95,29 @@ class Row:
 def _cot(_s: Scenario) -> bytes:
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f'<event uid="PNP-B-M1" time="{now}"><point lat="-12.03" lon="-77.02"/></event>'.encode()
+
+
+def _eido() -> dict[str, Any]:
+    """An EIDO document from another centre: one incident in Cercado."""
+    now = utcnow()
+    return eido.write(
+        eido.IncidentRecord(
+            id=1,
+            tracking_id="urn:emergency:uid:incidentid:1:psap.example.org",
+            category="theft",
+            category_label=None,
+            status="received",
+            priority=3,
+            occurred_at=now - timedelta(minutes=5),
+            received_at=now - timedelta(minutes=4),
+            latitude=-12.05,
+            longitude=-77.03,
+            address=None,
+            narrative=None,
+            owner_agency="PNP",
+            source="police_report",
+        )
+    )
 
 
 def _window() -> dict[str, str]:
@@ -296,6 +321,14 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("GET", "/api/border/seizures"): Row(BORDER_SEIZE),
     ("GET", "/api/border/summary"): Row(BORDER_COMMAND),
     ("GET", "/api/border/trafficking"): Row(BORDER_COMMAND),
+    # exchange (issue 19): EIDO both ways, exports with their dataset's own read permission
+    ("GET", "/api/exchange/eido/incidents/{incident_id}"): Row(
+        EIDO_EXPORT, "/api/exchange/eido/incidents/{s.a}"
+    ),
+    ("POST", "/api/exchange/eido"): Row(EIDO_IMPORT, json=lambda s: _eido()),
+    ("GET", "/api/exchange/exports/{dataset}.{fmt}"): Row(
+        INCIDENTS_READ, "/api/exchange/exports/incidents.csv"
+    ),
     # dispatch
     ("GET", "/api/dispatch/queue"): Row(DISPATCH),
     ("GET", "/api/dispatch/incidents/{incident_id}/recommendation"): Row(
@@ -520,6 +553,25 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("POST", "/api/users/{username}/disable"): Row(
         USERS_MANAGE, "/api/users/{s.colleague}/disable"
     ),
+    # service accounts for integrators (issue 19): the administrator's, with the step-up
+    ("GET", "/api/service-accounts/scopes"): Row(USER),
+    ("POST", "/api/service-accounts"): Row(
+        USERS_MANAGE,
+        json=lambda s: {
+            "name": "cad.matriz",
+            "agency": "PNP",
+            "roles": ["dispatcher"],
+            "password": PASSWORD,
+        },
+        web_step_up=True,
+    ),
+    ("POST", "/api/service-accounts/{name}/tokens"): Row(
+        USERS_MANAGE,
+        "/api/service-accounts/cad.matriz/tokens",
+        json=lambda s: {"scopes": ["eido:read"], "password": PASSWORD},
+        web_step_up=True,
+    ),
+    ("GET", "/api/service-accounts"): Row(USERS_MANAGE),
     # Last: it ends the caller's own session.
     # citizens (issue 16): the tipster's routes need no login and leave no audit event
     # (UNAUDITED); the desk's are the citizen liaison's.

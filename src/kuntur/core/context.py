@@ -28,6 +28,12 @@ class RequestContext:
     purpose: str | None = None
     request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     stated_purpose: str | None = None
+    # A service account's token is limited to these scopes (``core.registry.Scope``); None:
+    # no limit beyond the roles (a person's session or token).
+    scopes: frozenset[str] | None = None
+    # Why the credential presented was refused (expired, revoked, ...), for the 401's words;
+    # None: none was presented, or it stood.
+    refused_credential: str | None = None
 
     def __post_init__(self) -> None:
         # Contexts are built from the request with the header's text in ``purpose``

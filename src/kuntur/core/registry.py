@@ -69,6 +69,20 @@ class EventType(_Code):
     """An audit event type: the code the log records, and its titles."""
 
 
+class Scope(_Code):
+    """A scope an integrator's token may be limited to ("eido:read"): its code, its title,
+    and the permissions it lets the token use (the account's roles must still hold them)."""
+
+    permissions: frozenset[str]
+
+    def __new__(
+        cls, code: str, es: str, en: str | None = None, permissions: Iterable[str] = ()
+    ) -> Self:
+        obj = super().__new__(cls, code, es, en)
+        obj.permissions = frozenset(str(p) for p in permissions)
+        return obj
+
+
 @dataclass(frozen=True)
 class Page:
     """An HTML page: its path, its template (in ``web/templates`` or the domain's own
@@ -95,6 +109,7 @@ class Manifest:
     texts: Mapping[str, Label] = field(default_factory=dict)
     cli_group: tuple[str, str] | None = None  # (command name, help msgid); module ``cli``
     api: tuple[str, ...] = ("views",)  # the modules whose ``router`` the app mounts
+    scopes: tuple[Scope, ...] = ()  # what integrators' tokens may be limited to
 
     @property
     def cli_help(self) -> str | None:
@@ -107,6 +122,7 @@ _PERMISSIONS: dict[str, Permission] = {}
 _EVENTS: dict[str, EventType] = {}
 _TEXTS: dict[str, Label] = {}
 _PAGES: dict[str, Page] = {}
+_SCOPES: dict[str, Scope] = {}
 
 
 def declare(manifest: Manifest) -> Manifest:
@@ -119,6 +135,7 @@ def declare(manifest: Manifest) -> Manifest:
         (_EVENTS, {str(e): e for e in manifest.events}, "event type"),
         (_TEXTS, dict(manifest.texts), "text key"),
         (_PAGES, {p.path: p for p in manifest.pages}, "page"),
+        (_SCOPES, {str(s): s for s in manifest.scopes}, "scope"),
     ):
         clash = sorted(set(items) & set(registry))
         if clash:
@@ -127,6 +144,7 @@ def declare(manifest: Manifest) -> Manifest:
     _EVENTS.update({str(e): e for e in manifest.events})
     _TEXTS.update(manifest.texts)
     _PAGES.update({p.path: p for p in manifest.pages})
+    _SCOPES.update({str(s): s for s in manifest.scopes})
     _MANIFESTS[manifest.domain] = manifest
     return manifest
 
@@ -152,6 +170,14 @@ def event_title(code: str, lang: str = "es") -> str:
 
 def texts() -> dict[str, Label]:
     return dict(_TEXTS)
+
+
+def scopes() -> list[Scope]:
+    return sorted(_SCOPES.values())
+
+
+def scope(code: str) -> Scope | None:
+    return _SCOPES.get(code)
 
 
 def pages() -> list[Page]:

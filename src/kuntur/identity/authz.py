@@ -33,7 +33,23 @@ def permissions(ctx: RequestContext) -> frozenset[Permission]:
 def can(ctx: RequestContext, permission: Permission) -> bool:
     if "system" in ctx.roles:  # the CLI and scheduled work act as the system itself
         return True
-    return any(role in permission.roles for role in ctx.roles)
+    return any(role in permission.roles for role in ctx.roles) and in_scope(ctx, permission)
+
+
+def in_scope(ctx: RequestContext, permission: Permission) -> bool:
+    """Whether the caller's token scopes (a service account's) cover ``permission``; a
+    caller without scopes (a person) is limited by the roles alone."""
+    if ctx.scopes is None:
+        return True
+    return any(
+        (found := registry.scope(code)) is not None and str(permission) in found.permissions
+        for code in ctx.scopes
+    )
+
+
+def scopes_for(permission: Permission) -> list[str]:
+    """The scopes that cover ``permission`` (what to ask for in a new token)."""
+    return sorted(str(s) for s in registry.scopes() if str(permission) in s.permissions)
 
 
 def require(
@@ -47,9 +63,32 @@ def require(
     """Raise unless ``ctx`` holds ``permission``; a denial is logged in its own transaction
     (the request's own work is rolled back, the record of the attempt is not)."""
     if not ctx.authenticated and "system" not in ctx.roles:
-        raise Unauthenticated("log in first: a session cookie or an Authorization: Bearer token")
+        if ctx.refused_credential == "expired":
+            raise Unauthenticated(_("el token venció: pida uno nuevo al administrador"))
+        if ctx.refused_credential == "revoked":
+            raise Unauthenticated(_("el token fue revocado: pida uno nuevo al administrador"))
+        raise Unauthenticated(
+            _("inicie sesión: una cookie de sesión o una cabecera Authorization: Bearer")
+        )
     if can(ctx, permission):
         return
+    if any(role in permission.roles for role in ctx.roles):  # the roles allow; the token not
+        needed = scopes_for(permission)
+        _log_denial(
+            db,
+            ctx,
+            {"permission": permission.value, "scopes": sorted(ctx.scopes or ())},
+            object_type,
+            object_id,
+        )
+        raise Forbidden(
+            _(
+                "el alcance de este token ({scopes}) no cubre {permission}; lo cubre: {needed}",
+                scopes=", ".join(sorted(ctx.scopes or ())) or "-",
+                permission=permission.value,
+                needed=", ".join(needed) or "-",
+            )
+        )
     _log_denial(db, ctx, {"permission": permission.value}, object_type, object_id)
     raise Forbidden(_("sus roles no permiten {permission}", permission=permission.value))
 

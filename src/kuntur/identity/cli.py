@@ -23,7 +23,7 @@ from kuntur.core.errors import KunturError
 from kuntur.core.i18n import _
 from kuntur.identity import crypto, service
 from kuntur.identity.manifest import MANIFEST
-from kuntur.identity.models import User
+from kuntur.identity.models import User, UserSession
 
 app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 CTX = RequestContext.system("users-cli")
@@ -205,4 +205,124 @@ def list_() -> None:
             str(u.clearance),
             _("deshabilitado") if u.disabled else _("activo"),
         )
+    Console().print(table)
+
+
+@app.command(
+    "service-account",
+    help=_(
+        "Crear una cuenta de servicio para el sistema de un integrador (agencia, roles): no "
+        "inicia sesión, solo presenta tokens con alcances (`kuntur users service-token`)."
+    ),
+)
+def service_account(
+    name: str,
+    agency: Annotated[str, typer.Option("--agency", help=_("la agencia por la que actúa"))],
+    role: Annotated[list[str], typer.Option("--role", help=_("un rol; repetible"))],
+    display_name: Annotated[str, typer.Option("--name", help=_("su nombre visible"))] = "",
+    clearance: Annotated[int, typer.Option("--clearance", min=0, max=3)] = 0,
+) -> None:
+    from kuntur.identity import service_accounts
+
+    try:
+        with Session(engine()) as db, db.begin():
+            user = service_accounts.create(
+                db,
+                CTX,
+                name=name,
+                display_name=display_name,
+                agency=agency,
+                roles=role,
+                clearance=clearance,
+            )
+            username = user.username
+    except KunturError as exc:
+        fail(str(exc))
+    console.print(_("Cuenta de servicio {name} creada.", name=username), highlight=False)
+
+
+@app.command(
+    "service-token",
+    help=_(
+        "Emitir un token para una cuenta de servicio, limitado a alcances (--scope, "
+        "repetible: eido:read, eido:write, exports:read, positions:write) y con vencimiento "
+        "(--days); se muestra una sola vez."
+    ),
+)
+def service_token(
+    name: str,
+    scope: Annotated[list[str], typer.Option("--scope", help=_("un alcance; repetible"))],
+    days: Annotated[int, typer.Option("--days", min=1, max=365, help=_("días de validez"))] = 90,
+    label: Annotated[str | None, typer.Option("--label", help=_("nombre del token"))] = None,
+) -> None:
+    from datetime import timedelta
+
+    from kuntur.core.timeutil import utcnow
+    from kuntur.identity import service_accounts
+
+    try:
+        with Session(engine()) as db, db.begin():
+            raw, tok = service_accounts.mint(
+                db,
+                CTX,
+                name,
+                scopes=scope,
+                expires_at=utcnow() + timedelta(days=days),
+                label=label,
+            )
+            token_id, until = tok.id, tok.expires_at
+    except KunturError as exc:
+        fail(str(exc))
+    console.print(
+        _(
+            "Token {id} (vence {until}); guárdelo, no se vuelve a mostrar:",
+            id=token_id,
+            until=until.isoformat(),
+        ),
+        highlight=False,
+    )
+    typer.echo(raw)  # alone on standard output, for a script to capture
+
+
+@app.command(
+    "service-accounts",
+    help=_(
+        "Las cuentas de servicio y sus tokens (alcances, vencimiento, estado; nunca el secreto)."
+    ),
+)
+def service_accounts_list() -> None:
+    from kuntur.core.timeutil import to_display
+    from kuntur.identity import service_accounts
+
+    try:
+        with Session(engine()) as db:
+            found = service_accounts.accounts(db, CTX)
+            rows: list[tuple[str, str, str, UserSession | None]] = [
+                (u.username, u.agency_code, ",".join(sorted(u.role_set)), t)
+                for u, tokens in found
+                for t in ([*tokens] if tokens else [None])
+            ]
+            table = Table(title=_("Cuentas de servicio"))
+            for col in (
+                _("cuenta"),
+                _("agencia"),
+                "roles",
+                "token",
+                _("alcances"),
+                _("vence"),
+                _("estado"),
+            ):
+                table.add_column(stacked(col))
+            for name, agency, roles, t in rows:
+                table.add_row(
+                    name,
+                    agency,
+                    roles,
+                    str(t.id) if t else "",
+                    t.scopes or "" if t else "",
+                    (to_display(t.expires_at) or "") if t else "",
+                    service_accounts.token_state(t) if t else "",
+                )
+    except KunturError as exc:
+        fail(str(exc))
     Console().print(table)

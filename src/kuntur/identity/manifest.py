@@ -32,6 +32,9 @@ TOKEN_REJECTED = EventType(
 CSRF_FAILED = EventType("auth.csrf_failed", "Token CSRF ausente o incorrecto")
 TOKEN_CREATED = EventType("auth.token.created", "Token de API emitido")
 TOKEN_REVOKED = EventType("auth.token.revoked", "Token de API revocado")
+SERVICE_ACCOUNT_CREATED = EventType(
+    "auth.service_account.created", "Cuenta de servicio creada (para un sistema integrado)"
+)
 PURPOSE_MISSING = EventType("purpose.missing", "Consulta sin motivo rechazada")
 PURPOSE_REFUSED = EventType("purpose.refused", "Motivo no válido rechazado")
 USER_CREATED = EventType("user.created", "Usuario creado")
@@ -97,6 +100,7 @@ MANIFEST = declare(
             USER_DISABLED,
             PERMISSION_GRANTED,
             PERMISSION_REVOKED,
+            SERVICE_ACCOUNT_CREATED,
         ),
         pages=(
             # The administrator's screen: accounts, roles, second factors.
@@ -106,6 +110,6 @@ MANIFEST = declare(
         ),
         texts={**messages.TEXT, **TEXTS},
         cli_group=("users", N_("Usuarios, roles y accesos.")),
-        api=("views", "admin_views"),
+        api=("views", "admin_views", "service_account_views"),
     )
 )

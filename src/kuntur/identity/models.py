@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kuntur.core.db import Base, BigId, UTCDateTime
@@ -38,6 +38,9 @@ class User(Base):
     # The last TOTP time step accepted (RFC 6238 counter): a code at or before it is refused.
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A program's account (an integrator's system, issue 19): no usable password, and its
+    # tokens carry scopes (``UserSession.scopes``).
+    is_service: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -64,6 +67,13 @@ class UserSession(Base):
     # Last use, noted at most once a minute (identity.service.resolve): the idle timeout of
     # web sessions, and "last used" in a token list. None: an API token never used.
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The scopes an API token is limited to (comma-separated, ``core.registry.Scope``); None:
+    # only the roles limit it (a person's token).
+    scopes: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+    @property
+    def scope_set(self) -> frozenset[str] | None:
+        return None if self.scopes is None else frozenset(s for s in self.scopes.split(",") if s)
 
 
 class SharingRule(Base):

@@ -466,6 +466,7 @@ def context_for(
         session_id=sess.id if sess else None,
         purpose=purpose,
         request_id=request_id,
+        scopes=sess.scope_set if sess else None,
     )
 
 

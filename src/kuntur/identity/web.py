@@ -4,6 +4,7 @@ so that ``core`` depends on no domain."""
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
 from typing import Annotated, Any
 
@@ -71,7 +72,7 @@ def authenticate(request: Request, db: Session, background: BackgroundTasks) -> 
             object_id=str(found.sess.id) if found.sess else None,
             details={"via": "cookie" if via_cookie else "bearer", "reason": found.reason},
         )
-        return anonymous
+        return dataclasses.replace(anonymous, refused_credential=found.reason)
     user, sess = found.user, found.sess
     if found.stale:  # at most once a minute per session, after the response
         background.add_task(identity.touch, request.app.state.engine, sess.id)
