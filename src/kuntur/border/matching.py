@@ -29,12 +29,15 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
+import zlib
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import combinations
 
+import numpy as np
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from kuntur.border import names
@@ -420,33 +423,173 @@ def traveller_keys(t: Traveller) -> set[str]:
     return keys
 
 
+def key_hash(key: str) -> int:
+    """A blocking key as 64 bits, the same in every process (the on-disk index): CRC-32 and
+    Adler-32 side by side. Two keys that collide only bring an extra candidate to be scored,
+    never lose one."""
+    b = key.encode()
+    return (zlib.crc32(b) << 32) | zlib.adler32(b)
+
+
+@lru_cache(maxsize=65536)
+def birth_cached(text: str | None) -> BirthDate | None:
+    try:
+        return parse_birth(text)
+    except ValueError:
+        return None
+
+
+# An entry as the index holds it: (id, name, aliases, birth ISO, nationality, document,
+# list, expires). Tuples of strings: a tenth of the memory of objects, and quick to store.
+Row = tuple[str, str, tuple[str, ...], str | None, str | None, str | None, str, date | None]
+
+
+def person_row(e: Person) -> Row:
+    return (
+        e.id,
+        e.name,
+        e.aliases,
+        e.birth.iso() if e.birth else None,
+        e.nationality,
+        e.document,
+        e.list,
+        e.expires,
+    )
+
+
+def row_person(r: Row) -> Person:
+    return Person(r[0], r[1], r[2], birth_cached(r[3]), r[4], r[5], r[6], r[7])
+
+
+@dataclass
+class Frozen:
+    """The bulk of an index as three arrays (compressed sparse rows): the sorted distinct
+    key hashes, where each one's postings start, and the postings (row positions)."""
+
+    keys: np.ndarray  # uint64, sorted, distinct
+    starts: np.ndarray  # int64, len(keys) + 1
+    postings: np.ndarray  # int32
+
+    @staticmethod
+    def build(hashes: array[int], positions: array[int]) -> Frozen:
+        h = np.frombuffer(hashes, dtype=np.uint64) if len(hashes) else np.zeros(0, np.uint64)
+        p = np.frombuffer(positions, dtype=np.int32) if len(positions) else np.zeros(0, np.int32)
+        order = np.argsort(h, kind="stable")
+        h, p = h[order], p[order]
+        keys, first = np.unique(h, return_index=True)
+        starts = np.append(first, len(h)).astype(np.int64)
+        return Frozen(keys, starts, np.ascontiguousarray(p))
+
+    def lookup(self, hashes: Sequence[int]) -> list[np.ndarray]:
+        if not len(self.keys) or not hashes:
+            return []
+        q = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
+        at = np.searchsorted(self.keys, q)
+        found = at < len(self.keys)
+        found[found] &= self.keys[at[found]] == q[found]
+        out = []
+        for i in at[found]:
+            a, b = int(self.starts[i]), int(self.starts[i + 1])
+            if b - a <= MAX_POSTING:
+                out.append(self.postings[a:b])
+        return out
+
+
 class PersonIndex:
-    """Persons by blocking key; ``screen`` ranks a traveller's candidates."""
+    """Persons by blocking key; ``screen`` ranks a traveller's candidates.
+
+    Built in bulk (``build``: every entry's keys hashed into arrays, sorted once) or one
+    entry at a time (``upsert``: a small dictionary of postings beside the arrays). An entry
+    replaced or withdrawn is a tombstone on its old row; the arrays are never rewritten,
+    so a change to a million-entry list costs what the change costs."""
 
     def __init__(self, entries: Iterable[Person] = ()) -> None:
-        self.entries: list[Person] = []
-        self.postings: dict[str, list[int]] = {}
+        self.rows: list[Row] = []
+        self.position: dict[str, int] = {}  # entry id -> its live row
+        self.dead: set[int] = set()  # rows replaced or withdrawn
+        self.frozen = Frozen(np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32))
+        self.postings: dict[int, list[int]] = {}  # key hash -> rows added since the build
+        self._bulk(entries)
+
+    @classmethod
+    def build(cls, entries: Iterable[Person]) -> PersonIndex:
+        return cls(entries)
+
+    def _bulk(self, entries: Iterable[Person]) -> None:
+        idx = self
+        hashes: array[int] = array("Q")
+        positions: array[int] = array("i")
         for e in entries:
-            self.add(e)
+            if e.id in idx.position:
+                idx.dead.add(idx.position[e.id])
+            i = len(idx.rows)
+            idx.rows.append(person_row(e))
+            idx.position[e.id] = i
+            ks = [key_hash(k) for k in person_keys(e)]
+            hashes.extend(ks)
+            positions.extend([i] * len(ks))
+        if idx.rows:
+            idx.frozen = Frozen.build(hashes, positions)
+
+    @classmethod
+    def from_parts(cls, rows: list[Row], frozen: Frozen) -> PersonIndex:
+        """An index loaded as stored (``rows`` and the arrays), a later entry of an id
+        replacing an earlier one."""
+        idx = cls()
+        idx.rows, idx.frozen = rows, frozen
+        for i, r in enumerate(rows):
+            old = idx.position.get(r[0])
+            if old is not None:
+                idx.dead.add(old)
+            idx.position[r[0]] = i
+        return idx
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.position)
+
+    @property
+    def entries(self) -> list[Person]:
+        """The live entries (built on demand: for tests and small lists)."""
+        return [self.entry(i) for i in sorted(self.position.values())]
+
+    def entry(self, i: int) -> Person:
+        return row_person(self.rows[i])
 
     def add(self, e: Person) -> None:
-        i = len(self.entries)
-        self.entries.append(e)
+        self.upsert(e)
+
+    def upsert(self, e: Person) -> None:
+        """Add an entry, or replace the one with its id (its old row a tombstone)."""
+        self.remove(e.id)
+        i = len(self.rows)
+        self.rows.append(person_row(e))
+        self.position[e.id] = i
         for k in person_keys(e):
-            self.postings.setdefault(k, []).append(i)
+            self.postings.setdefault(key_hash(k), []).append(i)
+
+    def remove(self, entry_id: str) -> None:
+        old = self.position.pop(entry_id, None)
+        if old is not None:
+            self.dead.add(old)
 
     def candidates(self, t: Traveller) -> list[int]:
-        hits: Counter[int] = Counter()
-        for k in traveller_keys(t):
-            p = self.postings.get(k)
+        hashes = [key_hash(k) for k in traveller_keys(t)]
+        parts = self.frozen.lookup(hashes)
+        for h in hashes:
+            p = self.postings.get(h)
             if p and len(p) <= MAX_POSTING:
-                hits.update(p)
-        if len(hits) <= MAX_CANDIDATES:
-            return list(hits)
-        return [i for i, _ in hits.most_common(MAX_CANDIDATES)]
+                parts.append(np.asarray(p, dtype=np.int32))
+        if not parts:
+            return []
+        rows, counts = np.unique(np.concatenate(parts), return_counts=True)
+        if self.dead:
+            live = ~np.isin(rows, np.fromiter(self.dead, dtype=np.int32, count=len(self.dead)))
+            rows, counts = rows[live], counts[live]
+        if len(rows) > MAX_CANDIDATES:
+            # the most keys shared first; among equals, the earlier row
+            order = np.argsort(-counts, kind="stable")[:MAX_CANDIDATES]
+            rows = rows[order]
+        return [int(i) for i in rows]
 
     def screen(
         self,
@@ -456,14 +599,15 @@ class PersonIndex:
         threshold: float = THRESHOLD,
         limit: int = 5,
     ) -> list[Candidate]:
-        """The candidates at or above ``threshold``, best first (expired entries skipped)."""
+        """The candidates at or above ``threshold``, best first (expired entries skipped:
+        checked here, at match time, so that an entry running out needs no change)."""
         today = today or date.today()
         out = []
         for i in self.candidates(t):
-            e = self.entries[i]
-            if e.expires is not None and e.expires < today:
+            r = self.rows[i]
+            if r[7] is not None and r[7] < today:
                 continue
-            c = compare_above(t, e, threshold)
+            c = compare_above(t, row_person(r), threshold)
             if c is not None and c.score >= threshold:
                 out.append(c)
         out.sort(key=lambda c: (-c.score, c.entry_id))
@@ -536,13 +680,29 @@ class ThingIndex:
     def __init__(self, entries: Iterable[Thing] = ()) -> None:
         self.exact: dict[tuple[str, str], list[Thing]] = {}
         self.folded: dict[str, list[Thing]] = {}
+        self.where: dict[str, Thing] = {}
         for e in entries:
             self.add(e)
 
     def add(self, e: Thing) -> None:
+        self.remove(e.id)
         self.exact.setdefault((e.kind, e.value), []).append(e)
         if e.kind == "plate":
             self.folded.setdefault(plate_key(e.value), []).append(e)
+        self.where[e.id] = e
+
+    def remove(self, entry_id: str) -> None:
+        """Take an entry out (replaced or withdrawn)."""
+        e = self.where.pop(entry_id, None)
+        if e is None:
+            return
+        self.exact[(e.kind, e.value)] = [x for x in self.exact[(e.kind, e.value)] if x.id != e.id]
+        if e.kind == "plate":
+            k = plate_key(e.value)
+            self.folded[k] = [x for x in self.folded[k] if x.id != e.id]
+
+    def all(self) -> list[Thing]:
+        return list(self.where.values())
 
     def screen(self, kind: str, text: str, *, today: date | None = None) -> list[ThingHit]:
         today = today or date.today()

@@ -115,6 +115,9 @@ class ImportOut(BaseModel):
     replaced: int
     version: int
     errors: list[str]
+    warnings: list[str] = Field(
+        default_factory=list, description="rows kept without a bad field (a birth date)"
+    )
 
 
 class WatchlistCsvIn(BaseModel):
@@ -188,17 +191,21 @@ def import_watchlist(data: WatchlistCsvIn, actor: ActorDep) -> dict[str, Any]:
     """Import watchlist rows (the CSV of ``kuntur border watchlist import``;
     ``border.watchlist``): the good rows kept, each bad one reported."""
     try:
-        rows, errors = files.read_watchlist_csv(data.csv, "watchlist.csv")
+        rows, found = files.read_watchlist_csv(data.csv, "watchlist.csv")
     except files.Unusable as exc:
         raise InvalidInput(str(exc)) from exc
+    errors, warnings = files.split_warnings(found)
     if not rows:
         raise InvalidInput("; ".join(str(e) for e in errors[:20]) or "no rows")
-    r = service.import_entries(actor, rows, source="api", bad_rows=len(errors))
+    r = service.import_entries(
+        actor, rows, source="api", bad_rows=len(errors), warnings=len(warnings)
+    )
     return {
         "added": r.added,
         "replaced": r.replaced,
         "version": r.version,
         "errors": [str(e) for e in errors[:1000]],
+        "warnings": [str(e) for e in warnings[:1000]],
     }
 
 
