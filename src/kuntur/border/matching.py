@@ -175,6 +175,8 @@ MATERNAL_OTHER = N_("apellido materno distinto")
 MATERNAL_MISSING = N_("sin apellido materno en uno de los dos")
 ONLY_MATERNAL = N_("solo figura el apellido materno")
 SURNAMES_SWAPPED = N_("apellidos en orden invertido")
+SURNAME_RARE = N_("apellido poco frecuente en la lista")
+SURNAME_COMMON = N_("apellido frecuente en la lista")
 SURNAMES_FIRST = N_("apellidos escritos primero")
 NAME_ALIAS = N_("coincide con un alias")
 FULLNAME_CLOSE = N_("nombre completo parecido")
@@ -194,6 +196,69 @@ DOC_OTHER = N_("documento distinto")
 DOC_MISSING = N_("sin documento para comparar")
 NAT_SAME = N_("nacionalidad igual")
 NAT_OTHER = N_("nacionalidad distinta")
+
+
+RARITY_CAP = 1.0  # the most a surname's rarity adds (or its commonness takes away)
+RARITY_MIN_ENTRIES = 1_000  # below this the list's own counts say too little
+RARITY_NOTE = 0.25  # from this much either way, the explanation says it
+
+
+class Rarity:
+    """How common each surname (by sound key) is among the list's entries, for the
+    u-probabilities of Fellegi and Sunter: two records agreeing on a surname that one entry
+    in ten thousand carries is stronger evidence of the same person than agreeing on one
+    that one in fifty carries. The weight of an agreement moves by
+    ``0.5 · ln(ref / count)``, capped at ±``RARITY_CAP``, where ``ref = Σ count² / Σ count``
+    is the count of the surname of an entry drawn at random: a list whose surnames are all
+    equally common moves nothing."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.entries = 0
+        self._ref: float | None = None
+
+    @staticmethod
+    def keys_of(e: Person) -> set[str]:
+        out: set[str] = set()
+        for n in e.all_names():
+            out.update(names.key(w) for w in names.parse(n).surnames)
+        out.discard("")
+        return out
+
+    def add(self, e: Person, sign: int = 1) -> None:
+        for k in self.keys_of(e):
+            c = self.counts.get(k, 0) + sign
+            if c > 0:
+                self.counts[k] = c
+            else:
+                self.counts.pop(k, None)
+        self.entries += sign
+        self._ref = None
+
+    def ref(self) -> float:
+        if self._ref is None:
+            total = sum(self.counts.values())
+            self._ref = sum(c * c for c in self.counts.values()) / total if total else 0.0
+        return self._ref
+
+    def weight(self, word: str) -> float:
+        if self.entries < RARITY_MIN_ENTRIES:
+            return 0.0
+        c = self.counts.get(names.key(word), 0)
+        if c <= 0:
+            return 0.0
+        return max(-RARITY_CAP, min(RARITY_CAP, 0.5 * math.log(self.ref() / c)))
+
+
+def _rarity(rarity: Rarity | None, kind: str, word: str, s: float) -> list[Feature]:
+    """The rarity of an agreeing surname (``s``: how well it agrees), as its own feature."""
+    if rarity is None or s < 0.8:
+        return []
+    w = round(rarity.weight(word) * min(s, 1.0), 2)
+    if abs(w) < 0.05:
+        return []
+    note = SURNAME_RARE if w >= RARITY_NOTE else SURNAME_COMMON if w <= -RARITY_NOTE else ""
+    return [Feature(kind, w, note)]
 
 
 def _word_note(a: str, b: str, s: float, same: str, spelling: str, close: str, other: str) -> str:
@@ -237,7 +302,10 @@ PAT_NOTES = (PATERNAL_SAME, PATERNAL_SPELLING, PATERNAL_CLOSE, PATERNAL_OTHER)
 MAT_NOTES = (MATERNAL_SAME, MATERNAL_SPELLING, MATERNAL_CLOSE, MATERNAL_OTHER)
 
 
-def _surnames(x: names.Name, y: names.Name) -> tuple[float, list[Feature]]:
+def _surnames(
+    x: names.Name, y: names.Name, rarity: Rarity | None = None
+) -> tuple[float, list[Feature]]:
+    """``y`` is the entry's name: the rarity counted is that of the list's word."""
     xs, ys = x.surnames, y.surnames
     if len(xs) >= 2 and len(ys) >= 2:
         p = names.same_word(xs[0], ys[0])
@@ -247,16 +315,23 @@ def _surnames(x: names.Name, y: names.Name) -> tuple[float, list[Feature]]:
             return 1.0, [Feature("surnames", 1.0, SURNAMES_SWAPPED)]
         fp = _surname(xs[0], ys[0], "paternal", good=2.0, bad=-4.0, notes=PAT_NOTES)
         fm = _surname(xs[1], ys[1], "maternal", good=1.5, bad=-2.5, notes=MAT_NOTES)
-        return fp.weight + fm.weight, [fp, fm]
+        out = [fp, *_rarity(rarity, "paternal", ys[0], p), fm]
+        out += _rarity(rarity, "maternal", ys[1], m)
+        return sum(f.weight for f in out), out
     one, two = (xs, ys) if len(xs) <= len(ys) else (ys, xs)
     fp = _surname(one[0], two[0], "paternal", good=2.0, bad=-4.0, notes=PAT_NOTES)
-    out = [fp, Feature("maternal", 0.0, MATERNAL_MISSING)]
+    listed = ys[0]
+    out = [fp, *_rarity(rarity, "paternal", listed, names.same_word(one[0], two[0]))]
+    out.append(Feature("maternal", 0.0, MATERNAL_MISSING))
     if len(two) >= 2 and fp.weight < 1.0 and names.same_word(one[0], two[1]) >= 1.0:
         out = [Feature("paternal", 0.5, ONLY_MATERNAL)]
+        out += _rarity(rarity, "paternal", ys[1] if two is ys else ys[0], 1.0)
     return sum(f.weight for f in out), out
 
 
-def _name_pair(x: names.Name, y: names.Name) -> tuple[float, list[Feature]]:
+def _name_pair(
+    x: names.Name, y: names.Name, rarity: Rarity | None = None
+) -> tuple[float, list[Feature]]:
     if not x.given or not y.given or not x.surnames or not y.surnames:
         a, b = " ".join(x.words), " ".join(y.words)
         s = float(JaroWinkler.similarity(a, b))
@@ -264,7 +339,7 @@ def _name_pair(x: names.Name, y: names.Name) -> tuple[float, list[Feature]]:
         note = FULLNAME_CLOSE if w > 0 else FULLNAME_OTHER
         return w, [Feature("given_names", round(w, 2), note)]
     wg, fg = _given(x, y)
-    ws, fs = _surnames(x, y)
+    ws, fs = _surnames(x, y, rarity)
     return wg + ws, fg + fs
 
 
@@ -280,14 +355,17 @@ def _readings(name: str, first: str | None) -> list[tuple[names.Name, str | None
     return out
 
 
-def name_evidence(traveller: str, entry_names: Sequence[str]) -> tuple[float, list[Feature], str]:
-    """The best reading of the traveller's name against any reading of the entry's names."""
+def name_evidence(
+    traveller: str, entry_names: Sequence[str], rarity: Rarity | None = None
+) -> tuple[float, list[Feature], str]:
+    """The best reading of the traveller's name against any reading of the entry's names
+    (with ``rarity``, an agreeing surname weighs by how rare it is in the list)."""
     readings = _readings(traveller, SURNAMES_FIRST)
     best: tuple[float, list[Feature], str] = (-99.0, [], "")
     for i, en in enumerate(entry_names):
         for y, _how, ycost in _readings(en, None):
             for x, how, xcost in readings:
-                w, fs = _name_pair(x, y)
+                w, fs = _name_pair(x, y, rarity)
                 if how:
                     fs = [*fs, Feature("given_names", -xcost, how)]
                 w -= xcost + ycost
@@ -356,23 +434,26 @@ def nationality_evidence(a: str | None, b: str | None) -> Feature | None:
 NAME_MAX = 5.5  # the most a name can add: given 1.5 + 0.5 + father's 2.0 + mother's 1.5
 
 
-def compare(t: Traveller, e: Person) -> Candidate:
+def compare(t: Traveller, e: Person, rarity: Rarity | None = None) -> Candidate:
     """The traveller against one entry: every feature's evidence and the score."""
-    c = compare_above(t, e, 0.0)
+    c = compare_above(t, e, 0.0, rarity)
     assert c is not None
     return c
 
 
-def compare_above(t: Traveller, e: Person, floor: float) -> Candidate | None:
+def compare_above(
+    t: Traveller, e: Person, floor: float, rarity: Rarity | None = None
+) -> Candidate | None:
     """``compare``, or None when even a perfect name could not lift the other features'
     evidence to ``floor`` (the name, the costly part, is then not compared)."""
     fd = date_evidence(t.birth, e.birth)
     fdoc = document_evidence(t.document, e.document)
     fnat = nationality_evidence(t.nationality, e.nationality)
     rest = fd.weight + fdoc.weight + (fnat.weight if fnat else 0.0)
-    if floor > 0.0 and probability(rest + NAME_MAX) < floor:
+    most = NAME_MAX + (2 * RARITY_CAP if rarity is not None else 0.0)
+    if floor > 0.0 and probability(rest + most) < floor:
         return None
-    wn, fs, matched = name_evidence(t.name, e.all_names())
+    wn, fs, matched = name_evidence(t.name, e.all_names(), rarity)
     features = [*fs, fd, fdoc] + ([fnat] if fnat else [])
     return Candidate(e.id, probability(wn + rest), features, matched, e.list)
 
@@ -509,6 +590,7 @@ class PersonIndex:
         self.dead: set[int] = set()  # rows replaced or withdrawn
         self.frozen = Frozen(np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32))
         self.postings: dict[int, list[int]] = {}  # key hash -> rows added since the build
+        self.rarity = Rarity()
         self._bulk(entries)
 
     @classmethod
@@ -521,7 +603,8 @@ class PersonIndex:
         positions: array[int] = array("i")
         for e in entries:
             if e.id in idx.position:
-                idx.dead.add(idx.position[e.id])
+                idx.remove(e.id)
+            idx.rarity.add(e)
             i = len(idx.rows)
             idx.rows.append(person_row(e))
             idx.position[e.id] = i
@@ -532,16 +615,21 @@ class PersonIndex:
             idx.frozen = Frozen.build(hashes, positions)
 
     @classmethod
-    def from_parts(cls, rows: list[Row], frozen: Frozen) -> PersonIndex:
-        """An index loaded as stored (``rows`` and the arrays), a later entry of an id
-        replacing an earlier one."""
+    def from_parts(
+        cls, rows: list[Row], frozen: Frozen, rarity: tuple[dict[str, int], int] | None = None
+    ) -> PersonIndex:
+        """An index loaded as stored (``rows``, the arrays and the surname counts, which
+        are counted anew when not given), a later entry of an id replacing an earlier one."""
         idx = cls()
         idx.rows, idx.frozen = rows, frozen
         for i, r in enumerate(rows):
-            old = idx.position.get(r[0])
-            if old is not None:
-                idx.dead.add(old)
+            if r[0] in idx.position:
+                idx.remove(r[0])
             idx.position[r[0]] = i
+            if rarity is None:
+                idx.rarity.add(row_person(r))
+        if rarity is not None:
+            idx.rarity.counts, idx.rarity.entries = rarity
         return idx
 
     def __len__(self) -> int:
@@ -564,6 +652,7 @@ class PersonIndex:
         i = len(self.rows)
         self.rows.append(person_row(e))
         self.position[e.id] = i
+        self.rarity.add(e)
         for k in person_keys(e):
             self.postings.setdefault(key_hash(k), []).append(i)
 
@@ -571,6 +660,7 @@ class PersonIndex:
         old = self.position.pop(entry_id, None)
         if old is not None:
             self.dead.add(old)
+            self.rarity.add(self.entry(old), -1)
 
     def candidates(self, t: Traveller) -> list[int]:
         hashes = [key_hash(k) for k in traveller_keys(t)]
@@ -607,7 +697,7 @@ class PersonIndex:
             r = self.rows[i]
             if r[7] is not None and r[7] < today:
                 continue
-            c = compare_above(t, row_person(r), threshold)
+            c = compare_above(t, row_person(r), threshold, self.rarity)
             if c is not None and c.score >= threshold:
                 out.append(c)
         out.sort(key=lambda c: (-c.score, c.entry_id))

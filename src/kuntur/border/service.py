@@ -278,6 +278,7 @@ def _load_cached(store: str, stamp: tuple[str, int]) -> Indexes | None:
             persons = matching.PersonIndex.from_parts(
                 data["rows"],
                 matching.Frozen(data["keys"], data["starts"], data["postings"]),
+                (data["surnames"], data["entries"]),
             )
             things = matching.ThingIndex(matching.Thing(*t) for t in data["things"])
             return Indexes((stamp[0], int(data["version"])), persons, things)
@@ -299,6 +300,8 @@ def _store_cached(store: str, idx: Indexes) -> None:
             "keys": idx.persons.frozen.keys,
             "starts": idx.persons.frozen.starts,
             "postings": idx.persons.frozen.postings,
+            "surnames": idx.persons.rarity.counts,
+            "entries": idx.persons.rarity.entries,
             "things": [
                 (t.id, t.kind, t.value, t.list, t.expires, t.label) for t in idx.things.all()
             ],
