@@ -216,6 +216,7 @@ class Rarity:
         self.counts: dict[str, int] = {}
         self.entries = 0
         self._ref: float | None = None
+        self._most: float | None = None
 
     @staticmethod
     def keys_of(e: Person) -> set[str]:
@@ -233,13 +234,23 @@ class Rarity:
             else:
                 self.counts.pop(k, None)
         self.entries += sign
-        self._ref = None
+        self._ref = self._most = None
 
     def ref(self) -> float:
         if self._ref is None:
             total = sum(self.counts.values())
             self._ref = sum(c * c for c in self.counts.values()) / total if total else 0.0
         return self._ref
+
+    def most(self) -> float:
+        """The most two agreeing surnames can add (for skipping hopeless candidates)."""
+        if self.entries < RARITY_MIN_ENTRIES or not self.counts:
+            return 0.0
+        if self._most is None:
+            self._most = 2 * max(
+                0.0, min(RARITY_CAP, 0.5 * math.log(self.ref() / min(self.counts.values())))
+            )
+        return self._most
 
     def weight(self, word: str) -> float:
         if self.entries < RARITY_MIN_ENTRIES:
@@ -446,16 +457,37 @@ def compare_above(
 ) -> Candidate | None:
     """``compare``, or None when even a perfect name could not lift the other features'
     evidence to ``floor`` (the name, the costly part, is then not compared)."""
-    fd = date_evidence(t.birth, e.birth)
-    fdoc = document_evidence(t.document, e.document)
-    fnat = nationality_evidence(t.nationality, e.nationality)
+    return _compare(
+        t, e.id, e.all_names(), e.birth, e.nationality, e.document, e.list, floor, rarity
+    )
+
+
+def compare_row(t: Traveller, r: Row, floor: float, rarity: Rarity | None) -> Candidate | None:
+    """``compare_above`` on an entry as the index holds it (no object made for it)."""
+    return _compare(t, r[0], (r[1], *r[2]), birth_cached(r[3]), r[4], r[5], r[6], floor, rarity)
+
+
+def _compare(
+    t: Traveller,
+    entry_id: str,
+    entry_names: Sequence[str],
+    birth: BirthDate | None,
+    nationality: str | None,
+    document: str | None,
+    lst: str,
+    floor: float,
+    rarity: Rarity | None,
+) -> Candidate | None:
+    fd = date_evidence(t.birth, birth)
+    fdoc = document_evidence(t.document, document)
+    fnat = nationality_evidence(t.nationality, nationality)
     rest = fd.weight + fdoc.weight + (fnat.weight if fnat else 0.0)
-    most = NAME_MAX + (2 * RARITY_CAP if rarity is not None else 0.0)
+    most = NAME_MAX + (rarity.most() if rarity is not None else 0.0)
     if floor > 0.0 and probability(rest + most) < floor:
         return None
-    wn, fs, matched = name_evidence(t.name, e.all_names(), rarity)
+    wn, fs, matched = name_evidence(t.name, entry_names, rarity)
     features = [*fs, fd, fdoc] + ([fnat] if fnat else [])
-    return Candidate(e.id, probability(wn + rest), features, matched, e.list)
+    return Candidate(entry_id, probability(wn + rest), features, matched, lst)
 
 
 # --- blocking and the index -----------------------------------------------------------
@@ -697,7 +729,7 @@ class PersonIndex:
             r = self.rows[i]
             if r[7] is not None and r[7] < today:
                 continue
-            c = compare_above(t, row_person(r), threshold, self.rarity)
+            c = compare_row(t, r, threshold, self.rarity)
             if c is not None and c.score >= threshold:
                 out.append(c)
         out.sort(key=lambda c: (-c.score, c.entry_id))
