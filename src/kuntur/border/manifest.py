@@ -45,6 +45,10 @@ DECIDED = EventType("border.decided", "Decisión sobre una coincidencia de front
 WATCHLIST_IMPORTED = EventType("border.watchlist.imported", "Lista de control importada")
 WATCHLIST_EXPIRED = EventType("border.watchlist.expired", "Entrada de lista de control vencida")
 SEIZED = EventType("border.seizure", "Incautación registrada en un puesto de frontera")
+INTEL_LINKED = EventType(
+    "border.intel_linked",
+    "Coincidencia de frontera vinculada a inteligencia por un identificador compartido",
+)
 SWEPT = EventType("border.swept", "Datos de viajeros borrados al vencer su plazo (Ley 29733)")
 
 TEXTS: dict[str, Label] = {
@@ -68,6 +72,7 @@ MANIFEST = declare(
             WATCHLIST_EXPIRED,
             SEIZED,
             SWEPT,
+            INTEL_LINKED,
         ),
         pages=(
             Page(

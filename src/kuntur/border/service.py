@@ -27,7 +27,7 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Engine, delete, func, select
 from sqlalchemy.orm import Session
 
-from kuntur.border import matching, names
+from kuntur.border import links, matching, names
 from kuntur.border.files import EntryRow
 from kuntur.border.manifest import (
     COMMAND,
@@ -629,9 +629,13 @@ def screen_person(
     threshold: float = matching.THRESHOLD,
     clearance_days: int = 365,
     lang: str | None = None,
+    phone: str | None = None,
+    plate: str | None = None,
 ) -> dict[str, Any]:
     """Screen one traveller: the candidates at or above ``threshold``, best first, each
-    with its explanation, and a remembered clearing shown instead of the alarm."""
+    with its explanation, and a remembered clearing shown instead of the alarm; each hit
+    says whether it links to intelligence (through the entry's or the traveller's
+    identifiers: the document, and the ``phone`` and ``plate`` they carry)."""
     actor.require(SCREEN)
     out = _screen_people(
         actor,
@@ -642,6 +646,12 @@ def screen_person(
         batch=None,
         lang=lang,
     )[0]
+    carried = {
+        "document": traveller.document,
+        "phone": matching.normalise_identifier("phone", phone) if phone else None,
+        "plate": plate,
+    }
+    links.attach(actor, [out], [carried], lang)
     actor.record(
         SCREENED,
         object_type="border_screening",
@@ -681,6 +691,7 @@ def screen_manifest(
         lang=lang,
         progress=progress,
     )
+    links.attach(actor, out, [{"document": t.document} for t in travellers], lang)
     actor.record(
         MANIFEST_SCREENED,
         object_type="border_manifest",
@@ -743,6 +754,7 @@ def screen_thing(
     db.flush()
     meta = _entry_meta(db, [f.entry_id for f in found])
     out_hits = [_hit_out(actor, meta, h, fj, r, lang) for h, fj, r in hits]
+    links.attach(actor, [{"screening_id": s.id, "hits": out_hits}], [{kind: norm}], lang)
     actor.record(
         SCREENED,
         object_type="border_screening",

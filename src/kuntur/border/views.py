@@ -44,6 +44,14 @@ class TravellerIn(BaseModel):
 class ScreenIn(TravellerIn):
     post: Post
     threshold: float = Field(matching.THRESHOLD, ge=0.0, le=1.0)
+    phone: str | None = Field(
+        None,
+        max_length=40,
+        description="a phone the traveller carries: checked against intelligence",
+    )
+    plate: str | None = Field(
+        None, max_length=20, description="the plate of the traveller's vehicle: the same"
+    )
 
 
 class ManifestIn(BaseModel):
@@ -72,6 +80,17 @@ class FeatureOut(BaseModel):
     text: str
 
 
+class IntelLinkOut(BaseModel):
+    """A hit's link to intelligence through a shared identifier: that it exists, by which
+    identifier and whom to call; the network's name only for readers with ``intel.read``."""
+
+    linked: bool
+    via: list[str]
+    agencies: list[str]
+    contact: str
+    networks: list[str] | None
+
+
 class HitOut(BaseModel):
     hit_id: int
     watchlist_id: str
@@ -84,6 +103,7 @@ class HitOut(BaseModel):
     network: str | None
     alarm: bool
     remembered: Remembered | None
+    intel: IntelLinkOut | None = None
 
 
 class ScreeningOut(BaseModel):
@@ -149,6 +169,8 @@ def screen(data: ScreenIn, request: Request, actor: ActorDep) -> dict[str, Any]:
         post=data.post,
         threshold=data.threshold,
         clearance_days=_clearance(request),
+        phone=data.phone,
+        plate=data.plate,
     )
 
 

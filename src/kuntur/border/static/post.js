@@ -32,6 +32,13 @@
         r.textContent = h.reason;
         li.append(r);
       }
+      if (h.intel) {  // linked to intelligence: whom to call; the network only if allowed
+        const r = document.createElement("p");
+        r.dataset.testid = "border-intel";
+        const nets = h.intel.networks && h.intel.networks.length ? ` · ${W.network} ${h.intel.networks.join(", ")}` : "";
+        r.textContent = h.intel.contact + nets;
+        li.append(r);
+      }
       const reason = document.createElement("input");
       reason.placeholder = W.reason;
       reason.maxLength = 2000;
@@ -57,7 +64,7 @@
   person.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const body = Object.fromEntries(new FormData(person).entries());
-    for (const k of ["birth_date", "nationality", "document_number"]) { if (!body[k]) delete body[k]; }
+    for (const k of ["birth_date", "nationality", "document_number", "phone", "plate"]) { if (!body[k]) delete body[k]; }
     try { show(await postJSON("/api/border/screenings", body)); } catch (e) { status.textContent = e.message; }
   });
   thing.addEventListener("submit", async (ev) => {
