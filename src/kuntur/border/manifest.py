@@ -49,6 +49,9 @@ INTEL_LINKED = EventType(
     "border.intel_linked",
     "Coincidencia de frontera vinculada a inteligencia por un identificador compartido",
 )
+QUEUE_VIEWED = EventType(
+    "border.queue", "Cola del turno de un puesto de frontera consultada (conteos y pendientes)"
+)
 SWEPT = EventType("border.swept", "Datos de viajeros borrados al vencer su plazo (Ley 29733)")
 
 TEXTS: dict[str, Label] = {
@@ -73,6 +76,7 @@ MANIFEST = declare(
             SEIZED,
             SWEPT,
             INTEL_LINKED,
+            QUEUE_VIEWED,
         ),
         pages=(
             Page(

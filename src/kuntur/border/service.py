@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, delete, func, select
+from sqlalchemy import CursorResult, Engine, case, delete, func, select
 from sqlalchemy.orm import Session
 
 from kuntur.border import links, matching, names
@@ -34,6 +34,7 @@ from kuntur.border.manifest import (
     DECIDE,
     DECIDED,
     MANIFEST_SCREENED,
+    QUEUE_VIEWED,
     SCREEN,
     SCREENED,
     SEIZE,
@@ -873,6 +874,116 @@ def recent(actor: Actor, *, post: str | None = None, limit: int = 50) -> list[di
         }
         for s in actor.db.scalars(q)
     ]
+
+
+# --- the post's queue: this shift's screenings and the hits waiting for a decision -----
+
+SHIFT_STARTS = (6, 14, 22)  # the posts' three eight-hour shifts, Lima time
+QUEUE_LIMIT = 200
+
+
+def shift_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The shift ``now`` falls in (Lima time: 06-14, 14-22, 22-06), as aware datetimes."""
+    local = (now or utcnow()).astimezone(LIMA)
+    starts = [
+        local.replace(hour=h, minute=0, second=0, microsecond=0) + timedelta(days=d)
+        for d in (-1, 0)
+        for h in SHIFT_STARTS
+    ]
+    start = max(t for t in starts if t <= local)
+    return start, start + timedelta(hours=8)
+
+
+def _subject_label(kind: str, subject: str) -> str:
+    try:
+        data = json.loads(subject)
+    except ValueError:
+        return ""
+    if kind == "person":
+        bits = [
+            data.get("name") or "",
+            data.get("birth_date") or "",
+            data.get("document_number") or "",
+        ]
+        return " · ".join(b for b in bits if b)
+    return str(data.get("value") or "")
+
+
+def queue(actor: Actor, *, post: str, now: datetime | None = None) -> dict[str, Any]:
+    """A busy post's queue (``border.screen``): this shift's counts at ``post`` and every
+    hit still waiting for a decision, oldest first (up to ``QUEUE_LIMIT``), with what was
+    screened, so the officer decides from the list. A hit already cleared before for that
+    traveller (no alarm) waits for nothing. The view is on record (counts, no traveller
+    data)."""
+    actor.require(SCREEN)
+    db = actor.db
+    start, end = shift_bounds(now)
+    in_shift = (
+        Screening.post == post[:80],
+        Screening.created_at >= start,
+        Screening.created_at < end,
+    )
+    screenings, with_hits = db.execute(
+        select(
+            func.count(), func.coalesce(func.sum(case((Screening.hits > 0, 1), else_=0)), 0)
+        ).where(*in_shift)
+    ).one()
+    outcomes = dict(
+        db.execute(
+            select(Decision.outcome, func.count())
+            .join(Hit, Hit.decision_id == Decision.id)
+            .join(Screening, Screening.id == Hit.screening_id)
+            .where(*in_shift)
+            .group_by(Decision.outcome)
+        ).all()
+    )
+    waiting = (
+        select(Hit, Screening)
+        .join(Screening, Screening.id == Hit.screening_id)
+        .where(*in_shift, Hit.decision_id.is_(None), Hit.remembered_id.is_(None))
+    )
+    pending_n = db.scalar(select(func.count()).select_from(waiting.subquery())) or 0
+    rows = db.execute(waiting.order_by(Screening.created_at, Hit.id).limit(QUEUE_LIMIT)).all()
+    meta = _entry_meta(db, [h.entry_id for h, _ in rows])
+    pending = []
+    for h, s in rows:
+        agency, lst, cls, reason, _network = meta.get(h.entry_id, ("", "", 0, "", None))
+        readable = actor.may_read(owner_agency=agency, classification=cls) if agency else True
+        pending.append(
+            {
+                "hit_id": h.id,
+                "screening_id": s.id,
+                "screened_at": s.created_at.isoformat(),
+                "screened_by": s.created_by,
+                "kind": s.kind,
+                "subject": _subject_label(s.kind, s.subject),
+                "watchlist_id": h.entry_id,
+                "score": h.score,
+                "explanation": h.explanation,
+                "list": lst,
+                "reason": reason if readable else render(RESERVED, None, agency=agency),
+            }
+        )
+    counts = {
+        "screenings": int(screenings),
+        "with_hits": int(with_hits),
+        "pending": int(pending_n),
+        "cleared": int(outcomes.get("cleared", 0)),
+        "confirmed": int(outcomes.get("confirmed", 0)),
+        "referred": int(outcomes.get("referred", 0)),
+    }
+    actor.record(
+        QUEUE_VIEWED,
+        object_type="border_post",
+        object_id=post[:80],
+        details={"shift_start": start.isoformat(), **counts},
+    )
+    return {
+        "post": post[:80],
+        "shift": {"start": start.isoformat(), "end": end.isoformat()},
+        "counts": counts,
+        "pending": pending,
+    }
 
 
 # --- seizures and the command's summary (issue 17, the later step) ------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request, status
+from fastapi import APIRouter, Path, Query, Request, status
 from pydantic import BaseModel, Field
 
 from kuntur.border import files, matching, service
@@ -206,6 +206,50 @@ def decide(hit_id: Id, data: DecisionIn, actor: ActorDep) -> dict[str, Any]:
 def recent(actor: ActorDep, post: str | None = None) -> list[dict[str, Any]]:
     """The latest screenings (at one post): counts only, no traveller data."""
     return service.recent(actor, post=(post or None) and post[:80])
+
+
+class QueueItemOut(BaseModel):
+    hit_id: int
+    screening_id: int
+    screened_at: str
+    screened_by: str
+    kind: str
+    subject: str = Field(description="what was screened: the traveller's name, date, document")
+    watchlist_id: str
+    score: float
+    explanation: str
+    list: str
+    reason: str
+
+
+class ShiftOut(BaseModel):
+    start: str
+    end: str
+
+
+class QueueCountsOut(BaseModel):
+    screenings: int
+    with_hits: int
+    pending: int
+    cleared: int
+    confirmed: int
+    referred: int
+
+
+class QueueOut(BaseModel):
+    post: str
+    shift: ShiftOut
+    counts: QueueCountsOut
+    pending: list[QueueItemOut]
+
+
+@router.get("/queue", response_model=QueueOut)
+def post_queue(
+    actor: ActorDep, post: Annotated[str, Query(min_length=1, max_length=80)]
+) -> dict[str, Any]:
+    """This shift's queue at a post (``border.screen``): the counts, and every hit still
+    waiting for a decision, oldest first, to decide from the list."""
+    return service.queue(actor, post=post)
 
 
 @router.post("/watchlist", response_model=ImportOut, status_code=201)
