@@ -141,3 +141,40 @@ def test_index_arrays_and_tombstones() -> None:
     )
     idx.upsert(gone)  # replaced by an expired one: never hits
     assert idx.screen(t) == []
+
+
+def test_screening_while_the_change_log_is_applied_in_another_thread() -> None:
+    import threading
+
+    from kuntur.border import bench
+
+    people, _ = bench.watchlist(3_000)
+    idx = matching.PersonIndex.build(people)
+    probe = [
+        matching.Traveller("T", p.name, p.birth, p.nationality, p.document) for p in people[:200]
+    ]
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def screen() -> None:
+        try:
+            while not done.is_set():
+                for t in probe:
+                    idx.screen(t)
+        except BaseException as exc:
+            errors.append(exc)
+
+    readers = [threading.Thread(target=screen) for _ in range(2)]
+    for r in readers:
+        r.start()
+    for p in people[:2_000]:  # replaced, withdrawn, added again: the arrays grow
+        idx.upsert(p)
+        idx.remove(p.id)
+        idx.upsert(p)
+    done.set()
+    for r in readers:
+        r.join()
+    assert errors == []
+    assert len(idx) == 3_000 and idx.n_dead == 4_000
+    t = probe[5]
+    assert idx.screen(t)[0].entry_id == people[5].id

@@ -238,8 +238,11 @@ class Rarity:
 
     def ref(self) -> float:
         if self._ref is None:
-            total = sum(self.counts.values())
-            self._ref = sum(c * c for c in self.counts.values()) / total if total else 0.0
+            # a copy taken in one step: a change log applied in another thread may be
+            # adding surnames meanwhile
+            values = np.fromiter(list(self.counts.values()), dtype=np.float64)
+            total = float(values.sum())
+            self._ref = float((values * values).sum()) / total if total else 0.0
         return self._ref
 
     def most(self) -> float:
@@ -619,7 +622,11 @@ class PersonIndex:
     def __init__(self, entries: Iterable[Person] = ()) -> None:
         self.rows: list[Row] = []
         self.position: dict[str, int] = {}  # entry id -> its live row
-        self.dead: set[int] = set()  # rows replaced or withdrawn
+        # rows replaced or withdrawn: True at their position (grown on demand; a row past
+        # its end is live). An array, not a set: a screening in another thread reads it
+        # while the change log is applied, and one element written is all a change does.
+        self.dead = np.zeros(0, dtype=bool)
+        self.n_dead = 0
         self.frozen = Frozen(np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32))
         self.postings: dict[int, list[int]] = {}  # key hash -> rows added since the build
         self.rarity = Rarity()
@@ -691,7 +698,12 @@ class PersonIndex:
     def remove(self, entry_id: str) -> None:
         old = self.position.pop(entry_id, None)
         if old is not None:
-            self.dead.add(old)
+            if old >= len(self.dead):
+                grown = np.zeros(max(old + 1, 2 * len(self.dead), len(self.rows)), dtype=bool)
+                grown[: len(self.dead)] = self.dead
+                self.dead = grown  # one assignment: a reader has the old or the new
+            self.dead[old] = True
+            self.n_dead += 1
             self.rarity.add(self.entry(old), -1)
 
     def candidates(self, t: Traveller) -> list[int]:
@@ -704,9 +716,12 @@ class PersonIndex:
         if not parts:
             return []
         rows, counts = np.unique(np.concatenate(parts), return_counts=True)
-        if self.dead:
-            live = ~np.isin(rows, np.fromiter(self.dead, dtype=np.int32, count=len(self.dead)))
-            rows, counts = rows[live], counts[live]
+        dead = self.dead
+        if self.n_dead:
+            gone = np.zeros(len(rows), dtype=bool)
+            inside = rows < len(dead)
+            gone[inside] = dead[rows[inside]]
+            rows, counts = rows[~gone], counts[~gone]
         if len(rows) > MAX_CANDIDATES:
             # the most keys shared first; among equals, the earlier row
             order = np.argsort(-counts, kind="stable")[:MAX_CANDIDATES]
