@@ -31,6 +31,7 @@ import math
 import re
 import zlib
 from array import array
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -596,18 +597,19 @@ class Frozen:
         starts = np.append(first, len(h)).astype(np.int64)
         return Frozen(keys, starts, np.ascontiguousarray(p))
 
-    def lookup(self, hashes: Sequence[int]) -> list[np.ndarray]:
+    def lookup(self, hashes: Sequence[int]) -> list[list[int]]:
+        """The postings of each of ``hashes`` found (none longer than ``MAX_POSTING``), as
+        lists: a traveller's few keys are counted faster in Python than in numpy."""
         if not len(self.keys) or not hashes:
             return []
         q = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
-        at = np.searchsorted(self.keys, q)
-        found = at < len(self.keys)
-        found[found] &= self.keys[at[found]] == q[found]
+        at = self.keys.searchsorted(q)
+        at[at == len(self.keys)] = 0
         out = []
-        for i in at[found]:
-            a, b = int(self.starts[i]), int(self.starts[i + 1])
+        for i in at[self.keys[at] == q].tolist():
+            a, b = self.starts[i : i + 2].tolist()
             if b - a <= MAX_POSTING:
-                out.append(self.postings[a:b])
+                out.append(self.postings[a:b].tolist())
         return out
 
 
@@ -708,25 +710,22 @@ class PersonIndex:
 
     def candidates(self, t: Traveller) -> list[int]:
         hashes = [key_hash(k) for k in traveller_keys(t)]
-        parts = self.frozen.lookup(hashes)
+        hits: Counter[int] = Counter()
+        for p in self.frozen.lookup(hashes):
+            hits.update(p)
         for h in hashes:
-            p = self.postings.get(h)
-            if p and len(p) <= MAX_POSTING:
-                parts.append(np.asarray(p, dtype=np.int32))
-        if not parts:
-            return []
-        rows, counts = np.unique(np.concatenate(parts), return_counts=True)
-        dead = self.dead
-        if self.n_dead:
-            gone = np.zeros(len(rows), dtype=bool)
+            q = self.postings.get(h)
+            if q and len(q) <= MAX_POSTING:
+                hits.update(q)
+        if self.n_dead and hits:
+            dead = self.dead  # the array as it is now: a row past its end is live
+            rows = np.fromiter(hits, dtype=np.int64, count=len(hits))
             inside = rows < len(dead)
-            gone[inside] = dead[rows[inside]]
-            rows, counts = rows[~gone], counts[~gone]
-        if len(rows) > MAX_CANDIDATES:
-            # the most keys shared first; among equals, the earlier row
-            order = np.argsort(-counts, kind="stable")[:MAX_CANDIDATES]
-            rows = rows[order]
-        return [int(i) for i in rows]
+            for i in rows[inside][dead[rows[inside]]].tolist():
+                del hits[i]
+        if len(hits) <= MAX_CANDIDATES:
+            return list(hits)
+        return [i for i, _ in hits.most_common(MAX_CANDIDATES)]
 
     def screen(
         self,
