@@ -310,8 +310,11 @@ def _store_cached(store: str, idx: Indexes) -> None:
         with tmp.open("wb") as f:
             pickle.dump(data, f, protocol=5)
         tmp.replace(path)  # whole or not at all: a reader never sees half a file
-        for old in path.parent.glob(path.name.rsplit("-", 2)[0] + "-*.pkl"):
-            if old != path:
+        # the older ones of this store go (another epoch's, or an earlier version); a
+        # newer one another process wrote meanwhile stays
+        prefix, epoch_now = path.name.rsplit("-", 2)[0], idx.version[0]
+        for old in path.parent.glob(prefix + "-*.pkl"):
+            if old.name < path.name or f"-{epoch_now}-" not in old.name:
                 old.unlink(missing_ok=True)
     except OSError:
         pass  # no room or no right to write: the next process builds, as before
