@@ -307,7 +307,7 @@ def _unseen_pools() -> Iterator[None]:
     bench.GIVEN_F = [w for w in UNSEEN_GIVEN_F if fold(w) not in known]
     bench.SURNAMES = sur
     bench.NICKNAMES, bench.SPELLINGS = {}, {}
-    bench._identity = identity  # type: ignore[assignment]
+    bench._identity = identity
     try:
         yield
     finally:
