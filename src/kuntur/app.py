@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from kuntur import __version__, domains
 from kuntur.audit import commitments, keys, scheduled
+from kuntur.border import service as border_service
 from kuntur.citizens import keys as citizens_keys
 from kuntur.config import Settings, get_settings
 from kuntur.core import events, registry
@@ -61,6 +62,8 @@ def freeze_startup_objects() -> None:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     domains.load()
+    # A large watchlist's screening index, kept between processes (docs/border.md)
+    border_service.configure_index_cache(settings.var_dir / "border-index")
     commitments.configure(settings.effective_audit_commitment_key_path, settings.environment)
     if settings.environment == "production":
         # Refuse to start on a missing secret rather than make one up.

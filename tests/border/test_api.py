@@ -191,3 +191,23 @@ def test_post_page(officer: TestClient, dispatcher: TestClient) -> None:
     r = officer.get("/frontera")
     assert r.status_code == 200 and 'data-testid="border-post"' in r.text
     assert dispatcher.get("/frontera").status_code == 403
+
+
+def test_watchlist_row_with_a_bad_birth_date_is_kept_with_a_warning(
+    commander: TestClient, officer: TestClient
+) -> None:
+    csv = (
+        "id,name,aliases,birth_date,nationality,document_number,list\n"
+        "K1,Pedro Ramos Soto,,1980-02-30,PE,41234567,requisitoria\n"
+        "K2,,,1980-01-01,PE,,requisitoria\n"
+    )
+    out = _load(commander, csv)
+    assert out["added"] == 1
+    assert len(out["errors"]) == 1 and "fila 2, campo name" in out["errors"][0]
+    assert len(out["warnings"]) == 1
+    assert "watchlist.csv, fila 1, campo birth_date" in out["warnings"][0]
+    r = officer.post(
+        "/api/border/screenings",
+        json={"post": POST, "name": "Pedro Ramos Soto", "document_number": "41234567"},
+    )
+    assert [h["watchlist_id"] for h in r.json()["hits"]] == ["K1"]

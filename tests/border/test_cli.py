@@ -89,6 +89,7 @@ def test_import_bad_rows_reported_good_rows_kept(
     assert r.exit_code == 0, r.output
     err = r.stderr
     assert "lista.csv, fila 1, campo birth_date" in err
+    assert "se guarda sin ese dato" in err  # a bad birth date: kept without it, a warning
     assert "fila 2, campo nationality" in err
     assert "fila 3" not in err  # a list of another name is still screened against
     assert "fila 4, campo name" in err
@@ -98,7 +99,54 @@ def test_import_bad_rows_reported_good_rows_kept(
                 WatchlistEntry.entry_id
             )
         ).all()
-    assert [tuple(k) for k in kept] == [("A3", "lista_rara"), ("A5", "interpol")]
+    assert [tuple(k) for k in kept] == [
+        ("A1", "requisitoria"),
+        ("A3", "lista_rara"),
+        ("A5", "interpol"),
+    ]
+    assert "3 entradas" in r.stdout and "2 filas con errores" in r.stdout
+    assert "1 entradas guardadas con avisos (sin el dato erróneo: birth_date)" in r.stdout
+
+
+def test_bad_birth_date_kept_without_it_and_reported(
+    cli_env: Settings, engine: Engine, tmp_path: Path
+) -> None:
+    text = (
+        "id,name,aliases,birth_date,nationality,document_number,list\n"
+        "B1,Pedro Ramos Soto,,1980-02-30,PE,41234567,requisitoria\n"
+        "B2,Luz Apaza Choque,,19xx,PE,,interpol\n"
+        "B3,Juan Cusi Poma,,1990-01-01,PE,40000001,interpol\n"
+    )
+    f = tmp_path / "lista.csv"
+    f.write_text(text, encoding="utf-8")
+    r = runner.invoke(app, ["border", "watchlist", "import", str(f), "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["added"] == 3 and out["bad_rows"] == 0 and out["errors"] == []
+    assert [(w["file"], w["row"], w["field"]) for w in out["warnings"]] == [
+        ("lista.csv", 1, "birth_date"),
+        ("lista.csv", 2, "birth_date"),
+    ]
+    assert "1980-02-30" in out["warnings"][0]["message"]
+    assert "lista.csv, fila 2, campo birth_date" in r.stderr
+    with Session(engine) as db:
+        got = {e.entry_id: e for e in db.scalars(select(WatchlistEntry))}
+        assert got["B1"].birth_date is None and got["B1"].document_number == "41234567"
+        assert got["B3"].birth_date == "1990-01-01"
+        audit = db.scalars(
+            select(AuditEvent).where(AuditEvent.type == "border.watchlist.imported")
+        ).one()
+        assert json.loads(audit.details)["warnings"] == 2
+    # and the entry kept without its date is still found by name and document
+    t = tmp_path / "viajeros.csv"
+    t.write_text(
+        "id,name,birth_date,nationality,document_number\n"
+        "T1,Pedro Ramos Soto,1980-03-02,PE,41234567\n",
+        encoding="utf-8",
+    )
+    r = runner.invoke(app, ["border", "screen", str(t)])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.splitlines()[1].startswith("T1,B1,")
 
 
 def test_unusable_input_exit_2_nothing_written(
@@ -136,12 +184,21 @@ def test_ftm_import(cli_env: Settings, engine: Engine, tmp_path: Path) -> None:
         },
         {"id": "ftm-2", "schema": "Vehicle", "properties": {"registrationNumber": ["ABO-123"]}},
         {"id": "ftm-3", "schema": "Person", "properties": {}},
+        {
+            "id": "ftm-4",
+            "schema": "Person",
+            "properties": {"name": ["Rosa Calle Mayta"], "birthDate": ["1975-13-45"]},
+        },
     ]
     r = _import(tmp_path, "\n".join(json.dumps(x) for x in lines), "lista.ftm.json")
     assert r.exit_code == 0, r.output
     assert "fila 3" in r.stderr
+    assert "lista.ftm.json, fila 4, campo birthDate" in r.stderr  # kept, with a warning
+    assert "se guarda sin ese dato" in r.stderr
+    assert "1 entradas guardadas con avisos" in r.stdout
     with Session(engine) as db:
         got = {e.entry_id: e for e in db.scalars(select(WatchlistEntry))}
+    assert got["ftm-4"].name == "Rosa Calle Mayta" and got["ftm-4"].birth_date is None
     assert got["ftm-1"].source_list == "interpol"
     assert got["ftm-1"].document_number == "V18765432"
     assert got["ftm-2"].kind == "plate"

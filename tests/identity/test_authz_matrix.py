@@ -306,6 +306,7 @@ ROUTES: dict[tuple[str, str], Row] = {
         BORDER_SCREEN, json=lambda s: {"post": "Desaguadero", "kind": "plate", "value": "ABC-123"}
     ),
     ("GET", "/api/border/screenings"): Row(BORDER_SCREEN),
+    ("GET", "/api/border/queue"): Row(BORDER_SCREEN, "/api/border/queue?post=Desaguadero"),
     ("POST", "/api/border/hits/{hit_id}/decision"): Row(
         BORDER_DECIDE,
         "/api/border/hits/{s.border_hit}/decision",

@@ -56,3 +56,41 @@ def test_command_page(browser: Browser, live_server: str) -> None:
     expect(pg.locator("#border-map path.leaflet-interactive")).to_have_count(4)
     assert pg.context.errors == []  # type: ignore[attr-defined]
     pg.context.close()
+
+
+def test_queue_of_the_shift_decide_from_the_list(browser: Browser, live_server: str) -> None:
+    """A busy post: the shift's pending hits, oldest first, with the counts; a decision
+    taken from the list takes the hit out of it."""
+    totp = "KUNTUR_TEST_BORDER_TOTP" if os.environ.get("KUNTUR_TEST_BORDER_TOTP") else None
+    pg = desk_page(browser, live_server, "frontera", totp, "/frontera")
+    form = pg.get_by_test_id("border-person-form")
+    form.locator("select[name=post]").select_option("Desaguadero")
+    counts = pg.get_by_test_id("border-queue-counts")
+    expect(counts).to_contain_text("pendientes:")
+    expect(pg.get_by_test_id("border-queue-shift")).to_contain_text("Desaguadero")
+    before = int(counts.get_attribute("data-pending") or "0")
+    confirmed = int(counts.get_attribute("data-confirmed") or "0")
+    people = bench.watchlist(300, seed=1729)[0]
+    for listed in (people[21], people[22]):
+        pg.get_by_test_id("border-name").fill(listed.name)
+        form.locator("input[name=birth_date]").fill(listed.birth.iso() if listed.birth else "")
+        pg.get_by_test_id("border-person-submit").click()
+        expect(pg.get_by_test_id("border-hit").first).to_contain_text(f"DEMO-{listed.id}")
+        before += 1
+        expect(counts).to_have_attribute("data-pending", str(before))
+    items = pg.get_by_test_id("border-queue-item")
+    mine = items.filter(has_text=f"DEMO-{people[21].id}")
+    expect(mine).to_contain_text(people[21].name)
+    # oldest first: the first screened comes before the second
+    texts = items.all_inner_texts()
+    first = next(i for i, t in enumerate(texts) if f"DEMO-{people[21].id}" in t)
+    second = next(i for i, t in enumerate(texts) if f"DEMO-{people[22].id}" in t)
+    assert first < second
+    mine.locator("input").fill("identidad confirmada en el control")
+    mine.locator("button[data-outcome=confirmed]").click()
+    expect(counts).to_have_attribute("data-pending", str(before - 1))
+    expect(items.filter(has_text=f"DEMO-{people[21].id}")).to_have_count(0)
+    expect(counts).to_have_attribute("data-confirmed", str(confirmed + 1))
+    expect(counts).to_contain_text(f"confirmadas: {confirmed + 1}")
+    assert pg.context.errors == []  # type: ignore[attr-defined]
+    pg.context.close()

@@ -75,6 +75,7 @@ def import_cmd(
         fail(str(exc))
     for e in errors:
         typer.echo(str(e), err=True)
+    errors, warnings = files.split_warnings(errors)
     if not rows:
         fail(_("{file}: ninguna fila válida; nada importado", file=file.name))
 
@@ -88,7 +89,9 @@ def import_cmd(
     try:
         with Session(engine()) as db, db.begin():
             actor = system(db, "border watchlist import")
-            report = service.import_entries(actor, rows, source=file.name, bad_rows=len(errors))
+            report = service.import_entries(
+                actor, rows, source=file.name, bad_rows=len(errors), warnings=len(warnings)
+            )
     except KunturError as exc:
         fail(str(exc))
     if as_json:
@@ -103,22 +106,32 @@ def import_cmd(
                         {"file": e.file, "row": e.row, "field": e.field, "message": e.message}
                         for e in errors
                     ],
+                    # rows kept without a field (a bad birth date): not bad rows
+                    "warnings": [
+                        {"file": e.file, "row": e.row, "field": e.field, "message": e.message}
+                        for e in warnings
+                    ],
                 },
                 ensure_ascii=False,
             )
         )
     else:
-        typer.echo(
-            _(
-                "Importadas {n} entradas ({added} nuevas, {replaced} reemplazadas); {bad} filas "
-                "con errores; versión de la lista {v}",
-                n=report.added + report.replaced,
-                added=report.added,
-                replaced=report.replaced,
-                bad=len(errors),
-                v=report.version,
-            )
+        line = _(
+            "Importadas {n} entradas ({added} nuevas, {replaced} reemplazadas); {bad} filas "
+            "con errores; versión de la lista {v}",
+            n=report.added + report.replaced,
+            added=report.added,
+            replaced=report.replaced,
+            bad=len(errors),
+            v=report.version,
         )
+        if warnings:  # the line as it always was, and then what was kept with a warning
+            line += _(
+                "; {w} entradas guardadas con avisos (sin el dato erróneo: {fields})",
+                w=len({e.row for e in warnings}),
+                fields=", ".join(sorted({e.field for e in warnings})),
+            )
+        typer.echo(line)
 
 
 @watchlist_app.command("expire", help=_("Dar de baja una entrada: deja de coincidir desde hoy."))
@@ -200,6 +213,7 @@ def screen_cmd(
     from kuntur.identity.actor import system
 
     settings = get_settings()
+    service.configure_index_cache(settings.var_dir / "border-index")
     try:
         with Session(engine()) as db, db.begin():
             actor = system(db, "border screen")

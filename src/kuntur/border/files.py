@@ -73,8 +73,21 @@ class RowError:
     row: int  # 1 = the first data row (the header is row 0)
     field: str
     message: str
+    # A warning, not an error: the row was kept without this field (a watchlist entry
+    # with a bad birth date is still a person to screen for, on the rest).
+    kept: bool = False
 
     def __str__(self) -> str:
+        if self.kept:
+            return _(
+                "{file}, fila {row}, campo {field}: {message}; aviso: la entrada se guarda "
+                "sin ese dato",
+                "es",
+                file=self.file,
+                row=self.row,
+                field=self.field,
+                message=self.message,
+            )
         return _(  # Spanish frame; the message itself is Spanish / English
             "{file}, fila {row}, campo {field}: {message}",
             "es",
@@ -83,6 +96,11 @@ class RowError:
             field=self.field,
             message=self.message,
         )
+
+
+def split_warnings(found: list[RowError]) -> tuple[list[RowError], list[RowError]]:
+    """The bad rows (left out) and the warnings (rows kept without a field)."""
+    return [e for e in found if not e.kept], [e for e in found if e.kept]
 
 
 class Unusable(Exception):
@@ -150,12 +168,15 @@ def _birth(v: str) -> str | None:
 
 
 def read_watchlist_csv(text: str, filename: str) -> tuple[list[EntryRow], list[RowError]]:
-    """The good rows and an error for each bad one (a duplicate id keeps the first)."""
+    """The good rows and an error for each bad one (a duplicate id keeps the first). A bad
+    birth date does not refuse the row: the entry is kept without it and the error is a
+    warning (``kept``), since the name and the document still screen."""
     reader = _reader(text, filename, ("id", "name"))
     rows: list[EntryRow] = []
     errors: list[RowError] = []
     seen: set[str] = set()
     for n, raw in enumerate(reader, start=1):
+        warnings: list[RowError] = []
         if n > MAX_ROWS:
             raise Unusable(_("{file}: más de {n} filas", file=filename, n=MAX_ROWS))
         r = {k: _clean(v if isinstance(v, str) else None) for k, v in raw.items() if k}
@@ -185,7 +206,10 @@ def read_watchlist_csv(text: str, filename: str) -> tuple[list[EntryRow], list[R
                     raise ValueError(_("falta el nombre"))
                 row.aliases = [a.strip() for a in r.get("aliases", "").split(";") if a.strip()]
                 where = "birth_date"
-                row.birth_date = _birth(r.get("birth_date", ""))
+                try:
+                    row.birth_date = _birth(r.get("birth_date", ""))
+                except ValueError as exc:
+                    warnings.append(RowError(filename, n, "birth_date", str(exc), kept=True))
                 where = "nationality"
                 row.nationality = _nationality(r.get("nationality", ""))
                 where = "document_number"
@@ -226,6 +250,7 @@ def read_watchlist_csv(text: str, filename: str) -> tuple[list[EntryRow], list[R
             continue
         seen.add(eid)
         rows.append(row)
+        errors.extend(warnings)
     return rows, errors
 
 
@@ -295,7 +320,11 @@ def read_watchlist_ftm(text: str, filename: str) -> tuple[list[EntryRow], list[R
                 if not names:
                     raise ValueError(_("persona sin nombre"))
                 birth = _first(props, "birthDate")
-                birth_iso = _birth(birth[:10] if len(birth) >= 10 else birth[:4])
+                try:
+                    birth_iso = _birth(birth[:10] if len(birth) >= 10 else birth[:4])
+                except ValueError as exc:  # kept without the date, and said so
+                    birth_iso = None
+                    errors.append(RowError(filename, n, "birthDate", str(exc), kept=True))
                 nat = _first(props, "nationality", "citizenship", "country")
                 rows.append(
                     EntryRow(

@@ -45,6 +45,13 @@ DECIDED = EventType("border.decided", "Decisión sobre una coincidencia de front
 WATCHLIST_IMPORTED = EventType("border.watchlist.imported", "Lista de control importada")
 WATCHLIST_EXPIRED = EventType("border.watchlist.expired", "Entrada de lista de control vencida")
 SEIZED = EventType("border.seizure", "Incautación registrada en un puesto de frontera")
+INTEL_LINKED = EventType(
+    "border.intel_linked",
+    "Coincidencia de frontera vinculada a inteligencia por un identificador compartido",
+)
+QUEUE_VIEWED = EventType(
+    "border.queue", "Cola del turno de un puesto de frontera consultada (conteos y pendientes)"
+)
 SWEPT = EventType("border.swept", "Datos de viajeros borrados al vencer su plazo (Ley 29733)")
 
 TEXTS: dict[str, Label] = {
@@ -68,6 +75,8 @@ MANIFEST = declare(
             WATCHLIST_EXPIRED,
             SEIZED,
             SWEPT,
+            INTEL_LINKED,
+            QUEUE_VIEWED,
         ),
         pages=(
             Page(

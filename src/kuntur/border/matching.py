@@ -29,12 +29,16 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from itertools import combinations
 
+import numpy as np
 from rapidfuzz.distance import OSA, JaroWinkler
 
 from kuntur.border import names
@@ -172,6 +176,8 @@ MATERNAL_OTHER = N_("apellido materno distinto")
 MATERNAL_MISSING = N_("sin apellido materno en uno de los dos")
 ONLY_MATERNAL = N_("solo figura el apellido materno")
 SURNAMES_SWAPPED = N_("apellidos en orden invertido")
+SURNAME_RARE = N_("apellido poco frecuente en la lista")
+SURNAME_COMMON = N_("apellido frecuente en la lista")
 SURNAMES_FIRST = N_("apellidos escritos primero")
 NAME_ALIAS = N_("coincide con un alias")
 FULLNAME_CLOSE = N_("nombre completo parecido")
@@ -191,6 +197,83 @@ DOC_OTHER = N_("documento distinto")
 DOC_MISSING = N_("sin documento para comparar")
 NAT_SAME = N_("nacionalidad igual")
 NAT_OTHER = N_("nacionalidad distinta")
+
+
+RARITY_CAP = 1.0  # the most a surname's rarity adds (or its commonness takes away)
+RARITY_MIN_ENTRIES = 1_000  # below this the list's own counts say too little
+RARITY_NOTE = 0.25  # from this much either way, the explanation says it
+
+
+class Rarity:
+    """How common each surname (by sound key) is among the list's entries, for the
+    u-probabilities of Fellegi and Sunter: two records agreeing on a surname that one entry
+    in ten thousand carries is stronger evidence of the same person than agreeing on one
+    that one in fifty carries. The weight of an agreement moves by
+    ``0.5 · ln(ref / count)``, capped at ±``RARITY_CAP``, where ``ref = Σ count² / Σ count``
+    is the count of the surname of an entry drawn at random: a list whose surnames are all
+    equally common moves nothing."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.entries = 0
+        self._ref: float | None = None
+        self._most: float | None = None
+
+    @staticmethod
+    def keys_of(e: Person) -> set[str]:
+        out: set[str] = set()
+        for n in e.all_names():
+            out.update(names.key(w) for w in names.parse(n).surnames)
+        out.discard("")
+        return out
+
+    def add(self, e: Person, sign: int = 1) -> None:
+        for k in self.keys_of(e):
+            c = self.counts.get(k, 0) + sign
+            if c > 0:
+                self.counts[k] = c
+            else:
+                self.counts.pop(k, None)
+        self.entries += sign
+        self._ref = self._most = None
+
+    def ref(self) -> float:
+        if self._ref is None:
+            # a copy taken in one step: a change log applied in another thread may be
+            # adding surnames meanwhile
+            values = np.fromiter(list(self.counts.values()), dtype=np.float64)
+            total = float(values.sum())
+            self._ref = float((values * values).sum()) / total if total else 0.0
+        return self._ref
+
+    def most(self) -> float:
+        """The most two agreeing surnames can add (for skipping hopeless candidates)."""
+        if self.entries < RARITY_MIN_ENTRIES or not self.counts:
+            return 0.0
+        if self._most is None:
+            self._most = 2 * max(
+                0.0, min(RARITY_CAP, 0.5 * math.log(self.ref() / min(self.counts.values())))
+            )
+        return self._most
+
+    def weight(self, word: str) -> float:
+        if self.entries < RARITY_MIN_ENTRIES:
+            return 0.0
+        c = self.counts.get(names.key(word), 0)
+        if c <= 0:
+            return 0.0
+        return max(-RARITY_CAP, min(RARITY_CAP, 0.5 * math.log(self.ref() / c)))
+
+
+def _rarity(rarity: Rarity | None, kind: str, word: str, s: float) -> list[Feature]:
+    """The rarity of an agreeing surname (``s``: how well it agrees), as its own feature."""
+    if rarity is None or s < 0.8:
+        return []
+    w = round(rarity.weight(word) * min(s, 1.0), 2)
+    if abs(w) < 0.05:
+        return []
+    note = SURNAME_RARE if w >= RARITY_NOTE else SURNAME_COMMON if w <= -RARITY_NOTE else ""
+    return [Feature(kind, w, note)]
 
 
 def _word_note(a: str, b: str, s: float, same: str, spelling: str, close: str, other: str) -> str:
@@ -234,7 +317,10 @@ PAT_NOTES = (PATERNAL_SAME, PATERNAL_SPELLING, PATERNAL_CLOSE, PATERNAL_OTHER)
 MAT_NOTES = (MATERNAL_SAME, MATERNAL_SPELLING, MATERNAL_CLOSE, MATERNAL_OTHER)
 
 
-def _surnames(x: names.Name, y: names.Name) -> tuple[float, list[Feature]]:
+def _surnames(
+    x: names.Name, y: names.Name, rarity: Rarity | None = None
+) -> tuple[float, list[Feature]]:
+    """``y`` is the entry's name: the rarity counted is that of the list's word."""
     xs, ys = x.surnames, y.surnames
     if len(xs) >= 2 and len(ys) >= 2:
         p = names.same_word(xs[0], ys[0])
@@ -244,16 +330,23 @@ def _surnames(x: names.Name, y: names.Name) -> tuple[float, list[Feature]]:
             return 1.0, [Feature("surnames", 1.0, SURNAMES_SWAPPED)]
         fp = _surname(xs[0], ys[0], "paternal", good=2.0, bad=-4.0, notes=PAT_NOTES)
         fm = _surname(xs[1], ys[1], "maternal", good=1.5, bad=-2.5, notes=MAT_NOTES)
-        return fp.weight + fm.weight, [fp, fm]
+        out = [fp, *_rarity(rarity, "paternal", ys[0], p), fm]
+        out += _rarity(rarity, "maternal", ys[1], m)
+        return sum(f.weight for f in out), out
     one, two = (xs, ys) if len(xs) <= len(ys) else (ys, xs)
     fp = _surname(one[0], two[0], "paternal", good=2.0, bad=-4.0, notes=PAT_NOTES)
-    out = [fp, Feature("maternal", 0.0, MATERNAL_MISSING)]
+    listed = ys[0]
+    out = [fp, *_rarity(rarity, "paternal", listed, names.same_word(one[0], two[0]))]
+    out.append(Feature("maternal", 0.0, MATERNAL_MISSING))
     if len(two) >= 2 and fp.weight < 1.0 and names.same_word(one[0], two[1]) >= 1.0:
         out = [Feature("paternal", 0.5, ONLY_MATERNAL)]
+        out += _rarity(rarity, "paternal", ys[1] if two is ys else ys[0], 1.0)
     return sum(f.weight for f in out), out
 
 
-def _name_pair(x: names.Name, y: names.Name) -> tuple[float, list[Feature]]:
+def _name_pair(
+    x: names.Name, y: names.Name, rarity: Rarity | None = None
+) -> tuple[float, list[Feature]]:
     if not x.given or not y.given or not x.surnames or not y.surnames:
         a, b = " ".join(x.words), " ".join(y.words)
         s = float(JaroWinkler.similarity(a, b))
@@ -261,7 +354,7 @@ def _name_pair(x: names.Name, y: names.Name) -> tuple[float, list[Feature]]:
         note = FULLNAME_CLOSE if w > 0 else FULLNAME_OTHER
         return w, [Feature("given_names", round(w, 2), note)]
     wg, fg = _given(x, y)
-    ws, fs = _surnames(x, y)
+    ws, fs = _surnames(x, y, rarity)
     return wg + ws, fg + fs
 
 
@@ -277,14 +370,17 @@ def _readings(name: str, first: str | None) -> list[tuple[names.Name, str | None
     return out
 
 
-def name_evidence(traveller: str, entry_names: Sequence[str]) -> tuple[float, list[Feature], str]:
-    """The best reading of the traveller's name against any reading of the entry's names."""
+def name_evidence(
+    traveller: str, entry_names: Sequence[str], rarity: Rarity | None = None
+) -> tuple[float, list[Feature], str]:
+    """The best reading of the traveller's name against any reading of the entry's names
+    (with ``rarity``, an agreeing surname weighs by how rare it is in the list)."""
     readings = _readings(traveller, SURNAMES_FIRST)
     best: tuple[float, list[Feature], str] = (-99.0, [], "")
     for i, en in enumerate(entry_names):
         for y, _how, ycost in _readings(en, None):
             for x, how, xcost in readings:
-                w, fs = _name_pair(x, y)
+                w, fs = _name_pair(x, y, rarity)
                 if how:
                     fs = [*fs, Feature("given_names", -xcost, how)]
                 w -= xcost + ycost
@@ -353,25 +449,49 @@ def nationality_evidence(a: str | None, b: str | None) -> Feature | None:
 NAME_MAX = 5.5  # the most a name can add: given 1.5 + 0.5 + father's 2.0 + mother's 1.5
 
 
-def compare(t: Traveller, e: Person) -> Candidate:
+def compare(t: Traveller, e: Person, rarity: Rarity | None = None) -> Candidate:
     """The traveller against one entry: every feature's evidence and the score."""
-    c = compare_above(t, e, 0.0)
+    c = compare_above(t, e, 0.0, rarity)
     assert c is not None
     return c
 
 
-def compare_above(t: Traveller, e: Person, floor: float) -> Candidate | None:
+def compare_above(
+    t: Traveller, e: Person, floor: float, rarity: Rarity | None = None
+) -> Candidate | None:
     """``compare``, or None when even a perfect name could not lift the other features'
     evidence to ``floor`` (the name, the costly part, is then not compared)."""
-    fd = date_evidence(t.birth, e.birth)
-    fdoc = document_evidence(t.document, e.document)
-    fnat = nationality_evidence(t.nationality, e.nationality)
+    return _compare(
+        t, e.id, e.all_names(), e.birth, e.nationality, e.document, e.list, floor, rarity
+    )
+
+
+def compare_row(t: Traveller, r: Row, floor: float, rarity: Rarity | None) -> Candidate | None:
+    """``compare_above`` on an entry as the index holds it (no object made for it)."""
+    return _compare(t, r[0], (r[1], *r[2]), birth_cached(r[3]), r[4], r[5], r[6], floor, rarity)
+
+
+def _compare(
+    t: Traveller,
+    entry_id: str,
+    entry_names: Sequence[str],
+    birth: BirthDate | None,
+    nationality: str | None,
+    document: str | None,
+    lst: str,
+    floor: float,
+    rarity: Rarity | None,
+) -> Candidate | None:
+    fd = date_evidence(t.birth, birth)
+    fdoc = document_evidence(t.document, document)
+    fnat = nationality_evidence(t.nationality, nationality)
     rest = fd.weight + fdoc.weight + (fnat.weight if fnat else 0.0)
-    if floor > 0.0 and probability(rest + NAME_MAX) < floor:
+    most = NAME_MAX + (rarity.most() if rarity is not None else 0.0)
+    if floor > 0.0 and probability(rest + most) < floor:
         return None
-    wn, fs, matched = name_evidence(t.name, e.all_names())
+    wn, fs, matched = name_evidence(t.name, entry_names, rarity)
     features = [*fs, fd, fdoc] + ([fnat] if fnat else [])
-    return Candidate(e.id, probability(wn + rest), features, matched, e.list)
+    return Candidate(entry_id, probability(wn + rest), features, matched, lst)
 
 
 # --- blocking and the index -----------------------------------------------------------
@@ -420,30 +540,189 @@ def traveller_keys(t: Traveller) -> set[str]:
     return keys
 
 
+def key_hash(key: str) -> int:
+    """A blocking key as 64 bits, the same in every process (the on-disk index): CRC-32 and
+    Adler-32 side by side. Two keys that collide only bring an extra candidate to be scored,
+    never lose one."""
+    b = key.encode()
+    return (zlib.crc32(b) << 32) | zlib.adler32(b)
+
+
+@lru_cache(maxsize=65536)
+def birth_cached(text: str | None) -> BirthDate | None:
+    try:
+        return parse_birth(text)
+    except ValueError:
+        return None
+
+
+# An entry as the index holds it: (id, name, aliases, birth ISO, nationality, document,
+# list, expires). Tuples of strings: a tenth of the memory of objects, and quick to store.
+Row = tuple[str, str, tuple[str, ...], str | None, str | None, str | None, str, date | None]
+
+
+def person_row(e: Person) -> Row:
+    return (
+        e.id,
+        e.name,
+        e.aliases,
+        e.birth.iso() if e.birth else None,
+        e.nationality,
+        e.document,
+        e.list,
+        e.expires,
+    )
+
+
+def row_person(r: Row) -> Person:
+    return Person(r[0], r[1], r[2], birth_cached(r[3]), r[4], r[5], r[6], r[7])
+
+
+@dataclass
+class Frozen:
+    """The bulk of an index as three arrays (compressed sparse rows): the sorted distinct
+    key hashes, where each one's postings start, and the postings (row positions)."""
+
+    keys: np.ndarray  # uint64, sorted, distinct
+    starts: np.ndarray  # int64, len(keys) + 1
+    postings: np.ndarray  # int32
+
+    @staticmethod
+    def build(hashes: array[int], positions: array[int]) -> Frozen:
+        h = np.frombuffer(hashes, dtype=np.uint64) if len(hashes) else np.zeros(0, np.uint64)
+        p = np.frombuffer(positions, dtype=np.int32) if len(positions) else np.zeros(0, np.int32)
+        order = np.argsort(h, kind="stable")
+        h, p = h[order], p[order]
+        keys, first = np.unique(h, return_index=True)
+        starts = np.append(first, len(h)).astype(np.int64)
+        return Frozen(keys, starts, np.ascontiguousarray(p))
+
+    def lookup(self, hashes: Sequence[int]) -> list[list[int]]:
+        """The postings of each of ``hashes`` found (none longer than ``MAX_POSTING``), as
+        lists: a traveller's few keys are counted faster in Python than in numpy."""
+        if not len(self.keys) or not hashes:
+            return []
+        q = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
+        at = self.keys.searchsorted(q)
+        at[at == len(self.keys)] = 0
+        out = []
+        for i in at[self.keys[at] == q].tolist():
+            a, b = self.starts[i : i + 2].tolist()
+            if b - a <= MAX_POSTING:
+                out.append(self.postings[a:b].tolist())
+        return out
+
+
 class PersonIndex:
-    """Persons by blocking key; ``screen`` ranks a traveller's candidates."""
+    """Persons by blocking key; ``screen`` ranks a traveller's candidates.
+
+    Built in bulk (``build``: every entry's keys hashed into arrays, sorted once) or one
+    entry at a time (``upsert``: a small dictionary of postings beside the arrays). An entry
+    replaced or withdrawn is a tombstone on its old row; the arrays are never rewritten,
+    so a change to a million-entry list costs what the change costs."""
 
     def __init__(self, entries: Iterable[Person] = ()) -> None:
-        self.entries: list[Person] = []
-        self.postings: dict[str, list[int]] = {}
+        self.rows: list[Row] = []
+        self.position: dict[str, int] = {}  # entry id -> its live row
+        # rows replaced or withdrawn: True at their position (grown on demand; a row past
+        # its end is live). An array, not a set: a screening in another thread reads it
+        # while the change log is applied, and one element written is all a change does.
+        self.dead = np.zeros(0, dtype=bool)
+        self.n_dead = 0
+        self.frozen = Frozen(np.zeros(0, np.uint64), np.zeros(1, np.int64), np.zeros(0, np.int32))
+        self.postings: dict[int, list[int]] = {}  # key hash -> rows added since the build
+        self.rarity = Rarity()
+        self._bulk(entries)
+
+    @classmethod
+    def build(cls, entries: Iterable[Person]) -> PersonIndex:
+        return cls(entries)
+
+    def _bulk(self, entries: Iterable[Person]) -> None:
+        idx = self
+        hashes: array[int] = array("Q")
+        positions: array[int] = array("i")
         for e in entries:
-            self.add(e)
+            if e.id in idx.position:
+                idx.remove(e.id)
+            idx.rarity.add(e)
+            i = len(idx.rows)
+            idx.rows.append(person_row(e))
+            idx.position[e.id] = i
+            ks = [key_hash(k) for k in person_keys(e)]
+            hashes.extend(ks)
+            positions.extend([i] * len(ks))
+        if idx.rows:
+            idx.frozen = Frozen.build(hashes, positions)
+
+    @classmethod
+    def from_parts(
+        cls, rows: list[Row], frozen: Frozen, rarity: tuple[dict[str, int], int] | None = None
+    ) -> PersonIndex:
+        """An index loaded as stored (``rows``, the arrays and the surname counts, which
+        are counted anew when not given), a later entry of an id replacing an earlier one."""
+        idx = cls()
+        idx.rows, idx.frozen = rows, frozen
+        for i, r in enumerate(rows):
+            if r[0] in idx.position:
+                idx.remove(r[0])
+            idx.position[r[0]] = i
+            if rarity is None:
+                idx.rarity.add(row_person(r))
+        if rarity is not None:
+            idx.rarity.counts, idx.rarity.entries = rarity
+        return idx
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self.position)
+
+    @property
+    def entries(self) -> list[Person]:
+        """The live entries (built on demand: for tests and small lists)."""
+        return [self.entry(i) for i in sorted(self.position.values())]
+
+    def entry(self, i: int) -> Person:
+        return row_person(self.rows[i])
 
     def add(self, e: Person) -> None:
-        i = len(self.entries)
-        self.entries.append(e)
+        self.upsert(e)
+
+    def upsert(self, e: Person) -> None:
+        """Add an entry, or replace the one with its id (its old row a tombstone)."""
+        self.remove(e.id)
+        i = len(self.rows)
+        self.rows.append(person_row(e))
+        self.position[e.id] = i
+        self.rarity.add(e)
         for k in person_keys(e):
-            self.postings.setdefault(k, []).append(i)
+            self.postings.setdefault(key_hash(k), []).append(i)
+
+    def remove(self, entry_id: str) -> None:
+        old = self.position.pop(entry_id, None)
+        if old is not None:
+            if old >= len(self.dead):
+                grown = np.zeros(max(old + 1, 2 * len(self.dead), len(self.rows)), dtype=bool)
+                grown[: len(self.dead)] = self.dead
+                self.dead = grown  # one assignment: a reader has the old or the new
+            self.dead[old] = True
+            self.n_dead += 1
+            self.rarity.add(self.entry(old), -1)
 
     def candidates(self, t: Traveller) -> list[int]:
+        hashes = [key_hash(k) for k in traveller_keys(t)]
         hits: Counter[int] = Counter()
-        for k in traveller_keys(t):
-            p = self.postings.get(k)
-            if p and len(p) <= MAX_POSTING:
-                hits.update(p)
+        for p in self.frozen.lookup(hashes):
+            hits.update(p)
+        for h in hashes:
+            q = self.postings.get(h)
+            if q and len(q) <= MAX_POSTING:
+                hits.update(q)
+        if self.n_dead and hits:
+            dead = self.dead  # the array as it is now: a row past its end is live
+            rows = np.fromiter(hits, dtype=np.int64, count=len(hits))
+            inside = rows < len(dead)
+            for i in rows[inside][dead[rows[inside]]].tolist():
+                del hits[i]
         if len(hits) <= MAX_CANDIDATES:
             return list(hits)
         return [i for i, _ in hits.most_common(MAX_CANDIDATES)]
@@ -456,14 +735,15 @@ class PersonIndex:
         threshold: float = THRESHOLD,
         limit: int = 5,
     ) -> list[Candidate]:
-        """The candidates at or above ``threshold``, best first (expired entries skipped)."""
+        """The candidates at or above ``threshold``, best first (expired entries skipped:
+        checked here, at match time, so that an entry running out needs no change)."""
         today = today or date.today()
         out = []
         for i in self.candidates(t):
-            e = self.entries[i]
-            if e.expires is not None and e.expires < today:
+            r = self.rows[i]
+            if r[7] is not None and r[7] < today:
                 continue
-            c = compare_above(t, e, threshold)
+            c = compare_row(t, r, threshold, self.rarity)
             if c is not None and c.score >= threshold:
                 out.append(c)
         out.sort(key=lambda c: (-c.score, c.entry_id))
@@ -536,13 +816,29 @@ class ThingIndex:
     def __init__(self, entries: Iterable[Thing] = ()) -> None:
         self.exact: dict[tuple[str, str], list[Thing]] = {}
         self.folded: dict[str, list[Thing]] = {}
+        self.where: dict[str, Thing] = {}
         for e in entries:
             self.add(e)
 
     def add(self, e: Thing) -> None:
+        self.remove(e.id)
         self.exact.setdefault((e.kind, e.value), []).append(e)
         if e.kind == "plate":
             self.folded.setdefault(plate_key(e.value), []).append(e)
+        self.where[e.id] = e
+
+    def remove(self, entry_id: str) -> None:
+        """Take an entry out (replaced or withdrawn)."""
+        e = self.where.pop(entry_id, None)
+        if e is None:
+            return
+        self.exact[(e.kind, e.value)] = [x for x in self.exact[(e.kind, e.value)] if x.id != e.id]
+        if e.kind == "plate":
+            k = plate_key(e.value)
+            self.folded[k] = [x for x in self.folded[k] if x.id != e.id]
+
+    def all(self) -> list[Thing]:
+        return list(self.where.values())
 
     def screen(self, kind: str, text: str, *, today: date | None = None) -> list[ThingHit]:
         today = today or date.today()

@@ -36,6 +36,9 @@ class WatchlistEntry(Base):
     classification: Mapped[int] = mapped_column(Integer, default=0)
     expires_on: Mapped[date | None] = mapped_column(Date)
     network: Mapped[str | None] = mapped_column(String(200))  # the intelligence network
+    # The watchlist version that last changed this entry: a process applies to its index
+    # only the entries changed since the version it holds (the change log).
+    changed_version: Mapped[int | None] = mapped_column(Integer, index=True)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
     imported_by: Mapped[str] = mapped_column(String(200))
 
@@ -48,6 +51,9 @@ class WatchlistVersion(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     version: Mapped[int] = mapped_column(Integer)
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Made anew with the row (a store emptied and filled again counts versions from 1):
+    # an index is only brought forward by the change log within one epoch.
+    epoch: Mapped[str | None] = mapped_column(String(32))
 
 
 class Screening(Base):

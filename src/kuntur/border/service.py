@@ -4,33 +4,37 @@ actor: the permission checked, the act on record.
 
 The screening index (``matching.PersonIndex``, ``matching.ThingIndex``) lives in memory,
 one per store and process, and carries the watchlist version it was built from; each
-screening reads the version row (one primary-key read) and rebuilds the index when it has
-moved, so an import or an expiry applies to the next screening in every server process,
-without a restart. Expired entries are skipped at query time, so an entry that runs out
-needs no change at all.
+screening reads the version row (one primary-key read) and, when it has moved, applies the
+entries changed since (the change log: ``changed_version``), so an import or an expiry
+applies to the next screening in every server process, without a restart and without a
+rebuild. Expired entries are skipped at query time, so an entry that runs out needs no
+change at all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import threading
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, delete, func, select
+from sqlalchemy import CursorResult, Engine, case, delete, func, select
 from sqlalchemy.orm import Session
 
-from kuntur.border import matching, names
+from kuntur.border import links, matching, names
 from kuntur.border.files import EntryRow
 from kuntur.border.manifest import (
     COMMAND,
     DECIDE,
     DECIDED,
     MANIFEST_SCREENED,
+    QUEUE_VIEWED,
     SCREEN,
     SCREENED,
     SEIZE,
@@ -75,13 +79,16 @@ def lima_today() -> date:
 
 
 def _bump(db: Session) -> int:
+    """The next version, the row locked until the change commits: changes are numbered in
+    the order they commit, so a reader that sees version N sees every change up to N."""
     row = db.get(WatchlistVersion, 1, with_for_update=True)
     if row is None:
-        row = WatchlistVersion(id=1, version=1, changed_at=utcnow())
+        row = WatchlistVersion(id=1, version=1, changed_at=utcnow(), epoch=uuid.uuid4().hex)
         db.add(row)
     else:
         row.version += 1
         row.changed_at = utcnow()
+        row.epoch = row.epoch or uuid.uuid4().hex
     db.flush()
     return row.version
 
@@ -89,17 +96,6 @@ def _bump(db: Session) -> int:
 def version(db: Session) -> int:
     v = db.scalar(select(WatchlistVersion.version).where(WatchlistVersion.id == 1))
     return int(v or 0)
-
-
-def _stamp(db: Session) -> tuple[int, str]:
-    """The version and when it moved: a store emptied and filled again (tests, a restore)
-    starts counting anew, and its time tells it from the index built before."""
-    row = db.execute(
-        select(WatchlistVersion.version, WatchlistVersion.changed_at).where(
-            WatchlistVersion.id == 1
-        )
-    ).first()
-    return (int(row[0]), row[1].isoformat()) if row else (0, "")
 
 
 @dataclass
@@ -110,7 +106,12 @@ class ImportReport:
 
 
 def import_entries(
-    actor: Actor, rows: Sequence[EntryRow], *, source: str, bad_rows: int = 0
+    actor: Actor,
+    rows: Sequence[EntryRow],
+    *,
+    source: str,
+    bad_rows: int = 0,
+    warnings: int = 0,
 ) -> ImportReport:
     """Write the good rows (an entry with the same id replaced) in one transaction, bump
     the watchlist version, and put the import on record."""
@@ -124,6 +125,7 @@ def import_entries(
         ):
             existing[e.entry_id] = e
     now = utcnow()
+    v = _bump(db)
     added = replaced = 0
     for r in rows:
         found = existing.get(r.entry_id)
@@ -148,9 +150,9 @@ def import_entries(
         e.classification = r.classification
         e.expires_on = r.expires_on
         e.network = r.network
+        e.changed_version = v
         e.imported_at = now
         e.imported_by = actor.who
-    v = _bump(db)
     actor.record(
         WATCHLIST_IMPORTED,
         object_type="border_watchlist",
@@ -160,6 +162,7 @@ def import_entries(
             "added": added,
             "replaced": replaced,
             "bad_rows": bad_rows,
+            "warnings": warnings,  # rows kept without a bad field
         },
     )
     return ImportReport(added, replaced, v)
@@ -172,26 +175,40 @@ def expire(actor: Actor, entry_id: str, on: date | None = None) -> WatchlistEntr
     if e is None:
         raise NotFound(_("la entrada {id} no existe", id=entry_id))
     e.expires_on = (on or lima_today()) - timedelta(days=1)
-    _bump(actor.db)
+    e.changed_version = _bump(actor.db)
     actor.record(WATCHLIST_EXPIRED, object_type="border_entry", object_id=entry_id)
     return e
 
 
 # --- the index ----------------------------------------------------------------------------
+#
+# One index per store and process, with the (epoch, version) it holds. On every screening
+# the version row is read (one primary-key read); when it moved within the same epoch, the
+# entries changed since (``changed_version`` above the index's, an indexed read of a few
+# rows) are applied to the live index: added, replaced (the old row a tombstone) or taken
+# out. Only a new epoch (a store made anew) or no index at all means a full build; and a
+# full build of a large list is stored on disk (``INDEX_CACHE_DIR``), keyed by store, epoch
+# and version, so that the next process loads it and applies the change log from there.
 
 
 @dataclass
 class Indexes:
-    version: tuple[int, str]
+    version: tuple[str, int]  # (epoch, version)
     persons: matching.PersonIndex
     things: matching.ThingIndex
-    entries: dict[
-        str, tuple[str, str, int, str, str | None]
-    ]  # id -> agency, list, cls, reason, network
+    full_builds: int = 0  # how many times this store's index was built from every entry
+    deltas: int = 0  # how many change logs were applied to it
 
 
 _INDEXES: dict[str, Indexes] = {}
 _LOCK = threading.Lock()
+INDEX_CACHE_DIR: Path | None = None  # where large indexes are kept between processes
+CACHE_MIN_ENTRIES = 50_000  # smaller lists build in under two seconds: not worth a file
+
+
+def configure_index_cache(path: Path | None) -> None:
+    global INDEX_CACHE_DIR
+    INDEX_CACHE_DIR = path
 
 
 _INDEX_COLUMNS = (
@@ -204,24 +221,17 @@ _INDEX_COLUMNS = (
     "document_number",
     "value",
     "source_list",
-    "reason",
-    "owner_agency",
-    "classification",
     "expires_on",
-    "network",
+    "changed_version",
 )
 
 
 def _person(e: Any) -> matching.Person:
-    try:
-        birth = matching.parse_birth(e.birth_date)
-    except ValueError:
-        birth = None
     return matching.Person(
         e.entry_id,
         e.name,
         tuple(a for a in e.aliases.split(";") if a),
-        birth,
+        matching.birth_cached(e.birth_date),
         e.nationality,
         e.document_number,
         e.source_list,
@@ -229,11 +239,126 @@ def _person(e: Any) -> matching.Person:
     )
 
 
-def indexes(db: Session) -> Indexes:
-    """The screening index of this store at its current version (rebuilt if it moved)."""
-    v = _stamp(db)
+def _thing(e: Any) -> matching.Thing:
+    return matching.Thing(e.entry_id, e.kind, e.value, e.source_list, e.expires_on, e.name)
+
+
+def _stamp(db: Session) -> tuple[str, int]:
+    row = db.execute(
+        select(WatchlistVersion.epoch, WatchlistVersion.version).where(WatchlistVersion.id == 1)
+    ).first()
+    return (row[0] or "", int(row[1])) if row else ("", 0)
+
+
+def _store_key(db: Session) -> str:
     bind = db.get_bind()
-    key = str(bind.url if isinstance(bind, Engine) else bind.engine.url)
+    return str(bind.url if isinstance(bind, Engine) else bind.engine.url)
+
+
+def _cache_path(store: str, stamp: tuple[str, int]) -> Path | None:
+    if INDEX_CACHE_DIR is None or not stamp[0]:
+        return None
+    h = hashlib.sha256(store.encode()).hexdigest()[:16]
+    return INDEX_CACHE_DIR / f"border-index-{h}-{stamp[0]}-{stamp[1]:09d}.pkl"
+
+
+def _load_cached(store: str, stamp: tuple[str, int]) -> Indexes | None:
+    """The newest stored index of this store and epoch at or below ``stamp``'s version."""
+    path = _cache_path(store, stamp)
+    if path is None or not path.parent.is_dir():
+        return None
+    prefix = path.name.rsplit("-", 1)[0] + "-"
+    found = sorted(
+        (p for p in path.parent.glob(prefix + "*.pkl") if p.name <= path.name), reverse=True
+    )
+    for p in found:
+        try:
+            with p.open("rb") as f:
+                # Written by this program into its own var dir (as its keys are): trusted.
+                data = pickle.load(f)  # noqa: S301
+            persons = matching.PersonIndex.from_parts(
+                data["rows"],
+                matching.Frozen(data["keys"], data["starts"], data["postings"]),
+                (data["surnames"], data["entries"]),
+            )
+            things = matching.ThingIndex(matching.Thing(*t) for t in data["things"])
+            return Indexes((stamp[0], int(data["version"])), persons, things)
+        except (OSError, pickle.UnpicklingError, KeyError, EOFError, TypeError, ValueError):
+            continue  # a file half written or of another layout: build instead
+    return None
+
+
+def _store_cached(store: str, idx: Indexes) -> None:
+    path = _cache_path(store, idx.version)
+    if path is None or len(idx.persons) < CACHE_MIN_ENTRIES:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
+        data = {
+            "version": idx.version[1],
+            "rows": idx.persons.rows,
+            "keys": idx.persons.frozen.keys,
+            "starts": idx.persons.frozen.starts,
+            "postings": idx.persons.frozen.postings,
+            "surnames": idx.persons.rarity.counts,
+            "entries": idx.persons.rarity.entries,
+            "things": [
+                (t.id, t.kind, t.value, t.list, t.expires, t.label) for t in idx.things.all()
+            ],
+        }
+        with tmp.open("wb") as f:
+            pickle.dump(data, f, protocol=5)
+        tmp.replace(path)  # whole or not at all: a reader never sees half a file
+        # the older ones of this store go (another epoch's, or an earlier version); a
+        # newer one another process wrote meanwhile stays
+        prefix, epoch_now = path.name.rsplit("-", 2)[0], idx.version[0]
+        for old in path.parent.glob(prefix + "-*.pkl"):
+            if old.name < path.name or f"-{epoch_now}-" not in old.name:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # no room or no right to write: the next process builds, as before
+
+
+def _full_build(db: Session) -> tuple[matching.PersonIndex, matching.ThingIndex]:
+    cols = [getattr(WatchlistEntry, c) for c in _INDEX_COLUMNS]
+    things: list[matching.Thing] = []
+
+    def persons() -> Iterator[matching.Person]:
+        q = select(*cols).execution_options(yield_per=20000)
+        for e in db.execute(q):
+            if e.kind == "person":
+                yield _person(e)
+            elif e.value:
+                things.append(_thing(e))
+
+    p = matching.PersonIndex.build(persons())
+    return p, matching.ThingIndex(things)
+
+
+def _apply_changes(db: Session, idx: Indexes, to: tuple[str, int]) -> None:
+    """Bring ``idx`` forward to version ``to`` with the entries changed since its own."""
+    cols = [getattr(WatchlistEntry, c) for c in _INDEX_COLUMNS]
+    q = select(*cols).where(
+        WatchlistEntry.changed_version > idx.version[1],
+        WatchlistEntry.changed_version <= to[1],
+    )
+    for e in db.execute(q):
+        idx.persons.remove(e.entry_id)
+        idx.things.remove(e.entry_id)
+        if e.kind == "person":
+            idx.persons.upsert(_person(e))
+        elif e.value:
+            idx.things.add(_thing(e))
+    idx.version = to
+    idx.deltas += 1
+
+
+def indexes(db: Session) -> Indexes:
+    """The screening index of this store at its current version: as held, brought forward
+    by the change log, loaded from disk or, failing all, built from every entry."""
+    v = _stamp(db)
+    key = _store_key(db)
     found = _INDEXES.get(key)
     if found is not None and found.version == v:
         return found
@@ -241,27 +366,43 @@ def indexes(db: Session) -> Indexes:
         found = _INDEXES.get(key)
         if found is not None and found.version == v:
             return found
-        persons = matching.PersonIndex()
-        things = matching.ThingIndex()
-        meta: dict[str, tuple[str, str, int, str, str | None]] = {}
-        cols = [getattr(WatchlistEntry, c) for c in _INDEX_COLUMNS]
-        for e in db.execute(select(*cols).execution_options(yield_per=10000)):
-            meta[e.entry_id] = (
-                e.owner_agency,
-                e.source_list,
-                e.classification,
-                e.reason,
-                e.network,
-            )
-            if e.kind == "person":
-                persons.add(_person(e))
-            elif e.value:
-                things.add(
-                    matching.Thing(e.entry_id, e.kind, e.value, e.source_list, e.expires_on, e.name)
-                )
-        built = Indexes(v, persons, things, meta)
+        if found is not None and found.version[0] == v[0] and found.version[1] < v[1]:
+            _apply_changes(db, found, v)
+            return found
+        built = _load_cached(key, v)
+        if built is not None:
+            if built.version != v:
+                _apply_changes(db, built, v)
+        else:
+            persons, things = _full_build(db)
+            built = Indexes(v, persons, things, full_builds=1)
+            _store_cached(key, built)
+        if found is not None:
+            built.full_builds += found.full_builds
         _INDEXES[key] = built
         return built
+
+
+def _entry_meta(
+    db: Session, ids: Sequence[str]
+) -> dict[str, tuple[str, str, int, str, str | None]]:
+    """What a hit shows of its entries (agency, list, classification, reason, network),
+    read for the entries hit only."""
+    out: dict[str, tuple[str, str, int, str, str | None]] = {}
+    uniq = sorted(set(ids))
+    for chunk in range(0, len(uniq), 500):
+        for r in db.execute(
+            select(
+                WatchlistEntry.entry_id,
+                WatchlistEntry.owner_agency,
+                WatchlistEntry.source_list,
+                WatchlistEntry.classification,
+                WatchlistEntry.reason,
+                WatchlistEntry.network,
+            ).where(WatchlistEntry.entry_id.in_(uniq[chunk : chunk + 500]))
+        ):
+            out[r[0]] = (r[1], r[2], r[3], r[4], r[5])
+    return out
 
 
 # --- screening ------------------------------------------------------------------------------
@@ -306,13 +447,13 @@ def _remembered(db: Session, key: str, entry_ids: Sequence[str], days: int) -> d
 
 def _hit_out(
     actor: Actor,
-    idx: Indexes,
+    meta: dict[str, tuple[str, str, int, str, str | None]],
     hit: Hit,
     features: list[dict[str, Any]],
     remembered: Decision | None,
     lang: str | None,
 ) -> dict[str, Any]:
-    agency, lst, cls, reason, network = idx.entries.get(hit.entry_id, ("", "", 0, "", None))
+    agency, lst, cls, reason, network = meta.get(hit.entry_id, ("", "", 0, "", None))
     readable = actor.may_read(owner_agency=agency, classification=cls) if agency else True
     out: dict[str, Any] = {
         "hit_id": hit.id,
@@ -471,13 +612,14 @@ def _screen_people(
     db.add_all([h for rows in pending for h, _, _ in rows])
     if any(pending):
         db.flush()
+    meta = _entry_meta(db, [h.entry_id for rows in pending for h, _, _ in rows])
     return [
         {
             "screening_id": s.id,
             "traveller_id": t.id,
             "kind": "person",
             "post": s.post,
-            "hits": [_hit_out(actor, idx, h, fj, r, lang) for h, fj, r in rows],
+            "hits": [_hit_out(actor, meta, h, fj, r, lang) for h, fj, r in rows],
         }
         for s, (t, _k, _c), rows in zip(screenings, found, pending, strict=True)
     ]
@@ -491,9 +633,13 @@ def screen_person(
     threshold: float = matching.THRESHOLD,
     clearance_days: int = 365,
     lang: str | None = None,
+    phone: str | None = None,
+    plate: str | None = None,
 ) -> dict[str, Any]:
     """Screen one traveller: the candidates at or above ``threshold``, best first, each
-    with its explanation, and a remembered clearing shown instead of the alarm."""
+    with its explanation, and a remembered clearing shown instead of the alarm; each hit
+    says whether it links to intelligence (through the entry's or the traveller's
+    identifiers: the document, and the ``phone`` and ``plate`` they carry)."""
     actor.require(SCREEN)
     out = _screen_people(
         actor,
@@ -504,6 +650,12 @@ def screen_person(
         batch=None,
         lang=lang,
     )[0]
+    carried = {
+        "document": traveller.document,
+        "phone": matching.normalise_identifier("phone", phone) if phone else None,
+        "plate": plate,
+    }
+    links.attach(actor, [out], [carried], lang)
     actor.record(
         SCREENED,
         object_type="border_screening",
@@ -543,6 +695,7 @@ def screen_manifest(
         lang=lang,
         progress=progress,
     )
+    links.attach(actor, out, [{"document": t.document} for t in travellers], lang)
     actor.record(
         MANIFEST_SCREENED,
         object_type="border_manifest",
@@ -603,7 +756,9 @@ def screen_thing(
         db.add(h)
         hits.append((h, fj, r))
     db.flush()
-    out_hits = [_hit_out(actor, idx, h, fj, r, lang) for h, fj, r in hits]
+    meta = _entry_meta(db, [f.entry_id for f in found])
+    out_hits = [_hit_out(actor, meta, h, fj, r, lang) for h, fj, r in hits]
+    links.attach(actor, [{"screening_id": s.id, "hits": out_hits}], [{kind: norm}], lang)
     actor.record(
         SCREENED,
         object_type="border_screening",
@@ -724,6 +879,116 @@ def recent(actor: Actor, *, post: str | None = None, limit: int = 50) -> list[di
     ]
 
 
+# --- the post's queue: this shift's screenings and the hits waiting for a decision -----
+
+SHIFT_STARTS = (6, 14, 22)  # the posts' three eight-hour shifts, Lima time
+QUEUE_LIMIT = 200
+
+
+def shift_bounds(now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The shift ``now`` falls in (Lima time: 06-14, 14-22, 22-06), as aware datetimes."""
+    local = (now or utcnow()).astimezone(LIMA)
+    starts = [
+        local.replace(hour=h, minute=0, second=0, microsecond=0) + timedelta(days=d)
+        for d in (-1, 0)
+        for h in SHIFT_STARTS
+    ]
+    start = max(t for t in starts if t <= local)
+    return start, start + timedelta(hours=8)
+
+
+def _subject_label(kind: str, subject: str) -> str:
+    try:
+        data = json.loads(subject)
+    except ValueError:
+        return ""
+    if kind == "person":
+        bits = [
+            data.get("name") or "",
+            data.get("birth_date") or "",
+            data.get("document_number") or "",
+        ]
+        return " · ".join(b for b in bits if b)
+    return str(data.get("value") or "")
+
+
+def queue(actor: Actor, *, post: str, now: datetime | None = None) -> dict[str, Any]:
+    """A busy post's queue (``border.screen``): this shift's counts at ``post`` and every
+    hit still waiting for a decision, oldest first (up to ``QUEUE_LIMIT``), with what was
+    screened, so the officer decides from the list. A hit already cleared before for that
+    traveller (no alarm) waits for nothing. The view is on record (counts, no traveller
+    data)."""
+    actor.require(SCREEN)
+    db = actor.db
+    start, end = shift_bounds(now)
+    in_shift = (
+        Screening.post == post[:80],
+        Screening.created_at >= start,
+        Screening.created_at < end,
+    )
+    screenings, with_hits = db.execute(
+        select(
+            func.count(), func.coalesce(func.sum(case((Screening.hits > 0, 1), else_=0)), 0)
+        ).where(*in_shift)
+    ).one()
+    outcomes = dict(
+        db.execute(
+            select(Decision.outcome, func.count())
+            .join(Hit, Hit.decision_id == Decision.id)
+            .join(Screening, Screening.id == Hit.screening_id)
+            .where(*in_shift)
+            .group_by(Decision.outcome)
+        ).all()
+    )
+    waiting = (
+        select(Hit, Screening)
+        .join(Screening, Screening.id == Hit.screening_id)
+        .where(*in_shift, Hit.decision_id.is_(None), Hit.remembered_id.is_(None))
+    )
+    pending_n = db.scalar(select(func.count()).select_from(waiting.subquery())) or 0
+    rows = db.execute(waiting.order_by(Screening.created_at, Hit.id).limit(QUEUE_LIMIT)).all()
+    meta = _entry_meta(db, [h.entry_id for h, _ in rows])
+    pending = []
+    for h, s in rows:
+        agency, lst, cls, reason, _network = meta.get(h.entry_id, ("", "", 0, "", None))
+        readable = actor.may_read(owner_agency=agency, classification=cls) if agency else True
+        pending.append(
+            {
+                "hit_id": h.id,
+                "screening_id": s.id,
+                "screened_at": s.created_at.isoformat(),
+                "screened_by": s.created_by,
+                "kind": s.kind,
+                "subject": _subject_label(s.kind, s.subject),
+                "watchlist_id": h.entry_id,
+                "score": h.score,
+                "explanation": h.explanation,
+                "list": lst,
+                "reason": reason if readable else render(RESERVED, None, agency=agency),
+            }
+        )
+    counts = {
+        "screenings": int(screenings),
+        "with_hits": int(with_hits),
+        "pending": int(pending_n),
+        "cleared": int(outcomes.get("cleared", 0)),
+        "confirmed": int(outcomes.get("confirmed", 0)),
+        "referred": int(outcomes.get("referred", 0)),
+    }
+    actor.record(
+        QUEUE_VIEWED,
+        object_type="border_post",
+        object_id=post[:80],
+        details={"shift_start": start.isoformat(), **counts},
+    )
+    return {
+        "post": post[:80],
+        "shift": {"start": start.isoformat(), "end": end.isoformat()},
+        "counts": counts,
+        "pending": pending,
+    }
+
+
 # --- seizures and the command's summary (issue 17, the later step) ------------------------
 
 SEIZURE_UNITS = {
@@ -777,9 +1042,10 @@ def register_seizure(
         norm = matching.normalise_identifier("serial", serial)
         if norm:
             hits = indexes(actor.db).things.screen("serial", norm, today=lima_today())
-    idx = indexes(actor.db) if hits else None
-    if hits and idx and not network:
-        network = idx.entries.get(hits[0].entry_id, ("", "", 0, "", None))[4]
+    if hits and not network:
+        network = _entry_meta(actor.db, [hits[0].entry_id]).get(
+            hits[0].entry_id, ("", "", 0, "", None)
+        )[4]
     s = Seizure(
         kind=kind,
         post=post[:80],

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Request, status
+from fastapi import APIRouter, Path, Query, Request, status
 from pydantic import BaseModel, Field
 
 from kuntur.border import files, matching, service
@@ -44,6 +44,14 @@ class TravellerIn(BaseModel):
 class ScreenIn(TravellerIn):
     post: Post
     threshold: float = Field(matching.THRESHOLD, ge=0.0, le=1.0)
+    phone: str | None = Field(
+        None,
+        max_length=40,
+        description="a phone the traveller carries: checked against intelligence",
+    )
+    plate: str | None = Field(
+        None, max_length=20, description="the plate of the traveller's vehicle: the same"
+    )
 
 
 class ManifestIn(BaseModel):
@@ -72,6 +80,17 @@ class FeatureOut(BaseModel):
     text: str
 
 
+class IntelLinkOut(BaseModel):
+    """A hit's link to intelligence through a shared identifier: that it exists, by which
+    identifier and whom to call; the network's name only for readers with ``intel.read``."""
+
+    linked: bool
+    via: list[str]
+    agencies: list[str]
+    contact: str
+    networks: list[str] | None
+
+
 class HitOut(BaseModel):
     hit_id: int
     watchlist_id: str
@@ -84,6 +103,7 @@ class HitOut(BaseModel):
     network: str | None
     alarm: bool
     remembered: Remembered | None
+    intel: IntelLinkOut | None = None
 
 
 class ScreeningOut(BaseModel):
@@ -115,6 +135,9 @@ class ImportOut(BaseModel):
     replaced: int
     version: int
     errors: list[str]
+    warnings: list[str] = Field(
+        default_factory=list, description="rows kept without a bad field (a birth date)"
+    )
 
 
 class WatchlistCsvIn(BaseModel):
@@ -146,6 +169,8 @@ def screen(data: ScreenIn, request: Request, actor: ActorDep) -> dict[str, Any]:
         post=data.post,
         threshold=data.threshold,
         clearance_days=_clearance(request),
+        phone=data.phone,
+        plate=data.plate,
     )
 
 
@@ -183,22 +208,70 @@ def recent(actor: ActorDep, post: str | None = None) -> list[dict[str, Any]]:
     return service.recent(actor, post=(post or None) and post[:80])
 
 
+class QueueItemOut(BaseModel):
+    hit_id: int
+    screening_id: int
+    screened_at: str
+    screened_by: str
+    kind: str
+    subject: str = Field(description="what was screened: the traveller's name, date, document")
+    watchlist_id: str
+    score: float
+    explanation: str
+    list: str
+    reason: str
+
+
+class ShiftOut(BaseModel):
+    start: str
+    end: str
+
+
+class QueueCountsOut(BaseModel):
+    screenings: int
+    with_hits: int
+    pending: int
+    cleared: int
+    confirmed: int
+    referred: int
+
+
+class QueueOut(BaseModel):
+    post: str
+    shift: ShiftOut
+    counts: QueueCountsOut
+    pending: list[QueueItemOut]
+
+
+@router.get("/queue", response_model=QueueOut)
+def post_queue(
+    actor: ActorDep, post: Annotated[str, Query(min_length=1, max_length=80)]
+) -> dict[str, Any]:
+    """This shift's queue at a post (``border.screen``): the counts, and every hit still
+    waiting for a decision, oldest first, to decide from the list."""
+    return service.queue(actor, post=post)
+
+
 @router.post("/watchlist", response_model=ImportOut, status_code=201)
 def import_watchlist(data: WatchlistCsvIn, actor: ActorDep) -> dict[str, Any]:
     """Import watchlist rows (the CSV of ``kuntur border watchlist import``;
     ``border.watchlist``): the good rows kept, each bad one reported."""
     try:
-        rows, errors = files.read_watchlist_csv(data.csv, "watchlist.csv")
+        rows, found = files.read_watchlist_csv(data.csv, "watchlist.csv")
     except files.Unusable as exc:
         raise InvalidInput(str(exc)) from exc
+    errors, warnings = files.split_warnings(found)
     if not rows:
         raise InvalidInput("; ".join(str(e) for e in errors[:20]) or "no rows")
-    r = service.import_entries(actor, rows, source="api", bad_rows=len(errors))
+    r = service.import_entries(
+        actor, rows, source="api", bad_rows=len(errors), warnings=len(warnings)
+    )
     return {
         "added": r.added,
         "replaced": r.replaced,
         "version": r.version,
         "errors": [str(e) for e in errors[:1000]],
+        "warnings": [str(e) for e in warnings[:1000]],
     }
 
 

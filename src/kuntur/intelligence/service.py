@@ -23,7 +23,7 @@ from datetime import timedelta
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Select, delete, select
+from sqlalchemy import ColumnElement, Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from kuntur.core.context import RequestContext
@@ -385,3 +385,48 @@ def _detail(
             for i, m, rule, conf, s, e, key in links
         ],
     }
+
+
+def entity_links(db: Session, keys: Sequence[str]) -> dict[str, tuple[int, list[str]]]:
+    """For the entity keys intelligence knows (``phone:+51…``, ``vehicle:ABC-123``): the
+    entity's id and the agencies owning the reports that mention it. For another domain
+    that must say that a link exists and whom to call, never what the reports hold: no
+    report, network or entity content leaves here."""
+    if not keys:
+        return {}
+    out: dict[str, tuple[int, list[str]]] = {}
+    rows = db.execute(
+        select(Entity.key, Entity.id, Incident.owner_agency)
+        .join(Link, Link.entity_id == Entity.id)
+        .join(Incident, Incident.id == Link.incident_id)
+        .where(Entity.key.in_(sorted(set(keys))))
+        .distinct()
+    )
+    for key, eid, agency in rows:
+        found = out.setdefault(key, (int(eid), []))
+        if agency not in found[1]:
+            found[1].append(agency)
+    for _key, (_eid, agencies) in out.items():
+        agencies.sort()
+    return out
+
+
+def network_names(access: Access, entity_ids: Sequence[int]) -> dict[int, str]:
+    """The network (its name) that holds each entity, as the reader sees the graph: only
+    entities some readable report mentions have one."""
+    if not entity_ids:
+        return {}
+    first: dict[int, int] = {
+        int(e): int(r)
+        for e, r in access.db.execute(
+            access.links(Link.entity_id, func.min(Link.incident_id))
+            .where(Link.entity_id.in_(list(entity_ids)))
+            .group_by(Link.entity_id)
+        )
+    }
+    out: dict[int, str] = {}
+    for eid, report in first.items():
+        found = _component(access, int(report))
+        if found is not None:
+            out[int(eid)] = _name(found[0])
+    return out
