@@ -153,7 +153,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         SecurityHeaders, production=settings.environment == "production", tile_origin=tile_origin
     )
     # Outermost: every answer counted and timed, refusals by the layers above included.
-    app.add_middleware(RequestMetrics, subscribers=lambda: app.state.broker.subscribers)
+    app.add_middleware(
+        RequestMetrics,
+        subscribers=lambda: app.state.broker.subscribers,
+        access_log=settings.log_format == "json",
+    )
     for router in domains.routers():  # every domain's API, found in its views module
         app.include_router(router)
     pages.add_declared_pages()  # each domain's pages, from its manifest

@@ -116,6 +116,7 @@ def serve(
     import os
 
     import uvicorn
+    from uvicorn.config import LOGGING_CONFIG
 
     from kuntur.config import get_settings
     from kuntur.core.cli_support import console, engine, metrics_dir
@@ -128,6 +129,8 @@ def serve(
     console.print(
         f"Kuntur en http://{host}:{port}/  (API: http://{host}:{port}/docs)", highlight=False
     )
+    from kuntur.ops import logs
+
     uvicorn.run(
         "kuntur.app:create_app",
         factory=True,
@@ -135,6 +138,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        log_config=logs.uvicorn_config() if settings.log_format == "json" else LOGGING_CONFIG,
         # Live maps hold server-sent-event streams open; a restart closes them after 5 s
         # (browsers reconnect on their own) instead of waiting for them forever.
         timeout_graceful_shutdown=5,

@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     # Prometheus metrics at /metrics (kuntur.ops.metrics): with a token, only a scraper
     # that sends it as a bearer token reads them; production serves them only with one.
     metrics_token: str | None = None
+    # "json": every log line a JSON object, with an access line per request and no personal
+    # data (kuntur.ops.logs); "text": uvicorn's usual lines.
+    log_format: str = Field("text", pattern="^(text|json)$")
     # Anonymous citizen tips (kuntur.citizens, docs/citizens.md). The desk's X25519 key pair
     # (contact details are sealed to its public key; only the desk screen opens them) and
     # the key of the receipts' keyed hashes and of the proof-of-work challenges. Same rule

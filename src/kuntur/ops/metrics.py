@@ -37,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from kuntur.audit.models import AuditHead
 from kuntur.dispatch import lifecycle
 from kuntur.incidents.models import ImportBatch, Incident
+from kuntur.ops import logs
 
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 5.0, 10.0)
@@ -60,9 +61,10 @@ SUBSCRIBERS = Gauge(
 class RequestMetrics:
     """ASGI middleware: count and time every HTTP request by its route template."""
 
-    def __init__(self, app: ASGIApp, subscribers: Any = None) -> None:
+    def __init__(self, app: ASGIApp, subscribers: Any = None, access_log: bool = False) -> None:
         self.app = app
         self.subscribers = subscribers  # a callable giving this process's live streams
+        self.access_log = access_log  # one JSON line per request (kuntur.ops.logs)
         self._children: dict[tuple[str, str, int], Any] = {}
         self._timers: dict[tuple[str, str], Any] = {}
 
@@ -99,6 +101,9 @@ class RequestMetrics:
         if timer is None:
             timer = self._timers[key[:2]] = DURATION.labels(method, route)
         timer.observe(seconds)
+        if self.access_log:
+            rid = next((v for k, v in scope.get("headers", []) if k == b"x-request-id"), b"")
+            logs.access(method, route, status, seconds, rid.decode("latin-1") or None)
         if self.subscribers is not None:
             SUBSCRIBERS.set(self.subscribers())
 
