@@ -8,6 +8,7 @@ where the key files are, and production refuses to start when one is missing.
 from __future__ import annotations
 
 from functools import lru_cache
+import os
 from pathlib import Path
 
 from pydantic import Field
@@ -21,7 +22,15 @@ def _default_var_dir() -> Path:
 class Settings(BaseSettings):
     """Process-wide settings. Read once; tests build their own instances."""
 
-    model_config = SettingsConfigDict(env_prefix="KUNTUR_", env_file=".env", extra="ignore")
+    # Secrets can also be files in ``KUNTUR_SECRETS_DIR`` (a container's /run/secrets): one
+    # file per setting, named like its variable (``kuntur_database_url``, holding the URL
+    # with its password; ``kuntur_metrics_token``), so they stay out of the environment.
+    model_config = SettingsConfigDict(
+        env_prefix="KUNTUR_",
+        env_file=".env",
+        extra="ignore",
+        secrets_dir=os.environ.get("KUNTUR_SECRETS_DIR") or None,
+    )
 
     environment: str = Field("development", description="development | test | production")
     var_dir: Path = Field(default_factory=_default_var_dir)
