@@ -119,7 +119,8 @@ def evaluate_cmd(
     try:
         events = files.read_events(file, mapping=mapping, read=read, unit_col=unit_col)
     except KunturError as exc:
-        fail(str(exc))
+        text = str(exc)
+        fail(text if file.name in text else f"{file}: {text}")
     except (OSError, ValueError) as exc:
         fail(_("{file}: no se pudo leer ({err})", file=str(file), err=str(exc)))
     for note in events.notes:
