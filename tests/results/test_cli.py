@@ -33,14 +33,34 @@ def thinned(tmp_path_factory) -> tuple[Path, float]:
     return path, float(truth)
 
 
-ARGS = ["--time-col", "date", "--lat-col", "latitude", "--lon-col", "longitude",
-        "--unit-col", "district"]
+ARGS = [
+    "--time-col",
+    "date",
+    "--lat-col",
+    "latitude",
+    "--lon-col",
+    "longitude",
+    "--unit-col",
+    "district",
+]
 
 
 def test_the_json_contract(thinned) -> None:
     path, truth = thinned
-    out = runner.invoke(app, ["results", "evaluate", str(path), *ARGS, "--treated", "3,6,7",
-                              "--start", "2017-07-03", "--json"])
+    out = runner.invoke(
+        app,
+        [
+            "results",
+            "evaluate",
+            str(path),
+            *ARGS,
+            "--treated",
+            "3,6,7",
+            "--start",
+            "2017-07-03",
+            "--json",
+        ],
+    )
     assert out.exit_code == 0, out.output
     result = json.loads(out.stdout.strip().splitlines()[-1])
     for key in ("effect", "ci90", "ci95", "method", "pre_fit", "placebo_p"):
@@ -54,9 +74,23 @@ def test_the_json_contract(thinned) -> None:
 
 def test_monthly_with_an_end_and_a_spanish_summary(thinned) -> None:
     path, _ = thinned
-    out = runner.invoke(app, ["results", "evaluate", str(path), *ARGS, "--treated", "3,6,7",
-                              "--start", "2017-07-03", "--end", "2018-06-30",
-                              "--period", "month"])
+    out = runner.invoke(
+        app,
+        [
+            "results",
+            "evaluate",
+            str(path),
+            *ARGS,
+            "--treated",
+            "3,6,7",
+            "--start",
+            "2017-07-03",
+            "--end",
+            "2018-06-30",
+            "--period",
+            "month",
+        ],
+    )
     assert out.exit_code == 0, out.output
     assert "intervalo de 95 %" in out.stdout and "Efecto (control sintético)" in out.stdout
 
@@ -64,19 +98,22 @@ def test_monthly_with_an_end_and_a_spanish_summary(thinned) -> None:
 def test_a_missing_column_is_named(thinned) -> None:
     path, _ = thinned
     args = [a if a != "district" else "distrito" for a in ARGS]
-    out = runner.invoke(app, ["results", "evaluate", str(path), *args, "--treated", "3",
-                              "--start", "2017-07-03"])
+    out = runner.invoke(
+        app, ["results", "evaluate", str(path), *args, "--treated", "3", "--start", "2017-07-03"]
+    )
     assert out.exit_code == 2
     assert "distrito" in out.output and "assaults.csv.gz" in out.output
 
 
 def test_an_unknown_treated_unit_and_a_bad_date(thinned) -> None:
     path, _ = thinned
-    out = runner.invoke(app, ["results", "evaluate", str(path), *ARGS, "--treated", "99",
-                              "--start", "2017-07-03"])
+    out = runner.invoke(
+        app, ["results", "evaluate", str(path), *ARGS, "--treated", "99", "--start", "2017-07-03"]
+    )
     assert out.exit_code == 2 and "99" in out.output
-    out = runner.invoke(app, ["results", "evaluate", str(path), *ARGS, "--treated", "3",
-                              "--start", "2017-13-03"])
+    out = runner.invoke(
+        app, ["results", "evaluate", str(path), *ARGS, "--treated", "3", "--start", "2017-13-03"]
+    )
     assert out.exit_code == 2 and "--start" in out.output
 
 
@@ -85,10 +122,22 @@ def test_an_unreadable_file_names_its_line(tmp_path) -> None:
     bad.write_text(
         "date,latitude,longitude,district\n2017-01-01 10:00,north,-87.6,3\n", encoding="utf-8"
     )
-    out = runner.invoke(app, ["results", "evaluate", str(bad), *ARGS, "--treated", "3",
-                              "--start", "2017-07-03"])
+    out = runner.invoke(
+        app, ["results", "evaluate", str(bad), *ARGS, "--treated", "3", "--start", "2017-07-03"]
+    )
     assert out.exit_code == 2
     assert "bad.csv" in out.output and "línea 2" in out.output and "latitude" in out.output
-    out = runner.invoke(app, ["results", "evaluate", str(tmp_path / "none.csv"), *ARGS,
-                              "--treated", "3", "--start", "2017-07-03"])
+    out = runner.invoke(
+        app,
+        [
+            "results",
+            "evaluate",
+            str(tmp_path / "none.csv"),
+            *ARGS,
+            "--treated",
+            "3",
+            "--start",
+            "2017-07-03",
+        ],
+    )
     assert out.exit_code == 2 and "none.csv" in out.output

@@ -22,7 +22,11 @@ def _panel(rng: np.random.Generator, effect: float) -> tuple[Panel, list[Treatme
     y[treated, start:] = rng.binomial(y[treated, start:].astype(int), 1 + effect)
     truth = y[treated, start:].sum() / original - 1
     units = [f"u{i}" for i in range(n)]
-    return Panel(units, [str(i) for i in range(t)], y), [Treatment(units[i], start) for i in treated], truth
+    return (
+        Panel(units, [str(i) for i in range(t)], y),
+        [Treatment(units[i], start) for i in treated],
+        truth,
+    )
 
 
 def test_intervals_cover_the_truth_at_their_nominal_rate() -> None:

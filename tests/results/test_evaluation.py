@@ -5,6 +5,7 @@ Diamond & Hainmueller 2010, California's Proposition 99)."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from pathlib import Path
 
@@ -57,8 +58,9 @@ def test_an_injected_effect_is_recovered_within_its_interval(
 ) -> None:
     df = chicago[(chicago["date"] >= window[0]) & (chicago["date"] < window[1])]
     thinned, truth = _thin(df, treated, start, share, seed=18)
-    c = count_events(thinned["date"].to_numpy(), thinned["district"].to_numpy(),
-                     start=start, period=period)
+    c = count_events(
+        thinned["date"].to_numpy(), thinned["district"].to_numpy(), start=start, period=period
+    )
     ev = evaluate(c.panel, [Treatment(u, c.start_index) for u in treated]).to_json()
     assert abs(ev["effect"] - truth) < 0.04, (ev["effect"], truth)
     assert ev["ci95"][0] <= truth <= ev["ci95"][1]
@@ -88,15 +90,15 @@ def test_no_effect_where_none_was_injected(chicago) -> None:
 def test_placebo_units_show_no_effect(chicago) -> None:
     df = chicago[(chicago["date"] >= "2016-01-01") & (chicago["date"] < "2019-01-01")]
     thinned, _ = _thin(df, ["3", "6", "7"], date(2017, 7, 3), 0.2, seed=5)
-    c = count_events(thinned["date"].to_numpy(), thinned["district"].to_numpy(),
-                     start=date(2017, 7, 3))
+    c = count_events(
+        thinned["date"].to_numpy(), thinned["district"].to_numpy(), start=date(2017, 7, 3)
+    )
     ev = evaluate(c.panel, [Treatment(u, c.start_index) for u in ["3", "6", "7"]]).to_json()
     effects = [p["effect"] for p in ev["placebo_in_space"]]
     assert abs(float(np.median(effects))) < 0.05
     assert ev["placebo_p"] <= 0.1  # the treated districts rank first among the placebos
     # A district evaluated as if treated, on the same thinned file: no effect found.
-    fake = evaluate(c.panel, [Treatment("12", c.start_index)],
-                    placebos=False).to_json()
+    fake = evaluate(c.panel, [Treatment("12", c.start_index)], placebos=False).to_json()
     assert fake["ci95"][0] <= 0 <= fake["ci95"][1]
 
 
@@ -110,8 +112,9 @@ def test_displacement_next_door_is_measured(chicago) -> None:
     extra = moved[rng.random(len(moved)) < 0.5]
     shifted = pd.concat([thinned, extra])
     c = count_events(shifted["date"].to_numpy(), shifted["district"].to_numpy(), start=start)
-    ev = evaluate(c.panel, [Treatment("7", c.start_index)], neighbours={"7": ["8"]},
-                  placebos=False).to_json()
+    ev = evaluate(
+        c.panel, [Treatment("7", c.start_index)], neighbours={"7": ["8"]}, placebos=False
+    ).to_json()
     disp = ev["displacement"]
     assert disp["units"] == ["8"]
     assert disp["ci95"][0] > 0
@@ -171,11 +174,19 @@ def test_simplex_weights_are_exact() -> None:
 
 def test_periods_are_aligned_on_the_start() -> None:
     edges = period_edges(date(2020, 3, 4), date(2020, 1, 1), date(2020, 6, 30), "week")
-    assert date(2020, 3, 4) in edges and all((b - a).days == 7 for a, b in zip(edges, edges[1:]))
+    assert date(2020, 3, 4) in edges and all(
+        (b - a).days == 7 for a, b in itertools.pairwise(edges)
+    )
     assert edges[0] >= date(2020, 1, 1)
     months = period_edges(date(2020, 3, 15), date(2020, 1, 1), date(2020, 6, 30), "month")
-    assert months == [date(2020, 1, 15), date(2020, 2, 15), date(2020, 3, 15), date(2020, 4, 15),
-                      date(2020, 5, 15), date(2020, 6, 15)]
+    assert months == [
+        date(2020, 1, 15),
+        date(2020, 2, 15),
+        date(2020, 3, 15),
+        date(2020, 4, 15),
+        date(2020, 5, 15),
+        date(2020, 6, 15),
+    ]
 
 
 def test_bad_designs_are_refused() -> None:

@@ -8,7 +8,7 @@ and write the weekly brief (docs/results.md).
   placebo rank and the rest of the checks. Exit 2, with a message naming the file, line
   and field, when the file or a column cannot be used.
 - ``kuntur results evaluate --intervention ID``: the same on the stored incidents.
-- ``kuntur results brief --week YYYY-Www [--out DIR]``: the weekly brief, HTML and PDF.
+- ``kuntur results intervention add ...``: record an intervention (through the actor).
 """
 
 from __future__ import annotations
@@ -75,9 +75,7 @@ def evaluate_cmd(
     unit_col: Annotated[
         str | None, Opt(help=_("columna de la unidad (distrito, sector, comisaría)"))
     ] = None,
-    treated: Annotated[
-        str | None, Opt(help=_("unidades tratadas, separadas por comas"))
-    ] = None,
+    treated: Annotated[str | None, Opt(help=_("unidades tratadas, separadas por comas"))] = None,
     start: Annotated[str | None, Opt(help=_("inicio de la intervención, AAAA-MM-DD"))] = None,
     end: Annotated[
         str | None, Opt(help=_("fin de la intervención, AAAA-MM-DD (por omisión: fin de datos)"))
@@ -158,41 +156,45 @@ def _evaluate_stored(intervention: int, period: str, method: str, as_json: bool)
     _print(result, as_json)
 
 
-@app.command(
-    "brief",
-    help=_(
-        "El informe semanal para el mando (HTML y PDF): lo ocurrido, tiempos de respuesta, "
-        "intervenciones y su efecto medido."
-    ),
-)
-def brief_cmd(
-    week: Annotated[str, Opt(help=_("la semana ISO, AAAA-Www (p. ej. 2026-W48)"))],
-    out: Annotated[Path, Opt(help=_("carpeta donde escribir el informe"))] = Path("."),
-    pdf: Annotated[bool, Opt("--pdf/--no-pdf", help=_("escribir también el PDF"))] = True,
+intervention_app = typer.Typer(help=_("Intervenciones: registrar y listar."), no_args_is_help=True)
+app.add_typer(intervention_app, name="intervention")
+
+
+@intervention_app.command("add", help=_("Registrar una intervención (qué, dónde, desde cuándo)."))
+def intervention_add(
+    title: Annotated[str, Opt(help=_("qué se hizo"))],
+    districts: Annotated[str, Opt(help=_("ubigeos de los distritos, separados por comas"))],
+    start: Annotated[str, Opt(help=_("inicio de la intervención, AAAA-MM-DD"))],
+    kind: Annotated[
+        str, Opt(help=_("state_of_emergency, patrol_plan, operation o programme"))
+    ] = "operation",
+    end: Annotated[
+        str | None, Opt(help=_("fin de la intervención, AAAA-MM-DD (por omisión: fin de datos)"))
+    ] = None,
+    legal_basis: Annotated[str | None, Opt(help=_("id de la base legal"))] = None,
+    patrol_plan: Annotated[str | None, Opt(help=_("id del plan de patrullaje"))] = None,
 ) -> None:
     from sqlalchemy.orm import Session
 
     from kuntur.core.cli_support import engine
     from kuntur.identity.actor import system
-    from kuntur.results import brief
+    from kuntur.results import service
 
-    try:
-        monday = brief.parse_week(week)
-    except ValueError:
-        fail(_("--week: {value!r} no es una semana ISO AAAA-Www", value=week))
+    starts = _day(start, "--start")
+    assert starts is not None
     try:
         with Session(engine()) as db, db.begin():
-            html = brief.render_brief(system(db, "results brief"), monday)
+            item = service.record(
+                system(db, "results intervention add"),
+                kind=kind,
+                title=title,
+                districts=[d.strip() for d in districts.split(",") if d.strip()],
+                starts_on=starts,
+                ends_on=_day(end, "--end"),
+                legal_basis_id=legal_basis,
+                patrol_plan_id=patrol_plan,
+            )
+            ident = item.id
     except KunturError as exc:
         fail(str(exc))
-    out.mkdir(parents=True, exist_ok=True)
-    name = f"informe-semanal-{week}"
-    html_path = out / f"{name}.html"
-    html_path.write_text(html, encoding="utf-8")
-    typer.echo(_("Escrito {path}", path=str(html_path)))
-    if pdf:
-        try:
-            pdf_path = brief.write_pdf(html, out / f"{name}.pdf")
-        except brief.PdfUnavailable as exc:
-            fail(str(exc))
-        typer.echo(_("Escrito {path}", path=str(pdf_path)))
+    typer.echo(_("Intervención {id} registrada", id=ident))

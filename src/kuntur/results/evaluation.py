@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -269,8 +269,12 @@ def conformal_intervals(
 ) -> tuple[dict[float, tuple[float, float]], float]:
     """Each level's interval on the effect scale, and the p-value of "no effect"."""
     test = ConformalTest(values, design, method=method, scale=scale)
-    post_total = float(sum(values[i, s:e].sum() for i, s, e in zip(
-        design.treated, design.starts, design.ends, strict=True)))
+    post_total = float(
+        sum(
+            values[i, s:e].sum()
+            for i, s, e in zip(design.treated, design.starts, design.ends, strict=True)
+        )
+    )
     step = max(0.01, 0.5 / math.sqrt(max(post_total, 1.0)))
     centre = math.log1p(max(estimate, -0.95))
     alphas = sorted((1.0 - lv for lv in levels), reverse=True)  # 0.10 before 0.05
@@ -335,8 +339,8 @@ def point_estimate(
     effect = obs_post / cf_post - 1.0 if cf_post > 0 else float("nan")
     observed = np.where(used, obs_rows, 0.0).sum(axis=0)
     counterfactual = np.where(used, cf_rows, 0.0).sum(axis=0)
-    pre = pre_masks.all(axis=0)
-    post = post_masks.any(axis=0)
+    pre = np.asarray(pre_masks.all(axis=0))
+    post = np.asarray(post_masks.any(axis=0))
     gap = observed - counterfactual
     pre_gap = gap[pre]
     rmspe = float(np.sqrt(np.mean(pre_gap**2))) if pre.any() else float("nan")
@@ -348,9 +352,7 @@ def point_estimate(
     weights = {
         units[i]: {
             units[d]: float(w)
-            for d, w in sorted(
-                zip(design.donors, f.weights, strict=True), key=lambda dw: -dw[1]
-            )
+            for d, w in sorted(zip(design.donors, f.weights, strict=True), key=lambda dw: -dw[1])
             if w >= 0.001
         }
         for i, f in zip(design.treated, fits, strict=True)
@@ -377,7 +379,7 @@ def newey_west_slope(y: np.ndarray) -> tuple[float, float]:
     beta, *_ = np.linalg.lstsq(x, y, rcond=None)
     u = y - x @ beta
     xtx_inv = np.linalg.inv(x.T @ x)
-    lags = int(math.floor(4 * (n / 100) ** (2 / 9)))
+    lags = math.floor(4 * (n / 100) ** (2 / 9))
     xu = x * u[:, None]
     s = xu.T @ xu
     for lag in range(1, lags + 1):
@@ -475,7 +477,9 @@ def _r(v: float | None, digits: int = 4) -> float | None:
 
 
 def _design(
-    panel: Panel, treatments: Sequence[Treatment], exclude: set[str] = frozenset()  # type: ignore[assignment]
+    panel: Panel,
+    treatments: Sequence[Treatment],
+    exclude: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> Design:
     index = {u: i for i, u in enumerate(panel.units)}
     n_t = len(panel.periods)
@@ -549,8 +553,9 @@ def _placebo_time(
     if first - shift < 4 or shift < 1:
         return None
     sub = Panel(panel.units, panel.periods[:first], panel.values[:, :first])
-    fake = [Treatment(t.unit, t.start - shift, t.start - shift + min(length, shift))
-            for t in treatments]
+    fake = [
+        Treatment(t.unit, t.start - shift, t.start - shift + min(length, shift)) for t in treatments
+    ]
     try:
         est, ci, p0, _d = estimate_with_interval(sub, fake, method=method, scale=scale)
     except EvaluationError:
@@ -612,7 +617,8 @@ def evaluate(
         warnings.append(say("unbounded", {}))
     if not (lo <= 0 <= hi) and not (ci2[0.95][0] <= est.effect <= ci2[0.95][1]):
         warnings.append(say("methods_disagree", {}))
-    placebo_p, space = (None, [])
+    placebo_p: float | None = None
+    space: list[dict[str, Any]] = []
     time_check = None
     if placebos:
         placebo_p, space = _placebo_space(panel, design, est, method=method, scale=scale)

@@ -76,16 +76,20 @@ def read_events(path: Path, *, mapping: ColumnMapping, read: ReadOptions, unit_c
             else path.name
         )
         raise InvalidInput(
-            _("ninguna fila utilizable ({n} rechazadas); la primera: {detail}",
-              n=len(result.rejects), detail=detail)
+            _(
+                "ninguna fila utilizable ({n} rechazadas); la primera: {detail}",
+                n=len(result.rejects),
+                detail=detail,
+            )
         )
     # The unit of each good row: its line back to its row of the table.
     position = np.searchsorted(table.lines, frame["line"].to_numpy())
     units = table.frame[unit_col].to_numpy(dtype=object)[position]
     units = np.array([str(u).strip() for u in units], dtype=object)
     # "7" and "7.0" are the same district (a column read as numbers somewhere upstream).
-    units = np.array([u[:-2] if u.endswith(".0") and u[:-2].isdigit() else u for u in units],
-                     dtype=object)
+    units = np.array(
+        [u[:-2] if u.endswith(".0") and u[:-2].isdigit() else u for u in units], dtype=object
+    )
     empty = units == ""
     rejected = len(result.rejects)
     if empty.any():

@@ -132,7 +132,9 @@ def neighbours_by_distance(
     return out
 
 
-def centroids_of(lon: np.ndarray, lat: np.ndarray, units: np.ndarray) -> dict[str, tuple[float, float]]:
+def centroids_of(
+    lon: np.ndarray, lat: np.ndarray, units: np.ndarray
+) -> dict[str, tuple[float, float]]:
     frame = pd.DataFrame({"u": [str(u) for u in units], "lon": lon, "lat": lat})
     med = frame.groupby("u")[["lon", "lat"]].median()
     return {str(u): (float(r.lon), float(r.lat)) for u, r in med.iterrows()}
