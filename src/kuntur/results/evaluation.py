@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -103,6 +103,7 @@ def fit_unit(
     method: str,
     scale: str,
     donor_means: np.ndarray | None = None,
+    penalty: float = 0.0,
 ) -> Fit:
     """One treated unit's counterfactual over every period, fitted where ``fit_mask``.
 
@@ -120,7 +121,17 @@ def fit_unit(
         z = donors
         level = 1.0
         target = y[fit_mask]
-    if method == "synthetic_control":
+    if method == "synthetic_control" and penalty > 0 and scale == "ratio":
+        # Shrunk towards the difference-in-differences weights (each donor in proportion
+        # to its level): a short or noisy pre-period cannot overfit.
+        prior = dm / dm.sum()
+        root = math.sqrt(penalty * int(fit_mask.sum()))
+        j = len(dm)
+        w = simplex_weights(
+            np.concatenate([target, root * prior]),
+            np.vstack([z[:, fit_mask].T, root * np.eye(j)]),
+        )
+    elif method == "synthetic_control":
         w = simplex_weights(target, z[:, fit_mask].T)
     elif method == "did":
         # The donors' total: weights in proportion to each one's level (multiplicative DiD).
@@ -151,6 +162,7 @@ class Design:
     starts: list[int]  # first post period of each treated row
     ends: list[int]  # one past the last post period of each treated row
     donors: list[int]
+    penalties: list[float] | None = None  # shrinkage of each unit's weights (see below)
 
     def post_mask(self, n_periods: int) -> np.ndarray:
         m = np.zeros((len(self.treated), n_periods), bool)
@@ -180,8 +192,44 @@ def _fits(
     for k, i in enumerate(design.treated):
         y = values[i] if rows is None else rows[k]
         out.append(
-            fit_unit(y, donors, masks[k], method=method, scale=scale, donor_means=donor_means)
+            fit_unit(
+                y,
+                donors,
+                masks[k],
+                method=method,
+                scale=scale,
+                donor_means=donor_means,
+                penalty=design.penalties[k] if design.penalties else 0.0,
+            )
         )
+    return out
+
+
+PENALTIES = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 10.0)
+
+
+def choose_penalties(values: np.ndarray, design: Design, *, scale: str) -> list[float]:
+    """Each treated unit's shrinkage of its synthetic-control weights towards the
+    difference-in-differences ones, chosen on its own pre-period: fitted on the first two
+    thirds, the one that predicts the last third best (mean squared error per period).
+    Fixed before the post-period is looked at, and kept for the interval's refits."""
+    if scale != "ratio":
+        return [0.0] * len(design.treated)
+    donors = values[design.donors]
+    out = []
+    for i, s in zip(design.treated, design.starts, strict=True):
+        cut = (2 * s) // 3
+        if cut < 4 or s - cut < 2:
+            out.append(0.0)
+            continue
+        fit_mask = np.zeros(values.shape[1], bool)
+        fit_mask[:cut] = True
+        y = values[i]
+        errors = []
+        for lam in PENALTIES:
+            f = fit_unit(y, donors, fit_mask, method="synthetic_control", scale=scale, penalty=lam)
+            errors.append(float(np.mean((y[cut:s] - f.counterfactual[cut:s]) ** 2)))
+        out.append(PENALTIES[int(np.argmin(errors))])
     return out
 
 
@@ -504,6 +552,12 @@ def _design(
     return Design(treated, starts, ends, donors)
 
 
+def _with_penalties(values: np.ndarray, design: Design, method: str, scale: str) -> Design:
+    if method == "synthetic_control":
+        design.penalties = choose_penalties(values, design, scale=scale)
+    return design
+
+
 def estimate_with_interval(
     panel: Panel,
     treatments: Sequence[Treatment],
@@ -513,7 +567,7 @@ def estimate_with_interval(
     exclude: set[str] = frozenset(),  # type: ignore[assignment]
     levels: Sequence[float] = LEVELS,
 ) -> tuple[Estimate, dict[float, tuple[float, float]], float, Design]:
-    design = _design(panel, treatments, exclude)
+    design = _with_penalties(panel.values, _design(panel, treatments, exclude), method, scale)
     est = point_estimate(panel.values, panel.units, design, method=method, scale=scale)
     ci, p0 = conformal_intervals(
         panel.values, design, method=method, scale=scale, estimate=est.effect, levels=levels
@@ -531,7 +585,12 @@ def _placebo_space(
     out: list[dict[str, Any]] = []
     ratios = []
     for d in design.donors:
-        fake = Design([d], [start], [end], [x for x in design.donors if x != d])
+        fake = _with_penalties(
+            panel.values,
+            Design([d], [start], [end], [x for x in design.donors if x != d]),
+            method,
+            scale,
+        )
         e = point_estimate(panel.values, panel.units, fake, method=method, scale=scale)
         ratios.append(e.rmspe_ratio)
         out.append(
@@ -589,9 +648,10 @@ def evaluate(
     say = messages or _english
     est, ci, p0, design = estimate_with_interval(panel, treatments, method=method, scale=scale)
     other = "did" if method == "synthetic_control" else "synthetic_control"
-    est2 = point_estimate(panel.values, panel.units, design, method=other, scale=scale)
+    design2 = _with_penalties(panel.values, replace(design, penalties=None), other, scale)
+    est2 = point_estimate(panel.values, panel.units, design2, method=other, scale=scale)
     ci2, p02 = conformal_intervals(
-        panel.values, design, method=other, scale=scale, estimate=est2.effect
+        panel.values, design2, method=other, scale=scale, estimate=est2.effect
     )
     did_est = est if method == "did" else est2
     trend = pre_trend(did_est)
