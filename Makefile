@@ -31,6 +31,7 @@ demo: install
 	$(BIN)/kuntur demo patrol
 	$(BIN)/kuntur demo public
 	$(BIN)/kuntur demo border
+	$(BIN)/kuntur demo results
 	$(BIN)/kuntur demo users
 	@echo "Kuntur: http://$(HOST):$(PORT)/  (Ctrl-C para detener)"
 	$(BIN)/kuntur serve --host $(HOST) --port $(PORT)

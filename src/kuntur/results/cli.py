@@ -9,6 +9,7 @@ and write the weekly brief (docs/results.md).
   and field, when the file or a column cannot be used.
 - ``kuntur results evaluate --intervention ID``: the same on the stored incidents.
 - ``kuntur results intervention add ...``: record an intervention (through the actor).
+- ``kuntur results brief --week YYYY-Www [--out DIR]``: the weekly brief, HTML and PDF.
 """
 
 from __future__ import annotations
@@ -198,3 +199,43 @@ def intervention_add(
     except KunturError as exc:
         fail(str(exc))
     typer.echo(_("Intervención {id} registrada", id=ident))
+
+
+@app.command(
+    "brief",
+    help=_(
+        "El informe semanal para el mando (HTML y PDF): lo ocurrido, tiempos de respuesta, "
+        "intervenciones y su efecto medido."
+    ),
+)
+def brief_cmd(
+    week: Annotated[str, Opt(help=_("la semana ISO, AAAA-Www (p. ej. 2026-W48)"))],
+    out: Annotated[Path, Opt(help=_("carpeta donde escribir el informe"))] = Path("."),
+    pdf: Annotated[bool, Opt("--pdf/--no-pdf", help=_("escribir también el PDF"))] = True,
+) -> None:
+    from sqlalchemy.orm import Session
+
+    from kuntur.core.cli_support import engine
+    from kuntur.identity.actor import system
+    from kuntur.results import brief
+
+    try:
+        monday = brief.parse_week(week)
+    except ValueError:
+        fail(_("--week: {value!r} no es una semana ISO AAAA-Www", value=week))
+    try:
+        with Session(engine()) as db, db.begin():
+            html = brief.render_brief(system(db, "results brief"), monday)
+    except KunturError as exc:
+        fail(str(exc))
+    out.mkdir(parents=True, exist_ok=True)
+    name = f"informe-semanal-{week.upper()}"
+    html_path = out / f"{name}.html"
+    html_path.write_text(html, encoding="utf-8")
+    typer.echo(_("Escrito {path}", path=str(html_path)))
+    if pdf:
+        try:
+            pdf_path = brief.write_pdf(html, out / f"{name}.pdf")
+        except brief.PdfUnavailable as exc:
+            fail(str(exc))
+        typer.echo(_("Escrito {path}", path=str(pdf_path)))

@@ -6,7 +6,7 @@ the results page and the weekly brief for the command (docs/results.md)."""
 from __future__ import annotations
 
 from kuntur.core.i18n import N_
-from kuntur.core.registry import EventType, Label, Manifest, Permission, declare
+from kuntur.core.registry import EventType, Label, Manifest, Page, Permission, declare
 from kuntur.identity.roles import Role
 
 VIEW = Permission(
@@ -34,6 +34,16 @@ MANIFEST = declare(
         domain="results",
         permissions=(VIEW, MANAGE),
         events=(RECORDED, CLOSED, EVALUATED),
+        pages=(
+            Page(
+                "/resultados",
+                "results.html",
+                VIEW,
+                nav="results",
+                nav_order=55,
+                active="results",
+            ),
+        ),
         texts=TEXTS,
         cli_group=(
             "results",

@@ -161,3 +161,61 @@ def evaluate_intervention(
         details={"effect": result["effect"], "ci95": result["ci95"], "method": method},
     )
     return result
+
+
+_CACHE: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _store_mark(actor: Actor) -> tuple[Any, ...]:
+    from sqlalchemy import func
+
+    return tuple(actor.db.execute(select(func.count(), func.max(Incident.id))).one())
+
+
+def cached_evaluation(actor: Actor, item: Intervention) -> dict[str, Any] | None:
+    """The evaluation, recomputed only when the incidents or the intervention changed;
+    None when the stored incidents cannot evaluate it (too few periods, no district)."""
+    key = (item.id, item.starts_on, item.ends_on, item.districts, *_store_mark(actor))
+    if key not in _CACHE:
+        try:
+            _CACHE[key] = evaluate_intervention(actor, item.id)
+        except (EvaluationError, InvalidInput):
+            return None
+    return _CACHE[key]
+
+
+def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True) -> dict[str, Any]:
+    from kuntur.geography import service as geo
+    from kuntur.results.report import verdict
+
+    result = None
+    error = None
+    if evaluate:
+        try:
+            key = (item.id, item.starts_on, item.ends_on, item.districts, *_store_mark(actor))
+            result = _CACHE.get(key) or evaluate_intervention(actor, item.id)
+            _CACHE[key] = result
+        except (EvaluationError, InvalidInput) as exc:
+            error = str(exc)
+    names = []
+    for code in item.district_list:
+        d = geo.get_district(code)
+        names.append(d.name if d else code)
+    evaluation = None
+    if result is not None:
+        evaluation = {**result, "verdict": verdict(result)}
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "title": item.title,
+        "description": item.description,
+        "districts": item.district_list,
+        "district_names": names,
+        "starts_on": item.starts_on,
+        "ends_on": item.ends_on,
+        "legal_basis_id": item.legal_basis_id,
+        "patrol_plan_id": item.patrol_plan_id,
+        "created_by": item.created_by,
+        "evaluation": evaluation,
+        "error": error,
+    }
