@@ -33,6 +33,8 @@ from kuntur.border.manifest import DECIDE as BORDER_DECIDE
 from kuntur.border.manifest import SCREEN as BORDER_SCREEN
 from kuntur.border.manifest import SEIZE as BORDER_SEIZE
 from kuntur.border.manifest import WATCHLIST as BORDER_WATCHLIST
+from kuntur.results.manifest import MANAGE as RESULTS_MANAGE
+from kuntur.results.manifest import VIEW as RESULTS_VIEW
 from kuntur.citizens import pow
 from kuntur.citizens.manifest import TIPS_CONTACT, TIPS_TRIAGE
 from kuntur.command.manifest import COMMAND_READ, LEGAL_WRITE, ORDERS_ISSUE, UNITS_REPORT
@@ -293,6 +295,23 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("GET", "/api/border/seizures"): Row(BORDER_SEIZE),
     ("GET", "/api/border/summary"): Row(BORDER_COMMAND),
     ("GET", "/api/border/trafficking"): Row(BORDER_COMMAND),
+    # results (issue 18): interventions and what they changed
+    ("GET", "/api/results/interventions"): Row(RESULTS_VIEW),
+    ("GET", "/api/results/interventions/{intervention_id}"): Row(
+        RESULTS_VIEW, "/api/results/interventions/{s.intervention}"
+    ),
+    ("GET", "/api/results/interventions/{intervention_id}/chart.svg"): Row(
+        RESULTS_VIEW, "/api/results/interventions/{s.intervention}/chart.svg"
+    ),
+    ("POST", "/api/results/interventions"): Row(
+        RESULTS_MANAGE,
+        json=lambda s: {
+            "kind": "operation",
+            "title": "Operativo de la matriz",
+            "districts": ["150101"],
+            "starts_on": "2026-01-05",
+        },
+    ),
     # dispatch
     ("GET", "/api/dispatch/queue"): Row(DISPATCH),
     ("GET", "/api/dispatch/incidents/{incident_id}/recommendation"): Row(
@@ -593,6 +612,7 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     ("GET", "/alertas-publicas"): ("/alertas-publicas", ALERTS_ISSUE),
     ("GET", "/frontera"): ("/frontera", BORDER_SCREEN),
     ("GET", "/frontera/mando"): ("/frontera/mando", BORDER_COMMAND),
+    ("GET", "/resultados"): ("/resultados", RESULTS_VIEW),
     ("GET", "/patrullaje/planes/{plan_id}/hoja/{unit_id}"): (
         "/patrullaje/planes/{s.patrol_plan}/hoja/{s.world.patrol}",
         PATROL_READ,

@@ -39,6 +39,8 @@ from typing import Any
 import numpy as np
 from scipy import optimize, stats
 
+from kuntur.core.i18n import _
+
 METHODS = ("synthetic_control", "did")
 MIN_PRE_PERIODS = 8  # fewer pre-periods than this: the fit cannot be trusted
 MAX_LOG_EFFECT = 3.0  # the search for an interval's bound stops at exp(±3) - 1
@@ -297,7 +299,7 @@ def _bound(test: ConformalTest, start: float, step: float, alpha: float, sign: i
         inside = x
         step *= 1.6
     lo, hi = (inside, x) if sign > 0 else (x, inside)
-    for _ in range(14):  # a hundredth of a percentage point, more than any count supports
+    for _step in range(14):  # a hundredth of a percentage point, more than any count supports
         mid = 0.5 * (lo + hi)
         if (test.p_value(mid) > alpha) == (sign > 0):
             lo = mid
@@ -534,11 +536,14 @@ def _design(
     treated, starts, ends = [], [], []
     for tr in treatments:
         if tr.unit not in index:
-            raise EvaluationError(f"unit {tr.unit!r} is not in the panel")
+            raise EvaluationError(_("la unidad {unit!r} no está en los datos", unit=tr.unit))
         end = n_t if tr.end is None else min(tr.end, n_t)
         if not 0 < tr.start < end:
             raise EvaluationError(
-                f"unit {tr.unit!r}: the start must leave periods before and after it"
+                _(
+                    "unidad {unit!r}: el inicio debe dejar periodos antes y después",
+                    unit=tr.unit,
+                )
             )
         treated.append(index[tr.unit])
         starts.append(tr.start)
@@ -548,7 +553,9 @@ def _design(
     # A donor with no events in its fit periods says nothing about anyone's shape.
     donors = [d for d in donors if panel.values[d, : max(ends)].sum() > 0]
     if not donors:
-        raise EvaluationError("no untreated unit left to build the counterfactual from")
+        raise EvaluationError(
+            _("no queda ninguna unidad no tratada con la que construir el contrafactual")
+        )
     return Design(treated, starts, ends, donors)
 
 

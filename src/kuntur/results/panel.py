@@ -17,6 +17,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from kuntur.core.i18n import _
 from kuntur.results.evaluation import EvaluationError, Panel
 
 PERIODS = ("week", "month")
@@ -74,18 +75,31 @@ def count_events(
     ``all_units`` with no events are kept with zeros."""
     t = pd.to_datetime(pd.Series(times)).dt.normalize()
     if len(t) == 0:
-        raise EvaluationError("no events to count")
+        raise EvaluationError(_("no hay eventos que contar"))
     first = data_first or t.min().date()
     last = data_last or t.max().date()
     if end is not None:
         last = min(last, end)
     edges = period_edges(start, first, last, period)
     if len(edges) < 2:
-        raise EvaluationError("the data do not cover one whole period")
+        raise EvaluationError(_("los datos no cubren ni un periodo completo"))
     if start not in edges:
         if start <= edges[0]:
-            raise EvaluationError("the start is before the data's first whole period")
-        raise EvaluationError("the start is after the data's last whole period")
+            raise EvaluationError(
+                _(
+                    "--start {start} no deja periodos completos antes: los datos empiezan el "
+                    "{first}",
+                    start=start.isoformat(),
+                    first=first.isoformat(),
+                )
+            )
+        raise EvaluationError(
+            _(
+                "--start {start} no deja periodos completos después: los datos terminan el {last}",
+                start=start.isoformat(),
+                last=last.isoformat(),
+            )
+        )
     names = sorted({str(u) for u in units} | set(all_units or ()), key=_natural)
     index = {u: i for i, u in enumerate(names)}
     edge_ns = pd.to_datetime(pd.Series(edges)).to_numpy("datetime64[ns]")

@@ -12,6 +12,7 @@ import numpy as np
 from sqlalchemy import select
 
 from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.i18n import _
 from kuntur.core.timeutil import utcnow
 from kuntur.identity.actor import Actor
 from kuntur.incidents.models import Incident
@@ -128,7 +129,7 @@ def _district_events(actor: Actor) -> tuple[np.ndarray, np.ndarray]:
         )
     ).all()
     if not rows:
-        raise EvaluationError("no stored incidents with a district")
+        raise EvaluationError(_("no hay incidentes guardados con distrito"))
     times = pd.to_datetime(pd.Series([r[0] for r in rows]), utc=True)
     local = times.dt.tz_convert(LIMA_TZ).dt.tz_localize(None).to_numpy("datetime64[ns]")
     return local, np.array([r[1] for r in rows], dtype=object)
@@ -179,7 +180,7 @@ def cached_evaluation(actor: Actor, item: Intervention) -> dict[str, Any] | None
     if key not in _CACHE:
         try:
             _CACHE[key] = evaluate_intervention(actor, item.id)
-        except (EvaluationError, InvalidInput):
+        except (ValueError, InvalidInput):  # EvaluationError is a ValueError
             return None
     return _CACHE[key]
 
@@ -195,7 +196,7 @@ def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True)
             key = (item.id, item.starts_on, item.ends_on, item.districts, *_store_mark(actor))
             result = _CACHE.get(key) or evaluate_intervention(actor, item.id)
             _CACHE[key] = result
-        except (EvaluationError, InvalidInput) as exc:
+        except (ValueError, InvalidInput) as exc:  # EvaluationError is a ValueError
             error = str(exc)
     names = []
     for code in item.district_list:
