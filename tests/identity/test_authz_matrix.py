@@ -33,8 +33,6 @@ from kuntur.border.manifest import DECIDE as BORDER_DECIDE
 from kuntur.border.manifest import SCREEN as BORDER_SCREEN
 from kuntur.border.manifest import SEIZE as BORDER_SEIZE
 from kuntur.border.manifest import WATCHLIST as BORDER_WATCHLIST
-from kuntur.results.manifest import MANAGE as RESULTS_MANAGE
-from kuntur.results.manifest import VIEW as RESULTS_VIEW
 from kuntur.citizens import pow
 from kuntur.citizens.manifest import TIPS_CONTACT, TIPS_TRIAGE
 from kuntur.command.manifest import COMMAND_READ, LEGAL_WRITE, ORDERS_ISSUE, UNITS_REPORT
@@ -71,6 +69,8 @@ from kuntur.oversight.manifest import (
 )
 from kuntur.patrol.manifest import PATROL_APPROVE, PATROL_READ
 from kuntur.public.manifest import ALERTS_ISSUE, STATISTICS_RELEASE
+from kuntur.results.manifest import MANAGE as RESULTS_MANAGE
+from kuntur.results.manifest import VIEW as RESULTS_VIEW
 from tests.conftest import INCIDENT, PASSWORD, make_user
 from tests.scenario import DESK_WITNESS, PURPOSE, WITNESS, Scenario, build, join_case
 
