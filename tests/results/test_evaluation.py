@@ -210,3 +210,19 @@ def test_newey_west_slope_finds_a_trend() -> None:
     rng = np.random.default_rng(2)
     assert newey_west_slope(rng.normal(size=200))[1] > 0.01
     assert newey_west_slope(np.arange(200) * 0.05 + rng.normal(size=200))[1] < 0.001
+
+
+def test_a_donor_with_a_shock_of_its_own_is_left_out() -> None:
+    rng = np.random.default_rng(3)
+    n, t, start = 20, 150, 100
+    f = 40 + 8 * np.sin(np.arange(t) / 8)
+    load = rng.uniform(0.6, 1.4, n)
+    mu = load[:, None] * f[None, :]
+    mu[5, start:] *= 0.4  # another programme, or a station closed, in a donor
+    y = rng.poisson(mu).astype(float)
+    panel = Panel([f"u{i}" for i in range(n)], [str(i) for i in range(t)], y)
+    ev = evaluate(panel, [Treatment("u0", start)]).to_json()
+    assert ev["excluded_donors"] == ["u5"]
+    assert "u5" not in ev["donors"]
+    assert any("u5" in w for w in ev["warnings"])
+    assert ev["ci95"][0] <= 0 <= ev["ci95"][1]

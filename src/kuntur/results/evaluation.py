@@ -483,6 +483,7 @@ class Evaluation:
     units: list[str]
     treated: list[str]
     donors: list[str]
+    excluded: list[str]
     periods: list[str]
     observed: np.ndarray
     counterfactual: np.ndarray
@@ -508,6 +509,7 @@ class Evaluation:
             "n_units": len(self.units),
             "treated": self.treated,
             "donors": self.donors,
+            "excluded_donors": self.excluded,
             "periods": len(self.periods),
             "pre_periods": self.pre_fit.periods,
             "post_periods": int(self.post.sum()),
@@ -582,15 +584,15 @@ def estimate_with_interval(
     return est, ci, p0, design
 
 
-def _placebo_space(
-    panel: Panel, design: Design, est: Estimate, *, method: str, scale: str
-) -> tuple[float | None, list[dict[str, Any]]]:
-    """Each donor as if it had been treated from the first treated unit's start."""
+def _placebo_fits(
+    panel: Panel, design: Design, *, method: str, scale: str
+) -> list[tuple[int, float, float]]:
+    """Each donor as if it had been treated from the first treated unit's start, built
+    from the other donors: (row, effect, post/pre RMSPE ratio)."""
     if len(design.donors) < 2:
-        return None, []
+        return []
     start, end = min(design.starts), max(design.ends)
-    out: list[dict[str, Any]] = []
-    ratios = []
+    out = []
     for d in design.donors:
         fake = _with_penalties(
             panel.values,
@@ -599,13 +601,32 @@ def _placebo_space(
             scale,
         )
         e = point_estimate(panel.values, panel.units, fake, method=method, scale=scale)
-        ratios.append(e.rmspe_ratio)
-        out.append(
-            {"unit": panel.units[d], "effect": _r(e.effect), "rmspe_ratio": _r(e.rmspe_ratio)}
-        )
-    ratios_a = np.asarray(ratios)
-    p = (1 + int(np.sum(ratios_a >= est.rmspe_ratio))) / (1 + len(ratios_a))
-    return p, out
+        out.append((d, e.effect, e.rmspe_ratio))
+    return out
+
+
+SHOCK_Z = 4.0  # robust z of a donor's own placebo effect beyond which it is no control
+SHOCK_MIN = 0.10  # ... and at least this far (log scale) from the donors' median
+
+
+def shocked_donors(fits: Sequence[tuple[int, float, float]]) -> list[int]:
+    """Donors that had a shock of their own at the start (their placebo effect is an
+    outlier among the donors'): a district treated too, or hit by something else, is no
+    comparison (Abadie 2021, "Using synthetic controls", §4). At most a quarter of them,
+    the farthest first, and only with enough donors to tell."""
+    if len(fits) < 8:
+        return []
+    logs = np.array([math.log1p(max(e, -0.99)) if math.isfinite(e) else 0.0 for _d, e, _r in fits])
+    med = float(np.median(logs))
+    spread = max(1.4826 * float(np.median(np.abs(logs - med))), 0.02)
+    dev = np.abs(logs - med)
+    far = [
+        (dev[k], fits[k][0])
+        for k in range(len(fits))
+        if dev[k] / spread > SHOCK_Z and dev[k] > SHOCK_MIN
+    ]
+    far.sort(reverse=True)
+    return [d for _dev, d in far[: len(fits) // 4]]
 
 
 def _placebo_time(
@@ -653,7 +674,12 @@ def evaluate(
     if method not in METHODS:
         raise EvaluationError(f"unknown method {method!r}; one of {', '.join(METHODS)}")
     say = messages or _english
-    est, ci, p0, design = estimate_with_interval(panel, treatments, method=method, scale=scale)
+    full = _with_penalties(panel.values, _design(panel, treatments), method, scale)
+    fits = _placebo_fits(panel, full, method=method, scale=scale) if placebos else []
+    shocked = {panel.units[d] for d in shocked_donors(fits)}
+    est, ci, p0, design = estimate_with_interval(
+        panel, treatments, method=method, scale=scale, exclude=shocked
+    )
     other = "did" if method == "synthetic_control" else "synthetic_control"
     design2 = _with_penalties(panel.values, replace(design, penalties=None), other, scale)
     est2 = point_estimate(panel.values, panel.units, design2, method=other, scale=scale)
@@ -688,7 +714,20 @@ def evaluate(
     space: list[dict[str, Any]] = []
     time_check = None
     if placebos:
-        placebo_p, space = _placebo_space(panel, design, est, method=method, scale=scale)
+        if fits:
+            ratios = np.array([r for _d, _e, r in fits])
+            placebo_p = (1 + int(np.sum(ratios >= est.rmspe_ratio))) / (1 + len(ratios))
+            space = [
+                {
+                    "unit": panel.units[d],
+                    "effect": _r(e),
+                    "rmspe_ratio": _r(r),
+                    "excluded": panel.units[d] in shocked,
+                }
+                for d, e, r in fits
+            ]
+        if shocked:
+            warnings.append(say("shocked", {"units": ", ".join(sorted(shocked))}))
         time_check = _placebo_time(panel, treatments, method=method, scale=scale)
         if time_check is not None and not time_check["covers_zero"]:
             warnings.append(say("placebo_time", {"start": time_check["start"]}))
@@ -710,7 +749,7 @@ def evaluate(
                     list(ring.values()),
                     method=method,
                     scale=scale,
-                    exclude=treated_units,
+                    exclude=treated_units | shocked,
                 )
                 displacement = {
                     "units": sorted(ring),
@@ -749,6 +788,7 @@ def evaluate(
         units=list(panel.units),
         treated=[panel.units[i] for i in design.treated],
         donors=[panel.units[i] for i in design.donors],
+        excluded=sorted(shocked),
         periods=list(panel.periods),
         observed=est.observed,
         counterfactual=est.counterfactual,
@@ -766,6 +806,7 @@ _ENGLISH = {
     "methods_disagree": "synthetic control and difference-in-differences disagree",
     "placebo_time": "the placebo-in-time check (start moved back to {start}) finds an effect",
     "displacement": "the neighbouring units rose by {effect} %: crime may have moved next door",
+    "shocked": "left out of the comparison, as they changed on their own at the start: {units}",
 }
 
 

@@ -54,6 +54,12 @@ def message(key: str, values: dict[str, Any], lang: str | None = None) -> str:
             lang,
             **values,
         )
+    if key == "shocked":
+        return _(
+            "fuera de la comparación, porque cambiaron por su cuenta al inicio: {units}",
+            lang,
+            **values,
+        )
     return key
 
 
