@@ -484,6 +484,7 @@ class Evaluation:
     treated: list[str]
     donors: list[str]
     excluded: list[str]
+    shrinkage: dict[str, float]
     periods: list[str]
     observed: np.ndarray
     counterfactual: np.ndarray
@@ -510,6 +511,7 @@ class Evaluation:
             "treated": self.treated,
             "donors": self.donors,
             "excluded_donors": self.excluded,
+            "shrinkage": self.shrinkage,
             "periods": len(self.periods),
             "pre_periods": self.pre_fit.periods,
             "post_periods": int(self.post.sum()),
@@ -789,6 +791,10 @@ def evaluate(
         treated=[panel.units[i] for i in design.treated],
         donors=[panel.units[i] for i in design.donors],
         excluded=sorted(shocked),
+        shrinkage={
+            panel.units[i]: float(lam)
+            for i, lam in zip(design.treated, design.penalties or [], strict=False)
+        },
         periods=list(panel.periods),
         observed=est.observed,
         counterfactual=est.counterfactual,
