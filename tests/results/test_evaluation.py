@@ -226,3 +226,18 @@ def test_a_donor_with_a_shock_of_its_own_is_left_out() -> None:
     assert "u5" not in ev["donors"]
     assert any("u5" in w for w in ev["warnings"])
     assert ev["ci95"][0] <= 0 <= ev["ci95"][1]
+
+
+def test_many_units_keep_the_most_alike_as_donors() -> None:
+    rng = np.random.default_rng(4)
+    n, t = 120, 200
+    f = 20 + 5 * np.sin(np.arange(t) / 8.3)
+    g = np.linspace(0, 10, t)
+    mu = rng.uniform(0.5, 1.5, n)[:, None] * f[None, :]
+    mu[60:] += g * 2  # half the units have a trend of their own
+    y = rng.poisson(mu).astype(float)
+    panel = Panel([f"u{i}" for i in range(n)], [str(i) for i in range(t)], y)
+    ev = evaluate(panel, [Treatment("u0", 150)]).to_json()
+    assert len(ev["donors"]) == 50
+    assert sum(int(d[1:]) < 60 for d in ev["donors"]) >= 40  # the ones without the trend
+    assert ev["ci95"][0] <= 0 <= ev["ci95"][1]

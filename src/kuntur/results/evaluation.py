@@ -43,6 +43,7 @@ from kuntur.core.i18n import _
 
 METHODS = ("synthetic_control", "did")
 MIN_PRE_PERIODS = 8  # fewer pre-periods than this: the fit cannot be trusted
+MAX_DONORS = 50  # more untreated units than this: the most alike before the start
 MAX_LOG_EFFECT = 3.0  # the search for an interval's bound stops at exp(±3) - 1
 LEVELS = (0.90, 0.95)
 
@@ -556,11 +557,31 @@ def _design(
     donors = [i for i in range(len(panel.units)) if i not in taken]
     # A donor with no events in its fit periods says nothing about anyone's shape.
     donors = [d for d in donors if panel.values[d, : max(ends)].sum() > 0]
+    if len(donors) > MAX_DONORS:
+        donors = _closest_donors(panel.values, treated, min(starts), donors)
     if not donors:
         raise EvaluationError(
             _("no queda ninguna unidad no tratada con la que construir el contrafactual")
         )
     return Design(treated, starts, ends, donors)
+
+
+def _closest_donors(
+    values: np.ndarray, treated: Sequence[int], start: int, donors: Sequence[int]
+) -> list[int]:
+    """The ``MAX_DONORS`` donors whose pre-period series move most like the treated units'
+    (Pearson correlation of each series over its own pre-period mean): a donor pool kept to
+    units like the treated ones (Abadie 2021, §4) and an evaluation that stays fast with
+    hundreds of beats or sectors."""
+    pre = values[:, :start]
+    target = pre[list(treated)].sum(axis=0)
+    pool = pre[list(donors)]
+    tz = target - target.mean()
+    dz = pool - pool.mean(axis=1, keepdims=True)
+    denom = np.sqrt((dz**2).sum(axis=1) * (tz**2).sum())
+    corr = np.where(denom > 0, dz @ tz / np.where(denom > 0, denom, 1.0), -1.0)
+    order = np.argsort(-corr, kind="stable")[:MAX_DONORS]
+    return sorted(int(donors[k]) for k in order)
 
 
 def _with_penalties(values: np.ndarray, design: Design, method: str, scale: str) -> Design:
