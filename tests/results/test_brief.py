@@ -79,6 +79,7 @@ def test_the_brief_renders_as_html_and_pdf(demo_store, tmp_path: Path) -> None:
         html = brief.render_brief(actor, monday)
     assert "Informe semanal del mando" in html
     assert "Tiempos de respuesta" in html and "Intervenciones y su efecto medido" in html
+    assert "Lo que captaron los pronósticos" in html and "frente a su línea de base" in html
     assert "<svg" in html and "contrafactual" in html
     assert "intervalo de 95 %" in html
     pdf = brief.write_pdf(html, tmp_path / "informe.pdf")

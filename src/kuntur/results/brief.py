@@ -81,10 +81,23 @@ def gather(actor: Actor, monday: date) -> dict[str, Any]:
         for c, n in cats_w.most_common(8)
     ]
     dists = Counter(r.district_ubigeo for r in week if r.district_ubigeo)
+    dists_p = Counter(r.district_ubigeo for r in prior if r.district_ubigeo)
     districts = []
     for code, n in dists.most_common(10):
         d = geo.get_district(code)
-        districts.append({"name": d.name if d else code, "week": n})
+        districts.append(
+            {
+                "name": d.name if d else code,
+                "week": n,
+                "before": round(dists_p.get(code, 0) / 4, 1),
+                "dispatch_week": _minutes(
+                    _median_dispatch(r for r in week if r.district_ubigeo == code)
+                ),
+                "dispatch_before": _minutes(
+                    _median_dispatch(r for r in prior if r.district_ubigeo == code)
+                ),
+            }
+        )
     times = kpi.table(
         [
             {
@@ -138,6 +151,7 @@ def gather(actor: Actor, monday: date) -> dict[str, Any]:
         "districts": districts,
         "response": response,
         "overdue": _overdue(actor),
+        "forecasts": _forecasts(actor, start, end),
         "expiring": _expiring(actor, end),
         "interventions": interventions,
         "made_at": datetime.now(LIMA).strftime("%Y-%m-%d %H:%M"),
@@ -152,6 +166,46 @@ def _aware(v: datetime | None) -> datetime | None:
     if v is None:
         return None
     return v if v.tzinfo else v.replace(tzinfo=UTC)
+
+
+def _median_dispatch(rows: Any) -> float | None:
+    secs = [
+        (_as_utc(r.dispatched_at) - _as_utc(r.received_at)).total_seconds()
+        for r in rows
+        if r.dispatched_at is not None and r.received_at is not None
+    ]
+    secs = [x for x in secs if x >= 0]
+    if not secs:
+        return None
+    secs.sort()
+    return secs[len(secs) // 2]
+
+
+def _forecasts(actor: Actor, start: datetime, end: datetime) -> list[dict[str, str]]:
+    """The forecasts whose window ended in the week: the share of the incidents that then
+    occurred in their flagged cells (hit rate) and that over the flagged share (PAI)."""
+    from kuntur.config import get_settings
+    from kuntur.forecasting.models import Forecast
+    from kuntur.public import service as public
+
+    ids = set(
+        actor.db.scalars(
+            select(Forecast.id).where(Forecast.valid_until >= start, Forecast.valid_until < end)
+        )
+    )
+    if not ids:
+        return []
+    rows = public.forecast_accuracy(actor.db, public.Policy.of(get_settings()), end)
+    return [
+        {
+            "forecast": str(r["forecast_id"]),
+            "hit_rate": f"{r['hit_rate'] * 100:.1f}".replace(".", ",") + " %",
+            "flagged": f"{r['flagged_share'] * 100:.1f}".replace(".", ",") + " %",
+            "pai": f"{r['pai']:.1f}".replace(".", ","),
+        }
+        for r in rows
+        if r["forecast_id"] in ids and r["district"] == "*"
+    ]
 
 
 def _overdue(actor: Actor) -> int | None:
