@@ -241,3 +241,15 @@ def test_many_units_keep_the_most_alike_as_donors() -> None:
     assert len(ev["donors"]) == 50
     assert sum(int(d[1:]) < 60 for d in ev["donors"]) >= 40  # the ones without the trend
     assert ev["ci95"][0] <= 0 <= ev["ci95"][1]
+
+
+def test_stray_rows_dated_long_before_do_not_stretch_the_panel(chicago) -> None:
+    df = chicago[(chicago["date"] >= "2016-01-01") & (chicago["date"] < "2018-01-01")]
+    stray = df.iloc[:3].copy()
+    stray["date"] = pd.Timestamp("1999-03-01")  # a mistyped year
+    both = pd.concat([stray, df])
+    c = count_events(both["date"].to_numpy(), both["district"].to_numpy(), start=date(2017, 1, 2))
+    assert c.panel.periods[0] >= "2015-12-28"
+    assert c.panel.periods[c.start_index] == "2017-01-02"
+    ev = evaluate(c.panel, [Treatment("9", c.start_index)], placebos=False).to_json()
+    assert ev["pre_periods"] in (52, 53)  # the week the real rows begin in may be partial

@@ -327,7 +327,7 @@ def conformal_intervals(
         )
     )
     step = max(0.01, 0.5 / math.sqrt(max(post_total, 1.0)))
-    centre = math.log1p(max(estimate, -0.95))
+    centre = math.log1p(max(estimate, -0.95)) if math.isfinite(estimate) else 0.0
     alphas = sorted((1.0 - lv for lv in levels), reverse=True)  # 0.10 before 0.05
     if test.p_value(centre) <= min(alphas):
         grid = centre + step * np.arange(-40, 41)
@@ -668,7 +668,7 @@ def _placebo_time(
     ]
     try:
         est, ci, p0, _d = estimate_with_interval(sub, fake, method=method, scale=scale)
-    except EvaluationError:
+    except ValueError:  # EvaluationError, or a pre-period with nothing to fit
         return None
     return {
         "start": panel.periods[first - shift],
@@ -699,7 +699,8 @@ def evaluate(
     say = messages or _english
     full = _with_penalties(panel.values, _design(panel, treatments), method, scale)
     fits = _placebo_fits(panel, full, method=method, scale=scale) if placebos else []
-    shocked = {panel.units[d] for d in shocked_donors(fits)}
+    enough = min(t.start for t in treatments) >= MIN_PRE_PERIODS
+    shocked = {panel.units[d] for d in shocked_donors(fits)} if enough else set()
     est, ci, p0, design = estimate_with_interval(
         panel, treatments, method=method, scale=scale, exclude=shocked
     )

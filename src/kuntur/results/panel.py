@@ -21,6 +21,8 @@ from kuntur.core.i18n import _
 from kuntur.results.evaluation import EvaluationError, Panel
 
 PERIODS = ("week", "month")
+SPARSE_SHARE = 0.1  # leading or trailing periods with fewer events than this share of the
+# median period's are left out (stray rows dated long before or after the rest)
 
 
 @dataclass
@@ -110,8 +112,18 @@ def count_events(
     values = np.zeros((len(names), len(edges) - 1))
     np.add.at(values, (rows[keep], bins[keep]), 1.0)
     s = edges.index(start)
+    # A few stray rows dated long before (or after) the rest, a mistyped year, would add
+    # years of empty periods: the panel runs from the first to the last period with at
+    # least a tenth of a typical period's events.
+    totals = values.sum(axis=0)
+    busy = np.nonzero(totals >= SPARSE_SHARE * float(np.median(totals[totals > 0])))[0]
+    lo, hi = (int(busy[0]), int(busy[-1]) + 1) if len(busy) else (0, len(totals))
+    if lo >= s or hi <= s:
+        lo, hi = 0, len(totals)
+    values = values[:, lo:hi]
+    edges = edges[lo : hi + 1]
     periods = [e.isoformat() for e in edges[:-1]]
-    return Counted(Panel(names, periods, values), s, len(edges) - 1, edges)
+    return Counted(Panel(names, periods, values), s - lo, hi - lo, edges)
 
 
 def _natural(text: str) -> tuple[int, float, str]:
