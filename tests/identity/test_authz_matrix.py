@@ -297,6 +297,7 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("GET", "/api/border/trafficking"): Row(BORDER_COMMAND),
     # results (issue 18): interventions and what they changed
     ("GET", "/api/results/interventions"): Row(RESULTS_VIEW),
+    ("GET", "/api/results/trends"): Row(RESULTS_VIEW),
     ("GET", "/api/results/interventions/{intervention_id}"): Row(
         RESULTS_VIEW, "/api/results/interventions/{s.intervention}"
     ),

@@ -31,4 +31,5 @@ def test_the_commander_reads_what_the_plan_changed(browser: Browser, live_server
     )
     svg = pg.request.get(f"{live_server}/api/results/interventions/1/chart.svg")
     assert svg.ok and "contrafactual" in svg.text() and "inicio de la intervención" in svg.text()
+    expect(pg.get_by_test_id("trend-row").first).to_contain_text("min")
     assert not pg.context.errors  # type: ignore[attr-defined]

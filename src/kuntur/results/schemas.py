@@ -87,3 +87,21 @@ class InterventionOut(BaseModel):
     created_by: str
     evaluation: EvaluationOut | None
     error: str | None
+
+
+class DistrictTrendOut(BaseModel):
+    ubigeo: str
+    name: str
+    incidents: float
+    incidents_baseline: float
+    change: float | None
+    dispatch_p50_s: float | None
+    dispatch_p50_baseline_s: float | None
+    uof: float
+    uof_baseline: float
+
+
+class TrendsOut(BaseModel):
+    weeks: int
+    baseline_weeks: int
+    districts: list[DistrictTrendOut]

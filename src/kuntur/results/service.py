@@ -5,7 +5,7 @@ neighbours from their polygons (shared borders), the evaluation of kuntur.result
 from __future__ import annotations
 
 import functools
-from datetime import date
+from datetime import UTC, date
 from typing import Any
 
 import numpy as np
@@ -220,3 +220,75 @@ def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True)
         "evaluation": evaluation,
         "error": error,
     }
+
+
+def trends(actor: Actor, *, weeks: int = 4, baseline_weeks: int = 12) -> dict[str, Any]:
+    """Per district, the last ``weeks`` against the ``baseline_weeks`` before them: incidents
+    a week, the median call-to-dispatch time and use-of-force reports a week."""
+    from datetime import timedelta
+    from statistics import median
+
+    from kuntur.geography import service as geo
+    from kuntur.oversight.models import UofReport
+
+    actor.require(VIEW, object_type="trends")
+    end = utcnow()
+    cut = end - timedelta(weeks=weeks)
+    first = cut - timedelta(weeks=baseline_weeks)
+    rows = actor.db.execute(
+        select(
+            Incident.district_ubigeo,
+            Incident.occurred_at,
+            Incident.received_at,
+            Incident.dispatched_at,
+        ).where(Incident.occurred_at >= first, Incident.district_ubigeo.is_not(None))
+    ).all()
+    uof = actor.db.execute(
+        select(UofReport.district_ubigeo, UofReport.incident_at).where(
+            UofReport.kind == "incident",
+            UofReport.incident_at >= first,
+            UofReport.district_ubigeo.is_not(None),
+        )
+    ).all()
+
+    def utc(v: Any) -> Any:
+        return v if v is None or v.tzinfo else v.replace(tzinfo=UTC)
+
+    stats: dict[str, dict[str, list[float]]] = {}
+    for code, at, received, dispatched in rows:
+        s = stats.setdefault(
+            str(code), {"n_r": [], "n_b": [], "d_r": [], "d_b": [], "u_r": [], "u_b": []}
+        )
+        recent = utc(at) >= cut
+        s["n_r" if recent else "n_b"].append(1.0)
+        if received is not None and dispatched is not None:
+            secs = (utc(dispatched) - utc(received)).total_seconds()
+            if secs >= 0:
+                s["d_r" if recent else "d_b"].append(secs)
+    for code, at in uof:
+        s = stats.setdefault(
+            str(code), {"n_r": [], "n_b": [], "d_r": [], "d_b": [], "u_r": [], "u_b": []}
+        )
+        s["u_r" if utc(at) >= cut else "u_b"].append(1.0)
+    out: list[dict[str, Any]] = []
+    for d in geo.lima_callao_districts():
+        found = stats.get(d.ubigeo)
+        if not found:
+            continue
+        s = found
+        inc_r, inc_b = len(s["n_r"]) / weeks, len(s["n_b"]) / baseline_weeks
+        out.append(
+            {
+                "ubigeo": d.ubigeo,
+                "name": d.name,
+                "incidents": round(inc_r, 1),
+                "incidents_baseline": round(inc_b, 1),
+                "change": round(inc_r / inc_b - 1, 4) if inc_b > 0 else None,
+                "dispatch_p50_s": round(median(s["d_r"]), 1) if s["d_r"] else None,
+                "dispatch_p50_baseline_s": round(median(s["d_b"]), 1) if s["d_b"] else None,
+                "uof": round(len(s["u_r"]) / weeks, 2),
+                "uof_baseline": round(len(s["u_b"]) / baseline_weeks, 2),
+            }
+        )
+    out.sort(key=lambda r: -float(r["incidents"]))
+    return {"weeks": weeks, "baseline_weeks": baseline_weeks, "districts": out}

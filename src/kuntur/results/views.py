@@ -12,7 +12,7 @@ from kuntur.core.web import MAX_ID, UnitOfWorkRoute
 from kuntur.identity.web import ActorDep
 from kuntur.results import chart, service
 from kuntur.results.manifest import VIEW
-from kuntur.results.schemas import InterventionIn, InterventionOut
+from kuntur.results.schemas import InterventionIn, InterventionOut, TrendsOut
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/results", tags=["results"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -47,3 +47,10 @@ def intervention_chart(intervention_id: Id, actor: ActorDep) -> Response:
 def record(data: InterventionIn, actor: ActorDep) -> dict[str, Any]:
     item = service.record(actor, **data.model_dump())
     return service.intervention_out(actor, item, evaluate=False)
+
+
+@router.get("/trends", response_model=TrendsOut)
+def trends(actor: ActorDep) -> dict[str, Any]:
+    """Per district, the last 4 weeks against the 12 before: incidents, the median
+    call-to-dispatch time and use-of-force reports, each a week."""
+    return service.trends(actor)

@@ -65,6 +65,25 @@
     return sec;
   }
 
+  function secs(v) {
+    if (v === null || v === undefined) return "—";
+    return (v / 60).toFixed(1).replace(".", ",") + " min";
+  }
+  function num(v) { return String(v).replace(".", ","); }
+
+  async function trends() {
+    const t = await getJSON("/api/results/trends");
+    const body = document.getElementById("results-trends-body");
+    body.replaceChildren(...t.districts.slice(0, 20).map((d) => {
+      const tr = el("tr", null, { "data-testid": "trend-row" });
+      for (const v of [d.name, num(d.incidents), num(d.incidents_baseline), pct(d.change),
+        secs(d.dispatch_p50_s), secs(d.dispatch_p50_baseline_s), num(d.uof), num(d.uof_baseline)]) {
+        tr.append(el("td", v));
+      }
+      return tr;
+    }));
+  }
+
   async function load() {
     const status = document.getElementById("results-status");
     const list = document.getElementById("results-list");
@@ -73,4 +92,5 @@
     status.textContent = items.length ? W.ready + ": " + items.length : W.none;
   }
   load();
+  trends();
 })();
