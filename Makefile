@@ -32,6 +32,7 @@ demo: install
 	$(BIN)/kuntur demo patrol
 	$(BIN)/kuntur demo public
 	$(BIN)/kuntur demo border
+	$(BIN)/kuntur demo results
 	$(BIN)/kuntur demo users
 	@echo "Kuntur: http://$(HOST):$(PORT)/  TAK (CoT, PNP): tcp://$(HOST):$(TAK_PORT)  (Ctrl-C para detener)"
 	$(BIN)/kuntur exchange tak serve --host $(HOST) --tcp-port $(TAK_PORT) --tcp-agency PNP & tak=$$!; \

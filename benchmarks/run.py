@@ -4,7 +4,7 @@ Foundation (``benchmarks/foundation.py``): the CSV import end to end into SQLite
 PostgreSQL next to a raw bulk load of the same rows, and the map layer through the
 HTTP API next to the same SQL run bare, paired in one run. Load (``benchmarks/load.py``):
 the real server under 50 concurrent clients next to one client. Other suites: audit,
-dispatch, intelligence, forecast, patrol, border, tak.
+dispatch, intelligence, forecast, patrol, border, results, tak.
 
 Usage: python -m benchmarks.run [--rows N] [--runs R] [--backends sqlite,postgresql]
        [--suites foundation,load,...] [--json FILE] [--no-doc]
@@ -455,7 +455,7 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument(
         "--suites",
-        default="foundation,load,audit,forecast,dispatch,intelligence,patrol,border,tak",
+        default="foundation,load,audit,forecast,dispatch,intelligence,patrol,border,results,tak",
     )
     parser.add_argument("--proof-leaves", type=int, default=10_000_000)
     parser.add_argument("--verify-events", type=int, default=1_000_000)
@@ -542,6 +542,12 @@ def main() -> None:
 
         lines = tak.run(machine(started), backends, fresh_store, drop_store, OUT)
         write_section("tak", lines)
+        print("\n".join(lines))
+    if "results" in suites:
+        from benchmarks import results as results_bench
+
+        lines = results_bench.run(machine(started))
+        write_section("results", lines)
         print("\n".join(lines))
     if "forecast" in suites:
         from benchmarks import forecast

@@ -91,6 +91,7 @@ class Scenario:
     tip_challenge_key: bytes = b""
     public_alert: int = 0  # a public CAP alert (an exercise) for the Rímac
     border_hit: int = 0  # a border screening's hit (a listed person), to decide on
+    intervention: int = 0  # an intervention on record (issue 18), in the Rímac
 
 
 def incident(
@@ -217,7 +218,26 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         **_tips(engine, settings),
         public_alert=alert_id,
         border_hit=_border(engine),
+        intervention=_intervention(engine),
     )
+
+
+def _intervention(engine: Engine) -> int:
+    """A patrol plan in the Rímac on record (issue 18)."""
+    from datetime import date
+
+    from kuntur.identity.actor import system
+    from kuntur.results import service as results
+
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        item = results.record(
+            system(db, "guion"),
+            kind="patrol_plan",
+            title="Plan de patrullaje del guion",
+            districts=["150128"],
+            starts_on=date.today().replace(day=1),
+        )
+    return int(item.id)
 
 
 def _border(engine: Engine) -> int:

@@ -7,8 +7,8 @@ where the key files are, and production refuses to start when one is missing.
 
 from __future__ import annotations
 
-from functools import lru_cache
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field

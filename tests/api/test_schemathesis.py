@@ -138,6 +138,7 @@ def fuzz(migrated_engine: Engine, tmp_path_factory: pytest.TempPathFactory, db_u
         "name": [s.network],
         "checkpoint_id": [s.checkpoint],
         "hit_id": [s.border_hit],
+        "intervention_id": [s.intervention],
         "ubigeo": ["150101", "070101"],
         "level": ["departments", "provinces"],
         # Account changes touch the scenario's colleague only, never a caller of the fuzz.

@@ -71,6 +71,8 @@ from kuntur.oversight.manifest import (
 )
 from kuntur.patrol.manifest import PATROL_APPROVE, PATROL_READ
 from kuntur.public.manifest import ALERTS_ISSUE, STATISTICS_RELEASE
+from kuntur.results.manifest import MANAGE as RESULTS_MANAGE
+from kuntur.results.manifest import VIEW as RESULTS_VIEW
 from tests.conftest import INCIDENT, PASSWORD, make_user
 from tests.scenario import DESK_WITNESS, PURPOSE, WITNESS, Scenario, build, join_case
 
@@ -329,6 +331,24 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("POST", "/api/exchange/eido"): Row(EIDO_IMPORT, json=lambda s: _eido()),
     ("GET", "/api/exchange/exports/{dataset}.{fmt}"): Row(
         INCIDENTS_READ, "/api/exchange/exports/incidents.csv"
+    ),
+    # results (issue 18): interventions and what they changed
+    ("GET", "/api/results/interventions"): Row(RESULTS_VIEW),
+    ("GET", "/api/results/trends"): Row(RESULTS_VIEW),
+    ("GET", "/api/results/interventions/{intervention_id}"): Row(
+        RESULTS_VIEW, "/api/results/interventions/{s.intervention}"
+    ),
+    ("GET", "/api/results/interventions/{intervention_id}/chart.svg"): Row(
+        RESULTS_VIEW, "/api/results/interventions/{s.intervention}/chart.svg"
+    ),
+    ("POST", "/api/results/interventions"): Row(
+        RESULTS_MANAGE,
+        json=lambda s: {
+            "kind": "operation",
+            "title": "Operativo de la matriz",
+            "districts": ["150101"],
+            "starts_on": "2026-01-05",
+        },
     ),
     # dispatch
     ("GET", "/api/dispatch/queue"): Row(DISPATCH),
@@ -649,6 +669,7 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     ("GET", "/alertas-publicas"): ("/alertas-publicas", ALERTS_ISSUE),
     ("GET", "/frontera"): ("/frontera", BORDER_SCREEN),
     ("GET", "/frontera/mando"): ("/frontera/mando", BORDER_COMMAND),
+    ("GET", "/resultados"): ("/resultados", RESULTS_VIEW),
     ("GET", "/patrullaje/planes/{plan_id}/hoja/{unit_id}"): (
         "/patrullaje/planes/{s.patrol_plan}/hoja/{s.world.patrol}",
         PATROL_READ,

@@ -29,6 +29,7 @@ from kuntur.demo.border import seed_border
 from kuntur.demo.command import seed_command
 from kuntur.demo.oversight import seed_oversight
 from kuntur.demo.public import seed_public
+from kuntur.demo.results import seed_results
 from kuntur.forecasting import service as forecasting
 from kuntur.identity.actor import Actor
 from kuntur.identity.models import User
@@ -89,6 +90,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     seed_oversight(engine)  # synthetic personnel, a month of use-of-force reports, flags
     seed_public(engine)  # the first public release and two exercise alerts (/estadisticas)
     seed_border(engine, entries=300)  # a synthetic watchlist and screenings (/frontera)
+    seed_results(engine, weeks_after=2)  # a demo intervention with a made effect (/resultados)
     _t, border_secret = make_user(engine, "frontera", ["border_officer"])
     os.environ["KUNTUR_TEST_BORDER_TOTP"] = border_secret or ""
     with Session(engine) as db, db.begin():  # the extortion networks in the demo reports

@@ -244,3 +244,24 @@ def public_() -> None:
     console.print(
         _("Alertas públicas de SIMULACRO emitidas: {n}.").format(n=alerts), highlight=False
     )
+
+
+@app.command(
+    "results",
+    help=_(
+        "Registrar una intervención de demostración (plan de patrullaje en San Juan de "
+        "Lurigancho y El Agustino) con un efecto sintético de cerca de -25 %, para "
+        "/resultados. SOLO DEMOSTRACIÓN."
+    ),
+)
+def results_() -> None:
+    """A demo intervention with a synthetic effect. DEMO ONLY."""
+    from kuntur.demo.results import seed_results
+
+    ident = seed_results(engine())
+    if ident is None:
+        console.print(_("Intervención de demostración ya registrada."), highlight=False)
+    else:
+        console.print(
+            _("Intervención de demostración {id} registrada.").format(id=ident), highlight=False
+        )

@@ -4,7 +4,7 @@ limits an API token to named scopes (comma-separated; NULL: a person's token, li
 by the roles). Expiry is the token's ``expires_at``, as for every token.
 
 Revision ID: 0023
-Revises: 0021
+Revises: 0022
 Create Date: 2026-12-07 09:00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0023"
-down_revision = "0021"
+down_revision = "0022"
 branch_labels = None
 depends_on = None
 

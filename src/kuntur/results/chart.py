@@ -1,0 +1,121 @@
+"""Observed against counterfactual as an SVG drawn here, on the server (no script, no
+CDN): the page, the brief and its PDF show the same picture. Labels in Spanish."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from xml.sax.saxutils import escape
+
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 52, 16, 28, 40
+OBSERVED = "#1f4e79"
+COUNTERFACTUAL = "#c0504d"
+
+
+def _nice_max(v: float) -> float:
+    if v <= 0:
+        return 1.0
+    for step in (1, 2, 2.5, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000):
+        if v <= step * 5:
+            return step * 5 if v > step * 4 else step * 4 if v > step * 3 else step * 3
+    return v * 1.1
+
+
+def observed_vs_counterfactual(
+    periods: Sequence[str],
+    observed: Sequence[float | None],
+    counterfactual: Sequence[float | None],
+    post: Sequence[bool],
+    *,
+    title: str = "Observado y contrafactual",
+    unit: str = "incidentes por periodo",
+) -> str:
+    n = len(periods)
+    if n == 0:
+        return ""
+    values = [v for v in (*observed, *counterfactual) if v is not None]
+    top = _nice_max(max(values) if values else 1.0)
+    w, h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+
+    def x(i: int) -> float:
+        return LEFT + (w * i / (n - 1) if n > 1 else w / 2)
+
+    def y(v: float) -> float:
+        return TOP + h - h * v / top
+
+    def path(series: Sequence[float | None]) -> str:
+        pts = [f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(series) if v is not None]
+        return "M" + " L".join(pts) if pts else ""
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'width="{WIDTH}" height="{HEIGHT}" role="img" aria-label="{escape(title)}" '
+        'font-family="sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
+    ]
+    first_post = next((i for i, p in enumerate(post) if p), None)
+    if first_post is not None:
+        last_post = max(i for i, p in enumerate(post) if p)
+        x0, x1 = x(first_post), x(last_post)
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{TOP}" width="{max(x1 - x0, 1):.1f}" height="{h}" '
+            'fill="#f2f2f2"/>'
+        )
+        parts.append(
+            f'<line x1="{x0:.1f}" y1="{TOP}" x2="{x0:.1f}" y2="{TOP + h}" stroke="#555" '
+            'stroke-dasharray="4 3"/>'
+        )
+        parts.append(
+            f'<text x="{x0 + 4:.1f}" y="{TOP + 12}" fill="#333">inicio de la intervención</text>'
+        )
+    for k in range(5):
+        v = top * k / 4
+        yy = y(v)
+        parts.append(
+            f'<line x1="{LEFT}" y1="{yy:.1f}" x2="{LEFT + w}" y2="{yy:.1f}" stroke="#ddd"/>'
+        )
+        parts.append(f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end">{v:g}</text>')
+    step = max(1, n // 6)
+    ticks = list(range(0, n, step))
+    if n - 1 - ticks[-1] >= step / 2:
+        ticks.append(n - 1)
+    for i in ticks:
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{TOP + h + 16}" text-anchor="middle">'
+            f"{escape(periods[i])}</text>"
+        )
+    parts.append(
+        f'<text x="14" y="{TOP + h / 2:.0f}" transform="rotate(-90 14 {TOP + h / 2:.0f})" '
+        f'text-anchor="middle">{escape(unit)}</text>'
+    )
+    parts.append(
+        f'<path d="{path(counterfactual)}" fill="none" stroke="{COUNTERFACTUAL}" '
+        'stroke-width="2" stroke-dasharray="6 3"/>'
+    )
+    parts.append(f'<path d="{path(observed)}" fill="none" stroke="{OBSERVED}" stroke-width="2"/>')
+    ly = HEIGHT - 8
+    parts.append(
+        f'<line x1="{LEFT}" y1="{ly - 4}" x2="{LEFT + 24}" y2="{ly - 4}" stroke="{OBSERVED}" '
+        'stroke-width="2"/>'
+    )
+    parts.append(f'<text x="{LEFT + 30}" y="{ly}">observado (distritos tratados)</text>')
+    parts.append(
+        f'<line x1="{LEFT + 230}" y1="{ly - 4}" x2="{LEFT + 254}" y2="{ly - 4}" '
+        f'stroke="{COUNTERFACTUAL}" stroke-width="2" stroke-dasharray="6 3"/>'
+    )
+    parts.append(f'<text x="{LEFT + 260}" y="{ly}">contrafactual (control sintético)</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def from_result(result: dict[str, object], title: str | None = None) -> str:
+    series = result["series"]
+    assert isinstance(series, dict)
+    return observed_vs_counterfactual(
+        series["periods"],
+        series["observed"],
+        series["counterfactual"],
+        series["post"],
+        title=title or "Observado y contrafactual",
+    )

@@ -1,0 +1,241 @@
+"""`kuntur results ...`: evaluate an intervention on a file or on the stored incidents,
+and write the weekly brief (docs/results.md).
+
+- ``kuntur results evaluate FILE --time-col C --lat-col C --lon-col C --unit-col C
+  --treated A,B --start YYYY-MM-DD [--end YYYY-MM-DD] [--period week|month] [--json]``:
+  counts per unit and period, the effect on the treated units (observed /
+  counterfactual - 1) with 90 % and 95 % intervals, the method, the pre-period fit, the
+  placebo rank and the rest of the checks. Exit 2, with a message naming the file, line
+  and field, when the file or a column cannot be used.
+- ``kuntur results evaluate --intervention ID``: the same on the stored incidents.
+- ``kuntur results intervention add ...``: record an intervention (through the actor).
+- ``kuntur results brief --week YYYY-Www [--out DIR]``: the weekly brief, HTML and PDF.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from kuntur.core.cli_support import fail
+from kuntur.core.errors import KunturError
+from kuntur.core.i18n import _
+from kuntur.incidents.importing.normalise import ColumnMapping
+from kuntur.incidents.importing.options import ReadOptions, with_mapping_options
+from kuntur.results.manifest import MANIFEST
+
+app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
+Opt = typer.Option
+
+
+@app.callback()
+def _group() -> None:
+    """Results."""
+
+
+def _day(text: str | None, flag: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        fail(_("{flag}: {value!r} no es una fecha AAAA-MM-DD", flag=flag, value=text))
+
+
+def _print(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    from kuntur.results.report import summary_lines
+
+    for line in summary_lines(result):
+        typer.echo(line)
+
+
+@app.command(
+    "evaluate",
+    help=_(
+        "Evaluar una intervención: el efecto en las unidades tratadas (observado / "
+        "contrafactual - 1) con intervalos de 90 % y 95 %, por control sintético con las "
+        "unidades no tratadas, y las pruebas placebo. Sobre un archivo de incidentes o sobre "
+        "los incidentes guardados (--intervention)."
+    ),
+)
+@with_mapping_options
+def evaluate_cmd(
+    mapping: ColumnMapping,
+    read: ReadOptions,
+    file: Annotated[
+        Path | None, typer.Argument(help=_("CSV (.csv, .csv.gz), GeoJSON o GeoPackage"))
+    ] = None,
+    unit_col: Annotated[
+        str | None, Opt(help=_("columna de la unidad (distrito, sector, comisaría)"))
+    ] = None,
+    treated: Annotated[str | None, Opt(help=_("unidades tratadas, separadas por comas"))] = None,
+    start: Annotated[str | None, Opt(help=_("inicio de la intervención, AAAA-MM-DD"))] = None,
+    end: Annotated[
+        str | None, Opt(help=_("fin de la intervención, AAAA-MM-DD (por omisión: fin de datos)"))
+    ] = None,
+    period: Annotated[str, Opt(help=_("week (semanas) o month (meses)"))] = "week",
+    method: Annotated[
+        str, Opt(help=_("synthetic_control (por omisión) o did (diferencias en diferencias)"))
+    ] = "synthetic_control",
+    intervention: Annotated[
+        int | None, Opt(help=_("id de una intervención registrada: evaluar sobre lo guardado"))
+    ] = None,
+    as_json: Annotated[bool, Opt("--json", help=_("mostrar el resultado como JSON"))] = False,
+) -> None:
+    from kuntur.results.evaluation import METHODS, EvaluationError
+    from kuntur.results.panel import PERIODS
+
+    if period not in PERIODS:
+        fail(_("--period debe ser week o month"))
+    if method not in METHODS:
+        fail(_("--method debe ser synthetic_control o did"))
+    if intervention is not None:
+        _evaluate_stored(intervention, period, method, as_json)
+        return
+    if file is None:
+        fail(_("indique un archivo de incidentes o --intervention ID"))
+    if not unit_col:
+        fail(_("falta --unit-col: la columna de la unidad (distrito, sector)"))
+    if not treated:
+        fail(_("falta --treated: las unidades tratadas, separadas por comas"))
+    starts = _day(start, "--start")
+    if starts is None:
+        fail(_("falta --start: el inicio de la intervención, AAAA-MM-DD"))
+    ends = _day(end, "--end")
+    if ends is not None and ends <= starts:
+        fail(_("--end debe ser posterior a --start"))
+    names = [t.strip() for t in treated.split(",") if t.strip()]
+    from kuntur.results import files, run
+
+    try:
+        events = files.read_events(file, mapping=mapping, read=read, unit_col=unit_col)
+    except KunturError as exc:
+        text = str(exc)
+        fail(text if file.name in text else f"{file}: {text}")
+    except (OSError, ValueError) as exc:
+        fail(_("{file}: no se pudo leer ({err})", file=str(file), err=str(exc)))
+    for note in events.notes:
+        print(note, file=sys.stderr)
+    try:
+        result = run.evaluate_events(
+            events,
+            treated=names,
+            start=starts,
+            end=ends,
+            period=period,
+            method=method,
+            source=str(file),
+        )
+    except EvaluationError as exc:
+        fail(str(exc))
+    _print(result, as_json)
+
+
+def _evaluate_stored(intervention: int, period: str, method: str, as_json: bool) -> None:
+    from sqlalchemy.orm import Session
+
+    from kuntur.core.cli_support import engine
+    from kuntur.identity.actor import system
+    from kuntur.results import service
+    from kuntur.results.evaluation import EvaluationError
+
+    try:
+        with Session(engine()) as db, db.begin():
+            result = service.evaluate_intervention(
+                system(db, "results evaluate"), intervention, period=period, method=method
+            )
+    except (KunturError, EvaluationError) as exc:
+        fail(str(exc))
+    _print(result, as_json)
+
+
+intervention_app = typer.Typer(help=_("Intervenciones: registrar y listar."), no_args_is_help=True)
+app.add_typer(intervention_app, name="intervention")
+
+
+@intervention_app.command("add", help=_("Registrar una intervención (qué, dónde, desde cuándo)."))
+def intervention_add(
+    title: Annotated[str, Opt(help=_("qué se hizo"))],
+    districts: Annotated[str, Opt(help=_("ubigeos de los distritos, separados por comas"))],
+    start: Annotated[str, Opt(help=_("inicio de la intervención, AAAA-MM-DD"))],
+    kind: Annotated[
+        str, Opt(help=_("state_of_emergency, patrol_plan, operation o programme"))
+    ] = "operation",
+    end: Annotated[
+        str | None, Opt(help=_("fin de la intervención, AAAA-MM-DD (por omisión: fin de datos)"))
+    ] = None,
+    legal_basis: Annotated[str | None, Opt(help=_("id de la base legal"))] = None,
+    patrol_plan: Annotated[str | None, Opt(help=_("id del plan de patrullaje"))] = None,
+) -> None:
+    from sqlalchemy.orm import Session
+
+    from kuntur.core.cli_support import engine
+    from kuntur.identity.actor import system
+    from kuntur.results import service
+
+    starts = _day(start, "--start")
+    assert starts is not None
+    try:
+        with Session(engine()) as db, db.begin():
+            item = service.record(
+                system(db, "results intervention add"),
+                kind=kind,
+                title=title,
+                districts=[d.strip() for d in districts.split(",") if d.strip()],
+                starts_on=starts,
+                ends_on=_day(end, "--end"),
+                legal_basis_id=legal_basis,
+                patrol_plan_id=patrol_plan,
+            )
+            ident = item.id
+    except KunturError as exc:
+        fail(str(exc))
+    typer.echo(_("Intervención {id} registrada", id=ident))
+
+
+@app.command(
+    "brief",
+    help=_(
+        "El informe semanal para el mando (HTML y PDF): lo ocurrido, tiempos de respuesta, "
+        "intervenciones y su efecto medido."
+    ),
+)
+def brief_cmd(
+    week: Annotated[str, Opt(help=_("la semana ISO, AAAA-Www (p. ej. 2026-W48)"))],
+    out: Annotated[Path, Opt(help=_("carpeta donde escribir el informe"))] = Path("."),
+    pdf: Annotated[bool, Opt("--pdf/--no-pdf", help=_("escribir también el PDF"))] = True,
+) -> None:
+    from sqlalchemy.orm import Session
+
+    from kuntur.core.cli_support import engine
+    from kuntur.identity.actor import system
+    from kuntur.results import brief
+
+    try:
+        monday = brief.parse_week(week)
+    except ValueError:
+        fail(_("--week: {value!r} no es una semana ISO AAAA-Www", value=week))
+    try:
+        with Session(engine()) as db, db.begin():
+            html = brief.render_brief(system(db, "results brief"), monday)
+    except KunturError as exc:
+        fail(str(exc))
+    out.mkdir(parents=True, exist_ok=True)
+    name = f"informe-semanal-{week.upper()}"
+    html_path = out / f"{name}.html"
+    html_path.write_text(html, encoding="utf-8")
+    typer.echo(_("Escrito {path}", path=str(html_path)))
+    if pdf:
+        try:
+            pdf_path = brief.write_pdf(html, out / f"{name}.pdf")
+        except brief.PdfUnavailable as exc:
+            fail(str(exc))
+        typer.echo(_("Escrito {path}", path=str(pdf_path)))

@@ -1,0 +1,32 @@
+"""Interventions on record: what, where (districts), from when to when, on what basis."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kuntur.core.db import Base, BigId, UTCDateTime
+
+KINDS = ("state_of_emergency", "patrol_plan", "operation", "programme")
+
+
+class Intervention(Base):
+    __tablename__ = "results_interventions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # one of KINDS
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    districts: Mapped[str] = mapped_column(Text)  # ubigeos, comma-separated
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    legal_basis_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    patrol_plan_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(200))
+
+    @property
+    def district_list(self) -> list[str]:
+        return [d for d in self.districts.split(",") if d]

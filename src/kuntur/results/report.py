@@ -1,0 +1,84 @@
+"""The evaluation in plain Spanish, a few lines, for the terminal and the brief."""
+
+from __future__ import annotations
+
+from typing import Any
+
+METHOD_NAMES = {
+    "synthetic_control": "control sintético",
+    "did": "diferencias en diferencias",
+}
+
+
+def pct(v: float | None, signed: bool = True) -> str:
+    if v is None:
+        return "—"
+    text = f"{v * 100:+.1f}" if signed else f"{v * 100:.1f}"
+    return text.replace(".", ",") + " %"
+
+
+def interval(ci: list[float | None]) -> str:
+    return f"[{pct(ci[0])}; {pct(ci[1])}]"
+
+
+def verdict(result: dict[str, Any]) -> str:
+    lo, hi = result["ci95"]
+    if lo is None or hi is None:
+        return "sin conclusión: los datos no acotan el efecto"
+    if hi < 0:
+        return "bajó: el intervalo de 95 % queda entero por debajo de cero"
+    if lo > 0:
+        return "subió: el intervalo de 95 % queda entero por encima de cero"
+    return "sin efecto demostrable: el intervalo de 95 % incluye el cero"
+
+
+def summary_lines(result: dict[str, Any]) -> list[str]:
+    fit = result["pre_fit"]
+    lines = [
+        f"Unidades tratadas: {', '.join(result['treated'])} "
+        f"(comparación: {len(result['donors'])} unidades no tratadas)",
+        f"Periodos: {result['pre_periods']} antes, {result['post_periods']} después",
+        f"Efecto ({METHOD_NAMES.get(result['method'], result['method'])}): "
+        f"{pct(result['effect'])} respecto del contrafactual",
+        f"  intervalo de 90 %: {interval(result['ci90'])}",
+        f"  intervalo de 95 %: {interval(result['ci95'])}",
+        f"  conclusión: {verdict(result)}",
+    ]
+    other = result.get("other_method")
+    if other:
+        lines.append(
+            f"Segundo método ({METHOD_NAMES.get(other['method'], other['method'])}): "
+            f"{pct(other['effect'])}, 95 % {interval(other['ci95'])}"
+        )
+    r2 = fit["r2"]
+    lines.append(
+        f"Ajuste antes del inicio: RMSPE {fit['rmspe']}, R² "
+        f"{'—' if r2 is None else round(r2, 2)}, "
+        f"error / ruido de conteo {fit['noise_ratio']}"
+    )
+    if result.get("placebo_p") is not None:
+        lines.append(
+            f"Placebo en el espacio: p = {result['placebo_p']} "
+            f"({len(result['placebo_in_space'])} unidades no tratadas como falsas tratadas)"
+        )
+    pt = result.get("placebo_in_time")
+    if pt:
+        lines.append(
+            f"Placebo en el tiempo (inicio {pt['start']}): {pct(pt['effect'])}, "
+            f"95 % {interval(pt['ci95'])}"
+        )
+    trend = result.get("pre_trend") or {}
+    if trend.get("p") is not None:
+        lines.append(f"Prueba de tendencia previa: p = {trend['p']}")
+    disp = result.get("displacement")
+    if disp:
+        lines.append(
+            f"Desplazamiento (vecinas {', '.join(disp['units'])}): {pct(disp['effect'])}, "
+            f"95 % {interval(disp['ci95'])}"
+        )
+    for unit, ws in (result.get("weights") or {}).items():
+        top = ", ".join(f"{d} {w:.2f}" for d, w in list(ws.items())[:6])
+        lines.append(f"Pesos de {unit}: {top}")
+    for w in result.get("warnings", []):
+        lines.append(f"Advertencia: {w}")
+    return lines

@@ -1,0 +1,107 @@
+"""What the results API answers: interventions and their evaluation, typed field by field."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+
+class InterventionIn(BaseModel):
+    kind: str = Field(pattern=r"^(state_of_emergency|patrol_plan|operation|programme)$")
+    title: str = Field(min_length=3, max_length=300)
+    districts: list[str] = Field(min_length=1, max_length=60)
+    starts_on: date
+    ends_on: date | None = None
+    description: str = Field(default="", max_length=4000)
+    legal_basis_id: str | None = Field(default=None, max_length=80)
+    patrol_plan_id: str | None = Field(default=None, max_length=80)
+
+
+class PreFitOut(BaseModel):
+    periods: int
+    rmspe: float | None
+    r2: float | None
+    noise_ratio: float | None
+
+
+class CheckOut(BaseModel):
+    effect: float | None
+    ci90: list[float | None]
+    ci95: list[float | None]
+    p_value: float | None
+
+
+class OtherMethodOut(CheckOut):
+    method: str
+
+
+class PlaceboTimeOut(CheckOut):
+    start: str
+    covers_zero: bool
+
+
+class DisplacementOut(CheckOut):
+    units: list[str]
+    donors: int
+
+
+class PreTrendOut(BaseModel):
+    slope_per_period: float | None
+    p: float | None
+    drift: float | None
+
+
+class EvaluationOut(BaseModel):
+    effect: float | None
+    ci90: list[float | None]
+    ci95: list[float | None]
+    method: str
+    pre_fit: PreFitOut
+    placebo_p: float | None
+    p_value: float | None
+    pre_trend: PreTrendOut
+    weights: dict[str, dict[str, float]]
+    other_method: OtherMethodOut | None
+    placebo_in_time: PlaceboTimeOut | None
+    displacement: DisplacementOut | None
+    warnings: list[str]
+    treated: list[str]
+    donors: list[str]
+    pre_periods: int
+    post_periods: int
+    verdict: str
+
+
+class InterventionOut(BaseModel):
+    id: int
+    kind: str
+    title: str
+    description: str
+    districts: list[str]
+    district_names: list[str]
+    starts_on: date
+    ends_on: date | None
+    legal_basis_id: str | None
+    patrol_plan_id: str | None
+    created_by: str
+    evaluation: EvaluationOut | None
+    error: str | None
+
+
+class DistrictTrendOut(BaseModel):
+    ubigeo: str
+    name: str
+    incidents: float
+    incidents_baseline: float
+    change: float | None
+    dispatch_p50_s: float | None
+    dispatch_p50_baseline_s: float | None
+    uof: float
+    uof_baseline: float
+
+
+class TrendsOut(BaseModel):
+    weeks: int
+    baseline_weeks: int
+    districts: list[DistrictTrendOut]

@@ -1,0 +1,294 @@
+"""Interventions through the actor (each change on the audit record) and their evaluation
+on the stored incidents: weekly counts per district (Lima and Callao), the districts'
+neighbours from their polygons (shared borders), the evaluation of kuntur.results."""
+
+from __future__ import annotations
+
+import functools
+from datetime import UTC, date
+from typing import Any
+
+import numpy as np
+from sqlalchemy import select
+
+from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.i18n import _
+from kuntur.core.timeutil import utcnow
+from kuntur.identity.actor import Actor
+from kuntur.incidents.models import Incident
+from kuntur.results.evaluation import EvaluationError
+from kuntur.results.manifest import CLOSED, EVALUATED, MANAGE, RECORDED, VIEW
+from kuntur.results.models import KINDS, Intervention
+from kuntur.results.panel import count_events
+from kuntur.results.run import evaluate_panel_json
+
+LIMA_TZ = "America/Lima"
+
+
+@functools.cache
+def district_neighbours() -> dict[str, list[str]]:
+    """Lima and Callao districts that share a border (their polygons touch or overlap)."""
+    import shapely
+    from shapely.geometry import shape
+
+    from kuntur.geography import service as geo
+
+    data = geo.lima_callao_geojson()
+    codes, geoms = [], []
+    for f in data["features"]:
+        props = f.get("properties", {})
+        code = props.get("ubigeo") or props.get("UBIGEO")
+        if code:
+            codes.append(str(code))
+            geoms.append(shape(f["geometry"]).buffer(0))
+    tree = shapely.STRtree(geoms)
+    out: dict[str, list[str]] = {c: [] for c in codes}
+    for i, g in enumerate(geoms):
+        for j in tree.query(g.buffer(1e-4), predicate="intersects"):
+            if int(j) != i:
+                out[codes[i]].append(codes[int(j)])
+    return {c: sorted(v) for c, v in out.items()}
+
+
+def record(
+    actor: Actor,
+    *,
+    kind: str,
+    title: str,
+    districts: list[str],
+    starts_on: date,
+    ends_on: date | None = None,
+    description: str = "",
+    legal_basis_id: str | None = None,
+    patrol_plan_id: str | None = None,
+) -> Intervention:
+    actor.require(MANAGE, object_type="intervention")
+    if kind not in KINDS:
+        raise InvalidInput(f"kind: one of {', '.join(KINDS)}")
+    if not districts:
+        raise InvalidInput("districts: at least one")
+    if ends_on is not None and ends_on <= starts_on:
+        raise InvalidInput("ends_on must be after starts_on")
+    item = Intervention(
+        kind=kind,
+        title=title.strip(),
+        description=description,
+        districts=",".join(districts),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        legal_basis_id=legal_basis_id,
+        patrol_plan_id=patrol_plan_id,
+        created_at=utcnow(),
+        created_by=actor.who,
+    )
+    actor.db.add(item)
+    actor.db.flush()
+    actor.record(
+        RECORDED,
+        object_type="intervention",
+        object_id=str(item.id),
+        details={"kind": kind, "districts": districts, "starts_on": starts_on.isoformat()},
+    )
+    return item
+
+
+def close(actor: Actor, intervention_id: int, ends_on: date) -> Intervention:
+    actor.require(MANAGE, object_type="intervention", object_id=str(intervention_id))
+    item = get(actor, intervention_id)
+    if ends_on <= item.starts_on:
+        raise InvalidInput("ends_on must be after starts_on")
+    item.ends_on = ends_on
+    actor.record(
+        CLOSED,
+        object_type="intervention",
+        object_id=str(item.id),
+        details={"ends_on": ends_on.isoformat()},
+    )
+    return item
+
+
+def get(actor: Actor, intervention_id: int) -> Intervention:
+    item = actor.db.get(Intervention, intervention_id)
+    if item is None:
+        raise NotFound(f"intervention {intervention_id} not found")
+    return item
+
+
+def interventions(actor: Actor) -> list[Intervention]:
+    actor.require(VIEW, object_type="intervention")
+    return list(actor.db.scalars(select(Intervention).order_by(Intervention.starts_on.desc())))
+
+
+def _district_events(actor: Actor) -> tuple[np.ndarray, np.ndarray]:
+    """Every stored incident's local time and district (counts only leave this module)."""
+    import pandas as pd
+
+    rows = actor.db.execute(
+        select(Incident.occurred_at, Incident.district_ubigeo).where(
+            Incident.district_ubigeo.is_not(None)
+        )
+    ).all()
+    if not rows:
+        raise EvaluationError(_("no hay incidentes guardados con distrito"))
+    times = pd.to_datetime(pd.Series([r[0] for r in rows]), utc=True)
+    local = times.dt.tz_convert(LIMA_TZ).dt.tz_localize(None).to_numpy("datetime64[ns]")
+    return local, np.array([r[1] for r in rows], dtype=object)
+
+
+def evaluate_intervention(
+    actor: Actor, intervention_id: int, *, period: str = "week", method: str = "synthetic_control"
+) -> dict[str, Any]:
+    actor.require(VIEW, object_type="intervention", object_id=str(intervention_id))
+    item = get(actor, intervention_id)
+    times, units = _district_events(actor)
+    counted = count_events(times, units, start=item.starts_on, end=item.ends_on, period=period)
+    result = evaluate_panel_json(
+        counted, item.district_list, neighbours=district_neighbours(), method=method
+    )
+    result.update(
+        {
+            "intervention": item.id,
+            "title": item.title,
+            "kind": item.kind,
+            "start": item.starts_on.isoformat(),
+            "end": item.ends_on.isoformat() if item.ends_on else None,
+            "period": period,
+        }
+    )
+    actor.record(
+        EVALUATED,
+        object_type="intervention",
+        object_id=str(item.id),
+        details={"effect": result["effect"], "ci95": result["ci95"], "method": method},
+    )
+    return result
+
+
+_CACHE: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+
+def _store_mark(actor: Actor) -> tuple[Any, ...]:
+    from sqlalchemy import func
+
+    return tuple(actor.db.execute(select(func.count(), func.max(Incident.id))).one())
+
+
+def cached_evaluation(actor: Actor, item: Intervention) -> dict[str, Any] | None:
+    """The evaluation, recomputed only when the incidents or the intervention changed;
+    None when the stored incidents cannot evaluate it (too few periods, no district)."""
+    key = (item.id, item.starts_on, item.ends_on, item.districts, *_store_mark(actor))
+    if key not in _CACHE:
+        try:
+            _CACHE[key] = evaluate_intervention(actor, item.id)
+        except (ValueError, InvalidInput):  # EvaluationError is a ValueError
+            return None
+    return _CACHE[key]
+
+
+def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True) -> dict[str, Any]:
+    from kuntur.geography import service as geo
+    from kuntur.results.report import verdict
+
+    result = None
+    error = None
+    if evaluate:
+        try:
+            key = (item.id, item.starts_on, item.ends_on, item.districts, *_store_mark(actor))
+            result = _CACHE.get(key) or evaluate_intervention(actor, item.id)
+            _CACHE[key] = result
+        except (ValueError, InvalidInput) as exc:  # EvaluationError is a ValueError
+            error = str(exc)
+    names = []
+    for code in item.district_list:
+        d = geo.get_district(code)
+        names.append(d.name if d else code)
+    evaluation = None
+    if result is not None:
+        evaluation = {**result, "verdict": verdict(result)}
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "title": item.title,
+        "description": item.description,
+        "districts": item.district_list,
+        "district_names": names,
+        "starts_on": item.starts_on,
+        "ends_on": item.ends_on,
+        "legal_basis_id": item.legal_basis_id,
+        "patrol_plan_id": item.patrol_plan_id,
+        "created_by": item.created_by,
+        "evaluation": evaluation,
+        "error": error,
+    }
+
+
+def trends(actor: Actor, *, weeks: int = 4, baseline_weeks: int = 12) -> dict[str, Any]:
+    """Per district, the last ``weeks`` against the ``baseline_weeks`` before them: incidents
+    a week, the median call-to-dispatch time and use-of-force reports a week."""
+    from datetime import timedelta
+    from statistics import median
+
+    from kuntur.geography import service as geo
+    from kuntur.oversight.models import UofReport
+
+    actor.require(VIEW, object_type="trends")
+    end = utcnow()
+    cut = end - timedelta(weeks=weeks)
+    first = cut - timedelta(weeks=baseline_weeks)
+    rows = actor.db.execute(
+        select(
+            Incident.district_ubigeo,
+            Incident.occurred_at,
+            Incident.received_at,
+            Incident.dispatched_at,
+        ).where(Incident.occurred_at >= first, Incident.district_ubigeo.is_not(None))
+    ).all()
+    uof = actor.db.execute(
+        select(UofReport.district_ubigeo, UofReport.incident_at).where(
+            UofReport.kind == "incident",
+            UofReport.incident_at >= first,
+            UofReport.district_ubigeo.is_not(None),
+        )
+    ).all()
+
+    def utc(v: Any) -> Any:
+        return v if v is None or v.tzinfo else v.replace(tzinfo=UTC)
+
+    stats: dict[str, dict[str, list[float]]] = {}
+    for code, at, received, dispatched in rows:
+        s = stats.setdefault(
+            str(code), {"n_r": [], "n_b": [], "d_r": [], "d_b": [], "u_r": [], "u_b": []}
+        )
+        recent = utc(at) >= cut
+        s["n_r" if recent else "n_b"].append(1.0)
+        if received is not None and dispatched is not None:
+            secs = (utc(dispatched) - utc(received)).total_seconds()
+            if secs >= 0:
+                s["d_r" if recent else "d_b"].append(secs)
+    for code, at in uof:
+        s = stats.setdefault(
+            str(code), {"n_r": [], "n_b": [], "d_r": [], "d_b": [], "u_r": [], "u_b": []}
+        )
+        s["u_r" if utc(at) >= cut else "u_b"].append(1.0)
+    out: list[dict[str, Any]] = []
+    for d in geo.lima_callao_districts():
+        found = stats.get(d.ubigeo)
+        if not found:
+            continue
+        s = found
+        inc_r, inc_b = len(s["n_r"]) / weeks, len(s["n_b"]) / baseline_weeks
+        out.append(
+            {
+                "ubigeo": d.ubigeo,
+                "name": d.name,
+                "incidents": round(inc_r, 1),
+                "incidents_baseline": round(inc_b, 1),
+                "change": round(inc_r / inc_b - 1, 4) if inc_b > 0 else None,
+                "dispatch_p50_s": round(median(s["d_r"]), 1) if s["d_r"] else None,
+                "dispatch_p50_baseline_s": round(median(s["d_b"]), 1) if s["d_b"] else None,
+                "uof": round(len(s["u_r"]) / weeks, 2),
+                "uof_baseline": round(len(s["u_b"]) / baseline_weeks, 2),
+            }
+        )
+    out.sort(key=lambda r: -float(r["incidents"]))
+    return {"weeks": weeks, "baseline_weeks": baseline_weeks, "districts": out}

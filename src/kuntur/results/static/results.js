@@ -1,0 +1,96 @@
+/* The results page: each intervention with its effect, intervals, checks and the chart of
+   observed against counterfactual (an SVG drawn on the server). Text through textContent
+   only. */
+"use strict";
+(function () {
+  const W = JSON.parse(document.getElementById("results-text").textContent);
+
+  function pct(v) {
+    if (v === null || v === undefined) return "—";
+    const s = (v * 100).toFixed(1).replace(".", ",");
+    return (v > 0 ? "+" : "") + s + " %";
+  }
+  function ci(pair) { return "[" + pct(pair[0]) + "; " + pct(pair[1]) + "]"; }
+  function el(tag, text, attrs) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) e.textContent = text;
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    return e;
+  }
+  function row(dl, term, value, testid) {
+    dl.append(el("dt", term));
+    dl.append(el("dd", value, testid ? { "data-testid": testid } : {}));
+  }
+
+  function card(item) {
+    const sec = el("section", null, { "class": "card", "data-testid": "intervention" });
+    sec.append(el("h3", item.title, { "data-testid": "intervention-title" }));
+    const dl = el("dl");
+    row(dl, W.districts, item.district_names.join(", "));
+    row(dl, W.from, item.starts_on + " " + W.to + " " + (item.ends_on || W.open));
+    if (item.legal_basis_id) row(dl, W.basis, item.legal_basis_id);
+    if (item.patrol_plan_id) row(dl, W.plan, item.patrol_plan_id);
+    sec.append(dl);
+    const ev = item.evaluation;
+    if (!ev) {
+      sec.append(el("p", W.not_evaluable + (item.error ? ": " + item.error : ""),
+        { "class": "hint", "data-testid": "intervention-error" }));
+      return sec;
+    }
+    const res = el("dl", null, { "data-testid": "intervention-result" });
+    row(res, W.effect, pct(ev.effect), "intervention-effect");
+    row(res, W.ci90, ci(ev.ci90), "intervention-ci90");
+    row(res, W.ci95, ci(ev.ci95), "intervention-ci95");
+    row(res, W.verdict, ev.verdict, "intervention-verdict");
+    row(res, W.method, W[ev.method] || ev.method);
+    if (ev.other_method) row(res, W.other, pct(ev.other_method.effect) + " " + ci(ev.other_method.ci95));
+    row(res, W.prefit, "R² " + (ev.pre_fit.r2 === null ? "—" : ev.pre_fit.r2.toFixed(2)) +
+      ", RMSPE " + ev.pre_fit.rmspe + " (" + ev.pre_fit.periods + " " + W.periods + ")");
+    if (ev.placebo_p !== null) row(res, W.placebo_space, String(ev.placebo_p), "intervention-placebo");
+    if (ev.placebo_in_time) row(res, W.placebo_time,
+      ev.placebo_in_time.start + ": " + pct(ev.placebo_in_time.effect) + " " + ci(ev.placebo_in_time.ci95));
+    if (ev.displacement) row(res, W.displacement, ev.displacement.units.join(", ") + ": " +
+      pct(ev.displacement.effect) + " " + ci(ev.displacement.ci95), "intervention-displacement");
+    for (const [unit, ws] of Object.entries(ev.weights)) {
+      const top = Object.entries(ws).slice(0, 5).map(([d, w]) => d + " " + w.toFixed(2)).join(", ");
+      row(res, W.weights + " (" + unit + ")", top);
+    }
+    sec.append(res);
+    const img = el("img", null, {
+      src: "/api/results/interventions/" + item.id + "/chart.svg",
+      alt: W.chart, width: "640", height: "260", "data-testid": "intervention-chart",
+    });
+    sec.append(img);
+    for (const w of ev.warnings) sec.append(el("p", W.warning + ": " + w, { "class": "hint" }));
+    return sec;
+  }
+
+  function secs(v) {
+    if (v === null || v === undefined) return "—";
+    return (v / 60).toFixed(1).replace(".", ",") + " min";
+  }
+  function num(v) { return String(v).replace(".", ","); }
+
+  async function trends() {
+    const t = await getJSON("/api/results/trends");
+    const body = document.getElementById("results-trends-body");
+    body.replaceChildren(...t.districts.slice(0, 20).map((d) => {
+      const tr = el("tr", null, { "data-testid": "trend-row" });
+      for (const v of [d.name, num(d.incidents), num(d.incidents_baseline), pct(d.change),
+        secs(d.dispatch_p50_s), secs(d.dispatch_p50_baseline_s), num(d.uof), num(d.uof_baseline)]) {
+        tr.append(el("td", v));
+      }
+      return tr;
+    }));
+  }
+
+  async function load() {
+    const status = document.getElementById("results-status");
+    const list = document.getElementById("results-list");
+    const items = await getJSON("/api/results/interventions");
+    list.replaceChildren(...items.map(card));
+    status.textContent = items.length ? W.ready + ": " + items.length : W.none;
+  }
+  load();
+  trends();
+})();

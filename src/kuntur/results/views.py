@@ -1,0 +1,56 @@
+"""Results API: the interventions with their evaluation, the chart of each (an SVG drawn
+on the server), and recording one (``results.manage``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, status
+from fastapi.responses import Response
+
+from kuntur.core.web import MAX_ID, UnitOfWorkRoute
+from kuntur.identity.web import ActorDep
+from kuntur.results import chart, service
+from kuntur.results.manifest import VIEW
+from kuntur.results.schemas import InterventionIn, InterventionOut, TrendsOut
+
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/results", tags=["results"])
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+@router.get("/interventions", response_model=list[InterventionOut])
+def interventions(actor: ActorDep) -> list[dict[str, Any]]:
+    """Every intervention, newest first, with its effect, intervals and checks."""
+    return [service.intervention_out(actor, i) for i in service.interventions(actor)]
+
+
+@router.get("/interventions/{intervention_id}", response_model=InterventionOut)
+def intervention(intervention_id: Id, actor: ActorDep) -> dict[str, Any]:
+    actor.require(VIEW, object_type="intervention", object_id=str(intervention_id))
+    return service.intervention_out(actor, service.get(actor, intervention_id))
+
+
+@router.get(
+    "/interventions/{intervention_id}/chart.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}, "description": "the chart"}},
+)
+def intervention_chart(intervention_id: Id, actor: ActorDep) -> Response:
+    """Observed against counterfactual in the treated districts (SVG, Spanish labels)."""
+    actor.require(VIEW, object_type="intervention", object_id=str(intervention_id))
+    result = service.cached_evaluation(actor, service.get(actor, intervention_id))
+    svg = chart.from_result(result) if result else ""
+    return Response(svg, media_type="image/svg+xml")
+
+
+@router.post("/interventions", response_model=InterventionOut, status_code=status.HTTP_201_CREATED)
+def record(data: InterventionIn, actor: ActorDep) -> dict[str, Any]:
+    item = service.record(actor, **data.model_dump())
+    return service.intervention_out(actor, item, evaluate=False)
+
+
+@router.get("/trends", response_model=TrendsOut)
+def trends(actor: ActorDep) -> dict[str, Any]:
+    """Per district, the last 4 weeks against the 12 before: incidents, the median
+    call-to-dispatch time and use-of-force reports, each a week."""
+    return service.trends(actor)
