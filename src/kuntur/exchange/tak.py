@@ -51,7 +51,6 @@ from kuntur.core.context import RequestContext
 from kuntur.dispatch import lifecycle
 from kuntur.exchange import cot_out
 from kuntur.exchange.manifest import TAK_REFUSED, TAK_SUBSCRIBED, TAK_UNSUBSCRIBED
-from kuntur.identity import authz
 from kuntur.identity.actor import Actor
 from kuntur.identity.models import Agency
 from kuntur.incidents.models import Incident
@@ -217,10 +216,10 @@ def load_snapshot(db: Session, now: datetime) -> Snapshot:
 
 
 def view_for(db: Session, device: Device) -> View:
-    """What ``device`` may see now: its agency's sharing rules and its clearance."""
-    ctx = device.context()
-    owners = authz.visible_owners(db, ctx)
-    return View(tuple(owners) if owners is not None else None, authz.max_classification(ctx))
+    """What ``device`` may see now: its agency's sharing rules and its clearance, as the
+    actor reads them for any reader (``Actor.scope``)."""
+    owners, max_class = Actor(db, device.context()).scope()
+    return View(tuple(owners) if owners is not None else None, max_class)
 
 
 class Feed:
