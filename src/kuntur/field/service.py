@@ -33,7 +33,7 @@ from kuntur.field.models import FieldDelivery, FieldDevice, FieldReport
 from kuntur.identity import service as identity
 from kuntur.identity.actor import Actor
 from kuntur.identity.models import User, UserSession
-from kuntur.incidents.categories import STATUS_LABELS, Status
+from kuntur.incidents.categories import CATEGORY_LABELS, STATUS_LABELS, Category, Status
 from kuntur.incidents.models import Incident
 
 # The status buttons: three moves of the incident the unit is on, and one of the unit.
@@ -260,7 +260,8 @@ def state(actor: Actor, bound: Bound, lang: str = "es") -> dict[str, Any]:
         if inc is not None:
             dispatch_out.update(
                 category=inc.category,
-                category_label=inc.category_label,
+                category_label=inc.category_label
+                or render(CATEGORY_LABELS[Category(inc.category)], lang),
                 priority=inc.priority,
                 status=inc.status,
                 status_label=render(STATUS_LABELS[Status(inc.status)], lang),

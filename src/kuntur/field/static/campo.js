@@ -119,6 +119,8 @@
     connect();
     flush();
     if (!positionTimer) positionTimer = setInterval(reportPosition, interval);
+    // Phones do not always say when the network is back: try the queue now and then too.
+    if (!started.retry) started.retry = setInterval(() => { flush(); connect(); }, 5000);
   }
 
   // --- state -----------------------------------------------------------------------------
