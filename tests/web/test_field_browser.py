@@ -31,6 +31,7 @@ from kuntur.identity.models import User
 from kuntur.incidents.models import Incident
 from tests.command.conftest import LIMA_POINT, World, build_world
 from tests.conftest import PASSWORD, make_user, serve_in_thread
+from tests.web.conftest import sign_in
 
 # Playwright's "Pixel 5" descriptor, written out: the browser fixture hands over the
 # browser, not the Playwright instance that carries the device list.
@@ -150,6 +151,18 @@ def test_a_dispatch_reaches_the_phone_is_acknowledged_and_the_desk_sees_it(
         assert time.monotonic() < deadline, "the desk never saw the acknowledgement"
         time.sleep(0.1)
     phone.screenshot(path=str(SCREENS / "field_phone.png"), full_page=True)
+    # And on the dispatch page, the desk sees it too.
+    desk_context = phone.context.browser.new_context(  # type: ignore[union-attr]
+        viewport={"width": 1280, "height": 900}, locale="es-PE"
+    )
+    desk = desk_context.new_page()
+    desk.goto(f"{field.url}/login?next=/despacho")
+    sign_in(desk, "despacho")
+    desk.wait_for_url(f"{field.url}/despacho")
+    badge = desk.locator("[data-testid=field-state][data-unit='PNP-A-P1']")
+    expect(badge).to_have_text("Acusado", timeout=5000)
+    expect(desk.get_by_test_id("field-devices")).to_contain_text("PNP-A-P1")
+    desk_context.close()
 
     # Offline: three status changes and a position, queued with their own times.
     phone.context.set_offline(True)

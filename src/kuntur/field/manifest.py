@@ -28,6 +28,21 @@ REPORT_REFUSED = EventType("field.report_refused", "Reporte de campo rechazado o
 
 TEXTS: dict[str, Label] = {
     "object_field_device": N_("Equipo de campo"),
+    # The desk's side (on the dispatch page, field/static/desk.js).
+    "field_board": N_("Aplicación de campo"),
+    "field_unit": N_("Unidad"),
+    "field_incident": N_("Incidente"),
+    "field_delivery": N_("Entrega"),
+    "field_contact": N_("Último contacto"),
+    "field_sent": N_("Enviado"),
+    "field_received": N_("Recibido"),
+    "field_acknowledged": N_("Acusado"),
+    "field_off_app": N_("sin aplicación"),
+    "field_no_dispatches": N_("Ningún despacho abierto."),
+    "field_devices": N_("Equipos conectados"),
+    "field_no_devices": N_("Ningún equipo de campo conectado."),
+    "field_revoke": N_("Revocar"),
+    "field_revoke_confirm": N_("¿Revocar este equipo? Su sesión termina en el acto."),
 }
 
 MANIFEST = declare(
