@@ -165,6 +165,10 @@ def test_a_dispatch_reaches_the_phone_is_acknowledged_and_the_desk_sees_it(
     desk_context.close()
 
     # Offline: three status changes and a position, queued with their own times.
+    phone.evaluate("navigator.serviceWorker.ready.then(() => caches.open('kuntur-campo-v1'))")
+    phone.wait_for_function(
+        "caches.open('kuntur-campo-v1').then(c => c.keys()).then(k => k.length >= 6)"
+    )
     phone.context.set_offline(True)
     expect(phone.get_by_test_id("net")).to_contain_text("Sin conexión")
     for status in ("en_route", "on_scene", "cleared"):
@@ -176,6 +180,11 @@ def test_a_dispatch_reaches_the_phone_is_acknowledged_and_the_desk_sees_it(
     assert [q["kind"] for q in queued] == ["status", "status", "status", "position"]
     with Session(field.engine) as db:
         assert db.scalars(select(FieldReport)).all() == []  # nothing got through
+    # The app opens with no network (the service worker's shell, the last state kept).
+    phone.reload()
+    expect(phone.get_by_test_id("unit")).to_contain_text("PNP-A-P1")
+    expect(phone.get_by_test_id("incident")).to_contain_text(str(iid))
+    expect(phone.get_by_test_id("queued")).to_have_count(4)
 
     phone.context.set_offline(False)
     expect(phone.get_by_test_id("queued")).to_have_count(0, timeout=10000)
