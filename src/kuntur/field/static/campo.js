@@ -275,10 +275,25 @@
     });
   }
 
-  function reportPosition() {
+  // A unit standing still reports less often (every fourth interval), to spare the data
+  // plan and the battery; a move of more than STILL_M metres is reported at once.
+  const STILL_M = 25;
+  let lastSent = null;
+  function metres(a, b) {
+    const r = Math.PI / 180;
+    const x = (b.lon - a.lon) * r * Math.cos(((a.lat + b.lat) / 2) * r);
+    return Math.hypot(x, (b.lat - a.lat) * r) * 6371000;
+  }
+  function reportPosition(ev) {
     if (!navigator.geolocation || !token()) return;
+    const asked = ev instanceof Event; // the button: always sent
     navigator.geolocation.getCurrentPosition(
-      (p) => enqueue({ kind: "position", lat: p.coords.latitude, lon: p.coords.longitude, at: new Date(p.timestamp).toISOString() }),
+      (p) => {
+        const here = { lat: p.coords.latitude, lon: p.coords.longitude, t: Date.now() };
+        if (!asked && lastSent && metres(lastSent, here) < STILL_M && here.t - lastSent.t < 4 * interval - 1000) return;
+        lastSent = here;
+        enqueue({ kind: "position", lat: here.lat, lon: here.lon, at: new Date(p.timestamp).toISOString() });
+      },
       () => say(T.no_position),
       { enableHighAccuracy: true, maximumAge: 5000, timeout: 15000 },
     );
