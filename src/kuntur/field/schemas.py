@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from kuntur.core.web import MAX_ID
+
 
 class SignInIn(BaseModel):
     username: str = Field(min_length=1, max_length=64)
@@ -83,7 +85,7 @@ class StateOut(BaseModel):
 
 class AckIn(BaseModel):
     kind: Literal["dispatch", "order"]
-    id: int = Field(ge=1)
+    id: int = Field(ge=1, le=MAX_ID)
 
 
 class DeliveryOut(BaseModel):
@@ -101,9 +103,9 @@ class ReportItemIn(BaseModel):
     kind: Literal["status", "position", "note"]
     at: datetime = Field(description="when the officer made it, on the phone's clock")
     status: str | None = Field(None, max_length=20)
-    incident_id: int | None = Field(None, ge=1)
-    lon: float | None = None
-    lat: float | None = None
+    incident_id: int | None = Field(None, ge=1, le=MAX_ID)
+    lon: float | None = Field(None, ge=-180, le=180)
+    lat: float | None = Field(None, ge=-90, le=90)
     text: str | None = Field(None, max_length=2000)
     call_sign: str | None = Field(None, max_length=40)
 
