@@ -652,6 +652,7 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     # The field app's shell, its service worker and web manifest: no data in them (the
     # phone signs in by itself), so they open for everyone and the phone keeps them offline.
     ("GET", "/campo"): ("/campo", PUBLIC),
+    ("GET", "/campo/inicio"): ("/campo/inicio", FIELD_USE),  # the officer's landing page
     ("GET", "/campo/sw.js"): ("/campo/sw.js", PUBLIC),
     ("GET", "/campo/manifest.webmanifest"): ("/campo/manifest.webmanifest", PUBLIC),
 }

@@ -1,11 +1,12 @@
 """What the field domain declares: the officer's permission to use the app as a unit, the
-desk's permission to see and revoke the devices, their audit events and the /campo page
-(served by ``field.views`` without a login: the app signs in by itself)."""
+desk's permission to see and revoke the devices, their audit events, and the officer's
+landing page on the web (/campo/inicio, a link to the app; the app itself, /campo, is served
+by ``field.views`` without a login: it signs in by itself)."""
 
 from __future__ import annotations
 
 from kuntur.core.i18n import N_
-from kuntur.core.registry import EventType, Label, Manifest, Permission, declare
+from kuntur.core.registry import EventType, Label, Manifest, Page, Permission, declare
 from kuntur.identity.roles import Role
 
 USE = Permission(
@@ -28,6 +29,14 @@ REPORT_REFUSED = EventType("field.report_refused", "Reporte de campo rechazado o
 
 TEXTS: dict[str, Label] = {
     "object_field_device": N_("Equipo de campo"),
+    # The officer's landing page after a logon on the web (/campo/inicio).
+    "field_app": N_("Aplicación de campo"),
+    "field_home_lead": N_(
+        "Su cargo usa Kuntur desde el teléfono: abra la aplicación de campo en el teléfono de "
+        "servicio, inicie el turno con su usuario y elija su unidad. Se instala como una "
+        "aplicación y funciona sin conexión."
+    ),
+    "field_home_open": N_("Abrir la aplicación de campo"),
     # The desk's side (on the dispatch page, field/static/desk.js).
     "field_board": N_("Aplicación de campo"),
     "field_unit": N_("Unidad"),
@@ -50,6 +59,16 @@ MANIFEST = declare(
         domain="field",
         permissions=(USE, DEVICES),
         events=(SIGNED_IN, DEVICE_REVOKED, ACKNOWLEDGED, REPORT_REFUSED),
+        pages=(
+            Page(
+                "/campo/inicio",
+                "field_home.html",
+                USE,
+                nav="field_app",
+                nav_order=90,
+                active="field_app",
+            ),
+        ),
         texts=TEXTS,
     )
 )
