@@ -104,6 +104,9 @@ def clear_store(migrated_engine: Engine) -> Engine:
     """Empty every table, and put the migration's sharing rules back."""
     with migrated_engine.begin() as conn:
         for table in (  # children before parents
+            "field_reports",
+            "field_deliveries",
+            "field_devices",
             "border_seizures",
             "border_hits",
             "border_screenings",

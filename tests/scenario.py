@@ -92,6 +92,7 @@ class Scenario:
     public_alert: int = 0  # a public CAP alert (an exercise) for the Rímac
     border_hit: int = 0  # a border screening's hit (a listed person), to decide on
     intervention: int = 0  # an intervention on record (issue 18), in the Rímac
+    field_device: int = 0  # a phone signed in for a shift as PNP-A-P1: listed, revoked
 
 
 def incident(
@@ -219,6 +220,7 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         public_alert=alert_id,
         border_hit=_border(engine),
         intervention=_intervention(engine),
+        field_device=_field_device(engine, world),
     )
 
 
@@ -238,6 +240,29 @@ def _intervention(engine: Engine) -> int:
             starts_on=date.today().replace(day=1),
         )
     return int(item.id)
+
+
+def _field_device(engine: Engine, world: World) -> int:
+    """A field officer of station A signed in on a phone for the shift (kuntur.field)."""
+    from kuntur.field import service as field
+    from kuntur.identity import service as identity
+
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        user, _ = identity.create_user(
+            db,
+            SYSTEM,
+            username="agente_guion",
+            password=PASSWORD,
+            display_name="Agente",
+            agency="PNP",
+            roles=["field_officer"],
+        )
+        user.unit_id = world.station_a
+        officer = Actor(db, identity.context_for(user, None, request_id="guion"))
+        _raw, dev, _unit = field.start_shift(
+            officer, user, device_key="g" * 32, label="guion", call_sign=None, hours=8
+        )
+        return dev.id
 
 
 def _border(engine: Engine) -> int:

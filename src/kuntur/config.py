@@ -120,6 +120,11 @@ class Settings(BaseSettings):
     tip_lookups_per_minute: int = Field(120, ge=1)
     # Photos of one tip: how many, and the largest each may be as sent.
     tip_max_photos: int = Field(3, ge=0, le=10)
+    # The field app (issue 20): how often a phone on duty reports its unit's position, in
+    # seconds (the command sets it; each phone reads it at sign-in and with every state).
+    field_position_interval_s: int = Field(30, ge=5, le=3600)
+    # How long a field device's token lasts: the shift, never more than 12 hours.
+    field_shift_hours: float = Field(12.0, gt=0, le=12)
     tip_photo_max_bytes: int = Field(5 * 1024 * 1024, ge=1024)
 
     @property

@@ -32,8 +32,11 @@ from kuntur.citizens.manifest import TIPS_CONTACT, TIPS_TRIAGE
 from kuntur.config import Settings
 from kuntur.core.registry import Permission
 from kuntur.core.web import SESSION_COOKIE
+from kuntur.field import service as field
+from kuntur.field.manifest import USE as FIELD_USE
 from kuntur.forecasting.manifest import FORECASTS_READ, FORECASTS_RUN
 from kuntur.identity import service as identity
+from kuntur.identity.actor import Actor
 from kuntur.identity.manifest import USERS_MANAGE
 from kuntur.identity.models import User, UserSession
 from kuntur.intelligence.manifest import INTEL_READ
@@ -60,6 +63,8 @@ CALLERS = {  # username: (roles, agency, headers)
     # The administrator on the page: creating accounts and giving roles need the step-up.
     "paginaadmin": (["admin"], "PNP", {}),
     "frontera": (["border_officer"], "PNP", {}),  # screens and decides at a border post
+    # A phone signed in for the shift as PNP-A-P1 (its device token replaces the API token).
+    "agente": (["field_officer"], "PNP", {}),
 }
 WEB = {"pagina", "paginaadmin"}
 CALLER_FOR: dict[Permission | str, str] = {
@@ -79,9 +84,10 @@ CALLER_FOR: dict[Permission | str, str] = {
     BORDER_SCREEN: "frontera",
     BORDER_DECIDE: "frontera",
     BORDER_SEIZE: "frontera",
+    FIELD_USE: "agente",
 }
 # A stream never ends by itself: the role matrix and tests/dispatch cover it.
-SKIPPED = {("GET", "/api/dispatch/live")}
+SKIPPED = {("GET", "/api/dispatch/live"), ("GET", "/api/field/live")}
 CHECKS = [
     checks.not_a_server_error,
     checks.response_schema_conformance,
@@ -122,6 +128,16 @@ def fuzz(migrated_engine: Engine, tmp_path_factory: pytest.TempPathFactory, db_u
         # The callers' own sessions: revoking one (DELETE /api/auth/tokens/1 as the admin)
         # would end that caller's part of the fuzz; the colleague's token is there for it.
         callers_sessions = set(db.scalars(select(UserSession.id))) - {scenario.colleague_token}
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        agent = db.scalar(select(User).where(User.username == "agente"))
+        assert agent is not None
+        agent.unit_id = scenario.world.station_a
+        officer = Actor(db, identity.context_for(agent, None, request_id="fuzz"))
+        raw, phone, _unit = field.start_shift(
+            officer, agent, device_key="f" * 32, label="fuzz", call_sign=None, hours=12
+        )
+        headers["agente"] = {"Authorization": f"Bearer {raw}", "X-Device-Key": "f" * 32}
+        phone_id = phone.id
     join_case(engine, scenario, "inteligencia")
     app = create_app(settings, engine)
     s, w = scenario, scenario.world
@@ -139,12 +155,14 @@ def fuzz(migrated_engine: Engine, tmp_path_factory: pytest.TempPathFactory, db_u
         "checkpoint_id": [s.checkpoint],
         "hit_id": [s.border_hit],
         "intervention_id": [s.intervention],
+        "device_id": [s.field_device],
         "ubigeo": ["150101", "070101"],
         "level": ["departments", "provinces"],
         # Account changes touch the scenario's colleague only, never a caller of the fuzz.
         "username": [s.colleague],
     }
-    keep = {"token_id": callers_sessions}
+    # Nor may a fuzzed revocation end the fuzzing phone's session.
+    keep = {"token_id": callers_sessions, "device_id": {phone_id}}
     return Fuzz(schemathesis.openapi.from_asgi("/openapi.json", app), headers, known, keep)
 
 

@@ -44,6 +44,8 @@ from kuntur.core.web import SESSION_COOKIE
 from kuntur.dispatch.manifest import DISPATCH
 from kuntur.exchange import eido
 from kuntur.exchange.manifest import EIDO_EXPORT, EIDO_IMPORT
+from kuntur.field.manifest import DEVICES as FIELD_DEVICES
+from kuntur.field.manifest import USE as FIELD_USE
 from kuntur.forecasting.manifest import FORECASTS_READ, FORECASTS_RUN
 from kuntur.identity import service as identity
 from kuntur.identity.authz import role_permissions
@@ -92,6 +94,13 @@ class Row:
     # Sent from a page session (cookie and CSRF token, no bearer token), with the step-up
     # the route asks for: the caller's password again and a new TOTP code where it has one.
     web_step_up: bool = False
+    # Called from a field device (kuntur.field): a caller allowed the route signs in on the
+    # phone first and sends that device token with its device key.
+    field_device: bool = False
+
+
+FIELD_DEVICE_KEY = "m" * 32  # the phone's own id, as the field app makes one
+FIELD_HEADERS = {"X-Device-Key": FIELD_DEVICE_KEY}
 
 
 def _cot(_s: Scenario) -> bytes:
@@ -349,6 +358,40 @@ ROUTES: dict[tuple[str, str], Row] = {
             "districts": ["150101"],
             "starts_on": "2026-01-05",
         },
+    ),
+    # the field app (issue 20): the phone acts as the unit its device token is bound to; the
+    # desks list the devices and their deliveries and revoke a device
+    ("POST", "/api/field/signin"): Row(FIELD_USE, headers=FIELD_HEADERS),
+    ("GET", "/api/field/state"): Row(FIELD_USE, headers=FIELD_HEADERS, field_device=True),
+    ("POST", "/api/field/ack"): Row(
+        FIELD_USE,
+        json=lambda s: {"kind": "order", "id": s.order},
+        headers=FIELD_HEADERS,
+        field_device=True,
+    ),
+    ("POST", "/api/field/reports"): Row(
+        FIELD_USE,
+        json=lambda s: {
+            "items": [
+                {
+                    "client_id": "matriz-posicion-1",
+                    "kind": "position",
+                    "lon": -77.031,
+                    "lat": -12.046,
+                    "at": utcnow().isoformat(),
+                }
+            ]
+        },
+        headers=FIELD_HEADERS,
+        field_device=True,
+    ),
+    ("GET", "/api/field/live"): Row(
+        FIELD_USE, headers=FIELD_HEADERS, field_device=True, stream=True
+    ),
+    ("GET", "/api/field/devices"): Row(FIELD_DEVICES),
+    ("GET", "/api/field/deliveries"): Row(FIELD_DEVICES),
+    ("POST", "/api/field/devices/{device_id}/revoke"): Row(
+        FIELD_DEVICES, "/api/field/devices/{s.field_device}/revoke"
     ),
     # dispatch
     ("GET", "/api/dispatch/queue"): Row(DISPATCH),
@@ -683,6 +726,12 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     ("POST", "/seguimiento"): ("/seguimiento", PUBLIC),
     ("POST", "/seguimiento/mensaje"): ("/seguimiento/mensaje", PUBLIC),
     ("GET", "/enlace-ciudadano"): ("/enlace-ciudadano", TIPS_TRIAGE),
+    # The field app's shell, its service worker and web manifest: no data in them (the
+    # phone signs in by itself), so they open for everyone and the phone keeps them offline.
+    ("GET", "/campo"): ("/campo", PUBLIC),
+    ("GET", "/campo/inicio"): ("/campo/inicio", FIELD_USE),  # the officer's landing page
+    ("GET", "/campo/sw.js"): ("/campo/sw.js", PUBLIC),
+    ("GET", "/campo/manifest.webmanifest"): ("/campo/manifest.webmanifest", PUBLIC),
 }
 
 # What the tipster's pages answer to anyone, whatever the roles: an empty tip form is
@@ -784,6 +833,7 @@ class Caller:
     # The page session (cookie, CSRF token) once signed in: one logon serves every step-up
     # row, so that a second-factor user spends one code per row, not two.
     page: tuple[str, str] | None = None
+    field_token: str | None = None  # signed in on a phone (kuntur.field), once
 
     def code(self) -> str | None:
         """A TOTP code not sent before: each code is good once (a logon and then a step-up
@@ -825,6 +875,10 @@ def request(c: TestClient, s: Scenario, key: tuple[str, str], row: Row, who: Cal
         kw["content"] = row.content(s)
     if key == ("POST", "/api/auth/login"):
         kw["json"] = {"username": who.username, "password": PASSWORD, "totp": who.code()}
+    if key == ("POST", "/api/field/signin"):
+        kw["json"] = field_sign_in(who)
+    if row.field_device and who.role is not None and allowed(who.role, row.needs, key):
+        kw["headers"] = {**row.headers, **field_device(c, who)}
     if row.web_step_up and who.role is not None and allowed(who.role, row.needs, key):
         return from_page_session(c, url, kw, who)
     if row.stream:
@@ -835,6 +889,28 @@ def request(c: TestClient, s: Scenario, key: tuple[str, str], row: Row, who: Cal
     r = c.request(method, url, **kw)
     c.cookies.clear()  # a login's cookie must not make the next request someone else's
     return r.status_code
+
+
+def field_sign_in(who: Caller) -> dict[str, Any]:
+    """The caller's own credentials for the field app's sign-in, as PNP-A-P1 (a unit below
+    the caller's desk); anonymous: a wrong password (refused, 401)."""
+    return {
+        "username": who.username,
+        "password": PASSWORD if who.role is not None else "no-es-la-clave",
+        "totp": who.code(),
+        "device_key": FIELD_DEVICE_KEY,
+        "call_sign": "PNP-A-P1",
+    }
+
+
+def field_device(c: TestClient, who: Caller) -> dict[str, str]:
+    """The headers of ``who`` signed in on a phone (signed in once, on first use)."""
+    if who.field_token is None:
+        r = c.post("/api/field/signin", json=field_sign_in(who))
+        c.cookies.clear()
+        assert r.status_code == 201, r.text
+        who.field_token = r.json()["token"]
+    return {"Authorization": f"Bearer {who.field_token}", "X-Device-Key": FIELD_DEVICE_KEY}
 
 
 def from_page_session(c: TestClient, url: str, kw: dict[str, Any], who: Caller) -> int:

@@ -186,6 +186,21 @@ def report_positions(
     if unknown:
         raise InvalidInput(_("indicativos desconocidos: {signs}", signs=", ".join(unknown[:10])))
     _require_own_units(actor, list(units.values()), "position")
+    return apply_positions(actor, units, reports)
+
+
+def apply_positions(
+    actor: Actor,
+    units: dict[str, Unit],
+    reports: Sequence[tuple[str, float, float, datetime | None]],
+) -> int:
+    """Move ``units`` (by call sign) to the reported places: the rules every report meets
+    (coordinates in range, never dated in the future beyond ``MAX_CLOCK_SKEW``, an older
+    report never moves a unit back), announced live and audited once. The caller has
+    checked who may report for these units: ``report_positions`` (the unit's agency) or
+    the field app (the unit its device token is bound to)."""
+    db = actor.db
+    signs = [r[0] for r in reports]
     now = utcnow()
     moved: list[dict[str, Any]] = []
     for sign, lon, lat, at in reports:
@@ -236,6 +251,15 @@ def set_unit_status(actor: Actor, unit_id: int, status: str) -> Unit:
         raise InvalidInput(_("status: uno de {statuses}", statuses=", ".join(UnitStatus)))
     u = get_unit(actor, unit_id)
     _require_own_units(actor, [u], "status")
+    return apply_unit_status(actor, u, status)
+
+
+def apply_unit_status(actor: Actor, u: Unit, status: str) -> Unit:
+    """A unit's new status, by the rules every report meets (a unit on an incident is not
+    made available or off duty); audited and announced. The caller has checked who may
+    report for the unit (``set_unit_status``; the field app for its device's unit)."""
+    if status not in UnitStatus.__members__.values():
+        raise InvalidInput(_("status: uno de {statuses}", statuses=", ".join(UnitStatus)))
     if u.incident_id is not None and status in (UnitStatus.AVAILABLE, UnitStatus.OFF_DUTY):
         raise InvalidInput(
             _(

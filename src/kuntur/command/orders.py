@@ -177,7 +177,22 @@ def _for_receiver(actor: Actor, order_id: int, expected: str) -> Order:
 
 
 def acknowledge_order(actor: Actor, order_id: int) -> Order:
-    order = _for_receiver(actor, order_id, "issued")
+    return mark_acknowledged(actor, _for_receiver(actor, order_id, "issued"))
+
+
+def mark_acknowledged(actor: Actor, order: Order) -> Order:
+    """Acknowledge an issued order: audited, announced. The caller has checked that the
+    actor answers for its receiver (``acknowledge_order``: the receiving chain; the field
+    app: the unit the order names, or a unit under the node it names)."""
+    if order.status != "issued":
+        raise InvalidInput(
+            _(
+                "la orden {id} está en {status}, no en {expected}",
+                id=order.id,
+                status=order.status,
+                expected="issued",
+            )
+        )
     order.status, order.acknowledged_by, order.acknowledged_at = "acknowledged", actor.who, utcnow()
     actor.record(ORDER_ACKNOWLEDGED, object_type="order", object_id=str(order.id))
     events.emit(actor.db, "order", live_order(order))

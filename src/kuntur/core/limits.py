@@ -61,6 +61,12 @@ class _TooLarge(Exception):
     pass
 
 
+# No page may ask for the camera, the microphone or the device's position, except the
+# field app (issue 20), whose phone reports its unit's position while on duty.
+POLICY = b"geolocation=(), camera=(), microphone=()"
+FIELD_POLICY = b"geolocation=(self), camera=(), microphone=()"
+
+
 class SecurityHeaders:
     """Headers every response carries: no sniffing, no framing, a strict content policy
     (every asset is Kuntur's own), no caching of pages or API answers, HSTS in production."""
@@ -99,7 +105,7 @@ class SecurityHeaders:
                     (b"x-content-type-options", b"nosniff"),
                     (b"x-frame-options", b"DENY"),
                     (b"referrer-policy", b"same-origin"),
-                    (b"permissions-policy", b"geolocation=(), camera=(), microphone=()"),
+                    (b"permissions-policy", FIELD_POLICY if path == "/campo" else POLICY),
                     (
                         b"content-security-policy",
                         (self.docs_csp if path == "/docs" else self.csp).encode(),

@@ -171,6 +171,7 @@ DEMO_USERS = [
     ("fiscalia", "MP", ["prosecutor"], 2),
     ("inspectoria", "PNP", ["internal_affairs"], 2),
     ("enlace", "PNP", ["citizen_liaison"], 1),
+    ("agente", "PNP", ["field_officer"], 0),
     ("admin", "PNP", ["admin"], 3),
 ]
 
@@ -207,6 +208,10 @@ DEMO_PURPOSES: dict[str, str] = {
         "Enlace ciudadano: la bandeja de denuncias anónimas, responder al denunciante, "
         "convertir en incidente o cerrar"
     ),
+    "agente": N_(
+        "Aplicación de campo en el teléfono (/campo): una unidad de la Comisaría San Juan de "
+        "Lurigancho (elija PNP-150132-P1 u otra al iniciar el turno)"
+    ),
     "admin": N_("Administración: usuarios, roles y tokens"),
 }
 
@@ -237,6 +242,7 @@ def demo_accounts(db: Any, lang: str = "es") -> list[dict[str, Any]]:
 DEMO_DESKS = {
     "comandante": "Comando Conjunto PNP - FF. AA.",
     "despachador": "Frente Policial Lima y Callao",
+    "agente": "Comisaría San Juan de Lurigancho",  # the field officer's station
 }
 
 

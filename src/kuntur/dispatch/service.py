@@ -267,8 +267,8 @@ def _ranked_out(r: recommend.Ranked) -> dict[str, Any]:
     }
 
 
-def _stamp(inc: Incident, status: str) -> None:
-    now = utcnow()
+def _stamp(inc: Incident, status: str, at: Any = None) -> None:
+    now = at or utcnow()
     inc.status = status
     col = lifecycle.TIMESTAMP_OF.get(Status(status))
     if col and getattr(inc, col) is None:
@@ -306,9 +306,26 @@ def move(
 ) -> Incident:
     """Move an incident to ``status`` (triage may set the priority; clearing, the disposition
     and whether force was used: then a use-of-force report falls due)."""
-    db = actor.db
     actor.require(DISPATCH, object_type="incident", object_id=str(incident_id))
     inc = incidents.get(actor=actor, incident_id=incident_id)
+    return apply_move(actor, inc, status, priority=priority, disposition=disposition, force=force)
+
+
+def apply_move(
+    actor: Actor,
+    inc: Incident,
+    status: str,
+    *,
+    priority: int | None = None,
+    disposition: str | None = None,
+    force: bool = False,
+    at: Any = None,
+) -> Incident:
+    """The move itself, by the lifecycle's rules (``lifecycle.check_move``), stamped at
+    ``at`` (default now: the field app passes the time the officer pressed the button,
+    offline perhaps), audited and announced. The caller has checked who may move it:
+    ``move`` (a dispatcher), or the field app (the unit assigned to it)."""
+    db = actor.db
     if status == Status.DISPATCHED:
         raise InvalidInput(_("status: se despacha asignando una unidad (POST .../dispatch)"))
     try:
@@ -322,7 +339,7 @@ def move(
         inc.priority = priority
     if disposition is not None:
         inc.disposition = disposition.strip()[:200]
-    _stamp(inc, status)
+    _stamp(inc, status, at)
     follow = lifecycle.UNIT_FOLLOWS.get(Status(status))
     if status == Status.TRIAGED and old == Status.DISPATCHED:  # recalled: units are free again
         for u in _units_of(db, inc.id):
@@ -345,6 +362,8 @@ def move(
     details: dict[str, Any] = {"from": old, "to": status}
     if status == Status.CLEARED and force:
         details["force"] = True
+    if at is not None:
+        details["at"] = at.isoformat()
     actor.record(INCIDENT_STATUS, object_type="incident", object_id=str(inc.id), details=details)
     if status == Status.CLEARED:
         went = db.scalars(select(Assignment.unit_id).where(Assignment.incident_id == inc.id))
@@ -412,12 +431,19 @@ def add_note(actor: Actor, incident_id: int, text: str) -> IncidentNote:
     a note may quote a caller), shown in the timeline."""
     actor.require(DISPATCH, object_type="incident", object_id=str(incident_id))
     inc = incidents.get(actor=actor, incident_id=incident_id)
+    return apply_note(actor, inc, text)
+
+
+def apply_note(actor: Actor, inc: Incident, text: str, at: Any = None) -> IncidentNote:
+    """The note itself (dated ``at``, default now), audited, announced. The caller has
+    checked who may write it: ``add_note`` (a dispatcher), or the field app (the unit
+    assigned to the incident)."""
     text = text.strip()
     if not text:
         raise InvalidInput(_("text: la nota está vacía"))
     if len(text) > NOTE_MAX:
         raise InvalidInput(_("text: a lo sumo {n} caracteres", n=NOTE_MAX))
-    note = IncidentNote(incident_id=inc.id, text=text, author=actor.who, created_at=utcnow())
+    note = IncidentNote(incident_id=inc.id, text=text, author=actor.who, created_at=at or utcnow())
     actor.db.add(note)
     actor.db.flush()
     actor.record(

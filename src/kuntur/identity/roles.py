@@ -22,6 +22,9 @@ class Role(StrEnum):
     # The desk that reads anonymous citizen tips, answers the tipsters and turns a tip into
     # an incident (issue 16, kuntur.citizens); it alone opens their contact details.
     CITIZEN_LIAISON = "citizen_liaison"
+    # The officer of a unit in the street, on the field app (issue 20, kuntur.field): sees
+    # and answers only the dispatches and orders of the unit signed in for the shift.
+    FIELD_OFFICER = "field_officer"
     ADMIN = "admin"
 
 
@@ -36,6 +39,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.PROSECUTOR: N_("Fiscalía (Ministerio Público)"),
     Role.INTERNAL_AFFAIRS: N_("Inspectoría (asuntos internos)"),
     Role.CITIZEN_LIAISON: N_("Enlace ciudadano"),
+    Role.FIELD_OFFICER: N_("Oficial de campo (aplicación móvil)"),
     Role.ADMIN: N_("Administrador"),
 }
 

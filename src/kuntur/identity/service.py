@@ -54,6 +54,7 @@ WEB_SESSION = timedelta(hours=12)  # absolute
 WEB_IDLE = timedelta(minutes=30)  # a web session unused this long ends
 TOUCH_EVERY = timedelta(minutes=1)  # how often a session's last use is written, at most
 API_TOKEN = timedelta(days=90)
+FIELD_SHIFT = timedelta(hours=12)  # a field device's token lasts the shift, never longer
 MIN_PASSWORD = passwords.MIN_LENGTH
 # Caps on what logons and token requests take (the API and the form refuse longer values
 # with a message before any hashing or storing; authenticate refuses them too).
@@ -362,9 +363,17 @@ def minutes_left(until: datetime) -> int:
 
 
 def open_session(
-    db: Session, user: User, kind: str = "web", label: str | None = None
+    db: Session,
+    user: User,
+    kind: str = "web",
+    label: str | None = None,
+    lifetime: timedelta | None = None,
 ) -> tuple[str, UserSession]:
-    """A new session (kind "web") or API token (kind "api"); returns the raw token once."""
+    """A new session (kind "web"), API token (kind "api") or field-device token (kind
+    "field", the field app's: a bearer token that lasts the shift, ``lifetime``, at most
+    ``FIELD_SHIFT``); returns the raw token once."""
+    if kind == "field":
+        lifetime = min(lifetime or FIELD_SHIFT, FIELD_SHIFT)
     raw = secrets.token_urlsafe(32)
     now = utcnow()
     sess = UserSession(
@@ -374,7 +383,7 @@ def open_session(
         label=label,
         csrf_token=secrets.token_urlsafe(24) if kind == "web" else None,
         created_at=now,
-        expires_at=now + (WEB_SESSION if kind == "web" else API_TOKEN),
+        expires_at=now + (lifetime or (WEB_SESSION if kind == "web" else API_TOKEN)),
         last_seen_at=now if kind == "web" else None,  # a token is "used" when it is used
     )
     db.add(sess)

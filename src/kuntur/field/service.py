@@ -1,0 +1,628 @@
+"""The field app's service: a shift's sign-in as one unit, what that unit's phone sees, its
+acknowledgements, and the reports it sends (live or queued offline), each applied once.
+
+Every function takes the actor. The phone acts only as the unit its device token is bound
+to (``device_of``): it reaches the lifecycle, the orders and the positions through the
+``apply_*`` helpers of dispatch and command, which hold the rules every caller meets (the
+lifecycle's moves, the clock-skew limit, an older position never moving a unit back) and
+leave the question of *who* may ask to their callers (decision 0019)."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from kuntur.audit.manifest import ACCESS_DENIED
+from kuntur.command import fleet, orders
+from kuntur.command.models import CommandUnit, Order, Unit
+from kuntur.command.tree import subtree
+from kuntur.command.units import MAX_CLOCK_SKEW, UNIT_STATUS_LABELS, UnitStatus
+from kuntur.core import events
+from kuntur.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from kuntur.core.i18n import _, render
+from kuntur.core.timeutil import to_utc, utcnow
+from kuntur.dispatch import service as dispatch
+from kuntur.dispatch.models import Assignment
+from kuntur.field.manifest import ACKNOWLEDGED, DEVICE_REVOKED, DEVICES, REPORT_REFUSED, SIGNED_IN
+from kuntur.field.manifest import USE as FIELD_USE
+from kuntur.field.models import FieldDelivery, FieldDevice, FieldReport
+from kuntur.identity import service as identity
+from kuntur.identity.actor import Actor
+from kuntur.identity.models import User, UserSession
+from kuntur.incidents.categories import CATEGORY_LABELS, STATUS_LABELS, Category, Status
+from kuntur.incidents.models import Incident
+
+# The status buttons: three moves of the incident the unit is on, and one of the unit.
+INCIDENT_BUTTONS = (Status.EN_ROUTE, Status.ON_SCENE, Status.CLEARED)
+UNIT_BUTTONS = (UnitStatus.OUT_OF_SERVICE, UnitStatus.AVAILABLE)
+CONTACT_EVERY = timedelta(seconds=10)  # how often a device's last contact is written
+MAX_BATCH = 200  # reports in one request (a day offline is a few hundred at most)
+NOTE_MAX = dispatch.NOTE_MAX
+
+
+def _units_for(actor: Actor, user: User) -> list[Unit]:
+    """The units an officer may take for a shift: those of the officer's command node and
+    the nodes below it."""
+    if user.unit_id is None:
+        return []
+    nodes = subtree(actor.db, user.unit_id)
+    return list(
+        actor.db.scalars(
+            select(Unit).where(Unit.command_unit_id.in_(nodes)).order_by(Unit.call_sign)
+        )
+    )
+
+
+def unit_choices(actor: Actor, user: User) -> list[str]:
+    actor.require(FIELD_USE, object_type="field_device")
+    return [u.call_sign for u in _units_for(actor, user)]
+
+
+def may_sign_in(actor: Actor) -> bool:
+    """Whether the officer just authenticated holds ``field.use``; a refusal is logged in
+    this unit of work (with the logon, which holds the store's write lock on SQLite: a
+    refusal written apart would wait for it), and the caller answers it without raising."""
+    if actor.can(FIELD_USE):
+        return True
+    actor.record(
+        ACCESS_DENIED,
+        object_type="field_device",
+        outcome="denied",
+        details={"permission": FIELD_USE.value},
+    )
+    return False
+
+
+def start_shift(
+    actor: Actor,
+    user: User,
+    *,
+    device_key: str,
+    label: str,
+    call_sign: str | None,
+    hours: float,
+) -> tuple[str, FieldDevice, Unit]:
+    """Open a field session for ``user`` (the actor) on this device, as one unit of the
+    officer's node: the one named, or the only one there. Returns the raw token once."""
+    actor.require(FIELD_USE, object_type="field_device")
+    units = _units_for(actor, user)
+    if not units:
+        raise Forbidden(
+            _("Su usuario no tiene unidad asignada: pida a su comisaría que le asigne una.")
+        )
+    if call_sign:
+        chosen = next((u for u in units if u.call_sign == call_sign.strip()), None)
+        if chosen is None:
+            raise InvalidInput(
+                _(
+                    "call_sign: {sign} no es una unidad de su dependencia; elija una de: {signs}",
+                    sign=call_sign,
+                    signs=", ".join(u.call_sign for u in units),
+                )
+            )
+    elif len(units) == 1:
+        chosen = units[0]
+    else:
+        raise InvalidInput(
+            _(
+                "call_sign: elija su unidad para el turno: {signs}",
+                signs=", ".join(u.call_sign for u in units),
+            )
+        )
+    lifetime = min(timedelta(hours=hours), identity.FIELD_SHIFT)
+    raw, sess = identity.open_session(actor.db, user, "field", label=label, lifetime=lifetime)
+    now = utcnow()
+    dev = FieldDevice(
+        session_id=sess.id,
+        user_id=user.id,
+        unit_id=chosen.id,
+        device_key=device_key,
+        label=label,
+        created_at=now,
+        ends_at=sess.expires_at,
+        last_contact_at=now,
+    )
+    actor.db.add(dev)
+    actor.db.flush()
+    actor.record(
+        SIGNED_IN,
+        object_type="field_device",
+        object_id=str(dev.id),
+        details={"unit": chosen.call_sign, "session": sess.id, "hours": round(hours, 2)},
+    )
+    _announce_device(actor, dev, chosen, True)
+    return raw, dev, chosen
+
+
+@dataclass
+class Bound:
+    """The device a request came from and the unit it acts as."""
+
+    device: FieldDevice
+    unit: Unit
+
+
+def device_of(actor: Actor, device_key: str) -> Bound:
+    """The device and unit behind this request's field token, if the request comes from
+    the device the token was issued to. Anything else is refused and on record."""
+    actor.require(FIELD_USE, object_type="field_device")
+    dev = actor.db.scalar(select(FieldDevice).where(FieldDevice.session_id == actor.ctx.session_id))
+    if dev is None:
+        raise Forbidden(_("Este acceso no es el de un equipo de campo: inicie sesión en /campo."))
+    if not device_key or not hmac.compare_digest(dev.device_key, device_key):
+        actor.record_apart(
+            ACCESS_DENIED,
+            object_type="field_device",
+            object_id=str(dev.id),
+            outcome="denied",
+            details={"reason": "field token presented from another device"},
+        )
+        raise Forbidden(_("Este token es de otro equipo: inicie sesión en este teléfono."))
+    unit = actor.db.get(Unit, dev.unit_id)
+    if unit is None:  # a unit is never deleted while a device is bound to it
+        raise NotFound(_("la unidad del turno ya no existe"))
+    now = utcnow()
+    if now - dev.last_contact_at >= CONTACT_EVERY:
+        dev.last_contact_at = now
+    return Bound(dev, unit)
+
+
+def ancestors(actor: Actor, node_id: int) -> list[int]:
+    """``node_id`` and the nodes above it: an order to any of them reaches the unit."""
+    out: list[int] = []
+    current: int | None = node_id
+    while current is not None and current not in out:
+        out.append(current)
+        node = actor.db.get(CommandUnit, current)
+        current = node.parent_id if node else None
+    return out
+
+
+def _orders_of(actor: Actor, unit: Unit) -> list[Order]:
+    nodes = ancestors(actor, unit.command_unit_id)
+    return list(
+        actor.db.scalars(
+            select(Order)
+            .where(
+                Order.status.in_(("issued", "acknowledged")),
+                Order.ends_at > utcnow(),
+                or_(Order.target_unit_id == unit.id, Order.target_node_id.in_(nodes)),
+            )
+            .order_by(Order.starts_at, Order.id)
+        )
+    )
+
+
+def _delivery(actor: Actor, unit_id: int, kind: str, ref_id: int) -> FieldDelivery:
+    found = actor.db.scalar(
+        select(FieldDelivery).where(
+            FieldDelivery.unit_id == unit_id,
+            FieldDelivery.kind == kind,
+            FieldDelivery.ref_id == ref_id,
+        )
+    )
+    if found is None:
+        found = FieldDelivery(unit_id=unit_id, kind=kind, ref_id=ref_id)
+        actor.db.add(found)
+    return found
+
+
+def _current_assignment(actor: Actor, unit: Unit) -> Assignment | None:
+    if unit.incident_id is None:
+        return None
+    return actor.db.scalar(
+        select(Assignment)
+        .where(
+            Assignment.unit_id == unit.id,
+            Assignment.incident_id == unit.incident_id,
+            Assignment.released_at.is_(None),
+        )
+        .order_by(Assignment.id.desc())
+        .limit(1)
+    )
+
+
+def _nav_links(lat: float, lon: float) -> dict[str, str]:
+    return {
+        "geo": f"geo:{lat:.6f},{lon:.6f}?q={lat:.6f},{lon:.6f}",
+        "osm": (
+            "https://www.openstreetmap.org/directions?engine=fossgis_osrm_car"
+            f"&route=%3B{lat:.6f}%2C{lon:.6f}#map=16/{lat:.6f}/{lon:.6f}"
+        ),
+    }
+
+
+def state(actor: Actor, bound: Bound, lang: str = "es") -> dict[str, Any]:
+    """What the phone shows: the unit, its current dispatch (the incident as far as the
+    officer may read it: category, priority, address, place; never the narrative), its
+    orders. Fetching them is their delivery: each is marked received."""
+    unit, db = bound.unit, actor.db
+    now = utcnow()
+    dispatch_out: dict[str, Any] | None = None
+    a = _current_assignment(actor, unit)
+    if a is not None:
+        d = _delivery(actor, unit.id, "dispatch", a.id)
+        d.received_at = d.received_at or now
+        # Scoped like every query of the actor's session: None when the officer may not
+        # read the incident (another agency's without a sharing rule, above clearance).
+        inc = db.scalar(select(Incident).where(Incident.id == a.incident_id))
+        dispatch_out = {
+            "assignment_id": a.id,
+            "incident_id": a.incident_id,
+            "dispatched_at": a.dispatched_at.isoformat(),
+            "acknowledged": d.acknowledged_at is not None,
+            "visible": inc is not None,
+        }
+        if inc is not None:
+            dispatch_out.update(
+                category=inc.category,
+                category_label=inc.category_label
+                or render(CATEGORY_LABELS[Category(inc.category)], lang),
+                priority=inc.priority,
+                status=inc.status,
+                status_label=render(STATUS_LABELS[Status(inc.status)], lang),
+                address=inc.address,
+                lat=inc.latitude,
+                lon=inc.longitude,
+                links=_nav_links(inc.latitude, inc.longitude),
+            )
+    orders_out = []
+    for o in _orders_of(actor, unit):
+        d = _delivery(actor, unit.id, "order", o.id)
+        d.received_at = d.received_at or now
+        orders_out.append(
+            {
+                "id": o.id,
+                "kind": o.kind,
+                "text": o.text,
+                "status": o.status,
+                "starts_at": o.starts_at.isoformat(),
+                "ends_at": o.ends_at.isoformat(),
+                "lat": o.lat,
+                "lon": o.lon,
+                "links": _nav_links(o.lat, o.lon)
+                if o.lat is not None and o.lon is not None
+                else None,
+            }
+        )
+    db.flush()
+    return {
+        "unit": {
+            "id": unit.id,
+            "call_sign": unit.call_sign,
+            "status": unit.status,
+            "status_label": render(UNIT_STATUS_LABELS[UnitStatus(unit.status)], lang),
+        },
+        "officer": actor.who.removeprefix("user:"),
+        "shift_ends_at": bound.device.ends_at.isoformat(),
+        "server_time": now.isoformat(),
+        "dispatch": dispatch_out,
+        "orders": orders_out,
+    }
+
+
+def acknowledge(actor: Actor, bound: Bound, kind: str, ref_id: int) -> dict[str, Any]:
+    """One tap: the unit acknowledges its dispatch or an order (an order already
+    acknowledged is answered as done, nothing changes)."""
+    unit, db = bound.unit, actor.db
+    now = utcnow()
+    if kind == "order":
+        order = next((o for o in _orders_of(actor, unit) if o.id == ref_id), None)
+        if order is None:
+            raise NotFound(_("la orden {id} no es para {unit}", id=ref_id, unit=unit.call_sign))
+        if order.status == "issued":
+            orders.mark_acknowledged(actor, order)
+    elif kind == "dispatch":
+        a = db.get(Assignment, ref_id)
+        if a is None or a.unit_id != unit.id:
+            raise NotFound(_("el despacho {id} no es de {unit}", id=ref_id, unit=unit.call_sign))
+        if a.released_at is not None:
+            raise Conflict(
+                _(
+                    "El despacho {id} ya terminó (la unidad fue liberada o reasignada).",
+                    id=ref_id,
+                )
+            )
+    else:
+        raise InvalidInput(_("kind: dispatch u order"))
+    d = _delivery(actor, unit.id, kind, ref_id)
+    d.received_at = d.received_at or now
+    if d.acknowledged_at is None:
+        d.acknowledged_at, d.acknowledged_by = now, actor.who
+        actor.record(
+            ACKNOWLEDGED,
+            object_type="field_device",
+            object_id=str(bound.device.id),
+            details={"kind": kind, "ref": ref_id, "unit": unit.call_sign},
+        )
+        db.flush()
+        events.emit(db, "delivery", delivery_out(d, unit))
+    return delivery_out(d, unit)
+
+
+def delivery_out(d: FieldDelivery, unit: Unit) -> dict[str, Any]:
+    state_ = "acknowledged" if d.acknowledged_at else "received" if d.received_at else "sent"
+    return {
+        "unit_id": unit.id,
+        "call_sign": unit.call_sign,
+        "ref_kind": d.kind,
+        "ref_id": d.ref_id,
+        "state": state_,
+        "received_at": d.received_at.isoformat() if d.received_at else None,
+        "acknowledged_at": d.acknowledged_at.isoformat() if d.acknowledged_at else None,
+    }
+
+
+@dataclass(frozen=True)
+class ReportIn:
+    """One report as the phone made it: its own id, its real time, what it says."""
+
+    client_id: str
+    kind: str  # status | position | note
+    at: datetime
+    status: str | None = None
+    incident_id: int | None = None
+    lon: float | None = None
+    lat: float | None = None
+    text: str | None = None
+    call_sign: str | None = None
+
+
+def apply_reports(actor: Actor, bound: Bound, items: list[ReportIn]) -> list[dict[str, Any]]:
+    """Apply the phone's reports in the order sent, each once: a client id seen before for
+    this unit is answered with what happened then (``duplicate``), not applied again. Each
+    report keeps its own time (never later than now, never more than ``MAX_CLOCK_SKEW``
+    ahead: then refused); one that the server's rules refuse (the incident reassigned
+    meanwhile, an illegal move) is answered ``conflict`` with the reason, and the rest go
+    on."""
+    if len(items) > MAX_BATCH:
+        raise InvalidInput(_("items: a lo sumo {n} reportes por envío", n=MAX_BATCH))
+    out = []
+    for item in items:
+        out.append(_apply_one(actor, bound, item))
+    return out
+
+
+def _apply_one(actor: Actor, bound: Bound, item: ReportIn) -> dict[str, Any]:
+    unit, db = bound.unit, actor.db
+    seen = db.scalar(
+        select(FieldReport).where(
+            FieldReport.unit_id == unit.id, FieldReport.client_id == item.client_id
+        )
+    )
+    if seen is not None:
+        return {
+            "client_id": item.client_id,
+            "outcome": "duplicate",
+            "first_outcome": seen.outcome,
+            "reason": seen.reason,
+            "at": seen.recorded_at.isoformat(),
+        }
+    now = utcnow()
+    at = to_utc(item.at)
+    outcome, reason = "applied", None
+    try:
+        if at > now + MAX_CLOCK_SKEW:
+            raise InvalidInput(
+                _(
+                    "la hora del reporte ({when}) está en el futuro; revise el reloj del teléfono.",
+                    when=at.isoformat(),
+                )
+            )
+        at = min(at, now)  # a clock a little ahead is taken as now: never in the future
+        _apply(actor, bound, item, at)
+    except (InvalidInput, Conflict, NotFound) as exc:
+        outcome, reason = "conflict", str(exc)
+    except Forbidden as exc:
+        outcome, reason = "refused", str(exc)
+    db.add(
+        FieldReport(
+            unit_id=unit.id,
+            device_id=bound.device.id,
+            client_id=item.client_id,
+            kind=item.kind,
+            value=(item.status or "")[:40],
+            incident_id=item.incident_id,
+            recorded_at=at,
+            received_at=now,
+            outcome=outcome,
+            reason=reason,
+        )
+    )
+    db.flush()
+    if outcome != "applied":
+        actor.record(
+            REPORT_REFUSED,
+            object_type="field_device",
+            object_id=str(bound.device.id),
+            outcome="denied",
+            details={"kind": item.kind, "client_id": item.client_id, "outcome": outcome},
+        )
+    return {
+        "client_id": item.client_id,
+        "outcome": outcome,
+        "first_outcome": outcome,
+        "reason": reason,
+        "at": at.isoformat(),
+    }
+
+
+def _apply(actor: Actor, bound: Bound, item: ReportIn, at: datetime) -> None:
+    unit = bound.unit
+    if item.kind == "position":
+        if item.lon is None or item.lat is None:
+            raise InvalidInput(_("lon, lat: la posición lleva ambas coordenadas"))
+        if item.call_sign and item.call_sign != unit.call_sign:
+            raise Forbidden(
+                _(
+                    "Este equipo informa solo como {unit}, no como {other}.",
+                    unit=unit.call_sign,
+                    other=item.call_sign,
+                )
+            )
+        fleet.apply_positions(
+            actor, {unit.call_sign: unit}, [(unit.call_sign, item.lon, item.lat, at)]
+        )
+    elif item.kind == "status":
+        _apply_status(actor, bound, item, at)
+    elif item.kind == "note":
+        text = (item.text or "").strip()
+        if item.incident_id is None:
+            raise InvalidInput(_("incident_id: la nota es sobre un incidente"))
+        went = actor.db.scalar(
+            select(Assignment.id).where(
+                Assignment.unit_id == unit.id, Assignment.incident_id == item.incident_id
+            )
+        )
+        if went is None:
+            raise Conflict(
+                _(
+                    "{unit} no fue despachada al incidente {id}: la nota no se guardó.",
+                    unit=unit.call_sign,
+                    id=item.incident_id,
+                )
+            )
+        inc = actor.get(Incident, item.incident_id, object_type="incident")
+        dispatch.apply_note(actor, inc, text, at)
+    else:
+        raise InvalidInput(_("kind: status, position o note"))
+
+
+def _apply_status(actor: Actor, bound: Bound, item: ReportIn, at: datetime) -> None:
+    unit = bound.unit
+    status = item.status or ""
+    if status in UNIT_BUTTONS:
+        fleet.apply_unit_status(actor, unit, status)
+        return
+    if status not in INCIDENT_BUTTONS:
+        raise InvalidInput(
+            _(
+                "status: uno de {codes}",
+                codes=", ".join([*INCIDENT_BUTTONS, *UNIT_BUTTONS]),
+            )
+        )
+    if item.incident_id is None or unit.incident_id != item.incident_id:
+        raise Conflict(
+            _(
+                "El incidente {id} ya no está asignado a {unit} (fue reasignado, retirado o "
+                "cerrado): este cambio de estado no se aplicó.",
+                id=item.incident_id if item.incident_id is not None else "—",
+                unit=unit.call_sign,
+            )
+        )
+    inc = actor.get(Incident, item.incident_id, object_type="incident")
+    stamps = [inc.dispatched_at, inc.en_route_at, inc.on_scene_at]
+    earlier = max((s for s in stamps if s is not None), default=None)
+    if earlier is not None and at < earlier:
+        at = earlier  # never before the step it follows: the KPIs subtract these stamps
+    try:
+        dispatch.apply_move(actor, inc, status, at=at)
+    except InvalidInput as exc:
+        raise Conflict(str(exc)) from exc
+
+
+# --- the dispatcher's side ---------------------------------------------------------------
+
+
+def _announce_device(actor: Actor, dev: FieldDevice, unit: Unit, online: bool) -> None:
+    events.emit(
+        actor.db,
+        "field_device",
+        {"id": dev.id, "unit_id": unit.id, "call_sign": unit.call_sign, "on_app": online},
+    )
+
+
+def devices(actor: Actor) -> list[dict[str, Any]]:
+    """The devices signed in now (session live): officer, unit, since, until, last contact."""
+    actor.require(DEVICES, object_type="field_device")
+    now = utcnow()
+    rows = actor.db.execute(
+        select(FieldDevice, UserSession, User, Unit)
+        .join(UserSession, UserSession.id == FieldDevice.session_id)
+        .join(User, User.id == FieldDevice.user_id)
+        .join(Unit, Unit.id == FieldDevice.unit_id)
+        .where(UserSession.revoked_at.is_(None), UserSession.expires_at > now)
+        .order_by(Unit.call_sign, FieldDevice.id)
+    ).all()
+    return [
+        {
+            "id": dev.id,
+            "officer": user.username,
+            "officer_name": user.display_name,
+            "unit_id": unit.id,
+            "call_sign": unit.call_sign,
+            "label": dev.label,
+            "signed_in_at": dev.created_at.isoformat(),
+            "ends_at": sess.expires_at.isoformat(),
+            "last_contact_at": dev.last_contact_at.isoformat(),
+        }
+        for dev, sess, user, unit in rows
+    ]
+
+
+def revoke_device(actor: Actor, device_id: int) -> None:
+    """End a device's token now: its next request is refused, its live stream ends."""
+    actor.require(DEVICES, object_type="field_device", object_id=str(device_id))
+    dev = actor.db.get(FieldDevice, device_id)
+    if dev is None:
+        raise NotFound(_("no existe el equipo de campo {id}", id=device_id))
+    sess = actor.db.get(UserSession, dev.session_id)
+    if sess is None or sess.revoked_at is not None:
+        return  # already ended: nothing changes, nothing to log
+    sess.revoked_at = utcnow()
+    actor.record(
+        DEVICE_REVOKED,
+        object_type="field_device",
+        object_id=str(dev.id),
+        details={"session": sess.id, "user_id": dev.user_id},
+    )
+    unit = actor.db.get(Unit, dev.unit_id)
+    if unit is not None:
+        _announce_device(actor, dev, unit, False)
+
+
+def deliveries(actor: Actor) -> list[dict[str, Any]]:
+    """Per open dispatch: its delivery to the unit's phone (sent, received, acknowledged),
+    whether the unit is on the app and its last contact."""
+    actor.require(DEVICES, object_type="field_device")
+    db, now = actor.db, utcnow()
+    open_ = db.execute(
+        select(Assignment, Unit)
+        .join(Unit, Unit.id == Assignment.unit_id)
+        .where(Assignment.released_at.is_(None))
+        .order_by(Assignment.id)
+    ).all()
+    on_app: dict[int, datetime] = {}
+    for unit_id, last in db.execute(
+        select(FieldDevice.unit_id, FieldDevice.last_contact_at)
+        .join(UserSession, UserSession.id == FieldDevice.session_id)
+        .where(UserSession.revoked_at.is_(None), UserSession.expires_at > now)
+    ):
+        if unit_id not in on_app or last > on_app[unit_id]:
+            on_app[unit_id] = last
+    ids = [a.id for a, _u in open_]
+    found = {
+        d.ref_id: d
+        for d in db.scalars(
+            select(FieldDelivery).where(
+                FieldDelivery.kind == "dispatch", FieldDelivery.ref_id.in_(ids)
+            )
+        )
+    }
+    out = []
+    for a, unit in open_:
+        d = found.get(a.id) or FieldDelivery(unit_id=unit.id, kind="dispatch", ref_id=a.id)
+        row = delivery_out(d, unit)
+        contact = on_app.get(unit.id)
+        row.update(
+            incident_id=a.incident_id,
+            dispatched_at=a.dispatched_at.isoformat(),
+            on_app=contact is not None,
+            last_contact_at=contact.isoformat() if contact else None,
+        )
+        out.append(row)
+    return out

@@ -1,0 +1,265 @@
+"""The field app's routes: the installable page at /campo (its shell, service worker and
+web manifest, served without a login: the app signs in by itself), and the API the phone
+speaks with its device token (``X-Device-Key`` on every call) and the dispatcher's view
+of the devices and deliveries. Thin: each route calls the service with the actor."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import time
+from collections.abc import AsyncIterator
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Path, Request, status
+from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
+from jinja2 import Environment, FileSystemLoader
+from starlette.concurrency import run_in_threadpool
+
+from kuntur.core import events, i18n
+from kuntur.core.web import MAX_ID, UnitOfWorkRoute
+from kuntur.field import schemas, service
+from kuntur.identity import crypto
+from kuntur.identity import service as identity
+from kuntur.identity.actor import Actor
+from kuntur.identity.views import check_login_rate, refusal
+from kuntur.identity.web import ActorDep
+
+router = APIRouter(route_class=UnitOfWorkRoute, tags=["field"])
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+DeviceKey = Annotated[str, Header(alias="X-Device-Key", max_length=64)]
+STATIC = resources.files("kuntur.field") / "static"
+# How often an open stream checks that its device token still stands: a revoked device's
+# stream ends within this many seconds (one indexed read per stream each time).
+RECHECK_S = 1.0
+
+
+@functools.cache
+def _env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(resources.files("kuntur.field") / "templates")),
+        autoescape=True,
+    )
+    i18n.install_gettext(env)
+    return env
+
+
+@router.get("/campo", response_class=HTMLResponse, include_in_schema=False)
+def field_page(request: Request) -> Response:
+    """The app's shell: no data in it (that comes from the API with the device token), so
+    the service worker may keep it for offline use."""
+    settings = request.app.state.settings
+    html = (
+        _env()
+        .get_template("campo.html")
+        .render(lang="es", position_interval_s=settings.field_position_interval_s)
+    )
+    return HTMLResponse(html)
+
+
+@router.get("/campo/sw.js", include_in_schema=False)
+def service_worker() -> Response:
+    """The service worker, from /campo so that its scope covers the page."""
+    body = (STATIC / "sw.js").read_text(encoding="utf-8")
+    return Response(
+        body,
+        media_type="text/javascript",
+        headers={"Service-Worker-Allowed": "/campo", "Cache-Control": "no-cache"},
+    )
+
+
+@router.get("/campo/manifest.webmanifest", include_in_schema=False)
+def web_manifest() -> Response:
+    body = {
+        "name": i18n._("Kuntur Campo"),
+        "short_name": i18n._("Campo"),
+        "description": i18n._("Despachos, órdenes y estado de la unidad en el teléfono"),
+        "lang": "es",
+        "start_url": "/campo",
+        "scope": "/campo",
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#000000",
+        "theme_color": "#000000",
+        "icons": [
+            {"src": "/static/field/icon.svg", "sizes": "any", "type": "image/svg+xml"},
+            {"src": "/static/field/icon-192.png", "sizes": "192x192", "type": "image/png"},
+        ],
+    }
+    return Response(json.dumps(body, ensure_ascii=False), media_type="application/manifest+json")
+
+
+@router.post(
+    "/api/field/signin",
+    response_model=schemas.SignedIn,
+    status_code=201,
+    responses={
+        401: {"description": "refused"},
+        403: {"description": "not a field officer"},
+        423: {"description": "account locked"},
+    },
+    dependencies=[Depends(check_login_rate)],
+)
+def sign_in(body: schemas.SignInIn, request: Request, actor: ActorDep) -> Any:
+    """The officer's username and password (and second factor where the role needs one):
+    a device token for the shift, bound to this device and to the officer's unit."""
+    key = crypto.for_settings(request.app.state.settings)
+    result = identity.authenticate(
+        actor.db, actor.ctx, body.username, body.password, body.totp, key
+    )
+    if result.user is None:
+        return refusal(result)  # answered, not raised: the failure count is kept
+    officer = Actor(
+        actor.db, identity.context_for(result.user, None, request_id=actor.ctx.request_id)
+    )
+    if not service.may_sign_in(officer):
+        return JSONResponse(
+            {"detail": i18n._("Su usuario no usa la aplicación de campo (rol oficial de campo).")},
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    settings = request.app.state.settings
+    raw, dev, unit = service.start_shift(
+        officer,
+        result.user,
+        device_key=body.device_key,
+        label=body.label,
+        call_sign=body.call_sign,
+        hours=min(body.hours, settings.field_shift_hours),
+    )
+    return schemas.SignedIn(
+        token=raw,
+        device_id=dev.id,
+        unit_id=unit.id,
+        call_sign=unit.call_sign,
+        expires_at=dev.ends_at.isoformat(),
+        position_interval_s=settings.field_position_interval_s,
+    )
+
+
+@router.get("/api/field/state", response_model=schemas.StateOut)
+def field_state(request: Request, actor: ActorDep, device: DeviceKey) -> dict[str, Any]:
+    """The unit's current dispatch and orders, as this device may see them."""
+    bound = service.device_of(actor, device)
+    out = service.state(actor, bound)
+    out["position_interval_s"] = request.app.state.settings.field_position_interval_s
+    return out
+
+
+@router.post("/api/field/ack", response_model=schemas.DeliveryOut)
+def acknowledge(data: schemas.AckIn, actor: ActorDep, device: DeviceKey) -> dict[str, Any]:
+    """One tap: the unit acknowledges its dispatch or an order."""
+    bound = service.device_of(actor, device)
+    return service.acknowledge(actor, bound, data.kind, data.id)
+
+
+@router.post("/api/field/reports", response_model=schemas.ReportsOut)
+def reports(data: schemas.ReportsIn, actor: ActorDep, device: DeviceKey) -> dict[str, Any]:
+    """Status changes, positions and notes, in the order made (live or from the offline
+    queue); each answered applied, duplicate (sent before), conflict or refused."""
+    bound = service.device_of(actor, device)
+    items = [service.ReportIn(**item.model_dump()) for item in data.items]
+    return {"results": service.apply_reports(actor, bound, items)}
+
+
+@router.get(
+    "/api/field/live",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "server-sent events"}},
+)
+async def live(request: Request, actor: ActorDep, device: DeviceKey) -> StreamingResponse:
+    """What concerns this device's unit, as it happens: its own changes (a dispatch), its
+    incident's, the orders to it or to a node above it. Each event names only its kind and
+    id: the phone then reads its state. Ends as soon as the token no longer stands."""
+    bound = await run_in_threadpool(service.device_of, actor, device)
+    unit_id, node_id = bound.unit.id, bound.unit.command_unit_id
+    incident_id = bound.unit.incident_id
+    nodes = set(await run_in_threadpool(service.ancestors, actor, node_id))
+    session_id = actor.ctx.session_id
+    await run_in_threadpool(actor.db.commit)  # keep the last contact; hold no connection
+    actor.db.close()
+    broker = request.app.state.broker
+    engine = request.app.state.engine
+
+    def concerns(event: events.Event) -> bool:
+        nonlocal incident_id
+        try:
+            obj = json.loads(event.data)
+        except ValueError:
+            return False
+        if event.kind == "unit" and obj.get("id") == unit_id:
+            incident_id = obj.get("incident_id")
+            return True
+        if event.kind == "incident":
+            return incident_id is not None and obj.get("id") == incident_id
+        if event.kind == "order":
+            return obj.get("target_unit_id") == unit_id or obj.get("target_node_id") in nodes
+        return False
+
+    async def stream() -> AsyncIterator[str]:
+        yield "retry: 2000\n\n"
+        yield 'data: {"kind": "hello"}\n\n'
+        batches = broker.subscribe().__aiter__()
+        pending: asyncio.Future[list[events.Event]] | None = None
+        checked = time.monotonic()
+        try:
+            while True:
+                if pending is None:
+                    pending = asyncio.ensure_future(batches.__anext__())
+                done, _ = await asyncio.wait({pending}, timeout=RECHECK_S)
+                batch: list[events.Event] = []
+                if done:
+                    try:
+                        batch = pending.result()
+                    except StopAsyncIteration:
+                        return
+                    pending = None
+                if time.monotonic() - checked >= RECHECK_S:
+                    live_ = await run_in_threadpool(identity.session_is_live, engine, session_id)
+                    if not live_:
+                        yield 'event: session_ended\ndata: {"kind": "session_ended"}\n\n'
+                        return
+                    checked = time.monotonic()
+                if not batch:
+                    yield ": keepalive\n\n"
+                    continue
+                chunk = "".join(
+                    f"data: {json.dumps({'kind': e.kind})}\n\n" for e in batch if concerns(e)
+                )
+                if chunk:
+                    yield chunk
+        finally:
+            if pending is not None:
+                pending.cancel()
+            else:
+                await batches.aclose()
+
+    return StreamingResponse(
+        stream(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get("/api/field/devices", response_model=list[schemas.DeviceOut])
+def list_devices(actor: ActorDep) -> list[dict[str, Any]]:
+    """The devices signed in now: officer, unit, shift end, last contact."""
+    return service.devices(actor)
+
+
+@router.post(
+    "/api/field/devices/{device_id}/revoke",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+)
+def revoke_device(device_id: Id, actor: ActorDep) -> Response:
+    """End a device's token now (a lost or stolen phone)."""
+    service.revoke_device(actor, device_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/api/field/deliveries", response_model=list[schemas.DispatchDeliveryOut])
+def list_deliveries(actor: ActorDep) -> list[dict[str, Any]]:
+    """Per open dispatch: sent, received or acknowledged on the unit's phone."""
+    return service.deliveries(actor)

@@ -1,0 +1,212 @@
+"""The field app on a phone-sized Chromium (mobile emulation, touch): a dispatcher
+dispatches through the API, the phone shows it live and the officer acknowledges with a
+tap, the dispatcher sees the acknowledgement; with the network cut, three status changes
+and a position are queued and arrive once, in order, with their original times; a revoked
+device is signed out at once.
+
+Its own small server (a command tree and units, no demo scenario): the phone needs no
+more, and the full scenario costs minutes on a small machine."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import httpx2 as httpx
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from kuntur.app import create_app
+from kuntur.command.models import Unit
+from kuntur.config import Settings
+from kuntur.core import migrate
+from kuntur.core.db import make_engine
+from kuntur.core.timeutil import to_utc, utcnow
+from kuntur.field.models import FieldReport
+from kuntur.identity.models import User
+from kuntur.incidents.models import Incident
+from tests.command.conftest import LIMA_POINT, World, build_world
+from tests.conftest import PASSWORD, make_user, serve_in_thread
+from tests.web.conftest import sign_in
+
+# Playwright's "Pixel 5" descriptor, written out: the browser fixture hands over the
+# browser, not the Playwright instance that carries the device list.
+PIXEL_5 = {
+    "user_agent": (
+        "Mozilla/5.0 (Linux; Android 11; Pixel 5) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/120.0.0.0 Mobile Safari/537.36"
+    ),
+    "viewport": {"width": 393, "height": 727},
+    "screen": {"width": 393, "height": 851},
+    "device_scale_factor": 2.75,
+    "is_mobile": True,
+    "has_touch": True,
+}
+SCREENS = Path(__file__).parents[2] / "docs" / "screens"
+
+
+class Field:
+    def __init__(self, url: str, engine: Engine, world: World, dispatcher: str) -> None:
+        self.url, self.engine, self.world = url, engine, world
+        self.desk = httpx.Client(
+            base_url=url, headers={"Authorization": f"Bearer {dispatcher}"}, timeout=10
+        )
+
+
+@pytest.fixture(scope="module")
+def field(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Field]:
+    var = tmp_path_factory.mktemp("field")
+    settings = Settings(
+        var_dir=var,
+        database_url=f"sqlite:///{var / 'kuntur.db'}",
+        environment="test",
+        login_attempts_per_client=1000,
+    )
+    engine = make_engine(settings.effective_database_url)
+    migrate.upgrade(engine)
+    world = build_world(engine)
+    token, _ = make_user(engine, "despacho", ["dispatcher"])
+    make_user(engine, "agente", ["field_officer"])
+    with Session(engine) as db, db.begin():
+        db.execute(update(User).where(User.username == "despacho").values(unit_id=world.front))
+        db.execute(update(User).where(User.username == "agente").values(unit_id=world.station_a))
+    url, server, thread = serve_in_thread(create_app(settings, engine))
+    f = Field(url, engine, world, token)
+    yield f
+    f.desk.close()
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+@pytest.fixture
+def phone(browser: Browser, field: Field) -> Iterator[Page]:
+    context = browser.new_context(
+        **PIXEL_5,
+        locale="es-PE",
+        geolocation={"latitude": -12.0461, "longitude": -77.0312},
+        permissions=["geolocation"],
+    )
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.goto(f"{field.url}/campo")
+    pg.fill("input[name=username]", "agente")
+    pg.fill("input[name=password]", PASSWORD)
+    pg.tap("#signin-form button[type=submit]")
+    expect(pg.get_by_test_id("unit")).to_contain_text("PNP-A-P1")
+    yield pg
+    assert errors == []
+    context.close()
+
+
+def dispatch(field: Field) -> int:
+    r = field.desk.post(
+        "/api/incidents",
+        json={
+            "source": "emergency_call",
+            "category": "aggravated_robbery",
+            "occurred_at": utcnow().isoformat(),
+            "longitude": LIMA_POINT[0],
+            "latitude": LIMA_POINT[1],
+            "address": "Jr. de la Unión 300",
+        },
+    )
+    assert r.status_code == 201, r.text
+    iid = int(r.json()["id"])
+    d = field.desk.post(
+        f"/api/dispatch/incidents/{iid}/dispatch", json={"unit_id": field.world.patrol}
+    )
+    assert d.status_code == 201, d.text
+    return iid
+
+
+def delivery(field: Field, iid: int) -> str:
+    rows = field.desk.get("/api/field/deliveries").json()
+    return str(next(r["state"] for r in rows if r["incident_id"] == iid))
+
+
+def test_a_dispatch_reaches_the_phone_is_acknowledged_and_the_desk_sees_it(
+    field: Field, phone: Page
+) -> None:
+    started = time.monotonic()
+    iid = dispatch(field)
+    expect(phone.get_by_test_id("incident")).to_contain_text(str(iid), timeout=5000)
+    shown = time.monotonic() - started
+    assert shown < 3.0, f"the dispatch took {shown:.2f} s to show"
+    assert (
+        phone.get_by_test_id("navigate")
+        .get_attribute("href", timeout=1000)
+        .startswith("geo:-12.046400,-77.030000")
+    )
+    assert delivery(field, iid) == "received"
+    phone.get_by_test_id("ack-dispatch").tap()
+    expect(phone.get_by_test_id("ack-dispatch")).to_be_disabled()
+    deadline = time.monotonic() + 5
+    while delivery(field, iid) != "acknowledged":
+        assert time.monotonic() < deadline, "the desk never saw the acknowledgement"
+        time.sleep(0.1)
+    phone.screenshot(path=str(SCREENS / "field_phone.png"), full_page=True)
+    # And on the dispatch page, the desk sees it too.
+    desk_context = phone.context.browser.new_context(  # type: ignore[union-attr]
+        viewport={"width": 1280, "height": 900}, locale="es-PE"
+    )
+    desk = desk_context.new_page()
+    desk.goto(f"{field.url}/login?next=/despacho")
+    sign_in(desk, "despacho")
+    desk.wait_for_url(f"{field.url}/despacho")
+    badge = desk.locator("[data-testid=field-state][data-unit='PNP-A-P1']")
+    expect(badge).to_have_text("Acusado", timeout=5000)
+    expect(desk.get_by_test_id("field-devices")).to_contain_text("PNP-A-P1")
+    desk_context.close()
+
+    # Offline: three status changes and a position, queued with their own times.
+    phone.evaluate("navigator.serviceWorker.ready.then(() => caches.open('kuntur-campo-v1'))")
+    phone.wait_for_function(
+        "caches.open('kuntur-campo-v1').then(c => c.keys()).then(k => k.length >= 6)"
+    )
+    phone.context.set_offline(True)
+    expect(phone.get_by_test_id("net")).to_contain_text("Sin conexión")
+    for status in ("en_route", "on_scene", "cleared"):
+        phone.locator(f"[data-status={status}]").tap()
+        time.sleep(1.1)  # a second apart: the times must come back as made
+    phone.locator("#position-now").tap()
+    expect(phone.get_by_test_id("queued")).to_have_count(4)
+    queued = phone.evaluate("JSON.parse(localStorage.getItem('kuntur.campo.queue'))")
+    assert [q["kind"] for q in queued] == ["status", "status", "status", "position"]
+    with Session(field.engine) as db:
+        assert db.scalars(select(FieldReport)).all() == []  # nothing got through
+    # The app opens with no network (the service worker's shell, the last state kept).
+    phone.reload()
+    expect(phone.get_by_test_id("unit")).to_contain_text("PNP-A-P1")
+    expect(phone.get_by_test_id("incident")).to_contain_text(str(iid))
+    expect(phone.get_by_test_id("queued")).to_have_count(4)
+
+    phone.context.set_offline(False)
+    expect(phone.get_by_test_id("queued")).to_have_count(0, timeout=10000)
+    with Session(field.engine) as db:
+        reports = db.scalars(select(FieldReport).order_by(FieldReport.id)).all()
+        assert [r.client_id for r in reports] == [q["client_id"] for q in queued]  # once, in order
+        assert [r.outcome for r in reports] == ["applied"] * 4
+        inc = db.get(Incident, iid)
+        assert inc is not None
+        made = [to_utc(datetime.fromisoformat(q["at"].replace("Z", "+00:00"))) for q in queued]
+        stamps = [inc.en_route_at, inc.on_scene_at, inc.cleared_at]
+        for stamp, when in zip(stamps, made[:3], strict=True):
+            assert stamp is not None and abs((stamp - when).total_seconds()) < 0.002
+        unit = db.scalar(select(Unit).where(Unit.id == field.world.patrol))
+        assert unit is not None and unit.position_at is not None
+        assert abs((unit.position_at - made[3]).total_seconds()) < 1.0
+        assert round(unit.lat or 0, 4) == -12.0461
+
+
+def test_a_revoked_device_is_signed_out_at_once(field: Field, phone: Page) -> None:
+    devices = field.desk.get("/api/field/devices").json()
+    mine = devices[-1]["id"]
+    assert field.desk.post(f"/api/field/devices/{mine}/revoke").status_code == 204
+    expect(phone.locator("#signin")).to_be_visible(timeout=4000)
+    expect(phone.get_by_test_id("message")).to_contain_text("revocado")
