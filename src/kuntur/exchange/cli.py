@@ -27,10 +27,11 @@ import contextlib
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from kuntur.core.cli_support import fail
 from kuntur.core.i18n import _
 from kuntur.exchange.manifest import MANIFEST
 
@@ -52,11 +53,6 @@ Arg = typer.Argument
 @app.callback()
 def _group() -> None:
     """Data exchange."""
-
-
-def fail(message: str) -> NoReturn:
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 @eido_app.command("export", help=_("Imprimir el documento EIDO (JSON) de un incidente."))
@@ -247,7 +243,7 @@ def serve_cmd(
     certs: Annotated[Path | None, Opt("--certs", help=_("carpeta de certificados"))] = None,
 ) -> None:
     from kuntur.config import Settings
-    from kuntur.core.cli_support import engine, fail
+    from kuntur.core.cli_support import engine
     from kuntur.exchange import tak
 
     if tcp_port is None and tls_port is None:
