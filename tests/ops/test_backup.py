@@ -168,3 +168,26 @@ def test_the_command_line_backs_up_and_restores_into_an_empty_store(
     assert "Restaurado" in done.output and _count(engine, Incident) == 2
     missing = runner.invoke(app, ["restore", str(tmp_path / "no-existe.kbk")])
     assert missing.exit_code == 2 and "no existe" in missing.output
+
+
+def test_a_backup_restores_into_a_new_database_with_no_schema_yet(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Disaster recovery: a new machine, an empty database, the last backup (a SQLite file
+    here: from the PostgreSQL run of this test, a backup of one store restored into the other)."""
+    from kuntur.core import migrate
+    from kuntur.core.db import make_engine
+
+    ids = _write(engine, 3)
+    file = tmp_path / "respaldo.kbk"
+    service.backup(engine, file)
+    fresh = make_engine(f"sqlite:///{tmp_path / 'nueva.db'}")
+    try:
+        assert migrate.current_revision(fresh) is None
+        report = service.restore(fresh, file, force=False)
+        assert report["lost_events"] == 0
+        with Session(fresh) as db:
+            assert set(db.scalars(select(Incident.id))) == set(ids)
+        assert migrate.current_revision(fresh) == migrate.head_revision(fresh)
+    finally:
+        fresh.dispose()

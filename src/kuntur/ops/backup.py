@@ -307,7 +307,11 @@ def restore(engine: Engine, path: Path, *, force: bool = False) -> RestoreReport
     revision = str(manifest["revision"])
     known = {t.name: t for t in tables()}
     unknown = sorted(set(manifest["tables"]) - set(known))
-    if revision != migrate.current_revision(engine) and not _at_revision(engine, revision):
+    current = migrate.current_revision(engine)
+    if current is None and _known(engine, revision):
+        migrate.upgrade(engine, revision)  # a new, empty database: the backup's schema first
+        current = revision
+    if revision != current and not _at_revision(engine, revision):
         raise InvalidInput(
             _(
                 "{file}: respaldo de la revisión {rev}, que esta versión de Kuntur no conoce; "
@@ -355,14 +359,20 @@ def restore(engine: Engine, path: Path, *, force: bool = False) -> RestoreReport
     return report
 
 
-def _at_revision(engine: Engine, revision: str) -> bool:
-    """Bring an EMPTY store to ``revision`` (an older backup's), if this code knows it."""
+def _known(engine: Engine, revision: str) -> bool:
+    """Whether this code has the migration ``revision``."""
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(migrate.alembic_config(str(engine.url)))
     try:
-        script.get_revision(revision)
+        return script.get_revision(revision) is not None
     except Exception:  # alembic raises its own errors for an unknown revision
+        return False
+
+
+def _at_revision(engine: Engine, revision: str) -> bool:
+    """Bring an EMPTY store to ``revision`` (an older backup's), if this code knows it."""
+    if not _known(engine, revision):
         return False
     with engine.connect() as conn:
         if not is_empty(conn):
