@@ -239,5 +239,38 @@ def restore(
         print(_("El almacén reemplazado no continuaba el registro de este respaldo."))
 
 
+@app.command(
+    "purge",
+    help=_(
+        "Depurar los datos personales vencidos (Ley 29733): relatos de incidentes cerrados, "
+        "contactos y denuncias cerradas, posiciones de la aplicación de campo, viajeros; "
+        "los plazos son los KUNTUR_RETENTION_*."
+    ),
+)
+def purge(
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help=_("contar lo que se depuraría, sin cambiar nada"))
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=_("el resultado como JSON"))] = False,
+) -> None:
+    """Apply the retention rules (kuntur.ops.retention)."""
+    from sqlalchemy.orm import Session
+
+    from kuntur.config import get_settings
+    from kuntur.core.cli_support import engine
+    from kuntur.identity.actor import system
+    from kuntur.ops import retention
+
+    with Session(engine()) as db, db.begin():
+        done = retention.purge(system(db, "purge"), get_settings(), dry_run=dry_run)
+    if as_json:
+        print(json.dumps({p.rule: {"rows": p.rows, "before": p.before} for p in done}))
+        return
+    for p in done:
+        print(
+            _("{rule}: {rows} (anteriores al {before})", rule=p.rule, rows=p.rows, before=p.before)
+        )
+
+
 def main() -> None:
     app()

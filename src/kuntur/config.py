@@ -81,6 +81,17 @@ class Settings(BaseSettings):
     # cleared false positive is remembered for `border_clearance_days`, then asked again.
     border_retention_days: int = Field(90, ge=1, le=3650)
     border_clearance_days: int = Field(365, ge=1, le=3650)
+    # Retention of other personal data (Ley 29733), applied by `kuntur purge` (a timer in
+    # production: deploy/systemd/kuntur-purge.timer). The records stay (counts, places,
+    # times: what statistics and oversight need); the personal parts go.
+    # - a closed incident's narrative (victims' and witnesses' words)
+    retention_incident_narrative_days: int = Field(1825, ge=30, le=36500)
+    # - a citizen's sealed contact on a closed tip (the desk no longer needs to call back)
+    retention_tip_contact_days: int = Field(180, ge=7, le=3650)
+    # - a closed tip that became no incident: its narrative, messages and photos
+    retention_tip_days: int = Field(365, ge=30, le=3650)
+    # - the field app's position reports (where each officer was, minute by minute)
+    retention_field_position_days: int = Field(90, ge=7, le=3650)
     # The key that seals TOTP secrets and keys the audit log's commitments
     # (identity/crypto.py). Same rule as the audit key: made on first use only outside
     # production; in production it must exist (`kuntur users keygen`).

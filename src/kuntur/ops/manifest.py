@@ -10,5 +10,6 @@ from kuntur.core.registry import EventType, Manifest, declare
 
 BACKED_UP = EventType("ops.backup", "Respaldo del almacén")
 RESTORED = EventType("ops.restored", "Almacén restaurado desde un respaldo")
+PURGED = EventType("ops.purged", "Datos personales depurados al vencer su plazo (Ley 29733)")
 
-MANIFEST = declare(Manifest(domain="ops", events=(BACKED_UP, RESTORED)))
+MANIFEST = declare(Manifest(domain="ops", events=(BACKED_UP, RESTORED, PURGED)))
