@@ -372,3 +372,39 @@ def test_the_subgradient_from_a_plan_is_a_bound() -> None:
         for c, v in values.items():
             if v >= best - 1e-9 and v > lower + 1e-9:
                 assert not lag.off[list(c)].any()
+
+
+def test_the_time_limit_holds_when_highs_does_not_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HiGHS may look at the clock only between long steps (a round of root cuts): the
+    answer comes at the time limit all the same, with the best plan known and a bound that
+    is still a bound (here HiGHS's integer solve is made to ignore both its time limit and
+    the request to stop)."""
+    import highspy
+
+    from kuntur.patrol import solver
+
+    original = highspy.Highs.run
+    stuck = []
+
+    def run(self: highspy.Highs) -> object:
+        if len(self.getLp().integrality_):  # the integer model: busy, deaf to the clock
+            stuck.append(1)
+            time.sleep(4.0)
+        return original(self)
+
+    monkeypatch.setattr(highspy.Highs, "run", run)
+    monkeypatch.setattr(solver, "MIP_ROOM", 0.0)  # always time for the integer model
+    for seed in range(8):
+        lat, lon, w, s_lat, s_lon = city(40, 9, 500 + seed)
+        cover = within_radius(lat, lon, s_lat, s_lon, 1500)
+        sets = [set(np.flatnonzero(row)) for row in cover.toarray()]
+        best = max(covered_weight(sets, w, set(c)) for c in itertools.combinations(range(9), 3))
+        began = time.perf_counter()
+        plan = mclp(cover, w, 3, time_limit=0.5)
+        took = time.perf_counter() - began
+        assert took < 0.5 + 2 * solver.GRACE + 1.0
+        assert len(plan.sites) == 3
+        assert plan.objective == pytest.approx(covered_weight(sets, w, set(plan.sites.tolist())))
+        assert plan.bound >= best - 1e-7
+        assert plan.bound >= plan.objective
+    assert stuck  # the integer model was started (and left) at least once
