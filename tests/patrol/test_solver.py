@@ -310,3 +310,101 @@ def test_fixing_by_reduced_cost_keeps_every_optimal_plan(seed: int) -> None:
         for plan in optimal:
             assert not any(settled.off[j] for j in plan)
             assert all(j in plan for j in np.flatnonzero(settled.on))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_relaxation_bound_without_the_integer_model(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When too little time is left for HiGHS's integer model, the answer's bound is the
+    relaxation's (its dual form's multipliers): at least the brute-force optimum, at least
+    the objective; the relaxation's x is a fractional plan with ``p`` posts."""
+    from kuntur.patrol import solver
+
+    monkeypatch.setattr(solver, "MIP_ROOM", math.inf)  # never time for the integer model
+
+    def no_mip(*args: object, **kw: object) -> None:
+        raise AssertionError("the integer model was started")
+
+    monkeypatch.setattr(solver, "_mip", no_mip)
+    lat, lon, w, s_lat, s_lon = city(40, 10, 300 + seed)
+    cover = within_radius(lat, lon, s_lat, s_lon, 1500)
+    sets = [set(np.flatnonzero(row)) for row in cover.toarray()]
+    p = 2 + seed % 3
+    fixed = (seed % 10,) if seed % 2 else ()
+    best = max(
+        covered_weight(sets, w, set(c))
+        for c in itertools.combinations(range(10), p)
+        if set(fixed) <= set(c)
+    )
+    plan = mclp(cover, w, p, fixed=fixed, time_limit=0.3)
+    assert plan.detail["relaxation"]["bound"] is not None
+    assert plan.bound >= best - 1e-7
+    assert plan.bound >= plan.objective - 1e-9
+    assert plan.objective == pytest.approx(covered_weight(sets, w, set(plan.sites.tolist())))
+    assert plan.gap == pytest.approx((plan.bound - plan.objective) / plan.bound, abs=1e-12)
+    assert set(fixed) <= set(plan.sites.tolist())
+    pr = reduce(Problem(weights=w, types=(UnitType(cover, p, fixed=fixed),))).problem
+    relax = solver._Relaxation(pr, 20.0)
+    assert relax.solved()
+    x = relax.fractional()
+    assert x is not None
+    assert np.all(x >= -1e-6) and np.all(x <= 1 + 1e-6)
+    assert x.sum() == pytest.approx(min(p, pr.n_sites), abs=1e-4)
+
+
+def test_the_subgradient_from_a_plan_is_a_bound() -> None:
+    """Started from a plan's coverage (as the solver does), the subgradient bound is still
+    a bound and settles no optimal plan's site away."""
+    from kuntur.patrol.solver import greedy, lagrangian
+
+    for seed in range(6):
+        lat, lon, w, s_lat, s_lon = city(40, 9, 60 + seed)
+        cover = within_radius(lat, lon, s_lat, s_lon, 1200)
+        sets = [set(np.flatnonzero(r)) for r in cover.toarray()]
+        values = {c: covered_weight(sets, w, set(c)) for c in itertools.combinations(range(9), 3)}
+        best = max(values.values())
+        pr = problem([cover.toarray()], w, [3])
+        start = greedy(pr)[0] > 0
+        lower = covered_weight(sets, w, set(np.flatnonzero(start).tolist()))
+        lag = lagrangian(pr, lower, deadline=time.perf_counter() + 5, most=500, plan=start)
+        assert lag.bound >= best - 1e-9
+        for c, v in values.items():
+            if v >= best - 1e-9 and v > lower + 1e-9:
+                assert not lag.off[list(c)].any()
+
+
+def test_the_time_limit_holds_when_highs_does_not_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HiGHS may look at the clock only between long steps (a round of root cuts): the
+    answer comes at the time limit all the same, with the best plan known and a bound that
+    is still a bound (here HiGHS's integer solve is made to ignore both its time limit and
+    the request to stop)."""
+    import highspy
+
+    from kuntur.patrol import solver
+
+    original = highspy.Highs.run
+    stuck = []
+
+    def run(self: highspy.Highs) -> object:
+        if len(self.getLp().integrality_):  # the integer model: busy, deaf to the clock
+            stuck.append(1)
+            time.sleep(4.0)
+        return original(self)
+
+    monkeypatch.setattr(highspy.Highs, "run", run)
+    monkeypatch.setattr(solver, "MIP_ROOM", 0.0)  # always time for the integer model
+    for seed in range(8):
+        lat, lon, w, s_lat, s_lon = city(40, 9, 500 + seed)
+        cover = within_radius(lat, lon, s_lat, s_lon, 1500)
+        sets = [set(np.flatnonzero(row)) for row in cover.toarray()]
+        best = max(covered_weight(sets, w, set(c)) for c in itertools.combinations(range(9), 3))
+        began = time.perf_counter()
+        plan = mclp(cover, w, 3, time_limit=0.5)
+        took = time.perf_counter() - began
+        assert took < 0.5 + 2 * solver.GRACE + 1.0
+        assert len(plan.sites) == 3
+        assert plan.objective == pytest.approx(covered_weight(sets, w, set(plan.sites.tolist())))
+        assert plan.bound >= best - 1e-7
+        assert plan.bound >= plan.objective
+    assert stuck  # the integer model was started (and left) at least once
