@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 
 from kuntur.core import migrate
 from kuntur.core.db import Base, make_engine
@@ -43,3 +43,62 @@ def test_upgrade_downgrade_upgrade(db_url: str, tmp_path: Path) -> None:
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
             admin.dispose()
+
+
+BROKEN = '''"""A migration that fails halfway (the test's, never shipped)."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("probe_half_done", sa.Column("id", sa.Integer, primary_key=True))
+    with op.batch_alter_table("incidents") as batch:
+        batch.add_column(sa.Column("probe_column", sa.Integer, nullable=True))
+    op.execute("UPDATE incidents SET priority = 1")
+    raise RuntimeError("disk full halfway through the migration")
+
+
+def downgrade() -> None:
+    pass
+'''
+
+
+def test_a_failed_migration_leaves_the_store_as_it_was(engine: Engine, tmp_path: Path) -> None:
+    """A new release's migration that fails (here after a new table, a new column and an
+    update of every incident) changes nothing: same revision, schema and rows."""
+    import shutil
+    from importlib import resources
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from kuntur.incidents.models import Incident
+    from tests.scenario import incident as make_incident
+
+    with Session(engine) as db, db.begin():
+        ids = [make_incident(db) for _ in range(3)]
+        db.flush()
+        before = {i.id: i.priority for i in db.scalars(select(Incident))}
+    scripts = tmp_path / "migrations"
+    shutil.copytree(str(resources.files("kuntur") / "migrations"), scripts)
+    head = migrate.current_revision(engine)
+    (scripts / "versions" / "9999_broken.py").write_text(BROKEN.replace("{head}", str(head)))
+    try:
+        migrate.upgrade(engine, script_location=str(scripts))
+    except RuntimeError as exc:
+        assert "halfway" in str(exc)
+    else:
+        raise AssertionError("the broken migration did not fail")
+    assert migrate.current_revision(engine) == head
+    names = set(inspect(engine).get_table_names())
+    assert "probe_half_done" not in names
+    assert "probe_column" not in {c["name"] for c in inspect(engine).get_columns("incidents")}
+    with Session(engine) as db:
+        assert {i.id: i.priority for i in db.scalars(select(Incident))} == before
+    assert set(before) == set(ids)

@@ -11,9 +11,10 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 
-def alembic_config(url: str) -> Config:
+def alembic_config(url: str, script_location: str | None = None) -> Config:
     cfg = Config()
-    cfg.set_main_option("script_location", str(resources.files("kuntur") / "migrations"))
+    where = script_location or str(resources.files("kuntur") / "migrations")
+    cfg.set_main_option("script_location", where)
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     cfg.set_main_option(
         "file_template",
@@ -22,9 +23,15 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    cfg = alembic_config(str(engine.url.render_as_string(hide_password=False)))
+def upgrade(engine: Engine, revision: str = "head", script_location: str | None = None) -> None:
+    """Every migration up to ``revision`` in ONE transaction: a migration that fails leaves
+    the store as it was before the first (PostgreSQL and SQLite both roll DDL back)."""
+    cfg = alembic_config(str(engine.url.render_as_string(hide_password=False)), script_location)
     with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            # The driver opens a transaction only before a row is written, so without this
+            # each CREATE or ALTER would be committed on its own as it ran.
+            conn.exec_driver_sql("BEGIN")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
