@@ -4,7 +4,8 @@ Foundation (``benchmarks/foundation.py``): the CSV import end to end into SQLite
 PostgreSQL next to a raw bulk load of the same rows, and the map layer through the
 HTTP API next to the same SQL run bare, paired in one run. Load (``benchmarks/load.py``):
 the real server under 50 concurrent clients next to one client. Other suites: audit,
-dispatch, intelligence, forecast, patrol, border, results, tak.
+dispatch, intelligence, forecast, patrol, border, results, tak,
+migrations.
 
 Usage: python -m benchmarks.run [--rows N] [--runs R] [--backends sqlite,postgresql]
        [--suites foundation,load,...] [--json FILE] [--no-doc]
@@ -455,7 +456,10 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument(
         "--suites",
-        default="foundation,load,audit,forecast,dispatch,intelligence,patrol,border,results,tak",
+        default=(
+            "foundation,load,audit,forecast,dispatch,intelligence,patrol,border,results,tak,"
+            "migrations"
+        ),
     )
     parser.add_argument("--proof-leaves", type=int, default=10_000_000)
     parser.add_argument("--verify-events", type=int, default=1_000_000)
@@ -548,6 +552,12 @@ def main() -> None:
 
         lines = results_bench.run(machine(started))
         write_section("results", lines)
+        print("\n".join(lines))
+    if "migrations" in suites:
+        from benchmarks import migrations
+
+        lines = migrations.run(machine(started), backends, fresh_store, drop_store)
+        write_section("migrations", lines)
         print("\n".join(lines))
     if "forecast" in suites:
         from benchmarks import forecast
