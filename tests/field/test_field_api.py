@@ -400,3 +400,79 @@ def test_orders_to_the_units_station_reach_the_phone_and_are_acknowledged(
         app_client.get("/api/field/state", headers=h).json()["orders"][0]["status"]
         == "acknowledged"
     )
+
+
+def _plan_on_shift(engine: Engine, world: World, stops: int = 3) -> int:
+    """An approved plan on shift now with a post for PNP-A-P1 and ``stops`` hot-spot stops
+    (rows as the planner writes them; the planner is tested in tests/patrol)."""
+    import json
+
+    from kuntur.forecasting.models import Forecast
+    from kuntur.patrol.models import PatrolPlan, PatrolPost
+
+    now = utcnow()
+    schedule = [
+        {
+            "cell": 100 + i,
+            "lon": -77.03 + i * 0.002,
+            "lat": -12.046,
+            "risk": 2.0 - i * 0.1,
+            "district": "150101",
+            "arrive": (now + timedelta(minutes=20 * i)).isoformat(),
+            "leave": (now + timedelta(minutes=20 * i + 12)).isoformat(),
+        }
+        for i in range(stops)
+    ]
+    with Session(engine) as db, db.begin():
+        f = Forecast(
+            created_at=now, created_by="test", method="auto", chosen="kde", data_version="x",
+            events_used=0, cell_size=250.0, crs="EPSG:32718", x0=0.0, y0=0.0, nx=1, ny=1,
+            area_cells=1, horizon_days=7.0, valid_from=now, valid_until=now + timedelta(days=7),
+        )  # fmt: skip
+        db.add(f)
+        db.flush()
+        plan = PatrolPlan(
+            created_at=now, created_by="test", forecast_id=f.id, node_id=world.front,
+            starts_at=now - timedelta(hours=1), ends_at=now + timedelta(hours=7),
+            status="approved", approved_by="jefe", approved_at=now,
+        )  # fmt: skip
+        db.add(plan)
+        db.flush()
+        post = PatrolPost(
+            plan_id=plan.id, unit_id=world.patrol, site="cell:100", lon=-77.03, lat=-12.046,
+            reach_m=800.0, covered_risk=3.0, kind="patrol", schedule=json.dumps(schedule),
+        )  # fmt: skip
+        db.add(post)
+        db.flush()
+        return post.id
+
+
+def test_the_phone_shows_the_patrol_schedule_and_logs_each_stop_once(
+    app_client: TestClient, engine: Engine, world: World
+) -> None:
+    post = _plan_on_shift(engine, world)
+    signed = sign_in(app_client)
+    h = headers(signed["token"])
+    patrol = app_client.get("/api/field/state", headers=h).json()["patrol"]
+    assert patrol["post_id"] == post and patrol["next"] == 0
+    assert [s["minutes"] for s in patrol["stops"]] == [12, 12, 12]
+    assert patrol["stops"][0]["links"]["geo"].startswith("geo:-12.046")
+
+    def stop(n: int, cid: str, post_id: int = post) -> dict[str, Any]:
+        item = {"client_id": cid, "kind": "stop", "post_id": post_id, "stop": n}
+        r = app_client.post(
+            "/api/field/reports", headers=h, json={"items": [{**item, "at": utcnow().isoformat()}]}
+        )
+        assert r.status_code == 200, r.text
+        return dict(r.json()["results"][0])
+
+    assert stop(0, "parada-0001")["outcome"] == "applied"
+    assert stop(0, "parada-0001")["outcome"] == "duplicate"  # the same report again: once
+    again = stop(0, "parada-0002")  # another report of a stop already logged
+    assert again["outcome"] == "conflict" and "ya estaba registrada" in again["reason"]
+    assert stop(7, "parada-0003")["outcome"] == "conflict"  # no such stop in the schedule
+    foreign = stop(1, "parada-0004", post_id=post + 999)  # not this unit's current plan
+    assert foreign["outcome"] == "conflict" and "plan de patrullaje vigente" in foreign["reason"]
+    patrol = app_client.get("/api/field/state", headers=h).json()["patrol"]
+    assert [s["logged"] for s in patrol["stops"]] == [True, False, False]
+    assert patrol["next"] == 1

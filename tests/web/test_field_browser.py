@@ -204,6 +204,36 @@ def test_a_dispatch_reaches_the_phone_is_acknowledged_and_the_desk_sees_it(
         assert round(unit.lat or 0, 4) == -12.0461
 
 
+def test_the_patrol_schedule_on_the_phone_logs_a_stop(field: Field, phone: Page) -> None:
+    from tests.field.test_field_api import _plan_on_shift
+
+    post = _plan_on_shift(field.engine, field.world)
+    phone.reload()
+    card = phone.get_by_test_id("patrol")
+    expect(card).to_be_visible()
+    expect(phone.get_by_test_id("patrol-next")).to_contain_text("Parada 1")
+    expect(phone.get_by_test_id("patrol-stop")).to_have_count(3)
+    phone.get_by_text("Empezar parada").tap()
+    expect(phone.get_by_test_id("stop-timer")).to_contain_text("quedan 1")  # 12 minutes
+    phone.screenshot(path=str(SCREENS / "field_patrol.png"), full_page=True)
+    phone.get_by_test_id("stop-done").tap()
+    expect(phone.get_by_test_id("patrol-next")).to_contain_text("Parada 2")
+    deadline = time.time() + 5
+    while time.time() < deadline:
+        with Session(field.engine) as db:
+            logged = db.scalars(
+                select(FieldReport.value).where(
+                    FieldReport.kind == "stop", FieldReport.outcome == "applied"
+                )
+            ).all()
+        if logged:
+            break
+        time.sleep(0.2)
+    assert logged == [f"{post}:0"]
+    phone.reload()
+    expect(phone.get_by_test_id("patrol-stop").first).to_contain_text("✔")
+
+
 def test_a_revoked_device_is_signed_out_at_once(field: Field, phone: Page) -> None:
     devices = field.desk.get("/api/field/devices").json()
     mine = devices[-1]["id"]

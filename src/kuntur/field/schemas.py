@@ -73,6 +73,28 @@ class UnitOut(BaseModel):
     status_label: str
 
 
+class StopOut(BaseModel):
+    index: int
+    lat: float
+    lon: float
+    district: str
+    arrive: str
+    leave: str
+    minutes: int
+    logged: bool
+    links: LinksOut
+
+
+class PatrolOut(BaseModel):
+    """The unit's hot-spot visits for the shift (its post in the approved plan)."""
+
+    plan_id: int
+    post_id: int
+    ends_at: str
+    stops: list[StopOut]
+    next: int | None = Field(description="the next stop not yet logged, or none")
+
+
 class StateOut(BaseModel):
     unit: UnitOut
     officer: str
@@ -80,6 +102,7 @@ class StateOut(BaseModel):
     server_time: str
     dispatch: DispatchOut | None
     orders: list[OrderOut]
+    patrol: PatrolOut | None = None
     position_interval_s: int
 
 
@@ -100,7 +123,7 @@ class DeliveryOut(BaseModel):
 
 class ReportItemIn(BaseModel):
     client_id: str = Field(min_length=8, max_length=64, description="made by the phone, unique")
-    kind: Literal["status", "position", "note"]
+    kind: Literal["status", "position", "note", "stop"]
     at: datetime = Field(description="when the officer made it, on the phone's clock")
     status: str | None = Field(None, max_length=20)
     incident_id: int | None = Field(None, ge=1, le=MAX_ID)
@@ -108,6 +131,8 @@ class ReportItemIn(BaseModel):
     lat: float | None = Field(None, ge=-90, le=90)
     text: str | None = Field(None, max_length=2000)
     call_sign: str | None = Field(None, max_length=40)
+    post_id: int | None = Field(None, ge=1, le=MAX_ID, description="stop: the patrol post")
+    stop: int | None = Field(None, ge=0, le=100, description="stop: its place in the schedule")
 
 
 class ReportsIn(BaseModel):

@@ -10,6 +10,7 @@ leave the question of *who* may ask to their callers (decision 0019)."""
 from __future__ import annotations
 
 import hmac
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +36,7 @@ from kuntur.identity.actor import Actor
 from kuntur.identity.models import User, UserSession
 from kuntur.incidents.categories import CATEGORY_LABELS, STATUS_LABELS, Category, Status
 from kuntur.incidents.models import Incident
+from kuntur.patrol.models import PatrolPlan, PatrolPost
 
 # The status buttons: three moves of the incident the unit is on, and one of the unit.
 INCIDENT_BUTTONS = (Status.EN_ROUTE, Status.ON_SCENE, Status.CLEARED)
@@ -302,6 +304,73 @@ def state(actor: Actor, bound: Bound, lang: str = "es") -> dict[str, Any]:
         "server_time": now.isoformat(),
         "dispatch": dispatch_out,
         "orders": orders_out,
+        "patrol": _patrol(actor, unit, now),
+    }
+
+
+def _current_post(actor: Actor, unit: Unit, now: datetime) -> tuple[PatrolPost, PatrolPlan] | None:
+    """The unit's post in an approved plan whose shift is on now (the latest approved)."""
+    row = actor.db.execute(
+        select(PatrolPost, PatrolPlan)
+        .join(PatrolPlan, PatrolPlan.id == PatrolPost.plan_id)
+        .where(
+            PatrolPost.unit_id == unit.id,
+            PatrolPlan.status == "approved",
+            PatrolPlan.starts_at <= now,
+            PatrolPlan.ends_at > now,
+        )
+        .order_by(PatrolPlan.approved_at.desc())
+        .limit(1)
+    ).first()
+    return (row[0], row[1]) if row is not None else None
+
+
+def _patrol(actor: Actor, unit: Unit, now: datetime) -> dict[str, Any] | None:
+    """The unit's hot-spot visits for this shift (the plan's schedule, Koper stops of 10-15
+    minutes in an unpredictable order), which of them were logged, and the next one."""
+    found = _current_post(actor, unit, now)
+    if found is None:
+        return None
+    post, plan = found
+    logged = set(
+        actor.db.scalars(
+            select(FieldReport.value).where(
+                FieldReport.unit_id == unit.id,
+                FieldReport.kind == "stop",
+                FieldReport.outcome == "applied",
+                FieldReport.value.like(f"{post.id}:%"),
+            )
+        )
+    )
+    stops = []
+    for i, st in enumerate(json.loads(post.schedule or "[]")):
+        stops.append(
+            {
+                "index": i,
+                "lat": st["lat"],
+                "lon": st["lon"],
+                "district": fleet.district_name(st["district"]) if st.get("district") else "",
+                "arrive": st["arrive"],
+                "leave": st["leave"],
+                "minutes": round(
+                    (
+                        datetime.fromisoformat(st["leave"]) - datetime.fromisoformat(st["arrive"])
+                    ).total_seconds()
+                    / 60
+                ),
+                "logged": f"{post.id}:{i}" in logged,
+                "links": _nav_links(st["lat"], st["lon"]),
+            }
+        )
+    upcoming = [
+        s["index"] for s in stops if not s["logged"] and datetime.fromisoformat(s["leave"]) > now
+    ]
+    return {
+        "plan_id": plan.id,
+        "post_id": post.id,
+        "ends_at": plan.ends_at.isoformat(),
+        "stops": stops,
+        "next": upcoming[0] if upcoming else None,
     }
 
 
@@ -362,7 +431,7 @@ class ReportIn:
     """One report as the phone made it: its own id, its real time, what it says."""
 
     client_id: str
-    kind: str  # status | position | note
+    kind: str  # status | position | note | stop
     at: datetime
     status: str | None = None
     incident_id: int | None = None
@@ -370,6 +439,8 @@ class ReportIn:
     lat: float | None = None
     text: str | None = None
     call_sign: str | None = None
+    post_id: int | None = None  # a stop: the patrol post and the stop's place in it
+    stop: int | None = None
 
 
 def apply_reports(actor: Actor, bound: Bound, items: list[ReportIn]) -> list[dict[str, Any]]:
@@ -425,7 +496,9 @@ def _apply_one(actor: Actor, bound: Bound, item: ReportIn) -> dict[str, Any]:
             device_id=bound.device.id,
             client_id=item.client_id,
             kind=item.kind,
-            value=(item.status or "")[:40],
+            value=(f"{item.post_id}:{item.stop}" if item.kind == "stop" else item.status or "")[
+                :40
+            ],
             incident_id=item.incident_id,
             recorded_at=at,
             received_at=now,
@@ -488,8 +561,36 @@ def _apply(actor: Actor, bound: Bound, item: ReportIn, at: datetime) -> None:
             )
         inc = actor.get(Incident, item.incident_id, object_type="incident")
         dispatch.apply_note(actor, inc, text, at)
+    elif item.kind == "stop":
+        _apply_stop(actor, bound, item, at)
     else:
-        raise InvalidInput(_("kind: status, position o note"))
+        raise InvalidInput(_("kind: status, position, note o stop"))
+
+
+def _apply_stop(actor: Actor, bound: Bound, item: ReportIn, at: datetime) -> None:
+    """A hot-spot stop made: it must be one of the unit's current plan, logged once."""
+    found = _current_post(actor, bound.unit, at)
+    if found is None or item.post_id != found[0].id:
+        raise Conflict(
+            _(
+                "La parada no es del plan de patrullaje vigente de {unit}: no se registró.",
+                unit=bound.unit.call_sign,
+            )
+        )
+    post = found[0]
+    count = len(json.loads(post.schedule or "[]"))
+    if item.stop is None or not 0 <= item.stop < count:
+        raise InvalidInput(_("stop: una parada del 0 al {last}", last=count - 1))
+    done = actor.db.scalar(
+        select(FieldReport.id).where(
+            FieldReport.unit_id == bound.unit.id,
+            FieldReport.kind == "stop",
+            FieldReport.outcome == "applied",
+            FieldReport.value == f"{post.id}:{item.stop}",
+        )
+    )
+    if done is not None:
+        raise Conflict(_("La parada {n} ya estaba registrada.", n=item.stop + 1))
 
 
 def _apply_status(actor: Actor, bound: Bound, item: ReportIn, at: datetime) -> None:

@@ -177,6 +177,7 @@
       b.addEventListener("click", () => acknowledge("dispatch", d.assignment_id));
       body.append(b);
     }
+    renderPatrol(s.patrol);
     const list = $("orders");
     list.replaceChildren();
     if (!s.orders.length) list.append(el("li", { class: "muted" }, T.no_orders));
@@ -189,6 +190,54 @@
       li.append(b);
       list.append(li);
     }
+  }
+
+  // --- the patrol schedule: hot-spot stops of 10-15 minutes, in the plan's order --------
+  let stopTimer = null;
+  function hhmm(iso) {
+    return new Date(iso).toLocaleTimeString("es-PE", { hour: "2-digit", minute: "2-digit", timeZone: "America/Lima" });
+  }
+  function renderPatrol(p) {
+    const card = $("patrol");
+    card.hidden = !p;
+    if (!p) return;
+    const queued = new Set(load(K.queue, []).filter((i) => i.kind === "stop").map((i) => i.post_id + ":" + i.stop));
+    const done = (st) => st.logged || queued.has(p.post_id + ":" + st.index);
+    $("patrol-stops").replaceChildren(...p.stops.map((st) =>
+      el("li", { "data-testid": "patrol-stop", class: done(st) ? "muted" : "" },
+        (done(st) ? "✔ " : "") + T.stop + " " + (st.index + 1) + " · " + (st.district || "") + " · " +
+        hhmm(st.arrive) + "–" + hhmm(st.leave))));
+    const next = p.stops.find((st) => !done(st) && new Date(st.leave) > new Date()) || null;
+    const box = $("patrol-next");
+    box.replaceChildren();
+    if (!next) {
+      box.append(el("p", { class: "muted" }, T.no_stops));
+      return;
+    }
+    const left = el("p", { class: "timer", "data-testid": "stop-timer" }, "");
+    const start = el("button", { type: "button", class: "big" }, T.stop_start);
+    const finish = el("button", { type: "button", class: "big ack", "data-testid": "stop-done" }, T.stop_done);
+    start.addEventListener("click", () => {
+      const until = Date.now() + next.minutes * 60000;
+      clearInterval(stopTimer);
+      const tick = () => {
+        const s = Math.max(0, Math.round((until - Date.now()) / 1000));
+        left.textContent = T.stop_left + " " + Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+      };
+      tick();
+      stopTimer = setInterval(tick, 1000);
+    });
+    finish.addEventListener("click", () => {
+      clearInterval(stopTimer);
+      enqueue({ kind: "stop", post_id: p.post_id, stop: next.index });
+      renderPatrol(p);
+    });
+    box.append(
+      el("p", {}, el("strong", {}, T.next_stop + ": " + T.stop + " " + (next.index + 1) + " · " + (next.district || ""))),
+      el("p", {}, T.stop_window + " " + hhmm(next.arrive) + " – " + hhmm(next.leave) + " (" + next.minutes + " " + T.stop_minutes + ")"),
+      el("div", { class: "links" }, el("a", { href: next.links.geo, "data-testid": "stop-navigate" }, T.navigate)),
+      start, left, finish,
+    );
   }
 
   async function acknowledge(kind, id) {
@@ -213,6 +262,7 @@
   function describe(item) {
     if (item.kind === "status") return T["status_" + item.status] || item.status;
     if (item.kind === "position") return T.position;
+    if (item.kind === "stop") return T.stop + " " + (item.stop + 1);
     return T.note;
   }
   function clock(iso) {

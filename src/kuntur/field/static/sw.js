@@ -2,7 +2,7 @@
    by Kuntur itself), so the page opens with no network. API answers are never cached here:
    the page keeps the unit's last state itself, and its offline queue. */
 "use strict";
-const CACHE = "kuntur-campo-v1";
+const CACHE = "kuntur-campo-v2";  // a new shell: phones drop the old cache
 const SHELL = [
   "/campo",
   "/campo/manifest.webmanifest",
