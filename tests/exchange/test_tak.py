@@ -392,3 +392,22 @@ def test_posts_of_an_approved_plan_on_shift_are_sent_and_drafts_are_not(
     assert post.get("type") == cot_out.POST_TYPE
     assert post.find("detail/contact").get("callsign") == "Puesto PNP-A-P1"  # type: ignore[union-attr]
     assert cot_out.post_uid(draft) not in seen
+
+
+def test_an_event_of_another_shape_does_not_stop_the_feed(engine: Engine) -> None:
+    from kuntur.core import events
+
+    feed = tak.Feed(engine)
+    mark = cot_out.UnitMark(7, "PNP-7", "PNP", False, "patrol_car", "available", -12.0, -77.0, None)
+    feed._unit(mark, utcnow())
+    feed.apply(
+        [
+            events.Event('{"kind": "positions", "positions": [{"id": 7}]}', "positions"),
+            events.Event('{"kind": "incident", "id": "x", "status": "received"}', "incident"),
+            events.Event(
+                '{"kind": "positions", "positions": [{"id": 7, "lat": -12.1, "lon": -77.1}]}',
+                "positions",
+            ),
+        ]
+    )
+    assert feed.units[7].lat == -12.1  # the good event after the bad ones still applied

@@ -315,7 +315,12 @@ class Feed:
                 payload = json.loads(ev.data)
             except ValueError:
                 continue
-            for uid, xml, need, kind in self._from_event(ev.kind, payload, now):
+            try:
+                marks = self._from_event(ev.kind, payload, now)
+            except (KeyError, TypeError, ValueError):  # an event of another shape: skip it
+                log.warning("tak: event %s not understood; skipped", ev.kind, exc_info=True)
+                continue
+            for uid, xml, need, kind in marks:
                 if xml is None:
                     old = self.picture.marks.pop(uid, None)
                     if old is not None:
