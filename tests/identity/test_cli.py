@@ -56,7 +56,7 @@ def test_demo_users_once_with_their_logins(cli_env: Settings) -> None:
     again = runner.invoke(app, ["demo", "users"])
     assert again.exit_code == 0
     creds = json.loads((cli_env.var_dir / "demo-credentials.json").read_text())
-    assert len(creds) == 11 and all(len(p) >= 12 for _, p, _ in creds)
+    assert len(creds) == 12 and all(len(p) >= 12 for _, p, _ in creds)  # the field officer too
     assert (cli_env.var_dir / "demo-credentials.json").stat().st_mode & 0o077 == 0
     code = runner.invoke(app, ["demo", "totp", "auditora"])
     assert code.exit_code == 0 and code.stdout.strip().isdigit()

@@ -18,16 +18,15 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(
-            sa.Column("is_service", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-    with op.batch_alter_table("user_sessions") as batch:
-        batch.add_column(sa.Column("scopes", sa.String(length=500), nullable=True))
+    # Plain ADD COLUMN, not a batch (which rebuilds the table on SQLite: copy, drop, rename,
+    # and the drop of a users table other rows point to is refused by the foreign keys).
+    op.add_column(
+        "users", sa.Column("is_service", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
+    op.add_column("user_sessions", sa.Column("scopes", sa.String(length=500), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("user_sessions") as batch:
-        batch.drop_column("scopes")
-    with op.batch_alter_table("users") as batch:
-        batch.drop_column("is_service")
+    # Plain DROP COLUMN (SQLite 3.35+), for the same reason as above.
+    op.drop_column("user_sessions", "scopes")
+    op.drop_column("users", "is_service")
