@@ -104,6 +104,7 @@ def clear_store(migrated_engine: Engine) -> Engine:
     """Empty every table, and put the migration's sharing rules back."""
     with migrated_engine.begin() as conn:
         for table in (  # children before parents
+            "results_interventions",
             "field_reports",
             "field_deliveries",
             "field_devices",
@@ -144,6 +145,7 @@ def clear_store(migrated_engine: Engine) -> Engine:
             "legal_authorizations",
             "forecast_cells",
             "forecasts",
+            "incident_notes",
             "incidents",
             "import_batches",
             "audit_countersignatures",

@@ -101,7 +101,7 @@ def _account(user: User, tokens: list[UserSession]) -> Account:
 
 
 @router.get("/scopes", response_model=list[ScopeOut])
-def scopes(_ctx: UserDep) -> list[ScopeOut]:
+def scopes(_ctx: UserDep, _actor: ActorDep) -> list[ScopeOut]:
     """The scopes a service token may be limited to, and the permissions each covers (for
     any signed-in caller: an integrator's token may ask what it could be given)."""
     return [

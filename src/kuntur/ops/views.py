@@ -13,10 +13,11 @@ from fastapi.responses import JSONResponse, Response
 
 from kuntur.core.errors import Forbidden, Unauthenticated
 from kuntur.core.i18n import _
+from kuntur.core.web import UnitOfWorkRoute
 from kuntur.ops import health, metrics
 from kuntur.ops.schemas import LiveOut, ReadyOut
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(route_class=UnitOfWorkRoute, tags=["operations"])
 
 
 @router.get("/health/live", response_model=LiveOut)
