@@ -28,8 +28,8 @@ from kuntur.core.i18n import _, render
 from kuntur.core.timeutil import to_utc, utcnow
 from kuntur.dispatch import service as dispatch
 from kuntur.dispatch.models import Assignment
+from kuntur.field import manifest as field_manifest
 from kuntur.field.manifest import ACKNOWLEDGED, DEVICE_REVOKED, DEVICES, REPORT_REFUSED, SIGNED_IN
-from kuntur.field.manifest import USE as FIELD_USE
 from kuntur.field.models import FieldDelivery, FieldDevice, FieldReport
 from kuntur.identity import service as identity
 from kuntur.identity.actor import Actor
@@ -60,7 +60,7 @@ def _units_for(actor: Actor, user: User) -> list[Unit]:
 
 
 def unit_choices(actor: Actor, user: User) -> list[str]:
-    actor.require(FIELD_USE, object_type="field_device")
+    actor.require(field_manifest.USE, object_type="field_device")
     return [u.call_sign for u in _units_for(actor, user)]
 
 
@@ -68,13 +68,13 @@ def may_sign_in(actor: Actor) -> bool:
     """Whether the officer just authenticated holds ``field.use``; a refusal is logged in
     this unit of work (with the logon, which holds the store's write lock on SQLite: a
     refusal written apart would wait for it), and the caller answers it without raising."""
-    if actor.can(FIELD_USE):
+    if actor.can(field_manifest.USE):
         return True
     actor.record(
         ACCESS_DENIED,
         object_type="field_device",
         outcome="denied",
-        details={"permission": FIELD_USE.value},
+        details={"permission": field_manifest.USE.value},
     )
     return False
 
@@ -90,7 +90,7 @@ def start_shift(
 ) -> tuple[str, FieldDevice, Unit]:
     """Open a field session for ``user`` (the actor) on this device, as one unit of the
     officer's node: the one named, or the only one there. Returns the raw token once."""
-    actor.require(FIELD_USE, object_type="field_device")
+    actor.require(field_manifest.USE, object_type="field_device")
     units = _units_for(actor, user)
     if not units:
         raise Forbidden(
@@ -151,7 +151,7 @@ class Bound:
 def device_of(actor: Actor, device_key: str) -> Bound:
     """The device and unit behind this request's field token, if the request comes from
     the device the token was issued to. Anything else is refused and on record."""
-    actor.require(FIELD_USE, object_type="field_device")
+    actor.require(field_manifest.USE, object_type="field_device")
     dev = actor.db.scalar(select(FieldDevice).where(FieldDevice.session_id == actor.ctx.session_id))
     if dev is None:
         raise Forbidden(_("Este acceso no es el de un equipo de campo: inicie sesión en /campo."))
