@@ -24,7 +24,11 @@ W2,Rosa Calle Mayta,,1990-01-01,PE,40000001,interpol,,
 
 def _linked_events(engine: Engine) -> list[dict]:
     with Session(engine) as db:
-        rows = db.scalars(select(AuditEvent).where(AuditEvent.type == "border.intel_linked"))
+        rows = db.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.type == "border.intel_linked")
+            .order_by(AuditEvent.idx)  # the order they were recorded in
+        )
         return [json.loads(e.details) for e in rows]
 
 
