@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from kuntur.incidents.models import Incident
 from tests.conftest import free_port, make_user, serve_in_process
+from tests.ops import tcp
 
 
 class Balancer:
@@ -61,21 +62,7 @@ class Balancer:
                 up.close()
                 return
             up.settimeout(None)
-            for a, b in ((client, up), (up, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(a: socket.socket, b: socket.socket) -> None:
-        try:
-            while data := a.recv(65536):
-                b.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (a, b):
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
-                s.close()
+            tcp.join(client, up)
 
     def close(self) -> None:
         self._srv.close()

@@ -22,6 +22,7 @@ from kuntur.audit.models import AuditHead
 from kuntur.config import Settings
 from kuntur.core.db import make_engine
 from tests.conftest import free_port
+from tests.ops import tcp
 from tests.scenario import incident as make_incident
 
 
@@ -91,20 +92,7 @@ class Relay:
             upstream = socket.create_connection(self.target)
             with self._lock:
                 self._conns += [client, upstream]
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
-
-    @staticmethod
-    def _pipe(a: socket.socket, b: socket.socket) -> None:
-        try:
-            while data := a.recv(65536):
-                b.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for s in (a, b):
-                with contextlib.suppress(OSError):
-                    s.shutdown(socket.SHUT_RDWR)
+            tcp.join(client, upstream)
 
     def cut(self) -> None:
         if self._server is not None:
