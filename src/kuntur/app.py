@@ -27,7 +27,7 @@ from kuntur.core.db import SERVER_STATEMENT_TIMEOUT_MS, engine_for
 from kuntur.core.errors import Unauthenticated
 from kuntur.core.keepalive import KeepAliveShare
 from kuntur.core.limits import BodySizeLimit, SecurityHeaders
-from kuntur.core.web import UnitOfWorkRoute, install_error_handlers
+from kuntur.core.web import UnitOfWorkRoute, add_routes, install_error_handlers
 from kuntur.dispatch import service as dispatch_service
 from kuntur.geography import service as geo
 from kuntur.identity import crypto
@@ -159,9 +159,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         access_log=settings.log_format == "json",
     )
     for router in domains.routers():  # every domain's API, found in its views module
-        app.include_router(router)
+        add_routes(app, router)
     pages.add_declared_pages()  # each domain's pages, from its manifest
-    app.include_router(pages.router)
+    add_routes(app, pages.router)
     for manifest in registry.manifests():  # a domain's own assets: /static/<domain>/...
         own = resources.files(f"kuntur.{manifest.domain}") / "static"
         if own.is_dir():

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import functools
 import inspect
-import uuid
+import os
+import random
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
@@ -19,9 +20,11 @@ import anyio.to_thread
 import pydantic_core
 from fastapi import BackgroundTasks, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, APIRouter
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
+from starlette.routing import Match
+from starlette.types import Scope
 
 from kuntur.core.context import RequestContext
 from kuntur.core.errors import (
@@ -152,6 +155,38 @@ class UnitOfWorkRoute(APIRoute):
 
     def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
         super().__init__(path, _committing(endpoint), **kwargs)
+        # The path up to its first parameter: a request whose path does not start with it
+        # cannot match, and is told so without FastAPI's per-route bookkeeping. The app
+        # tries its two hundred routes in order for every request, and that bookkeeping
+        # was most of the cost of finding the route (see add_routes).
+        self._literal = self.path.split("{", 1)[0]
+        self._exact = "{" not in self.path
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        path = scope.get("path", "")
+        root = scope.get("root_path", "")
+        if root and path.startswith(root):
+            path = path[len(root) :]  # as Starlette's get_route_path
+        if (path != self._literal) if self._exact else not path.startswith(self._literal):
+            return Match.NONE, {}
+        return super().matches(scope)
+
+
+def add_routes(app: FastAPI, router: APIRouter) -> None:
+    """A domain's routes on the app itself, in their order, as if declared there.
+
+    Not ``include_router``: since FastAPI 0.13x an included router stays a nested router
+    that the app's router asks, route by route, twice per request (to match, then to
+    handle), and with some twenty domains that walk cost about as much as the work of a
+    small request (docs/benchmarks-notes.md). The domains' routers carry their prefix,
+    tags and dependencies in their routes already and are included with no options, so
+    the routes themselves are the same; what an include would add (lifespans, startup
+    handlers, per-include options) they do not use, and that is checked here.
+    """
+    if router.on_startup or router.on_shutdown:
+        raise ValueError(f"router {router.prefix or '/'} has startup handlers: include it")
+    app.router.routes.extend(router.routes)
+    app.router._mark_routes_changed()  # FastAPI's own cache of effective routes
 
 
 DB = Depends(get_db, scope="function")
@@ -161,7 +196,23 @@ Authenticate = Callable[[Request, Session, BackgroundTasks], RequestContext]
 
 def request_id(request: Request) -> str:
     """The client's X-Request-Id (cut to 64 characters), or a new one."""
-    return request.headers.get("x-request-id", "")[:64] or uuid.uuid4().hex
+    return request.headers.get("x-request-id", "")[:64] or _new_request_id()
+
+
+_ids = random.Random()
+_ids_pid = os.getpid()
+
+
+def _new_request_id() -> str:
+    """32 random hex digits, as uuid4's, without its system call: reading the kernel's
+    random source lets go of the interpreter lock, and under load every request then
+    waited its turn to take it back. A request id only tells requests apart (it guards
+    nothing), so a generator seeded from the system's randomness in each process will do."""
+    global _ids_pid
+    if os.getpid() != _ids_pid:  # a forked worker must not repeat its parent's ids
+        _ids.seed()
+        _ids_pid = os.getpid()
+    return f"{_ids.getrandbits(128):032x}"
 
 
 def get_context(

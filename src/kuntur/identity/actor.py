@@ -201,8 +201,19 @@ def system(db: Session, what: str, purpose: str | None = None) -> Actor:
     return Actor(db, RequestContext.system(what, purpose))
 
 
+_scoped: tuple[int, list[type[Any]]] = (-1, [])
+
+
 def _scoped_models() -> list[type[Any]]:
-    return [m.class_ for m in Base.registry.mappers if issubclass(m.class_, Scoped)]
+    """The models whose rows carry an owner and a classification. Found again only when
+    a table was added (a domain's models imported late): this runs on every ORM select,
+    and walking the registry's mappers each time was a measurable part of a request."""
+    global _scoped
+    known = len(Base.metadata.tables)
+    if _scoped[0] != known:
+        models = [m.class_ for m in Base.registry.mappers if issubclass(m.class_, Scoped)]
+        _scoped = (known, models)
+    return _scoped[1]
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -247,12 +247,13 @@ def revoke_token(
 
 
 @router.get("/me", response_model=Me)
-def me(db: SessionDep, ctx: UserDep) -> Me:
-    sess = db.get(UserSession, ctx.session_id) if ctx.session_id else None
+def me(request: Request, ctx: UserDep) -> Me:
+    # The session was read to authenticate this request (identity.web.authenticate).
+    csrf_token = getattr(request.state, "csrf_token", None)
     return Me(
         username=ctx.actor.removeprefix("user:"),
         agency=ctx.agency,
         roles=sorted(ctx.roles),
         clearance=ctx.clearance,
-        csrf_token=sess.csrf_token if sess else None,
+        csrf_token=csrf_token,
     )

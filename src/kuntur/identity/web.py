@@ -89,6 +89,7 @@ def authenticate(request: Request, db: Session, background: BackgroundTasks) -> 
                 details={"method": request.method, "sent": bool(sent)},
             )
             raise Forbidden(_("Falta el token CSRF o no es el de esta sesión (X-CSRF-Token)"))
+    request.state.csrf_token = sess.csrf_token  # for /api/auth/me, without reading it again
     return ctx
 
 
