@@ -9,8 +9,9 @@ re-plumbed when the checks arrive.
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from dataclasses import dataclass, field
+
+from kuntur.core.ids import new_request_id
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class RequestContext:
     # "assignment:17"), or nothing. What the reader typed (X-Purpose) is kept apart in
     # ``stated_purpose`` and never logged.
     purpose: str | None = None
-    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    request_id: str = field(default_factory=new_request_id)
     stated_purpose: str | None = None
     # A service account's token is limited to these scopes (``core.registry.Scope``); None:
     # no limit beyond the roles (a person's session or token).

@@ -6,9 +6,10 @@ A pure ASGI middleware so it also guards streaming bodies without a Content-Leng
 from __future__ import annotations
 
 import json
-import uuid
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from kuntur.core.ids import new_request_id
 
 
 class BodySizeLimit:
@@ -81,6 +82,7 @@ class SecurityHeaders:
         )
         # Swagger UI's page starts itself with one inline script.
         self.docs_csp = self.csp.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
+        self.csp_bytes, self.docs_csp_bytes = self.csp.encode(), self.docs_csp.encode()
         self.production = production
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -91,7 +93,7 @@ class SecurityHeaders:
         # One reference per request, for the audit log and for the person who reports a
         # failure: the client's X-Request-Id (cut to 64 characters) or a new one, echoed back.
         given = next((v for k, v in scope.get("headers", []) if k == b"x-request-id"), b"")[:64]
-        reference = given or uuid.uuid4().hex.encode()
+        reference = given or new_request_id().encode()
         if not given:
             # In place, not a copy: the layers outside (the metrics) read what the router
             # adds to this same scope (the route template).
@@ -108,7 +110,7 @@ class SecurityHeaders:
                     (b"permissions-policy", FIELD_POLICY if path == "/campo" else POLICY),
                     (
                         b"content-security-policy",
-                        (self.docs_csp if path == "/docs" else self.csp).encode(),
+                        self.docs_csp_bytes if path == "/docs" else self.csp_bytes,
                     ),
                 ]
                 # Nothing but the static assets may be kept by a browser or a proxy: pages

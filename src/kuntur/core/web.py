@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
-import random
 from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
@@ -35,6 +33,7 @@ from kuntur.core.errors import (
     TooManyRequests,
     Unauthenticated,
 )
+from kuntur.core.ids import new_request_id
 
 SESSION_COOKIE = "kuntur_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -196,23 +195,7 @@ Authenticate = Callable[[Request, Session, BackgroundTasks], RequestContext]
 
 def request_id(request: Request) -> str:
     """The client's X-Request-Id (cut to 64 characters), or a new one."""
-    return request.headers.get("x-request-id", "")[:64] or _new_request_id()
-
-
-_ids = random.Random()
-_ids_pid = os.getpid()
-
-
-def _new_request_id() -> str:
-    """32 random hex digits, as uuid4's, without its system call: reading the kernel's
-    random source lets go of the interpreter lock, and under load every request then
-    waited its turn to take it back. A request id only tells requests apart (it guards
-    nothing), so a generator seeded from the system's randomness in each process will do."""
-    global _ids_pid
-    if os.getpid() != _ids_pid:  # a forked worker must not repeat its parent's ids
-        _ids.seed()
-        _ids_pid = os.getpid()
-    return f"{_ids.getrandbits(128):032x}"
+    return request.headers.get("x-request-id", "")[:64] or new_request_id()
 
 
 def get_context(

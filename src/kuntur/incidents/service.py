@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, NoReturn, TypeVar, cast
 
 import numpy as np
+import pydantic_core
 from sqlalchemy import (
     ColumnElement,
     Connection,
@@ -560,8 +561,8 @@ class MapLayer:
         """``geojson()`` as JSON text. Cells are written from per-cell text encoded once
         (a Lima-wide layer is 3,000 polygons: building and encoding them on every request
         cost three times the query); points go through the JSON encoder."""
-        if self.kind != "cells":
-            return json.dumps(self.geojson(), ensure_ascii=False, separators=(",", ":"))
+        if self.kind != "cells":  # pydantic's encoder: a tenth of the standard library's time
+            return pydantic_core.to_json(self.geojson()).decode()
         head = {
             "type": "FeatureCollection",
             "kind": self.kind,
