@@ -72,7 +72,7 @@ def test_wrong_method_unknown_path_and_root_path(settings: Settings) -> None:
 
 def test_domains_are_not_nested_routers(settings: Settings) -> None:
     # An included router is asked route by route, twice per request: with twenty domains
-    # that walk cost about as much as a small request's own work (docs/benchmarks-notes.md).
+    # that walk cost about as much as a small request's own work (decision 0008).
     app = create_app(settings)
     nested = [type(r).__name__ for r in app.router.routes if hasattr(r, "original_router")]
     assert nested == []

@@ -174,10 +174,10 @@ class UnitOfWorkRoute(APIRoute):
 def add_routes(app: FastAPI, router: APIRouter) -> None:
     """A domain's routes on the app itself, in their order, as if declared there.
 
-    Not ``include_router``: since FastAPI 0.13x an included router stays a nested router
-    that the app's router asks, route by route, twice per request (to match, then to
-    handle), and with some twenty domains that walk cost about as much as the work of a
-    small request (docs/benchmarks-notes.md). The domains' routers carry their prefix,
+    Not ``include_router``: in the FastAPI this project pins, an included router stays a
+    nested router that the app's router asks, route by route, twice per request (to match,
+    then to handle); with some twenty domains that walk cost about as much as the work of
+    a small request (decision 0008, amendment of 2026-12-02). The domains' routers carry their prefix,
     tags and dependencies in their routes already and are included with no options, so
     the routes themselves are the same; what an include would add (lifespans, startup
     handlers, per-include options) they do not use, and that is checked here.
