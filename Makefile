@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TAK_PORT ?= 8087
 
-.PHONY: demo test lint bench bench-compare serve install install-dev postgres clean screens messages
+.PHONY: demo test lint bench bench-compare serve install install-dev install-bench postgres clean screens messages
 
 # Runtime install (what `make demo` needs); redone when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -20,8 +20,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $@
 
+# Benchmarks: the development install and the baselines they measure against (spopt).
+$(VENV)/.installed-bench: $(VENV)/.installed-dev
+	$(BIN)/python -m pip install -q -e ".[dev,bench]"
+	touch $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
+install-bench: $(VENV)/.installed-bench
 
 demo: install
 	$(BIN)/kuntur db upgrade
@@ -65,14 +71,14 @@ screens: install-dev
 	rm -rf docs/screens/roles
 	KUNTUR_SCREENS=docs/screens/roles $(BIN)/pytest -q tests/web/test_role_screens.py
 
-bench: install-dev postgres
+bench: install-bench postgres
 	$(BIN)/python -m benchmarks.run $(ARGS)
 
 # The same suite at REF (a temporary git worktree) and at this working tree, interleaved.
 REF ?=
 SUITE ?= foundation
 ROUNDS ?= 3
-bench-compare: install-dev postgres
+bench-compare: install-bench postgres
 	@test -n "$(REF)" || { echo "usage: make bench-compare REF=<commit> [SUITE=foundation|load|audit] [ROUNDS=3] [ARGS='--rows 300000']" >&2; exit 2; }
 	$(BIN)/python -m benchmarks.compare $(REF) --suite $(SUITE) --rounds $(ROUNDS) $(ARGS)
 

@@ -9,6 +9,7 @@ comes from ``KUNTUR_TEST_POSTGRES_URL`` (default: 127.0.0.1:5432, database
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import tempfile
@@ -313,15 +314,18 @@ def serve_in_process(
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        start_new_session=True,  # its worker processes go with it if it must be killed
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
+    deadline = time.time() + 60  # two processes importing everything on a busy machine
     while time.time() < deadline:
         try:
             if httpx.get(f"{url}/login", timeout=1).status_code == 200:
                 return proc, url
         except httpx.TransportError:
             time.sleep(0.2)
-    proc.kill()
+    # The whole group: a worker left behind would hold the pipe open, and reading it
+    # would then wait for ever.
+    os.killpg(proc.pid, signal.SIGKILL)
     why = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     raise RuntimeError(f"server did not start: {why}")

@@ -177,9 +177,9 @@ def add_routes(app: FastAPI, router: APIRouter) -> None:
     Not ``include_router``: in the FastAPI this project pins, an included router stays a
     nested router that the app's router asks, route by route, twice per request (to match,
     then to handle); with some twenty domains that walk cost about as much as the work of
-    a small request (decision 0008, amendment of 2026-12-02). The domains' routers carry their prefix,
-    tags and dependencies in their routes already and are included with no options, so
-    the routes themselves are the same; what an include would add (lifespans, startup
+    a small request (decision 0008, amendment of 2026-12-02). The domains' routers carry
+    their prefix, tags and dependencies in their routes already and are included with no
+    options, so the routes themselves are the same; what an include would add (lifespans, startup
     handlers, per-include options) they do not use, and that is checked here.
     """
     if router.on_startup or router.on_shutdown:

@@ -247,8 +247,11 @@ def revoke_token(
 
 
 @router.get("/me", response_model=Me)
-def me(request: Request, ctx: UserDep) -> Me:
-    # The session was read to authenticate this request (identity.web.authenticate).
+def me(request: Request, db: SessionDep, ctx: UserDep) -> Me:
+    # The session was read to authenticate this request (identity.web.authenticate), so
+    # it is not read again. ``db`` is taken all the same: the view ends the request's
+    # transaction in its own call (tests/test_concurrency.py).
+    del db
     csrf_token = getattr(request.state, "csrf_token", None)
     return Me(
         username=ctx.actor.removeprefix("user:"),
