@@ -128,6 +128,7 @@ def clear_store(migrated_engine: Engine) -> Engine:
             "ei_flags",
             "ei_thresholds",
             "complaints",
+            "uof_photos",
             "uof_reviews",
             "uof_affected",
             "uof_force",

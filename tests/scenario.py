@@ -93,6 +93,10 @@ class Scenario:
     border_hit: int = 0  # a border screening's hit (a listed person), to decide on
     intervention: int = 0  # an intervention on record (issue 18), in the Rímac
     field_device: int = 0  # a phone signed in for a shift as PNP-A-P1: listed, revoked
+    # An evidence photo of the filed report (read by oversight); and an incident PNP-A-P1
+    # went to, cleared with force, its report filed from the phone (FIELD_UOF_CLIENT): a
+    # photo for it may be sent.
+    uof_photo: int = 0
 
 
 def incident(
@@ -221,6 +225,7 @@ def build(engine: Engine, settings: Settings) -> Scenario:
         border_hit=_border(engine),
         intervention=_intervention(engine),
         field_device=_field_device(engine, world),
+        uof_photo=_field_uof(engine, world, ov["uof_report"]),
     )
 
 
@@ -263,6 +268,73 @@ def _field_device(engine: Engine, world: World) -> int:
             officer, user, device_key="g" * 32, label="guion", call_sign=None, hours=8
         )
         return dev.id
+
+
+FIELD_UOF_CLIENT = "guion-informe-uof"
+
+
+def _field_uof(engine: Engine, world: World, report_id: int) -> int:
+    """A photo on the filed report; and PNP-A-P1's cleared incident, with its use-of-force
+    report filed from the scenario's phone (its client id ``FIELD_UOF_CLIENT``)."""
+    from kuntur.dispatch.models import Assignment
+    from kuntur.field.models import FieldDevice, FieldReport
+    from kuntur.oversight.models import UofPhoto, UofReport
+
+    now = utcnow()
+    with Session(engine, expire_on_commit=False) as db, db.begin():
+        photo = UofPhoto(
+            report_id=report_id,
+            data=b"\xff\xd8\xff\xd9",
+            size_bytes=4,
+            width=1,
+            height=1,
+            sha256="0" * 64,
+            original_sha256="0" * 64,
+            attached_by="system",
+            attached_at=now,
+        )
+        db.add(photo)
+        iid = incident(db, days_ago=0.05)
+        db.add(
+            Assignment(
+                incident_id=iid,
+                unit_id=world.patrol,
+                dispatched_at=now - timedelta(hours=1),
+                dispatched_by="system",
+                released_at=now - timedelta(minutes=10),
+            )
+        )
+        r = UofReport(
+            kind="incident",
+            status="filed",
+            incident_id=iid,
+            unit_id=world.patrol,
+            command_unit_id=world.station_a,
+            incident_at=now - timedelta(hours=1),
+            reported_at=now,
+            owner_agency="PNP",
+            created_by="system",
+            created_at=now,
+        )
+        db.add(r)
+        db.flush()
+        device = db.scalar(select(FieldDevice.id).where(FieldDevice.unit_id == world.patrol))
+        assert device is not None
+        db.add(
+            FieldReport(
+                unit_id=world.patrol,
+                device_id=device,
+                client_id=FIELD_UOF_CLIENT,
+                kind="uof",
+                value=str(r.id),
+                incident_id=iid,
+                recorded_at=now,
+                received_at=now,
+                outcome="applied",
+            )
+        )
+        db.flush()
+        return photo.id
 
 
 def _border(engine: Engine) -> int:

@@ -144,7 +144,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(
         BodySizeLimit,
         max_bytes=settings.max_request_bytes,
-        larger={"/denuncia": tip_bytes, "/api/citizens/public/tips": tip_bytes * 4 // 3 + 4096},
+        larger={
+            "/denuncia": tip_bytes,
+            "/api/citizens/public/tips": tip_bytes * 4 // 3 + 4096,
+            # An evidence photo: room for one a little too large, so that the route itself
+            # answers it in words (how large it is, the limit) rather than this layer.
+            "/api/field/uof/photos": settings.field_photo_max_bytes * 2 + 64 * 1024,
+        },
     )
     if share > 1:  # several processes share the clients out evenly (core/keepalive.py)
         app.add_middleware(KeepAliveShare, run_dir=settings.var_dir / "run")

@@ -136,6 +136,8 @@ class Settings(BaseSettings):
     field_position_interval_s: int = Field(30, ge=5, le=3600)
     # How long a field device's token lasts: the shift, never more than 12 hours.
     field_shift_hours: float = Field(12.0, gt=0, le=12)
+    # The largest evidence photo a phone may attach to a use-of-force report.
+    field_photo_max_bytes: int = Field(8 * 1024 * 1024, ge=1024)
     tip_photo_max_bytes: int = Field(5 * 1024 * 1024, ge=1024)
 
     @property

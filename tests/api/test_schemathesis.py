@@ -156,6 +156,7 @@ def fuzz(migrated_engine: Engine, tmp_path_factory: pytest.TempPathFactory, db_u
         "hit_id": [s.border_hit],
         "intervention_id": [s.intervention],
         "device_id": [s.field_device],
+        "photo_id": [s.uof_photo],
         "ubigeo": ["150101", "070101"],
         "level": ["departments", "provinces"],
         # Account changes touch the scenario's colleague only, never a caller of the fuzz.

@@ -76,7 +76,15 @@ from kuntur.public.manifest import ALERTS_ISSUE, STATISTICS_RELEASE
 from kuntur.results.manifest import MANAGE as RESULTS_MANAGE
 from kuntur.results.manifest import VIEW as RESULTS_VIEW
 from tests.conftest import INCIDENT, PASSWORD, make_user
-from tests.scenario import DESK_WITNESS, PURPOSE, WITNESS, Scenario, build, join_case
+from tests.scenario import (
+    DESK_WITNESS,
+    FIELD_UOF_CLIENT,
+    PURPOSE,
+    WITNESS,
+    Scenario,
+    build,
+    join_case,
+)
 
 PUBLIC = "public"  # no login needed
 USER = "user"  # any logged-in user, whatever the roles
@@ -89,6 +97,7 @@ class Row:
     url: str = ""  # str.format(s=scenario); empty: the route's own path
     json: Body | None = None
     content: Body | None = None
+    files: Body | None = None  # multipart: (form fields, files)
     headers: dict[str, str] = field(default_factory=dict)
     stream: bool = False
     # Sent from a page session (cookie and CSRF token, no bearer token), with the step-up
@@ -101,6 +110,17 @@ class Row:
 
 FIELD_DEVICE_KEY = "m" * 32  # the phone's own id, as the field app makes one
 FIELD_HEADERS = {"X-Device-Key": FIELD_DEVICE_KEY}
+
+
+def _png() -> bytes:
+    """A small photo, as a phone's camera would send one."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 20, 30)).save(out, format="PNG")
+    return out.getvalue()
 
 
 def _cot(_s: Scenario) -> bytes:
@@ -388,6 +408,20 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("GET", "/api/field/live"): Row(
         FIELD_USE, headers=FIELD_HEADERS, field_device=True, stream=True
     ),
+    ("GET", "/api/field/uof"): Row(FIELD_USE, headers=FIELD_HEADERS, field_device=True),
+    ("POST", "/api/field/uof/photos"): Row(
+        FIELD_USE,
+        files=lambda s: (
+            {
+                "client_id": "matriz-foto-1",
+                "at": utcnow().isoformat(),
+                "report_client_id": FIELD_UOF_CLIENT,
+            },
+            {"photo": ("foto.png", _png(), "image/png")},
+        ),
+        headers=FIELD_HEADERS,
+        field_device=True,
+    ),
     ("GET", "/api/field/devices"): Row(FIELD_DEVICES),
     ("GET", "/api/field/deliveries"): Row(FIELD_DEVICES),
     ("POST", "/api/field/devices/{device_id}/revoke"): Row(
@@ -534,6 +568,9 @@ ROUTES: dict[tuple[str, str], Row] = {
     ),
     ("GET", "/api/oversight/uof/{report_id}"): Row(
         OVERSIGHT_READ, "/api/oversight/uof/{s.uof_report}"
+    ),
+    ("GET", "/api/oversight/uof/{report_id}/photos/{photo_id}"): Row(
+        OVERSIGHT_READ, "/api/oversight/uof/{s.uof_report}/photos/{s.uof_photo}"
     ),
     ("POST", "/api/oversight/uof/{report_id}/follow-up"): Row(
         UOF_REPORT,
@@ -870,6 +907,8 @@ def request(c: TestClient, s: Scenario, key: tuple[str, str], row: Row, who: Cal
         kw["json"] = row.json(s)
     if row.content is not None:
         kw["content"] = row.content(s)
+    if row.files is not None:
+        kw["data"], kw["files"] = row.files(s)
     if key == ("POST", "/api/auth/login"):
         kw["json"] = {"username": who.username, "password": PASSWORD, "totp": who.code()}
     if key == ("POST", "/api/field/signin"):

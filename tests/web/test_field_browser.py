@@ -2,7 +2,9 @@
 dispatches through the API, the phone shows it live and the officer acknowledges with a
 tap, the dispatcher sees the acknowledgement; with the network cut, three status changes
 and a position are queued and arrive once, in order, with their original times; a revoked
-device is signed out at once.
+device is signed out at once. The incident shows on a map (its marker over the district
+outlines Kuntur serves), offline too; from a closed incident the officer writes the
+use-of-force report with a photo, offline, and both reach oversight once, in order.
 
 Its own small server (a command tree and units, no demo scenario): the phone needs no
 more, and the full scenario costs minutes on a small machine."""
@@ -165,9 +167,11 @@ def test_a_dispatch_reaches_the_phone_is_acknowledged_and_the_desk_sees_it(
     desk_context.close()
 
     # Offline: three status changes and a position, queued with their own times.
-    phone.evaluate("navigator.serviceWorker.ready.then(() => caches.open('kuntur-campo-v1'))")
-    phone.wait_for_function(
-        "caches.open('kuntur-campo-v1').then(c => c.keys()).then(k => k.length >= 6)"
+    expect(phone.get_by_test_id("map")).to_be_visible()
+    expect(phone.locator("#map path.incident-marker")).to_have_count(1)
+    phone.evaluate("navigator.serviceWorker.ready")
+    phone.wait_for_function(  # the shell, Leaflet and the district outlines: 9 in all
+        "caches.open('kuntur-campo-v3').then(c => c.keys()).then(k => k.length >= 9)"
     )
     phone.context.set_offline(True)
     expect(phone.get_by_test_id("net")).to_contain_text("Sin conexión")
@@ -185,6 +189,10 @@ def test_a_dispatch_reaches_the_phone_is_acknowledged_and_the_desk_sees_it(
     expect(phone.get_by_test_id("unit")).to_contain_text("PNP-A-P1")
     expect(phone.get_by_test_id("incident")).to_contain_text(str(iid))
     expect(phone.get_by_test_id("queued")).to_have_count(4)
+    # The map still stands offline: Leaflet and the outlines from the service worker.
+    expect(phone.locator("#map path.incident-marker")).to_have_count(1)
+    expect(phone.locator("#map path.leaflet-interactive")).not_to_have_count(0)
+    expect(phone.get_by_test_id("map-note")).to_contain_text("Sin conexión")
 
     phone.context.set_offline(False)
     expect(phone.get_by_test_id("queued")).to_have_count(0, timeout=10000)
@@ -232,6 +240,91 @@ def test_the_patrol_schedule_on_the_phone_logs_a_stop(field: Field, phone: Page)
     assert logged == [f"{post}:0"]
     phone.reload()
     expect(phone.get_by_test_id("patrol-stop").first).to_contain_text("✔")
+
+
+def test_a_use_of_force_report_with_a_photo_made_offline_reaches_oversight(
+    field: Field, phone: Page
+) -> None:
+    from kuntur.oversight.models import UofPhoto, UofReport
+    from tests.field.test_field_uof import _member, jpeg_with_exif
+
+    _member(field.engine, field.world, field.world.patrol, "PNP-77001")
+    iid = dispatch(field)
+    expect(phone.get_by_test_id("incident")).to_contain_text(str(iid), timeout=5000)
+    expect(phone.locator("#map path.incident-marker")).to_have_count(1)
+    for status in ("en_route", "on_scene"):
+        r = field.desk.post(f"/api/dispatch/incidents/{iid}/status", json={"status": status})
+        assert r.status_code == 200, r.text
+    r = field.desk.post(
+        f"/api/dispatch/incidents/{iid}/status", json={"status": "cleared", "force": True}
+    )
+    assert r.status_code == 200, r.text
+    row = phone.get_by_test_id("uof-incident").filter(has_text=f"Incidente {iid}")
+    expect(row.get_by_test_id("uof-state")).to_contain_text("pendiente", timeout=5000)
+    row.get_by_test_id("uof-start").tap()
+    form = phone.get_by_test_id("uof-form")
+    expect(form).to_be_visible()
+    expect(phone.get_by_test_id("uof-members")).to_contain_text("PNP-77001")
+
+    phone.context.set_offline(True)  # written where there is no signal
+    expect(phone.get_by_test_id("net")).to_contain_text("Sin conexión")
+    phone.get_by_test_id("uof-level").first.select_option("physical")
+    phone.get_by_test_id("uof-add-affected").tap()
+    phone.get_by_test_id("uof-outcome").first.select_option("injury")
+    form.locator("input[name=place]").fill("Jr. de la Unión 300")
+    raw = jpeg_with_exif()
+    phone.get_by_test_id("uof-photos").set_input_files(
+        {"name": "foto.jpg", "mimeType": "image/jpeg", "buffer": raw}
+    )
+    phone.get_by_test_id("uof-send").tap()
+    expect(phone.get_by_test_id("queued")).to_have_count(2)
+    queued = phone.evaluate("JSON.parse(localStorage.getItem('kuntur.campo.queue'))")
+    assert [q["kind"] for q in queued] == ["uof", "photo"]
+    assert queued[1]["report_client_id"] == queued[0]["client_id"]
+    expect(row.get_by_test_id("uof-state")).to_contain_text("en cola")
+    phone.reload()  # the photo waits in IndexedDB, the report in the queue
+    expect(phone.get_by_test_id("queued")).to_have_count(2)
+    phone.screenshot(path=str(SCREENS / "field_uof.png"), full_page=True)
+
+    phone.context.set_offline(False)
+    expect(phone.get_by_test_id("queued")).to_have_count(0, timeout=10000)
+    expect(row.get_by_test_id("uof-state")).to_contain_text("presentado", timeout=5000)
+    expect(row.get_by_test_id("uof-state")).to_contain_text("1 fotos")
+    with Session(field.engine) as db:
+        sent = db.scalars(
+            select(FieldReport)
+            .where(FieldReport.kind.in_(("uof", "photo")))
+            .order_by(FieldReport.id)
+        ).all()
+        assert [r.client_id for r in sent] == [q["client_id"] for q in queued]  # once, in order
+        assert [r.outcome for r in sent] == ["applied", "applied"]
+        report = db.scalar(select(UofReport).where(UofReport.incident_id == iid))
+        assert report is not None and report.status == "filed"
+        made = to_utc(datetime.fromisoformat(queued[0]["at"].replace("Z", "+00:00")))
+        assert report.reported_at is not None
+        assert abs((report.reported_at - made).total_seconds()) < 0.002  # the phone's time
+        (photo,) = db.scalars(select(UofPhoto).where(UofPhoto.report_id == report.id)).all()
+        sha = photo.sha256
+        report_id = report.id
+    # Oversight reads the report with its photo, the bytes whose hash the audit log holds.
+    token, _ = make_user(field.engine, "inspectoria", ["internal_affairs"])
+    with httpx.Client(
+        base_url=field.url, headers={"Authorization": f"Bearer {token}"}, timeout=10
+    ) as ia:
+        seen = ia.get(f"/api/oversight/uof/{report_id}").json()
+        assert [p["sha256"] for p in seen["photos"]] == [sha]
+        image = ia.get(seen["photos"][0]["url"])
+        assert image.status_code == 200
+        import hashlib
+
+        assert hashlib.sha256(image.content).hexdigest() == sha
+        assert b"SN-PHONE-998877" not in image.content
+    # More evidence later, for the filed report (by its id).
+    row.get_by_test_id("uof-more-photos").set_input_files(
+        {"name": "otra.png", "mimeType": "image/png", "buffer": raw}
+    )
+    row.get_by_test_id("uof-send-photos").tap()
+    expect(row.get_by_test_id("uof-state")).to_contain_text("2 fotos", timeout=10000)
 
 
 def test_a_revoked_device_is_signed_out_at_once(field: Field, phone: Page) -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from kuntur.core.web import MAX_ID
+from kuntur.oversight.schemas import AffectedIn, ForceIn
 
 
 class SignInIn(BaseModel):
@@ -121,9 +122,26 @@ class DeliveryOut(BaseModel):
     acknowledged_at: str | None
 
 
+class UofIn(BaseModel):
+    """The use-of-force report as the officer writes it on the phone (the fields oversight
+    requires: ``oversight.schemas.ReportIn``, less what the server knows: the incident, the
+    unit, the time it is sent)."""
+
+    force: list[ForceIn] = Field(min_length=1, max_length=50)
+    affected: list[AffectedIn] = Field(default_factory=list, max_length=50)
+    place: str = Field(default="", max_length=300)
+    contact_reason: str = Field(default="", max_length=300)
+    medical_aid_at: AwareDatetime | None = None
+    medical_aid_by: str | None = Field(default=None, max_length=200)
+    family_notified_at: AwareDatetime | None = None
+    supervisor_present: bool | None = None
+    bodycam_refs: list[str] = Field(default_factory=list, max_length=20)
+    evidence_refs: list[str] = Field(default_factory=list, max_length=20)
+
+
 class ReportItemIn(BaseModel):
     client_id: str = Field(min_length=8, max_length=64, description="made by the phone, unique")
-    kind: Literal["status", "position", "note", "stop"]
+    kind: Literal["status", "position", "note", "stop", "uof"]
     at: datetime = Field(description="when the officer made it, on the phone's clock")
     status: str | None = Field(None, max_length=20)
     incident_id: int | None = Field(None, ge=1, le=MAX_ID)
@@ -133,6 +151,7 @@ class ReportItemIn(BaseModel):
     call_sign: str | None = Field(None, max_length=40)
     post_id: int | None = Field(None, ge=1, le=MAX_ID, description="stop: the patrol post")
     stop: int | None = Field(None, ge=0, le=100, description="stop: its place in the schedule")
+    uof: UofIn | None = Field(None, description="uof: the use-of-force report")
 
 
 class ReportsIn(BaseModel):
@@ -145,6 +164,9 @@ class ReportResult(BaseModel):
     first_outcome: str = Field(description="for a duplicate, what happened the first time")
     reason: str | None
     at: str = Field(description="the time the report was applied with")
+    report_id: int | None = Field(None, description="uof: the report filed; photo: its report")
+    photo_id: int | None = None
+    sha256: str | None = Field(None, description="photo: SHA-256 of the stored bytes")
 
 
 class ReportsOut(BaseModel):
@@ -168,3 +190,25 @@ class DispatchDeliveryOut(DeliveryOut):
     dispatched_at: str
     on_app: bool
     last_contact_at: str | None
+
+
+class MemberOut(BaseModel):
+    id: int
+    service_number: str
+    name: str
+    rank: str
+
+
+class ClosedIncidentOut(BaseModel):
+    """A closed incident the unit went to: the report oversight requires and its state."""
+
+    incident_id: int
+    category_label: str
+    address: str | None
+    occurred_at: str
+    status_label: str
+    force_declared: bool = Field(description="cleared with force: a report is due")
+    report_id: int | None
+    report_status: str | None = Field(description="pending (due), filed, closed, or none")
+    photos: int
+    members: list[MemberOut] = Field(description="on shift on the unit at the incident's time")

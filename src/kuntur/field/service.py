@@ -5,19 +5,24 @@ Every function takes the actor. The phone acts only as the unit its device token
 to (``device_of``): it reaches the lifecycle, the orders and the positions through the
 ``apply_*`` helpers of dispatch and command, which hold the rules every caller meets (the
 lifecycle's moves, the clock-skew limit, an older position never moving a unit back) and
-leave the question of *who* may ask to their callers (decision 0019)."""
+leave the question of *who* may ask to their callers (decision 0019). The use-of-force
+report and its photos go the same way into oversight (``apply_file_report``,
+``apply_attach_photo``): the phone may report only on its own unit's closed incidents."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
+from pydantic import ValidationError
 from sqlalchemy import or_, select
 
 from kuntur.audit.manifest import ACCESS_DENIED
+from kuntur.citizens import photos
 from kuntur.command import fleet, orders
 from kuntur.command.models import CommandUnit, Order, Unit
 from kuntur.command.tree import subtree
@@ -31,11 +36,15 @@ from kuntur.dispatch.models import Assignment
 from kuntur.field import manifest as field_manifest
 from kuntur.field.manifest import ACKNOWLEDGED, DEVICE_REVOKED, DEVICES, REPORT_REFUSED, SIGNED_IN
 from kuntur.field.models import FieldDelivery, FieldDevice, FieldReport
+from kuntur.field.schemas import UofIn
 from kuntur.identity import service as identity
 from kuntur.identity.actor import Actor
 from kuntur.identity.models import User, UserSession
 from kuntur.incidents.categories import CATEGORY_LABELS, STATUS_LABELS, Category, Status
 from kuntur.incidents.models import Incident
+from kuntur.oversight import service as oversight
+from kuntur.oversight.models import UofReport
+from kuntur.oversight.schemas import ReportIn as OversightReportIn
 from kuntur.patrol.models import PatrolPlan, PatrolPost
 
 # The status buttons: three moves of the incident the unit is on, and one of the unit.
@@ -44,6 +53,8 @@ UNIT_BUTTONS = (UnitStatus.OUT_OF_SERVICE, UnitStatus.AVAILABLE)
 CONTACT_EVERY = timedelta(seconds=10)  # how often a device's last contact is written
 MAX_BATCH = 200  # reports in one request (a day offline is a few hundred at most)
 NOTE_MAX = dispatch.NOTE_MAX
+CLOSED = (Status.CLEARED, Status.CLOSED)  # an incident the unit is done with
+UOF_DAYS = 7  # the closed incidents the phone lists for a report (the report is due in 24 h)
 
 
 def _units_for(actor: Actor, user: User) -> list[Unit]:
@@ -441,6 +452,7 @@ class ReportIn:
     call_sign: str | None = None
     post_id: int | None = None  # a stop: the patrol post and the stop's place in it
     stop: int | None = None
+    uof: dict[str, Any] | None = None  # a use-of-force report (field.schemas.UofIn)
 
 
 def apply_reports(actor: Actor, bound: Bound, items: list[ReportIn]) -> list[dict[str, Any]]:
@@ -466,16 +478,10 @@ def _apply_one(actor: Actor, bound: Bound, item: ReportIn) -> dict[str, Any]:
         )
     )
     if seen is not None:
-        return {
-            "client_id": item.client_id,
-            "outcome": "duplicate",
-            "first_outcome": seen.outcome,
-            "reason": seen.reason,
-            "at": seen.recorded_at.isoformat(),
-        }
+        return _duplicate(seen)
     now = utcnow()
     at = to_utc(item.at)
-    outcome, reason = "applied", None
+    outcome, reason, ref = "applied", None, None
     try:
         if at > now + MAX_CLOCK_SKEW:
             raise InvalidInput(
@@ -485,7 +491,7 @@ def _apply_one(actor: Actor, bound: Bound, item: ReportIn) -> dict[str, Any]:
                 )
             )
         at = min(at, now)  # a clock a little ahead is taken as now: never in the future
-        _apply(actor, bound, item, at)
+        ref = _apply(actor, bound, item, at)
     except (InvalidInput, Conflict, NotFound) as exc:
         outcome, reason = "conflict", str(exc)
     except Forbidden as exc:
@@ -496,9 +502,13 @@ def _apply_one(actor: Actor, bound: Bound, item: ReportIn) -> dict[str, Any]:
             device_id=bound.device.id,
             client_id=item.client_id,
             kind=item.kind,
-            value=(f"{item.post_id}:{item.stop}" if item.kind == "stop" else item.status or "")[
-                :40
-            ],
+            value=(
+                f"{item.post_id}:{item.stop}"
+                if item.kind == "stop"
+                else str(ref or "")
+                if item.kind == "uof"
+                else item.status or ""
+            )[:40],
             incident_id=item.incident_id,
             recorded_at=at,
             received_at=now,
@@ -521,10 +531,30 @@ def _apply_one(actor: Actor, bound: Bound, item: ReportIn) -> dict[str, Any]:
         "first_outcome": outcome,
         "reason": reason,
         "at": at.isoformat(),
+        "report_id": ref,
     }
 
 
-def _apply(actor: Actor, bound: Bound, item: ReportIn, at: datetime) -> None:
+def _duplicate(seen: FieldReport) -> dict[str, Any]:
+    """A report sent before: what happened then (and, for a use-of-force report or a
+    photo, what it made), nothing applied again."""
+    out: dict[str, Any] = {
+        "client_id": seen.client_id,
+        "outcome": "duplicate",
+        "first_outcome": seen.outcome,
+        "reason": seen.reason,
+        "at": seen.recorded_at.isoformat(),
+    }
+    parts = seen.value.split(":") if seen.kind in ("uof", "photo") else []
+    if parts and parts[0].isdigit():
+        out["report_id"] = int(parts[0])
+    if len(parts) > 1 and parts[1].isdigit():
+        out["photo_id"] = int(parts[1])
+        out["sha256"] = parts[2] if len(parts) > 2 else None
+    return out
+
+
+def _apply(actor: Actor, bound: Bound, item: ReportIn, at: datetime) -> int | None:
     unit = bound.unit
     if item.kind == "position":
         if item.lon is None or item.lat is None:
@@ -563,8 +593,348 @@ def _apply(actor: Actor, bound: Bound, item: ReportIn, at: datetime) -> None:
         dispatch.apply_note(actor, inc, text, at)
     elif item.kind == "stop":
         _apply_stop(actor, bound, item, at)
+    elif item.kind == "uof":
+        return _apply_uof(actor, bound, item, at)
     else:
-        raise InvalidInput(_("kind: status, position, note o stop"))
+        raise InvalidInput(_("kind: status, position, note, stop o uof"))
+    return None
+
+
+# --- the use-of-force report and its photos ----------------------------------------------
+
+
+def _went(actor: Actor, unit: Unit, incident_id: int) -> bool:
+    return (
+        actor.db.scalar(
+            select(Assignment.id)
+            .where(Assignment.unit_id == unit.id, Assignment.incident_id == incident_id)
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _refuse_incident(actor: Actor, bound: Bound, incident_id: int | None, why: str) -> NoReturn:
+    """Another unit's incident: refused, and the refusal on record (in this unit of work:
+    the caller answers the refusal, it does not fail the request; on SQLite a refusal
+    written apart would wait for this unit of work's write lock)."""
+    actor.record(
+        ACCESS_DENIED,
+        object_type="incident",
+        object_id=str(incident_id) if incident_id is not None else None,
+        outcome="denied",
+        details={"reason": why, "unit": bound.unit.call_sign, "device": bound.device.id},
+    )
+    raise Forbidden(
+        _(
+            "{unit} no fue despachada al incidente {id}: solo la unidad que lo atendió informa "
+            "sobre él desde el campo.",
+            unit=bound.unit.call_sign,
+            id=incident_id if incident_id is not None else "—",
+        )
+    )
+
+
+def _closed_incident(actor: Actor, bound: Bound, incident_id: int | None) -> Incident:
+    """The unit's own incident, closed: the only one its phone may report force on."""
+    if incident_id is None:
+        raise InvalidInput(_("incident_id: el informe es sobre un incidente"))
+    if not _went(actor, bound.unit, incident_id):
+        _refuse_incident(
+            actor, bound, incident_id, "use-of-force report on another unit's incident"
+        )
+    inc = actor.get(Incident, incident_id, object_type="incident")
+    if inc.status not in CLOSED:
+        raise Conflict(
+            _(
+                "El incidente {id} aún no está cerrado: el informe de uso de la fuerza se "
+                "inicia al cerrarlo (Atendido / despejado).",
+                id=inc.id,
+            )
+        )
+    return inc
+
+
+def _apply_uof(actor: Actor, bound: Bound, item: ReportIn, at: datetime) -> int:
+    """File the use-of-force report oversight requires for the unit's closed incident, by
+    oversight's own rules (``apply_file_report``: once per incident, a grave outcome
+    referred); the members named must have been on shift on the unit at the incident's
+    time. The report's time is the phone's: the 24-hour deadline is judged by it."""
+    inc = _closed_incident(actor, bound, item.incident_id)
+    if item.uof is None:
+        raise InvalidInput(_("uof: faltan los datos del informe"))
+    data = UofIn.model_validate(item.uof)
+    on_shift = {p.id for p in oversight.shift_members(actor.db, [bound.unit.id], inc.occurred_at)}
+    for f in data.force:
+        if f.personnel_id not in on_shift:
+            raise InvalidInput(
+                _(
+                    "force: el efectivo {id} no estaba de turno en {unit} a la hora del "
+                    "incidente: nombre solo a quienes estaban en la unidad.",
+                    id=f.personnel_id,
+                    unit=bound.unit.call_sign,
+                )
+            )
+    try:
+        filing = OversightReportIn(
+            incident_id=inc.id,
+            unit_id=bound.unit.id,
+            reported_at=max(at, inc.occurred_at),  # never before the incident itself
+            **data.model_dump(),
+        )
+    except ValidationError as exc:  # oversight's own shape: answered, the batch goes on
+        raise InvalidInput(
+            "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        ) from None
+    # A savepoint: oversight fills the pending report in before its last checks (the legal
+    # basis's cover); a refusal then must leave it pending, while the batch goes on. Its
+    # refusals come before anything is put on record.
+    with actor.db.begin_nested():
+        report = oversight.apply_file_report(actor, filing)
+    return report.id
+
+
+def uof_incidents(actor: Actor, bound: Bound, lang: str = "es") -> list[dict[str, Any]]:
+    """The unit's closed incidents of the last ``UOF_DAYS`` days, newest first, each with
+    its use-of-force report (due, filed or none) and the members on shift on the unit at
+    its time (whom the report may name; the read of them on record)."""
+    unit, db = bound.unit, actor.db
+    since = utcnow() - timedelta(days=UOF_DAYS)
+    ids = sorted(
+        set(
+            db.scalars(
+                select(Assignment.incident_id).where(
+                    Assignment.unit_id == unit.id, Assignment.dispatched_at >= since
+                )
+            )
+        )
+    )
+    if not ids:
+        return []
+    incidents = list(
+        db.scalars(
+            select(Incident)
+            .where(Incident.id.in_(ids), Incident.status.in_(CLOSED))
+            .order_by(Incident.occurred_at.desc(), Incident.id.desc())
+        )
+    )
+    reports = {
+        r.incident_id: r
+        for r in db.scalars(
+            select(UofReport).where(
+                UofReport.incident_id.in_([i.id for i in incidents] or [0]),
+                UofReport.kind == "incident",
+            )
+        )
+    }
+    out, read = [], set()
+    for inc in incidents:
+        r = reports.get(inc.id)
+        members = oversight.shift_members(db, [unit.id], inc.occurred_at)
+        read |= {p.id for p in members}
+        out.append(
+            {
+                "incident_id": inc.id,
+                "category_label": inc.category_label
+                or render(CATEGORY_LABELS[Category(inc.category)], lang),
+                "address": inc.address,
+                "occurred_at": inc.occurred_at.isoformat(),
+                "status_label": render(STATUS_LABELS[Status(inc.status)], lang),
+                "force_declared": r is not None,
+                "report_id": r.id if r else None,
+                "report_status": r.status if r else None,
+                "photos": len(oversight.photos_of(db, r.id)) if r else 0,
+                "members": [
+                    {"id": p.id, "service_number": p.service_number, "name": p.name, "rank": p.rank}
+                    for p in members
+                ],
+            }
+        )
+    if read:
+        oversight.record_personnel_read(actor, sorted(read), f"field uof, unit {unit.call_sign}")
+    return out
+
+
+@dataclass(frozen=True)
+class PhotoIn:
+    """An evidence photo as the phone sent it: its own id and time, the report it belongs
+    to (the client id of the report made on the phone, or the report's id), the bytes, and
+    the place only if the officer chose to attach it."""
+
+    client_id: str
+    at: datetime
+    data: bytes
+    report_client_id: str | None = None
+    report_id: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+def attach_photo(actor: Actor, bound: Bound, item: PhotoIn, max_bytes: int) -> dict[str, Any]:
+    """Attach a photo to the unit's own use-of-force report, once per client id: cleaned
+    (``citizens.photos.evidence``: only the pixels, the capture time read first), stored by
+    oversight with the SHA-256 of the stored bytes in the audit event."""
+    unit, db = bound.unit, actor.db
+    seen = db.scalar(
+        select(FieldReport).where(
+            FieldReport.unit_id == unit.id, FieldReport.client_id == item.client_id
+        )
+    )
+    if seen is not None:
+        return _duplicate(seen)
+    now = utcnow()
+    at = to_utc(item.at)
+    if at > now + MAX_CLOCK_SKEW:
+        raise InvalidInput(
+            _(
+                "la hora de la foto ({when}) está en el futuro; revise el reloj del teléfono.",
+                when=at.isoformat(),
+            )
+        )
+    at = min(at, now)
+    try:
+        report = _photo_report(actor, bound, item)
+    except Forbidden as exc:
+        return _photo_refused(actor, bound, item, at, now, str(exc))
+    try:
+        clean = photos.evidence(item.data, max_bytes)
+    except photos.PhotoRejected as exc:
+        raise InvalidInput(_photo_refusal(str(exc), len(item.data), max_bytes)) from None
+    with_place = item.lat is not None and item.lon is not None
+    photo = oversight.apply_attach_photo(
+        actor,
+        report,
+        clean.data,
+        width=clean.width,
+        height=clean.height,
+        original_sha256=hashlib.sha256(item.data).hexdigest(),
+        taken_at=to_utc(clean.taken_at) if clean.taken_at else at,
+        latitude=item.lat if with_place else None,
+        longitude=item.lon if with_place else None,
+    )
+    db.add(
+        FieldReport(
+            unit_id=unit.id,
+            device_id=bound.device.id,
+            client_id=item.client_id,
+            kind="photo",
+            # report:photo:first 16 hex of the hash (the column is short; the full hash is
+            # in the photo row and in the audit event)
+            value=f"{report.id}:{photo.id}:{photo.sha256[:16]}"[:40],
+            incident_id=report.incident_id,
+            recorded_at=at,
+            received_at=now,
+            outcome="applied",
+            reason=None,
+        )
+    )
+    db.flush()
+    return {
+        "client_id": item.client_id,
+        "outcome": "applied",
+        "first_outcome": "applied",
+        "reason": None,
+        "at": at.isoformat(),
+        "report_id": report.id,
+        "photo_id": photo.id,
+        "sha256": photo.sha256,
+    }
+
+
+def _photo_refused(
+    actor: Actor, bound: Bound, item: PhotoIn, at: datetime, now: datetime, reason: str
+) -> dict[str, Any]:
+    """A photo for a report that is not the unit's: answered ``refused`` (kept, so that a
+    replay is answered the same), on record."""
+    actor.db.add(
+        FieldReport(
+            unit_id=bound.unit.id,
+            device_id=bound.device.id,
+            client_id=item.client_id,
+            kind="photo",
+            value="",
+            incident_id=None,
+            recorded_at=at,
+            received_at=now,
+            outcome="refused",
+            reason=reason,
+        )
+    )
+    actor.db.flush()
+    actor.record(
+        REPORT_REFUSED,
+        object_type="field_device",
+        object_id=str(bound.device.id),
+        outcome="denied",
+        details={"kind": "photo", "client_id": item.client_id, "outcome": "refused"},
+    )
+    return {
+        "client_id": item.client_id,
+        "outcome": "refused",
+        "first_outcome": "refused",
+        "reason": reason,
+        "at": at.isoformat(),
+    }
+
+
+def _photo_refusal(code: str, size: int, max_bytes: int) -> str:
+    mb = max_bytes // (1024 * 1024)
+    if code == "too_large":
+        return photo_too_large(size, max_bytes)
+    if code == "empty":
+        return _("photo: la foto está vacía: tómela o elíjala de nuevo")
+    if code == "too_many_pixels":
+        return _("photo: la foto tiene más de 40 megapíxeles: envíe una más pequeña")
+    return _(
+        "photo: el archivo no es una foto (JPEG, PNG o WebP; se mira su contenido, no su "
+        "nombre): elija una foto de hasta {mb} MB",
+        mb=mb,
+    )
+
+
+def photo_too_large(size: int, max_bytes: int) -> str:
+    megabytes = round(size / (1024 * 1024), 1)
+    return _(
+        "photo: la foto pesa {size} MB y el máximo es {mb} MB: envíe una más pequeña.",
+        size=megabytes,
+        mb=max_bytes // (1024 * 1024),
+    )
+
+
+def _photo_report(actor: Actor, bound: Bound, item: PhotoIn) -> UofReport:
+    """The report a photo belongs to: the one the phone filed (by its client id: the photo
+    follows it in the queue) or one of the unit's own incidents (by its id)."""
+    db, unit = actor.db, bound.unit
+    if item.report_client_id:
+        filed = db.scalar(
+            select(FieldReport).where(
+                FieldReport.unit_id == unit.id,
+                FieldReport.client_id == item.report_client_id,
+                FieldReport.kind == "uof",
+            )
+        )
+        if filed is None:
+            raise Conflict(
+                _("El informe de esta foto aún no llegó: la foto se envía después del informe.")
+            )
+        if filed.outcome != "applied" or not filed.value.isdigit():
+            raise Conflict(
+                _(
+                    "El informe de esta foto no se presentó ({reason}): la foto no se guardó.",
+                    reason=filed.reason or filed.outcome,
+                )
+            )
+        report_id = int(filed.value)
+    elif item.report_id is not None:
+        report_id = item.report_id
+    else:
+        raise InvalidInput(_("report: diga a qué informe pertenece la foto"))
+    r = db.get(UofReport, report_id)
+    if r is None or r.incident_id is None or not _went(actor, unit, r.incident_id):
+        _refuse_incident(
+            actor, bound, r.incident_id if r else None, "photo for another unit's report"
+        )
+    return r
 
 
 def _apply_stop(actor: Actor, bound: Bound, item: ReportIn, at: datetime) -> None:

@@ -10,10 +10,11 @@ import functools
 import json
 import time
 from collections.abc import AsyncIterator
+from datetime import datetime
 from importlib import resources
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Path, Request, status
+from fastapi import APIRouter, Depends, Form, Header, Path, Request, UploadFile, status
 from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from jinja2 import Environment, FileSystemLoader
 from starlette.concurrency import run_in_threadpool
@@ -54,7 +55,16 @@ def field_page(request: Request) -> Response:
     html = (
         _env()
         .get_template("campo.html")
-        .render(lang="es", position_interval_s=settings.field_position_interval_s)
+        .render(
+            lang="es",
+            position_interval_s=settings.field_position_interval_s,
+            photo_max_bytes=settings.field_photo_max_bytes,
+            photo_max_mb=settings.field_photo_max_bytes // (1024 * 1024),
+            # The maps' own optional tiles (none by default: then the district outlines
+            # Kuntur serves, kept by the service worker for offline use).
+            tile_url=settings.map_tile_url,
+            tile_attribution=settings.map_tile_attribution,
+        )
     )
     return HTMLResponse(html)
 
@@ -161,6 +171,62 @@ def reports(data: schemas.ReportsIn, actor: ActorDep, device: DeviceKey) -> dict
     bound = service.device_of(actor, device)
     items = [service.ReportIn(**item.model_dump()) for item in data.items]
     return {"results": service.apply_reports(actor, bound, items)}
+
+
+@router.get("/api/field/uof", response_model=list[schemas.ClosedIncidentOut])
+def uof_incidents(actor: ActorDep, device: DeviceKey) -> list[dict[str, Any]]:
+    """The unit's closed incidents of the last days, each with the use-of-force report
+    oversight requires (due, filed or none) and the members on shift it may name."""
+    bound = service.device_of(actor, device)
+    return service.uof_incidents(actor, bound)
+
+
+@router.post(
+    "/api/field/uof/photos",
+    response_model=schemas.ReportResult,
+    responses={
+        403: {"description": "not the unit's report (answered and on record)"},
+        413: {"description": "the photo is too large"},
+        422: {"description": "not a photo"},
+    },
+)
+def uof_photo(
+    request: Request,
+    actor: ActorDep,
+    device: DeviceKey,
+    photo: UploadFile,
+    client_id: Annotated[str, Form(min_length=8, max_length=64)],
+    at: Annotated[datetime, Form()],
+    report_client_id: Annotated[str | None, Form(max_length=64)] = None,
+    report_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
+    lat: Annotated[float | None, Form(ge=-90, le=90)] = None,
+    lon: Annotated[float | None, Form(ge=-180, le=180)] = None,
+) -> Any:
+    """An evidence photo for the unit's use-of-force report (live or from the offline
+    queue, after its report), applied once per client id. Its type is judged by its
+    content, never its name; its size against ``KUNTUR_FIELD_PHOTO_MAX_BYTES``."""
+    bound = service.device_of(actor, device)
+    max_bytes = request.app.state.settings.field_photo_max_bytes
+    data = photo.file.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        size = photo.size if photo.size is not None else len(data)
+        return JSONResponse(
+            {"detail": service.photo_too_large(size, max_bytes)},
+            status_code=status.HTTP_413_CONTENT_TOO_LARGE,
+        )
+    item = service.PhotoIn(
+        client_id=client_id,
+        at=at,
+        data=data,
+        report_client_id=report_client_id or None,
+        report_id=report_id,
+        lat=lat,
+        lon=lon,
+    )
+    out = service.attach_photo(actor, bound, item, max_bytes)
+    if out["outcome"] == "refused":
+        return JSONResponse({"detail": out["reason"], **out}, status_code=403)
+    return out
 
 
 @router.get(

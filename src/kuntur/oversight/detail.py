@@ -146,4 +146,5 @@ def report_page(actor: Actor, report_id: int, lang: str) -> dict[str, Any]:
             for v in out["reviews"]
         ],
         "order_words": order_words(r.order_id) if r.order_id else None,
+        "photo_words": [{**p, "taken_at_words": _when(p["taken_at"])} for p in out["photos"]],
     }

@@ -57,6 +57,9 @@ UOF_OBLIGATION = EventType(
     "Informe de uso de la fuerza exigido (incidente cerrado con fuerza)",
 )
 UOF_FILED = EventType("uof.filed", "Informe de uso de la fuerza presentado")
+UOF_EVIDENCE = EventType(
+    "uof.evidence", "Foto adjuntada como evidencia a un informe de uso de la fuerza"
+)
 UOF_ZERO = EventType("uof.zero", "Reporte en cero (mes sin uso de la fuerza)")
 UOF_UPDATED = EventType(
     "uof.updated",
@@ -216,6 +219,7 @@ MANIFEST = declare(
             SHIFT_ASSIGNED,
             UOF_OBLIGATION,
             UOF_FILED,
+            UOF_EVIDENCE,
             UOF_ZERO,
             UOF_UPDATED,
             UOF_REFERRED,

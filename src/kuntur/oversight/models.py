@@ -1,12 +1,23 @@
 """Oversight tables: personnel and their shifts on units, use-of-force reports (with each
-member's force and each person affected, never by name), reviews, complaints, versioned
-early-intervention thresholds and their flags, and the oversight bodies' notes."""
+member's force, each person affected, never by name, and the photos attached as
+evidence), reviews, complaints, versioned early-intervention thresholds and their flags,
+and the oversight bodies' notes."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kuntur.core.db import Base, BigId, Scoped, UTCDateTime
@@ -130,6 +141,32 @@ class UofAffected(Base):
     sex: Mapped[str | None] = mapped_column(String(10), nullable=True)
 
     __table_args__ = (Index("ix_uof_affected_report", "report_id"),)
+
+
+class UofPhoto(Base):
+    """A photo attached to a report as evidence: the stored bytes (re-encoded: no device
+    make, serial, maker notes or GPS), their SHA-256 (also in the audit event that recorded
+    the attachment), the hash of the file as received, and only the metadata the evidence
+    rules need: when it was taken, and where, if the officer chose to attach the place."""
+
+    __tablename__ = "uof_photos"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("uof_reports.id"))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    content_type: Mapped[str] = mapped_column(String(40), default="image/jpeg")
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    original_sha256: Mapped[str] = mapped_column(String(64))
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    attached_by: Mapped[str] = mapped_column(String(200))
+    attached_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_uof_photos_report", "report_id"),)
 
 
 class UofReview(Base):

@@ -142,6 +142,25 @@ class ReviewOut(BaseModel):
     reviewed_at: str
 
 
+class PhotoOut(BaseModel):
+    """An evidence photo: its hashes (the stored bytes' is the one in the audit event), the
+    metadata kept (when, and where if the officer attached it), and where to see it."""
+
+    id: int
+    report_id: int
+    sha256: str = Field(description="SHA-256 of the stored bytes (as in uof.evidence)")
+    original_sha256: str = Field(description="SHA-256 of the file as received")
+    size_bytes: int
+    width: int
+    height: int
+    taken_at: str | None
+    latitude: float | None
+    longitude: float | None
+    attached_by: str
+    attached_at: str
+    url: str
+
+
 class ReportOut(BaseModel):
     id: int
     kind: str
@@ -170,6 +189,7 @@ class ReportOut(BaseModel):
     evidence_refs: list[str]
     referred_at: str | None
     reviews: list[ReviewOut]
+    photos: list[PhotoOut] = Field(default_factory=list)
     check: CheckOut
     closed_at: str | None
 

@@ -8,13 +8,14 @@ The rules themselves (what is missing, which deadline passed, where a report goe
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, NoReturn, Protocol
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from kuntur.command import legal
@@ -50,6 +51,7 @@ from kuntur.oversight.manifest import (
     PERSONNEL_READ,
     SHIFT_ASSIGNED,
     UOF_CLOSED,
+    UOF_EVIDENCE,
     UOF_FILED,
     UOF_OBLIGATION,
     UOF_OVERDUE,
@@ -71,6 +73,7 @@ from kuntur.oversight.models import (
     ShiftAssignment,
     UofAffected,
     UofForce,
+    UofPhoto,
     UofReport,
     UofReview,
 )
@@ -312,23 +315,37 @@ def members_on_shift(actor: Actor, report_id: int) -> list[Personnel]:
         )
     if not units:
         return []
-    rows = list(
+    rows = shift_members(db, units, r.incident_at)
+    if not (actor.is_system or actor.can(OVERSIGHT_READ)):
+        rows = [p for p in rows if p.agency_code == (actor.agency or "")]
+    _record_read(actor, [p.id for p in rows], f"uof members on shift, report {r.id}")
+    return rows
+
+
+def shift_members(db: Session, unit_ids: Iterable[int], at: datetime) -> list[Personnel]:
+    """The members on shift on these units at ``at``. No check and nothing on record: the
+    caller checks who may ask and records the read (``_record_read``)."""
+    units = sorted(set(unit_ids))
+    if not units:
+        return []
+    return list(
         db.scalars(
             select(Personnel)
             .join(ShiftAssignment, ShiftAssignment.personnel_id == Personnel.id)
             .where(
-                ShiftAssignment.unit_id.in_(sorted(units)),
-                ShiftAssignment.starts_at <= r.incident_at,
-                ShiftAssignment.ends_at > r.incident_at,
+                ShiftAssignment.unit_id.in_(units),
+                ShiftAssignment.starts_at <= at,
+                ShiftAssignment.ends_at > at,
             )
             .order_by(Personnel.service_number)
             .distinct()
         )
     )
-    if not (actor.is_system or actor.can(OVERSIGHT_READ)):
-        rows = [p for p in rows if p.agency_code == (actor.agency or "")]
-    _record_read(actor, [p.id for p in rows], f"uof members on shift, report {r.id}")
-    return rows
+
+
+def record_personnel_read(actor: Actor, ids: Sequence[int], what: str) -> None:
+    """Put a read of members on record (ids only), for a caller that read them itself."""
+    _record_read(actor, ids, what)
 
 
 def assign_shift(
@@ -514,6 +531,7 @@ def report_out(db: Session, r: UofReport, at: datetime | None = None) -> dict[st
             }
             for v in _reviews(db, r.id)
         ],
+        "photos": [photo_out(p) for p in photos_of(db, r.id)],
         "check": check_out(check_report(db, r, at)),
         "closed_at": _iso(r.closed_at),
     }
@@ -637,8 +655,16 @@ def _refer_if_grave(actor: Actor, r: UofReport, outcomes: Iterable[str]) -> None
 def file_report(actor: Actor, data: ReportIn) -> UofReport:
     """File a use-of-force report (fulfilling the incident's pending obligation, if any);
     a death or serious injury is referred to the Fiscalía and the Defensoría at once."""
-    db = actor.db
     actor.require(UOF_REPORT, object_type="uof_report")
+    return apply_file_report(actor, data)
+
+
+def apply_file_report(actor: Actor, data: ReportIn) -> UofReport:
+    """The rules every filing meets (the incident's report once, the members, the legal
+    basis's cover, the referral of a grave outcome), without the check of *who* files: the
+    caller makes it first (``file_report``: ``uof.report``; the field app: the unit's own
+    closed incident, decision 0019). On record as ``uof.filed`` by the actor."""
+    db = actor.db
     incident = None
     r: UofReport | None = None
     if data.incident_id is not None:
@@ -731,6 +757,102 @@ def file_report(actor: Actor, data: ReportIn) -> UofReport:
     )
     _refer_if_grave(actor, r, (a.outcome for a in data.affected))
     return r
+
+
+# --- evidence photos ---------------------------------------------------------------------
+def photos_of(db: Session, report_id: int) -> list[UofPhoto]:
+    """A report's photos, without their bytes loaded (the page lists them; each image is
+    read on its own)."""
+    return list(
+        db.scalars(
+            select(UofPhoto)
+            .where(UofPhoto.report_id == report_id)
+            .options(defer(UofPhoto.data))
+            .order_by(UofPhoto.id)
+        )
+    )
+
+
+def photo_out(p: UofPhoto) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "report_id": p.report_id,
+        "sha256": p.sha256,
+        "original_sha256": p.original_sha256,
+        "size_bytes": p.size_bytes,
+        "width": p.width,
+        "height": p.height,
+        "taken_at": _iso(p.taken_at),
+        "latitude": p.latitude,
+        "longitude": p.longitude,
+        "attached_by": p.attached_by,
+        "attached_at": _iso(p.attached_at),
+        "url": f"/api/oversight/uof/{p.report_id}/photos/{p.id}",
+    }
+
+
+def apply_attach_photo(
+    actor: Actor,
+    r: UofReport,
+    data: bytes,
+    *,
+    width: int,
+    height: int,
+    original_sha256: str,
+    taken_at: datetime | None,
+    latitude: float | None = None,
+    longitude: float | None = None,
+    content_type: str = "image/jpeg",
+) -> UofPhoto:
+    """Keep a photo as evidence of report ``r``: the bytes as given (already stripped of
+    what the evidence rules do not need), their SHA-256 computed here, of exactly what is
+    stored, and put on record with the hash (``uof.evidence``), so that the audit chain
+    vouches for the file a reviewer later sees. No check of *who* attaches: the caller makes
+    it first (the field app: the unit's own report). A closed report takes no more."""
+    if r.status == "closed":
+        raise Conflict(_("el informe {id} está cerrado: no admite más fotos", id=r.id))
+    digest = hashlib.sha256(data).hexdigest()
+    p = UofPhoto(
+        report_id=r.id,
+        data=data,
+        content_type=content_type,
+        size_bytes=len(data),
+        width=width,
+        height=height,
+        sha256=digest,
+        original_sha256=original_sha256,
+        taken_at=taken_at,
+        latitude=latitude,
+        longitude=longitude,
+        attached_by=actor.who,
+        attached_at=utcnow(),
+    )
+    actor.db.add(p)
+    actor.db.flush()
+    actor.record(
+        UOF_EVIDENCE,
+        object_type="uof_report",
+        object_id=str(r.id),
+        details={
+            "photo": p.id,
+            "sha256": digest,
+            "original_sha256": original_sha256,
+            "bytes": len(data),
+            "taken_at": _iso(taken_at),
+            "with_place": latitude is not None,
+        },
+    )
+    return p
+
+
+def get_photo(actor: Actor, report_id: int, photo_id: int) -> UofPhoto:
+    """One photo of a report, for those who may read the report (``_readable``); the
+    reading is on record (``uof.read``, ``view: photo``)."""
+    _readable(actor, report_id, f"photo {photo_id}")
+    p = actor.db.get(UofPhoto, photo_id)
+    if p is None or p.report_id != report_id:
+        raise NotFound(_("el informe {id} no tiene la foto {photo}", id=report_id, photo=photo_id))
+    return p
 
 
 def get_report(actor: Actor, report_id: int, view: str | None = None) -> UofReport:

@@ -141,6 +141,22 @@ def get_report(
     return service.report_out(actor.db, service.get_report(actor, report_id), at)
 
 
+@router.get(
+    "/uof/{report_id}/photos/{photo_id}",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}, "description": "the stored photo"}},
+)
+def get_photo(report_id: Id, photo_id: Id, actor: ActorDep) -> Response:
+    """An evidence photo, exactly the bytes whose SHA-256 the audit log holds (the header
+    ``X-Content-SHA256`` repeats it). For those who may read the report; read on record."""
+    p = service.get_photo(actor, report_id, photo_id)
+    return Response(
+        p.data,
+        media_type=p.content_type,
+        headers={"Cache-Control": "no-store", "X-Content-SHA256": p.sha256},
+    )
+
+
 @router.post("/uof/{report_id}/follow-up", response_model=ReportOut)
 def follow_up(report_id: Id, data: FollowUpIn, actor: ActorDep) -> dict[str, Any]:
     """Medical aid (who, when), family notice, legal basis, supervisor present."""

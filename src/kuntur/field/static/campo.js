@@ -3,7 +3,12 @@
    live (server-sent events read with fetch, which can send the token), and sends status
    changes, positions and notes through a queue kept in localStorage: each with its real
    time and an id made here, sent in order when there is network, applied once by the
-   server, and the server's answer (a conflict, with its reason) shown to the officer. */
+   server, and the server's answer (a conflict, with its reason) shown to the officer.
+   The incident is shown on a map (vendored Leaflet, the district outlines Kuntur serves,
+   the operator's own tiles if any: nothing from the internet; the service worker keeps
+   them for offline use). From a closed incident of the unit the officer writes the
+   use-of-force report and attaches photos: the report goes through the same queue, the
+   photos too (their bytes kept in IndexedDB until sent), in order, each once. */
 "use strict";
 (function () {
   const K = {
@@ -13,6 +18,7 @@
     queue: "kuntur.campo.queue",
     notices: "kuntur.campo.notices",
     theme: "kuntur.campo.theme",
+    uof: "kuntur.campo.uof",
   };
   const T = JSON.parse(document.getElementById("texts").textContent);
   const $ = (id) => document.getElementById(id);
@@ -35,6 +41,38 @@
   const token = () => localStorage.getItem(K.token);
   const load = (key, fallback) => { try { return JSON.parse(localStorage.getItem(key)) ?? fallback; } catch { return fallback; } };
   const save = (key, value) => localStorage.setItem(key, JSON.stringify(value));
+  const fmt = (text, values) => text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
+
+  // The photos waiting in the queue: their bytes in IndexedDB (localStorage holds a few
+  // megabytes of text, a photo is up to 8 MB), under the queue item's client id.
+  const blobs = (() => {
+    let opened = null;
+    function open() {
+      if (!opened) {
+        opened = new Promise((ok, no) => {
+          const r = indexedDB.open("kuntur-campo", 1);
+          r.onupgradeneeded = () => r.result.createObjectStore("photos");
+          r.onsuccess = () => ok(r.result);
+          r.onerror = () => no(r.error);
+        });
+      }
+      return opened;
+    }
+    async function tx(mode, fn) {
+      const db = await open();
+      return new Promise((ok, no) => {
+        const t = db.transaction("photos", mode);
+        const req = fn(t.objectStore("photos"));
+        t.oncomplete = () => ok(req.result);
+        t.onerror = () => no(t.error);
+      });
+    }
+    return {
+      put: (k, v) => tx("readwrite", (st) => st.put(v, k)),
+      get: (k) => tx("readonly", (st) => st.get(k)),
+      del: (k) => tx("readwrite", (st) => st.delete(k)),
+    };
+  })();
 
   function say(text) {
     const m = $("message");
@@ -115,6 +153,7 @@
     const kept = load(K.state, null);
     if (kept) render(kept);
     renderQueue();
+    renderUof(load(K.uof, []));
     refresh();
     connect();
     flush();
@@ -136,6 +175,7 @@
     } catch (e) {
       if (e.status && e.status !== 401) say(e.message);
     }
+    refreshUof();
   }
 
   function el(tag, attrs, ...children) {
@@ -177,6 +217,7 @@
       b.addEventListener("click", () => acknowledge("dispatch", d.assignment_id));
       body.append(b);
     }
+    renderMap(d);
     renderPatrol(s.patrol);
     const list = $("orders");
     list.replaceChildren();
@@ -191,6 +232,217 @@
       list.append(li);
     }
   }
+
+  // --- the map: the incident, and the unit's last position, over what Kuntur serves ------
+  let map = null;
+  let marks = null;
+  let outlines = false;
+  function renderMap(d) {
+    const box = $("map-box");
+    const show = Boolean(d && d.visible && d.lat != null && d.lon != null);
+    box.hidden = !show;
+    if (!show) return;
+    const note = $("map-note");
+    if (!window.L) { // Leaflet not loaded (an old cache, a broken download): links still work
+      $("map").hidden = true;
+      note.textContent = T.map_unavailable;
+      return;
+    }
+    if (!map) {
+      map = L.map("map", { zoomControl: true });
+      const tiles = document.body.dataset.tileUrl;
+      if (tiles) L.tileLayer(tiles, { attribution: document.body.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
+      map.attributionControl.addAttribution("Límites: INEI / IGN");
+      marks = L.layerGroup().addTo(map);
+    }
+    if (!outlines) { // once per page; the service worker answers it offline
+      outlines = true;
+      fetch("/api/geography/boundaries/lima-callao")
+        .then((r) => (r.ok ? r.json() : Promise.reject(new Error(r.statusText))))
+        .then((g) => {
+          L.geoJSON(g, { interactive: false, style: { color: "#5b6b7a", weight: 1, fillColor: "#ffffff", fillOpacity: 0.4 } })
+            .addTo(map).bringToBack();
+        })
+        .catch(() => { outlines = false; });
+    }
+    marks.clearLayers();
+    const here = [d.lat, d.lon];
+    L.circleMarker(here, { radius: 12, color: "#a30000", weight: 4, fillColor: "#ff3b30", fillOpacity: 0.9, className: "incident-marker" })
+      .bindTooltip(T.map_incident + " " + d.incident_id).addTo(marks);
+    const points = [here];
+    if (lastSent) {
+      L.circleMarker([lastSent.lat, lastSent.lon], { radius: 8, color: "#003d99", weight: 3, fillOpacity: 0.8, className: "unit-marker" })
+        .bindTooltip(T.map_you).addTo(marks);
+      points.push([lastSent.lat, lastSent.lon]);
+    }
+    if (points.length > 1) map.fitBounds(points, { padding: [30, 30], maxZoom: 16 });
+    else map.setView(here, 14);
+    note.textContent = navigator.onLine ? "" : T.map_offline;
+    setTimeout(() => map.invalidateSize(), 0);
+  }
+
+  // --- the use-of-force report: from a closed incident of the unit ----------------------
+  const LEVELS = ["presence", "verbal", "physical", "non_lethal", "firearm"];
+  const OUTCOMES = ["none", "injury", "serious_injury", "death"];
+  let uofFor = null; // the incident the form is open for
+  async function refreshUof() {
+    if (!token() || !navigator.onLine) return;
+    try {
+      const rows = await api("/api/field/uof");
+      save(K.uof, rows);
+      renderUof(rows);
+    } catch { /* kept list stays */ }
+  }
+  function renderUof(rows) {
+    const queued = new Set(load(K.queue, []).filter((i) => i.kind === "uof").map((i) => i.incident_id));
+    const list = $("uof-list");
+    list.replaceChildren();
+    if (!rows.length) { list.append(el("li", { class: "muted" }, T.uof_none)); return; }
+    for (const r of rows) {
+      const waiting = queued.has(r.incident_id);
+      const state = waiting ? T.uof_queued
+        : r.report_status === "pending" ? T.uof_pending
+          : r.report_status === "filed" ? T.uof_filed
+            : r.report_status === "closed" ? T.uof_closed : T.uof_no_report;
+      const li = el("li", { "data-testid": "uof-incident" },
+        el("p", {}, el("strong", {}, T.incident + " " + r.incident_id + " · " + r.category_label)),
+        el("p", {}, r.address || T.no_address),
+        el("p", { "data-testid": "uof-state", class: r.report_status === "pending" && !waiting ? "conflict" : "" },
+          state + (r.photos ? " · " + r.photos + " " + T.uof_photos_count : "")));
+      if (!waiting && (r.report_status === "pending" || r.report_status === null)) {
+        const b = el("button", { type: "button", class: "big primary", "data-testid": "uof-start" }, T.uof_start);
+        b.addEventListener("click", () => openUof(r));
+        li.append(b);
+      }
+      if (r.report_status === "filed" && r.report_id) { // more evidence for the filed report
+        const input = el("input", { type: "file", accept: "image/jpeg,image/png,image/webp", multiple: true, "data-testid": "uof-more-photos" });
+        input.setAttribute("capture", "environment");
+        const send = el("button", { type: "button", class: "big", "data-testid": "uof-send-photos" }, T.uof_send_photos);
+        send.addEventListener("click", async () => {
+          const items = await photoItems([...(input.files || [])], { report_id: r.report_id }, false);
+          if (items && items.length) { enqueueAll(items); notice(T.uof_sent_queue, "applied"); }
+        });
+        li.append(el("label", {}, T.uof_add_photos, input), send);
+      }
+      list.append(li);
+    }
+  }
+  function openUof(r) {
+    uofFor = r;
+    const f = $("uof-form");
+    f.reset();
+    f.hidden = false;
+    $("uof-title").textContent = T.uof_report + " · " + T.incident + " " + r.incident_id;
+    const box = $("uof-members");
+    box.replaceChildren();
+    if (!r.members.length) box.append(el("p", { class: "conflict" }, T.uof_no_members));
+    for (const m of r.members) {
+      const who = m.rank + " " + m.name + " · " + m.service_number;
+      const level = el("select", { "data-member": String(m.id), "data-testid": "uof-level", ariaLabel: who });
+      level.append(el("option", { value: "" }, T.uof_no_level), ...LEVELS.map((l) => el("option", { value: l }, T["level_" + l])));
+      const rounds = el("input", { type: "number", min: "0", max: "1000", value: "0", inputMode: "numeric", "data-rounds": String(m.id) });
+      box.append(el("div", { class: "row" }, el("p", {}, el("strong", {}, who)), level, el("label", {}, T.uof_rounds, rounds)));
+    }
+    $("uof-affected").replaceChildren();
+    f.scrollIntoView({ block: "start" });
+  }
+  $("uof-add-affected").addEventListener("click", () => {
+    const outcome = el("select", { "data-testid": "uof-outcome", ariaLabel: T.uof_report });
+    outcome.append(...OUTCOMES.map((o) => el("option", { value: o }, T["outcome_" + o])));
+    const age = el("input", { type: "number", min: "0", max: "120", placeholder: T.uof_age, ariaLabel: T.uof_age, inputMode: "numeric" });
+    const sex = el("select", { ariaLabel: T.uof_sex });
+    sex.append(el("option", { value: "" }, T.uof_sex + ": —"), ...["F", "M", "X"].map((x) => el("option", { value: x }, T["sex_" + x])));
+    const remove = el("button", { type: "button", class: "small" }, T.uof_remove);
+    const row = el("div", { class: "row", "data-affected": "1" }, outcome, el("div", { class: "pair" }, age, sex), remove);
+    remove.addEventListener("click", () => row.remove());
+    $("uof-affected").append(row);
+  });
+  $("uof-cancel").addEventListener("click", () => { $("uof-form").hidden = true; uofFor = null; });
+  function herePosition() { // now, if the phone can say within 10 s; else the last one sent
+    const last = lastSent ? { lat: lastSent.lat, lon: lastSent.lon } : null;
+    if (!navigator.geolocation) return Promise.resolve(last);
+    return new Promise((ok) => navigator.geolocation.getCurrentPosition(
+      (p) => ok({ lat: p.coords.latitude, lon: p.coords.longitude }),
+      () => ok(last),
+      { enableHighAccuracy: true, maximumAge: 30000, timeout: 10000 },
+    ));
+  }
+  function checkPhotos(files) { // told at once on the phone; the server judges again, by content
+    const max = Number(document.body.dataset.photoMax);
+    for (const file of files) {
+      if (file.size > max) {
+        say(fmt(T.uof_photo_too_large, { name: file.name, size: (file.size / 1048576).toFixed(1), mb: Math.floor(max / 1048576) }));
+        return false;
+      }
+      if (!/^image\/(jpeg|png|webp)$/.test(file.type)) { say(fmt(T.uof_photo_type, { name: file.name })); return false; }
+    }
+    return true;
+  }
+  // The queue items of photos for a report (its client id, or its id once filed), each
+  // photo's bytes put in IndexedDB first; the place only if the officer asked for it.
+  async function photoItems(files, report, withPlace) {
+    if (!checkPhotos(files)) return null;
+    const place = withPlace && files.length ? await herePosition() : null;
+    const items = [];
+    for (const file of files) {
+      const id = randomId();
+      await blobs.put(id, file);
+      items.push({
+        client_id: id,
+        at: new Date(file.lastModified || Date.now()).toISOString(), // when the camera wrote it
+        kind: "photo",
+        ...report,
+        name: file.name,
+        lat: place ? place.lat : null,
+        lon: place ? place.lon : null,
+      });
+    }
+    return items;
+  }
+  $("uof-form").addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const r = uofFor;
+    const f = ev.target;
+    if (!r) return;
+    const force = [];
+    for (const level of f.querySelectorAll("select[data-member]")) {
+      if (!level.value) continue;
+      const id = Number(level.dataset.member);
+      force.push({ personnel_id: id, level: level.value, rounds: Number(f.querySelector(`[data-rounds="${id}"]`).value || 0) });
+    }
+    if (!force.length) { say(T.uof_pick_level); return; }
+    const affected = [...f.querySelectorAll("[data-affected]")].map((row) => {
+      const [outcome, sex] = row.querySelectorAll("select");
+      const age = row.querySelector("input").value;
+      return { outcome: outcome.value, age: age === "" ? null : Number(age), sex: sex.value || null };
+    });
+    const files = [...(f.photos.files || [])];
+    if (!checkPhotos(files)) return;
+    const aid = f.medical_aid_at.value;
+    const reportId = randomId();
+    const items = [{
+      client_id: reportId,
+      at: new Date().toISOString(),
+      kind: "uof",
+      incident_id: r.incident_id,
+      uof: {
+        force,
+        affected,
+        place: f.place.value.trim(),
+        contact_reason: f.contact_reason.value.trim(),
+        medical_aid_by: f.medical_aid_by.value.trim() || null,
+        medical_aid_at: aid ? new Date(aid).toISOString() : null,
+        supervisor_present: f.supervisor_present.checked,
+      },
+    }];
+    items.push(...await photoItems(files, { report_client_id: reportId }, f.with_place.checked));
+    f.hidden = true;
+    uofFor = null;
+    say("");
+    notice(T.uof_sent_queue, "applied");
+    enqueueAll(items);
+    renderUof(load(K.uof, []));
+  });
 
   // --- the patrol schedule: hot-spot stops of 10-15 minutes, in the plan's order --------
   let stopTimer = null;
@@ -251,18 +503,21 @@
   }
 
   // --- the queue -------------------------------------------------------------------------
-  function enqueue(item) {
+  function enqueueAll(items) {
     const q = load(K.queue, []);
-    q.push({ client_id: randomId(), at: new Date().toISOString(), ...item });
+    for (const item of items) q.push({ client_id: randomId(), at: new Date().toISOString(), ...item });
     save(K.queue, q);
     renderQueue();
     flush();
   }
+  const enqueue = (item) => enqueueAll([item]);
 
   function describe(item) {
     if (item.kind === "status") return T["status_" + item.status] || item.status;
     if (item.kind === "position") return T.position;
     if (item.kind === "stop") return T.stop + " " + (item.stop + 1);
+    if (item.kind === "uof") return T.uof_report + " · " + T.incident + " " + item.incident_id;
+    if (item.kind === "photo") return T.photo + (item.name ? " " + item.name : "");
     return T.note;
   }
   function clock(iso) {
@@ -292,7 +547,10 @@
     if (!q.length) { renderQueue(); return; }
     flushing = true;
     try {
-      const batch = q.slice(0, 200);
+      if (q[0].kind === "photo") { await sendPhoto(q[0]); return; }
+      // Everything up to the next photo in one request; the photo then goes on its own.
+      const cut = q.findIndex((i) => i.kind === "photo");
+      const batch = q.slice(0, Math.min(cut < 0 ? q.length : cut, 200));
       const res = await api("/api/field/reports", { method: "POST", body: { items: batch } });
       const done = new Set();
       for (const r of res.results) {
@@ -310,9 +568,41 @@
     } finally {
       flushing = false;
       renderQueue();
+      renderUof(load(K.uof, []));
+      if (load(K.queue, []).length && navigator.onLine && token()) setTimeout(flush, 500);
+      else if (token()) refresh();
     }
-    if (load(K.queue, []).length && navigator.onLine && token()) setTimeout(flush, 500);
-    else refresh();
+  }
+
+  const drop = (id) => save(K.queue, load(K.queue, []).filter((i) => i.client_id !== id));
+  async function sendPhoto(item) {
+    const what = clock(item.at) + " · " + describe(item);
+    const blob = await blobs.get(item.client_id).catch(() => null);
+    if (!blob) { notice(what + " · " + T.uof_photo_lost, "conflict"); drop(item.client_id); return; }
+    const form = new FormData();
+    form.append("client_id", item.client_id);
+    form.append("at", item.at);
+    if (item.report_client_id) form.append("report_client_id", item.report_client_id);
+    if (item.report_id) form.append("report_id", String(item.report_id));
+    if (item.lat != null && item.lon != null) { form.append("lat", String(item.lat)); form.append("lon", String(item.lon)); }
+    form.append("photo", blob, item.name || "foto.jpg");
+    const res = await fetch("/api/field/uof/photos", {
+      method: "POST",
+      headers: { "X-Device-Key": deviceKey(), Authorization: "Bearer " + token(), Accept: "application/json" },
+      body: form,
+    }); // a network failure throws: the photo stays first in the queue
+    if (res.status === 401) { signedOut(T.revoked); throw new Http(401, T.revoked); }
+    const data = await res.json().catch(() => ({}));
+    if (res.status >= 500) throw new Http(res.status, data.detail || res.statusText);
+    const outcome = res.ok ? (data.outcome === "duplicate" ? data.first_outcome : data.outcome) : "refused";
+    if (outcome === "applied") notice(what + " · " + T.sent, "applied");
+    else {
+      const why = typeof data.detail === "string" ? data.detail : data.reason || res.statusText;
+      notice(what + " · " + T.conflict + ": " + why, "conflict");
+      say(what + ": " + why);
+    }
+    drop(item.client_id); // answered: applied or refused for good, never sent again
+    blobs.del(item.client_id).catch(() => {});
   }
 
   // --- buttons, positions, notes ----------------------------------------------------------

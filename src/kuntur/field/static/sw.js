@@ -1,8 +1,10 @@
 /* Kuntur Campo's service worker: keeps the shell and every asset of the app (all served
-   by Kuntur itself), so the page opens with no network. API answers are never cached here:
-   the page keeps the unit's last state itself, and its offline queue. */
+   by Kuntur itself), so the page opens with no network: the map's library (vendored
+   Leaflet) and its basemap, the district outlines Kuntur serves (public reference data,
+   the same for every user). No other API answer is cached here: the page keeps the unit's
+   last state itself, and its offline queue. */
 "use strict";
-const CACHE = "kuntur-campo-v2";  // a new shell: phones drop the old cache
+const CACHE = "kuntur-campo-v3";  // a new shell: phones drop the old cache
 const SHELL = [
   "/campo",
   "/campo/manifest.webmanifest",
@@ -10,6 +12,9 @@ const SHELL = [
   "/static/field/campo.css",
   "/static/field/icon.svg",
   "/static/field/icon-192.png",
+  "/static/vendor/leaflet/leaflet.js",
+  "/static/vendor/leaflet/leaflet.css",
+  "/api/geography/boundaries/lima-callao",
 ];
 
 self.addEventListener("install", (event) => {
