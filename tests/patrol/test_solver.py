@@ -184,6 +184,79 @@ def test_reduction_merges_demand_and_drops_dominated_sites() -> None:
     assert 0 in kept.sites.tolist()  # a fixed post is never dropped
 
 
+@pytest.mark.parametrize("seed", range(8))
+def test_demand_the_fixed_units_cover_leaves_the_reduced_problem(seed: int) -> None:
+    """Demand within reach of a fixed unit (two under backup coverage) is dropped and its
+    worth kept as a constant: every plan's worth on the reduced problem plus that constant
+    is its worth on the problem as given, so the reduced optimum (brute force) plus the
+    constant is the optimum, and the answer's bound and objective stay exact."""
+    from kuntur.patrol.solver import evaluate
+
+    rng = np.random.default_rng(300 + seed)
+    n, m = 16, 6
+    a = rng.random((n, m)) < 0.4
+    w = rng.lognormal(0, 1, n).round(3)
+    objective = ("coverage", "backup")[seed % 2]
+    count = 3
+    fixed = [int(j) for j in rng.choice(m, 1 + seed % 2, replace=False)]
+    pr = problem([a], w, [count], fixed=[fixed], objective=objective, backup_weight=0.5)
+    red = reduce(pr)
+    reach = a[:, fixed].sum(axis=1)
+    full = reach >= (1 if objective == "coverage" else 2)
+    top = 1.0 if objective == "coverage" else 1.5
+    assert red.constant == pytest.approx(float(w[full].sum()) * top)
+    assert red.problem.weights.sum() == pytest.approx(float(w[~full & a.any(axis=1)].sum()))
+    small = red.problem
+    for chosen in itertools.combinations(range(m), count):
+        if not set(fixed) <= set(chosen):
+            continue
+        units = np.zeros((1, m), dtype=np.int64)
+        units[0, list(chosen)] = 1
+        kept = [j for j in chosen if j in set(red.sites.tolist())]
+        small_units = np.zeros((1, small.n_sites), dtype=np.int64)
+        small_units[0, np.searchsorted(red.sites, kept)] = 1
+        assert evaluate(small, small_units) + red.constant <= evaluate(pr, units) + 1e-9
+        if len(kept) == len(chosen):  # no site of it dropped: the same plan, the same worth
+            assert evaluate(small, small_units) + red.constant == pytest.approx(evaluate(pr, units))
+    want = brute([a], w, [count], objective=objective, beta=0.5, fixed=[fixed])
+    plan = solve(pr, time_limit=20)
+    assert plan.status == "optimal"
+    assert plan.objective == pytest.approx(want)
+    assert want - 1e-9 <= plan.bound <= want * (1 + 2e-6) + 1e-9
+
+
+def test_the_bound_keeps_the_worth_of_what_the_fixed_units_cover() -> None:
+    """With no time to improve on greedy (which misses the optimum here: the middle site
+    first, then one of the sides, 115.5 against 120), the bound is the reduced problem's
+    plus what the fixed post covers: never below the optimum."""
+    # demand: f (100, only the fixed site F), a b c d (5 each), e (0.5, only M)
+    # sites: F, A = {a, b}, B = {c, d}, M = {b, c, e}
+    c = np.array(
+        [
+            [1, 0, 0, 0],
+            [0, 1, 0, 0],
+            [0, 1, 0, 1],
+            [0, 0, 1, 1],
+            [0, 0, 1, 0],
+            [0, 0, 0, 1],
+        ],
+        dtype=bool,
+    )
+    w = np.array([100.0, 5.0, 5.0, 5.0, 5.0, 0.5])
+    pr = problem([c], w, [3], fixed=[[0]])
+    assert reduce(pr).constant == pytest.approx(100.0)
+    assert brute([c], w, [3], fixed=[[0]]) == pytest.approx(120.0)
+    # a district of every site changes nothing but takes the general path (greedy, swaps)
+    anywhere = problem([c], w, [3], fixed=[[0]], districts=((0, 1, 2, 3),))
+    hurried = solve(anywhere, time_limit=0.0)
+    assert hurried.objective == pytest.approx(115.5)  # greedy's plan, nothing better found
+    assert hurried.bound >= 120.0 - 1e-9
+    for given in (pr, anywhere):
+        plan = solve(given, time_limit=20)
+        assert plan.status == "optimal"
+        assert plan.objective == pytest.approx(120.0) and plan.bound >= 120.0 - 1e-9
+
+
 def test_a_tiny_time_limit_still_returns_a_valid_plan() -> None:
     lat, lon, w, s_lat, s_lon = city(4000, 400, 5)
     cover = within_radius(lat, lon, s_lat, s_lon, 600)

@@ -59,6 +59,12 @@ PATIENCE = 50  # search rounds in a row without a better plan before HiGHS takes
 # root; the search gains 6-16 of objective there, measured).
 MIP_ROOM = 5.0
 GRACE = 0.5  # seconds HiGHS may run past its time limit before it is stopped, then left
+# The search waits for the relaxation (rather than running beside it) until this share of
+# the time limit is gone: on a loaded machine the two threads share the process's part of
+# the cores, and the search's plans before the relaxation are beaten by its rounding
+# anyway (Lima scale, 5 s, load 5-8: the relaxation done at a median 3.3 s instead of
+# 4.2 s, plans better or equal in 12 of 12 paired runs; docs/benchmarks-notes.md).
+RELAX_WAIT = 0.6
 
 
 @dataclass(frozen=True)
@@ -429,7 +435,7 @@ class _Relaxation:
     fixed site, ``p'`` the posts, a fixed site counted once). That form has one row per
     site, not one per demand point: HiGHS's interior point method solves it about 2.5 times as fast
     as the primal form (1.4 s against 3.4 s at Lima scale, measured). It runs in a thread
-    of its own (HiGHS lets go of the interpreter) so the search goes on beside it. The
+    of its own (HiGHS lets go of the interpreter) so the first plans are made beside it. The
     ``l`` it returns are Lagrangian multipliers: the bound is evaluated from them exactly
     (``_settle``), so it is proven whatever tolerance the method stopped at; the rows'
     duals are the relaxation's ``x`` (a rounding of which is a plan)."""
@@ -483,6 +489,10 @@ class _Relaxation:
     def done(self) -> bool:
         return not self.thread.is_alive()
 
+    def wait(self, until: float) -> None:
+        """Sleep until the relaxation is solved or the clock reaches ``until``."""
+        self.thread.join(max(until - time.perf_counter(), 0.0))
+
     def solved(self) -> bool:
         """Whether HiGHS reached the relaxation's optimum (else its duals bound poorly)."""
         import highspy
@@ -516,21 +526,39 @@ class _Relaxation:
 class Reduction:
     problem: Problem
     sites: NDArray[np.int64]  # the original index of each site kept
+    # worth of the demand every plan covers to the full (the fixed units' own), left out
+    # of ``problem``: a plan's worth there plus this is its worth on the problem as given
+    constant: float = 0.0
+
+
+def _saturated(problem: Problem) -> NDArray[np.bool_]:
+    """Demand the fixed units alone already give its greatest worth, whatever the plan:
+    within reach of one fixed unit under plain coverage, of two under backup coverage
+    (expected coverage never reaches its greatest worth)."""
+    need = {"coverage": 1, "backup": 2}.get(problem.objective)
+    fixed = problem.fixed_units()
+    if need is None or not fixed.any():
+        return np.zeros(problem.n_demand, dtype=bool)
+    return np.asarray(reach_counts(problem, fixed).sum(axis=1) >= need)
 
 
 def reduce(problem: Problem) -> Reduction:
-    """Merge demand with identical coverage sets (weights summed; demand nothing reaches
-    or of no weight dropped), then drop dominated sites: a site whose coverage (for every
-    type) is contained in another's, not fixed, in no required district the other is not
-    in, where moving its units to the other cannot lose worth (capacity never binds, or
-    one type counted once)."""
+    """Drop the demand the fixed units already give its greatest worth (its worth kept
+    as ``constant``), merge demand with identical coverage sets (weights summed; demand
+    nothing reaches or of no weight dropped), then drop dominated sites: a site whose
+    coverage (for every type) is contained in another's, not fixed, in no required
+    district the other is not in, where moving its units to the other cannot lose worth
+    (capacity never binds, or one type counted once)."""
     stacked = sparse.hstack([kind.cover for kind in problem.types], format="csr")
     stacked.sort_indices()
     keep_rows: list[int] = []
     merged: list[float] = []
     seen: dict[bytes, int] = {}
     w = problem.weights
-    for i in np.flatnonzero((np.diff(stacked.indptr) > 0) & (w > 0)):
+    full = _saturated(problem)
+    top = 1.0 + problem.backup_weight if problem.objective == "backup" else 1.0
+    constant = float(w[full].sum()) * top
+    for i in np.flatnonzero((np.diff(stacked.indptr) > 0) & (w > 0) & ~full):
         key = stacked.indices[stacked.indptr[i] : stacked.indptr[i + 1]].tobytes()
         at = seen.get(key)
         if at is None:
@@ -572,7 +600,7 @@ def reduce(problem: Problem) -> Reduction:
         objective=problem.objective,
         backup_weight=problem.backup_weight,
     )
-    return Reduction(reduced, sites.astype(np.int64))
+    return Reduction(reduced, sites.astype(np.int64), constant)
 
 
 def _membership(districts: tuple[tuple[int, ...], ...], m: int) -> sparse.csc_matrix:
@@ -990,24 +1018,30 @@ def _plain(
     detail: dict[str, Any],
     relax: _Relaxation | None = None,
 ) -> tuple[NDArray[np.int64], Lagrange | None, NDArray[np.int64]]:
-    """Plain covering with one unit type and no required districts: the greedy plan
-    improved by interchange, then an iterated local search while HiGHS solves the linear
-    relaxation beside it (given all the time there is), then the relaxation's ``x``
-    rounded (its ``p`` largest) and improved, and the search a while longer: until
+    """Plain covering with one unit type and no required districts: HiGHS solves the
+    linear relaxation in a thread (given all the time there is) while the greedy plan is
+    made; then a wait for it (``RELAX_WAIT``; only if it is not done by then, interchange
+    and an iterated local search beside it), then the relaxation's ``x`` rounded (its
+    ``p`` largest) and improved by interchange, and the search a while longer: until
     ``PATIENCE`` rounds in a row find nothing better (at most a quarter of the time
     limit), or all the time left when too little is left for the integer model's own
     relaxation (which takes longer than the dual form); never past a proven optimum.
     Returns the plan, the bound and the sites it settles (fixing by reduced cost against
-    the plan), and the plan after the first interchange."""
+    the plan), and the plan before the relaxation's rounding (greedy's when the
+    relaxation was solved in time, else after the search beside it)."""
     cover = _Cover(problem)
     if relax is None:  # the caller may have started it already (before the greedy plan)
         relax = _Relaxation(problem, max(deadline - time.perf_counter(), 0.0))
     open_ = start[0] > 0
     counts = cover.counts(open_)
     cover.fill(open_, counts)
-    cover.improve(open_, counts, deadline)
+    relax.wait(deadline - (1.0 - RELAX_WAIT) * time_limit)  # its whole core to HiGHS
+    if relax.done() and relax.solved():  # its rounding is the better start: no interchange
+        value, rounds = cover.value(counts), 0
+    else:  # not solved by then (or failed): interchange, and search beside it
+        cover.improve(open_, counts, deadline)
+        open_, value, rounds = cover.search(open_, deadline, until=relax.done)
     first = open_.astype(np.int64)[None, :]
-    open_, value, rounds = cover.search(open_, deadline, until=relax.done)
     lam = relax.duals() if relax.solved() else None
     lagrange = None  # not solved in time: the caller falls back to subgradient steps
     rounded = None
@@ -1129,7 +1163,12 @@ def solve(
     values = [evaluate(problem, p) for p in plans]
     best = int(np.argmax(values))
     objective = values[best]
-    bound = max(min(bound, simple_bound(problem)), objective)
+    # the reduced problem's bound plus the worth it left out (the fixed units' own)
+    bound = max(min(bound + red.constant, simple_bound(problem)), objective)
+    for part in ("relaxation", "lagrange"):  # their figures on the problem as given
+        for key in ("bound", "rounded"):
+            if detail.get(part, {}).get(key) is not None:
+                detail[part][key] += red.constant
     gap = (bound - objective) / bound if bound > 0 else 0.0
     if status == "optimal" and gap > 2 * mip_gap + 1e-9:
         status = "time_limit" if time.perf_counter() >= deadline else "stopped"
