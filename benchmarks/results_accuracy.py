@@ -64,12 +64,13 @@ class DesignSpec:
     seed: int
 
 
-def draw_designs(n: int, seed: int) -> list[DesignSpec]:
+def draw_designs(n: int, seed: int, *, whole: bool = False) -> list[DesignSpec]:
+    """``n`` random designs; ``whole``: every design on the whole file (2010-2019)."""
     rng = np.random.default_rng(seed)
     units = sorted(chicago()["district"].unique(), key=int)
     out = []
     for k in range(n):
-        years = int(rng.integers(2, 7))
+        years = 10 if whole else int(rng.integers(2, 7))
         y0 = int(rng.integers(2010, 2020 - years + 1))
         first, last = date(y0, 1, 1), date(y0 + years, 1, 1)
         days = (last - first).days
@@ -107,6 +108,7 @@ class Outcome:
     effect: float
     ci95: tuple[float, float]
     noise: float  # sqrt(1/events) of the treated post-period before thinning
+    before_after: float  # the plain comparison: treated events a period after / before - 1
 
     @property
     def error(self) -> float:
@@ -144,7 +146,10 @@ def run_designs(specs: list[DesignSpec], estimator: Estimator = shipped) -> list
     for spec in specs:
         panel, s, truth, before = thinned_panel(spec)
         effect, ci95 = estimator(panel, [Treatment(u, s) for u in spec.treated])
-        out.append(Outcome(spec, truth, effect, ci95, 1.0 / math.sqrt(max(before, 1.0))))
+        rows = panel.values[[panel.units.index(u) for u in spec.treated]].sum(axis=0)
+        plain = float(rows[s:].mean() / rows[:s].mean() - 1.0)
+        noise = 1.0 / math.sqrt(max(before, 1.0))
+        out.append(Outcome(spec, truth, effect, ci95, noise, plain))
     return out
 
 
@@ -161,6 +166,7 @@ def summary(outcomes: list[Outcome]) -> dict[str, float]:
             sum(not (o.ci95[0] <= 0 <= o.ci95[1]) for o in nulls) / len(nulls) if nulls else 0.0
         ),
         "noise_median": statistics.median(o.noise for o in outcomes),
+        "before_after_median": statistics.median(abs(o.before_after - o.truth) for o in outcomes),
         "bar_and_cover": sum(o.error < BAR and o.covered for o in outcomes) / len(outcomes),
     }
 
@@ -172,7 +178,8 @@ def lines(outcomes: list[Outcome], label: str) -> list[str]:
         f"p90 {s['p90_error'] * 100:.1f}; within 4 pts {s['within_bar']:.0%}; "
         f"within 4 and covered {s['bar_and_cover']:.0%}; 95 % coverage {s['coverage95']:.0%}; "
         f"false positives {s['false_positive']:.0%}; counting noise median "
-        f"{s['noise_median'] * 100:.1f} pts"
+        f"{s['noise_median'] * 100:.1f} pts; plain before/after error median "
+        f"{s['before_after_median'] * 100:.1f} pts"
     ]
 
 
@@ -181,8 +188,9 @@ def main() -> None:
     ap.add_argument("--designs", type=int, default=200)
     ap.add_argument("--seed", type=int, default=18)
     ap.add_argument("--method", default="synthetic_control")
+    ap.add_argument("--whole", action="store_true", help="every design on the whole file")
     args = ap.parse_args()
-    specs = draw_designs(args.designs, args.seed)
+    specs = draw_designs(args.designs, args.seed, whole=args.whole)
 
     def est(panel: Panel, tr: list[Treatment]) -> tuple[float, tuple[float, float]]:
         ev = evaluate(panel, tr, method=args.method)
