@@ -19,7 +19,11 @@ Pure numpy/scipy: no web, no ORM (docs/results.md, docs/decisions/0017).
   what would have happened; the counterfactual is refitted on every period, and the sum
   of post-period residuals is compared with the same sum over every cyclic shift of the
   time axis. The interval is every θ that test does not reject; its coverage is checked
-  by simulation in tests/results/test_coverage.py.
+  by simulation in tests/results/test_coverage.py. For counts it is then widened by the
+  slow drift the test cannot see, measured on placebo groups of donors
+  (``placebo_spread``; tests/results/test_accuracy.py checks it on real data).
+- The counterfactual's level on dated periods weights the pre-period by recency
+  (``LEVEL_HALF_LIFE_YEARS``).
 - Several treated units and staggered starts: each unit has its own start; the test
   shifts every unit's residuals by the same amount.
 - Checks: placebo-in-space (each untreated unit as if treated: the share whose post/pre
