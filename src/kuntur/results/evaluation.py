@@ -659,11 +659,27 @@ def estimate_with_interval(
     ci, p0 = conformal_intervals(
         panel.values, design, method=method, scale=scale, estimate=est.effect, levels=levels
     )
-    if scale == "ratio" and math.isfinite(est.effect) and est.effect > -1:
-        spread = placebo_spread(panel.values, design, method=method, scale=scale)
-        if spread is not None:
-            ci, p0 = _widened(panel.values, design, est.effect, spread, ci, p0)
+    ci, p0 = _with_drift(panel.values, design, est.effect, ci, p0, method=method, scale=scale)
     return est, ci, p0, design
+
+
+def _with_drift(
+    values: np.ndarray,
+    design: Design,
+    effect: float,
+    ci: dict[float, tuple[float, float]],
+    p0: float,
+    *,
+    method: str,
+    scale: str,
+) -> tuple[dict[float, tuple[float, float]], float]:
+    """Counts: the conformal intervals widened by the drift of placebo groups."""
+    if scale != "ratio" or not math.isfinite(effect) or effect <= -1:
+        return ci, p0
+    spread = placebo_spread(values, design, method=method, scale=scale)
+    if spread is None:
+        return ci, p0
+    return _widened(values, design, effect, spread, ci, p0)
 
 
 PLACEBO_GROUPS = 40  # groups of donors drawn to measure how far such a set drifts
@@ -866,6 +882,7 @@ def evaluate(
     ci2, p02 = conformal_intervals(
         panel.values, design2, method=other, scale=scale, estimate=est2.effect
     )
+    ci2, p02 = _with_drift(panel.values, design2, est2.effect, ci2, p02, method=other, scale=scale)
     did_est = est if method == "did" else est2
     trend = pre_trend(did_est)
     warnings: list[str] = []
