@@ -36,6 +36,7 @@ from kuntur.identity.ratelimit import EventThrottle, LoginThrottle
 from kuntur.identity.web import ActorDep
 from kuntur.ops.metrics import RequestMetrics
 from kuntur.oversight import scheduled as uof_sweep
+from kuntur.results import scheduled as weekly_brief
 from kuntur.web import pages
 
 _startup_frozen = False
@@ -79,6 +80,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             tasks.append(asyncio.create_task(scheduled.run_forever(app.state.engine, settings)))
         if settings.uof_sweep_interval_s > 0 and settings.environment != "test":
             tasks.append(asyncio.create_task(uof_sweep.run_forever(app.state.engine, settings)))
+        if settings.results_brief_interval_s > 0 and settings.environment != "test":
+            tasks.append(asyncio.create_task(weekly_brief.run_forever(app.state.engine, settings)))
         processes = settings.server_processes or 1
         threads = settings.worker_threads or max(2, 2 * (os.cpu_count() or 2) // processes)
         anyio.to_thread.current_default_thread_limiter().total_tokens = threads

@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     # Put missed use-of-force deadlines on record this often while the server runs
     # (oversight.scheduled; `kuntur oversight sweep` does it once); 0 = never.
     uof_sweep_interval_s: int = Field(900, ge=0)
+    # Look this often whether last week's brief is written to <var_dir>/briefs, and write it
+    # if not (results.scheduled; `kuntur results brief` writes any week); 0 = never.
+    results_brief_interval_s: int = Field(3600, ge=0)
     # Traveller data (border screenings and their hits) is kept this many days, then
     # deleted by `kuntur border sweep` (Ley 29733: no longer than its purpose needs). A
     # cleared false positive is remembered for `border_clearance_days`, then asked again.

@@ -364,6 +364,7 @@ ROUTES: dict[tuple[str, str], Row] = {
     # results (issue 18): interventions and what they changed
     ("GET", "/api/results/interventions"): Row(RESULTS_VIEW),
     ("GET", "/api/results/trends"): Row(RESULTS_VIEW),
+    ("GET", "/api/results/trends.svg"): Row(RESULTS_VIEW),
     ("GET", "/api/results/interventions/{intervention_id}"): Row(
         RESULTS_VIEW, "/api/results/interventions/{s.intervention}"
     ),

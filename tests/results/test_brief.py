@@ -91,3 +91,68 @@ def test_weeks_are_iso_weeks() -> None:
     assert brief.parse_week("2026-W48").isoformat() == "2026-11-23"
     with pytest.raises(ValueError):
         brief.parse_week("2026-48")
+
+
+def test_the_kpis_week_by_week_are_counted_and_drawn(demo_store) -> None:
+    from sqlalchemy import func, select
+
+    from kuntur.core.timeutil import utcnow
+    from kuntur.incidents.models import Incident
+    from kuntur.results import chart
+
+    eng, _url = demo_store
+    with Session(eng) as db:
+        tx = db.begin()  # rolled back: the other tests see the demo store as seeded
+        end = utcnow()
+        first = end - timedelta(weeks=16)
+        # Three incidents of the last week dispatched 2, 3 and 10 minutes after the call.
+        recent = db.scalars(
+            select(Incident)
+            .where(Incident.occurred_at >= end - timedelta(days=5), Incident.occurred_at < end)
+            .where(Incident.received_at.is_not(None))
+            .limit(3)
+        ).all()
+        assert len(recent) == 3
+        for inc, minutes in zip(recent, (2, 3, 10), strict=True):
+            inc.dispatched_at = inc.received_at + timedelta(minutes=minutes)
+        db.flush()
+        kpis = service.weekly_kpis(system(db, "test"), weeks=16)
+        # the last week alone, counted straight from the store
+        last_week = db.scalar(
+            select(func.count()).where(
+                Incident.occurred_at >= end - timedelta(weeks=1), Incident.occurred_at < end
+            )
+        )
+        total = db.scalar(
+            select(func.count()).where(Incident.occurred_at >= first, Incident.occurred_at < end)
+        )
+        tx.rollback()
+    assert len(kpis["weeks"]) == len(kpis["incidents"]) == len(kpis["uof"]) == 16
+    assert sum(kpis["incidents"]) == total > 0
+    assert abs(kpis["incidents"][-1] - last_week) <= 2  # a second apart: the clock moved
+    assert kpis["dispatch_p50_min"][-1] == 3.0  # the median of 2, 3 and 10 minutes
+    assert kpis["dispatch_p50_min"][:-2] == [None] * 14  # the demo dispatches none
+    svg = chart.weekly_kpis(kpis, "es")
+    assert svg.startswith("<svg") and svg.count('data-kpi="1"') == 3
+    assert "Incidentes por semana" in svg and kpis["weeks"][0] in svg
+    assert "Incidents a week" in chart.weekly_kpis(kpis, "en")
+
+
+def test_the_weekly_brief_is_written_once_on_its_schedule(demo_store, tmp_path) -> None:
+    from datetime import UTC, date, datetime
+
+    from kuntur.results import scheduled
+
+    # Monday 7 December 2026, 03:00 in Lima: the week of 30 November is over.
+    now = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+    assert scheduled.last_full_week(now) == date(2026, 11, 30)
+    # Sunday 6 December, 23:00 in Lima (already Monday in UTC): that week is not over yet.
+    assert scheduled.last_full_week(datetime(2026, 12, 7, 4, 0, tzinfo=UTC)) == date(2026, 11, 23)
+    eng, _url = demo_store
+    written = scheduled.write_due(eng, tmp_path / "briefs", now, pdf=False)
+    assert [p.name for p in written] == ["informe-semanal-2026-W49.html"]
+    html = written[0].read_text(encoding="utf-8")
+    assert "<svg" in html and "Informe" in html
+    # Another tick, or another server process: nothing written again.
+    assert scheduled.write_due(eng, tmp_path / "briefs", now, pdf=False) == []
+    assert sorted(p.name for p in (tmp_path / "briefs").iterdir()) == [written[0].name]

@@ -32,4 +32,13 @@ def test_the_commander_reads_what_the_plan_changed(browser: Browser, live_server
     svg = pg.request.get(f"{live_server}/api/results/interventions/1/chart.svg")
     assert svg.ok and "contrafactual" in svg.text() and "inicio de la intervención" in svg.text()
     expect(pg.get_by_test_id("trend-row").first).to_contain_text("min")
+    # The KPIs week by week: one more SVG from the server, drawn, in Spanish.
+    expect(pg.get_by_test_id("results-trends-chart")).to_be_visible()
+    pg.wait_for_function(
+        "() => { const i = document.querySelector('[data-testid=results-trends-chart]');"
+        " return i.complete && i.naturalWidth > 0; }"
+    )
+    kpis = pg.request.get(f"{live_server}/api/results/trends.svg")
+    assert kpis.ok and kpis.text().count('data-kpi="1"') >= 1
+    assert "Incidentes por semana" in kpis.text()
     assert not pg.context.errors  # type: ignore[attr-defined]

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
+from kuntur.core.i18n import _
+
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 28, 40
 OBSERVED = "#1f4e79"
@@ -119,3 +121,70 @@ def from_result(result: dict[str, object], title: str | None = None) -> str:
         series["post"],
         title=title or "Observado y contrafactual",
     )
+
+
+PANEL_HEIGHT = 120
+
+
+def weekly_kpis(kpis: dict[str, object], lang: str | None = None) -> str:
+    """The city's KPIs week by week (``service.weekly_kpis``) as small multiples, one line
+    chart each, one above the other, on a shared time axis."""
+    weeks = kpis["weeks"]
+    assert isinstance(weeks, list)
+    n = len(weeks)
+    if n == 0:
+        return ""
+    panels = [
+        (_("Incidentes por semana", lang), kpis["incidents"], OBSERVED),
+        (_("Llamada a despacho, mediana (min)", lang), kpis["dispatch_p50_min"], "#4f7f3f"),
+        (_("Reportes de uso de la fuerza por semana", lang), kpis["uof"], COUNTERFACTUAL),
+    ]
+    w = WIDTH - LEFT - RIGHT
+    height = TOP + len(panels) * PANEL_HEIGHT + 24
+    title = _("Indicadores semana a semana", lang)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img" aria-label="{escape(title)}" '
+        'font-family="sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
+    ]
+
+    def x(i: int) -> float:
+        return LEFT + (w * i / (n - 1) if n > 1 else w / 2)
+
+    for p, (label, series, colour) in enumerate(panels):
+        assert isinstance(series, list)
+        top_y = TOP + p * PANEL_HEIGHT + 16
+        h = PANEL_HEIGHT - 36
+        values = [float(v) for v in series if v is not None]
+        top = _nice_max(max(values) if values else 1.0)
+
+        def y(v: float, top_y: float = top_y, h: float = h, top: float = top) -> float:
+            return top_y + h - h * v / top
+
+        parts.append(
+            f'<text x="{LEFT}" y="{top_y - 4:.0f}" font-weight="bold">{escape(label)}</text>'
+        )
+        for k in (0, 2, 4):
+            v = top * k / 4
+            parts.append(
+                f'<line x1="{LEFT}" y1="{y(v):.1f}" x2="{LEFT + w}" y2="{y(v):.1f}" stroke="#ddd"/>'
+            )
+            parts.append(f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:g}</text>')
+        pts = [f"{x(i):.1f},{y(float(v)):.1f}" for i, v in enumerate(series) if v is not None]
+        if pts:
+            parts.append(
+                f'<path d="M{" L".join(pts)}" fill="none" stroke="{colour}" stroke-width="2" '
+                'data-kpi="1"/>'
+            )
+    note = _("semanas de siete días, por su primer día", lang)
+    axis_y = TOP + len(panels) * PANEL_HEIGHT + 4
+    step = max(1, n // 6)
+    for i in range(0, n, step):
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{axis_y}" text-anchor="middle">{escape(str(weeks[i]))}</text>'
+        )
+    parts.append(f'<text x="{LEFT}" y="{axis_y + 16}" fill="#555">{escape(note)}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

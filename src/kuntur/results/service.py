@@ -292,3 +292,55 @@ def trends(actor: Actor, *, weeks: int = 4, baseline_weeks: int = 12) -> dict[st
         )
     out.sort(key=lambda r: -float(r["incidents"]))
     return {"weeks": weeks, "baseline_weeks": baseline_weeks, "districts": out}
+
+
+def weekly_kpis(actor: Actor, *, weeks: int = 16) -> dict[str, Any]:
+    """The city's KPIs week by week over the last ``weeks`` (seven days each, the last one
+    ending now, as ``trends`` counts them): incidents, the median call-to-dispatch time
+    in minutes (None for a week with no dispatched incident) and use-of-force reports."""
+    from datetime import timedelta
+    from statistics import median
+
+    from kuntur.oversight.models import UofReport
+
+    actor.require(VIEW, object_type="trends")
+    end = utcnow()
+    first = end - timedelta(weeks=weeks)
+    rows = actor.db.execute(
+        select(Incident.occurred_at, Incident.received_at, Incident.dispatched_at).where(
+            Incident.occurred_at >= first, Incident.occurred_at < end
+        )
+    ).all()
+    uof = actor.db.scalars(
+        select(UofReport.incident_at).where(
+            UofReport.kind == "incident",
+            UofReport.incident_at >= first,
+            UofReport.incident_at < end,
+        )
+    ).all()
+
+    def week_of(v: Any) -> int:
+        at = v if v.tzinfo else v.replace(tzinfo=UTC)
+        return min(weeks - 1, max(0, int((at - first) / timedelta(weeks=1))))
+
+    incidents = [0] * weeks
+    delays: list[list[float]] = [[] for _w in range(weeks)]
+    for at, received, dispatched in rows:
+        k = week_of(at)
+        incidents[k] += 1
+        if received is not None and dispatched is not None:
+            secs = (
+                (dispatched if dispatched.tzinfo else dispatched.replace(tzinfo=UTC))
+                - (received if received.tzinfo else received.replace(tzinfo=UTC))
+            ).total_seconds()
+            if secs >= 0:
+                delays[k].append(secs / 60.0)
+    force = [0] * weeks
+    for at in uof:
+        force[week_of(at)] += 1
+    return {
+        "weeks": [(first + timedelta(weeks=k)).date().isoformat() for k in range(weeks)],
+        "incidents": incidents,
+        "dispatch_p50_min": [round(median(d), 2) if d else None for d in delays],
+        "uof": force,
+    }

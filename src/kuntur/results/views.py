@@ -3,7 +3,7 @@ on the server), and recording one (``results.manage``)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, status
 from fastapi.responses import Response
@@ -54,3 +54,16 @@ def trends(actor: ActorDep) -> dict[str, Any]:
     """Per district, the last 4 weeks against the 12 before: incidents, the median
     call-to-dispatch time and use-of-force reports, each a week."""
     return service.trends(actor)
+
+
+@router.get(
+    "/trends.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}, "description": "the chart"}},
+)
+def trends_chart(actor: ActorDep, lang: Literal["es", "en"] = "es") -> Response:
+    """The city's incidents, median call-to-dispatch time and use-of-force reports week by
+    week over the last 16 weeks (SVG; labels in Spanish, or ``lang=en``)."""
+    actor.require(VIEW, object_type="trends")
+    svg = chart.weekly_kpis(service.weekly_kpis(actor), lang)
+    return Response(svg, media_type="image/svg+xml")
