@@ -71,3 +71,25 @@ def test_list_and_queue_validate_against_their_models(client: TestClient) -> Non
         assert isinstance(units, list)
         assert IncidentOut.model_validate(item).model_dump(mode="json") == item
         assert item["narrative"] is None
+
+
+def test_rows_remembered_by_their_values_are_never_stale(
+    client: TestClient, engine: Engine
+) -> None:
+    """``out_rows`` remembers a row's fields by its names and values: the same answers as
+    ``out_fields``, a copy for each caller, and a changed incident shown as it now is."""
+    ids = _make_all(client)
+    columns = select(*cast(Table, Incident.__table__).columns).where(Incident.id.in_(ids))
+    with Session(engine) as db:
+        rows = db.execute(columns).all()
+        first = service.out_rows(rows, reveal=True)
+        assert first == [service.out_fields(r, reveal=True) for r in rows]
+        first[0]["units"] = ["PNP-01"]  # what the queue adds to its own copy
+        again = service.out_rows(rows, reveal=lambda r: r.category not in service.SENSITIVE)
+        assert "units" not in again[0]
+        assert [i["narrative_withheld"] for i in again].count(True) == 1
+    with Session(engine) as db, db.begin():
+        db.get_one(Incident, ids[0]).address = "Av. Abancay 500"
+    with Session(engine) as db:
+        changed = service.out_rows(db.execute(columns).all(), reveal=True)
+    assert {i["id"]: i["address"] for i in changed}[ids[0]] == "Av. Abancay 500"

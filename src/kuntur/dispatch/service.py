@@ -617,11 +617,9 @@ def queue(actor: Actor, limit: int = 200) -> list[dict[str, Any]]:
     on_any = select(Unit.incident_id, Unit.call_sign).where(Unit.incident_id.is_not(None))
     for incident_id, call_sign in db.execute(on_any):
         assigned.setdefault(int(incident_id or 0), []).append(call_sign)
-    out = []
-    for r in rows:
-        item = incidents.out_fields(r, reveal=False)
+    out = incidents.out_rows(rows, reveal=False)
+    for r, item in zip(rows, out, strict=True):
         item["units"] = assigned.get(r.id, [])
-        out.append(item)
     return out
 
 

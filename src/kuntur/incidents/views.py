@@ -73,9 +73,7 @@ def list_incidents(
             "limit": limit,
             "offset": offset,
             # Lists never carry sensitive narratives; the detail does, with a checked purpose.
-            "items": [
-                service.out_fields(r, reveal=r.category not in service.SENSITIVE) for r in rows
-            ],
+            "items": service.out_rows(rows, lambda r: r.category not in service.SENSITIVE),
         }
     )
 
