@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kuntur.audit.manifest import ACCESS_DENIED
 from kuntur.command import fleet, orders
@@ -200,16 +202,30 @@ def _orders_of(actor: Actor, unit: Unit) -> list[Order]:
 
 
 def _delivery(actor: Actor, unit_id: int, kind: str, ref_id: int) -> FieldDelivery:
-    found = actor.db.scalar(
-        select(FieldDelivery).where(
-            FieldDelivery.unit_id == unit_id,
-            FieldDelivery.kind == kind,
-            FieldDelivery.ref_id == ref_id,
-        )
+    """The delivery row of a dispatch or order to a unit, made on first use.
+
+    Two phones of one unit (or a phone's state and its acknowledgement) may open it at the
+    same moment: a plain insert of the second one then breaks the unique key and fails its
+    request. ``INSERT ... ON CONFLICT DO NOTHING`` lets the second wait for the first and
+    then take its row; the row is read locked (PostgreSQL) so that its received and
+    acknowledged stamps are set once, by whichever comes first."""
+    db = actor.db
+    where = (
+        FieldDelivery.unit_id == unit_id,
+        FieldDelivery.kind == kind,
+        FieldDelivery.ref_id == ref_id,
     )
-    if found is None:
-        found = FieldDelivery(unit_id=unit_id, kind=kind, ref_id=ref_id)
-        actor.db.add(found)
+    found = db.scalar(select(FieldDelivery).where(*where).with_for_update())
+    if found is not None:
+        return found
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.execute(
+        insert(FieldDelivery)
+        .values(unit_id=unit_id, kind=kind, ref_id=ref_id)
+        .on_conflict_do_nothing(index_elements=["unit_id", "kind", "ref_id"])
+    )
+    found = db.scalar(select(FieldDelivery).where(*where).with_for_update())
+    assert found is not None  # inserted now, or by the other request that just committed
     return found
 
 
