@@ -14,8 +14,8 @@ no position lost or applied twice, every dispatch delivered once.
   holds (``GET /api/field/live``, server-sent events) and does what ``campo.js`` does: on
   every event it reads its state (``GET /api/field/state``: the delivery); it posts its
   position every 10 s (``POST /api/field/reports``, one item with a client id made on the
-  phone; the phones spread in phase over the 10 s), then reads its state as the app does
-  after sending its queue; a report whose answer did not come back stays queued and is sent
+  phone; the phones spread in phase over the 10 s; positions alone are not followed by a
+  state read, as in ``campo.js``); a report whose answer did not come back stays queued and is sent
   again (one in 20 is also sent twice on purpose, as after a lost answer); on a new dispatch
   it acknowledges it (``POST /api/field/ack``).
 - Dispatcher: its own API token and connection; ``POST /api/dispatch/incidents/{id}/dispatch``
@@ -83,11 +83,13 @@ class Phone:
 class Tally:
     """Everything the phones and the dispatcher saw, for the figures and the checks."""
 
-    sent_at: dict[int, float] = field(default_factory=dict)  # assignment -> request sent
-    answered_at: dict[int, float] = field(default_factory=dict)  # assignment -> 201 back
+    # By unit: each unit is dispatched once at most, so a dispatch whose answer never came
+    # back (a timeout) is still matched to its assignment in the store and to its phone.
+    sent_at: dict[int, float] = field(default_factory=dict)  # unit -> dispatch request sent
+    answered_at: dict[int, float] = field(default_factory=dict)  # unit -> 201 back
     phase_of: dict[int, str] = field(default_factory=dict)
-    unit_of: dict[int, int] = field(default_factory=dict)
-    shown_at: dict[int, float] = field(default_factory=dict)  # assignment -> phone state
+    shown_at: dict[int, float] = field(default_factory=dict)  # unit -> its phone showed it
+    shown_aid: dict[int, int] = field(default_factory=dict)  # unit -> assignment shown
     shown_by: dict[int, str] = field(default_factory=dict)  # "live" or "report" refresh
     shown_twice: int = 0
     wrong_unit: int = 0
@@ -337,10 +339,11 @@ class Run:
         if aid in p.seen:
             return
         p.seen.add(aid)
-        if aid in self.t.shown_at:
-            self.t.shown_twice += 1  # another phone showed it first: not this unit's
+        if p.unit_id in self.t.shown_at:
+            self.t.shown_twice += 1  # a second dispatch of one unit: the benchmark never does
             return
-        self.t.shown_at[aid], self.t.shown_by[aid] = now, why
+        self.t.shown_at[p.unit_id], self.t.shown_by[p.unit_id] = now, why
+        self.t.shown_aid[p.unit_id] = aid
         await self.ack(p, aid)
 
     async def ack(self, p: Phone, aid: int) -> None:
@@ -391,7 +394,7 @@ class Run:
             await conn.close()
 
     async def positions(self, p: Phone, begin: float) -> None:
-        """Every PERIOD_S from its own phase: the queued positions, then its state."""
+        """Every PERIOD_S from its own phase: the queued positions (a replay now and then)."""
         rng = random.Random(p.k)
         next_at = begin + PERIOD_S * p.k / len(self.phones)
         while not self.stop:
@@ -415,7 +418,8 @@ class Run:
             if replay:
                 self.t.replays += 1
                 await self.flush(p, again=item)
-            await self.refresh(p, "report")
+            # No state read after positions alone (campo.js reads it after a status, a
+            # note or a stop: positions change nothing the phone shows).
 
     async def flush(self, p: Phone, again: dict[str, Any] | None = None) -> None:
         batch = [again] if again else list(p.queue)
@@ -448,44 +452,47 @@ class Run:
 async def dispatcher(
     port: int, token: str, run: Run, incidents: list[int], units: list[int], phase: str, n: int
 ) -> None:
-    """``n`` dispatches, evenly spaced at DISPATCHES_PER_MIN, each a new incident and a
-    random unit that has had none yet."""
+    """``n`` dispatches at DISPATCHES_PER_MIN, evenly spaced and open loop (a desk of several
+    dispatchers: the next one goes on time even while the last is unanswered), each a new
+    incident and a random unit that has had none yet."""
     t = run.t
-    conn = Conn(port, {"Authorization": f"Bearer {token}"})
+    free: list[Conn] = []
     gap = 60.0 / DISPATCHES_PER_MIN
     rng = random.Random(len(incidents))
+
+    async def one(inc: int, unit: int) -> None:
+        conn = free.pop() if free else Conn(port, {"Authorization": f"Bearer {token}"})
+        t.sent_at[unit], t.phase_of[unit] = time.perf_counter(), phase
+        path = f"/api/dispatch/incidents/{inc}/dispatch"
+        try:
+            status, body = await asyncio.wait_for(
+                conn.request("POST", path, {"unit_id": unit}), TIMEOUT_S
+            )
+        except (OSError, ConnectionError, TimeoutError, ValueError) as exc:
+            key = type(exc).__name__
+            t.dispatch_errors[key] = t.dispatch_errors.get(key, 0) + 1
+            await conn.close()
+            return
+        free.append(conn)
+        if status != 201:
+            key = f"{status}: {body[:120]!r}"
+            t.dispatch_errors[key] = t.dispatch_errors.get(key, 0) + 1
+            return
+        t.answered_at[unit] = time.perf_counter()
+
+    tasks = []
     next_at = time.perf_counter()
-    try:
-        for _ in range(n):
-            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
-            next_at += gap
-            if not incidents or not units:
-                t.dispatch_errors["out of units or incidents"] = 1
-                return
-            inc = incidents.pop()
-            unit = units.pop(rng.randrange(len(units)))
-            sent = time.perf_counter()
-            try:
-                status, body = await asyncio.wait_for(
-                    conn.request(
-                        "POST", f"/api/dispatch/incidents/{inc}/dispatch", {"unit_id": unit}
-                    ),
-                    TIMEOUT_S,
-                )
-            except (OSError, ConnectionError, TimeoutError, ValueError) as exc:
-                t.dispatch_errors[type(exc).__name__] = (
-                    t.dispatch_errors.get(type(exc).__name__, 0) + 1
-                )
-                await conn.close()
-                continue
-            if status != 201:
-                key = f"{status}: {body[:120]!r}"
-                t.dispatch_errors[key] = t.dispatch_errors.get(key, 0) + 1
-                continue
-            aid = int(json.loads(body)["assignment_id"])
-            t.sent_at[aid], t.answered_at[aid] = sent, time.perf_counter()
-            t.phase_of[aid], t.unit_of[aid] = phase, unit
-    finally:
+    for _ in range(n):
+        await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+        next_at += gap
+        if not incidents or not units:
+            t.dispatch_errors["out of units or incidents"] = 1
+            break
+        tasks.append(
+            asyncio.ensure_future(one(incidents.pop(), units.pop(rng.randrange(len(units)))))
+        )
+    await asyncio.gather(*tasks)
+    for conn in free:
         await conn.close()
 
 
@@ -508,6 +515,9 @@ async def drive(
         tasks.append(asyncio.ensure_future(run.live(p)))
         if i % 100 == 99:
             await asyncio.sleep(0.5)  # phones come online over a few seconds, not at once
+    deadline = time.perf_counter() + 120
+    while tally.streams_open + tally.streams_failed < streams and time.perf_counter() < deadline:
+        await asyncio.sleep(0.5)
     begin = time.perf_counter()
     tasks += [asyncio.ensure_future(run.positions(p, begin)) for p in phones]
     await asyncio.sleep(PERIOD_S)  # every phone's first state read (the stream's hello)
@@ -561,7 +571,13 @@ def check_store(engine: Engine, tally: Tally, phones: list[Phone]) -> dict[str, 
             .select_from(FieldReport)
             .where(FieldReport.kind == "position", FieldReport.outcome == "applied")
         )
-        assignments = set(db.scalars(select(Assignment.id)))
+        made_for = dict(
+            db.execute(
+                select(Assignment.unit_id, Assignment.id).where(
+                    Assignment.unit_id.in_(list(tally.sent_at))
+                )
+            ).all()
+        )
         rows = db.execute(
             select(
                 FieldDelivery.ref_id,
@@ -573,15 +589,18 @@ def check_store(engine: Engine, tally: Tally, phones: list[Phone]) -> dict[str, 
             .group_by(FieldDelivery.ref_id)
         ).all()
     by_ref = {ref: (n, rec, ack) for ref, n, rec, ack in rows}
-    issued = set(tally.sent_at)
+    issued = set(made_for.values())
+    wrong = sum(1 for u, a in tally.shown_aid.items() if made_for.get(u) != a)
     return {
         "positions_made": len(made),
         "positions_stored": sum(counts.get(c, 0) for c in made),
         "positions_lost": sum(1 for c in made if c not in counts),
         "positions_doubled": sum(1 for c in made if counts.get(c, 0) > 1),
         "positions_applied": applied,
-        "dispatches": len(issued),
-        "assignments_in_store": len(assignments & issued),
+        "units_dispatched": list(made_for),
+        "dispatches": len(tally.sent_at),
+        "assignments_in_store": len(issued),
+        "shown_wrong_assignment": wrong,
         "deliveries_missing": sum(1 for a in issued if a not in by_ref),
         "deliveries_doubled": sum(1 for a in issued if by_ref.get(a, (0, 0, 0))[0] > 1),
         "not_received": sum(1 for a in issued if by_ref.get(a, (0, 0, 0))[1] == 0),
@@ -589,20 +608,24 @@ def check_store(engine: Engine, tally: Tally, phones: list[Phone]) -> dict[str, 
     }
 
 
-def summary(tally: Tally, phase: str) -> dict[str, Any]:
-    ids = [a for a, ph in tally.phase_of.items() if ph == phase]
-    ms = [(tally.shown_at[a] - tally.sent_at[a]) * 1000 for a in ids if a in tally.shown_at]
-    api = [(tally.answered_at[a] - tally.sent_at[a]) * 1000 for a in ids]
+def summary(tally: Tally, phase: str, made: set[int]) -> dict[str, Any]:
+    """Delivery in one phase; ``made``: the units whose dispatch is in the store (a dispatch
+    that failed is a dispatch error, not a lost delivery)."""
+    ids = [u for u, ph in tally.phase_of.items() if ph == phase]
+    ms = [(tally.shown_at[u] - tally.sent_at[u]) * 1000 for u in ids if u in tally.shown_at]
+    api = [(tally.answered_at[u] - tally.sent_at[u]) * 1000 for u in ids if u in tally.answered_at]
     return {
         "dispatches": len(ids),
         "delivered": len(ms),
-        "lost": len(ids) - len(ms),
+        "made": sum(1 for u in ids if u in made),
+        "lost": sum(1 for u in ids if u in made and u not in tally.shown_at),
         "p50": _pct(ms, 50),
         "p95": _pct(ms, 95),
         "p99": _pct(ms, 99),
         "max": max(ms) if ms else float("nan"),
         "api_p95": _pct(api, 95),
-        "by_live": sum(1 for a in ids if tally.shown_by.get(a) == "live"),
+        "answered": len(api),
+        "by_live": sum(1 for u in ids if tally.shown_by.get(u) == "live"),
     }
 
 
@@ -651,6 +674,8 @@ def run_backend(
         except subprocess.TimeoutExpired:
             proc.kill()
     say("server stopped; checking the store")
+    store = check_store(engine, tally, devices)
+    made = set(store.pop("units_dispatched"))
     text = log.read_text(errors="replace")
     return {
         "backend": backend,
@@ -662,8 +687,8 @@ def run_backend(
         "setup_s": setup_s,
         "baseline_s": baseline_s,
         "seconds": seconds,
-        "baseline": summary(tally, "baseline"),
-        "load": summary(tally, "load"),
+        "baseline": summary(tally, "baseline", made),
+        "load": summary(tally, "load", made),
         "report_p50": _pct(tally.report_ms, 50),
         "report_p95": _pct(tally.report_ms, 95),
         "reports": len(tally.report_ms),
@@ -675,7 +700,7 @@ def run_backend(
         "acked": len(tally.acked),
         "errors": tally.errors,
         "dispatch_errors": tally.dispatch_errors,
-        "store": check_store(engine, tally, devices),
+        "store": store,
         "server_tracebacks": text.count("Traceback"),
         "load_before": load_before,
         "load_after": os.getloadavg()[0],
@@ -708,18 +733,22 @@ def section(results: list[dict[str, Any]], machine: str) -> list[str]:
         "## Field app: 2,000 phones and 200 dispatches a minute",
         "",
         machine,
-        f"- Command: `python -m benchmarks.run --suites field --field-phones {r0['phones']} "
+        "- Command: `python -m benchmarks.run --suites field --field-phones "
+        + ",".join(sorted({str(r["phones"]) for r in results}, key=int))
+        + " "
         f"--field-seconds {r0['seconds']:.0f} --field-baseline-seconds "
         f"{r0['baseline_s']:.0f}` (what `make bench` runs)",
         f"- Server: `kuntur serve`'s {r0['workers']} processes on 127.0.0.1, fresh store per "
-        f"backend: {r0['phones']:,} units and officers, each officer's shift opened through "
+        "backend and size: as many units and officers as phones, each officer's shift "
+        "opened through "
         "`field.service.start_shift` (a field session bound to the unit and to the phone's "
         "device key; the password check of `POST /api/field/signin` is left out of the set-up)",
-        f"- Phones: {r0['phones']:,}, each with its live stream open (`GET /api/field/live`, "
-        f"what the app holds: {r0['streams']:,} streams) and doing what `campo.js` does: a "
+        "- Phones: each with its live stream open (`GET /api/field/live`, what the app "
+        "holds) and doing what `campo.js` does: a "
         f"position every {PERIOD_S:.0f} s (`POST /api/field/reports`, one item with the "
-        "phone's own client id; the phones spread in phase), then its state; its state on "
-        "every live event; a new dispatch acknowledged. One position in "
+        "phone's own client id; the phones spread in phase; no state read after positions "
+        "alone, as in the app); its state on every live event; a new dispatch "
+        "acknowledged. One position in "
         f"{REPLAY_EVERY} is sent twice (an answer lost on the way back): the second must be "
         "answered `duplicate`. Plain HTTP/1.1 from the benchmark's own process, on the same "
         "2 cores as the server",
@@ -736,8 +765,9 @@ def section(results: list[dict[str, Any]], machine: str) -> list[str]:
         "- Written by the same hand as the server: an upper bound (loopback, no TLS, no "
         "mobile network, phones that never lose coverage)",
         "",
-        "| backend | phase | dispatches | delivered | p50 | p95 | p99 | max | via live "
-        "stream | dispatch API p95 | p95 vs baseline | goal | verdict |",
+        "| backend, phones | phase | dispatches sent / in store / answered | delivered "
+        "(via live stream) | lost | p50 | p95 | p99 | max | dispatch API p95 | p95 vs "
+        "baseline | goal | verdict |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
@@ -750,22 +780,24 @@ def section(results: list[dict[str, Any]], machine: str) -> list[str]:
                 else "| | |"
             )
             lines.append(
-                f"| {r['backend']} | {label} | {x['dispatches']} | {x['delivered']} | "
-                f"{_ms(x['p50'])} | {_ms(x['p95'])} | {_ms(x['p99'])} | {_ms(x['max'])} | "
-                f"{x['by_live']} | {_ms(x['api_p95'])} | {tail}"
+                f"| {r['backend']}, {r['phones']:,} | {label} | {x['dispatches']} / "
+                f"{x['made']} / {x['answered']} | {x['delivered']} ({x['by_live']}) | "
+                f"{x['lost']} | {_ms(x['p50'])} | {_ms(x['p95'])} | {_ms(x['p99'])} | "
+                f"{_ms(x['max'])} | {_ms(x['api_p95'])} | {tail}"
             )
     lines += [
         "",
-        "| backend | position reports | report p50 | report p95 | state reads | state p95 | "
-        "replays answered duplicate | positions made / stored / lost / doubled | deliveries "
-        "missing / doubled / not received / not acknowledged | streams open | errors |",
+        "| backend, phones | position reports | report p50 | report p95 | state reads | "
+        "state p95 | replays answered duplicate | positions made / stored / lost / doubled | "
+        "deliveries missing / doubled / not received / not acknowledged | streams open | errors |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         s = r["store"]
         errors = {**r["errors"], **r["dispatch_errors"]}
         lines.append(
-            f"| {r['backend']} | {r['reports']:,} ({r['reports'] / (r['seconds'] + 15):.0f}/s) "
+            f"| {r['backend']}, {r['phones']:,} | {r['reports']:,} "
+            f"({r['reports'] / (r['seconds'] + 15):.0f}/s; goal {r['phones'] / PERIOD_S:.0f}/s) "
             f"| {_ms(r['report_p50'])} | {_ms(r['report_p95'])} | {r['states']:,} | "
             f"{_ms(r['state_p95'])} | {r['duplicates']} of {r['replays']} | "
             f"{s['positions_made']:,} / {s['positions_stored']:,} / {s['positions_lost']} / "
@@ -779,10 +811,11 @@ def section(results: list[dict[str, Any]], machine: str) -> list[str]:
         "",
         "Load average (1 min) before and after: "
         + "; ".join(
-            f"{r['backend']} {r['load_before']:.1f} / {r['load_after']:.1f}" for r in results
+            f"{r['backend']} {r['phones']:,} {r['load_before']:.1f} / {r['load_after']:.1f}"
+            for r in results
         )
         + ". Server log tracebacks: "
-        + "; ".join(f"{r['backend']} {r['server_tracebacks']}" for r in results)
+        + "; ".join(f"{r['backend']} {r['phones']:,} {r['server_tracebacks']}" for r in results)
         + ".",
         "",
     ]
@@ -796,7 +829,7 @@ def run(
     drop_store: Any,
     out: Path,
     *,
-    phones: int = PHONES,
+    phones: tuple[int, ...] = (PHONES,),
     streams: int = PHONES,
     baseline_s: float = 20.0,
     seconds: float = 60.0,
@@ -806,21 +839,22 @@ def run(
     workers = Settings().effective_server_processes  # what `kuntur serve` starts here
     results = []
     for backend in backends:
-        engine, url = fresh_store(backend)
-        try:
-            r = run_backend(
-                backend,
-                engine,
-                url,
-                out / f"var-field-{backend}",
-                phones=phones,
-                streams=streams,
-                baseline_s=baseline_s,
-                seconds=seconds,
-                workers=workers,
-            )
-        finally:
-            drop_store(engine, url)
-        print(json.dumps(r))
-        results.append(r)
+        for n in phones:
+            engine, url = fresh_store(backend)
+            try:
+                r = run_backend(
+                    backend,
+                    engine,
+                    url,
+                    out / f"var-field-{backend}",
+                    phones=n,
+                    streams=streams,
+                    baseline_s=baseline_s,
+                    seconds=seconds,
+                    workers=workers,
+                )
+            finally:
+                drop_store(engine, url)
+            print(json.dumps(r))
+            results.append(r)
     return section(results, machine)

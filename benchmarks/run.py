@@ -470,7 +470,9 @@ def main() -> None:
     parser.add_argument(
         "--border-entries", type=int, default=1_000_000, help="watchlist size for the API"
     )
-    parser.add_argument("--field-phones", type=int, default=2000, help="field app phones")
+    parser.add_argument(
+        "--field-phones", default="2000", help="field app phones (sizes, comma-separated)"
+    )
     parser.add_argument(
         "--field-streams", type=int, default=2000, help="of them, with the live stream open"
     )
@@ -562,7 +564,7 @@ def main() -> None:
             fresh_store,
             drop_store,
             OUT,
-            phones=args.field_phones,
+            phones=tuple(int(n) for n in args.field_phones.split(",")),
             streams=args.field_streams,
             baseline_s=args.field_baseline_seconds,
             seconds=args.field_seconds,

@@ -286,6 +286,7 @@
     save(K.notices, notes.slice(-20));
   }
 
+  let stale = false; // a status, note or stop was sent since the state was last read
   async function flush() {
     if (flushing || !token() || !navigator.onLine) { renderQueue(); return; }
     const q = load(K.queue, []);
@@ -293,6 +294,7 @@
     flushing = true;
     try {
       const batch = q.slice(0, 200);
+      stale = stale || batch.some((i) => i.kind !== "position");
       const res = await api("/api/field/reports", { method: "POST", body: { items: batch } });
       const done = new Set();
       for (const r of res.results) {
@@ -311,8 +313,11 @@
       flushing = false;
       renderQueue();
     }
+    // Positions alone change nothing the phone shows (and the live stream announces what
+    // does): reading the state after each would double the phone's requests, 2,000 phones
+    // every 10 s (docs/benchmarks.md, Field app).
     if (load(K.queue, []).length && navigator.onLine && token()) setTimeout(flush, 500);
-    else refresh();
+    else if (stale) { stale = false; refresh(); }
   }
 
   // --- buttons, positions, notes ----------------------------------------------------------
