@@ -130,6 +130,7 @@ class Hub:
                 log.exception("field live: routing failed")
             # The bus dropped us (this process fell behind): every phone reconnects and
             # re-reads its state, so that nothing missed meanwhile stays missed.
+            log.warning("field live: subscription dropped, %d streams restart", len(self.streams))
             for s in list(self.streams):
                 s.put(RESTART)
             await asyncio.sleep(0.1)
