@@ -884,8 +884,7 @@ def section(results: list[dict[str, Any]], machine: str) -> list[str]:
         s = r["store"]
         errors = {**r["errors"], **r["dispatch_errors"]}
         lines.append(
-            f"| {r['backend']}, {r['phones']:,} | {r['reports']:,} "
-            f"({r['reports'] / (r['seconds'] + 15):.0f}/s; goal {r['phones'] / PERIOD_S:.0f}/s) "
+            f"| {r['backend']}, {r['phones']:,} | {r['reports']:,} requests "
             f"| {_ms(r['report_p50'])} | {_ms(r['report_p95'])} | {r['states']:,} | "
             f"{_ms(r['state_p95'])} | {r['duplicates']} of {r['replays']} | "
             f"{s['positions_made']:,} / {s['positions_stored']:,} / {s['positions_lost']} / "
