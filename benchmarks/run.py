@@ -5,7 +5,7 @@ PostgreSQL next to a raw bulk load of the same rows, and the map layer through t
 HTTP API next to the same SQL run bare, paired in one run. Load (``benchmarks/load.py``):
 the real server under 50 concurrent clients next to one client. Other suites: audit,
 dispatch, intelligence, forecast, patrol, border, results, tak,
-migrations.
+field (``benchmarks/field.py``: 2,000 phones on the field app), migrations.
 
 Usage: python -m benchmarks.run [--rows N] [--runs R] [--backends sqlite,postgresql]
        [--suites foundation,load,...] [--json FILE] [--no-doc]
@@ -458,7 +458,7 @@ def main() -> None:
         "--suites",
         default=(
             "foundation,load,audit,forecast,dispatch,intelligence,patrol,border,results,tak,"
-            "migrations"
+            "field,migrations"
         ),
     )
     parser.add_argument("--proof-leaves", type=int, default=10_000_000)
@@ -470,6 +470,14 @@ def main() -> None:
     parser.add_argument(
         "--border-entries", type=int, default=1_000_000, help="watchlist size for the API"
     )
+    parser.add_argument(
+        "--field-phones", default="2000", help="field app phones (sizes, comma-separated)"
+    )
+    parser.add_argument(
+        "--field-streams", type=int, default=2000, help="of them, with the live stream open"
+    )
+    parser.add_argument("--field-seconds", type=float, default=60.0)
+    parser.add_argument("--field-baseline-seconds", type=float, default=20.0)
     parser.add_argument("--json", type=Path, help="also write every figure here (bench-compare)")
     parser.add_argument("--no-doc", action="store_true", help="leave docs/benchmarks.md alone")
     args = parser.parse_args()
@@ -546,6 +554,22 @@ def main() -> None:
 
         lines = tak.run(machine(started), backends, fresh_store, drop_store, OUT)
         write_section("tak", lines)
+        print("\n".join(lines))
+    if "field" in suites:
+        from benchmarks import field
+
+        lines = field.run(
+            machine(started),
+            backends,
+            fresh_store,
+            drop_store,
+            OUT,
+            phones=tuple(int(n) for n in args.field_phones.split(",")),
+            streams=args.field_streams,
+            baseline_s=args.field_baseline_seconds,
+            seconds=args.field_seconds,
+        )
+        write_section("field", lines)
         print("\n".join(lines))
     if "results" in suites:
         from benchmarks import results as results_bench

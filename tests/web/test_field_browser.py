@@ -171,7 +171,7 @@ def test_a_dispatch_reaches_the_phone_is_acknowledged_and_the_desk_sees_it(
     expect(phone.locator("#map path.incident-marker")).to_have_count(1)
     phone.evaluate("navigator.serviceWorker.ready")
     phone.wait_for_function(  # the shell, Leaflet and the district outlines: 9 in all
-        "caches.open('kuntur-campo-v3').then(c => c.keys()).then(k => k.length >= 9)"
+        "caches.open('kuntur-campo-v4').then(c => c.keys()).then(k => k.length >= 9)"
     )
     phone.context.set_offline(True)
     expect(phone.get_by_test_id("net")).to_contain_text("Sin conexión")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-import time
 from collections.abc import AsyncIterator
 from datetime import datetime
 from importlib import resources
@@ -19,8 +18,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response, StreamingRes
 from jinja2 import Environment, FileSystemLoader
 from starlette.concurrency import run_in_threadpool
 
-from kuntur.core import events, i18n
+from kuntur.core import i18n
 from kuntur.core.web import MAX_ID, UnitOfWorkRoute
+from kuntur.field import live as hub_live
 from kuntur.field import schemas, service
 from kuntur.identity import crypto
 from kuntur.identity import service as identity
@@ -32,9 +32,9 @@ router = APIRouter(route_class=UnitOfWorkRoute, tags=["field"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 DeviceKey = Annotated[str, Header(alias="X-Device-Key", max_length=64)]
 STATIC = resources.files("kuntur.field") / "static"
-# How often an open stream checks that its device token still stands: a revoked device's
-# stream ends within this many seconds (one indexed read per stream each time).
-RECHECK_S = 1.0
+# A comment line on an idle stream this often, so that proxies and phones keep it open; a
+# revoked device's stream ends within hub_live.RECHECK_S all the same (the hub wakes it).
+KEEPALIVE_S = 15.0
 
 
 @functools.cache
@@ -229,6 +229,21 @@ def uof_photo(
     return out
 
 
+def _open_stream(actor: Actor, device: str) -> hub_live.Stream:
+    """What the stream listens for, read in one worker-thread call that ends its
+    transaction and gives its connection back. Split over several calls, a stream held its
+    connection while it waited for a thread: 200 phones opening their streams at once held
+    the whole pool while the threads waited for a connection."""
+    try:
+        bound = service.device_of(actor, device)
+        unit = bound.unit
+        nodes = service.ancestors(actor, unit.command_unit_id)
+        actor.db.commit()  # keep the last contact
+        return hub_live.Stream(unit.id, frozenset(nodes), unit.incident_id, actor.ctx.session_id)
+    finally:
+        actor.db.close()  # a stream lasts the shift: it holds no connection
+
+
 @router.get(
     "/api/field/live",
     response_class=StreamingResponse,
@@ -238,68 +253,28 @@ async def live(request: Request, actor: ActorDep, device: DeviceKey) -> Streamin
     """What concerns this device's unit, as it happens: its own changes (a dispatch), its
     incident's, the orders to it or to a node above it. Each event names only its kind and
     id: the phone then reads its state. Ends as soon as the token no longer stands."""
-    bound = await run_in_threadpool(service.device_of, actor, device)
-    unit_id, node_id = bound.unit.id, bound.unit.command_unit_id
-    incident_id = bound.unit.incident_id
-    nodes = set(await run_in_threadpool(service.ancestors, actor, node_id))
-    session_id = actor.ctx.session_id
-    await run_in_threadpool(actor.db.commit)  # keep the last contact; hold no connection
-    actor.db.close()
-    broker = request.app.state.broker
-    engine = request.app.state.engine
-
-    def concerns(event: events.Event) -> bool:
-        nonlocal incident_id
-        try:
-            obj = json.loads(event.data)
-        except ValueError:
-            return False
-        if event.kind == "unit" and obj.get("id") == unit_id:
-            incident_id = obj.get("incident_id")
-            return True
-        if event.kind == "incident":
-            return incident_id is not None and obj.get("id") == incident_id
-        if event.kind == "order":
-            return obj.get("target_unit_id") == unit_id or obj.get("target_node_id") in nodes
-        return False
+    s = await run_in_threadpool(_open_stream, actor, device)
+    hub = hub_live.hub_for(request.app.state, request.app.state.broker, request.app.state.engine)
 
     async def stream() -> AsyncIterator[str]:
-        yield "retry: 2000\n\n"
-        yield 'data: {"kind": "hello"}\n\n'
-        batches = broker.subscribe().__aiter__()
-        pending: asyncio.Future[list[events.Event]] | None = None
-        checked = time.monotonic()
+        hub.add(s)
         try:
+            yield "retry: 2000\n\n"
+            yield 'data: {"kind": "hello"}\n\n'
             while True:
-                if pending is None:
-                    pending = asyncio.ensure_future(batches.__anext__())
-                done, _ = await asyncio.wait({pending}, timeout=RECHECK_S)
-                batch: list[events.Event] = []
-                if done:
-                    try:
-                        batch = pending.result()
-                    except StopAsyncIteration:
-                        return
-                    pending = None
-                if time.monotonic() - checked >= RECHECK_S:
-                    live_ = await run_in_threadpool(identity.session_is_live, engine, session_id)
-                    if not live_:
-                        yield 'event: session_ended\ndata: {"kind": "session_ended"}\n\n'
-                        return
-                    checked = time.monotonic()
-                if not batch:
+                try:
+                    kinds = await asyncio.wait_for(s.next_batch(), KEEPALIVE_S)
+                except TimeoutError:
                     yield ": keepalive\n\n"
                     continue
-                chunk = "".join(
-                    f"data: {json.dumps({'kind': e.kind})}\n\n" for e in batch if concerns(e)
-                )
-                if chunk:
-                    yield chunk
+                if hub_live.ENDED in kinds:
+                    yield 'event: session_ended\ndata: {"kind": "session_ended"}\n\n'
+                    return
+                if hub_live.RESTART in kinds:
+                    return  # the phone reconnects in 2 s and re-reads its state
+                yield "".join(f"data: {json.dumps({'kind': k})}\n\n" for k in kinds)
         finally:
-            if pending is not None:
-                pending.cancel()
-            else:
-                await batches.aclose()
+            hub.remove(s)
 
     return StreamingResponse(
         stream(),

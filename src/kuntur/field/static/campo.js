@@ -541,37 +541,46 @@
     save(K.notices, notes.slice(-20));
   }
 
+  let stale = false; // a status, note or stop was sent since the state was last read
   async function flush() {
     if (flushing || !token() || !navigator.onLine) { renderQueue(); return; }
     const q = load(K.queue, []);
     if (!q.length) { renderQueue(); return; }
     flushing = true;
     try {
-      if (q[0].kind === "photo") { await sendPhoto(q[0]); return; }
-      // Everything up to the next photo in one request; the photo then goes on its own.
-      const cut = q.findIndex((i) => i.kind === "photo");
-      const batch = q.slice(0, Math.min(cut < 0 ? q.length : cut, 200));
-      const res = await api("/api/field/reports", { method: "POST", body: { items: batch } });
-      const done = new Set();
-      for (const r of res.results) {
-        done.add(r.client_id);
-        const item = batch.find((i) => i.client_id === r.client_id);
-        const what = clock(item.at) + " · " + describe(item);
-        const outcome = r.outcome === "duplicate" ? r.first_outcome : r.outcome;
-        if (outcome === "applied") notice(what + " · " + T.sent, "applied");
-        else notice(what + " · " + (outcome === "refused" ? T.refused : T.conflict) + ": " + r.reason, "conflict");
-        if (outcome !== "applied" && item.kind !== "position") say(what + ": " + r.reason);
-      }
-      save(K.queue, load(K.queue, []).filter((i) => !done.has(i.client_id)));
+      if (q[0].kind === "photo") { stale = true; await sendPhoto(q[0]); }
+      else await sendBatch(q);
     } catch (e) {
       if (e.status && e.status !== 401) say(e.message);
     } finally {
       flushing = false;
       renderQueue();
       renderUof(load(K.uof, []));
-      if (load(K.queue, []).length && navigator.onLine && token()) setTimeout(flush, 500);
-      else if (token()) refresh();
     }
+    // Positions alone change nothing the phone shows (and the live stream announces what
+    // does): reading the state after each would double the phone's requests, 2,000 phones
+    // every 10 s (docs/benchmarks.md, Field app).
+    if (load(K.queue, []).length && navigator.onLine && token()) setTimeout(flush, 500);
+    else if (stale && token()) { stale = false; refresh(); }
+  }
+
+  async function sendBatch(q) {
+    // Everything up to the next photo in one request; the photo then goes on its own.
+    const cut = q.findIndex((i) => i.kind === "photo");
+    const batch = q.slice(0, Math.min(cut < 0 ? q.length : cut, 200));
+    stale = stale || batch.some((i) => i.kind !== "position");
+    const res = await api("/api/field/reports", { method: "POST", body: { items: batch } });
+    const done = new Set();
+    for (const r of res.results) {
+      done.add(r.client_id);
+      const item = batch.find((i) => i.client_id === r.client_id);
+      const what = clock(item.at) + " · " + describe(item);
+      const outcome = r.outcome === "duplicate" ? r.first_outcome : r.outcome;
+      if (outcome === "applied") notice(what + " · " + T.sent, "applied");
+      else notice(what + " · " + (outcome === "refused" ? T.refused : T.conflict) + ": " + r.reason, "conflict");
+      if (outcome !== "applied" && item.kind !== "position") say(what + ": " + r.reason);
+    }
+    save(K.queue, load(K.queue, []).filter((i) => !done.has(i.client_id)));
   }
 
   const drop = (id) => save(K.queue, load(K.queue, []).filter((i) => i.client_id !== id));

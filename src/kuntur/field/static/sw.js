@@ -4,7 +4,7 @@
    the same for every user). No other API answer is cached here: the page keeps the unit's
    last state itself, and its offline queue. */
 "use strict";
-const CACHE = "kuntur-campo-v3";  // a new shell: phones drop the old cache
+const CACHE = "kuntur-campo-v4";  // a new shell: phones drop the old cache
 const SHELL = [
   "/campo",
   "/campo/manifest.webmanifest",
