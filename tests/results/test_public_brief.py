@@ -40,6 +40,12 @@ def seed(engine: Engine) -> dict[tuple[str, str], int]:
     released sums stand well away from the true ones), three interventions and two alerts."""
     truth = known_counts()
     put_incidents(engine, truth, SEPT)
+    # Response times: twelve measurements in Cercado de Lima (published), four in Comas
+    # (fewer than min_n = 10: withheld); incidents of their own, so the truth above grows.
+    put_incidents(engine, {("150101", "theft"): 12}, SEPT, response_s=(90, 400))
+    put_incidents(engine, {("150110", "theft"): 4}, SEPT, response_s=(30, 100))
+    for district, n in (("150101", 12), ("150110", 4)):
+        truth[(district, "theft")] += n
     with Session(engine) as db, db.begin():
         actor = Actor(db, RequestContext.system("test"))
         public.make_release(actor, period="2026-09", epsilon=0.1, now=NOW)
@@ -115,6 +121,11 @@ def test_the_public_brief_shows_the_release_as_released(engine: Engine) -> None:
     assert sum(noisy_cat[c] != true_cat[c] for c in noisy_cat) >= len(noisy_cat) - 1
     assert "ε = 0.1" in html and f"cifra publicada ± {r.ci95}" in html
     assert "gastado 0.1; queda 3.9" in html
+    # Response times as the public site shows them: Cercado de Lima's September (median
+    # 92 s, 1.5 min), Comas withheld (four measurements) and never named.
+    table = html.split('data-testid="response-table"')[1].split("</table>")[0]
+    assert "Lima" in table and "1.5 min" in table and "Comas" not in table
+    assert "Tiempos de respuesta de 2026-09" in html
     assert 'data-testid="no-release"' not in html
     # October is over by 8 November and has no release: said plainly, September still shown.
     assert "El mes 2026-10 aún no tiene cifras publicadas." in later

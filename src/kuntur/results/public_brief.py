@@ -7,8 +7,9 @@ statistics rules already release (docs/public.md, decision 0013):
   published 95 % interval, epsilon and the year's budget ledger) — serving released figures
   again, or adding them up, is post-processing and spends no privacy budget; and a plain
   sentence when the last month over has no release yet;
-- the measured results as the public site shows them (``public.service.results`` as of the
-  week's end: response times withheld below ``min_n``, forecast hit rates);
+- the measured results as the public site shows them (``public.service.results``: response
+  times withheld below ``min_n``, forecast hit rates), of the latest month over by the
+  week's end;
 - the public alerts issued during the week;
 - the interventions in force during the week as public facts (what, where, from when to
   when, on what legal basis), leaving out any that is classified, and without their
@@ -30,7 +31,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from kuntur.core.i18n import LANGS, install_gettext
-from kuntur.core.timeutil import LIMA, to_display, utcnow
+from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.public import service as public
 from kuntur.public.models import PublicAlert
 from kuntur.results.models import Intervention
@@ -88,19 +89,20 @@ def _release(db: Session, month: str, lang: str) -> dict[str, Any]:
     }
 
 
-def _results(db: Session, policy: public.Policy, end: datetime) -> dict[str, Any]:
-    """The public results as the site showed them at the week's end (or now, before it),
-    the latest month of each kind."""
-    res = public.results(db, policy, min(end, utcnow()))
-    times = res["response_times"]
-    month = max((r["month"] for r in times), default=None)
-    accuracy = [r for r in res["forecast_accuracy"] if r["district"] == "*"]
+def _results(db: Session, policy: public.Policy, month: str) -> dict[str, Any]:
+    """The public results as the public site shows them (``public.service.results``: whole
+    months past the holdback, groups below ``min_n`` withheld), of the latest month up to
+    ``month`` (the last one over by the week's end) — the same rule as the releases."""
+    res = public.results(db, policy)
+    times = [r for r in res["response_times"] if r["month"] <= month]
+    latest = max((r["month"] for r in times), default=None)
+    accuracy = [r for r in res["forecast_accuracy"] if r["district"] == "*" and r["month"] <= month]
     acc_month = max((r["month"] for r in accuracy), default=None)
     return {
         "min_n": res["min_n"],
         "until": res["until"],
-        "month": month,
-        "response_times": [r for r in times if r["month"] == month],
+        "month": latest,
+        "response_times": [r for r in times if r["month"] == latest],
         "forecast_month": acc_month,
         "forecast_accuracy": [r for r in accuracy if r["month"] == acc_month],
     }
@@ -155,17 +157,18 @@ def gather(
     """What the public brief of the week of ``monday`` says (the same for anyone)."""
     policy = policy or public.Policy.of()
     start, end = week_bounds(monday)
+    month = last_month_over(monday)
     return {
         "lang": lang if lang in LANGS else "es",
         "week": week_label(monday),
         "monday": monday.isoformat(),
         "sunday": (monday + timedelta(days=6)).isoformat(),
         "policy": policy,
-        **_release(db, last_month_over(monday), lang),
-        "results": _results(db, policy, end),
+        **_release(db, month, lang),
+        "results": _results(db, policy, month),
         "alerts": _alerts(db, start, end),
         "interventions": _interventions(db, monday),
-        "made_at": to_display(utcnow()),
+        "made_at": utcnow().astimezone(LIMA).strftime("%Y-%m-%d %H:%M"),
     }
 
 
