@@ -747,6 +747,8 @@ PAGES: dict[tuple[str, str], tuple[str, Permission | str]] = {
     ("GET", "/casos/{case_id}"): ("/casos/{s.case}", INTEL_READ),
     ("GET", "/patrullaje"): ("/patrullaje", PATROL_READ),
     ("GET", "/estadisticas"): ("/estadisticas", PUBLIC),  # the public statistics page
+    # The public weekly brief (results.public_site): released figures only, for anyone.
+    ("GET", "/estadisticas/informe-semanal"): ("/estadisticas/informe-semanal", PUBLIC),
     ("GET", "/alertas-publicas"): ("/alertas-publicas", ALERTS_ISSUE),
     ("GET", "/frontera"): ("/frontera", BORDER_SCREEN),
     ("GET", "/frontera/mando"): ("/frontera/mando", BORDER_COMMAND),

@@ -150,9 +150,15 @@ def test_the_weekly_brief_is_written_once_on_its_schedule(demo_store, tmp_path) 
     assert scheduled.last_full_week(datetime(2026, 12, 7, 4, 0, tzinfo=UTC)) == date(2026, 11, 23)
     eng, _url = demo_store
     written = scheduled.write_due(eng, tmp_path / "briefs", now, pdf=False)
-    assert [p.name for p in written] == ["informe-semanal-2026-W49.html"]
+    # The command's brief and, beside it, its public version (tests/results/test_public_brief).
+    assert [p.name for p in written] == [
+        "informe-semanal-2026-W49.html",
+        "informe-publico-2026-W49.html",
+    ]
     html = written[0].read_text(encoding="utf-8")
     assert "<svg" in html and "Informe" in html
     # Another tick, or another server process: nothing written again.
     assert scheduled.write_due(eng, tmp_path / "briefs", now, pdf=False) == []
-    assert sorted(p.name for p in (tmp_path / "briefs").iterdir()) == [written[0].name]
+    assert sorted(p.name for p in (tmp_path / "briefs").iterdir()) == sorted(
+        p.name for p in written
+    )

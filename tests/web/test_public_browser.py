@@ -74,6 +74,12 @@ def test_the_public_page_for_anyone(anonymous_page: Page, live_server: str) -> N
         "scale",
         "ci95",
     } <= set(rows[0])
+    # The public weekly brief, linked from the page, for anyone as well.
+    link = pg.get_by_test_id("weekly-brief-link").get_attribute("href")
+    assert link == "/estadisticas/informe-semanal"
+    weekly = pg.request.get(f"{live_server}{link}")
+    assert weekly.ok and "Informe semanal público: semana" in weekly.text()
+    assert "Su efecto medido no se publica" in weekly.text()
     # English on request.
     pg.get_by_test_id("lang").click()
     expect(pg.locator("#h-privacy")).to_have_text("How privacy is protected")

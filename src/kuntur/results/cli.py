@@ -10,6 +10,8 @@ and write the weekly brief (docs/results.md).
 - ``kuntur results evaluate --intervention ID``: the same on the stored incidents.
 - ``kuntur results intervention add ...``: record an intervention (through the actor).
 - ``kuntur results brief --week YYYY-Www [--out DIR]``: the weekly brief, HTML and PDF.
+- ``kuntur results brief --week YYYY-Www --public [--out DIR]``: its public version
+  (``informe-publico-YYYY-Www``), made only of what the public statistics rules release.
 """
 
 from __future__ import annotations
@@ -212,12 +214,19 @@ def brief_cmd(
     week: Annotated[str, Opt(help=_("la semana ISO, AAAA-Www (p. ej. 2026-W48)"))],
     out: Annotated[Path, Opt(help=_("carpeta donde escribir el informe"))] = Path("."),
     pdf: Annotated[bool, Opt("--pdf/--no-pdf", help=_("escribir también el PDF"))] = True,
+    public: Annotated[
+        bool,
+        Opt(
+            "--public",
+            help=_("la versión pública: solo lo que publican las reglas de estadísticas públicas"),
+        ),
+    ] = False,
 ) -> None:
     from sqlalchemy.orm import Session
 
     from kuntur.core.cli_support import engine
     from kuntur.identity.actor import system
-    from kuntur.results import brief
+    from kuntur.results import brief, public_brief
 
     try:
         monday = brief.parse_week(week)
@@ -225,11 +234,14 @@ def brief_cmd(
         fail(_("--week: {value!r} no es una semana ISO AAAA-Www", value=week))
     try:
         with Session(engine()) as db, db.begin():
-            html = brief.render_brief(system(db, "results brief"), monday)
+            if public:  # public data: the same for anyone, no actor to ask
+                html = public_brief.render(db, monday)
+            else:
+                html = brief.render_brief(system(db, "results brief"), monday)
     except KunturError as exc:
         fail(str(exc))
     out.mkdir(parents=True, exist_ok=True)
-    name = f"informe-semanal-{week.upper()}"
+    name = public_brief.file_name(monday) if public else f"informe-semanal-{week.upper()}"
     html_path = out / f"{name}.html"
     html_path.write_text(html, encoding="utf-8")
     typer.echo(_("Escrito {path}", path=str(html_path)))

@@ -45,6 +45,7 @@ MANIFEST = declare(
             ),
         ),
         texts=TEXTS,
+        api=("views", "public_site"),  # public_site: the public brief page, no login
         cli_group=(
             "results",
             N_("Resultados: evaluar intervenciones (control sintético) y el informe semanal."),

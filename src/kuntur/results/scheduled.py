@@ -1,7 +1,8 @@
 """The weekly brief on a schedule: while the server runs, once the ISO week (Monday to
 Sunday, Lima time) is over, its brief is written to ``<var_dir>/briefs/`` as HTML and PDF
-(``informe-semanal-YYYY-Www.html`` / ``.pdf``) without anyone running ``kuntur results
-brief`` (which stays, for any week and any folder).
+(``informe-semanal-YYYY-Www.html`` / ``.pdf``), with its public version beside it
+(``informe-publico-YYYY-Www``, ``public_brief``), without anyone running ``kuntur results
+brief [--public]`` (which stays, for any week and any folder).
 
 Several server processes may all try: each writes to a file of its own and renames it into
 place, and a week whose HTML is already there is skipped, so a brief is written whole,
@@ -13,6 +14,7 @@ import asyncio
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -53,17 +55,39 @@ def _write(path: Path, data: bytes) -> None:
 def write_due(
     engine: Engine, out: Path, now: datetime | None = None, *, pdf: bool = True
 ) -> list[Path]:
-    """The last finished week's brief, if it is not in ``out`` yet; the files written."""
-    from kuntur.results import brief
+    """The last finished week's brief and its public version, each if it is not in ``out``
+    yet; the files written."""
+    from kuntur.results import brief, public_brief
 
     monday = last_full_week(now or utcnow())
-    name = brief_name(monday)
+    written = _write_one(
+        engine,
+        out,
+        brief_name(monday),
+        lambda db: brief.render_brief(system(db, "results-brief-scheduler"), monday),
+        pdf=pdf,
+    )
+    written += _write_one(
+        engine,
+        out,
+        public_brief.file_name(monday),
+        lambda db: public_brief.render(db, monday),
+        pdf=pdf,
+    )
+    return written
+
+
+def _write_one(
+    engine: Engine, out: Path, name: str, make: Callable[[Session], str], *, pdf: bool
+) -> list[Path]:
+    from kuntur.results import brief
+
     html_path = out / f"{name}.html"
     if html_path.exists():
         return []
     out.mkdir(parents=True, exist_ok=True)
     with Session(engine) as db, db.begin():
-        html = brief.render_brief(system(db, "results-brief-scheduler"), monday)
+        html = make(db)
     written = []
     if pdf:
         pdf_path = out / f"{name}.pdf"
