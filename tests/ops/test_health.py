@@ -96,6 +96,11 @@ class Relay:
 
     def cut(self) -> None:
         if self._server is not None:
+            # Shut down, not only closed: a close leaves the accept() blocked in the other
+            # thread holding the listening socket, which then takes one more connection and
+            # keeps the port, so the relay cannot start on it again.
+            with contextlib.suppress(OSError):
+                self._server.shutdown(socket.SHUT_RDWR)
             self._server.close()
             self._server = None
         with self._lock:
