@@ -8,6 +8,7 @@ SIDPOL-style, ids are unique. Deterministic for a given ``n`` and ``seed``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,3 +44,27 @@ def write_csv(path: Path, n: int, seed: int = 1) -> Path:
     )
     frame.to_csv(path, index=False)
     return path
+
+
+def patrol_car_row(
+    i: int, call_sign: str, command_unit_id: int, position_at: Any, now: Any
+) -> dict[str, Any]:
+    """The ``i``-th synthetic PNP patrol car, available, on a 50-wide grid around central
+    Lima (about 200 m apart): the units the TAK and field benchmarks load in bulk."""
+    lon, lat = -77.03 + (i % 50) * 0.002, -12.05 + (i // 50) * 0.002
+    return {
+        "call_sign": call_sign,
+        "agency_code": "PNP",
+        "unit_type": "patrol_car",
+        "capabilities": "",
+        "personnel": 2,
+        "command_unit_id": command_unit_id,
+        "home_lon": lon,
+        "home_lat": lat,
+        "shift": "24h",
+        "status": "available",
+        "lon": lon,
+        "lat": lat,
+        "position_at": position_at,
+        "updated_at": now,
+    }

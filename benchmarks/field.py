@@ -48,6 +48,7 @@ import numpy as np
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
+from benchmarks.data import patrol_car_row
 from benchmarks.load import start_server
 
 PHONES = 2000
@@ -210,22 +211,13 @@ def seed(engine: Engine, phones: int, incidents: int) -> tuple[list[Phone], list
         db.execute(
             insert(Unit),
             [
-                {
-                    "call_sign": f"PNP-C-{i:04d}",
-                    "agency_code": "PNP",
-                    "unit_type": "patrol_car",
-                    "capabilities": "",
-                    "personnel": 2,
-                    "command_unit_id": tree[f"s{i // UNITS_PER_STATION}"].id,
-                    "home_lon": -77.03 + (i % 50) * 0.002,
-                    "home_lat": -12.05 + (i // 50) * 0.002,
-                    "shift": "24h",
-                    "status": "available",
-                    "lon": -77.03 + (i % 50) * 0.002,
-                    "lat": -12.05 + (i // 50) * 0.002,
-                    "position_at": now - timedelta(minutes=1),
-                    "updated_at": now,
-                }
+                patrol_car_row(
+                    i,
+                    f"PNP-C-{i:04d}",
+                    tree[f"s{i // UNITS_PER_STATION}"].id,
+                    now - timedelta(minutes=1),
+                    now,
+                )
                 for i in range(phones)
             ],
         )

@@ -33,6 +33,8 @@ from typing import Any
 from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session
 
+from benchmarks.data import patrol_car_row
+
 DEVICES = 200
 UNITS = 2000
 BATCH = 50
@@ -63,25 +65,7 @@ def seed_units(engine: Engine, n: int) -> list[str]:
             [("lima", "Frente Lima", "PNP", "front", None, None)],
         )
         now = utcnow()
-        rows = [
-            {
-                "call_sign": s,
-                "agency_code": "PNP",
-                "unit_type": "patrol_car",
-                "capabilities": "",
-                "personnel": 2,
-                "command_unit_id": tree["lima"].id,
-                "home_lon": -77.03 + (i % 50) * 0.002,
-                "home_lat": -12.05 + (i // 50) * 0.002,
-                "shift": "24h",
-                "status": "available",
-                "lon": -77.03 + (i % 50) * 0.002,
-                "lat": -12.05 + (i // 50) * 0.002,
-                "position_at": now,
-                "updated_at": now,
-            }
-            for i, s in enumerate(signs)
-        ]
+        rows = [patrol_car_row(i, s, tree["lima"].id, now, now) for i, s in enumerate(signs)]
         db.execute(insert(Unit), rows)
     return signs
 
