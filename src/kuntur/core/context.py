@@ -35,6 +35,9 @@ class RequestContext:
     # Why the credential presented was refused (expired, revoked, ...), for the 401's words;
     # None: none was presented, or it stood.
     refused_credential: str | None = None
+    # The agencies whose records are shared with this caller's agency, as read with the
+    # session at the start of the request (identity.service.resolve); None: not read.
+    shared_by: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         # Contexts are built from the request with the header's text in ``purpose``

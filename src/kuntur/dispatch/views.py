@@ -278,8 +278,12 @@ def reader_scope(engine: Engine, ctx: RequestContext) -> Scope | None:
         user = db.get(User, ctx.user_id)
         if user is None:
             return None
-        now = dataclasses.replace(
-            ctx, agency=user.agency_code, roles=user.role_set, clearance=user.clearance
+        now = dataclasses.replace(  # sharing rules read again too (shared_by=None)
+            ctx,
+            agency=user.agency_code,
+            roles=user.role_set,
+            clearance=user.clearance,
+            shared_by=None,
         )
         reader = Actor(db, now)
         if not reader.can(COMMAND_READ):

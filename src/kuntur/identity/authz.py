@@ -132,13 +132,16 @@ def visible_owners(db: Session, ctx: RequestContext) -> list[str] | None:
 
     if "system" in ctx.roles:
         return None
-    granted = set(
-        db.scalars(
-            select(SharingRule.owner_agency).where(
-                SharingRule.grantee_agency.in_([ctx.agency or "", "*"])
+    if ctx.shared_by is not None:  # read with the caller's session, this request
+        granted = set(ctx.shared_by)
+    else:
+        granted = set(
+            db.scalars(
+                select(SharingRule.owner_agency).where(
+                    SharingRule.grantee_agency.in_([ctx.agency or "", "*"])
+                )
             )
         )
-    )
     owners = granted | ({ctx.agency} if ctx.agency else set())
     # Only operational agencies own records, so seeing all of them is seeing everything:
     # no filter then, and the map keeps its plain index scan.

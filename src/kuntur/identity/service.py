@@ -20,7 +20,7 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from pyotp.exceptions import OTPVerificationError
-from sqlalchemy import CursorResult, Engine, and_, case, null, or_, select, update
+from sqlalchemy import CursorResult, Engine, and_, case, func, null, or_, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -46,7 +46,7 @@ from kuntur.identity.manifest import (
     USER_DISABLED,
     USERS_MANAGE,
 )
-from kuntur.identity.models import Agency, User, UserSession
+from kuntur.identity.models import Agency, SharingRule, User, UserSession
 from kuntur.identity.roles import AGENCIES, TOTP_REQUIRED, Clearance, Role
 
 MAX_FAILURES = 5
@@ -401,6 +401,10 @@ class Resolution:
     sess: UserSession | None = None
     reason: str | None = None
     stale: bool = False  # its last use is older than TOUCH_EVERY: note this one (touch)
+    # The agencies that share their records with the user's agency (sharing rules to it or
+    # to "*"), read in the same statement: what ``authz.visible_owners`` needs on every
+    # scoped read.
+    shared_by: frozenset[str] = frozenset()
 
 
 MAX_TOKEN = 200  # ours are 43 characters; anything much longer is not one of ours
@@ -413,21 +417,30 @@ def resolve(db: Session, raw: str) -> Resolution:
     should be noted (``touch``), which happens at most once per ``TOUCH_EVERY``."""
     if len(raw) > MAX_TOKEN:
         return Resolution(None, None, "malformed")
-    # One round trip for both rows: this runs on every request.
+    # One round trip for both rows and the agency's sharing rules: this runs on every
+    # request, and the rules were a statement of their own on every scoped read.
+    shared = (
+        select(func.aggregate_strings(SharingRule.owner_agency, ","))
+        .where(
+            or_(SharingRule.grantee_agency == User.agency_code, SharingRule.grantee_agency == "*")
+        )
+        .scalar_subquery()
+    )
     row = db.execute(
-        select(UserSession, User)
+        select(UserSession, User, shared)
         .join(User, User.id == UserSession.user_id)
         .where(UserSession.token_hash == token_digest(raw))
     ).first()
     if row is None:
         return Resolution(None, None, "unknown")
-    sess, user = row
+    sess, user, owners = row
     now = utcnow()
     reason = _ended(sess, user, now)
     if reason is not None:
         return Resolution(None, sess, reason)
     stale = sess.last_seen_at is None or now - sess.last_seen_at >= TOUCH_EVERY
-    return Resolution(user, sess, stale=stale)
+    shared_by = frozenset(owners.split(",")) if owners else frozenset()
+    return Resolution(user, sess, stale=stale, shared_by=shared_by)
 
 
 def _ended(sess: UserSession, user: User, now: datetime) -> str | None:
@@ -483,8 +496,15 @@ def touch(bind: Engine, session_id: int) -> None:
 
 
 def context_for(
-    user: User, sess: UserSession | None, *, request_id: str, purpose: str | None = None
+    user: User,
+    sess: UserSession | None,
+    *,
+    request_id: str,
+    purpose: str | None = None,
+    shared_by: frozenset[str] | None = None,
 ) -> RequestContext:
+    """The context of a request by ``user``; ``shared_by`` as ``resolve`` read it (None:
+    not read, ``authz.visible_owners`` reads it when needed)."""
     return RequestContext(
         actor=f"user:{user.username}",
         agency=user.agency_code,
@@ -495,6 +515,7 @@ def context_for(
         purpose=purpose,
         request_id=request_id,
         scopes=sess.scope_set if sess else None,
+        shared_by=shared_by,
     )
 
 

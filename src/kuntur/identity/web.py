@@ -76,7 +76,9 @@ def authenticate(request: Request, db: Session, background: BackgroundTasks) -> 
     user, sess = found.user, found.sess
     if found.stale:  # at most once a minute per session, after the response
         background.add_task(identity.touch, request.app.state.engine, sess.id)
-    ctx = identity.context_for(user, sess, request_id=rid, purpose=purpose)
+    ctx = identity.context_for(
+        user, sess, request_id=rid, purpose=purpose, shared_by=found.shared_by
+    )
     if via_cookie and request.method not in SAFE_METHODS:
         sent = request.headers.get("x-csrf-token", "")
         if not sess.csrf_token or not hmac.compare_digest(sent, sess.csrf_token):
