@@ -38,7 +38,7 @@ def test_the_demo_intervention_is_measured_from_the_store(demo_store) -> None:
     eng, _url = demo_store
     with Session(eng) as db, db.begin():
         actor = system(db, "test")
-        item = service.interventions(actor)[0]
+        item = next(i for i in service.interventions(actor) if i.kind == "patrol_plan")
         result = service.evaluate_intervention(actor, item.id)
     # Every fourth incident among those nothing else points to: a little under 25 %.
     assert -0.32 < result["effect"] < -0.15
@@ -74,7 +74,7 @@ def test_the_brief_renders_as_html_and_pdf(demo_store, tmp_path: Path) -> None:
     eng, _url = demo_store
     with Session(eng) as db, db.begin():
         actor = system(db, "test")
-        item = service.interventions(actor)[0]
+        item = next(i for i in service.interventions(actor) if i.kind == "patrol_plan")
         monday = item.starts_on + timedelta(weeks=4)
         html = brief.render_brief(actor, monday)
     assert "Informe semanal del mando" in html

@@ -140,9 +140,8 @@ def test_interventions_are_public_facts_without_effect_and_classified_ones_left_
         html = public_brief.render(db, W40)
         secret = db.scalar(select(Intervention).where(Intervention.kind == "operation"))
         assert secret is not None
-        # The table has no classification column yet (docs/results.md): the rule is kept
-        # in public_brief.classified, and a classified intervention never shows.
-        secret.classification = 1  # type: ignore[attr-defined]
+        # A classified intervention never shows, whatever its agency shares.
+        secret.classification = 1
         hidden = public_brief.render(db, W40)
     assert "Estado de emergencia en San Juan de Lurigancho" in html
     assert "Base legal: DS 101-2026-PCM." in html and "Desde 2026-09-01 hasta 2026-10-30." in html

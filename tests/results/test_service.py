@@ -10,9 +10,12 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from kuntur.audit.models import AuditEvent
-from kuntur.core.errors import InvalidInput
-from kuntur.identity.actor import system
+from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.identity.actor import Actor, system
+from kuntur.identity.models import User
+from kuntur.identity.service import context_for
 from kuntur.results import service
+from tests.conftest import make_user
 
 
 def test_an_intervention_is_recorded_closed_and_audited(engine: Engine) -> None:
@@ -37,6 +40,61 @@ def test_an_intervention_is_recorded_closed_and_audited(engine: Engine) -> None:
     with Session(engine) as db:
         kinds = set(db.scalars(select(AuditEvent.type).where(AuditEvent.object_id == str(ident))))
     assert {"results.intervention.recorded", "results.intervention.closed"} <= kinds
+
+
+def _as(db: Session, username: str) -> Actor:
+    user = db.scalar(select(User).where(User.username == username))
+    assert user is not None
+    return Actor(db, context_for(user, None, request_id="test"))
+
+
+def test_a_classified_intervention_is_for_cleared_readers_of_its_agency(engine: Engine) -> None:
+    make_user(engine, "mando_ep", ["crime_analyst"], agency="EP", clearance=2)
+    make_user(engine, "analista_ep", ["crime_analyst"], agency="EP", clearance=1)
+    make_user(engine, "analista_pnp", ["crime_analyst"], agency="PNP", clearance=3)
+    with Session(engine) as db, db.begin():
+        chief = _as(db, "mando_ep")
+        secret = service.record(
+            chief,
+            kind="operation",
+            title="Operación conjunta reservada",
+            districts=["150115"],
+            starts_on=date(2026, 10, 5),
+            classification=2,
+        )
+        public = service.record(
+            chief,
+            kind="programme",
+            title="Programa abierto",
+            districts=["150115"],
+            starts_on=date(2026, 10, 5),
+        )
+        assert (secret.owner_agency, secret.classification) == ("EP", 2)
+        with pytest.raises(InvalidInput, match="supera su nivel"):
+            service.record(
+                _as(db, "analista_ep"),
+                kind="operation",
+                title="Más allá de su nivel",
+                districts=["150115"],
+                starts_on=date(2026, 10, 5),
+                classification=2,
+            )
+        ids = (secret.id, public.id)
+    with Session(engine) as db, db.begin():
+        seen = {
+            u: {i.id for i in service.interventions(_as(db, u))} & set(ids)
+            for u in ("mando_ep", "analista_ep")
+        }
+        assert seen == {"mando_ep": set(ids), "analista_ep": {ids[1]}}
+        with pytest.raises(NotFound):
+            service.get(_as(db, "analista_ep"), ids[0])
+    with Session(engine) as db:
+        denied = db.scalar(
+            select(AuditEvent.idx).where(
+                AuditEvent.type == "authz.denied", AuditEvent.object_id == str(ids[0])
+            )
+        )
+    assert denied is not None  # the attempt on record
 
 
 def test_district_neighbours_share_a_border() -> None:

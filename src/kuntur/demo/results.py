@@ -2,7 +2,9 @@
 Agustino over the last weeks of the demo scenario, with a clearly synthetic effect: a
 quarter of the demo incidents in those two districts after the plan's start are removed
 (every fourth by id, among those no other record points to), so the results page has a
-real fall to measure. SYNTHETIC: the effect is made, not observed. Done once."""
+real fall to measure. SYNTHETIC: the effect is made, not observed. Beside it, a classified
+joint operation (clearance 2, owned by the Army) that only cleared readers see and the
+public brief leaves out. Done once."""
 
 from __future__ import annotations
 
@@ -59,6 +61,18 @@ def seed_results(engine: Engine, weeks_after: int = 12) -> int | None:
             districts=DISTRICTS,
             starts_on=start,
             patrol_plan_id="DEMO-PLAN-SJL",
+        )
+        # A classified one beside it: readers below its level do not see it, and the
+        # public brief leaves it out (no effect is made for it).
+        results.record(
+            actor,
+            kind="operation",
+            title="DEMOSTRACIÓN: operación conjunta reservada contra la extorsión (ficticia)",
+            description="Registro ficticio clasificado: no aparece en el informe público.",
+            districts=["150115"],  # La Victoria
+            starts_on=start + timedelta(weeks=2),
+            classification=2,
+            owner_agency="EP",
         )
         batches = select(ImportBatch.id).where(ImportBatch.dataset.like("demo:%"))
         start_utc = datetime.combine(start, datetime.min.time(), tzinfo=LIMA)

@@ -176,6 +176,12 @@ def intervention_add(
     ] = None,
     legal_basis: Annotated[str | None, Opt(help=_("id de la base legal"))] = None,
     patrol_plan: Annotated[str | None, Opt(help=_("id del plan de patrullaje"))] = None,
+    classification: Annotated[
+        int, Opt(help=_("clasificación, 0 (pública) a 3 (secreta): fuera del informe público"))
+    ] = 0,
+    agency: Annotated[
+        str, Opt(help=_("institución dueña del registro (PNP, EP, MGP, FAP)"))
+    ] = "PNP",
 ) -> None:
     from sqlalchemy.orm import Session
 
@@ -196,6 +202,8 @@ def intervention_add(
                 ends_on=_day(end, "--end"),
                 legal_basis_id=legal_basis,
                 patrol_plan_id=patrol_plan,
+                classification=classification,
+                owner_agency=agency,
             )
             ident = item.id
     except KunturError as exc:

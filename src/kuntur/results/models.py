@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, String, Text
+from sqlalchemy import Date, SmallInteger, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from kuntur.core.db import Base, BigId, UTCDateTime
+from kuntur.core.db import Base, BigId, Scoped, UTCDateTime
 
 KINDS = ("state_of_emergency", "patrol_plan", "operation", "programme")
 
 
-class Intervention(Base):
+class Intervention(Scoped, Base):
     __tablename__ = "results_interventions"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -24,6 +24,10 @@ class Intervention(Base):
     ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     legal_basis_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
     patrol_plan_id: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    # As an incident's: every query of an actor's session sees only the interventions that
+    # actor may read (agency sharing, clearance); one above 0 is never in the public brief.
+    owner_agency: Mapped[str] = mapped_column(String(16), default="PNP", server_default="PNP")
+    classification: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(200))
 

@@ -64,10 +64,8 @@ def last_month_over(monday: date) -> str:
 
 
 def classified(item: Intervention) -> bool:
-    """An intervention marked classified (a ``classification`` above 0) is never public.
-    The table has no such column yet (it would need a migration): until it has, every
-    intervention on record is a public fact, and this is where the rule is kept."""
-    return int(getattr(item, "classification", 0) or 0) > 0
+    """An intervention marked classified (a ``classification`` above 0) is never public."""
+    return item.classification > 0
 
 
 def _release(db: Session, month: str, lang: str) -> dict[str, Any]:

@@ -16,6 +16,8 @@ class InterventionIn(BaseModel):
     description: str = Field(default="", max_length=4000)
     legal_basis_id: str | None = Field(default=None, max_length=80)
     patrol_plan_id: str | None = Field(default=None, max_length=80)
+    # 0 (unclassified, public) to 3; at most the recorder's own clearance.
+    classification: int = Field(default=0, ge=0, le=3)
 
 
 class PreFitOut(BaseModel):
@@ -84,6 +86,8 @@ class InterventionOut(BaseModel):
     ends_on: date | None
     legal_basis_id: str | None
     patrol_plan_id: str | None
+    owner_agency: str
+    classification: int
     created_by: str
     evaluation: EvaluationOut | None
     error: str | None

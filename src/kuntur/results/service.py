@@ -11,10 +11,11 @@ from typing import Any
 import numpy as np
 from sqlalchemy import select
 
-from kuntur.core.errors import InvalidInput, NotFound
+from kuntur.core.errors import InvalidInput
 from kuntur.core.i18n import _
 from kuntur.core.timeutil import utcnow
 from kuntur.identity.actor import Actor
+from kuntur.identity.roles import OPERATIONAL_AGENCIES, Clearance
 from kuntur.incidents.models import Incident
 from kuntur.results.evaluation import EvaluationError
 from kuntur.results.manifest import CLOSED, EVALUATED, MANAGE, RECORDED, VIEW
@@ -61,15 +62,35 @@ def record(
     description: str = "",
     legal_basis_id: str | None = None,
     patrol_plan_id: str | None = None,
+    classification: int = 0,
+    owner_agency: str | None = None,
 ) -> Intervention:
+    """An intervention on record, owned by the recorder's agency (or ``owner_agency`` for
+    the system: the command line) at ``classification`` (at most the recorder's clearance)."""
     actor.require(MANAGE, object_type="intervention")
     if kind not in KINDS:
-        raise InvalidInput(f"kind: one of {', '.join(KINDS)}")
+        raise InvalidInput(_("kind: uno de {kinds}", kinds=", ".join(KINDS)))
     if not districts:
-        raise InvalidInput("districts: at least one")
+        raise InvalidInput(_("districts: al menos un distrito"))
     if ends_on is not None and ends_on <= starts_on:
-        raise InvalidInput("ends_on must be after starts_on")
+        raise InvalidInput(_("ends_on: el fin debe ser posterior al inicio"))
+    _owners, limit = actor.scope()  # the highest classification it may read (None: any)
+    if not 0 <= classification <= max(Clearance) or (limit is not None and classification > limit):
+        raise InvalidInput(
+            _(
+                "classification: {level} supera su nivel de acceso ({clearance})",
+                level=classification,
+                clearance=actor.clearance,
+            )
+        )
+    agency = (actor.agency if not actor.is_system else None) or owner_agency or "PNP"
+    if agency not in OPERATIONAL_AGENCIES:
+        raise InvalidInput(
+            _("owner_agency: {agency} no es una institución del comando", agency=agency)
+        )
     item = Intervention(
+        owner_agency=agency,
+        classification=classification,
         kind=kind,
         title=title.strip(),
         description=description,
@@ -87,7 +108,12 @@ def record(
         RECORDED,
         object_type="intervention",
         object_id=str(item.id),
-        details={"kind": kind, "districts": districts, "starts_on": starts_on.isoformat()},
+        details={
+            "kind": kind,
+            "districts": districts,
+            "starts_on": starts_on.isoformat(),
+            "classification": classification,
+        },
     )
     return item
 
@@ -96,7 +122,7 @@ def close(actor: Actor, intervention_id: int, ends_on: date) -> Intervention:
     actor.require(MANAGE, object_type="intervention", object_id=str(intervention_id))
     item = get(actor, intervention_id)
     if ends_on <= item.starts_on:
-        raise InvalidInput("ends_on must be after starts_on")
+        raise InvalidInput(_("ends_on: el fin debe ser posterior al inicio"))
     item.ends_on = ends_on
     actor.record(
         CLOSED,
@@ -108,13 +134,12 @@ def close(actor: Actor, intervention_id: int, ends_on: date) -> Intervention:
 
 
 def get(actor: Actor, intervention_id: int) -> Intervention:
-    item = actor.db.get(Intervention, intervention_id)
-    if item is None:
-        raise NotFound(f"intervention {intervention_id} not found")
-    return item
+    """One intervention; not found also when the actor may not read it (on record)."""
+    return actor.get(Intervention, intervention_id, object_type="intervention")
 
 
 def interventions(actor: Actor) -> list[Intervention]:
+    """The interventions the actor may read (its session's queries are scoped)."""
     actor.require(VIEW, object_type="intervention")
     return list(actor.db.scalars(select(Intervention).order_by(Intervention.starts_on.desc())))
 
@@ -216,6 +241,8 @@ def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True)
         "ends_on": item.ends_on,
         "legal_basis_id": item.legal_basis_id,
         "patrol_plan_id": item.patrol_plan_id,
+        "owner_agency": item.owner_agency,
+        "classification": item.classification,
         "created_by": item.created_by,
         "evaluation": evaluation,
         "error": error,

@@ -30,6 +30,11 @@
     row(dl, W.from, item.starts_on + " " + W.to + " " + (item.ends_on || W.open));
     if (item.legal_basis_id) row(dl, W.basis, item.legal_basis_id);
     if (item.patrol_plan_id) row(dl, W.plan, item.patrol_plan_id);
+    row(dl, W.owner, item.owner_agency);
+    if (item.classification > 0) {
+      row(dl, W.classified, W["level" + item.classification] || String(item.classification),
+        "intervention-classified");
+    }
     sec.append(dl);
     const ev = item.evaluation;
     if (!ev) {
