@@ -188,7 +188,10 @@ def test_map_layer_cells_when_wide_points_when_close(seeded: TestClient) -> None
     assert close["kind"] == "points" and close["total"] == 1
     (feat,) = close["features"]
     assert feat["geometry"]["coordinates"] == pytest.approx([-77.0297, -12.1211])
-    assert feat["properties"]["occurred_utc"].startswith("2026-11-10T15:00:00")
+    # The same ISO 8601 UTC text from either store (each formats it its own way).
+    assert feat["properties"]["occurred_utc"] == "2026-11-10T15:00:00Z"
+    compact = seeded.get("/api/incidents/map?format=compact&bbox=-77.05,-12.13,-77.0,-12.1")
+    assert compact.json()["occurred_utc"] == ["2026-11-10T15:00:00Z"]
     theft = seeded.get("/api/incidents/map?bbox=-77.4,-12.6,-76.6,-11.5&category=homicide")
     assert theft.json()["total"] == 1
 
