@@ -137,9 +137,6 @@ class Settings(BaseSettings):
     # The field app (issue 20): how often a phone on duty reports its unit's position, in
     # seconds (the command sets it; each phone reads it at sign-in and with every state).
     field_position_interval_s: int = Field(30, ge=5, le=3600)
-    # Positions from many phones written in one transaction per batch (field/batch.py);
-    # off: each request in its own (the way every other report is written).
-    field_group_commit: bool = True
     # How long a field device's token lasts: the shift, never more than 12 hours.
     field_shift_hours: float = Field(12.0, gt=0, le=12)
     # The largest evidence photo a phone may attach to a use-of-force report.

@@ -20,8 +20,8 @@ from starlette.concurrency import run_in_threadpool
 
 from kuntur.core import i18n
 from kuntur.core.web import MAX_ID, UnitOfWorkRoute
-from kuntur.field import batch, schemas, service
 from kuntur.field import live as hub_live
+from kuntur.field import schemas, service
 from kuntur.identity import crypto
 from kuntur.identity import service as identity
 from kuntur.identity.actor import Actor
@@ -165,33 +165,12 @@ def acknowledge(data: schemas.AckIn, actor: ActorDep, device: DeviceKey) -> dict
 
 
 @router.post("/api/field/reports", response_model=schemas.ReportsOut)
-async def reports(
-    request: Request, data: schemas.ReportsIn, actor: ActorDep, device: DeviceKey
-) -> dict[str, Any]:
+def reports(data: schemas.ReportsIn, actor: ActorDep, device: DeviceKey) -> dict[str, Any]:
     """Status changes, positions and notes, in the order made (live or from the offline
-    queue); each answered applied, duplicate (sent before), conflict or refused.
-
-    Positions alone (what a phone sends every few seconds) are written with the other
-    phones' waiting ones in one transaction (``field.batch``), and answered once that is
-    committed; anything else is applied in this request's own."""
+    queue); each answered applied, duplicate (sent before), conflict or refused."""
+    bound = service.device_of(actor, device)
     items = [service.ReportIn(**item.model_dump()) for item in data.items]
-    grouped = request.app.state.settings.field_group_commit and all(
-        item.kind == "position" for item in items
-    )
-
-    def work() -> tuple[int, int, list[dict[str, Any]] | None]:
-        # In one worker-thread call, committed there: no transaction is ever ended on the
-        # event loop, and none of this request's is held while the batch is written.
-        bound = service.device_of(actor, device)
-        out = None if grouped else service.apply_reports(actor, bound, items)
-        actor.db.commit()
-        return bound.device.id, bound.unit.id, out
-
-    device_id, unit_id, results = await run_in_threadpool(work)
-    if results is None:
-        batcher = batch.for_app(request.app.state)
-        results = await batcher.submit(actor.ctx, device_id, unit_id, items)
-    return {"results": results}
+    return {"results": service.apply_reports(actor, bound, items)}
 
 
 @router.get("/api/field/uof", response_model=list[schemas.ClosedIncidentOut])
