@@ -119,7 +119,7 @@ def serve(
     from uvicorn.config import LOGGING_CONFIG
 
     from kuntur.config import get_settings
-    from kuntur.core.cli_support import console, engine, metrics_dir
+    from kuntur.core.cli_support import KEEP_ALIVE_S, console, engine, metrics_dir
 
     engine()  # migrate the embedded store before the first request
     settings = get_settings()
@@ -143,6 +143,7 @@ def serve(
         # (browsers reconnect on their own) instead of waiting for them forever.
         timeout_graceful_shutdown=5,
         server_header=False,  # no "Server: uvicorn" banner telling what to attack
+        timeout_keep_alive=KEEP_ALIVE_S,
     )
 
 

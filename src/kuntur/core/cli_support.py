@@ -90,6 +90,13 @@ def metrics_dir(var_dir: Path, port: int) -> Path:
     return folder
 
 
+# How long an idle keep-alive connection stays open: longer than the field app's position
+# interval (10-30 s) and a map page's refresh, so that a phone does not open a new
+# connection (a TLS handshake on a mobile network) for every report; uvicorn's 5 s made
+# every report a new one. 75 s, nginx's keepalive_timeout.
+KEEP_ALIVE_S = 75
+
+
 def server_process_args(port: int, *, workers: int = 1) -> list[str]:
     """The command line of a Kuntur server process on 127.0.0.1, served as ``kuntur serve``
     serves it (the app factory, no Server banner) but quiet and quick to stop: what the
@@ -109,6 +116,8 @@ def server_process_args(port: int, *, workers: int = 1) -> list[str]:
         "--timeout-graceful-shutdown",
         "1",
         "--no-server-header",
+        "--timeout-keep-alive",
+        str(KEEP_ALIVE_S),
         "--workers",
         str(workers),
     ]
