@@ -45,11 +45,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import uvloop
 from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from benchmarks.data import patrol_car_row
 from benchmarks.load import start_server
+from kuntur.core.cli_support import KEEP_ALIVE_S
 
 PHONES = 2000
 PERIOD_S = 10.0
@@ -61,7 +63,9 @@ REPLAY_EVERY = 20  # one position in 20 is sent twice (an answer lost on the way
 # queues what it makes meanwhile. A client that gave up after 15 s and sent its queue again
 # made the server do each batch twice, then thrice: a retry storm the app never makes.
 TIMEOUT_S = 120.0
-IDLE_S = 4.0  # a connection idle this long is opened again (uvicorn closes it at 5 s)
+# A connection idle this long is opened again, a little before the server's keep-alive
+# (``KEEP_ALIVE_S``) runs out, as a browser does with a connection the server will close.
+IDLE_S = KEEP_ALIVE_S - 5.0
 PASSWORD = "campo-bench-password-1"
 
 
@@ -680,17 +684,20 @@ def run_backend(
     proc, port = start_server(url, var, log, workers)
     load_before = os.getloadavg()[0]
     try:
-        tally = asyncio.run(
-            drive(
-                port,
-                devices,
-                token,
-                incidents,
-                streams=min(streams, phones),
-                baseline_s=baseline_s,
-                seconds=seconds,
+        # uvloop, as the server runs: the phones should cost the shared cores as little as
+        # they can.
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            tally = runner.run(
+                drive(
+                    port,
+                    devices,
+                    token,
+                    incidents,
+                    streams=min(streams, phones),
+                    baseline_s=baseline_s,
+                    seconds=seconds,
+                )
             )
-        )
     finally:
         proc.terminate()
         try:

@@ -167,11 +167,14 @@ def device_of(actor: Actor, device_key: str) -> Bound:
     actor.require(field_manifest.USE, object_type="field_device")
     # Not a record of any agency (nor is the unit): read without the actor's scope, whose
     # sharing-rules query was one in every ten of a position report's statements.
-    dev = actor.db.scalar(
-        select(FieldDevice)
+    # The device and its unit in one statement: a phone's every request starts here.
+    found = actor.db.execute(
+        select(FieldDevice, Unit)
+        .outerjoin(Unit, Unit.id == FieldDevice.unit_id)
         .where(FieldDevice.session_id == actor.ctx.session_id)
         .execution_options(**{EVERY_RECORD: True})
-    )
+    ).first()
+    dev, unit = found if found is not None else (None, None)
     if dev is None:
         raise Forbidden(_("Este acceso no es el de un equipo de campo: inicie sesión en /campo."))
     if not device_key or not hmac.compare_digest(dev.device_key, device_key):
@@ -183,7 +186,6 @@ def device_of(actor: Actor, device_key: str) -> Bound:
             details={"reason": "field token presented from another device"},
         )
         raise Forbidden(_("Este token es de otro equipo: inicie sesión en este teléfono."))
-    unit = actor.db.get(Unit, dev.unit_id, execution_options={EVERY_RECORD: True})
     if unit is None:  # a unit is never deleted while a device is bound to it
         raise NotFound(_("la unidad del turno ya no existe"))
     now = utcnow()
@@ -494,12 +496,16 @@ def apply_reports(actor: Actor, bound: Bound, items: list[ReportIn]) -> list[dic
 
 def _apply_one(actor: Actor, bound: Bound, item: ReportIn) -> dict[str, Any]:
     unit, db = bound.unit, actor.db
-    seen = db.scalar(
-        select(FieldReport)
+    # The id alone first: almost every report is new, and the whole row is read only for
+    # a duplicate's answer.
+    seen_id = db.scalar(
+        select(FieldReport.id)
         .where(FieldReport.unit_id == unit.id, FieldReport.client_id == item.client_id)
         .execution_options(**{EVERY_RECORD: True})
     )
-    if seen is not None:
+    if seen_id is not None:
+        seen = db.get(FieldReport, seen_id, execution_options={EVERY_RECORD: True})
+        assert seen is not None  # in this transaction since the line above
         return _duplicate(seen)
     now = utcnow()
     at = to_utc(item.at)
