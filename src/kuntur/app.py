@@ -118,6 +118,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             tasks.append(asyncio.create_task(events.relay_sqlite(eng, broker)))  # the others'
         freeze_startup_objects()
         yield
+        # The positions of the last moment, announced to the other processes' screens
+        # before this one stops.
+        await anyio.to_thread.run_sync(events.flush_merged)
         events.unregister(eng, broker)
         cache.detach()
         for task in tasks:

@@ -106,6 +106,38 @@ def test_a_quiet_stream_stays_open(
     assert wait_for(q, "positions", timeout=2.0)["positions"][0]["call_sign"] == "PNP-A-P1"
 
 
+def test_positions_of_several_commits_are_announced_together_after_commit(
+    engine: Engine, live_url: str, subscriber: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two reports' positions, each committed on its own, reach the map in one event, only
+    once announced (here on demand: the window held open), and without a status: a
+    position changes none, and the status read with it could be older than a dispatch
+    committed since."""
+    from kuntur.core import events
+
+    build_world(engine)
+    token, _ = make_user(engine, "mapa_junto", ["dispatcher"])
+    q, start = subscriber
+    start(live_url, token)
+    monkeypatch.setattr(events, "MERGE_S", 30.0)
+    for sign, lon in (("PNP-A-P1", -77.05), ("PNP-B-M1", -77.06)):
+        r = httpx.post(
+            f"{live_url}/api/command/positions",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"positions": [{"call_sign": sign, "lon": lon, "lat": -12.06}]},
+        )
+        assert r.status_code == 200, r.text
+    with pytest.raises(AssertionError):
+        wait_for(q, "positions", timeout=0.5)  # committed, waiting for the others
+    events.flush_merged()
+    ev = wait_for(q, "positions", timeout=2.0)
+    assert [(p["call_sign"], p["lon"]) for p in ev["positions"]] == [
+        ("PNP-A-P1", -77.05),
+        ("PNP-B-M1", -77.06),
+    ]
+    assert all("status" not in p for p in ev["positions"])
+
+
 def test_refused_requests_announce_nothing(engine: Engine, live_url: str, subscriber: Any) -> None:
     build_world(engine)
     token, _ = make_user(engine, "mapa2", ["dispatcher"])

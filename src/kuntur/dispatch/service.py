@@ -192,9 +192,7 @@ class FleetCache:
                 i = index.get(int(p["id"]))
                 if i is not None:
                     moved.append(
-                        dataclasses.replace(
-                            self.fleet.views[i], lon=p["lon"], lat=p["lat"], status=p["status"]
-                        )
+                        dataclasses.replace(self.fleet.views[i], lon=p["lon"], lat=p["lat"])
                     )
             self.fleet.update(moved)
 
