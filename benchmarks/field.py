@@ -799,14 +799,14 @@ def reading(results: list[dict[str, Any]]) -> list[str]:
         "Reading:",
         "",
         *out,
-        "- Where a report's time goes: 11 statements (the session, the device, the unit, "
-        "the replay check, the unit's move, its live event, the report row, and the audit "
-        "event with its tree node and head), each report in a transaction of its own, and a "
-        "new connection (uvicorn closes an idle one after 5 s, the phones report every "
-        "10 s); on SQLite the two server processes take turns at the one write lock, "
-        "on PostgreSQL every commit with a `NOTIFY` queues on the notification lock. "
-        "One report, one commit: 200 commits a second is what 2,000 "
-        "phones every 10 s ask for.",
+        "- Where a report's time goes: 7 statements (the session, the device with its unit, "
+        "the replay check, the unit's move, the report row, and the audit event with its "
+        "tree node and head), each report in a transaction of its own; on SQLite the two "
+        "server processes take turns at the one write lock. One report, one commit: 200 "
+        "commits a second is what 2,000 phones every 10 s ask for. The positions are "
+        "announced apart, each process's of 0.2 s in one live event (`events.emit_merged`): "
+        "a `NOTIFY` in each report's commit had queued the commits on PostgreSQL's "
+        "notification lock.",
         "- The server's work per phone that this run took out: one hub per process for the "
         "live streams (one subscription and one session query a second for all of them, "
         "instead of one per stream: 2,000 queries a second), the stream opened in one "
@@ -840,8 +840,9 @@ def section(results: list[dict[str, Any]], machine: str) -> list[str]:
         "alone, as in the app); its state on every live event; a new dispatch "
         "acknowledged. One position in "
         f"{REPLAY_EVERY} is sent twice (an answer lost on the way back): the second must be "
-        "answered `duplicate`. Plain HTTP/1.1 from the benchmark's own process, on the same "
-        "2 cores as the server",
+        "answered `duplicate`. Plain HTTP/1.1 from the benchmark's own process (uvloop), "
+        f"each connection kept while idle up to {IDLE_S:.0f} s (the server's keep-alive is "
+        f"{KEEP_ALIVE_S} s), on the same 2 cores as the server",
         f"- Dispatcher: {DISPATCHES_PER_MIN} dispatches a minute through "
         "`POST /api/dispatch/incidents/{id}/dispatch`, each to a random unit not dispatched "
         "yet; delivery = the dispatch request sent to the unit's phone holding a state that "
