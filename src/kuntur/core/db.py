@@ -22,6 +22,7 @@ from sqlalchemy.types import TypeDecorator
 
 from kuntur.core.errors import NotFound
 from kuntur.core.i18n import _
+from kuntur.core.sqlite_turn import TurnConnection
 
 Row = TypeVar("Row")
 
@@ -111,7 +112,10 @@ def make_engine(url: str, *, statement_timeout_ms: int = 0) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False})
+        args: dict[str, Any] = {"check_same_thread": False}
+        if path and path != ":memory:":
+            args["factory"] = TurnConnection  # writers queue for their turn (sqlite_turn)
+        engine = create_engine(url, connect_args=args)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     if url.startswith("postgresql://"):
