@@ -235,8 +235,8 @@ def emit(db: Session, kind: str, payload: dict[str, Any]) -> None:
 # commits queue on the one notification lock, and each a ``live_events`` row on SQLite.
 # ``emit_merged`` collects the items of this process's commits and announces them together,
 # at most ``MERGE_S`` after the first commit: still only what committed, in commit order
-# within the process. Items still waiting when the process stops are not announced (the
-# changes are stored; a screen reads them when it loads).
+# within the process. A process that stops announces what waits (``flush_merged``); one
+# that is killed does not (the changes are stored; a screen reads them when it loads).
 MERGE_S = 0.2
 
 
