@@ -59,3 +59,33 @@ def test_a_command_help_is_spanish_first() -> None:
     assert "Importar archivos de incidentes." in result.output
     assert "/ Import incident files." in result.output
     assert "carpeta de los archivos de rechazos / folder for rejects files" in result.output
+
+
+def test_every_documented_command_of_every_group_is_reachable() -> None:
+    """`kuntur GROUP COMMAND` for every command a domain declares, including a domain with
+    a single command (`kuntur citizens keygen`, which the deployment guide and
+    deploy/make-secrets.sh run): Typer would otherwise make that group the command itself,
+    and `kuntur citizens keygen` would fail with "unexpected extra argument"."""
+    import importlib
+
+    import typer
+    import typer._click as click
+    from typer.core import TyperGroup
+
+    from kuntur import domains
+    from kuntur.cli import app
+
+    root = typer.main.get_command(app)
+    ctx = click.Context(root)
+    checked = []
+    for m in domains.manifests():
+        if not m.cli_group:
+            continue
+        group = root.get_command(ctx, m.cli_group[0])  # type: ignore[attr-defined]
+        assert isinstance(group, TyperGroup), m.cli_group[0]
+        sub = importlib.import_module(f"kuntur.{m.domain}.cli").app
+        for command in sub.registered_commands:
+            name = command.name or command.callback.__name__.replace("_", "-")  # type: ignore[union-attr]
+            assert group.get_command(ctx, name) is not None, (m.cli_group[0], name)
+            checked.append(f"{m.cli_group[0]} {name}")
+    assert "citizens keygen" in checked

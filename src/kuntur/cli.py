@@ -42,7 +42,9 @@ class DomainGroup(TyperGroup):
         if self._listing:  # the help screen needs the name and the line, nothing more
             return TyperGroup(name=cmd_name, help=help_text)
         module: Any = importlib.import_module(f"kuntur.{package}.cli")
-        group = typer.main.get_command(module.app)
+        # get_group, not get_command: a domain with a single command (citizens keygen)
+        # keeps it as a subcommand instead of becoming that command.
+        group = typer.main.get_group(module.app)
         group.name = cmd_name
         return group
 
@@ -118,11 +120,17 @@ def serve(
     import uvicorn
     from uvicorn.config import LOGGING_CONFIG
 
+    from kuntur.app import check_production_secrets
     from kuntur.config import get_settings
-    from kuntur.core.cli_support import KEEP_ALIVE_S, console, engine, metrics_dir
+    from kuntur.core.cli_support import KEEP_ALIVE_S, console, engine, fail, metrics_dir
+    from kuntur.core.errors import KunturError
 
-    engine()  # migrate the embedded store before the first request
     settings = get_settings()
+    try:
+        check_production_secrets(settings)
+    except KunturError as exc:
+        fail(str(exc))
+    engine()  # migrate the embedded store before the first request
     workers = workers or settings.effective_server_processes
     os.environ["KUNTUR_SERVER_PROCESSES"] = str(workers)  # read by each process's settings
     os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(metrics_dir(settings.var_dir, port)))
