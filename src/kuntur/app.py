@@ -74,18 +74,26 @@ def freeze_startup_objects() -> None:
     _startup_frozen = True
 
 
+def check_production_secrets(settings: Settings) -> None:
+    """In production, refuse to start on a missing secret rather than make one up: raises
+    the KunturError that names the file and the command that makes it. `kuntur serve`
+    calls it before starting any worker, so a container or unit without its keys exits
+    with that message instead of restarting workers that crash."""
+    if settings.environment != "production":
+        return
+    keys.signing_key(settings.effective_audit_key_path, settings.environment)
+    commitments.key_for(settings.effective_audit_commitment_key_path, settings.environment)
+    crypto.for_settings(settings)
+    citizens_keys.for_settings(settings)  # the desk's public key, the receipts' secret
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     domains.load()
     # A large watchlist's screening index, kept between processes (docs/border.md)
     border_service.configure_index_cache(settings.var_dir / "border-index")
     commitments.configure(settings.effective_audit_commitment_key_path, settings.environment)
-    if settings.environment == "production":
-        # Refuse to start on a missing secret rather than make one up.
-        keys.signing_key(settings.effective_audit_key_path, settings.environment)
-        commitments.key_for(settings.effective_audit_commitment_key_path, settings.environment)
-        crypto.for_settings(settings)
-        citizens_keys.for_settings(settings)  # the desk's public key, the receipts' secret
+    check_production_secrets(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

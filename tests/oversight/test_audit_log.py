@@ -363,6 +363,41 @@ def test_production_will_not_start_without_its_key(tmp_path: Path) -> None:
         create_app(prod)
 
 
+def test_serve_without_its_key_exits_at_once_saying_which(tmp_path: Path) -> None:
+    """`kuntur serve` checks the keys before starting a worker: a container or unit
+    without them stops with the message (and a non-zero status its supervisor sees),
+    instead of staying up with workers that crash on every start."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import free_port
+
+    env = {
+        **os.environ,
+        "KUNTUR_ENVIRONMENT": "production",
+        "KUNTUR_VAR_DIR": str(tmp_path),
+        "KUNTUR_DATABASE_URL": f"sqlite:///{tmp_path}/k.db",
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from kuntur.cli import main; main()",
+            "serve",
+            "--port",
+            str(free_port()),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    said = done.stdout + done.stderr
+    assert done.returncode == 2
+    assert "kuntur audit keygen" in said and "Traceback" not in said
+
+
 @settings(
     max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
