@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TAK_PORT ?= 8087
 
-.PHONY: demo test lint bench bench-compare serve install install-dev install-bench postgres clean screens messages
+.PHONY: demo test lint bench bench-compare serve install install-dev install-bench postgres clean screens messages image image-check
 
 # Runtime install (what `make demo` needs); redone when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -84,3 +84,15 @@ bench-compare: install-bench postgres
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
+
+# The production image (docs/operations.md). On a build host without Docker Hub:
+# `sudo deploy/base-image.sh` first, then `make image BASE_IMAGE=kuntur-base:bookworm`.
+BASE_IMAGE ?= python:3.11.7-slim-bookworm
+DOCKER_BUILD_ARGS ?=
+image:
+	docker build --build-arg BASE_IMAGE=$(BASE_IMAGE) $(DOCKER_BUILD_ARGS) -t kuntur:latest .
+
+# The image exercised as an operator uses it (scripts/image_check.py): needs docker, caddy
+# and the PostgreSQL on 127.0.0.1:5432.
+image-check: install-dev image
+	$(BIN)/python scripts/image_check.py --image kuntur:latest
