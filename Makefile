@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TAK_PORT ?= 8087
 
-.PHONY: demo test lint bench bench-compare serve install install-dev install-bench postgres clean screens messages image image-check
+.PHONY: demo test lint bench bench-compare serve install install-dev install-bench postgres clean screens messages image image-check compose-check
 
 # Runtime install (what `make demo` needs); redone when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -96,3 +96,7 @@ image:
 # and the PostgreSQL on 127.0.0.1:5432.
 image-check: install-dev image
 	$(BIN)/python scripts/image_check.py --image kuntur:latest
+
+# deploy/compose.yaml brought up as the guide says, on a copy of deploy/ (as root; docs/operations.md).
+compose-check: image
+	sh scripts/compose_check.sh

@@ -167,9 +167,10 @@ class Drill:
         for f in self.out.iterdir():
             shutil.copy(f, self.secrets / f.name)
             f.unlink()
-        for f in self.secrets.iterdir():
-            os.chmod(f, 0o644)  # read-only mount for uid 10001 (the host dir stays 0700)
-        os.chmod(self.secrets, 0o755)  # noqa: S103 - a throwaway folder, removed after
+        for f in self.secrets.iterdir():  # as make-secrets.sh leaves them: the reader's, 0400
+            os.chown(f, 10001, 10001)
+            os.chmod(f, 0o400)
+        os.chmod(self.secrets, 0o711)  # noqa: S103 - traversal only, as make-secrets.sh
         t0 = time.perf_counter()
         self.run("kuntur", "db", "upgrade")
         ok("keys made by the image, schema upgraded", f"{time.perf_counter() - t0:.1f} s")

@@ -282,4 +282,12 @@ def purge(
 
 
 def main() -> None:
-    app()
+    from kuntur.config import SettingsUnreadable
+
+    try:
+        app()
+    except SettingsUnreadable as exc:  # before any command could say it: no trace, the fix
+        from kuntur.core.cli_support import console
+
+        console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        raise SystemExit(2) from None

@@ -13,6 +13,10 @@ from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
+
+from kuntur.core.errors import KunturError
+from kuntur.core.i18n import _
 
 
 def _default_var_dir() -> Path:
@@ -192,6 +196,26 @@ class Settings(BaseSettings):
         return f"sqlite:///{self.var_dir / 'kuntur.db'}"
 
 
+class SettingsUnreadable(KunturError):
+    """A setting's source cannot be read (most often a secret file the server's user may
+    not read): said with the file and what to do, not as a settings library's trace."""
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    try:
+        return Settings()
+    except SettingsError as exc:
+        cause = exc.__cause__
+        if isinstance(cause, OSError) and cause.filename:
+            raise SettingsUnreadable(
+                _(
+                    "no se puede leer {file} ({reason}): el archivo debe ser legible por el "
+                    "usuario que ejecuta Kuntur (uid {uid}); en contenedores, sus secretos son "
+                    "del usuario 10001 (deploy/make-secrets.sh)",
+                    file=cause.filename,
+                    reason=cause.strerror,
+                    uid=os.getuid(),
+                )
+            ) from exc
+        raise SettingsUnreadable(_("configuración ilegible: {error}", error=str(exc))) from exc
