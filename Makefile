@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TAK_PORT ?= 8087
 
-.PHONY: demo test lint bench bench-compare serve install install-dev install-bench postgres clean screens messages image image-check compose-check
+.PHONY: demo test lint bench bench-compare serve install install-dev install-bench postgres clean screens messages image image-check compose-check systemd-check
 
 # Runtime install (what `make demo` needs); redone when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -100,3 +100,7 @@ image-check: install-dev image
 # deploy/compose.yaml brought up as the guide says, on a copy of deploy/ (as root; docs/operations.md).
 compose-check: image
 	sh scripts/compose_check.sh
+
+# The guide's systemd block run as written on a clean Debian 12 with systemd (a container; as root).
+systemd-check:
+	sh scripts/systemd_check.sh

@@ -102,3 +102,48 @@ def test_a_failed_migration_leaves_the_store_as_it_was(engine: Engine, tmp_path:
     with Session(engine) as db:
         assert {i.id: i.priority for i in db.scalars(select(Incident))} == before
     assert set(before) == set(ids)
+
+
+def test_two_servers_upgrading_one_empty_store_at_once_both_succeed(
+    db_url: str, tmp_path: Path
+) -> None:
+    """Two units or containers start together, each running `kuntur db upgrade` on the
+    same empty store: one waits for the other and finds the schema current (without the
+    lock the second failed on a duplicate table and its unit on its first start)."""
+    import threading
+
+    if db_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path}/together.db"
+        admin = None
+    else:
+        schema = f"kuntur_mig_{uuid.uuid4().hex[:8]}"
+        admin = make_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = f"{PG_URL}?options=-csearch_path%3D{schema}"
+    engines = [make_engine(url), make_engine(url)]
+    errors: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def run(engine: Engine) -> None:
+        start.wait()
+        try:
+            migrate.upgrade(engine)
+        except BaseException as exc:  # reported below, with the other thread's
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(e,)) for e in engines]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        assert not errors, errors
+        assert migrate.current_revision(engines[0]) == migrate.head_revision(engines[0])
+    finally:
+        for e in engines:
+            e.dispose()
+        if admin is not None:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()

@@ -23,6 +23,10 @@ def alembic_config(url: str, script_location: str | None = None) -> Config:
     return cfg
 
 
+# pg_advisory_xact_lock's key for upgrades: any constant of Kuntur's own (b'kuntur' as digits).
+UPGRADE_LOCK = 0x6B756E747572
+
+
 def upgrade(engine: Engine, revision: str = "head", script_location: str | None = None) -> None:
     """Every migration up to ``revision`` in ONE transaction: a migration that fails leaves
     the store as it was before the first (PostgreSQL and SQLite both roll DDL back)."""
@@ -30,8 +34,15 @@ def upgrade(engine: Engine, revision: str = "head", script_location: str | None 
     with engine.begin() as conn:
         if engine.dialect.name == "sqlite":
             # The driver opens a transaction only before a row is written, so without this
-            # each CREATE or ALTER would be committed on its own as it ran.
-            conn.exec_driver_sql("BEGIN")
+            # each CREATE or ALTER would be committed on its own as it ran. IMMEDIATE: the
+            # write lock from the start, so a second process upgrading the same file waits
+            # and then finds the schema current (below).
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            # Several servers start together on one database (two systemd units, two
+            # containers), each running `kuntur db upgrade`: one at a time, so the second
+            # reads the revision the first committed instead of creating the same tables.
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({UPGRADE_LOCK})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
 
