@@ -65,7 +65,8 @@ def test_every_documented_command_of_every_group_is_reachable() -> None:
     """`kuntur GROUP COMMAND` for every command a domain declares, including a domain with
     a single command (`kuntur citizens keygen`, which the deployment guide and
     deploy/make-secrets.sh run): Typer would otherwise make that group the command itself,
-    and `kuntur citizens keygen` would fail with "unexpected extra argument"."""
+    and `kuntur citizens keygen` would fail with "unexpected extra argument". Each command's
+    help is a message in Spanish with its English, not the docstring."""
     import importlib
 
     import typer
@@ -87,5 +88,7 @@ def test_every_documented_command_of_every_group_is_reachable() -> None:
         for command in sub.registered_commands:
             name = command.name or command.callback.__name__.replace("_", "-")  # type: ignore[union-attr]
             assert group.get_command(ctx, name) is not None, (m.cli_group[0], name)
+            # Spanish first: the help is a message (help=_(...)), not the English docstring.
+            assert command.help, f"kuntur {m.cli_group[0]} {name}: no help=_(...)"
             checked.append(f"{m.cli_group[0]} {name}")
     assert "citizens keygen" in checked

@@ -14,7 +14,13 @@ from kuntur.core.i18n import _
 app = typer.Typer(help=MANIFEST.cli_help, no_args_is_help=True)
 
 
-@app.command("keygen")
+@app.command(
+    "keygen",
+    help=_(
+        "Crear el par de claves de la mesa de denuncias y el secreto de los comprobantes "
+        "(nunca reemplaza uno existente)."
+    ),
+)
 def keygen(
     public_only: Annotated[
         bool,

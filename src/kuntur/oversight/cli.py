@@ -11,6 +11,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from kuntur.core.cli_support import console, fail
+from kuntur.core.i18n import _
 from kuntur.oversight import rules
 from kuntur.oversight.manifest import MANIFEST
 
@@ -22,13 +23,22 @@ def _bad(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
-@app.command("check")
+@app.command(
+    "check",
+    help=_(
+        "Aplicar las reglas del uso de la fuerza a un informe: qué falta, qué plazo venció, "
+        "a quién debe remitirse. No cambia nada; no necesita base de datos."
+    ),
+)
 def check(
-    report: Annotated[Path, typer.Argument(help="the report document (JSON)")],
+    report: Annotated[Path, typer.Argument(help=_("el informe (JSON)"))],
     at: Annotated[
-        str | None, typer.Option("--at", help="as of this time, ISO 8601 with offset (default now)")
+        str | None,
+        typer.Option("--at", help=_("a esta hora, ISO 8601 con desfase (por omisión, ahora)")),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print exactly the JSON answer")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help=_("imprimir exactamente la respuesta JSON"))
+    ] = False,
 ) -> None:
     """Apply the use-of-force rules to one report document: what is missing, which
     deadline passed, where it must be referred. Changes nothing; needs no database."""
@@ -56,9 +66,14 @@ def check(
         typer.echo(rules.summary(result))
 
 
-@app.command("sweep")
+@app.command(
+    "sweep",
+    help=_(
+        "Dejar constancia de cada plazo recién vencido (las listas del comandante y de control)."
+    ),
+)
 def sweep(
-    at: Annotated[str | None, typer.Option("--at", help="ISO 8601 with offset")] = None,
+    at: Annotated[str | None, typer.Option("--at", help=_("ISO 8601 con desfase"))] = None,
 ) -> None:
     """Put each newly missed deadline on record (the commander's and oversight's lists)."""
     from kuntur.core.cli_support import engine
