@@ -18,11 +18,23 @@ COPY deploy/build-ca/ /tmp/build-ca/
 RUN cat /etc/ssl/certs/ca-certificates.crt /tmp/build-ca/*.crt > /tmp/pip-ca.pem 2>/dev/null \
  || cp /etc/ssl/certs/ca-certificates.crt /tmp/pip-ca.pem
 WORKDIR /src
-RUN python3 -m venv /opt/kuntur
+# binutils for strip, in this stage only.
+RUN apt-get update && apt-get install -y --no-install-recommends binutils \
+ && rm -rf /var/lib/apt/lists/* \
+ && python3 -m venv /opt/kuntur
 # The dependencies first, in a layer of their own: a change to Kuntur's code alone
 # rebuilds only the last step.
 COPY deploy/constraints.txt ./
-RUN /opt/kuntur/bin/pip install --no-cache-dir -r constraints.txt
+# Symbols out of the compiled libraries that carry them (OpenDP alone: 107 MB), except
+# those a wheel's repair tool rewrote (vendored under *.libs/, or with an RPATH to them):
+# strip breaks those ("ELF load command address/offset not page-aligned").
+# scripts/image_check.py imports and runs every compiled dependency in the image.
+RUN /opt/kuntur/bin/pip install --no-cache-dir -r constraints.txt \
+ && find /opt/kuntur -type f \( -name '*.so' -o -name '*.so.[0-9]*' \) | while read -r f; do \
+      case "$f" in *.libs/*) continue ;; esac; \
+      readelf -d "$f" 2>/dev/null | grep -q -E 'RPATH|RUNPATH' && continue; \
+      strip --strip-unneeded "$f"; \
+    done
 COPY pyproject.toml README.md ./
 COPY src ./src
 RUN /opt/kuntur/bin/pip install --no-cache-dir --no-deps . \

@@ -395,6 +395,43 @@ class Drill:
             f"({anonymous}), {posts:.0f} POSTs counted by the surviving server",
         )
 
+    def compiled_dependencies(self) -> None:
+        """Every compiled dependency imported and used once in the image (their libraries
+        are stripped at build time: a broken one shows here, not in production)."""
+        probe = (
+            "import numpy, scipy.optimize, pandas, pyarrow.csv, io, numba, shapely, h3, pyproj,"
+            " pyogrio, igraph, highspy, opendp.prelude as dp, nacl.public, argon2, rapidfuzz,"
+            " PIL.Image, cryptography.hazmat.primitives.asymmetric.ed25519 as ed, psycopg,"
+            " uvloop, httptools, pydantic_core, tzfpy\n"
+            "f = numba.njit(lambda n: sum(range(n)))\n"
+            "assert f(10) == 45\n"
+            "assert abs(scipy.optimize.brentq(lambda x: x * x - 2, 0, 2) - 2 ** 0.5) < 1e-9\n"
+            "t = pyarrow.csv.read_csv(io.BytesIO(b'a,b\\n1,2\\n'))\n"
+            "assert t.num_rows == 1 and len(pandas.DataFrame({'a': [1]})) == 1\n"
+            "assert shapely.Point(0, 0).buffer(1).area > 3\n"
+            "assert h3.latlng_to_cell(-12.05, -77.03, 9)\n"
+            "x, y = pyproj.Transformer.from_crs(4326, 32718, always_xy=True)"
+            ".transform(-77.03, -12.05)\n"
+            "assert 'GPKG' in pyogrio.list_drivers()\n"
+            "assert igraph.Graph.Ring(5).diameter() == 2\n"
+            "h = highspy.Highs()\n"
+            "dp.enable_features('contrib')\n"
+            "m = dp.m.make_laplace(dp.atom_domain(T=int), dp.absolute_distance(T=int), 1.0)\n"
+            "assert isinstance(m(5), int)\n"
+            "k = nacl.public.PrivateKey.generate()\n"
+            "assert argon2.PasswordHasher().hash('x')\n"
+            "assert rapidfuzz.fuzz.ratio('kuntur', 'kuntor') > 80\n"
+            "PIL.Image.new('RGB', (2, 2)).tobytes()\n"
+            "ed.Ed25519PrivateKey.generate().sign(b'x')\n"
+            "assert psycopg.pq.__impl__ == 'binary', psycopg.pq.__impl__\n"
+            "assert tzfpy.get_tz(-77.03, -12.05) == 'America/Lima'\n"
+            "print('23 libraries')\n"
+        )
+        p = self.run("python", "-c", probe, check=False)
+        if p.returncode != 0:
+            fail("compiled dependencies", (p.stderr or p.stdout)[-600:])
+        ok("compiled dependencies in the image", p.stdout.strip().splitlines()[-1])
+
     def inside(self) -> None:
         p = self.run(
             "python",
@@ -437,6 +474,7 @@ def main() -> int:
         base = drill.start_proxy()
         drill.failover(base, token, password)
         drill.metrics(base)
+        drill.compiled_dependencies()
         drill.inside()
     finally:
         drill.close()
