@@ -211,3 +211,16 @@ def test_watchlist_row_with_a_bad_birth_date_is_kept_with_a_warning(
         json={"post": POST, "name": "Pedro Ramos Soto", "document_number": "41234567"},
     )
     assert [h["watchlist_id"] for h in r.json()["hits"]] == ["K1"]
+
+
+def test_a_carriage_return_inside_a_watchlist_field_is_a_bad_row_not_a_server_error(
+    commander: TestClient,
+) -> None:
+    """Found by the API fuzzer: a lone \\r in an unquoted field (a file from an old Mac, or
+    text pasted from another program) made the csv module fail and the server answer 500.
+    Now the \\r ends the line, as it did on that machine: the good rows load, the broken one
+    is reported with its row and field."""
+    csv = "id,name\nK7,Rosa Quispe\rHuamán\nK8,Luis Mamani\n"
+    out = _load(commander, csv)
+    assert out["added"] == 2  # K7 (its name cut at the \r) and K8
+    assert len(out["errors"]) == 1 and "fila 2" in out["errors"][0]

@@ -24,6 +24,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -129,8 +130,14 @@ class EntryRow:
 def _reader(text: str, filename: str, needed: tuple[str, ...]) -> csv.DictReader[str]:
     if text.startswith("\ufeff"):
         text = text[1:]
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    # newline="": the csv module reads \r\n, \n and a lone \r (old Mac files, pasted
+    # text) as ends of lines, instead of failing on a \r inside an unquoted field.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        raise _unreadable(filename, reader, exc) from exc
+    header = [h.strip() for h in (fieldnames or [])]
     if not header:
         raise Unusable(_("{file}: vacío o sin encabezado", file=filename))
     missing = [c for c in needed if c not in header]
@@ -145,6 +152,31 @@ def _reader(text: str, filename: str, needed: tuple[str, ...]) -> csv.DictReader
         )
     reader.fieldnames = header
     return reader
+
+
+def _unreadable(filename: str, reader: csv.DictReader[str], exc: csv.Error) -> Unusable:
+    return Unusable(
+        _(
+            "{file}, línea {line}: no es un CSV legible ({error}); revise las comillas",
+            file=filename,
+            line=reader.line_num,
+            error=str(exc),
+        )
+    )
+
+
+def _rows(reader: csv.DictReader[str], filename: str) -> Iterator[dict[str, Any]]:
+    """The reader's rows; a line the csv module cannot read refuses the file by name and
+    line (the good rows are not half-written: nothing is stored before the whole file is
+    read)."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _unreadable(filename, reader, exc) from exc
+        yield row
 
 
 def _clean(v: str | None) -> str:
@@ -175,7 +207,7 @@ def read_watchlist_csv(text: str, filename: str) -> tuple[list[EntryRow], list[R
     rows: list[EntryRow] = []
     errors: list[RowError] = []
     seen: set[str] = set()
-    for n, raw in enumerate(reader, start=1):
+    for n, raw in enumerate(_rows(reader, filename), start=1):
         warnings: list[RowError] = []
         if n > MAX_ROWS:
             raise Unusable(_("{file}: más de {n} filas", file=filename, n=MAX_ROWS))
@@ -400,7 +432,7 @@ def read_travellers(text: str, filename: str) -> tuple[list[Traveller], list[Row
     reader = _reader(text, filename, ("id", "name"))
     out: list[Traveller] = []
     errors: list[RowError] = []
-    for n, raw in enumerate(reader, start=1):
+    for n, raw in enumerate(_rows(reader, filename), start=1):
         if n > MAX_ROWS:
             raise Unusable(_("{file}: más de {n} filas", file=filename, n=MAX_ROWS))
         r = {k: _clean(v if isinstance(v, str) else None) for k, v in raw.items() if k}
