@@ -112,6 +112,34 @@ def test_a_forged_checkpoint_signature_is_caught_in_the_browser(
     assert errors == []
 
 
+def test_two_events_opened_at_once_show_only_the_second_ones_proof(
+    live_server: str, browser: Browser
+) -> None:
+    """Two rows clicked in the same instant (or a reload while a proof loads): the proof
+    that finishes after the other event was opened is dropped, so the panel never holds
+    two verdicts, or one event's verdict beside another event (seen once in CI)."""
+    page, errors = _auditor(live_server, browser)
+    page.get_by_test_id("sign-now").click()
+    expect(page.locator("#sign-result")).to_contain_text("Punto de control n.º", timeout=10000)
+    rows = page.locator("[data-testid='audit-table'] tbody tr")
+    second = rows.nth(1).get_attribute("data-idx")
+    page.evaluate(
+        """() => {
+            const rows = document.querySelectorAll("[data-testid='audit-table'] tbody tr");
+            rows[rows.length - 1].click();
+            rows[1].click();
+        }"""
+    )
+    proof = page.get_by_test_id("proof")
+    expect(proof).to_have_attribute("data-verified", "true", timeout=10000)
+    page.wait_for_timeout(1500)  # time for the first proof to finish, had it not been dropped
+    expect(page.get_by_test_id("proof-signature")).to_have_count(1)
+    expect(page.get_by_test_id("proof-verdict")).to_have_count(1)
+    assert page.locator("#event-body dd").first.inner_text() == second
+    page.context.close()
+    assert errors == []
+
+
 def test_the_log_pages_beyond_a_hundred_rows(live_server: str, browser: Browser) -> None:
     page, errors = _auditor(live_server, browser)
     rows = page.locator("[data-testid='audit-table'] tbody tr")

@@ -92,14 +92,23 @@ const objectLabel = (e) => {
     add(T.leaf, hex(b64(e.leaf_hash)));
   }
 
+  // Each opening of an event's proof takes a number; a proof that finishes after another
+  // event was opened is dropped, so the panel never shows one event's verdict beside
+  // another event (two quick clicks, or a reload while a proof was loading).
+  let proofSeq = 0;
+
   async function showProof(e) {
     const panel = document.getElementById("proof");
-    const add = list(document.getElementById("proof-body"));
+    const body = document.getElementById("proof-body");
+    const mine = ++proofSeq;
+    const current = () => mine === proofSeq;
+    list(body);
     panel.dataset.verified = "pending";
     try {
       const r = await fetch(`/api/audit/checkpoints/covering?index=${e.idx}`, { headers: { Accept: "application/json" } });
+      if (!current()) return;
       if (r.status === 404) {
-        add(T.verified, T.uncovered, "proof-verdict");
+        list(body)(T.verified, T.uncovered, "proof-verdict");
         panel.dataset.verified = "uncovered";
         return;
       }
@@ -113,7 +122,9 @@ const objectLabel = (e) => {
       // The leaf the event was logged with, against the root the checkpoint signed.
       const sameLeaf = p.leaf_hash === e.leaf_hash;
       const included = sameLeaf && await verifyInclusion(e.idx, cp.size, b64(e.leaf_hash), p.proof.map(b64), b64(cp.root));
+      if (!current()) return;
       const ok = included && signature === "valid";
+      const add = list(body);
       add(T.cp_used, fill(T.cp_line, { id: cp.id, size: cp.size.toLocaleString(KUNTUR.lang), at: limaTime(cp.at) }), "proof-checkpoint");
       add(T.signature, signature === "valid" ? `${fill(T.sig_ok, { key: cp.key_id })}. ${T.key_pin}.`
         : signature === "invalid" ? T.sig_bad : T.sig_unsupported, "proof-signature");
@@ -126,7 +137,11 @@ const objectLabel = (e) => {
       panel.dataset.verified = String(ok);
       panel.dataset.checkpoint = String(cp.id);
       panel.dataset.signature = signature;
-    } catch (err) { add(T.error, err.message); panel.dataset.verified = "error"; }
+    } catch (err) {
+      if (!current()) return;
+      list(body)(T.error, err.message);
+      panel.dataset.verified = "error";
+    }
   }
 
   function open(e) {
