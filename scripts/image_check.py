@@ -37,7 +37,6 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -46,6 +45,9 @@ import yaml  # type: ignore[import-untyped]
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the burst of writes tests/ops/test_failover.py uses too
+from tests.ops.burst import WriteBurst  # noqa: E402 - after the path it needs
+
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432"
 DB = "kuntur_image_check"
 PORTS = (18101, 18102)
@@ -59,6 +61,11 @@ def ok(label: str, detail: str = "") -> None:
 def fail(label: str, detail: str) -> NoReturn:
     print(f"FAIL {label}: {detail}", flush=True)
     raise SystemExit(1)
+
+
+def serve_args(port: int) -> list[str]:
+    """`kuntur serve` on this port of the host's loopback (host networking)."""
+    return ["kuntur", "serve", "--host", "127.0.0.1", "--port", str(port)]
 
 
 def sh(
@@ -116,12 +123,7 @@ class Drill:
             "-e",
             f"KUNTUR_DATABASE_URL={self.db_url}",
             self.image,
-            "kuntur",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(PORTS[0]),
+            *serve_args(PORTS[0]),
             check=False,
             timeout=120,
         )
@@ -229,12 +231,7 @@ class Drill:
                 name,
                 *self.env_args(),
                 self.image,
-                "kuntur",
-                "serve",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
+                *serve_args(port),
             )
             self.containers.append(name)
         deadline = time.time() + 90
@@ -286,37 +283,10 @@ class Drill:
 
     def failover(self, base: str, token: str, password: str) -> None:
         headers = {"Authorization": f"Bearer {token}"}
-        acknowledged: set[str] = set()
-        lock = threading.Lock()
-        stop = time.monotonic() + 8.0
         run = uuid.uuid4().hex[:6]
+        burst = WriteBurst(base, headers, f"imagen-{run}", verify=False)
+        stop = burst.stop
         events: list[float] = []
-
-        def client(k: int) -> None:
-            with httpx.Client(base_url=base, headers=headers, timeout=5, verify=False) as c:
-                i = 0
-                while time.monotonic() < stop:
-                    ext = f"imagen-{run}-{k}-{i}"
-                    body = {
-                        "source": "emergency_call",
-                        "external_id": ext,
-                        "category": "theft",
-                        "occurred_at": (datetime.now(UTC) - timedelta(hours=2)).isoformat(),
-                        "latitude": -12.05,
-                        "longitude": -77.03,
-                    }
-                    for _ in range(8):  # a client retries the same report until it is taken
-                        try:
-                            r = c.post("/api/incidents", json=body)
-                        except httpx.TransportError:
-                            time.sleep(0.3)
-                            continue
-                        if r.status_code in (201, 409):
-                            with lock:
-                                acknowledged.add(ext)
-                            break
-                        time.sleep(0.3)
-                    i += 1
 
         def screen() -> None:
             deadline = stop + 6
@@ -336,17 +306,15 @@ class Drill:
                 except (httpx.TransportError, httpx.HTTPError):
                     time.sleep(0.3)  # sign in again and reconnect, as the page does
 
-        threads = [threading.Thread(target=client, args=(k,)) for k in range(20)]
         watcher = threading.Thread(target=screen, daemon=True)
         watcher.start()
-        for t in threads:
-            t.start()
+        burst.start()
         time.sleep(3.0)
         sh("docker", "kill", "--signal", "KILL", self.containers[0])
         killed = time.monotonic()
-        for t in threads:
-            t.join(timeout=40)
+        burst.join(timeout=40)
         watcher.join(timeout=15)
+        acknowledged = burst.acknowledged
         engine = create_engine(self.db_url)
         with engine.connect() as c:
             rows = c.execute(

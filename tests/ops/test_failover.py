@@ -11,7 +11,6 @@ import socket
 import threading
 import time
 import uuid
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx2 as httpx
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from kuntur.incidents.models import Incident
 from tests.conftest import free_port, make_user, serve_in_process
 from tests.ops import tcp
+from tests.ops.burst import WriteBurst
 
 
 class Balancer:
@@ -78,41 +78,9 @@ def test_a_server_killed_mid_burst_loses_no_acknowledged_write(
     lb = Balancer([("127.0.0.1", p) for p in ports])
     base = f"http://127.0.0.1:{lb.port}"
     headers = {"Authorization": f"Bearer {token}"}
-    acknowledged: set[str] = set()
-    attempts = {"n": 0, "retried": 0}
-    lock = threading.Lock()
-    stop = time.monotonic() + 8.0
     run = uuid.uuid4().hex[:6]
-
-    def client(k: int) -> None:
-        with httpx.Client(base_url=base, headers=headers, timeout=5) as c:
-            i = 0
-            while time.monotonic() < stop:
-                ext = f"fallo-{run}-{k}-{i}"
-                body = {
-                    "source": "emergency_call",
-                    "external_id": ext,
-                    "category": "theft",
-                    "occurred_at": (datetime.now(UTC) - timedelta(hours=6)).isoformat(),
-                    "latitude": -12.05,
-                    "longitude": -77.03,
-                }
-                for _try in range(6):  # a client retries the same report until it is taken
-                    with lock:
-                        attempts["n"] += 1
-                    try:
-                        r = c.post("/api/incidents", json=body)
-                    except httpx.TransportError:
-                        with lock:
-                            attempts["retried"] += 1
-                        time.sleep(0.2)
-                        continue
-                    if r.status_code in (201, 409):  # stored now, or already (a retry)
-                        with lock:
-                            acknowledged.add(ext)
-                        break
-                    time.sleep(0.2)
-                i += 1
+    burst = WriteBurst(base, headers, f"fallo-{run}")
+    stop = burst.stop
 
     # A live screen through the balancer, to be cut when its process dies.
     events: list[dict[str, object]] = []
@@ -132,17 +100,14 @@ def test_a_server_killed_mid_burst_loses_no_acknowledged_write(
             except (httpx.TransportError, httpx.HTTPError):
                 time.sleep(0.3)  # reconnect, as a browser's EventSource does
 
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(20)]
     watcher = threading.Thread(target=screen, daemon=True)
     try:
         watcher.start()
-        for t in threads:
-            t.start()
+        burst.start()
         time.sleep(3.0)
         a.send_signal(signal.SIGKILL)  # no goodbye: in-flight requests just die
         killed_at = time.monotonic()
-        for t in threads:
-            t.join(timeout=30)
+        burst.join(timeout=30)
         watcher.join(timeout=15)
     finally:
         lb.close()
@@ -160,7 +125,8 @@ def test_a_server_killed_mid_burst_loses_no_acknowledged_write(
                 .group_by(Incident.external_id)
             ).all()
         )
-    assert len(acknowledged) > 50, attempts
+    acknowledged = burst.acknowledged
+    assert len(acknowledged) > 50, (burst.attempts, burst.retried)
     missing = acknowledged - set(stored)
     assert not missing, f"acknowledged but not stored: {sorted(missing)[:5]}"
     assert all(n == 1 for n in stored.values()), "a report stored twice"
