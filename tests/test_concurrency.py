@@ -26,7 +26,7 @@ from kuntur.config import Settings
 from tests.conftest import INCIDENT, make_user, serve_in_process
 
 CLIENTS = 20
-SECONDS = float(os.environ.get("KUNTUR_TEST_LOAD_SECONDS", "20"))
+SECONDS = float(os.environ.get("KUNTUR_TEST_LOAD_SECONDS", "10"))
 MAX_LATENCY_S = 2.0
 
 

@@ -152,10 +152,12 @@ _LAST_STEP: dict[str, int] = {}
 
 def fresh_code(secret: str) -> str:
     """A TOTP code of ``secret`` not sent before in this run: each code is good once, so two
-    logons of one user within 30 s need two steps (the server takes one step of drift);
-    when this window's are spent, wait for the next."""
+    logons of one user within 30 s need two steps (the server takes one step of drift
+    either way, so the step before this one is good too while this window has a few
+    seconds left); when this window's are spent, wait for the next."""
     now = int(time.time()) // 30
-    step = max(now, _LAST_STEP.get(secret, 0) + 1)
+    earliest = now - 1 if time.time() - now * 30 < 20 else now
+    step = max(earliest, _LAST_STEP.get(secret, 0) + 1)
     if step > now + 1:
         time.sleep(max(0.0, (step - 1) * 30 - time.time() + 0.2))
     _LAST_STEP[secret] = step
