@@ -426,3 +426,130 @@ def demo_plan_line() -> str:
         f"(units where they are: {100 * out['current']['covered'] / out['total']:.1f} %), "
         f"status {out['solver_status']}, gap {100 * out['gap']:.2f} %"
     )
+
+
+# (c) Instances as hard as the issue's own calibration: "HiGHS needs about 40-70 s from
+# scratch on such instances; greedy alone reaches about 98.4 %". Chosen (before this suite
+# was written) from runs of HiGHS alone on the two families at several reaches: city() at
+# 500 m (seeds 1-3) and 600 m, uniform() at 750 m. The 1,000 m instances of (b) are harder
+# than that calibration: HiGHS alone does not prove them within 150 s either.
+CALIBRATED: tuple[tuple[str, float, int], ...] = (
+    ("city", 500.0, 1),
+    ("city", 500.0, 2),
+    ("city", 500.0, 3),
+    ("city", 600.0, 1),
+    ("uniform", 750.0, 1),
+)
+HIGHS_ALONE_LIMIT = 150.0
+
+
+def highs_alone(cover: sparse.csr_matrix, w: NDArray, p: int, limit: float) -> dict[str, Any]:
+    """HiGHS from scratch: the textbook MCLP model (x binary per site, y in [0, 1] per
+    demand point, y_i <= sum of the x that reach it, sum x <= p) on the instance as given,
+    no reduction, no start, HiGHS's default options (all its threads)."""
+    import highspy
+
+    n, m = cover.shape
+    c = cover.astype(float)
+    a = sparse.vstack(
+        [
+            sparse.hstack([-c, sparse.identity(n)]),
+            sparse.hstack([np.ones((1, m)), sparse.csr_matrix((1, n))]),
+        ],
+        format="csc",
+    )
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = m + n, n + 1
+    lp.col_cost_ = np.concatenate([np.zeros(m), w])
+    lp.col_lower_ = np.zeros(m + n)
+    lp.col_upper_ = np.ones(m + n)
+    lp.row_lower_ = np.full(n + 1, -highspy.kHighsInf)
+    lp.row_upper_ = np.concatenate([np.zeros(n), [float(p)]])
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = a.indices.astype(np.int32)
+    lp.a_matrix_.value_ = a.data
+    lp.sense_ = highspy.ObjSense.kMaximize
+    lp.integrality_ = [highspy.HighsVarType.kInteger] * m + [highspy.HighsVarType.kContinuous] * n
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("time_limit", limit)
+    h.setOptionValue("mip_rel_gap", 1e-6)
+    h.passModel(lp)
+    t0 = time.perf_counter()
+    h.run()
+    seconds = time.perf_counter() - t0
+    info = h.getInfo()
+    x = np.asarray(h.getSolution().col_value[:m])
+    return {
+        "seconds": seconds,
+        "optimal": h.getModelStatus() == highspy.HighsModelStatus.kOptimal,
+        "objective": _covered(cover, w, np.flatnonzero(x > 0.5).tolist()),
+        "bound": float(info.mip_dual_bound),
+    }
+
+
+def run_calibrated(machine: str) -> list[str]:
+    """(c): each calibrated instance once: greedy, Kuntur with 5 s, Kuntur with 120 s,
+    HiGHS alone from scratch (150 s), in that order in one run."""
+    lines = [
+        "## Patrol: Lima scale at the issue's calibration (HiGHS alone 40-70 s)",
+        "",
+        machine,
+        "- Instances: 20,000 demand, 2,000 sites, p = 240, `benchmarks/patrol.py` "
+        "`CALIBRATED` (the families of the patrol section above, at the reaches where HiGHS "
+        "alone proves or nearly proves the optimum in the 40-70 s the issue measured)",
+        "- Kuntur: `mclp(..., time_limit=5)` and `time_limit=120`, one run each; HiGHS "
+        f"alone: `highs_alone()`, the textbook model from scratch, {HIGHS_ALONE_LIMIT:.0f} s "
+        "limit, all its threads; every objective recomputed from the sites returned",
+        "- Written by the same hand as the code (the instances were picked by the solver's "
+        "author from runs of HiGHS alone): an upper bound on what a user gets",
+        "",
+        "| instance | greedy / optimum | Kuntur 5 s: gap to its bound | Kuntur 120 s | "
+        "HiGHS alone | HiGHS alone / Kuntur (time to proof) |",
+        "|---|---|---|---|---|---|",
+    ]
+    within, proven, alone_proven = 0, 0, 0
+    for family, radius, seed in CALIBRATED:
+        lat, lon, w, s_lat, s_lon = FAMILIES[family](20_000, 2_000, seed)
+        cover = within_radius(lat, lon, s_lat, s_lon, radius)
+        pr = _problem(cover, w, 240)
+        g = evaluate(pr, greedy_plan(pr))
+        short = mclp(cover, w, 240, time_limit=5.0)
+        plan = mclp(cover, w, 240, time_limit=120.0)
+        alone = highs_alone(cover, w, 240, HIGHS_ALONE_LIMIT)
+        for got in (short, plan):
+            if abs(_covered(cover, w, got.sites.tolist()) - got.objective) > 1e-6 * got.objective:
+                raise AssertionError("the plan's objective is not the weight its sites cover")
+        done = plan.status == "optimal"
+        opt = plan.objective if done else (alone["objective"] if alone["optimal"] else None)
+        ref = opt if opt is not None else min(plan.bound, alone["bound"])
+        within += short.gap <= 0.005
+        proven += done
+        alone_proven += alone["optimal"]
+        k_cell = f"optimal in {plan.seconds:.1f} s" if done else f"gap {100 * plan.gap:.2f} % left"
+        a_cell = (
+            f"optimal in {alone['seconds']:.1f} s"
+            if alone["optimal"]
+            else f"not proven in {alone['seconds']:.0f} s "
+            f"(gap {100 * (alone['bound'] - alone['objective']) / alone['bound']:.2f} %)"
+        )
+        ratio = (
+            f"{alone['seconds'] / plan.seconds:.1f}x"
+            if done and alone["optimal"]
+            else (f"> {alone['seconds'] / plan.seconds:.1f}x" if done else "-")
+        )
+        lines.append(
+            f"| {family}(), {radius:,.0f} m, seed {seed} | {g / ref:.4f}"
+            + ("" if opt is not None else " (of the bound)")
+            + f" | {100 * short.gap:.2f} % | {k_cell} | {a_cell} | {ratio} |"
+        )
+    n = len(CALIBRATED)
+    lines += [
+        "",
+        f"Within 0.5 % with a proven bound at 5 s: {within} of {n}. Proven optimal within "
+        f"120 s: {proven} of {n} (HiGHS alone within {HIGHS_ALONE_LIMIT:.0f} s: "
+        f"{alone_proven} of {n}).",
+        "",
+    ]
+    return lines

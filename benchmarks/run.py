@@ -4,7 +4,7 @@ Foundation (``benchmarks/foundation.py``): the CSV import end to end into SQLite
 PostgreSQL next to a raw bulk load of the same rows, and the map layer through the
 HTTP API next to the same SQL run bare, paired in one run. Load (``benchmarks/load.py``):
 the real server under 50 concurrent clients next to one client. Other suites: audit,
-dispatch, intelligence, forecast, patrol, border, results, tak,
+dispatch, intelligence, forecast, patrol, patrol_calibrated, border, results, tak,
 field (``benchmarks/field.py``: 2,000 phones on the field app), migrations.
 
 Usage: python -m benchmarks.run [--rows N] [--runs R] [--backends sqlite,postgresql]
@@ -457,8 +457,8 @@ def main() -> None:
     parser.add_argument(
         "--suites",
         default=(
-            "foundation,load,audit,forecast,dispatch,intelligence,patrol,border,results,tak,"
-            "field,migrations"
+            "foundation,load,audit,forecast,dispatch,intelligence,patrol,patrol_calibrated,"
+            "border,results,tak,field,migrations"
         ),
     )
     parser.add_argument("--proof-leaves", type=int, default=10_000_000)
@@ -540,6 +540,12 @@ def main() -> None:
 
         lines = patrol.run(machine(started))
         write_section("patrol", lines)
+        print("\n".join(lines))
+    if "patrol_calibrated" in suites:
+        from benchmarks import patrol
+
+        lines = patrol.run_calibrated(machine(started))
+        write_section("patrol_calibrated", lines)
         print("\n".join(lines))
     if "border" in suites:
         from benchmarks import border
