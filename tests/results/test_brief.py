@@ -9,29 +9,12 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from kuntur.cli import app
-from kuntur.core import migrate
-from kuntur.core.db import make_engine
-from kuntur.demo import service as demo
-from kuntur.demo.results import seed_results
 from kuntur.identity.actor import system
 from kuntur.results import brief, service
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, str]:
-    path = tmp_path_factory.mktemp("results") / "kuntur.db"
-    url = f"sqlite:///{path}"
-    eng = make_engine(url)
-    migrate.upgrade(eng)
-    demo.seed(eng, days=200, seed=7)
-    assert seed_results(eng, weeks_after=8) is not None
-    assert seed_results(eng) is None  # once
-    return eng, url
 
 
 def test_the_demo_intervention_is_measured_from_the_store(demo_store) -> None:

@@ -4,17 +4,21 @@ placebo check, the displacement ring and the chart drawn on the server, all in S
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.web.conftest import desk_page
+
+SCREENS = Path(__file__).resolve().parents[2] / "docs" / "screens"
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_commander_reads_what_the_plan_changed(browser: Browser, live_server: str) -> None:
     pg = desk_page(browser, live_server, "comandantelima", "KUNTUR_TEST_FRONT_TOTP", "/resultados")
-    card = pg.get_by_test_id("intervention").first
+    card = pg.get_by_test_id("intervention").filter(has_text="plan de patrullaje")
     expect(card.get_by_test_id("intervention-title")).to_contain_text("plan de patrullaje")
     expect(pg.get_by_test_id("results-status")).to_contain_text("Intervenciones evaluadas")
     effect = card.get_by_test_id("intervention-effect")
@@ -41,4 +45,41 @@ def test_the_commander_reads_what_the_plan_changed(browser: Browser, live_server
     kpis = pg.request.get(f"{live_server}/api/results/trends.svg")
     assert kpis.ok and kpis.text().count('data-kpi="1"') >= 1
     assert "Incidentes por semana" in kpis.text()
+    assert not pg.context.errors  # type: ignore[attr-defined]
+
+
+def test_a_zone_is_drawn_recorded_and_shown_on_its_map(browser: Browser, live_server: str) -> None:
+    from datetime import date, timedelta
+
+    pg = desk_page(browser, live_server, "comandantelima", "KUNTUR_TEST_FRONT_TOTP", "/resultados")
+    # The demo's drawn zone: its card names it as such and maps it (the zone in red).
+    zone = pg.get_by_test_id("intervention").filter(has_text="mercado de Ate")
+    expect(zone.get_by_test_id("intervention-area")).not_to_be_empty()
+    expect(zone.locator('[data-testid=intervention-map] path[stroke="#b42318"]')).to_have_count(1)
+    # Recording one: districts by default; a zone drawn vertex by vertex on the map.
+    pg.get_by_test_id("record-intervention").locator("summary").click()
+    form = pg.get_by_test_id("record-form")
+    form.locator("input[name=title]").fill("Operativo de prueba en el Cercado")
+    start = date.today() - timedelta(days=21)
+    form.locator("input[name=starts_on]").fill(start.isoformat())
+    pg.get_by_test_id("where-area").check()
+    drawn = pg.get_by_test_id("record-map")
+    expect(drawn).to_be_visible()
+    pg.get_by_test_id("record-submit").click()  # no zone yet: said before anything is sent
+    expect(pg.get_by_test_id("record-error")).to_contain_text("al menos tres vértices")
+    for x, y in [(300, 100), (360, 160), (360, 100), (300, 160)]:  # a bow tie
+        drawn.click(position={"x": x, "y": y})
+    expect(pg.get_by_test_id("record-vertices")).to_have_text("4")
+    pg.get_by_test_id("record-submit").click()  # refused by the server, in words
+    expect(pg.get_by_test_id("record-error")).to_contain_text("se cruzan")
+    pg.get_by_role("button", name="Borrar la zona").click()
+    for x, y in [(300, 100), (360, 100), (360, 160), (300, 160)]:
+        drawn.click(position={"x": x, "y": y})
+    form.screenshot(path=str(SCREENS / "resultados-registrar-zona.png"))
+    pg.get_by_test_id("record-submit").click()
+    expect(pg.get_by_test_id("results-status")).to_contain_text("Intervención registrada")
+    card = pg.get_by_test_id("intervention").filter(has_text="Operativo de prueba en el Cercado")
+    expect(card.get_by_test_id("intervention-map")).to_be_visible()
+    expect(pg.get_by_test_id("record-error")).to_be_empty()
+    zone.screenshot(path=str(SCREENS / "resultados-zona.png"))
     assert not pg.context.errors  # type: ignore[attr-defined]

@@ -4,13 +4,17 @@ quarter of the demo incidents in those two districts after the plan's start are 
 (every fourth by id, among those no other record points to), so the results page has a
 real fall to measure. SYNTHETIC: the effect is made, not observed. Beside it, a classified
 joint operation (clearance 2, owned by the Army) that only cleared readers see and the
-public brief leaves out. Done once."""
+public brief leaves out, and an operation over a drawn zone (the demo scenario's busiest
+hot spot outside those districts, an H3 hexagon of about 0.7 km²: the scenario places hot
+spots by its seed) with a made effect of -33 %: every third demo incident inside the zone
+after its start removed. Done once."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from shapely.geometry import Polygon, mapping
 from sqlalchemy import Column, Engine, and_, delete, func, not_, select
 from sqlalchemy.orm import Session
 
@@ -26,6 +30,12 @@ ACTOR = RequestContext.system("demo")
 DISTRICTS = ["150132", "150111"]  # San Juan de Lurigancho, El Agustino
 TITLE = "DEMOSTRACIÓN: plan de patrullaje intensivo (efecto sintético de cerca de -25 %)"
 SHARE_REMOVED = 4  # every fourth incident: -25 %
+ZONE_TITLE = (
+    "DEMOSTRACIÓN: operativo en la zona del mercado de Ate "
+    "(zona dibujada, efecto sintético de -33 %)"
+)
+ZONE_RES = 8  # the zone: the busiest H3 cell of this size (about 0.7 km²) outside the others
+ZONE_SHARE_REMOVED = 3  # every third incident in the zone: -33 %
 
 
 def _referenced_ids() -> list[Column[Any]]:
@@ -74,15 +84,71 @@ def seed_results(engine: Engine, weeks_after: int = 12) -> int | None:
             classification=2,
             owner_agency="EP",
         )
+        zone_start = start
+        zone = _busiest_zone(db, exclude=[*DISTRICTS, "150115"])
+        results.record(
+            actor,
+            kind="operation",
+            title=ZONE_TITLE,
+            description=(
+                "Intervención ficticia sobre una zona dibujada: se quitó uno de cada tres "
+                "incidentes de demostración dentro de la zona desde el inicio."
+            ),
+            area=mapping(zone),
+            starts_on=zone_start,
+        )
         batches = select(ImportBatch.id).where(ImportBatch.dataset.like("demo:%"))
+        free = [
+            not_(Incident.id.in_(select(col).where(col.is_not(None)))) for col in _referenced_ids()
+        ]
         start_utc = datetime.combine(start, datetime.min.time(), tzinfo=LIMA)
         conditions = [
             Incident.import_batch_id.in_(batches),
             Incident.district_ubigeo.in_(DISTRICTS),
             Incident.occurred_at >= start_utc,
             Incident.id % SHARE_REMOVED == 0,
+            *free,
         ]
-        for col in _referenced_ids():
-            conditions.append(not_(Incident.id.in_(select(col).where(col.is_not(None)))))
         db.execute(delete(Incident).where(and_(*conditions)))
+        removed = _in_zone(db, zone, zone_start, free)
+        db.execute(delete(Incident).where(Incident.id.in_(removed)))
         return item.id
+
+
+def _busiest_zone(db: Session, *, exclude: list[str]) -> Polygon:
+    """The hexagon (H3, ``ZONE_RES``) holding the most demo incidents outside ``exclude``."""
+    import h3.api.basic_int as h3_int
+
+    rows = db.execute(
+        select(Incident.h3_r9, func.count())
+        .where(Incident.district_ubigeo.not_in(exclude))
+        .group_by(Incident.h3_r9)
+    ).all()
+    counts: dict[int, int] = {}
+    for cell, n in rows:
+        parent = h3_int.cell_to_parent(int(cell), ZONE_RES)
+        counts[parent] = counts.get(parent, 0) + int(n)
+    best = max(counts, key=lambda c: counts[c])
+    return Polygon([(lon, lat) for lat, lon in h3_int.cell_to_boundary(best)])
+
+
+def _in_zone(db: Session, zone: Polygon, start: date, free: list[Any]) -> list[int]:
+    """Every third demo incident (by id) inside the drawn zone from ``start``, among those
+    nothing else points to."""
+    import shapely
+
+    x0, y0, x1, y1 = zone.bounds
+    rows = db.execute(
+        select(Incident.id, Incident.longitude, Incident.latitude).where(
+            Incident.import_batch_id.in_(
+                select(ImportBatch.id).where(ImportBatch.dataset.like("demo:%"))
+            ),
+            Incident.occurred_at >= datetime.combine(start, datetime.min.time(), tzinfo=LIMA),
+            Incident.longitude.between(x0, x1),
+            Incident.latitude.between(y0, y1),
+            Incident.id % ZONE_SHARE_REMOVED == 0,
+            *free,
+        )
+    ).all()
+    inside = shapely.contains_xy(zone, [r[1] for r in rows], [r[2] for r in rows])
+    return [int(r[0]) for r, keep in zip(rows, inside, strict=True) if keep]

@@ -18,6 +18,7 @@ from kuntur.core.timeutil import LIMA
 from kuntur.identity.actor import Actor
 from kuntur.incidents.categories import CATEGORY_LABELS, Category
 from kuntur.incidents.models import Incident
+from kuntur.results import area as areas
 from kuntur.results import chart, report, service
 from kuntur.results.manifest import VIEW
 
@@ -131,6 +132,7 @@ def gather(actor: Actor, monday: date) -> dict[str, Any]:
                 "districts": ", ".join(
                     service.intervention_out(actor, item, evaluate=False)["district_names"]
                 ),
+                "zone_km2": areas.zone_km2(item.area),
                 "since": item.starts_on.isoformat(),
                 "until": item.ends_on.isoformat() if item.ends_on else None,
                 "result": result,

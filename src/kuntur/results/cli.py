@@ -166,8 +166,17 @@ app.add_typer(intervention_app, name="intervention")
 @intervention_app.command("add", help=_("Registrar una intervención (qué, dónde, desde cuándo)."))
 def intervention_add(
     title: Annotated[str, Opt(help=_("qué se hizo"))],
-    districts: Annotated[str, Opt(help=_("ubigeos de los distritos, separados por comas"))],
     start: Annotated[str, Opt(help=_("inicio de la intervención, AAAA-MM-DD"))],
+    districts: Annotated[str, Opt(help=_("ubigeos de los distritos, separados por comas"))] = "",
+    area: Annotated[
+        Path | None,
+        Opt(
+            help=_(
+                "la zona dibujada: un archivo GeoJSON con un Polygon o MultiPolygon "
+                "(en lugar de distritos enteros)"
+            )
+        ),
+    ] = None,
     kind: Annotated[
         str, Opt(help=_("state_of_emergency, patrol_plan, operation o programme"))
     ] = "operation",
@@ -191,6 +200,7 @@ def intervention_add(
 
     starts = _day(start, "--start")
     assert starts is not None
+    zone = _read_area(area) if area is not None else None
     try:
         with Session(engine()) as db, db.begin():
             item = service.record(
@@ -204,11 +214,29 @@ def intervention_add(
                 patrol_plan_id=patrol_plan,
                 classification=classification,
                 owner_agency=agency,
+                area=zone,
             )
             ident = item.id
     except KunturError as exc:
         fail(str(exc))
     typer.echo(_("Intervención {id} registrada", id=ident))
+
+
+AREA_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _read_area(path: Path) -> Any:
+    """The GeoJSON of ``--area``, or exit 2 naming the file and what is wrong with it."""
+    try:
+        if path.stat().st_size > AREA_MAX_BYTES:
+            fail(_("{file}: más de 2 MB; simplifique el polígono", file=str(path)))
+        return json.loads(path.read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        fail(_("{file}: no se puede leer ({error})", file=str(path), error=exc.strerror))
+    except UnicodeDecodeError:
+        fail(_("{file}: no es texto UTF-8", file=str(path)))
+    except json.JSONDecodeError as exc:
+        fail(_("{file}: no es GeoJSON válido (línea {line})", file=str(path), line=exc.lineno))
 
 
 @app.command(

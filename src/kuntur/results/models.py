@@ -1,4 +1,5 @@
-"""Interventions on record: what, where (districts), from when to when, on what basis."""
+"""Interventions on record: what, where (districts, or a polygon drawn over them), from when
+to when, on what basis."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ class Intervention(Scoped, Base):
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     districts: Mapped[str] = mapped_column(Text)  # ubigeos, comma-separated
+    # A drawn zone (GeoJSON Polygon or MultiPolygon, lon/lat) when the intervention covers
+    # less than whole districts; ``districts`` then names those it lies in.
+    area: Mapped[str | None] = mapped_column(Text, nullable=True)
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     legal_basis_id: Mapped[str | None] = mapped_column(String(80), nullable=True)

@@ -34,6 +34,7 @@ from kuntur.core.i18n import LANGS, install_gettext
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.public import service as public
 from kuntur.public.models import PublicAlert
+from kuntur.results import area as areas
 from kuntur.results.models import Intervention
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -141,6 +142,7 @@ def _interventions(db: Session, monday: date) -> list[dict[str, Any]]:
                 "kind": item.kind,
                 "title": item.title,
                 "districts": ", ".join(names),
+                "zone_km2": areas.zone_km2(item.area),
                 "since": item.starts_on.isoformat(),
                 "until": item.ends_on.isoformat() if item.ends_on else None,
                 "legal_basis": item.legal_basis_id,

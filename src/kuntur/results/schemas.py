@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -10,7 +11,10 @@ from pydantic import BaseModel, Field
 class InterventionIn(BaseModel):
     kind: str = Field(pattern=r"^(state_of_emergency|patrol_plan|operation|programme)$")
     title: str = Field(min_length=3, max_length=300)
-    districts: list[str] = Field(min_length=1, max_length=60)
+    # Ubigeos; may be left empty with ``area``: then the districts the zone lies in.
+    districts: list[str] = Field(default_factory=list, max_length=60)
+    # A drawn zone: GeoJSON Polygon or MultiPolygon (or a Feature holding one), lon/lat.
+    area: dict[str, Any] | None = None
     starts_on: date
     ends_on: date | None = None
     description: str = Field(default="", max_length=4000)
@@ -82,6 +86,8 @@ class InterventionOut(BaseModel):
     description: str
     districts: list[str]
     district_names: list[str]
+    area: dict[str, Any] | None
+    area_ring: dict[str, Any] | None  # the 1 km band where displacement is measured
     starts_on: date
     ends_on: date | None
     legal_basis_id: str | None

@@ -1,10 +1,13 @@
 """Interventions through the actor (each change on the audit record) and their evaluation
 on the stored incidents: weekly counts per district (Lima and Callao), the districts'
-neighbours from their polygons (shared borders), the evaluation of kuntur.results."""
+neighbours from their polygons (shared borders), the evaluation of kuntur.results. An
+intervention over a drawn polygon is evaluated as a zone of its own, its displacement on
+the band around it (``results.area``)."""
 
 from __future__ import annotations
 
 import functools
+import json
 from datetime import UTC, date
 from typing import Any
 
@@ -17,6 +20,7 @@ from kuntur.core.timeutil import utcnow
 from kuntur.identity.actor import Actor
 from kuntur.identity.roles import OPERATIONAL_AGENCIES, Clearance
 from kuntur.incidents.models import Incident
+from kuntur.results import area as areas
 from kuntur.results.evaluation import EvaluationError
 from kuntur.results.manifest import CLOSED, EVALUATED, MANAGE, RECORDED, VIEW
 from kuntur.results.models import KINDS, Intervention
@@ -27,21 +31,28 @@ LIMA_TZ = "America/Lima"
 
 
 @functools.cache
+def lima_callao_shapes() -> dict[str, Any]:
+    """Each Lima and Callao district's polygon (GeoJSON geometry) by ubigeo."""
+    from kuntur.geography import service as geo
+
+    out: dict[str, Any] = {}
+    for f in geo.lima_callao_geojson()["features"]:
+        props = f.get("properties", {})
+        code = props.get("ubigeo") or props.get("UBIGEO")
+        if code and f.get("geometry"):
+            out[str(code)] = f["geometry"]
+    return out
+
+
+@functools.cache
 def district_neighbours() -> dict[str, list[str]]:
     """Lima and Callao districts that share a border (their polygons touch or overlap)."""
     import shapely
     from shapely.geometry import shape
 
-    from kuntur.geography import service as geo
-
-    data = geo.lima_callao_geojson()
-    codes, geoms = [], []
-    for f in data["features"]:
-        props = f.get("properties", {})
-        code = props.get("ubigeo") or props.get("UBIGEO")
-        if code:
-            codes.append(str(code))
-            geoms.append(shape(f["geometry"]).buffer(0))
+    shapes = lima_callao_shapes()
+    codes = list(shapes)
+    geoms = [shape(g).buffer(0) for g in shapes.values()]
     tree = shapely.STRtree(geoms)
     out: dict[str, list[str]] = {c: [] for c in codes}
     for i, g in enumerate(geoms):
@@ -56,7 +67,7 @@ def record(
     *,
     kind: str,
     title: str,
-    districts: list[str],
+    districts: list[str] | None = None,
     starts_on: date,
     ends_on: date | None = None,
     description: str = "",
@@ -64,14 +75,38 @@ def record(
     patrol_plan_id: str | None = None,
     classification: int = 0,
     owner_agency: str | None = None,
+    area: dict[str, Any] | None = None,
 ) -> Intervention:
     """An intervention on record, owned by the recorder's agency (or ``owner_agency`` for
-    the system: the command line) at ``classification`` (at most the recorder's clearance)."""
+    the system: the command line) at ``classification`` (at most the recorder's clearance).
+
+    ``area`` (GeoJSON) draws the zone it covers; ``districts`` may then be left empty and
+    are those the zone lies in."""
     actor.require(MANAGE, object_type="intervention")
     if kind not in KINDS:
         raise InvalidInput(_("kind: uno de {kinds}", kinds=", ".join(KINDS)))
+    zone = None
+    districts = list(districts or [])
+    if area is not None:
+        try:
+            zone = areas.parse(area)
+        except areas.AreaError as exc:
+            raise InvalidInput(str(exc)) from exc
+        covered = areas.districts_covered(zone, lima_callao_shapes())
+        if not covered:
+            raise InvalidInput(_("area: el polígono no cae en ningún distrito de Lima o Callao"))
+        districts = districts or covered
     if not districts:
         raise InvalidInput(_("districts: al menos un distrito"))
+    known = lima_callao_shapes()
+    unknown = [d for d in districts if d not in known]
+    if unknown:
+        raise InvalidInput(
+            _(
+                "districts: {codes} no es un ubigeo de Lima o Callao",
+                codes=", ".join(unknown[:5]),
+            )
+        )
     if ends_on is not None and ends_on <= starts_on:
         raise InvalidInput(_("ends_on: el fin debe ser posterior al inicio"))
     _owners, limit = actor.scope()  # the highest classification it may read (None: any)
@@ -95,6 +130,7 @@ def record(
         title=title.strip(),
         description=description,
         districts=",".join(districts),
+        area=areas.to_text(zone) if zone is not None else None,
         starts_on=starts_on,
         ends_on=ends_on,
         legal_basis_id=legal_basis_id,
@@ -111,6 +147,7 @@ def record(
         details={
             "kind": kind,
             "districts": districts,
+            "area": zone is not None,
             "starts_on": starts_on.isoformat(),
             "classification": classification,
         },
@@ -141,23 +178,36 @@ def get(actor: Actor, intervention_id: int) -> Intervention:
 def interventions(actor: Actor) -> list[Intervention]:
     """The interventions the actor may read (its session's queries are scoped)."""
     actor.require(VIEW, object_type="intervention")
-    return list(actor.db.scalars(select(Intervention).order_by(Intervention.starts_on.desc())))
+    return list(
+        actor.db.scalars(
+            select(Intervention).order_by(Intervention.starts_on.desc(), Intervention.id.desc())
+        )
+    )
 
 
-def _district_events(actor: Actor) -> tuple[np.ndarray, np.ndarray]:
-    """Every stored incident's local time and district (counts only leave this module)."""
+def _district_events(actor: Actor, zone: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every stored incident's local time and district, or with ``zone`` (a polygon) the
+    zone, the band around it or the rest of its district (counts only leave this module)."""
     import pandas as pd
 
     rows = actor.db.execute(
-        select(Incident.occurred_at, Incident.district_ubigeo).where(
-            Incident.district_ubigeo.is_not(None)
-        )
+        select(
+            Incident.occurred_at,
+            Incident.district_ubigeo,
+            Incident.longitude,
+            Incident.latitude,
+        ).where(Incident.district_ubigeo.is_not(None))
     ).all()
     if not rows:
         raise EvaluationError(_("no hay incidentes guardados con distrito"))
     times = pd.to_datetime(pd.Series([r[0] for r in rows]), utc=True)
     local = times.dt.tz_convert(LIMA_TZ).dt.tz_localize(None).to_numpy("datetime64[ns]")
-    return local, np.array([r[1] for r in rows], dtype=object)
+    units = np.array([r[1] for r in rows], dtype=object)
+    if zone is not None:
+        lon = np.array([r[2] for r in rows], dtype=float)
+        lat = np.array([r[3] for r in rows], dtype=float)
+        units = areas.assign(lon, lat, units, zone)
+    return local, units
 
 
 def evaluate_intervention(
@@ -165,11 +215,14 @@ def evaluate_intervention(
 ) -> dict[str, Any]:
     actor.require(VIEW, object_type="intervention", object_id=str(intervention_id))
     item = get(actor, intervention_id)
-    times, units = _district_events(actor)
+    zone = areas.from_text(item.area) if item.area else None
+    times, units = _district_events(actor, zone)
     counted = count_events(times, units, start=item.starts_on, end=item.ends_on, period=period)
-    result = evaluate_panel_json(
-        counted, item.district_list, neighbours=district_neighbours(), method=method
-    )
+    if zone is None:
+        treated, neighbours = item.district_list, district_neighbours()
+    else:  # the zone against the districts; displacement: the band around it
+        treated, neighbours = [areas.ZONE], {areas.ZONE: [areas.RING]}
+    result = evaluate_panel_json(counted, treated, neighbours=neighbours, method=method)
     result.update(
         {
             "intervention": item.id,
@@ -198,16 +251,29 @@ def _store_mark(actor: Actor) -> tuple[Any, ...]:
     return tuple(actor.db.execute(select(func.count(), func.max(Incident.id))).one())
 
 
+def _cache_key(actor: Actor, item: Intervention) -> tuple[Any, ...]:
+    where = (item.districts, item.area)
+    return (item.id, item.starts_on, item.ends_on, *where, *_store_mark(actor))
+
+
 def cached_evaluation(actor: Actor, item: Intervention) -> dict[str, Any] | None:
     """The evaluation, recomputed only when the incidents or the intervention changed;
     None when the stored incidents cannot evaluate it (too few periods, no district)."""
-    key = (item.id, item.starts_on, item.ends_on, item.districts, *_store_mark(actor))
+    key = _cache_key(actor, item)
     if key not in _CACHE:
         try:
             _CACHE[key] = evaluate_intervention(actor, item.id)
         except (ValueError, InvalidInput):  # EvaluationError is a ValueError
             return None
     return _CACHE[key]
+
+
+@functools.lru_cache(maxsize=256)
+def _ring_json(area_text: str) -> dict[str, Any]:
+    """The band around a drawn zone where displacement is measured, for the page's map."""
+    from shapely.geometry import mapping
+
+    return dict(mapping(areas.ring(areas.from_text(area_text)).simplify(1e-5)))
 
 
 def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True) -> dict[str, Any]:
@@ -218,7 +284,7 @@ def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True)
     error = None
     if evaluate:
         try:
-            key = (item.id, item.starts_on, item.ends_on, item.districts, *_store_mark(actor))
+            key = _cache_key(actor, item)
             result = _CACHE.get(key) or evaluate_intervention(actor, item.id)
             _CACHE[key] = result
         except (ValueError, InvalidInput) as exc:  # EvaluationError is a ValueError
@@ -237,6 +303,8 @@ def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True)
         "description": item.description,
         "districts": item.district_list,
         "district_names": names,
+        "area": json.loads(item.area) if item.area else None,
+        "area_ring": _ring_json(item.area) if item.area else None,
         "starts_on": item.starts_on,
         "ends_on": item.ends_on,
         "legal_basis_id": item.legal_basis_id,

@@ -1,6 +1,7 @@
 /* The results page: each intervention with its effect, intervals, checks and the chart of
-   observed against counterfactual (an SVG drawn on the server). Text through textContent
-   only. */
+   observed against counterfactual (an SVG drawn on the server), a small map of a drawn
+   zone, and (results.manage) the form that records one over districts or a zone drawn
+   vertex by vertex. Text through textContent only. */
 "use strict";
 (function () {
   const W = JSON.parse(document.getElementById("results-text").textContent);
@@ -26,7 +27,8 @@
     const sec = el("section", null, { "class": "card", "data-testid": "intervention" });
     sec.append(el("h3", item.title, { "data-testid": "intervention-title" }));
     const dl = el("dl");
-    row(dl, W.districts, item.district_names.join(", "));
+    if (item.area) row(dl, W.area, item.district_names.join(", "), "intervention-area");
+    else row(dl, W.districts, item.district_names.join(", "));
     row(dl, W.from, item.starts_on + " " + W.to + " " + (item.ends_on || W.open));
     if (item.legal_basis_id) row(dl, W.basis, item.legal_basis_id);
     if (item.patrol_plan_id) row(dl, W.plan, item.patrol_plan_id);
@@ -36,6 +38,7 @@
         "intervention-classified");
     }
     sec.append(dl);
+    if (item.area) sec.append(zoneMap(item));
     const ev = item.evaluation;
     if (!ev) {
       sec.append(el("p", W.not_evaluable + (item.error ? ": " + item.error : ""),
@@ -70,6 +73,93 @@
     return sec;
   }
 
+  function outlines(map) {
+    getJSON("/api/geography/boundaries/lima-callao").then((g) => {
+      L.geoJSON(g, { interactive: false, style: { color: "#5b6b7a", weight: 1, fillOpacity: 0.03 } })
+        .addTo(map).bringToBack();
+    }).catch(() => {});
+  }
+  function baseMap(box) {
+    const map = L.map(box, { zoomControl: true }).setView([-12.05, -77.04], 11);
+    if (KUNTUR.tile_url) L.tileLayer(KUNTUR.tile_url, { attribution: KUNTUR.tile_attribution, maxZoom: 19 }).addTo(map);
+    map.attributionControl.addAttribution("Límites: INEI / IGN");
+    outlines(map);
+    return map;
+  }
+  /* The drawn zone in red, the 1 km band where displacement is measured dashed around it. */
+  function zoneMap(item) {
+    const box = el("div", null, { "class": "mini-map", "data-testid": "intervention-map",
+      "role": "img", "aria-label": W.area_map });
+    requestAnimationFrame(() => {
+      const map = baseMap(box);
+      if (item.area_ring) L.geoJSON(item.area_ring, { interactive: false,
+        style: { color: "#8a5a00", weight: 1, dashArray: "4 4", fillOpacity: 0.08 } }).addTo(map);
+      const zone = L.geoJSON(item.area, { interactive: false,
+        style: { color: "#b42318", weight: 2, fillOpacity: 0.25 } }).addTo(map);
+      map.fitBounds(zone.getBounds().pad(0.6));
+    });
+    return box;
+  }
+
+  function recordForm() {
+    const form = document.getElementById("record-form");
+    if (!form) return;
+    const err = document.getElementById("record-error");
+    const areaBox = document.getElementById("record-area");
+    const count = document.getElementById("record-vertices");
+    let map = null;
+    let shape = null;
+    const vertices = [];
+    function redraw() {
+      if (shape) shape.remove();
+      shape = vertices.length ? L.polygon(vertices, { color: "#b42318", weight: 2, fillOpacity: 0.25 }).addTo(map) : null;
+      count.textContent = String(vertices.length);
+    }
+    function where() { return form.querySelector('input[name="where"]:checked').value; }
+    for (const radio of form.querySelectorAll('input[name="where"]')) {
+      radio.addEventListener("change", () => {
+        const drawn = where() === "area";
+        areaBox.hidden = !drawn;
+        document.getElementById("record-districts").hidden = drawn;
+        if (drawn && !map) {
+          map = baseMap(document.getElementById("record-map"));
+          map.on("click", (e) => { vertices.push([e.latlng.lat, e.latlng.lng]); redraw(); });
+        }
+      });
+    }
+    document.getElementById("record-clear").addEventListener("click", () => { vertices.length = 0; redraw(); });
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      err.textContent = "";
+      const body = {
+        kind: form.kind.value, title: form.title.value.trim(), starts_on: form.starts_on.value,
+        ends_on: form.ends_on.value || null, description: form.description.value,
+        legal_basis_id: form.legal_basis_id.value.trim() || null,
+        patrol_plan_id: form.patrol_plan_id.value.trim() || null,
+        classification: Number(form.classification.value), districts: [],
+      };
+      if (where() === "area") {
+        if (vertices.length < 3) { err.textContent = W.need_vertices; return; }
+        const ring = vertices.map(([lat, lon]) => [lon, lat]);
+        ring.push(ring[0]);
+        body.area = { type: "Polygon", coordinates: [ring] };
+      } else {
+        body.districts = [...form.districts.selectedOptions].map((o) => o.value);
+        if (!body.districts.length) { err.textContent = W.need_districts; return; }
+      }
+      try {
+        const item = await postJSON("/api/results/interventions", body);
+        form.reset(); vertices.length = 0; if (map) redraw();
+        areaBox.hidden = true; document.getElementById("record-districts").hidden = false;
+        document.getElementById("record").open = false;
+        document.getElementById("results-status").textContent = W.recorded + ": " + item.title;
+        await load(false);
+      } catch (e) {
+        err.textContent = e.message;
+      }
+    });
+  }
+
   function secs(v) {
     if (v === null || v === undefined) return "—";
     return (v / 60).toFixed(1).replace(".", ",") + " min";
@@ -89,13 +179,14 @@
     }));
   }
 
-  async function load() {
+  async function load(announce = true) {
     const status = document.getElementById("results-status");
     const list = document.getElementById("results-list");
     const items = await getJSON("/api/results/interventions");
     list.replaceChildren(...items.map(card));
-    status.textContent = items.length ? W.ready + ": " + items.length : W.none;
+    if (announce) status.textContent = items.length ? W.ready + ": " + items.length : W.none;
   }
-  load();
-  trends();
+  recordForm();
+  load().catch((e) => { document.getElementById("results-status").textContent = e.message; });
+  trends().catch(() => {});
 })();
