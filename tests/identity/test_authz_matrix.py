@@ -365,6 +365,7 @@ ROUTES: dict[tuple[str, str], Row] = {
     ("GET", "/api/results/interventions"): Row(RESULTS_VIEW),
     ("GET", "/api/results/trends"): Row(RESULTS_VIEW),
     ("GET", "/api/results/trends.svg"): Row(RESULTS_VIEW),
+    ("GET", "/api/results/trends/weekly"): Row(RESULTS_VIEW),
     ("GET", "/api/results/interventions/{intervention_id}"): Row(
         RESULTS_VIEW, "/api/results/interventions/{s.intervention}"
     ),

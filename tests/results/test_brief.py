@@ -116,9 +116,64 @@ def test_the_kpis_week_by_week_are_counted_and_drawn(demo_store) -> None:
     assert kpis["dispatch_p50_min"][-1] == 3.0  # the median of 2, 3 and 10 minutes
     assert kpis["dispatch_p50_min"][:-2] == [None] * 14  # the demo dispatches none
     svg = chart.weekly_kpis(kpis, "es")
-    assert svg.startswith("<svg") and svg.count('data-kpi="1"') == 3
+    assert svg.startswith("<svg") and svg.count('data-kpi="1"') == 3  # no forecast ended
+    assert "sin datos en estas semanas" in svg  # the forecasts' panel says so
     assert "Incidentes por semana" in svg and kpis["weeks"][0] in svg
     assert "Incidents a week" in chart.weekly_kpis(kpis, "en")
+    # Each baseline: the mean of the first 12 weeks, dashed across its panel.
+    assert kpis["baseline"]["incidents"] == pytest.approx(sum(kpis["incidents"][:12]) / 12, 0.01)
+    assert svg.count('data-baseline="1"') == 2  # incidents and force; the others have none
+
+
+def test_one_district_week_by_week_with_the_forecasts_that_ended(demo_store) -> None:
+    from sqlalchemy import func, select
+
+    from kuntur.config import get_settings
+    from kuntur.core.errors import InvalidInput
+    from kuntur.core.timeutil import utcnow
+    from kuntur.forecasting import service as forecasting
+    from kuntur.incidents.models import Incident
+    from kuntur.public import service as public
+    from kuntur.results import chart
+
+    eng, _url = demo_store
+    sjl = "150132"
+    with Session(eng) as db:
+        tx = db.begin()  # rolled back: the other tests see the demo store as seeded
+        actor = system(db, "test")
+        end = utcnow()
+        # A week's forecast for the district that began three weeks ago: its window ended
+        # in the third week before the last.
+        made = forecasting.run(
+            actor=actor,
+            req=forecasting.RunRequest(region=sjl, at=end - timedelta(weeks=3), horizon_days=7),
+        )
+        kpis = service.weekly_kpis(actor, weeks=16, district=sjl)
+        counted = db.scalar(
+            select(func.count()).where(
+                Incident.district_ubigeo == sjl,
+                Incident.occurred_at >= end - timedelta(weeks=16),
+                Incident.occurred_at < end,
+            )
+        )
+        published = [
+            r
+            for r in public.forecast_accuracy(db, public.Policy.of(get_settings()), end)
+            if r["forecast_id"] == made.id and r["district"] == sjl
+        ]
+        with pytest.raises(InvalidInput, match="999999"):
+            service.weekly_kpis(actor, district="999999")
+        tx.rollback()
+    assert kpis["district"] == sjl
+    assert abs(sum(kpis["incidents"]) - counted) <= 2  # a second apart: the clock moved
+    assert len(published) == 1
+    hit = [v for v in kpis["forecast_hit_pct"] if v is not None]
+    assert hit == [pytest.approx(100 * published[0]["hit_rate"], abs=0.05)]
+    assert kpis["forecast_hit_pct"].index(hit[0]) == 16 - 3  # the week it ended in
+    svg = chart.weekly_kpis(kpis, "es", "San Juan de Lurigancho")
+    assert "Indicadores semana a semana: San Juan de Lurigancho" in svg
+    # incidents, force and the one forecast (a dot); the demo dispatches none there
+    assert svg.count('data-kpi="1"') == 3 and "<circle" in svg
 
 
 def test_the_weekly_brief_is_written_once_on_its_schedule(demo_store, tmp_path) -> None:

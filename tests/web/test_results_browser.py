@@ -45,6 +45,22 @@ def test_the_commander_reads_what_the_plan_changed(browser: Browser, live_server
     kpis = pg.request.get(f"{live_server}/api/results/trends.svg")
     assert kpis.ok and kpis.text().count('data-kpi="1"') >= 1
     assert "Incidentes por semana" in kpis.text()
+    # One district week by week: a row of the table picks it, the chart is redrawn for it.
+    row = pg.get_by_test_id("trend-row").first
+    code = row.get_attribute("data-district")
+    row.click()
+    expect(pg.get_by_test_id("trends-district")).to_have_value(code or "")
+    expect(pg.get_by_test_id("results-trends-chart")).to_have_attribute(
+        "src", f"/api/results/trends.svg?lang=es&district={code}"
+    )
+    pg.wait_for_function(
+        "() => { const i = document.querySelector('[data-testid=results-trends-chart]');"
+        " return i.complete && i.naturalWidth > 0 && i.src.includes('district'); }"
+    )
+    one = pg.request.get(f"{live_server}/api/results/trends/weekly?district={code}")
+    assert one.ok and one.json()["district"] == code and len(one.json()["weeks"]) == 16
+    bad = pg.request.get(f"{live_server}/api/results/trends/weekly?district=999999")
+    assert bad.status in (400, 422) and "999999" in bad.text()
     assert not pg.context.errors  # type: ignore[attr-defined]
 
 

@@ -471,16 +471,19 @@ def compute_results(db: Session, policy: Policy, until: datetime) -> dict[str, A
     }
 
 
-def forecast_accuracy(db: Session, policy: Policy, until: datetime) -> list[dict[str, Any]]:
-    """For each forecast whose window ended before ``until``: of the incidents that then
-    occurred in its area (its categories), the share in its flagged cells (hit rate), and
-    that share over the flagged share of the area (PAI, Chainey et al. 2008), per month of
-    the window's start and district; the whole area as district "*"."""
+def forecast_accuracy(
+    db: Session, policy: Policy, until: datetime, since: datetime | None = None
+) -> list[dict[str, Any]]:
+    """For each forecast whose window ended before ``until`` (and from ``since``): of the
+    incidents that then occurred in its area (its categories), the share in its flagged
+    cells (hit rate), and that share over the flagged share of the area (PAI, Chainey et
+    al. 2008), per month of the window's start and district; the whole area as "*"."""
     out: list[dict[str, Any]] = []
     names = dict(districts())
-    forecasts = db.scalars(
-        select(Forecast).where(Forecast.valid_until <= until).order_by(Forecast.valid_from)
-    ).all()
+    query = select(Forecast).where(Forecast.valid_until <= until)
+    if since is not None:
+        query = query.where(Forecast.valid_until >= since)
+    forecasts = db.scalars(query.order_by(Forecast.valid_from)).all()
     for f in forecasts:
         flagged = set(
             db.scalars(

@@ -126,22 +126,30 @@ def from_result(result: dict[str, object], title: str | None = None) -> str:
 PANEL_HEIGHT = 120
 
 
-def weekly_kpis(kpis: dict[str, object], lang: str | None = None) -> str:
-    """The city's KPIs week by week (``service.weekly_kpis``) as small multiples, one line
-    chart each, one above the other, on a shared time axis."""
+def weekly_kpis(kpis: dict[str, object], lang: str | None = None, place: str = "") -> str:
+    """The KPIs week by week (``service.weekly_kpis``, the city's or ``place``'s) as small
+    multiples, one line chart each, one above the other, on a shared time axis, each with
+    its baseline dashed across (the mean of the first weeks, when it has one)."""
     weeks = kpis["weeks"]
     assert isinstance(weeks, list)
     n = len(weeks)
     if n == 0:
         return ""
     panels = [
-        (_("Incidentes por semana", lang), kpis["incidents"], OBSERVED),
-        (_("Llamada a despacho, mediana (min)", lang), kpis["dispatch_p50_min"], "#4f7f3f"),
-        (_("Reportes de uso de la fuerza por semana", lang), kpis["uof"], COUNTERFACTUAL),
+        (_("Incidentes por semana", lang), "incidents", OBSERVED),
+        (_("Llamada a despacho, mediana (min)", lang), "dispatch_p50_min", "#4f7f3f"),
+        (_("Reportes de uso de la fuerza por semana", lang), "uof", COUNTERFACTUAL),
+        (
+            _("Pronósticos: incidentes en las celdas marcadas (%)", lang),
+            "forecast_hit_pct",
+            "#6a3d9a",
+        ),
     ]
+    baseline = kpis.get("baseline") or {}
+    assert isinstance(baseline, dict)
     w = WIDTH - LEFT - RIGHT
     height = TOP + len(panels) * PANEL_HEIGHT + 24
-    title = _("Indicadores semana a semana", lang)
+    title = _("Indicadores semana a semana", lang) + (f": {place}" if place else "")
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
         f'width="{WIDTH}" height="{height}" role="img" aria-label="{escape(title)}" '
@@ -153,11 +161,13 @@ def weekly_kpis(kpis: dict[str, object], lang: str | None = None) -> str:
     def x(i: int) -> float:
         return LEFT + (w * i / (n - 1) if n > 1 else w / 2)
 
-    for p, (label, series, colour) in enumerate(panels):
+    for p, (label, key, colour) in enumerate(panels):
+        series = kpis.get(key) or [None] * n
         assert isinstance(series, list)
         top_y = TOP + p * PANEL_HEIGHT + 16
         h = PANEL_HEIGHT - 36
-        values = [float(v) for v in series if v is not None]
+        level = baseline.get(key)
+        values = [float(v) for v in [*series, level] if v is not None]
         top = _nice_max(max(values) if values else 1.0)
 
         def y(v: float, top_y: float = top_y, h: float = h, top: float = top) -> float:
@@ -172,13 +182,33 @@ def weekly_kpis(kpis: dict[str, object], lang: str | None = None) -> str:
                 f'<line x1="{LEFT}" y1="{y(v):.1f}" x2="{LEFT + w}" y2="{y(v):.1f}" stroke="#ddd"/>'
             )
             parts.append(f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:g}</text>')
+        if level is not None:
+            parts.append(
+                f'<line x1="{LEFT}" y1="{y(float(level)):.1f}" x2="{LEFT + w}" '
+                f'y2="{y(float(level)):.1f}" stroke="{colour}" stroke-dasharray="4 3" '
+                'stroke-opacity="0.6" data-baseline="1"/>'
+            )
         pts = [f"{x(i):.1f},{y(float(v)):.1f}" for i, v in enumerate(series) if v is not None]
-        if pts:
+        if len(pts) == 1:  # one week alone (forecasts end now and then): a dot, not a line
+            cx, cy = pts[0].split(",")
+            parts.append(f'<circle cx="{cx}" cy="{cy}" r="3" fill="{colour}" data-kpi="1"/>')
+        elif pts:
             parts.append(
                 f'<path d="M{" L".join(pts)}" fill="none" stroke="{colour}" stroke-width="2" '
                 'data-kpi="1"/>'
             )
+        else:
+            empty = escape(_("sin datos en estas semanas", lang))
+            parts.append(
+                f'<text x="{LEFT + w / 2:.0f}" y="{top_y + h / 2:.0f}" text-anchor="middle" '
+                f'fill="#777">{empty}</text>'
+            )
+    weeks_base = kpis.get("baseline_weeks")
     note = _("semanas de siete días, por su primer día", lang)
+    if weeks_base:
+        note += " · " + _(
+            "a trazos: la línea de base, media de las {n} primeras semanas", lang, n=weeks_base
+        )
     axis_y = TOP + len(panels) * PANEL_HEIGHT + 4
     step = max(1, n // 6)
     for i in range(0, n, step):

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from kuntur.geography.schemas import Area
+
 
 class InterventionIn(BaseModel):
     kind: str = Field(pattern=r"^(state_of_emergency|patrol_plan|operation|programme)$")
@@ -86,8 +88,8 @@ class InterventionOut(BaseModel):
     description: str
     districts: list[str]
     district_names: list[str]
-    area: dict[str, Any] | None
-    area_ring: dict[str, Any] | None  # the 1 km band where displacement is measured
+    area: Area | None  # the drawn zone; None: whole districts
+    area_ring: Area | None  # the 1 km band around it, where displacement is measured
     starts_on: date
     ends_on: date | None
     legal_basis_id: str | None
@@ -115,3 +117,21 @@ class TrendsOut(BaseModel):
     weeks: int
     baseline_weeks: int
     districts: list[DistrictTrendOut]
+
+
+class WeeklyBaselineOut(BaseModel):
+    incidents: float | None
+    dispatch_p50_min: float | None
+    uof: float | None
+    forecast_hit_pct: float | None
+
+
+class WeeklyKpisOut(BaseModel):
+    district: str | None  # None: the whole city
+    weeks: list[str]  # each week's first day
+    incidents: list[int]
+    dispatch_p50_min: list[float | None]
+    uof: list[int]
+    forecast_hit_pct: list[float | None]
+    baseline: WeeklyBaselineOut  # each one's mean over the first ``baseline_weeks``
+    baseline_weeks: int

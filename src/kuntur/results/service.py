@@ -389,30 +389,37 @@ def trends(actor: Actor, *, weeks: int = 4, baseline_weeks: int = 12) -> dict[st
     return {"weeks": weeks, "baseline_weeks": baseline_weeks, "districts": out}
 
 
-def weekly_kpis(actor: Actor, *, weeks: int = 16) -> dict[str, Any]:
-    """The city's KPIs week by week over the last ``weeks`` (seven days each, the last one
-    ending now, as ``trends`` counts them): incidents, the median call-to-dispatch time
-    in minutes (None for a week with no dispatched incident) and use-of-force reports."""
+BASELINE_WEEKS = 12  # the weekly charts' baseline: as ``trends``, the 12 weeks before the last 4
+
+
+def weekly_kpis(actor: Actor, *, weeks: int = 16, district: str | None = None) -> dict[str, Any]:
+    """The KPIs week by week over the last ``weeks`` (seven days each, the last one ending
+    now, as ``trends`` counts them), for the city or one ``district``: incidents, the median
+    call-to-dispatch time in minutes (None for a week with no dispatched incident),
+    use-of-force reports, and the hit rate (%) of the forecasts whose window ended in the
+    week (None: none did, or too few incidents to publish one); ``baseline``, each one's
+    mean over the first ``BASELINE_WEEKS`` weeks, the baseline of the per-district table."""
     from datetime import timedelta
-    from statistics import median
+    from statistics import mean, median
 
     from kuntur.oversight.models import UofReport
 
     actor.require(VIEW, object_type="trends")
+    if district is not None and district not in lima_callao_shapes():
+        raise InvalidInput(_("district: {code} no es un ubigeo de Lima o Callao", code=district))
     end = utcnow()
     first = end - timedelta(weeks=weeks)
-    rows = actor.db.execute(
-        select(Incident.occurred_at, Incident.received_at, Incident.dispatched_at).where(
-            Incident.occurred_at >= first, Incident.occurred_at < end
-        )
-    ).all()
-    uof = actor.db.scalars(
-        select(UofReport.incident_at).where(
-            UofReport.kind == "incident",
-            UofReport.incident_at >= first,
-            UofReport.incident_at < end,
-        )
-    ).all()
+    incident_q = select(Incident.occurred_at, Incident.received_at, Incident.dispatched_at).where(
+        Incident.occurred_at >= first, Incident.occurred_at < end
+    )
+    uof_q = select(UofReport.incident_at).where(
+        UofReport.kind == "incident", UofReport.incident_at >= first, UofReport.incident_at < end
+    )
+    if district is not None:
+        incident_q = incident_q.where(Incident.district_ubigeo == district)
+        uof_q = uof_q.where(UofReport.district_ubigeo == district)
+    rows = actor.db.execute(incident_q).all()
+    uof = actor.db.scalars(uof_q).all()
 
     def week_of(v: Any) -> int:
         at = v if v.tzinfo else v.replace(tzinfo=UTC)
@@ -433,9 +440,48 @@ def weekly_kpis(actor: Actor, *, weeks: int = 16) -> dict[str, Any]:
     force = [0] * weeks
     for at in uof:
         force[week_of(at)] += 1
-    return {
+    out: dict[str, Any] = {
+        "district": district,
         "weeks": [(first + timedelta(weeks=k)).date().isoformat() for k in range(weeks)],
         "incidents": incidents,
         "dispatch_p50_min": [round(median(d), 2) if d else None for d in delays],
         "uof": force,
+        "forecast_hit_pct": _forecast_hits(actor, first, end, weeks, week_of, district),
     }
+    base = min(BASELINE_WEEKS, weeks)
+    out["baseline"] = {}
+    for key in ("incidents", "dispatch_p50_min", "uof", "forecast_hit_pct"):
+        values = [v for v in out[key][:base] if v is not None]
+        out["baseline"][key] = round(mean(values), 2) if values else None
+    out["baseline_weeks"] = base
+    return out
+
+
+def _forecast_hits(
+    actor: Actor,
+    first: Any,
+    end: Any,
+    weeks: int,
+    week_of: Any,
+    district: str | None,
+) -> list[float | None]:
+    """Per week, the mean hit rate (%) of the forecasts whose window ended in it, over the
+    city ("*") or the district, as the public statistics publish them (their minimum n)."""
+    from kuntur.config import get_settings
+    from kuntur.forecasting.models import Forecast
+    from kuntur.public import service as public
+
+    ended = dict(
+        actor.db.execute(
+            select(Forecast.id, Forecast.valid_until).where(
+                Forecast.valid_until >= first, Forecast.valid_until < end
+            )
+        ).all()
+    )
+    hits: list[list[float]] = [[] for _w in range(weeks)]
+    if ended:
+        policy = public.Policy.of(get_settings())
+        for r in public.forecast_accuracy(actor.db, policy, end, since=first):
+            if r["forecast_id"] in ended and r["district"] == (district or "*"):
+                hits[week_of(ended[r["forecast_id"]])].append(100.0 * r["hit_rate"])
+    return [round(sum(h) / len(h), 1) if h else None for h in hits]

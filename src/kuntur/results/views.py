@@ -5,17 +5,18 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, status
+from fastapi import APIRouter, Path, Query, status
 from fastapi.responses import Response
 
 from kuntur.core.web import MAX_ID, UnitOfWorkRoute
 from kuntur.identity.web import ActorDep
 from kuntur.results import chart, service
 from kuntur.results.manifest import VIEW
-from kuntur.results.schemas import InterventionIn, InterventionOut, TrendsOut
+from kuntur.results.schemas import InterventionIn, InterventionOut, TrendsOut, WeeklyKpisOut
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/results", tags=["results"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+District = Annotated[str | None, Query(pattern=r"^\d{6}$", description="ubigeo; none: the city")]
 
 
 @router.get("/interventions", response_model=list[InterventionOut])
@@ -61,9 +62,22 @@ def trends(actor: ActorDep) -> dict[str, Any]:
     response_class=Response,
     responses={200: {"content": {"image/svg+xml": {}}, "description": "the chart"}},
 )
-def trends_chart(actor: ActorDep, lang: Literal["es", "en"] = "es") -> Response:
-    """The city's incidents, median call-to-dispatch time and use-of-force reports week by
-    week over the last 16 weeks (SVG; labels in Spanish, or ``lang=en``)."""
+def trends_chart(
+    actor: ActorDep, lang: Literal["es", "en"] = "es", district: District = None
+) -> Response:
+    """Incidents, median call-to-dispatch time, use-of-force reports and forecast hit rate
+    week by week over the last 16 weeks, each against its baseline, for the city or one
+    ``district`` (SVG; labels in Spanish, or ``lang=en``)."""
+    from kuntur.geography import service as geo
+
     actor.require(VIEW, object_type="trends")
-    svg = chart.weekly_kpis(service.weekly_kpis(actor), lang)
+    found = geo.get_district(district) if district else None
+    place = found.name if found else (district or "")
+    svg = chart.weekly_kpis(service.weekly_kpis(actor, district=district), lang, place)
     return Response(svg, media_type="image/svg+xml")
+
+
+@router.get("/trends/weekly", response_model=WeeklyKpisOut)
+def weekly(actor: ActorDep, district: District = None) -> dict[str, Any]:
+    """The KPIs behind ``trends.svg``, week by week, with their baselines."""
+    return service.weekly_kpis(actor, district=district)

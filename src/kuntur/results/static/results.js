@@ -166,11 +166,26 @@
   }
   function num(v) { return String(v).replace(".", ","); }
 
+  /* The weekly chart for the city or one district (the select, or a row of the table). */
+  function weeklyFor(code) {
+    const img = document.getElementById("trends-chart");
+    const q = new URLSearchParams({ lang: img.dataset.lang });
+    if (code) q.set("district", code);
+    img.src = "/api/results/trends.svg?" + q.toString();
+  }
+  const pick = document.getElementById("trends-district");
+  pick.addEventListener("change", () => weeklyFor(pick.value));
+
   async function trends() {
     const t = await getJSON("/api/results/trends");
     const body = document.getElementById("results-trends-body");
     body.replaceChildren(...t.districts.slice(0, 20).map((d) => {
-      const tr = el("tr", null, { "data-testid": "trend-row" });
+      const tr = el("tr", null, { "data-testid": "trend-row", "data-district": d.ubigeo });
+      tr.addEventListener("click", () => {
+        pick.value = d.ubigeo;
+        weeklyFor(d.ubigeo);
+        document.getElementById("trends-chart").scrollIntoView({ block: "center" });
+      });
       for (const v of [d.name, num(d.incidents), num(d.incidents_baseline), pct(d.change),
         secs(d.dispatch_p50_s), secs(d.dispatch_p50_baseline_s), num(d.uof), num(d.uof_baseline)]) {
         tr.append(el("td", v));
