@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from kuntur.core.errors import InvalidInput
-from kuntur.core.i18n import _
+from kuntur.core.i18n import LANGS, SEPARATOR, _, both
 from kuntur.incidents.importing import readers
-from kuntur.incidents.importing.normalise import ColumnMapping, normalise
+from kuntur.incidents.importing.normalise import ColumnMapping, Reject, normalise
 from kuntur.incidents.importing.options import ReadOptions
 
 SHOWN_REJECTS = 5
@@ -52,29 +52,10 @@ def read_events(path: Path, *, mapping: ColumnMapping, read: ReadOptions, unit_c
     frame = result.frame
     rows_read = len(table.frame) + len(table.bad_rows)
     notes = list(result.warnings)
-    for r in result.rejects[:SHOWN_REJECTS]:
-        notes.append(
-            _(
-                "{file}, línea {line}, campo {field}: {reason}",
-                file=path.name,
-                line=r.line,
-                field=r.field,
-                reason=r.reason,
-            )
-        )
+    notes.extend(_rejected(path.name, r) for r in result.rejects[:SHOWN_REJECTS])
     if len(frame) == 0:
         first = result.rejects[0] if result.rejects else None
-        detail = (
-            _(
-                "{file}, línea {line}, campo {field}: {reason}",
-                file=path.name,
-                line=first.line,
-                field=first.field,
-                reason=first.reason,
-            )
-            if first
-            else path.name
-        )
+        detail = _rejected(path.name, first) if first else path.name
         raise InvalidInput(
             _(
                 "ninguna fila utilizable ({n} rechazadas); la primera: {detail}",
@@ -116,4 +97,21 @@ def read_events(path: Path, *, mapping: ColumnMapping, read: ReadOptions, unit_c
         rows_read=rows_read,
         rejected=rejected,
         notes=notes,
+    )
+
+
+def _rejected(name: str, r: Reject) -> str:
+    """A rejected row in words; its reason is already "es / en": each half goes to its own
+    language, not the whole pair into both."""
+    halves = r.reason.split(SEPARATOR, 1)
+    reasons = dict(zip(LANGS, halves if len(halves) == 2 else [r.reason, r.reason], strict=True))
+    return both(
+        lambda lang: _(
+            "{file}, línea {line}, campo {field}: {reason}",
+            lang,
+            file=name,
+            line=r.line,
+            field=r.field,
+            reason=reasons[lang],
+        )
     )
