@@ -34,6 +34,7 @@ demo: install
 	$(BIN)/kuntur demo seed
 	$(BIN)/kuntur demo command
 	$(BIN)/kuntur intel index
+	$(BIN)/kuntur demo forecasts
 	$(BIN)/kuntur forecast run
 	$(BIN)/kuntur demo patrol
 	$(BIN)/kuntur demo public

@@ -144,6 +144,24 @@ def totp(username: str) -> None:
 
 
 @app.command(
+    "forecasts",
+    help=_(
+        "Crear una vez los pronósticos semanales de las últimas 8 semanas (lo que habrían "
+        "acertado, en /resultados y las estadísticas públicas). SOLO DEMOSTRACIÓN."
+    ),
+)
+def forecasts_() -> None:
+    """The weekly forecasts of the last 8 weeks, once. DEMO ONLY."""
+    from kuntur.demo.forecasts import seed_past_forecasts
+
+    n = seed_past_forecasts(engine())
+    if n:
+        console.print(_("Pronósticos semanales de demostración: {n}.", n=n), highlight=False)
+    else:
+        console.print(_("Ya hay pronósticos; no se agregan los de demostración."), highlight=False)
+
+
+@app.command(
     "command",
     help=_(
         "Crear una vez el comando conjunto de demostración (árbol, unidades, bases "
@@ -249,9 +267,10 @@ def public_() -> None:
 @app.command(
     "results",
     help=_(
-        "Registrar una intervención de demostración (plan de patrullaje en San Juan de "
-        "Lurigancho y El Agustino) con un efecto sintético de cerca de -25 %, para "
-        "/resultados. SOLO DEMOSTRACIÓN."
+        "Registrar las intervenciones de demostración (un plan de patrullaje en San Juan de "
+        "Lurigancho y El Agustino con un efecto sintético de cerca de -25 %, una operación "
+        "clasificada y una zona dibujada con un efecto de -33 %), para /resultados. "
+        "SOLO DEMOSTRACIÓN."
     ),
 )
 def results_() -> None:
