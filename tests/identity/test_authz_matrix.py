@@ -381,6 +381,11 @@ ROUTES: dict[tuple[str, str], Row] = {
             "starts_on": "2026-01-05",
         },
     ),
+    ("POST", "/api/results/interventions/{intervention_id}/close"): Row(
+        RESULTS_MANAGE,
+        "/api/results/interventions/{s.intervention}/close",
+        json=lambda s: {"ends_on": "2030-01-05"},
+    ),
     # the field app (issue 20): the phone acts as the unit its device token is bound to; the
     # desks list the devices and their deliveries and revoke a device
     ("POST", "/api/field/signin"): Row(FIELD_USE, headers=FIELD_HEADERS),

@@ -145,7 +145,7 @@ def test_the_demo_zone_is_evaluated_on_its_own(demo_store: tuple[Engine, str]) -
     assert result["effect"] < 0 and lo < -1 / 3 < hi
 
 
-def test_the_cli_records_a_zone_from_a_file(tmp_path, monkeypatch) -> None:
+def test_the_cli_records_a_zone_lists_and_closes_it(tmp_path, monkeypatch) -> None:
     import json
 
     from typer.testing import CliRunner
@@ -169,6 +169,14 @@ def test_the_cli_records_a_zone_from_a_file(tmp_path, monkeypatch) -> None:
         bad = CliRunner().invoke(app, [*base, "2026-10-05", "--area", str(broken)])
         missing = CliRunner().invoke(app, [*base, "2026-10-05", "--area", str(tmp_path / "x")])
         nowhere = CliRunner().invoke(app, [*base, "2026-10-05"])
+        early = CliRunner().invoke(
+            app, ["results", "intervention", "close", "1", "--end", "2026-10-01"]
+        )
+        closed = CliRunner().invoke(
+            app, ["results", "intervention", "close", "1", "--end", "2026-12-01"]
+        )
+        listed = CliRunner().invoke(app, ["results", "intervention", "list", "--json"])
+        text = CliRunner().invoke(app, ["results", "intervention", "list"])
     finally:
         get_settings.cache_clear()
 
@@ -179,3 +187,10 @@ def test_the_cli_records_a_zone_from_a_file(tmp_path, monkeypatch) -> None:
     assert bad.exit_code == 2 and "rota.geojson: no es GeoJSON válido (línea 2)" in said(bad)
     assert missing.exit_code == 2 and "no se puede leer" in said(missing)
     assert nowhere.exit_code == 2 and "al menos un distrito" in said(nowhere)
+    assert early.exit_code == 2 and "posterior al inicio" in said(early)
+    assert closed.exit_code == 0 and "Intervención 1 cerrada el 2026-12-01" in said(closed)
+    rows = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert [(r["id"], r["districts"], r["ends_on"]) for r in rows] == [
+        (1, ["150101"], "2026-12-01")
+    ]
+    assert rows[0]["zone_km2"] and "zona de" in said(text) and "2026-12-01" in said(text)

@@ -97,5 +97,25 @@ def test_a_zone_is_drawn_recorded_and_shown_on_its_map(browser: Browser, live_se
     card = pg.get_by_test_id("intervention").filter(has_text="Operativo de prueba en el Cercado")
     expect(card.get_by_test_id("intervention-map")).to_be_visible()
     expect(pg.get_by_test_id("record-error")).to_be_empty()
+    # Closing it: a day before its start is stopped by the form itself (and refused by the
+    # server, in words, for a caller that skips the form); two weeks after is taken.
+    end_field = card.locator("input[name=ends_on]")
+    end_field.fill((start - timedelta(days=1)).isoformat())
+    card.get_by_test_id("close-submit").click()
+    assert end_field.evaluate("e => e.validity.rangeUnderflow")
+    listed = pg.request.get(f"{live_server}/api/results/interventions").json()
+    item_id = next(i["id"] for i in listed if i["title"] == "Operativo de prueba en el Cercado")
+    early = pg.request.post(
+        f"{live_server}/api/results/interventions/{item_id}/close",
+        data={"ends_on": (start - timedelta(days=1)).isoformat()},
+        headers={"X-CSRF-Token": pg.locator('meta[name="csrf-token"]').get_attribute("content")},
+    )
+    assert early.status == 422 and "posterior al inicio" in early.text()
+    card.locator("input[name=ends_on]").fill((start + timedelta(days=14)).isoformat())
+    card.get_by_test_id("close-submit").click()
+    expect(pg.get_by_test_id("results-status")).to_contain_text("Intervención cerrada")
+    closed = pg.get_by_test_id("intervention").filter(has_text="Operativo de prueba en el Cercado")
+    expect(closed).to_contain_text((start + timedelta(days=14)).isoformat())
+    expect(closed.get_by_test_id("close-form")).to_have_count(0)
     zone.screenshot(path=str(SCREENS / "resultados-zona.png"))
     assert not pg.context.errors  # type: ignore[attr-defined]

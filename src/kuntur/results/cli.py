@@ -159,7 +159,9 @@ def _evaluate_stored(intervention: int, period: str, method: str, as_json: bool)
     _print(result, as_json)
 
 
-intervention_app = typer.Typer(help=_("Intervenciones: registrar y listar."), no_args_is_help=True)
+intervention_app = typer.Typer(
+    help=_("Intervenciones: registrar, listar y cerrar."), no_args_is_help=True
+)
 app.add_typer(intervention_app, name="intervention")
 
 
@@ -220,6 +222,68 @@ def intervention_add(
     except KunturError as exc:
         fail(str(exc))
     typer.echo(_("Intervención {id} registrada", id=ident))
+
+
+@intervention_app.command(
+    "list", help=_("Las intervenciones registradas, la más reciente primero.")
+)
+def intervention_list(
+    as_json: Annotated[bool, Opt("--json", help=_("una línea JSON por intervención"))] = False,
+) -> None:
+    from sqlalchemy.orm import Session
+
+    from kuntur.core.cli_support import engine
+    from kuntur.identity.actor import system
+    from kuntur.results import area as areas
+    from kuntur.results import service
+
+    with Session(engine()) as db, db.begin():
+        rows: list[dict[str, Any]] = [
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "title": item.title,
+                "districts": item.district_list,
+                "zone_km2": areas.zone_km2(item.area),
+                "starts_on": item.starts_on.isoformat(),
+                "ends_on": item.ends_on.isoformat() if item.ends_on else None,
+                "classification": item.classification,
+                "owner_agency": item.owner_agency,
+            }
+            for item in service.interventions(system(db, "results intervention list"))
+        ]
+    if not rows and not as_json:
+        typer.echo(_("No hay intervenciones registradas."))
+    for r in rows:
+        if as_json:
+            typer.echo(json.dumps(r, ensure_ascii=False))
+            continue
+        where = ", ".join(r["districts"]) + (
+            " " + _("(zona de {km2} km²)", km2=r["zone_km2"]) if r["zone_km2"] else ""
+        )
+        until = r["ends_on"] or _("sin fecha de fin")
+        typer.echo(f"{r['id']}  {r['starts_on']} – {until}  {r['kind']}  {r['title']}  [{where}]")
+
+
+@intervention_app.command("close", help=_("Cerrar una intervención: su fecha de fin."))
+def intervention_close(
+    ident: Annotated[int, typer.Argument(help=_("id de la intervención"))],
+    end: Annotated[str, Opt(help=_("fin de la intervención, AAAA-MM-DD"))],
+) -> None:
+    from sqlalchemy.orm import Session
+
+    from kuntur.core.cli_support import engine
+    from kuntur.identity.actor import system
+    from kuntur.results import service
+
+    ends = _day(end, "--end")
+    assert ends is not None
+    try:
+        with Session(engine()) as db, db.begin():
+            service.close(system(db, "results intervention close"), ident, ends)
+    except KunturError as exc:
+        fail(str(exc))
+    typer.echo(_("Intervención {id} cerrada el {end}", id=ident, end=ends.isoformat()))
 
 
 AREA_MAX_BYTES = 2 * 1024 * 1024

@@ -26,6 +26,10 @@ class InterventionIn(BaseModel):
     classification: int = Field(default=0, ge=0, le=3)
 
 
+class CloseIn(BaseModel):
+    ends_on: date  # after the start
+
+
 class PreFitOut(BaseModel):
     periods: int
     rmspe: float | None

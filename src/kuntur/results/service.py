@@ -160,12 +160,16 @@ def close(actor: Actor, intervention_id: int, ends_on: date) -> Intervention:
     item = get(actor, intervention_id)
     if ends_on <= item.starts_on:
         raise InvalidInput(_("ends_on: el fin debe ser posterior al inicio"))
+    before = item.ends_on  # a correction keeps what it replaced on the record
     item.ends_on = ends_on
     actor.record(
         CLOSED,
         object_type="intervention",
         object_id=str(item.id),
-        details={"ends_on": ends_on.isoformat()},
+        details={
+            "ends_on": ends_on.isoformat(),
+            "previous": before.isoformat() if before else None,
+        },
     )
     return item
 

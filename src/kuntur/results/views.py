@@ -12,7 +12,13 @@ from kuntur.core.web import MAX_ID, UnitOfWorkRoute
 from kuntur.identity.web import ActorDep
 from kuntur.results import chart, service
 from kuntur.results.manifest import VIEW
-from kuntur.results.schemas import InterventionIn, InterventionOut, TrendsOut, WeeklyKpisOut
+from kuntur.results.schemas import (
+    CloseIn,
+    InterventionIn,
+    InterventionOut,
+    TrendsOut,
+    WeeklyKpisOut,
+)
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/results", tags=["results"])
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -47,6 +53,13 @@ def intervention_chart(intervention_id: Id, actor: ActorDep) -> Response:
 @router.post("/interventions", response_model=InterventionOut, status_code=status.HTTP_201_CREATED)
 def record(data: InterventionIn, actor: ActorDep) -> dict[str, Any]:
     item = service.record(actor, **data.model_dump())
+    return service.intervention_out(actor, item, evaluate=False)
+
+
+@router.post("/interventions/{intervention_id}/close", response_model=InterventionOut)
+def close(intervention_id: Id, data: CloseIn, actor: ActorDep) -> dict[str, Any]:
+    """Its end date (``results.manage``); on the audit record."""
+    item = service.close(actor, intervention_id, data.ends_on)
     return service.intervention_out(actor, item, evaluate=False)
 
 

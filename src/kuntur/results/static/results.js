@@ -38,6 +38,7 @@
         "intervention-classified");
     }
     sec.append(dl);
+    if (!item.ends_on && (KUNTUR.can || []).includes("results.manage")) sec.append(closeForm(item));
     if (item.area) sec.append(zoneMap(item));
     const ev = item.evaluation;
     if (!ev) {
@@ -99,6 +100,29 @@
       map.fitBounds(zone.getBounds().pad(0.6));
     });
     return box;
+  }
+
+  /* Closing an open intervention: its end date, after its start (the server says so). */
+  function closeForm(item) {
+    const form = el("form", null, { "class": "filters", "data-testid": "close-form" });
+    const label = el("label", W.close_on + " ");
+    const day = el("input", null, { type: "date", name: "ends_on", required: "", min: item.starts_on });
+    label.append(day);
+    const button = el("button", W.close, { type: "submit", "data-testid": "close-submit" });
+    const err = el("p", null, { "class": "error", role: "alert", "data-testid": "close-error" });
+    form.append(label, button, err);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      err.textContent = "";
+      try {
+        await postJSON("/api/results/interventions/" + item.id + "/close", { ends_on: day.value });
+        document.getElementById("results-status").textContent = W.closed + ": " + item.title;
+        await load(false);
+      } catch (e) {
+        err.textContent = e.message;
+      }
+    });
+    return form;
   }
 
   function recordForm() {
