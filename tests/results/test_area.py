@@ -6,6 +6,7 @@ its own through the actor."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +19,7 @@ from kuntur.identity.actor import system
 from kuntur.results import area, service
 
 GEOD = Geod(ellps="WGS84")
+DATA = Path(__file__).parent / "data"
 
 
 def square(lon: float, lat: float, half: float) -> dict:
@@ -35,11 +37,17 @@ def square(lon: float, lat: float, half: float) -> dict:
 PLAZA = square(-77.0300, -12.0520, 0.004)
 
 
-def test_a_polygon_is_measured_on_the_ellipsoid() -> None:
-    geom = area.parse(PLAZA)
-    lons, lats = zip(*PLAZA["coordinates"][0], strict=True)
+@pytest.mark.parametrize(
+    "zone",
+    [PLAZA, square(-87.72, 41.88, 0.01)],  # Lima (UTM 18S) and Chicago (16N): each its own
+    ids=["lima", "chicago"],
+)
+def test_a_polygon_is_measured_on_the_ellipsoid(zone: dict) -> None:
+    geom = area.parse(zone, within=None)
+    lons, lats = zip(*zone["coordinates"][0], strict=True)
     geodesic, _perimeter = GEOD.polygon_area_perimeter(lons, lats)
     assert area.area_km2(geom) == pytest.approx(abs(geodesic) / 1e6, rel=0.01)
+    assert area.utm_epsg(-77.03, -12.05) == 32718 and area.utm_epsg(-87.72, 41.88) == 32616
 
 
 @pytest.mark.parametrize(
@@ -194,3 +202,51 @@ def test_the_cli_records_a_zone_lists_and_closes_it(tmp_path, monkeypatch) -> No
         (1, ["150101"], "2026-12-01")
     ]
     assert rows[0]["zone_km2"] and "zona de" in said(text) and "2026-12-01" in said(text)
+
+
+def _chicago_zone_file(tmp_path, share: float) -> tuple[Path, Path, float]:
+    """Chicago's assaults 2013-2018 with ``share`` of those in a 2.5 x 2.2 km zone of the
+    West Side removed at random from 4 July 2016; the file, the zone and the truth."""
+    import json
+
+    import pandas as pd
+    import shapely
+    from shapely.geometry import box, mapping
+
+    df = pd.read_csv(DATA / "chicago_aggravated_assaults.csv.gz")
+    when = pd.to_datetime(df["date"])
+    df = df[(when >= "2013-01-01") & (when < "2019-01-01")]
+    when = pd.to_datetime(df["date"])
+    zone = box(-87.735, 41.870, -87.705, 41.890)
+    inside = shapely.contains_xy(zone, df["longitude"], df["latitude"]) & (when >= "2016-07-04")
+    drop = inside & (np.random.default_rng(4).random(len(df)) < share)
+    path, zone_path = tmp_path / "chicago.csv", tmp_path / "zona.geojson"
+    df[~drop].to_csv(path, index=False)
+    zone_path.write_text(json.dumps(mapping(zone)))
+    return path, zone_path, -float(drop.sum()) / float(inside.sum())
+
+
+@pytest.mark.parametrize("share", [0.3, 0.0])
+def test_a_drawn_zone_on_any_incident_file(tmp_path, share: float) -> None:
+    """`kuntur results evaluate FILE --treated-area ZONE.geojson`: the zone (in Chicago:
+    no longer only Peru) against the districts, its 1 km band the displacement ring."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from kuntur.cli import app
+
+    path, zone, truth = _chicago_zone_file(tmp_path, share)
+    args = ["results", "evaluate", str(path), "--time-col", "date", "--lat-col", "latitude"]
+    args += ["--lon-col", "longitude", "--unit-col", "district", "--start", "2016-07-04"]
+    out = CliRunner().invoke(app, [*args, "--treated-area", str(zone), "--json"])
+    assert out.exit_code == 0, out.output
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    assert result["treated"] == [area.ZONE]
+    assert result["displacement"]["units"] == [area.RING]
+    lo, hi = result["ci95"]
+    assert lo <= truth <= hi
+    if share:
+        assert hi < 0  # a fall of 30 % in about 9 assaults a week is seen
+    both = CliRunner().invoke(app, [*args, "--treated-area", str(zone), "--treated", "11"])
+    assert both.exit_code == 2 and "no ambos" in " ".join(both.output.split())

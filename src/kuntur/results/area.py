@@ -12,6 +12,7 @@ Pure shapely and pyproj: no web framework, no ORM.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -25,9 +26,9 @@ from shapely.validation import explain_validity
 from kuntur.core.i18n import _
 from kuntur.geography.service import SERVED_AREA
 
-# Metres: UTM zone 18S covers Lima and Callao (and is good enough for a band's width
-# anywhere in Peru's west; a polygon elsewhere is only measured, not analysed, in it).
-METRIC_CRS = "EPSG:32718"
+# Metres: the UTM zone of the polygon's centre (18S for Lima and Callao, EPSG:32718), so a
+# zone drawn over another city's file (`kuntur results evaluate --treated-area`) is
+# measured and buffered as truly as one in Lima.
 RING_M = 1000.0
 MIN_KM2 = 0.01  # one block: a smaller zone holds too few events to count anything
 MAX_KM2 = 500.0  # larger than most districts: draw districts instead
@@ -35,8 +36,20 @@ MAX_VERTICES = 5000
 ZONE = "zona"  # the unit labels the evaluation reports
 RING = "entorno"
 
-_TO_M = Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
-_TO_DEG = Transformer.from_crs(METRIC_CRS, "EPSG:4326", always_xy=True)
+
+@functools.lru_cache(maxsize=16)
+def _transformers(epsg: int) -> tuple[Transformer, Transformer]:
+    crs = f"EPSG:{epsg}"
+    return (
+        Transformer.from_crs("EPSG:4326", crs, always_xy=True),
+        Transformer.from_crs(crs, "EPSG:4326", always_xy=True),
+    )
+
+
+def utm_epsg(lon: float, lat: float) -> int:
+    """The WGS 84 UTM zone's EPSG code at a point (32718 for Lima)."""
+    zone = min(60, max(1, int((lon + 180.0) // 6.0) + 1))
+    return (32700 if lat < 0 else 32600) + zone
 
 
 class AreaError(ValueError):
@@ -65,8 +78,13 @@ def _geometry(obj: Any) -> dict[str, Any]:
     return obj
 
 
-def parse(obj: Any) -> Polygon | MultiPolygon:
-    """A checked polygon (longitude, latitude) from GeoJSON, or AreaError naming the fault."""
+def parse(
+    obj: Any, *, within: tuple[float, float, float, float] | None = SERVED_AREA
+) -> Polygon | MultiPolygon:
+    """A checked polygon (longitude, latitude) from GeoJSON, or AreaError naming the fault.
+
+    ``within`` (min lon, min lat, max lon, max lat): where it must lie; Peru by default,
+    None for a file of another place (only longitude and latitude ranges are checked)."""
     geom_json = _geometry(obj)
     try:
         geom = shape(geom_json)
@@ -80,11 +98,14 @@ def parse(obj: Any) -> Polygon | MultiPolygon:
             _("area: {count} vértices; como máximo {limit}", count=n, limit=MAX_VERTICES)
         )
     x0, y0, x1, y1 = geom.bounds
-    sx0, sy0, sx1, sy1 = SERVED_AREA
-    if not (sx0 < x0 <= x1 < sx1 and sy0 < y0 <= y1 < sy1):
-        raise AreaError(
-            _("area: fuera del Perú; las coordenadas deben ser longitud, latitud (WGS 84)")
-        )
+    if not (-180 <= x0 <= x1 <= 180 and -90 <= y0 <= y1 <= 90):
+        raise AreaError(_("area: las coordenadas deben ser longitud, latitud (WGS 84)"))
+    if within is not None:
+        sx0, sy0, sx1, sy1 = within
+        if not (sx0 < x0 <= x1 < sx1 and sy0 < y0 <= y1 < sy1):
+            raise AreaError(
+                _("area: fuera del Perú; las coordenadas deben ser longitud, latitud (WGS 84)")
+            )
     if not geom.is_valid:
         raise AreaError(_invalid(explain_validity(geom)))
     km2 = area_km2(geom)
@@ -123,12 +144,17 @@ def from_text(text: str) -> Polygon | MultiPolygon:
     return geom
 
 
-def _metric(geom: Any) -> Any:
-    return shapely.transform(geom, _TO_M.transform, interleaved=False)
+def _metric(geom: Any, epsg: int | None = None) -> tuple[Any, int]:
+    """The geometry in metres (its own UTM zone, or ``epsg``) and that zone's code."""
+    if epsg is None:
+        c = geom.centroid
+        epsg = utm_epsg(c.x, c.y)
+    to_m, _back = _transformers(epsg)
+    return shapely.transform(geom, to_m.transform, interleaved=False), epsg
 
 
 def area_km2(geom: Polygon | MultiPolygon) -> float:
-    return float(_metric(geom).area) / 1e6
+    return float(_metric(geom)[0].area) / 1e6
 
 
 def zone_km2(text: str | None) -> str | None:
@@ -138,9 +164,9 @@ def zone_km2(text: str | None) -> str | None:
 
 def ring(geom: Polygon | MultiPolygon, metres: float = RING_M) -> Any:
     """The band ``metres`` wide around the polygon (longitude, latitude)."""
-    zone_m = _metric(geom)
+    zone_m, epsg = _metric(geom)
     band = zone_m.buffer(metres).difference(zone_m)
-    return shapely.transform(band, _TO_DEG.transform, interleaved=False)
+    return shapely.transform(band, _transformers(epsg)[1].transform, interleaved=False)
 
 
 def assign(

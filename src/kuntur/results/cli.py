@@ -79,6 +79,15 @@ def evaluate_cmd(
         str | None, Opt(help=_("columna de la unidad (distrito, sector, comisaría)"))
     ] = None,
     treated: Annotated[str | None, Opt(help=_("unidades tratadas, separadas por comas"))] = None,
+    treated_area: Annotated[
+        Path | None,
+        Opt(
+            help=_(
+                "en lugar de --treated: la zona tratada, un archivo GeoJSON (Polygon o "
+                "MultiPolygon); su entorno de 1 km es el anillo de desplazamiento"
+            )
+        ),
+    ] = None,
     start: Annotated[str | None, Opt(help=_("inicio de la intervención, AAAA-MM-DD"))] = None,
     end: Annotated[
         str | None, Opt(help=_("fin de la intervención, AAAA-MM-DD (por omisión: fin de datos)"))
@@ -106,15 +115,19 @@ def evaluate_cmd(
         fail(_("indique un archivo de incidentes o --intervention ID"))
     if not unit_col:
         fail(_("falta --unit-col: la columna de la unidad (distrito, sector)"))
-    if not treated:
+    if treated and treated_area is not None:
+        fail(_("--treated o --treated-area, no ambos"))
+    if not treated and treated_area is None:
         fail(_("falta --treated: las unidades tratadas, separadas por comas"))
+    zone = _zone(treated_area) if treated_area is not None else None
     starts = _day(start, "--start")
     if starts is None:
         fail(_("falta --start: el inicio de la intervención, AAAA-MM-DD"))
     ends = _day(end, "--end")
     if ends is not None and ends <= starts:
         fail(_("--end debe ser posterior a --start"))
-    names = [t.strip() for t in treated.split(",") if t.strip()]
+    names = [t.strip() for t in (treated or "").split(",") if t.strip()]
+    from kuntur.results import area as areas
     from kuntur.results import files, run
 
     try:
@@ -126,6 +139,10 @@ def evaluate_cmd(
         fail(_("{file}: no se pudo leer ({err})", file=str(file), err=str(exc)))
     for note in events.notes:
         print(note, file=sys.stderr)
+    neighbours = None
+    if zone is not None:  # the zone is the treated unit, the band around it the ring
+        events.units = areas.assign(events.lon, events.lat, events.units, zone)
+        names, neighbours = [areas.ZONE], {areas.ZONE: [areas.RING]}
     try:
         result = run.evaluate_events(
             events,
@@ -135,6 +152,7 @@ def evaluate_cmd(
             period=period,
             method=method,
             source=str(file),
+            neighbours=neighbours,
         )
     except EvaluationError as exc:
         fail(str(exc))
@@ -287,6 +305,16 @@ def intervention_close(
 
 
 AREA_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _zone(path: Path) -> Any:
+    """``--treated-area``: the zone of a file anywhere (not only Peru), or exit 2."""
+    from kuntur.results import area as areas
+
+    try:
+        return areas.parse(_read_area(path), within=None)
+    except areas.AreaError as exc:
+        fail(f"{path}: {exc}")
 
 
 def _read_area(path: Path) -> Any:

@@ -101,7 +101,10 @@ def evaluate_events(
     period: str,
     method: str,
     source: str,
+    neighbours: Mapping[str, Sequence[str]] | None = None,
 ) -> dict[str, Any]:
+    """``events`` counted and evaluated; ``neighbours`` (unit -> the units around it, the
+    displacement ring) by default from the units' centroids."""
     import numpy as np
 
     units, counts = np.unique(events.units.astype(str), return_counts=True)
@@ -111,10 +114,10 @@ def evaluate_events(
     counted = count_events(
         events.times[keep], events.units[keep], start=start, end=end, period=period
     )
-    cents = centroids_of(events.lon[keep], events.lat[keep], events.units[keep])
-    result = evaluate_panel_json(
-        counted, treated, neighbours=neighbours_by_distance(cents), method=method
-    )
+    if neighbours is None:
+        cents = centroids_of(events.lon[keep], events.lat[keep], events.units[keep])
+        neighbours = neighbours_by_distance(cents)
+    result = evaluate_panel_json(counted, treated, neighbours=neighbours, method=method)
     if small:
         result["warnings"].append(
             _(
