@@ -65,6 +65,7 @@ def test_the_brief_renders_as_html_and_pdf(demo_store, tmp_path: Path) -> None:
     assert "Lo que captaron los pronósticos" in html and "frente a su línea de base" in html
     assert "<svg" in html and "contrafactual" in html
     assert "intervalo de 95 %" in html
+    assert "Zona dibujada de" in html and "en su entorno de 1 km" in html  # the demo's zone
     pdf = brief.write_pdf(html, tmp_path / "informe.pdf")
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and len(data) > 5_000

@@ -143,6 +143,21 @@ def test_interventions_are_public_facts_without_effect_and_classified_ones_left_
         # A classified intervention never shows, whatever its agency shares.
         secret.classification = 1
         hidden = public_brief.render(db, W40)
+        # Drawn over a zone of Comas: where it is, its size, still without its effect.
+        from kuntur.results import area
+
+        secret.classification = 0
+        secret.area = area.to_text(
+            area.parse(
+                {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [[-77.06, -11.94], [-77.05, -11.94], [-77.05, -11.93], [-77.06, -11.94]]
+                    ],
+                }
+            )
+        )
+        zoned = public_brief.render(db, W40)
     assert "Estado de emergencia en San Juan de Lurigancho" in html
     assert "Base legal: DS 101-2026-PCM." in html and "Desde 2026-09-01 hasta 2026-10-30." in html
     assert "Operativo reservado en Comas" in html and "sin fecha de fin" in html
@@ -150,6 +165,7 @@ def test_interventions_are_public_facts_without_effect_and_classified_ones_left_
     assert "Operativo reservado en Comas" not in hidden
     assert "Estado de emergencia en San Juan de Lurigancho" in hidden
     assert "Su efecto medido no se publica" in html
+    assert "Zona dibujada de 0,6" in zoned and "km² en: Comas." in zoned
     for effect in ("Efecto:", "contrafactual", "intervalo de 90", "<svg", "Conclusión"):
         assert effect not in html
     # The week's alerts, not the next week's.
