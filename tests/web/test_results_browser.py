@@ -69,7 +69,7 @@ def test_a_zone_is_drawn_recorded_and_shown_on_its_map(browser: Browser, live_se
 
     pg = desk_page(browser, live_server, "comandantelima", "KUNTUR_TEST_FRONT_TOTP", "/resultados")
     # The demo's drawn zone: its card names it as such and maps it (the zone in red).
-    zone = pg.get_by_test_id("intervention").filter(has_text="mercado de Ate")
+    zone = pg.get_by_test_id("intervention").filter(has_text="operativo en una zona dibujada")
     expect(zone.get_by_test_id("intervention-area")).not_to_be_empty()
     expect(zone.locator('[data-testid=intervention-map] path[stroke="#b42318"]')).to_have_count(1)
     # Recording one: districts by default; a zone drawn vertex by vertex on the map.

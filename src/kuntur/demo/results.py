@@ -30,10 +30,8 @@ ACTOR = RequestContext.system("demo")
 DISTRICTS = ["150132", "150111"]  # San Juan de Lurigancho, El Agustino
 TITLE = "DEMOSTRACIÓN: plan de patrullaje intensivo (efecto sintético de cerca de -25 %)"
 SHARE_REMOVED = 4  # every fourth incident: -25 %
-ZONE_TITLE = (
-    "DEMOSTRACIÓN: operativo en la zona del mercado de Ate "
-    "(zona dibujada, efecto sintético de -33 %)"
-)
+# Where the zone falls depends on the scenario's seed: the title names its districts.
+ZONE_TITLE = "DEMOSTRACIÓN: operativo en una zona dibujada de {where} (efecto sintético de -33 %)"
 ZONE_RES = 8  # the zone: the busiest H3 cell of this size (about 0.7 km²) outside the others
 ZONE_SHARE_REMOVED = 3  # every third incident in the zone: -33 %
 
@@ -89,7 +87,7 @@ def seed_results(engine: Engine, weeks_after: int = 12) -> int | None:
         results.record(
             actor,
             kind="operation",
-            title=ZONE_TITLE,
+            title=ZONE_TITLE.format(where=_where(zone)),
             description=(
                 "Intervención ficticia sobre una zona dibujada: se quitó uno de cada tres "
                 "incidentes de demostración dentro de la zona desde el inicio."
@@ -113,6 +111,16 @@ def seed_results(engine: Engine, weeks_after: int = 12) -> int | None:
         removed = _in_zone(db, zone, zone_start, free)
         db.execute(delete(Incident).where(Incident.id.in_(removed)))
         return item.id
+
+
+def _where(zone: Polygon) -> str:
+    """The districts the zone lies in, by name ("San Martín de Porres y Ventanilla")."""
+    from kuntur.geography import service as geo
+    from kuntur.results.area import districts_covered
+
+    codes = districts_covered(zone, results.lima_callao_shapes())
+    names = [d.name if (d := geo.get_district(c)) else c for c in codes]
+    return " y ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else names[0]
 
 
 def _busiest_zone(db: Session, *, exclude: list[str]) -> Polygon:

@@ -104,7 +104,7 @@
 
   /* Closing an open intervention: its end date, after its start (the server says so). */
   function closeForm(item) {
-    const form = el("form", null, { "class": "filters", "data-testid": "close-form" });
+    const form = el("form", null, { "class": "filters close-form", "data-testid": "close-form" });
     const label = el("label", W.close_on + " ");
     const day = el("input", null, { type: "date", name: "ends_on", required: "", min: item.starts_on });
     label.append(day);
