@@ -4,8 +4,9 @@ and each event assigned to the zone, the ring or the rest of its district.
 
 A polygon is evaluated as a unit of its own: its events against the untreated districts'
 (less the zone and the ring, whose events are theirs), and the displacement estimate on
-the ring, a band of ``RING_M`` metres around it (catchment areas of that size are what
-displacement studies of hot-spot policing use: Weisburd et al. 2006, Bowers et al. 2011).
+the ring, a band of ``RING_M`` metres around it (the outer end of the catchment areas
+that displacement studies of hot-spot policing draw: Weisburd et al. 2006, Bowers et al.
+2011; docs/decisions/0021).
 
 Pure shapely and pyproj: no web framework, no ORM.
 """
