@@ -201,3 +201,52 @@ def test_the_weekly_brief_is_written_once_on_its_schedule(demo_store, tmp_path) 
     assert sorted(p.name for p in (tmp_path / "briefs").iterdir()) == sorted(
         p.name for p in written
     )
+
+
+def test_an_evaluation_is_made_on_what_its_reader_may_see(demo_store) -> None:
+    """Half the treated districts' incidents after the start made confidential: a reader
+    cleared for them and one who is not get different evaluations, each from the cache of
+    their own scope, never the other's. (Each reader in a session of their own, as each
+    request is: an actor scopes its session's queries.)"""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select, update
+
+    from kuntur.identity.actor import Actor
+    from kuntur.identity.models import User
+    from kuntur.identity.service import context_for
+    from kuntur.incidents.models import Incident
+    from tests.conftest import make_user
+
+    eng, _url = demo_store
+    make_user(eng, "analista_sin_acceso", ["crime_analyst"], clearance=0)
+    with Session(eng) as db:
+        item = next(i for i in service.interventions(system(db, "test")) if i.kind == "patrol_plan")
+    hidden = (
+        Incident.district_ubigeo.in_(item.district_list),
+        Incident.occurred_at >= datetime.combine(item.starts_on, datetime.min.time(), tzinfo=UTC),
+        Incident.id % 2 == 1,
+    )
+
+    def evaluation(username: str | None) -> dict | None:
+        with Session(eng) as db, db.begin():
+            if username is None:
+                return service.cached_evaluation(system(db, "test"), item)
+            user = db.scalar(select(User).where(User.username == username))
+            assert user is not None
+            reader = Actor(db, context_for(user, None, request_id="test"))
+            return service.cached_evaluation(reader, item)
+
+    with Session(eng) as db, db.begin():
+        db.execute(update(Incident).where(*hidden).values(classification=2))
+    try:
+        seen_all = evaluation(None)
+        seen_less = evaluation("analista_sin_acceso")
+        again = evaluation(None)
+    finally:
+        with Session(eng) as db, db.begin():  # the other tests see the demo store as seeded
+            db.execute(update(Incident).where(*hidden).values(classification=0))
+    assert seen_all is not None and seen_less is not None
+    # The analyst sees about half the treated districts' incidents after the start.
+    assert seen_less["effect"] < seen_all["effect"] - 0.2
+    assert again is seen_all  # the cleared reader's own, from the cache

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections import OrderedDict
 from datetime import UTC, date
 from typing import Any
 
@@ -189,11 +190,20 @@ def interventions(actor: Actor) -> list[Intervention]:
     )
 
 
-def _district_events(actor: Actor, zone: Any = None) -> tuple[np.ndarray, np.ndarray]:
-    """Every stored incident's local time and district, or with ``zone`` (a polygon) the
-    zone, the band around it or the rest of its district (counts only leave this module)."""
+_EVENTS: OrderedDict[tuple[Any, ...], tuple[np.ndarray, ...]] = OrderedDict()
+_EVENTS_KEPT = 2  # the store's incidents as read for the latest marks (a page evaluates
+# every intervention on the same ones: one read, not one per card)
+
+
+def _stored_events(actor: Actor) -> tuple[np.ndarray, ...]:
+    """Every stored incident the actor may read with a district: local time, district,
+    longitude, latitude; read once per store mark and reader's scope."""
     import pandas as pd
 
+    key = (*_store_mark(actor), *_scope_key(actor))
+    if key in _EVENTS:
+        _EVENTS.move_to_end(key)
+        return _EVENTS[key]
     rows = actor.db.execute(
         select(
             Incident.occurred_at,
@@ -206,10 +216,23 @@ def _district_events(actor: Actor, zone: Any = None) -> tuple[np.ndarray, np.nda
         raise EvaluationError(_("no hay incidentes guardados con distrito"))
     times = pd.to_datetime(pd.Series([r[0] for r in rows]), utc=True)
     local = times.dt.tz_convert(LIMA_TZ).dt.tz_localize(None).to_numpy("datetime64[ns]")
-    units = np.array([r[1] for r in rows], dtype=object)
+    found = (
+        local,
+        np.array([r[1] for r in rows], dtype=object),
+        np.array([r[2] for r in rows], dtype=float),
+        np.array([r[3] for r in rows], dtype=float),
+    )
+    _EVENTS[key] = found
+    while len(_EVENTS) > _EVENTS_KEPT:
+        _EVENTS.popitem(last=False)
+    return found
+
+
+def _district_events(actor: Actor, zone: Any = None) -> tuple[np.ndarray, np.ndarray]:
+    """Every stored incident's local time and district, or with ``zone`` (a polygon) the
+    zone, the band around it or the rest of its district (counts only leave this module)."""
+    local, units, lon, lat = _stored_events(actor)
     if zone is not None:
-        lon = np.array([r[2] for r in rows], dtype=float)
-        lat = np.array([r[3] for r in rows], dtype=float)
         units = areas.assign(lon, lat, units, zone)
     return local, units
 
@@ -246,30 +269,54 @@ def evaluate_intervention(
     return result
 
 
-_CACHE: dict[tuple[Any, ...], dict[str, Any]] = {}
+_CACHE: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+_CACHE_KEPT = 256  # evaluations kept per process: the newest (every new incident makes
+# new keys, so an unbounded cache would grow for as long as the server runs)
 
 
 def _store_mark(actor: Actor) -> tuple[Any, ...]:
+    """Which store, and how many incidents up to which id: a new incident (or one taken
+    out) changes it, so a cached evaluation or read of the incidents is then made again."""
     from sqlalchemy import func
 
-    return tuple(actor.db.execute(select(func.count(), func.max(Incident.id))).one())
+    counted = actor.db.execute(select(func.count(), func.max(Incident.id))).one()
+    bind = actor.db.get_bind()
+    return (str(bind.engine.url), *counted)
+
+
+def _scope_key(actor: Actor) -> tuple[Any, ...]:
+    """What the actor may read, hashable: an evaluation made on one reader's incidents is
+    never shown to a reader who may see fewer (or more)."""
+    owners, limit = actor.scope()
+    return (tuple(sorted(owners)) if owners is not None else None, limit)
 
 
 def _cache_key(actor: Actor, item: Intervention) -> tuple[Any, ...]:
     where = (item.districts, item.area)
-    return (item.id, item.starts_on, item.ends_on, *where, *_store_mark(actor))
+    return (item.id, item.starts_on, item.ends_on, *where, *_store_mark(actor), *_scope_key(actor))
+
+
+def _evaluation(actor: Actor, item: Intervention) -> dict[str, Any]:
+    """The evaluation from the cache, or made now and kept (EvaluationError and
+    InvalidInput go to the caller)."""
+    key = _cache_key(actor, item)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    result = evaluate_intervention(actor, item.id)
+    _CACHE[key] = result
+    while len(_CACHE) > _CACHE_KEPT:
+        _CACHE.popitem(last=False)
+    return result
 
 
 def cached_evaluation(actor: Actor, item: Intervention) -> dict[str, Any] | None:
     """The evaluation, recomputed only when the incidents or the intervention changed;
     None when the stored incidents cannot evaluate it (too few periods, no district)."""
-    key = _cache_key(actor, item)
-    if key not in _CACHE:
-        try:
-            _CACHE[key] = evaluate_intervention(actor, item.id)
-        except (ValueError, InvalidInput):  # EvaluationError is a ValueError
-            return None
-    return _CACHE[key]
+    try:
+        return _evaluation(actor, item)
+    except (ValueError, InvalidInput):  # EvaluationError is a ValueError
+        return None
 
 
 @functools.lru_cache(maxsize=256)
@@ -288,9 +335,7 @@ def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True)
     error = None
     if evaluate:
         try:
-            key = _cache_key(actor, item)
-            result = _CACHE.get(key) or evaluate_intervention(actor, item.id)
-            _CACHE[key] = result
+            result = _evaluation(actor, item)
         except (ValueError, InvalidInput) as exc:  # EvaluationError is a ValueError
             error = str(exc)
     names = []
