@@ -152,6 +152,7 @@
       });
     }
     document.getElementById("record-clear").addEventListener("click", () => { vertices.length = 0; redraw(); });
+    document.getElementById("record-undo").addEventListener("click", () => { vertices.pop(); redraw(); });
     form.addEventListener("submit", async (ev) => {
       ev.preventDefault();
       err.textContent = "";
