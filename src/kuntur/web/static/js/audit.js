@@ -210,13 +210,18 @@ const objectLabel = (e) => {
   document.getElementById("a-next").addEventListener("click", () => { offset += PAGE; load(); });
   document.getElementById("sign-now").addEventListener("click", async () => {
     const out = document.getElementById("sign-result");
+    let said;
     try {
       const cp = await postJSON("/api/audit/checkpoints");
-      out.textContent = fill(T.signed_now, { id: cp.id, size: cp.size.toLocaleString(KUNTUR.lang) });
-    } catch (e) { out.textContent = e.message; }
-    out.hidden = false;
+      said = fill(T.signed_now, { id: cp.id, size: cp.size.toLocaleString(KUNTUR.lang) });
+    } catch (e) { said = e.message; }
+    // The log and the status are reloaded before the result is shown, so a row clicked
+    // once the result is on screen is a row of the reloaded table (a click on the old
+    // one could open the event two rows away once the new events are listed).
     await loadStatus();
-    load();
+    await load();
+    out.textContent = said;
+    out.hidden = false;
     if (opened) showProof(opened);
   });
   loadStatus();
