@@ -65,6 +65,32 @@ def test_run_serve_and_explain(seeded: Engine, client: TestClient) -> None:
     assert len(events) == 1 and json.loads(events[0].details)["data_version"] == f["data_version"]
 
 
+def test_a_past_weeks_forecast_made_afterwards_is_not_the_latest(
+    seeded: Engine, client: TestClient
+) -> None:
+    today = client.post("/api/forecasts", json={"method": "naive"}).json()
+    start = today["valid_from"][:10]
+    past = client.post(
+        "/api/forecasts", json={"method": "naive", "at": f"{start}T00:00:00-05:00"}
+    ).json()
+    made_later = client.post(
+        "/api/forecasts",
+        json={"method": "naive", "at": _days_before(today["valid_from"], 14)},
+    ).json()  # a backfill: two weeks back, made last
+    assert made_later["id"] > past["id"] > today["id"] and made_later["valid_from"] < today["valid_from"]
+    latest = client.get("/api/forecasts/latest").json()
+    assert latest["valid_from"] == today["valid_from"]
+    assert latest["id"] == past["id"]  # same day: the one made last
+    listed = [f["valid_from"] for f in client.get("/api/forecasts").json()]
+    assert listed == sorted(listed, reverse=True)
+
+
+def _days_before(iso: str, days: int) -> str:
+    from datetime import datetime, timedelta
+
+    return (datetime.fromisoformat(iso) - timedelta(days=days)).isoformat()
+
+
 def test_same_data_same_forecast(seeded: Engine, client: TestClient) -> None:
     body = {"method": "smoothing", "categories": ["aggravated_robbery", "theft"]}
     a = client.post("/api/forecasts", json=body).json()

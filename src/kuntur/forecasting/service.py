@@ -298,9 +298,13 @@ def _visible(actor: Actor, forecast_id: int) -> Forecast:
 
 
 def _readable(actor: Actor, limit: int) -> list[Forecast]:
-    """The newest ``limit`` forecasts ``ctx`` may read (forecasts are few: filtered here)."""
+    """The newest ``limit`` forecasts ``ctx`` may read (forecasts are few: filtered here).
+
+    Newest by the day they start from, not by when they were made: a past week's forecast
+    made afterwards (a backfill for the hit rate week by week) is not today's map."""
     out: list[Forecast] = []
-    for f in actor.db.scalars(select(Forecast).order_by(Forecast.id.desc())):
+    newest = select(Forecast).order_by(Forecast.valid_from.desc(), Forecast.id.desc())
+    for f in actor.db.scalars(newest):
         if may_read(actor, f):
             out.append(f)
             if len(out) >= limit:
