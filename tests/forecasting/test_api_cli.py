@@ -77,7 +77,8 @@ def test_a_past_weeks_forecast_made_afterwards_is_not_the_latest(
         "/api/forecasts",
         json={"method": "naive", "at": _days_before(today["valid_from"], 14)},
     ).json()  # a backfill: two weeks back, made last
-    assert made_later["id"] > past["id"] > today["id"] and made_later["valid_from"] < today["valid_from"]
+    assert made_later["id"] > past["id"] > today["id"]
+    assert made_later["valid_from"] < today["valid_from"]
     latest = client.get("/api/forecasts/latest").json()
     assert latest["valid_from"] == today["valid_from"]
     assert latest["id"] == past["id"]  # same day: the one made last
