@@ -250,3 +250,76 @@ def test_an_evaluation_is_made_on_what_its_reader_may_see(demo_store) -> None:
     # The analyst sees about half the treated districts' incidents after the start.
     assert seen_less["effect"] < seen_all["effect"] - 0.2
     assert again is seen_all  # the cleared reader's own, from the cache
+
+
+def test_districts_under_another_intervention_are_no_comparison(demo_store) -> None:
+    """The patrol plan's districts (a made fall of a quarter) would pull every other
+    evaluation's counterfactual down with them: they are left out of the others' donors
+    and placebos, named (by name) in a warning, and listed in the JSON."""
+    eng, _url = demo_store
+    with Session(eng) as db, db.begin():
+        actor = system(db, "test")
+        items = service.interventions(actor)
+        plan = next(i for i in items if i.kind == "patrol_plan")
+        zone = next(i for i in items if i.area)
+        result = service.evaluate_intervention(actor, zone.id)
+        own = service.evaluate_intervention(actor, plan.id)
+        held_out = set(plan.district_list)
+    assert held_out <= set(result["under_other_interventions"])
+    assert not held_out & set(result["donors"])
+    assert not held_out & {p["unit"] for p in result["placebo_in_space"]}
+    assert any("San Juan de Lurigancho" in w for w in result["warnings"])
+    # The plan's own districts are its treated units, never left out of their own
+    # evaluation; the classified operation's La Victoria is.
+    assert set(own["treated"]) == held_out and "150115" in own["under_other_interventions"]
+
+
+def test_a_zone_and_districts_at_once_are_refused(demo_store) -> None:
+    from kuntur.core.errors import InvalidInput
+
+    eng, _url = demo_store
+    with Session(eng) as db:
+        actor = system(db, "test")
+        zone = next(i for i in service.interventions(actor) if i.area)
+        with pytest.raises(InvalidInput, match="no ambos"):
+            service.record(
+                actor,
+                kind="operation",
+                title="dos lugares",
+                districts=["150132"],
+                area=json.loads(zone.area),
+                starts_on=zone.starts_on,
+            )
+        with pytest.raises(InvalidInput, match="de 0 a 3"):
+            service.record(
+                actor,
+                kind="operation",
+                title="nivel imposible",
+                districts=["150132"],
+                starts_on=zone.starts_on,
+                classification=7,
+            )
+        db.rollback()
+
+
+def test_a_brief_of_a_week_to_come_or_into_a_file_is_refused(
+    demo_store, monkeypatch, tmp_path
+) -> None:
+    _eng, url = demo_store
+    monkeypatch.setenv("KUNTUR_DATABASE_URL", url)
+    from kuntur.config import get_settings
+
+    get_settings.cache_clear()
+    taken = tmp_path / "informe.html"
+    taken.write_text("ya está")
+    try:
+        future = CliRunner().invoke(app, ["results", "brief", "--week", "2099-W01"])
+        into_file = CliRunner().invoke(
+            app, ["results", "brief", "--week", "2026-W40", "--out", str(taken)]
+        )
+    finally:
+        get_settings.cache_clear()
+    said = " ".join(into_file.output.split())  # Rich wraps long lines
+    assert future.exit_code == 2 and "aún no ha empezado" in " ".join(future.output.split())
+    assert into_file.exit_code == 2 and "es un archivo" in said
+    assert "Traceback" not in into_file.output and taken.read_text() == "ya está"

@@ -216,4 +216,10 @@ def test_the_page_answers_anyone(engine: Engine, anonymous_client: TestClient) -
     assert anonymous_client.get("/estadisticas/informe-semanal?semana=2026-40").status_code == 422
     bad = anonymous_client.get("/estadisticas/informe-semanal?semana=2026-W60")
     assert bad.status_code == 422 and "semana no válida" in bad.text
+    # A page for people: what is wrong and the way to the latest brief, not JSON.
+    assert bad.headers["content-type"].startswith("text/html") and "?lang=es" in bad.text
+    odd = anonymous_client.get("/estadisticas/informe-semanal?semana=<b>abc</b>")
+    assert odd.status_code == 422 and "&lt;b&gt;abc" in odd.text and "<b>abc" not in odd.text
+    ahead = anonymous_client.get("/estadisticas/informe-semanal?semana=2099-W01&lang=en")
+    assert ahead.status_code == 422 and "has not begun" in ahead.text
     assert "/estadisticas/informe-semanal" in anonymous_client.get("/estadisticas").text

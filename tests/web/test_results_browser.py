@@ -24,7 +24,13 @@ def test_the_commander_reads_what_the_plan_changed(browser: Browser, live_server
     effect = card.get_by_test_id("intervention-effect")
     expect(effect).to_contain_text("%")
     expect(card.get_by_test_id("intervention-ci95")).to_contain_text("[")
-    expect(card.get_by_test_id("intervention-verdict")).not_to_be_empty()
+    expect(card.get_by_test_id("intervention-verdict")).to_contain_text("intervalo de 95 %")
+    # The donors by name, heaviest first (not by code): the weights as the page reads them.
+    weights = card.get_by_test_id("intervention-weights").first.inner_text()
+    assert not any(ch.isdigit() for ch in weights.split(" ")[0]), weights
+    shares = [float(w.rsplit(" ", 1)[1].replace(",", ".")) for w in weights.split(", ")]
+    assert shares == sorted(shares, reverse=True) and shares[0] >= 0.005
+    expect(card.get_by_test_id("intervention-prefit")).to_contain_text("ruido de conteo")
     expect(card.get_by_test_id("intervention-displacement")).to_contain_text("%")
     chart = card.get_by_test_id("intervention-chart")
     expect(chart).to_be_visible()

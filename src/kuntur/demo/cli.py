@@ -279,8 +279,11 @@ def results_() -> None:
 
     ident = seed_results(engine())
     if ident is None:
-        console.print(_("Intervención de demostración ya registrada."), highlight=False)
+        console.print(_("Intervenciones de demostración ya registradas."), highlight=False)
     else:
         console.print(
-            _("Intervención de demostración {id} registrada.").format(id=ident), highlight=False
+            _("Intervenciones de demostración registradas: 3 (la primera, n.º {id}).").format(
+                id=ident
+            ),
+            highlight=False,
         )

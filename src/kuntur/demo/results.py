@@ -28,10 +28,12 @@ from kuntur.results.models import Intervention
 
 ACTOR = RequestContext.system("demo")
 DISTRICTS = ["150132", "150111"]  # San Juan de Lurigancho, El Agustino
-TITLE = "DEMOSTRACIÓN: plan de patrullaje intensivo (efecto sintético de cerca de -25 %)"
+# The titles say the effect is made, not how large: a title is public (the public brief
+# lists interventions without their measured effect); the descriptions say how it was made.
+TITLE = "DEMOSTRACIÓN: plan de patrullaje intensivo (efecto simulado)"
 SHARE_REMOVED = 4  # every fourth incident: -25 %
 # Where the zone falls depends on the scenario's seed: the title names its districts.
-ZONE_TITLE = "DEMOSTRACIÓN: operativo en una zona dibujada de {where} (efecto sintético de -33 %)"
+ZONE_TITLE = "DEMOSTRACIÓN: operativo en una zona dibujada de {where} (efecto simulado)"
 ZONE_RES = 8  # the zone: the busiest H3 cell of this size (about 0.7 km²) outside the others
 ZONE_SHARE_REMOVED = 3  # every third incident in the zone: -33 %
 

@@ -14,6 +14,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy import select
 
+from kuntur.core.errors import InvalidInput
+from kuntur.core.i18n import _
 from kuntur.core.timeutil import LIMA
 from kuntur.identity.actor import Actor
 from kuntur.incidents.categories import CATEGORY_LABELS, Category
@@ -34,6 +36,34 @@ def parse_week(text: str) -> date:
     text = text.strip().upper()
     year, _, week = text.partition("-W")
     return date.fromisocalendar(int(year), int(week), 1)
+
+
+def checked_week(text: str, now: datetime, lang: str | None = None) -> date:
+    """The Monday of ``text``'s ISO week, or InvalidInput saying why not: not a week, or
+    one that has not begun yet at ``now`` (a brief of it would show another week's
+    figures under its name)."""
+    try:
+        monday = parse_week(text)
+    except ValueError:
+        raise InvalidInput(
+            _(
+                "semana no válida: «{value}»; use AAAA-Www (p. ej. 2026-W48)",
+                lang,
+                value=text[:20],
+            )
+        ) from None
+    if monday > now.astimezone(LIMA).date():
+        year, week, _day = (now.astimezone(LIMA).date() - timedelta(days=7)).isocalendar()
+        last = f"{year}-W{week:02d}"
+        raise InvalidInput(
+            _(
+                "la semana {value} aún no ha empezado; la última completa es {last}",
+                lang,
+                value=text.strip().upper(),
+                last=last,
+            )
+        )
+    return monday
 
 
 def _utc(day: date) -> datetime:

@@ -25,7 +25,7 @@ from typing import Annotated, Any
 import typer
 
 from kuntur.core.cli_support import fail
-from kuntur.core.errors import KunturError
+from kuntur.core.errors import InvalidInput, KunturError
 from kuntur.core.i18n import _
 from kuntur.incidents.importing.normalise import ColumnMapping
 from kuntur.incidents.importing.options import ReadOptions, with_mapping_options
@@ -353,13 +353,16 @@ def brief_cmd(
     from sqlalchemy.orm import Session
 
     from kuntur.core.cli_support import engine
+    from kuntur.core.timeutil import utcnow
     from kuntur.identity.actor import system
     from kuntur.results import brief, public_brief
 
     try:
-        monday = brief.parse_week(week)
-    except ValueError:
-        fail(_("--week: {value!r} no es una semana ISO AAAA-Www", value=week))
+        monday = brief.checked_week(week, utcnow())
+    except InvalidInput as exc:
+        fail(f"--week: {exc}")
+    if out.exists() and not out.is_dir():
+        fail(_("--out: {path} es un archivo; indique una carpeta", path=str(out)))
     try:
         with Session(engine()) as db, db.begin():
             if public:  # public data: the same for anyone, no actor to ask
@@ -368,10 +371,13 @@ def brief_cmd(
                 html = brief.render_brief(system(db, "results brief"), monday)
     except KunturError as exc:
         fail(str(exc))
-    out.mkdir(parents=True, exist_ok=True)
     name = public_brief.file_name(monday) if public else f"informe-semanal-{week.upper()}"
     html_path = out / f"{name}.html"
-    html_path.write_text(html, encoding="utf-8")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        html_path.write_text(html, encoding="utf-8")
+    except OSError as exc:  # a folder it may not write to, a full disk
+        fail(_("no se pudo escribir en {path}: {why}", path=str(out), why=exc.strerror or exc))
     typer.echo(_("Escrito {path}", path=str(html_path)))
     if pdf:
         try:

@@ -924,7 +924,7 @@ def evaluate(
                 for d, e, r in fits
             ]
         if shocked:
-            warnings.append(say("shocked", {"units": ", ".join(sorted(shocked))}))
+            warnings.append(say("shocked", {"units": sorted(shocked)}))
         time_check = _placebo_time(panel, treatments, method=method, scale=scale)
         if time_check is not None and not time_check["covers_zero"]:
             warnings.append(say("placebo_time", {"start": time_check["start"]}))
@@ -1012,4 +1012,5 @@ _ENGLISH = {
 
 
 def _english(key: str, values: dict[str, Any]) -> str:
-    return _ENGLISH[key].format(**values)
+    shown = {k: ", ".join(v) if isinstance(v, list) else v for k, v in values.items()}
+    return _ENGLISH[key].format(**shown)

@@ -89,15 +89,16 @@ def count_events(
         if start <= edges[0]:
             raise EvaluationError(
                 _(
-                    "--start {start} no deja periodos completos antes: los datos empiezan el "
-                    "{first}",
+                    "el inicio {start} no deja periodos completos antes: los datos empiezan "
+                    "el {first}",
                     start=start.isoformat(),
                     first=first.isoformat(),
                 )
             )
         raise EvaluationError(
             _(
-                "--start {start} no deja periodos completos después: los datos terminan el {last}",
+                "el inicio {start} no deja periodos completos después: los datos terminan "
+                "el {last}",
                 start=start.isoformat(),
                 last=last.isoformat(),
             )

@@ -5,6 +5,7 @@ from the results domain (which sits above public) and linked from ``/estadistica
 
 from __future__ import annotations
 
+from html import escape
 from typing import Annotated
 
 from fastapi import APIRouter, Cookie, Query, Request
@@ -18,7 +19,7 @@ from kuntur.public import service as public
 from kuntur.results import brief, public_brief, scheduled
 
 router = APIRouter(route_class=UnitOfWorkRoute, include_in_schema=False)
-Week = Annotated[str | None, Query(pattern=r"^\d{4}-[Ww]\d{2}$")]
+Week = Annotated[str | None, Query()]
 Lang = Annotated[str | None, Query()]
 CookieLang = Annotated[str | None, Cookie(alias="lang")]
 
@@ -37,11 +38,26 @@ def public_brief_page(
         monday = scheduled.last_full_week(utcnow())
     else:
         try:
-            monday = brief.parse_week(semana)
-        except ValueError as exc:
-            raise InvalidInput(
-                _("semana no válida: «{value}»; use AAAA-Www", value=semana)
-            ) from exc
+            monday = brief.checked_week(semana, utcnow(), chosen)
+        except InvalidInput as exc:  # a page for people, not a JSON error
+            return _notice(str(exc), chosen)
     policy = public.Policy.of(request.app.state.settings)
     html = public_brief.render(db, monday, policy, chosen, page=True)
     return HTMLResponse(html, headers={"Cache-Control": "public, max-age=60"})
+
+
+def _notice(reason: str, lang: str) -> HTMLResponse:
+    """A week that cannot be shown, said on a page with the way to the latest brief."""
+    title = _("Informe semanal", lang)
+    back = _("Ver el último informe semanal", lang)
+    body = (
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+        '<link rel="icon" href="data:,">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title>"
+        '<link rel="stylesheet" href="/static/public/public.css"></head><body><main>'
+        f'<h1>{escape(title)}</h1><p role="alert">{escape(reason)}</p>'
+        f'<p><a href="/estadisticas/informe-semanal?lang={lang}">{escape(back)}</a></p>'
+        "</main></body></html>"
+    )
+    return HTMLResponse(body, status_code=422)

@@ -4,19 +4,30 @@ Shared by the command line (a file) and the service (stored incidents). No ORM."
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from kuntur.core.i18n import _
-from kuntur.results.evaluation import EvaluationError, Treatment, evaluate
+from kuntur.results.area import ZONE
+from kuntur.results.evaluation import EvaluationError, Panel, Treatment, evaluate
 from kuntur.results.files import Events
 from kuntur.results.panel import centroids_of, count_events, neighbours_by_distance
 
 MIN_UNIT_EVENTS = 20  # a unit with fewer events in the whole file is no comparison
+SHOWN_UNITS = 12  # a message that lists the units there are names this many
 
 
-def message(key: str, values: dict[str, Any], lang: str | None = None) -> str:
+def message(
+    key: str,
+    values: dict[str, Any],
+    lang: str | None = None,
+    label: Callable[[str], str] | None = None,
+) -> str:
+    """A warning in the reader's language; ``label`` names a unit (a district's name
+    instead of its ubigeo) wherever a warning lists units."""
+    if isinstance(values.get("units"), list):
+        values = {**values, "units": ", ".join(map(label or str, values["units"]))}
     if key == "short_pre":
         return _(
             "solo {n} periodos antes del inicio (hacen falta al menos {min} para confiar "
@@ -60,6 +71,12 @@ def message(key: str, values: dict[str, Any], lang: str | None = None) -> str:
             lang,
             **values,
         )
+    if key == "other_interventions":
+        return _(
+            "fuera de la comparación, porque están bajo otra intervención registrada: {units}",
+            lang,
+            **values,
+        )
     return key
 
 
@@ -70,15 +87,33 @@ def evaluate_panel_json(
     neighbours: Mapping[str, Sequence[str]] | None,
     method: str,
     lang: str | None = None,
+    leave_out: Collection[str] = (),
+    label: Callable[[str], str] | None = None,
 ) -> dict[str, Any]:
+    """``leave_out``: units that are no comparison whatever the data say (under another
+    intervention of their own): neither donors nor placebos; reported and warned of."""
     panel = counted.panel
+    dropped = sorted(u for u in set(leave_out) - set(treated) if u in panel.units)
+    if dropped:
+        keep = [i for i, u in enumerate(panel.units) if u not in dropped]
+        panel = Panel([panel.units[i] for i in keep], panel.periods, panel.values[keep])
     missing = [u for u in treated if u not in panel.units]
-    if missing:
+    if missing == [ZONE]:  # a drawn zone is a unit only where events fell in it
         raise EvaluationError(
             _(
-                "unidades tratadas que no están en los datos: {missing}; hay: {units}",
+                "la zona no tiene incidentes en los datos: no hay nada que comparar; dibuje "
+                "una zona mayor o compruebe que cubre el lugar de la intervención"
+            )
+        )
+    if missing:
+        shown = SHOWN_UNITS
+        more = len(panel.units) - shown
+        raise EvaluationError(
+            _(
+                "unidades tratadas sin eventos en los datos: {missing}; hay {n}: {units}",
                 missing=", ".join(missing),
-                units=", ".join(panel.units[:60]),
+                n=len(panel.units),
+                units=", ".join(panel.units[:shown]) + (f" (+{more})" if more > 0 else ""),
             )
         )
     treatments = [Treatment(u, counted.start_index, counted.end_index) for u in treated]
@@ -87,9 +122,13 @@ def evaluate_panel_json(
         treatments,
         method=method,
         neighbours=neighbours,
-        messages=lambda k, v: message(k, v, lang),
+        messages=lambda k, v: message(k, v, lang, label),
     )
-    return ev.to_json()
+    out = ev.to_json()
+    out["under_other_interventions"] = dropped
+    if dropped:
+        out["warnings"].append(message("other_interventions", {"units": dropped}, lang, label))
+    return out
 
 
 def evaluate_events(

@@ -80,6 +80,9 @@ class EvaluationOut(BaseModel):
     warnings: list[str]
     treated: list[str]
     donors: list[str]
+    under_other_interventions: list[str] = Field(
+        default_factory=list, description="units left out: under another intervention"
+    )
     pre_periods: int
     post_periods: int
     verdict: str
@@ -102,6 +105,9 @@ class InterventionOut(BaseModel):
     classification: int
     created_by: str
     evaluation: EvaluationOut | None
+    unit_names: dict[str, str] = Field(
+        default_factory=dict, description="the evaluation's units (ubigeos) by name"
+    )
     error: str | None
 
 

@@ -88,6 +88,12 @@ def record(
         raise InvalidInput(_("kind: uno de {kinds}", kinds=", ".join(KINDS)))
     zone = None
     districts = list(districts or [])
+    if area is not None and districts:
+        # The districts of a zone are those it lies in, found here: given ones would be
+        # stored beside a zone elsewhere, and the page would say where it is not.
+        raise InvalidInput(
+            _("districts: distritos o una zona dibujada, no ambos (los de la zona se calculan)")
+        )
     if area is not None:
         try:
             zone = areas.parse(area)
@@ -96,7 +102,7 @@ def record(
         covered = areas.districts_covered(zone, lima_callao_shapes())
         if not covered:
             raise InvalidInput(_("area: el polígono no cae en ningún distrito de Lima o Callao"))
-        districts = districts or covered
+        districts = covered
     if not districts:
         raise InvalidInput(_("districts: al menos un distrito"))
     known = lima_callao_shapes()
@@ -111,7 +117,15 @@ def record(
     if ends_on is not None and ends_on <= starts_on:
         raise InvalidInput(_("ends_on: el fin debe ser posterior al inicio"))
     _owners, limit = actor.scope()  # the highest classification it may read (None: any)
-    if not 0 <= classification <= max(Clearance) or (limit is not None and classification > limit):
+    if not 0 <= classification <= max(Clearance):
+        raise InvalidInput(
+            _(
+                "classification: un nivel de 0 a {top}; se recibió {level}",
+                top=int(max(Clearance)),
+                level=classification,
+            )
+        )
+    if limit is not None and classification > limit:
         raise InvalidInput(
             _(
                 "classification: {level} supera su nivel de acceso ({clearance})",
@@ -237,6 +251,32 @@ def _district_events(actor: Actor, zone: Any = None) -> tuple[np.ndarray, np.nda
     return local, units
 
 
+def _under_other_interventions(actor: Actor, item: Intervention) -> set[str]:
+    """The districts of every other intervention the reader may see: a district under a
+    patrol plan of its own is no picture of what would have happened without this one
+    (its own effect would be read as this one's, with the sign reversed). A zone's are the
+    districts it lies in. Ones the reader may not see stay in (their existence is not
+    disclosed by a warning), which is why evaluations are kept per reader's scope."""
+    others = actor.db.scalars(select(Intervention).where(Intervention.id != item.id))
+    return {d for other in others for d in other.district_list}
+
+
+def _district_label(ubigeo: str) -> str:
+    from kuntur.geography import service as geo
+
+    found = geo.get_district(ubigeo)
+    return found.name if found else ubigeo
+
+
+def _unit_label(unit: str) -> str:
+    """A unit of an evaluation in words: a district's name, or the zone and its band."""
+    if unit == areas.ZONE:
+        return _("la zona")
+    if unit == areas.RING:
+        return _("su entorno de 1 km")
+    return _district_label(unit)
+
+
 def evaluate_intervention(
     actor: Actor, intervention_id: int, *, period: str = "week", method: str = "synthetic_control"
 ) -> dict[str, Any]:
@@ -249,7 +289,14 @@ def evaluate_intervention(
         treated, neighbours = item.district_list, district_neighbours()
     else:  # the zone against the districts; displacement: the band around it
         treated, neighbours = [areas.ZONE], {areas.ZONE: [areas.RING]}
-    result = evaluate_panel_json(counted, treated, neighbours=neighbours, method=method)
+    result = evaluate_panel_json(
+        counted,
+        treated,
+        neighbours=neighbours,
+        method=method,
+        leave_out=_under_other_interventions(actor, item),
+        label=_district_label,
+    )
     result.update(
         {
             "intervention": item.id,
@@ -293,7 +340,16 @@ def _scope_key(actor: Actor) -> tuple[Any, ...]:
 
 def _cache_key(actor: Actor, item: Intervention) -> tuple[Any, ...]:
     where = (item.districts, item.area)
-    return (item.id, item.starts_on, item.ends_on, *where, *_store_mark(actor), *_scope_key(actor))
+    others = tuple(sorted(_under_other_interventions(actor, item)))  # one recorded since
+    return (
+        item.id,
+        item.starts_on,
+        item.ends_on,
+        *where,
+        others,
+        *_store_mark(actor),
+        *_scope_key(actor),
+    )
 
 
 def _evaluation(actor: Actor, item: Intervention) -> dict[str, Any]:
@@ -343,8 +399,15 @@ def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True)
         d = geo.get_district(code)
         names.append(d.name if d else code)
     evaluation = None
+    unit_names: dict[str, str] = {}
     if result is not None:
         evaluation = {**result, "verdict": verdict(result)}
+        shown = [
+            *result["treated"],
+            *result["donors"],
+            *(result["displacement"] or {}).get("units", []),
+        ]
+        unit_names = {u: _unit_label(u) for u in shown}
     return {
         "id": item.id,
         "kind": item.kind,
@@ -362,6 +425,7 @@ def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True)
         "classification": item.classification,
         "created_by": item.created_by,
         "evaluation": evaluation,
+        "unit_names": unit_names,
         "error": error,
     }
 

@@ -8,7 +8,7 @@
 
   function pct(v) {
     if (v === null || v === undefined) return "—";
-    const s = (v * 100).toFixed(1).replace(".", ",");
+    const s = (v * 100).toFixed(1).replace(".", KUNTUR.lang === "en" ? "." : ",");
     return (v > 0 ? "+" : "") + s + " %";
   }
   function ci(pair) { return "[" + pct(pair[0]) + "; " + pct(pair[1]) + "]"; }
@@ -50,19 +50,25 @@
     row(res, W.effect, pct(ev.effect), "intervention-effect");
     row(res, W.ci90, ci(ev.ci90), "intervention-ci90");
     row(res, W.ci95, ci(ev.ci95), "intervention-ci95");
-    row(res, W.verdict, ev.verdict, "intervention-verdict");
+    row(res, W.verdict, verdict(ev.ci95), "intervention-verdict");
     row(res, W.method, W[ev.method] || ev.method);
     if (ev.other_method) row(res, W.other, pct(ev.other_method.effect) + " " + ci(ev.other_method.ci95));
-    row(res, W.prefit, "R² " + (ev.pre_fit.r2 === null ? "—" : ev.pre_fit.r2.toFixed(2)) +
-      ", RMSPE " + ev.pre_fit.rmspe + " (" + ev.pre_fit.periods + " " + W.periods + ")");
-    if (ev.placebo_p !== null) row(res, W.placebo_space, String(ev.placebo_p), "intervention-placebo");
+    // The error against counting noise first: with a few incidents a week R² is low
+    // however good the fit (the noise is most of the variance).
+    const fit = ev.pre_fit;
+    row(res, W.prefit, (fit.noise_ratio === null ? "" : W.noise_ratio + " " + dec(fit.noise_ratio, 2) +
+      " (" + W.noise_hint + "); ") + "R² " + (fit.r2 === null ? "—" : dec(fit.r2, 2)) +
+      ", RMSPE " + dec(fit.rmspe, 1) + " (" + fit.periods + " " + W.periods + ")", "intervention-prefit");
+    if (ev.placebo_p !== null) row(res, W.placebo_space, dec(ev.placebo_p, 2), "intervention-placebo");
     if (ev.placebo_in_time) row(res, W.placebo_time,
       ev.placebo_in_time.start + ": " + pct(ev.placebo_in_time.effect) + " " + ci(ev.placebo_in_time.ci95));
-    if (ev.displacement) row(res, W.displacement, ev.displacement.units.join(", ") + ": " +
+    if (ev.displacement) row(res, W.displacement, ev.displacement.units.map(named).join(", ") + ": " +
       pct(ev.displacement.effect) + " " + ci(ev.displacement.ci95), "intervention-displacement");
     for (const [unit, ws] of Object.entries(ev.weights)) {
-      const top = Object.entries(ws).slice(0, 5).map(([d, w]) => d + " " + w.toFixed(2)).join(", ");
-      row(res, W.weights + " (" + unit + ")", top);
+      // Heaviest first (an object's numeric keys come back in code order, not weight).
+      const top = Object.entries(ws).filter(([, w]) => w >= 0.005).sort((a, b) => b[1] - a[1])
+        .slice(0, 5).map(([d, w]) => named(d) + " " + dec(w, 2)).join(", ");
+      row(res, W.weights + " (" + named(unit) + ")", top, "intervention-weights");
     }
     sec.append(res);
     const img = el("img", null, {
@@ -70,9 +76,20 @@
       alt: W.chart, width: "640", height: "260", "data-testid": "intervention-chart",
     });
     sec.append(img);
-    for (const w of ev.warnings) sec.append(el("p", W.warning + ": " + w, { "class": "hint" }));
+    for (const w of ev.warnings) sec.append(el("p", W.warning + ": " + inLanguage(w), { "class": "hint" }));
     return sec;
+
+    function named(code) { return inLanguage((item.unit_names || {})[code] || code); }
   }
+
+  function verdict(ci95) {
+    const [lo, hi] = ci95;
+    if (lo === null || hi === null) return W.verdict_none;
+    if (hi < 0) return W.verdict_down;
+    if (lo > 0) return W.verdict_up;
+    return W.verdict_zero;
+  }
+  function dec(v, digits) { return Number(v).toLocaleString(KUNTUR.lang, { maximumFractionDigits: digits, minimumFractionDigits: digits }); }
 
   function outlines(map) {
     getJSON("/api/geography/boundaries/lima-callao").then((g) => {
@@ -119,7 +136,7 @@
         document.getElementById("results-status").textContent = W.closed + ": " + item.title;
         await load(false);
       } catch (e) {
-        err.textContent = e.message;
+        err.textContent = withFieldLabels(e.message, form);
       }
     });
     return form;
@@ -180,7 +197,7 @@
         document.getElementById("results-status").textContent = W.recorded + ": " + item.title;
         await load(false);
       } catch (e) {
-        err.textContent = e.message;
+        err.textContent = withFieldLabels(e.message, form, { area: W.area, districts: W.districts });
       }
     });
   }
@@ -224,7 +241,11 @@
     const list = document.getElementById("results-list");
     const items = await getJSON("/api/results/interventions");
     list.replaceChildren(...items.map(card));
-    if (announce) status.textContent = items.length ? W.ready + ": " + items.length : W.none;
+    const evaluated = items.filter((i) => i.evaluation).length;
+    if (announce) {
+      status.textContent = !items.length ? W.none : W.ready + ": " + evaluated +
+        (evaluated < items.length ? " (" + W.not_yet + ": " + (items.length - evaluated) + ")" : "");
+    }
   }
   recordForm();
   load().catch((e) => { document.getElementById("results-status").textContent = e.message; });

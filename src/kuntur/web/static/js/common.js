@@ -43,11 +43,31 @@ function filterParams() {
 /* What failed and what to do, in words: the kind of failure (by status), then the server's
    own explanation (its messages are Spanish first), never a bare code or raw JSON. */
 function describeDetail(detail) {
-  if (typeof detail === "string") return detail;
+  if (typeof detail === "string") return inLanguage(detail);
   if (Array.isArray(detail)) {  // validation errors: "field: message" each
     return detail.map((d) => `${(d.loc || []).filter((x) => x !== "body").join(".")}: ${d.msg}`).join("; ");
   }
   return "";
+}
+
+/* The server's reasons come in both languages, "Spanish / English": the page's half when
+   the split is unambiguous (one separator), else both. */
+function inLanguage(text) {
+  const halves = text.split(" / ");
+  return halves.length === 2 ? halves[KUNTUR.lang === "en" ? 1 : 0] : text;
+}
+
+/* A reason that starts with a field's code ("ends_on: ...") names it by its label on
+   the form the user filled in. */
+function withFieldLabels(text, form, extra) {
+  return text.replace(/\b([a-z][a-z_]*): /g, (whole, code) => {
+    if (extra && extra[code]) return `${extra[code]}: `;
+    const field = form.elements[code];
+    const control = field && (field.length !== undefined && !field.tagName ? field[0] : field);
+    const label = control && control.labels && control.labels[0];
+    const name = label ? (label.childNodes[0] || label).textContent.trim() : "";
+    return name ? `${name.replace(/[:\s]+$/, "")}: ` : whole;
+  });
 }
 
 async function failure(r) {
