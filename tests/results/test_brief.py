@@ -62,6 +62,7 @@ def test_the_brief_renders_as_html_and_pdf(demo_store, tmp_path: Path) -> None:
         html = brief.render_brief(actor, monday)
     assert "Informe semanal del mando" in html
     assert "Tiempos de respuesta" in html and "Intervenciones y su efecto medido" in html
+    assert "Incidentes recibidos" in html and "Despachados" in html
     assert "Lo que captaron los pronósticos" in html and "frente a su línea de base" in html
     assert "<svg" in html and "contrafactual" in html
     assert "intervalo de 95 %" in html
@@ -323,3 +324,36 @@ def test_a_brief_of_a_week_to_come_or_into_a_file_is_refused(
     assert future.exit_code == 2 and "aún no ha empezado" in " ".join(future.output.split())
     assert into_file.exit_code == 2 and "es un archivo" in said
     assert "Traceback" not in into_file.output and taken.read_text() == "ya está"
+
+
+def test_the_chart_keeps_its_labels_inside_and_marks_an_end() -> None:
+    """A start near the right edge puts its label on the left of the line; the last
+    period's label ends at the edge; an intervention closed before the data end has its
+    end marked; a zone's chart says the zone, not districts."""
+    import re
+
+    from kuntur.results import chart
+
+    n = 30
+    periods = [f"2026-{k:03d}" for k in range(n)]
+    late = chart.observed_vs_counterfactual(
+        periods, [10.0] * n, [11.0] * n, [k >= n - 2 for k in range(n)]
+    )
+    label = re.search(r'<text x="([\d.]+)"[^>]*text-anchor="(\w+)">inicio', late)
+    assert label and label.group(2) == "end" and float(label.group(1)) < chart.WIDTH
+    assert f'text-anchor="end">{periods[-1]}</text>' in late
+    assert 'data-mark="end"' not in late  # open to the data end
+    closed = chart.from_result(
+        {
+            "treated": ["zona"],
+            "series": {
+                "periods": periods,
+                "observed": [10.0] * n,
+                "counterfactual": [11.0] * n,
+                "post": [10 <= k < 20 for k in range(n)],
+            },
+        }
+    )
+    assert 'data-mark="end"' in closed and "observado (la zona)" in closed
+    early = re.search(r'<text x="([\d.]+)"[^>]*text-anchor="(\w+)">inicio', closed)
+    assert early and early.group(2) == "start"

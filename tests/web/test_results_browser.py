@@ -125,6 +125,17 @@ def test_a_zone_is_drawn_recorded_and_shown_on_its_map(browser: Browser, live_se
     expect(pg.get_by_test_id("results-status")).to_contain_text("Intervención cerrada")
     closed = pg.get_by_test_id("intervention").filter(has_text="Operativo de prueba en el Cercado")
     expect(closed).to_contain_text((start + timedelta(days=14)).isoformat())
-    expect(closed.get_by_test_id("close-form")).to_have_count(0)
+    # Closed, its end can still be corrected, from the date it holds.
+    fix = closed.get_by_test_id("close-form")
+    expect(fix).to_contain_text("Corregir el fin")
+    expect(fix.locator("input[name=ends_on]")).to_have_value(
+        (start + timedelta(days=14)).isoformat()
+    )
+    fix.locator("input[name=ends_on]").fill((start + timedelta(days=15)).isoformat())
+    closed.get_by_test_id("close-submit").click()
+    expect(pg.get_by_test_id("results-status")).to_contain_text("Intervención cerrada")
+    expect(
+        pg.get_by_test_id("intervention").filter(has_text="Operativo de prueba en el Cercado")
+    ).to_contain_text((start + timedelta(days=15)).isoformat())
     zone.screenshot(path=str(SCREENS / "resultados-zona.png"))
     assert not pg.context.errors  # type: ignore[attr-defined]

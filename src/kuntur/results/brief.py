@@ -142,9 +142,11 @@ def gather(actor: Actor, monday: date) -> dict[str, Any]:
         ],
         "priority",
     )
+    received = Counter(str(r.priority or "-") for r in week)
     response = [
         {
             "priority": t["group"],
+            "received": received.get(t["group"], 0),
             "n": t["call_to_dispatch"]["n"],
             "dispatch_p50": _minutes(t["call_to_dispatch"]["p50_s"]),
             "dispatch_p90": _minutes(t["call_to_dispatch"]["p90_s"]),

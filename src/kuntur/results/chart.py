@@ -10,6 +10,7 @@ from kuntur.core.i18n import _
 
 WIDTH, HEIGHT = 640, 260
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 28, 40
+LABEL_WIDTH = 130  # "inicio de la intervención" at 11 px, about
 OBSERVED = "#1f4e79"
 COUNTERFACTUAL = "#c0504d"
 
@@ -31,6 +32,7 @@ def observed_vs_counterfactual(
     *,
     title: str = "Observado y contrafactual",
     unit: str = "incidentes por periodo",
+    treated: str = "distritos tratados",
 ) -> str:
     n = len(periods)
     if n == 0:
@@ -68,9 +70,20 @@ def observed_vs_counterfactual(
             f'<line x1="{x0:.1f}" y1="{TOP}" x2="{x0:.1f}" y2="{TOP + h}" stroke="#555" '
             'stroke-dasharray="4 3"/>'
         )
+        # The label on the side of the line with room for it (a start near the right
+        # edge would run off the picture).
+        room = x0 + 4 + LABEL_WIDTH <= WIDTH - RIGHT
+        lx, anchor = (x0 + 4, "start") if room else (x0 - 4, "end")
         parts.append(
-            f'<text x="{x0 + 4:.1f}" y="{TOP + 12}" fill="#333">inicio de la intervención</text>'
+            f'<text x="{lx:.1f}" y="{TOP + 12}" fill="#333" text-anchor="{anchor}">'
+            "inicio de la intervención</text>"
         )
+        if last_post < n - 1:  # closed before the data end: where it ended, marked too
+            parts.append(
+                f'<line x1="{x1:.1f}" y1="{TOP}" x2="{x1:.1f}" y2="{TOP + h}" stroke="#555" '
+                'stroke-dasharray="4 3" data-mark="end"/>'
+            )
+            parts.append(f'<text x="{x1 + 4:.1f}" y="{TOP + 26}" fill="#333">fin</text>')
     for k in range(5):
         v = top * k / 4
         yy = y(v)
@@ -83,8 +96,10 @@ def observed_vs_counterfactual(
     if n - 1 - ticks[-1] >= step / 2:
         ticks.append(n - 1)
     for i in ticks:
+        # The first and last labels inside the picture: anchored at their outer end.
+        anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
         parts.append(
-            f'<text x="{x(i):.1f}" y="{TOP + h + 16}" text-anchor="middle">'
+            f'<text x="{x(i):.1f}" y="{TOP + h + 16}" text-anchor="{anchor}">'
             f"{escape(periods[i])}</text>"
         )
     parts.append(
@@ -101,7 +116,7 @@ def observed_vs_counterfactual(
         f'<line x1="{LEFT}" y1="{ly - 4}" x2="{LEFT + 24}" y2="{ly - 4}" stroke="{OBSERVED}" '
         'stroke-width="2"/>'
     )
-    parts.append(f'<text x="{LEFT + 30}" y="{ly}">observado (distritos tratados)</text>')
+    parts.append(f'<text x="{LEFT + 30}" y="{ly}">observado ({escape(treated)})</text>')
     parts.append(
         f'<line x1="{LEFT + 230}" y1="{ly - 4}" x2="{LEFT + 254}" y2="{ly - 4}" '
         f'stroke="{COUNTERFACTUAL}" stroke-width="2" stroke-dasharray="6 3"/>'
@@ -120,6 +135,7 @@ def from_result(result: dict[str, object], title: str | None = None) -> str:
         series["counterfactual"],
         series["post"],
         title=title or "Observado y contrafactual",
+        treated="la zona" if result.get("treated") == ["zona"] else "distritos tratados",
     )
 
 

@@ -146,6 +146,8 @@ def _page(
                 (int(c), render(label, chosen)) for c, label in CLEARANCE_LABELS.items()
             ],
             "can_command": bool(actor and actor.can(COMMAND_READ)),
+            # The reader's own clearance: a form offers no level above it.
+            "clearance": int(actor.clearance) if actor and actor.authenticated else 0,
             **(extra or {}),
         },
     )

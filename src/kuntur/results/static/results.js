@@ -38,7 +38,7 @@
         "intervention-classified");
     }
     sec.append(dl);
-    if (!item.ends_on && (KUNTUR.can || []).includes("results.manage")) sec.append(closeForm(item));
+    if ((KUNTUR.can || []).includes("results.manage")) sec.append(closeForm(item));
     if (item.area) sec.append(zoneMap(item));
     const ev = item.evaluation;
     if (!ev) {
@@ -122,10 +122,12 @@
   /* Closing an open intervention: its end date, after its start (the server says so). */
   function closeForm(item) {
     const form = el("form", null, { "class": "filters close-form", "data-testid": "close-form" });
-    const label = el("label", W.close_on + " ");
+    // A closed one can have its end corrected (the audit record keeps the one replaced).
+    const label = el("label", (item.ends_on ? W.correct_end : W.close_on) + " ");
     const day = el("input", null, { type: "date", name: "ends_on", required: "", min: item.starts_on });
+    if (item.ends_on) day.value = item.ends_on;
     label.append(day);
-    const button = el("button", W.close, { type: "submit", "data-testid": "close-submit" });
+    const button = el("button", item.ends_on ? W.correct : W.close, { type: "submit", "data-testid": "close-submit" });
     const err = el("p", null, { "class": "error", role: "alert", "data-testid": "close-error" });
     form.append(label, button, err);
     form.addEventListener("submit", async (ev) => {
