@@ -5,7 +5,7 @@ and the weekly brief rendered as HTML and as PDF, in Spanish, with the chart inl
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -300,6 +300,15 @@ def test_a_zone_and_districts_at_once_are_refused(demo_store) -> None:
                 starts_on=zone.starts_on,
                 classification=7,
             )
+        for typo in (date(1026, 3, 2), date(2062, 3, 2)):  # a year mistyped
+            with pytest.raises(InvalidInput, match="fuera de lo posible"):
+                service.record(
+                    actor,
+                    kind="operation",
+                    title="año mal escrito",
+                    districts=["150132"],
+                    starts_on=typo,
+                )
         db.rollback()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import OrderedDict
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 from typing import Any
 
 import numpy as np
@@ -61,6 +61,10 @@ def district_neighbours() -> dict[str, list[str]]:
             if int(j) != i:
                 out[codes[i]].append(codes[int(j)])
     return {c: sorted(v) for c, v in out.items()}
+
+
+EARLIEST_START = date(2000, 1, 1)  # older than any incident file the command holds
+PLANNED_AHEAD = timedelta(days=366)  # an intervention may be recorded before it starts
 
 
 def record(
@@ -116,6 +120,17 @@ def record(
         )
     if ends_on is not None and ends_on <= starts_on:
         raise InvalidInput(_("ends_on: el fin debe ser posterior al inicio"))
+    today = utcnow().date()
+    if not EARLIEST_START <= starts_on <= today + PLANNED_AHEAD:
+        # A typo of a year (1026, 2062) is stored as a real date otherwise: an intervention
+        # of centuries ago has no incidents to compare, and one decades ahead never starts.
+        raise InvalidInput(
+            _(
+                "starts_on: {day} fuera de lo posible: desde {first} hasta un año después de hoy",
+                day=starts_on.isoformat(),
+                first=EARLIEST_START.isoformat(),
+            )
+        )
     _owners, limit = actor.scope()  # the highest classification it may read (None: any)
     if not 0 <= classification <= max(Clearance):
         raise InvalidInput(
@@ -433,7 +448,6 @@ def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True)
 def trends(actor: Actor, *, weeks: int = 4, baseline_weeks: int = 12) -> dict[str, Any]:
     """Per district, the last ``weeks`` against the ``baseline_weeks`` before them: incidents
     a week, the median call-to-dispatch time and use-of-force reports a week."""
-    from datetime import timedelta
     from statistics import median
 
     from kuntur.geography import service as geo
@@ -512,7 +526,6 @@ def weekly_kpis(actor: Actor, *, weeks: int = 16, district: str | None = None) -
     use-of-force reports, and the hit rate (%) of the forecasts whose window ended in the
     week (None: none did, or too few incidents to publish one); ``baseline``, each one's
     mean over the first ``BASELINE_WEEKS`` weeks, the baseline of the per-district table."""
-    from datetime import timedelta
     from statistics import mean, median
 
     from kuntur.oversight.models import UofReport
