@@ -154,7 +154,9 @@ def list_(
         _("distrito"),
         _("estado"),
     ):
-        table.add_column(stacked(col))
+        # The category code is what a reader searches for: never cut; on a narrow (or
+        # piped, 80-column) output the others fold onto a second line instead.
+        table.add_column(stacked(col), no_wrap=col == _("categoría"), overflow="fold")
     for i in items:
         table.add_row(
             str(i.id), i.occurred_at, i.category, i.source, i.district_name or "-", i.status

@@ -34,9 +34,12 @@ def verdict(result: dict[str, Any]) -> str:
 
 def summary_lines(result: dict[str, Any]) -> list[str]:
     fit = result["pre_fit"]
+    left_out = len(result.get("excluded_donors") or [])
     lines = [
         f"Unidades tratadas: {', '.join(result['treated'])} "
-        f"(comparación: {len(result['donors'])} unidades no tratadas)",
+        f"(comparación: {len(result['donors'])} unidades no tratadas"
+        + (f"; {left_out} fuera por cambiar por su cuenta al inicio" if left_out else "")
+        + ")",
         f"Periodos: {result['pre_periods']} antes, {result['post_periods']} después",
         f"Efecto ({METHOD_NAMES.get(result['method'], result['method'])}): "
         f"{pct(result['effect'])} respecto del contrafactual",
