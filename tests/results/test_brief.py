@@ -364,5 +364,60 @@ def test_the_chart_keeps_its_labels_inside_and_marks_an_end() -> None:
         }
     )
     assert 'data-mark="end"' in closed and "observado (la zona)" in closed
+    # Closed, and the data counted up to its end (as the stored evaluation does): marked.
+    to_end = chart.from_result(
+        {
+            "treated": ["150132"],
+            "end": "2026-11-30",
+            "series": {
+                "periods": periods,
+                "observed": [10.0] * n,
+                "counterfactual": [11.0] * n,
+                "post": [k >= 20 for k in range(n)],
+            },
+        }
+    )
+    assert 'data-mark="end"' in to_end and 'text-anchor="end">fin de la intervención' in to_end
+    english = chart.from_result({"treated": ["zona"], "series": to_end_series(periods)}, lang="en")
+    assert "start of the intervention" in english and "observed (the zone)" in english
+    assert "contrafactual" not in english
     early = re.search(r'<text x="([\d.]+)"[^>]*text-anchor="(\w+)">inicio', closed)
     assert early and early.group(2) == "start"
+
+
+def to_end_series(periods: list[str]) -> dict:
+    n = len(periods)
+    return {
+        "periods": periods,
+        "observed": [10.0] * n,
+        "counterfactual": [11.0] * n,
+        "post": [k >= 20 for k in range(n)],
+    }
+
+
+def test_every_reader_gets_the_same_donors_and_only_sees_what_they_may(demo_store) -> None:
+    """The classified operation's district (La Victoria) is no donor for anyone, but only a
+    reader cleared for the operation is told why: a warning must not disclose it."""
+    from sqlalchemy import select
+
+    from kuntur.identity.actor import Actor
+    from kuntur.identity.models import User
+    from kuntur.identity.service import context_for
+    from tests.conftest import make_user
+
+    eng, _url = demo_store
+    make_user(eng, "analista_publico", ["crime_analyst"], clearance=0)
+    with Session(eng) as db, db.begin():
+        cleared = system(db, "test")
+        plan_id = next(i.id for i in service.interventions(cleared) if i.kind == "patrol_plan")
+        seen = service.evaluate_intervention(cleared, plan_id)
+    with Session(eng) as db, db.begin():
+        user = db.scalar(select(User).where(User.username == "analista_publico"))
+        assert user is not None
+        reader = Actor(db, context_for(user, None, request_id="test"))
+        assert "150115" not in {i.district_list[0] for i in service.interventions(reader)}
+        unseen = service.evaluate_intervention(reader, plan_id)
+    assert "150115" in seen["under_other_interventions"]
+    assert "150115" not in unseen["under_other_interventions"]
+    assert "150115" not in seen["donors"] and "150115" not in unseen["donors"]
+    assert not any("La Victoria" in w for w in unseen["warnings"])

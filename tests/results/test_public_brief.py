@@ -213,6 +213,7 @@ def test_the_page_answers_anyone(engine: Engine, anonymous_client: TestClient) -
     en = anonymous_client.get("/estadisticas/informe-semanal?semana=2026-W40&lang=en")
     assert en.status_code == 200 and 'lang="en"' in en.text
     assert anonymous_client.get("/estadisticas/informe-semanal").status_code == 200
+    assert anonymous_client.get("/estadisticas/informe-semanal?semana=").status_code == 200
     assert anonymous_client.get("/estadisticas/informe-semanal?semana=2026-40").status_code == 422
     bad = anonymous_client.get("/estadisticas/informe-semanal?semana=2026-W60")
     assert bad.status_code == 422 and "semana no válida" in bad.text

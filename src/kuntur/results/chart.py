@@ -30,10 +30,19 @@ def observed_vs_counterfactual(
     counterfactual: Sequence[float | None],
     post: Sequence[bool],
     *,
-    title: str = "Observado y contrafactual",
-    unit: str = "incidentes por periodo",
-    treated: str = "distritos tratados",
+    title: str | None = None,
+    unit: str | None = None,
+    treated: str | None = None,
+    ended: bool = False,
+    lang: str = "es",
 ) -> str:
+    """``ended``: the intervention has an end (closed), marked where its post-period
+    stops, whether or not the data go on after it. Labels in ``lang``."""
+    title = title or _("Observado y contrafactual", lang)
+    began = _("inicio de la intervención", lang)
+    ended_label = _("fin de la intervención", lang)
+    unit = unit or _("incidentes por periodo", lang)
+    treated = treated or _("distritos tratados", lang)
     n = len(periods)
     if n == 0:
         return ""
@@ -76,14 +85,19 @@ def observed_vs_counterfactual(
         lx, anchor = (x0 + 4, "start") if room else (x0 - 4, "end")
         parts.append(
             f'<text x="{lx:.1f}" y="{TOP + 12}" fill="#333" text-anchor="{anchor}">'
-            "inicio de la intervención</text>"
+            f"{escape(began)}</text>"
         )
-        if last_post < n - 1:  # closed before the data end: where it ended, marked too
+        if ended or last_post < n - 1:  # closed: where it ended, marked too
             parts.append(
                 f'<line x1="{x1:.1f}" y1="{TOP}" x2="{x1:.1f}" y2="{TOP + h}" stroke="#555" '
                 'stroke-dasharray="4 3" data-mark="end"/>'
             )
-            parts.append(f'<text x="{x1 + 4:.1f}" y="{TOP + 26}" fill="#333">fin</text>')
+            inside = x1 + 4 + LABEL_WIDTH <= WIDTH - RIGHT
+            ex, end_anchor = (x1 + 4, "start") if inside else (x1 - 4, "end")
+            parts.append(
+                f'<text x="{ex:.1f}" y="{TOP + 26}" fill="#333" text-anchor="{end_anchor}">'
+                f"{escape(ended_label)}</text>"
+            )
     for k in range(5):
         v = top * k / 4
         yy = y(v)
@@ -116,17 +130,19 @@ def observed_vs_counterfactual(
         f'<line x1="{LEFT}" y1="{ly - 4}" x2="{LEFT + 24}" y2="{ly - 4}" stroke="{OBSERVED}" '
         'stroke-width="2"/>'
     )
-    parts.append(f'<text x="{LEFT + 30}" y="{ly}">observado ({escape(treated)})</text>')
+    seen = _("observado ({what})", lang, what=treated)
+    parts.append(f'<text x="{LEFT + 30}" y="{ly}">{escape(seen)}</text>')
     parts.append(
         f'<line x1="{LEFT + 230}" y1="{ly - 4}" x2="{LEFT + 254}" y2="{ly - 4}" '
         f'stroke="{COUNTERFACTUAL}" stroke-width="2" stroke-dasharray="6 3"/>'
     )
-    parts.append(f'<text x="{LEFT + 260}" y="{ly}">contrafactual (control sintético)</text>')
+    made = _("contrafactual (control sintético)", lang)
+    parts.append(f'<text x="{LEFT + 260}" y="{ly}">{escape(made)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
-def from_result(result: dict[str, object], title: str | None = None) -> str:
+def from_result(result: dict[str, object], title: str | None = None, lang: str = "es") -> str:
     series = result["series"]
     assert isinstance(series, dict)
     return observed_vs_counterfactual(
@@ -134,8 +150,10 @@ def from_result(result: dict[str, object], title: str | None = None) -> str:
         series["observed"],
         series["counterfactual"],
         series["post"],
-        title=title or "Observado y contrafactual",
-        treated="la zona" if result.get("treated") == ["zona"] else "distritos tratados",
+        title=title,
+        treated=_("la zona", lang) if result.get("treated") == ["zona"] else None,
+        ended=result.get("end") is not None,
+        lang=lang,
     )
 
 

@@ -34,7 +34,8 @@ def public_brief_page(
 ) -> Response:
     """The public brief of one ISO week, for anyone (public data: nothing to authorise)."""
     chosen = next((c for c in (lang, cookie_lang) if c in LANGS), "es")
-    if semana is None:
+    semana = (semana or "").strip()
+    if not semana:  # none, or "?semana=" from an emptied form field: the latest
         monday = scheduled.last_full_week(utcnow())
     else:
         try:

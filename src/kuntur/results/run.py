@@ -88,10 +88,12 @@ def evaluate_panel_json(
     method: str,
     lang: str | None = None,
     leave_out: Collection[str] = (),
+    named_out: Collection[str] | None = None,
     label: Callable[[str], str] | None = None,
 ) -> dict[str, Any]:
     """``leave_out``: units that are no comparison whatever the data say (under another
-    intervention of their own): neither donors nor placebos; reported and warned of."""
+    intervention of their own): neither donors nor placebos; those of them in
+    ``named_out`` (default: all) are reported and warned of."""
     panel = counted.panel
     dropped = sorted(u for u in set(leave_out) - set(treated) if u in panel.units)
     if dropped:
@@ -125,9 +127,10 @@ def evaluate_panel_json(
         messages=lambda k, v: message(k, v, lang, label),
     )
     out = ev.to_json()
-    out["under_other_interventions"] = dropped
-    if dropped:
-        out["warnings"].append(message("other_interventions", {"units": dropped}, lang, label))
+    named = [u for u in dropped if named_out is None or u in named_out]
+    out["under_other_interventions"] = named
+    if named:
+        out["warnings"].append(message("other_interventions", {"units": named}, lang, label))
     return out
 
 

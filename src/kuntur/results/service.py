@@ -18,7 +18,7 @@ from sqlalchemy import select
 from kuntur.core.errors import InvalidInput
 from kuntur.core.i18n import _
 from kuntur.core.timeutil import utcnow
-from kuntur.identity.actor import Actor
+from kuntur.identity.actor import EVERY_RECORD, Actor
 from kuntur.identity.roles import OPERATIONAL_AGENCIES, Clearance
 from kuntur.incidents.models import Incident
 from kuntur.results import area as areas
@@ -266,14 +266,26 @@ def _district_events(actor: Actor, zone: Any = None) -> tuple[np.ndarray, np.nda
     return local, units
 
 
-def _under_other_interventions(actor: Actor, item: Intervention) -> set[str]:
-    """The districts of every other intervention the reader may see: a district under a
-    patrol plan of its own is no picture of what would have happened without this one
-    (its own effect would be read as this one's, with the sign reversed). A zone's are the
-    districts it lies in. Ones the reader may not see stay in (their existence is not
-    disclosed by a warning), which is why evaluations are kept per reader's scope."""
-    others = actor.db.scalars(select(Intervention).where(Intervention.id != item.id))
-    return {d for other in others for d in other.district_list}
+def _under_other_interventions(actor: Actor, item: Intervention) -> tuple[set[str], set[str]]:
+    """The districts of every other intervention on record, and those of the ones the
+    reader may see. A district under a patrol plan of its own is no picture of what would
+    have happened without this one (its own effect would be read as this one's, with the
+    sign reversed); a zone's are the districts it lies in. All are left out, so that every
+    reader gets the same evaluation of the same incidents; only the visible ones are named
+    (a warning must not disclose a classified operation)."""
+    others = actor.db.scalars(
+        select(Intervention)
+        .where(Intervention.id != item.id)
+        .execution_options(**{EVERY_RECORD: True})
+    ).all()
+    every = {d for other in others for d in other.district_list}
+    shown = {
+        d
+        for other in others
+        if actor.may_read(owner_agency=other.owner_agency, classification=other.classification)
+        for d in other.district_list
+    }
+    return every, shown
 
 
 def _district_label(ubigeo: str) -> str:
@@ -304,12 +316,14 @@ def evaluate_intervention(
         treated, neighbours = item.district_list, district_neighbours()
     else:  # the zone against the districts; displacement: the band around it
         treated, neighbours = [areas.ZONE], {areas.ZONE: [areas.RING]}
+    left_out, named = _under_other_interventions(actor, item)
     result = evaluate_panel_json(
         counted,
         treated,
         neighbours=neighbours,
         method=method,
-        leave_out=_under_other_interventions(actor, item),
+        leave_out=left_out,
+        named_out=named,
         label=_district_label,
     )
     result.update(
@@ -355,7 +369,7 @@ def _scope_key(actor: Actor) -> tuple[Any, ...]:
 
 def _cache_key(actor: Actor, item: Intervention) -> tuple[Any, ...]:
     where = (item.districts, item.area)
-    others = tuple(sorted(_under_other_interventions(actor, item)))  # one recorded since
+    others = tuple(tuple(sorted(s)) for s in _under_other_interventions(actor, item))
     return (
         item.id,
         item.starts_on,

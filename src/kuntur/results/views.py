@@ -42,11 +42,14 @@ def intervention(intervention_id: Id, actor: ActorDep) -> dict[str, Any]:
     response_class=Response,
     responses={200: {"content": {"image/svg+xml": {}}, "description": "the chart"}},
 )
-def intervention_chart(intervention_id: Id, actor: ActorDep) -> Response:
-    """Observed against counterfactual in the treated districts (SVG, Spanish labels)."""
+def intervention_chart(
+    intervention_id: Id, actor: ActorDep, lang: Literal["es", "en"] = "es"
+) -> Response:
+    """Observed against counterfactual in the treated districts (SVG; labels in Spanish,
+    or ``lang=en``)."""
     actor.require(VIEW, object_type="intervention", object_id=str(intervention_id))
     result = service.cached_evaluation(actor, service.get(actor, intervention_id))
-    svg = chart.from_result(result) if result else ""
+    svg = chart.from_result(result, lang=lang) if result else ""
     return Response(svg, media_type="image/svg+xml")
 
 

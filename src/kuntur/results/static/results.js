@@ -29,7 +29,8 @@
     const dl = el("dl");
     if (item.area) row(dl, W.area, item.district_names.join(", "), "intervention-area");
     else row(dl, W.districts, item.district_names.join(", "));
-    row(dl, W.from, item.starts_on + " " + W.to + " " + (item.ends_on || W.open));
+    row(dl, W.from, item.ends_on ? item.starts_on + " " + W.to + " " + item.ends_on
+      : item.starts_on + " (" + W.open + ")");
     if (item.legal_basis_id) row(dl, W.basis, item.legal_basis_id);
     if (item.patrol_plan_id) row(dl, W.plan, item.patrol_plan_id);
     row(dl, W.owner, item.owner_agency);
@@ -72,7 +73,7 @@
     }
     sec.append(res);
     const img = el("img", null, {
-      src: "/api/results/interventions/" + item.id + "/chart.svg",
+      src: "/api/results/interventions/" + item.id + "/chart.svg?lang=" + (KUNTUR.lang === "en" ? "en" : "es"),
       alt: W.chart, width: "640", height: "260", "data-testid": "intervention-chart",
     });
     sec.append(img);
