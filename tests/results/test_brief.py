@@ -282,32 +282,18 @@ def test_a_zone_and_districts_at_once_are_refused(demo_store) -> None:
     with Session(eng) as db:
         actor = system(db, "test")
         zone = next(i for i in service.interventions(actor) if i.area)
-        with pytest.raises(InvalidInput, match="no ambos"):
-            service.record(
-                actor,
-                kind="operation",
-                title="dos lugares",
-                districts=["150132"],
-                area=json.loads(zone.area),
-                starts_on=zone.starts_on,
-            )
-        with pytest.raises(InvalidInput, match="de 0 a 3"):
-            service.record(
-                actor,
-                kind="operation",
-                title="nivel imposible",
-                districts=["150132"],
-                starts_on=zone.starts_on,
-                classification=7,
-            )
-        for typo in (date(1026, 3, 2), date(2062, 3, 2)):  # a year mistyped
-            with pytest.raises(InvalidInput, match="fuera de lo posible"):
+        area = json.loads(zone.area)
+        wrong = [  # what is given beside a valid operation, and the words that refuse it
+            ({"districts": ["150132"], "area": area}, "no ambos"),
+            ({"districts": ["150132"], "classification": 7}, "de 0 a 3"),
+            ({"districts": ["150132"], "starts_on": date(1026, 3, 2)}, "fuera de lo posible"),
+            ({"districts": ["150132"], "starts_on": date(2062, 3, 2)}, "fuera de lo posible"),
+        ]
+        for given, words in wrong:
+            with pytest.raises(InvalidInput, match=words):
                 service.record(
                     actor,
-                    kind="operation",
-                    title="año mal escrito",
-                    districts=["150132"],
-                    starts_on=typo,
+                    **{"kind": "operation", "title": words, "starts_on": zone.starts_on, **given},
                 )
         db.rollback()
 

@@ -75,29 +75,9 @@ def observed_vs_counterfactual(
             f'<rect x="{x0:.1f}" y="{TOP}" width="{max(x1 - x0, 1):.1f}" height="{h}" '
             'fill="#f2f2f2"/>'
         )
-        parts.append(
-            f'<line x1="{x0:.1f}" y1="{TOP}" x2="{x0:.1f}" y2="{TOP + h}" stroke="#555" '
-            'stroke-dasharray="4 3"/>'
-        )
-        # The label on the side of the line with room for it (a start near the right
-        # edge would run off the picture).
-        room = x0 + 4 + LABEL_WIDTH <= WIDTH - RIGHT
-        lx, anchor = (x0 + 4, "start") if room else (x0 - 4, "end")
-        parts.append(
-            f'<text x="{lx:.1f}" y="{TOP + 12}" fill="#333" text-anchor="{anchor}">'
-            f"{escape(began)}</text>"
-        )
+        parts.extend(_marker(x0, TOP, TOP + h, began, "start"))
         if ended or last_post < n - 1:  # closed: where it ended, marked too
-            parts.append(
-                f'<line x1="{x1:.1f}" y1="{TOP}" x2="{x1:.1f}" y2="{TOP + h}" stroke="#555" '
-                'stroke-dasharray="4 3" data-mark="end"/>'
-            )
-            inside = x1 + 4 + LABEL_WIDTH <= WIDTH - RIGHT
-            ex, end_anchor = (x1 + 4, "start") if inside else (x1 - 4, "end")
-            parts.append(
-                f'<text x="{ex:.1f}" y="{TOP + 26}" fill="#333" text-anchor="{end_anchor}">'
-                f"{escape(ended_label)}</text>"
-            )
+            parts.extend(_marker(x1, TOP, TOP + h, ended_label, "end"))
     for k in range(5):
         v = top * k / 4
         yy = y(v)
@@ -140,6 +120,20 @@ def observed_vs_counterfactual(
     parts.append(f'<text x="{LEFT + 260}" y="{ly}">{escape(made)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _marker(at: float, top: float, bottom: float, label: str, mark: str) -> list[str]:
+    """A dashed line across the plot at ``at`` with its label near the top, on the side of
+    the line with room for it (a start or an end near the right edge would run off the
+    picture); ``mark``: "start" or "end" (``data-mark``, the label's row)."""
+    room = at + 4 + LABEL_WIDTH <= WIDTH - RIGHT
+    lx, anchor = (at + 4, "start") if room else (at - 4, "end")
+    ly = top + (12 if mark == "start" else 26)
+    return [
+        f'<line x1="{at:.1f}" y1="{top}" x2="{at:.1f}" y2="{bottom}" stroke="#555" '
+        f'stroke-dasharray="4 3" data-mark="{mark}"/>',
+        f'<text x="{lx:.1f}" y="{ly}" fill="#333" text-anchor="{anchor}">{escape(label)}</text>',
+    ]
 
 
 def from_result(result: dict[str, object], title: str | None = None, lang: str = "es") -> str:
