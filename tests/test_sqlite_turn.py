@@ -81,3 +81,34 @@ def test_the_turn_lasts_to_the_commit_and_comes_back_after_an_error(tmp_path: Pa
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM t")).scalar_one() == 3
     engine.dispose()
+
+
+def test_a_savepoint_that_begins_the_transaction_takes_the_turn(tmp_path: Path) -> None:
+    """A savepoint opened outside a transaction begins one in SQLite (pysqlite begins
+    only before a write), and its reads take a snapshot: had another writer committed
+    after them, the savepoint's first write would fail at once with "database is
+    locked" (SQLite cannot retry a stale snapshot). So the savepoint waits for its turn
+    and holds it, and the other writer goes after it."""
+    engine = _store(tmp_path)
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO t VALUES (1)"))
+    other_done = threading.Event()
+
+    def other_writer() -> None:
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE t SET x = x + 10"))
+        other_done.set()
+
+    with engine.connect() as conn:
+        with conn.begin_nested():  # SAVEPOINT as the transaction's first statement
+            assert conn.execute(text("SELECT x FROM t")).scalar_one() == 1
+            t = threading.Thread(target=other_writer)
+            t.start()
+            assert not other_done.wait(0.5)  # queued behind the savepoint's turn
+            conn.execute(text("UPDATE t SET x = x + 1"))
+        conn.commit()
+    assert other_done.wait(5.0)
+    t.join()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT x FROM t")).scalar_one() == 12
+    engine.dispose()

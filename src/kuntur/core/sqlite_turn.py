@@ -22,6 +22,12 @@ import time
 from typing import Any
 
 WRITES = ("insert", "update", "delete", "replace")  # what makes pysqlite begin a transaction
+# A savepoint outside a transaction begins one in SQLite itself, and the reads after it
+# hold a snapshot: a write of another connection committed meanwhile would make this
+# transaction's first write fail at once ("database is locked": SQLite cannot retry a
+# stale snapshot, so busy_timeout does not help). Savepoints are how Kuntur writes part of
+# a batch, so the savepoint takes the turn, and holds it to the end of the transaction.
+BEGINS = ("savepoint",)
 POLL_S = 0.0005  # between tries for another process's turn
 TIMEOUT_S = 30.0  # as the connection's busy_timeout
 
@@ -100,15 +106,16 @@ class TurnConnection(sqlite3.Connection):
 
 
 def _writes(sql: str) -> bool:
-    head = sql.lstrip()[:8].lower()
-    if head.startswith(WRITES):
+    head = sql.lstrip()[:9].lower()
+    if head.startswith(WRITES + BEGINS):
         return True
     # A common table expression that writes (``WITH ... INSERT``).
     return head.startswith("with") and any(f" {w} " in sql.lower() for w in WRITES)
 
 
 class TurnCursor(sqlite3.Cursor):
-    """Takes its connection's turn before the statement that begins a write."""
+    """Takes its connection's turn before the statement that begins a write (or a
+    savepoint: see ``BEGINS``)."""
 
     def _before(self, sql: str) -> None:
         conn = self.connection
