@@ -177,6 +177,10 @@ def test_the_cli_records_a_zone_lists_and_closes_it(tmp_path, monkeypatch) -> No
         bad = CliRunner().invoke(app, [*base, "2026-10-05", "--area", str(broken)])
         missing = CliRunner().invoke(app, [*base, "2026-10-05", "--area", str(tmp_path / "x")])
         nowhere = CliRunner().invoke(app, [*base, "2026-10-05"])
+        long_ago = CliRunner().invoke(app, [*base, "1990-01-05", "--districts", "150101"])
+        untitled = CliRunner().invoke(
+            app, [*base[:3], "--title", " ", "--start", "2026-10-05", "--districts", "150101"]
+        )
         early = CliRunner().invoke(
             app, ["results", "intervention", "close", "1", "--end", "2026-10-01"]
         )
@@ -196,6 +200,11 @@ def test_the_cli_records_a_zone_lists_and_closes_it(tmp_path, monkeypatch) -> No
     assert missing.exit_code == 2 and "no se puede leer" in said(missing)
     assert nowhere.exit_code == 2 and "al menos un distrito" in said(nowhere)
     assert early.exit_code == 2 and "posterior al inicio" in said(early)
+    # The options by the names the command line knows them by, not the API's fields.
+    assert early.exit_code == 2 and said(early).startswith("Error: --end: el fin debe")
+    assert long_ago.exit_code == 2 and "--start: 1990-01-05 fuera de lo posible" in said(long_ago)
+    assert "starts_on" not in said(long_ago)
+    assert untitled.exit_code == 2 and "--title: de 3 a 300 caracteres" in said(untitled)
     assert closed.exit_code == 0 and "Intervención 1 cerrada el 2026-12-01" in said(closed)
     rows = [json.loads(line) for line in listed.stdout.splitlines()]
     assert [(r["id"], r["districts"], r["ends_on"]) for r in rows] == [

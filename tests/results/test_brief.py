@@ -5,6 +5,7 @@ and the weekly brief rendered as HTML and as PDF, in Spanish, with the chart inl
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -38,6 +39,7 @@ def test_the_cli_evaluates_a_stored_intervention(demo_store, monkeypatch, tmp_pa
     get_settings.cache_clear()
     try:
         out = CliRunner().invoke(app, ["results", "evaluate", "--intervention", "1", "--json"])
+        plain = CliRunner().invoke(app, ["results", "evaluate", "--intervention", "1"])
         made = CliRunner().invoke(
             app, ["results", "brief", "--week", "2026-W40", "--out", str(tmp_path)]
         )
@@ -47,6 +49,21 @@ def test_the_cli_evaluates_a_stored_intervention(demo_store, monkeypatch, tmp_pa
     assert out.exit_code == 0, out.output
     result = json.loads(out.stdout.strip().splitlines()[-1])
     assert result["ci95"][1] < 0 and result["intervention"] == 1
+    # In words: which intervention, its districts by name, numbers the Spanish way.
+    assert plain.exit_code == 0, plain.output
+    lines = plain.stdout.splitlines()
+    assert lines[0].startswith("Intervención 1: DEMOSTRACIÓN: plan de patrullaje")
+    assert lines[1].startswith("  plan de patrullaje, desde 2026-")
+    assert "San Juan de Lurigancho (150132), El Agustino (150111)" in lines[2]
+    fit = next(line for line in lines if line.startswith("Ajuste antes del inicio"))
+    assert re.fullmatch(
+        r"Ajuste antes del inicio: RMSPE \d+,\d\d, R² -?\d+,\d\d, "
+        r"error / ruido de conteo \d+,\d\d",
+        fit,
+    ), fit
+    assert re.search(
+        r"Pesos de San Juan de Lurigancho \(150132\): \w.* \(\d{6}\) 0,\d\d", plain.stdout
+    )
     assert made.exit_code == 0, made.output
     assert (tmp_path / "informe-semanal-2026-W40.html").exists()
     assert (tmp_path / "informe-semanal-2026-W40.pdf").read_bytes().startswith(b"%PDF")
@@ -288,6 +305,8 @@ def test_a_zone_and_districts_at_once_are_refused(demo_store) -> None:
             ({"districts": ["150132"], "classification": 7}, "de 0 a 3"),
             ({"districts": ["150132"], "starts_on": date(1026, 3, 2)}, "fuera de lo posible"),
             ({"districts": ["150132"], "starts_on": date(2062, 3, 2)}, "fuera de lo posible"),
+            ({"districts": ["150132"], "title": "   "}, "de 3 a 300 caracteres; tiene 0"),
+            ({"districts": ["150132"], "legal_basis_id": "D" * 81}, "a lo más 80 caracteres"),
         ]
         for given, words in wrong:
             with pytest.raises(InvalidInput, match=words):

@@ -17,6 +17,7 @@ and write the weekly brief (docs/results.md).
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -47,6 +48,27 @@ def _day(text: str | None, flag: str) -> date | None:
         return date.fromisoformat(text.strip())
     except ValueError:
         fail(_("{flag}: {value!r} no es una fecha AAAA-MM-DD", flag=flag, value=text))
+
+
+# The service names the API's fields; on the command line a message names the option.
+FLAGS = {
+    "kind": "--kind",
+    "title": "--title",
+    "districts": "--districts",
+    "area": "--area",
+    "starts_on": "--start",
+    "ends_on": "--end",
+    "legal_basis_id": "--legal-basis",
+    "patrol_plan_id": "--patrol-plan",
+    "classification": "--classification",
+    "owner_agency": "--agency",
+}
+_FIELD = re.compile(r"(^|/ )(" + "|".join(FLAGS) + r"):")
+
+
+def _as_flags(message: str) -> str:
+    """``starts_on: ... / starts_on: ...`` as ``--start: ... / --start: ...``."""
+    return _FIELD.sub(lambda m: m.group(1) + FLAGS[m.group(2)] + ":", message)
 
 
 def _print(result: dict[str, Any], as_json: bool) -> None:
@@ -172,6 +194,7 @@ def _evaluate_stored(intervention: int, period: str, method: str, as_json: bool)
             result = service.evaluate_intervention(
                 system(db, "results evaluate"), intervention, period=period, method=method
             )
+            result["unit_names"] = service.unit_names(result, "es")  # the summary's language
     except (KunturError, EvaluationError) as exc:
         fail(str(exc))
     _print(result, as_json)
@@ -238,7 +261,7 @@ def intervention_add(
             )
             ident = item.id
     except KunturError as exc:
-        fail(str(exc))
+        fail(_as_flags(str(exc)))
     typer.echo(_("Intervención {id} registrada", id=ident))
 
 
@@ -254,6 +277,7 @@ def intervention_list(
     from kuntur.identity.actor import system
     from kuntur.results import area as areas
     from kuntur.results import service
+    from kuntur.results.report import KIND_NAMES
 
     with Session(engine()) as db, db.begin():
         rows: list[dict[str, Any]] = [
@@ -280,7 +304,8 @@ def intervention_list(
             " " + _("(zona de {km2} km²)", km2=r["zone_km2"]) if r["zone_km2"] else ""
         )
         until = r["ends_on"] or _("sin fecha de fin")
-        typer.echo(f"{r['id']}  {r['starts_on']} – {until}  {r['kind']}  {r['title']}  [{where}]")
+        kind = KIND_NAMES.get(r["kind"], r["kind"])
+        typer.echo(f"{r['id']}  {r['starts_on']} – {until}  {kind}  {r['title']}  [{where}]")
 
 
 @intervention_app.command("close", help=_("Cerrar una intervención: su fecha de fin."))
@@ -300,7 +325,7 @@ def intervention_close(
         with Session(engine()) as db, db.begin():
             service.close(system(db, "results intervention close"), ident, ends)
     except KunturError as exc:
-        fail(str(exc))
+        fail(_as_flags(str(exc)))
     typer.echo(_("Intervención {id} cerrada el {end}", id=ident, end=ends.isoformat()))
 
 

@@ -4,10 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from kuntur.results.area import RING
+
 METHOD_NAMES = {
     "synthetic_control": "control sintético",
     "did": "diferencias en diferencias",
 }
+
+
+KIND_NAMES = {
+    "state_of_emergency": "estado de emergencia",
+    "patrol_plan": "plan de patrullaje",
+    "operation": "operación",
+    "programme": "programa",
+}
+
+
+def num(v: float | None, digits: int = 2) -> str:
+    """A number the Spanish way (decimal comma), as the percentages are."""
+    return "—" if v is None else f"{v:.{digits}f}".replace(".", ",")
 
 
 def pct(v: float | None, signed: bool = True) -> str:
@@ -35,8 +50,22 @@ def verdict(result: dict[str, Any]) -> str:
 def summary_lines(result: dict[str, Any]) -> list[str]:
     fit = result["pre_fit"]
     left_out = len(result.get("excluded_donors") or [])
-    lines = [
-        f"Unidades tratadas: {', '.join(result['treated'])} "
+    names = result.get("unit_names") or {}
+
+    def unit(code: str) -> str:  # a stored district by its name, its ubigeo beside it
+        name = names.get(code)
+        if not name or name == code:
+            return code
+        return f"{name} ({code})" if code.isdigit() else name
+
+    lines = []
+    if result.get("title"):  # a recorded intervention: which one, what and when
+        until = f"hasta {result['end']}" if result.get("end") else "sin fecha de fin"
+        kind = KIND_NAMES.get(result.get("kind") or "", result.get("kind") or "")
+        lines.append(f"Intervención {result['intervention']}: {result['title']}")
+        lines.append(f"  {kind}, desde {result['start']}, {until}")
+    lines += [
+        f"Unidades tratadas: {', '.join(map(unit, result['treated']))} "
         f"(comparación: {len(result['donors'])} unidades no tratadas"
         + (f"; {left_out} fuera por cambiar por su cuenta al inicio" if left_out else "")
         + ")",
@@ -53,15 +82,13 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
             f"Segundo método ({METHOD_NAMES.get(other['method'], other['method'])}): "
             f"{pct(other['effect'])}, 95 % {interval(other['ci95'])}"
         )
-    r2 = fit["r2"]
     lines.append(
-        f"Ajuste antes del inicio: RMSPE {fit['rmspe']}, R² "
-        f"{'—' if r2 is None else round(r2, 2)}, "
-        f"error / ruido de conteo {fit['noise_ratio']}"
+        f"Ajuste antes del inicio: RMSPE {num(fit['rmspe'])}, R² {num(fit['r2'])}, "
+        f"error / ruido de conteo {num(fit['noise_ratio'])}"
     )
     if result.get("placebo_p") is not None:
         lines.append(
-            f"Placebo en el espacio: p = {result['placebo_p']} "
+            f"Placebo en el espacio: p = {num(result['placebo_p'], 3)} "
             f"({len(result['placebo_in_space'])} unidades no tratadas como falsas tratadas)"
         )
     pt = result.get("placebo_in_time")
@@ -72,16 +99,20 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         )
     trend = result.get("pre_trend") or {}
     if trend.get("p") is not None:
-        lines.append(f"Prueba de tendencia previa: p = {trend['p']}")
+        lines.append(f"Prueba de tendencia previa: p = {num(trend['p'], 3)}")
     disp = result.get("displacement")
     if disp:
-        lines.append(
-            f"Desplazamiento (vecinas {', '.join(disp['units'])}): {pct(disp['effect'])}, "
-            f"95 % {interval(disp['ci95'])}"
+        where = (
+            "su entorno de 1 km"  # a drawn zone's band
+            if disp["units"] == [RING]
+            else "vecinas " + ", ".join(map(unit, disp["units"]))
         )
-    for unit, ws in (result.get("weights") or {}).items():
-        top = ", ".join(f"{d} {w:.2f}" for d, w in list(ws.items())[:6])
-        lines.append(f"Pesos de {unit}: {top}")
+        lines.append(
+            f"Desplazamiento ({where}): {pct(disp['effect'])}, 95 % {interval(disp['ci95'])}"
+        )
+    for code, ws in (result.get("weights") or {}).items():
+        top = ", ".join(f"{unit(d)} {num(w)}" for d, w in list(ws.items())[:6])
+        lines.append(f"Pesos de {unit(code)}: {top}")
     for w in result.get("warnings", []):
         lines.append(f"Advertencia: {w}")
     return lines

@@ -67,6 +67,21 @@ EARLIEST_START = date(2000, 1, 1)  # older than any incident file the command ho
 PLANNED_AHEAD = timedelta(days=366)  # an intervention may be recorded before it starts
 
 
+TITLE_CHARS = (3, 300)
+DESCRIPTION_CHARS = 4000
+REFERENCE_CHARS = 80  # a decree's or a plan's number, as the columns hold it
+
+
+def _reference(field: str, value: str | None) -> str | None:
+    """A legal basis's or a plan's reference, trimmed; blank is none."""
+    value = (value or "").strip() or None
+    if value is not None and len(value) > REFERENCE_CHARS:
+        raise InvalidInput(
+            _("{field}: a lo más {high} caracteres", field=field, high=REFERENCE_CHARS)
+        )
+    return value
+
+
 def record(
     actor: Actor,
     *,
@@ -90,6 +105,22 @@ def record(
     actor.require(MANAGE, object_type="intervention")
     if kind not in KINDS:
         raise InvalidInput(_("kind: uno de {kinds}", kinds=", ".join(KINDS)))
+    # Checked here and not only by the API's schema: the command line records through
+    # this function too, and an untitled intervention is a card nobody can tell apart.
+    title = title.strip()
+    if not TITLE_CHARS[0] <= len(title) <= TITLE_CHARS[1]:
+        raise InvalidInput(
+            _(
+                "title: de {low} a {high} caracteres; tiene {got}",
+                low=TITLE_CHARS[0],
+                high=TITLE_CHARS[1],
+                got=len(title),
+            )
+        )
+    if len(description) > DESCRIPTION_CHARS:
+        raise InvalidInput(_("description: a lo más {high} caracteres", high=DESCRIPTION_CHARS))
+    legal_basis_id = _reference("legal_basis_id", legal_basis_id)
+    patrol_plan_id = _reference("patrol_plan_id", patrol_plan_id)
     zone = None
     districts = list(districts or [])
     if area is not None and districts:
@@ -157,7 +188,7 @@ def record(
         owner_agency=agency,
         classification=classification,
         kind=kind,
-        title=title.strip(),
+        title=title,
         description=description,
         districts=",".join(districts),
         area=areas.to_text(zone) if zone is not None else None,
@@ -295,13 +326,25 @@ def _district_label(ubigeo: str) -> str:
     return found.name if found else ubigeo
 
 
-def _unit_label(unit: str) -> str:
+def _unit_label(unit: str, lang: str | None = None) -> str:
     """A unit of an evaluation in words: a district's name, or the zone and its band."""
     if unit == areas.ZONE:
-        return _("la zona")
+        return _("la zona", lang)
     if unit == areas.RING:
-        return _("su entorno de 1 km")
+        return _("su entorno de 1 km", lang)
     return _district_label(unit)
+
+
+def unit_names(result: dict[str, Any], lang: str | None = None) -> dict[str, str]:
+    """The names of the units an evaluation shows (treated, compared and next door), in
+    ``lang`` (both when None): made per reading, as the cached evaluation is for every
+    reader."""
+    shown = [
+        *result["treated"],
+        *result["donors"],
+        *(result["displacement"] or {}).get("units", []),
+    ]
+    return {u: _unit_label(u, lang) for u in shown}
 
 
 def evaluate_intervention(
@@ -428,15 +471,10 @@ def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True)
         d = geo.get_district(code)
         names.append(d.name if d else code)
     evaluation = None
-    unit_names: dict[str, str] = {}
+    names_of: dict[str, str] = {}
     if result is not None:
         evaluation = {**result, "verdict": verdict(result)}
-        shown = [
-            *result["treated"],
-            *result["donors"],
-            *(result["displacement"] or {}).get("units", []),
-        ]
-        unit_names = {u: _unit_label(u) for u in shown}
+        names_of = unit_names(result)
     return {
         "id": item.id,
         "kind": item.kind,
@@ -454,7 +492,7 @@ def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True)
         "classification": item.classification,
         "created_by": item.created_by,
         "evaluation": evaluation,
-        "unit_names": unit_names,
+        "unit_names": names_of,
         "error": error,
     }
 
