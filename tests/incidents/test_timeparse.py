@@ -98,3 +98,11 @@ def test_unrecognisable_format_asks_for_time_format() -> None:
 
 def test_two_digit_years() -> None:
     assert utc(["25/12/23 23:00"], timezone="UTC") == ["2023-12-25T23:00:00+00:00"]
+
+
+def test_a_year_past_what_nanoseconds_hold_is_a_time_of_its_own() -> None:
+    """A typed year 1016 or 3016 (pandas reads it at microseconds) is one bad row for
+    the checks after parsing (before 1900, in the future), not a failed file."""
+    out = utc(["2024-03-01 10:00", "1016-07-23 22:40:36", "3016-01-02T10:00:00-05:00"])
+    assert out[0] == "2024-03-01T15:00:00+00:00"
+    assert out[1] < "1900" and out[2] > "2200"

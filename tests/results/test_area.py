@@ -259,3 +259,32 @@ def test_a_drawn_zone_on_any_incident_file(tmp_path, share: float) -> None:
         assert hi < 0  # a fall of 30 % in about 9 assaults a week is seen
     both = CliRunner().invoke(app, [*args, "--treated-area", str(zone), "--treated", "11"])
     assert both.exit_code == 2 and "no ambos" in " ".join(both.output.split())
+
+
+def test_a_zone_with_a_handful_of_events_is_not_measured(tmp_path) -> None:
+    """A zone of about 0.01 km² holds a few assaults in three and a half years: no effect
+    can be read from them (it had read -100 %, outside its own interval)."""
+    import json
+
+    import pandas as pd
+    import shapely
+    from shapely.geometry import box, mapping
+    from typer.testing import CliRunner
+
+    from kuntur.cli import app
+
+    df = pd.read_csv(DATA / "chicago_aggravated_assaults.csv.gz")
+    df = df[(df["date"] >= "2013-01-01") & (df["date"] < "2019-01-01")]
+    tiny = box(-87.7200, 41.8800, -87.7188, 41.8810)
+    inside = shapely.contains_xy(tiny, df["longitude"], df["latitude"])
+    before = int((inside & (df["date"] < "2016-07-04").to_numpy()).sum())
+    assert before < 20  # the premise: a handful (counted here, independently)
+    path, zone = tmp_path / "chicago.csv", tmp_path / "diminuta.geojson"
+    df.to_csv(path, index=False)
+    zone.write_text(json.dumps(mapping(tiny)))
+    args = ["results", "evaluate", str(path), "--time-col", "date", "--lat-col", "latitude"]
+    args += ["--lon-col", "longitude", "--unit-col", "district", "--start", "2016-07-04"]
+    out = CliRunner().invoke(app, [*args, "--treated-area", str(zone)])
+    said = " ".join(out.output.split())
+    assert out.exit_code == 2, out.output
+    assert f"muy pocos eventos para medir un efecto: {before} antes del inicio" in said

@@ -340,6 +340,30 @@ def test_a_brief_of_a_week_to_come_or_into_a_file_is_refused(
     assert "Traceback" not in into_file.output and taken.read_text() == "ya está"
 
 
+def test_a_week_still_running_or_of_another_millennium_is_no_brief() -> None:
+    """A brief of the running week would read as a fall (a few days against whole
+    weeks): only weeks that are over, in Lima's time; and no typo of a year."""
+    from datetime import UTC, datetime
+
+    from kuntur.core.errors import InvalidInput
+
+    friday = datetime(2026, 12, 4, 18, 0, tzinfo=UTC)  # 13:00 in Lima, ISO week 49
+    with pytest.raises(
+        InvalidInput,
+        match=r"2026-W49 aún no termina \(termina el domingo "
+        r"2026-12-06\); la última completa es 2026-W48",
+    ):
+        brief.checked_week("2026-W49", friday)
+    assert brief.checked_week("2026-w48", friday) == date(2026, 11, 23)
+    sunday_night = datetime(2026, 12, 7, 4, 30, tzinfo=UTC)  # still Sunday 23:30 in Lima
+    with pytest.raises(InvalidInput, match="aún no termina"):
+        brief.checked_week("2026-W49", sunday_night)
+    monday = datetime(2026, 12, 7, 5, 30, tzinfo=UTC)  # Monday 00:30 in Lima
+    assert brief.checked_week("2026-W49", monday) == date(2026, 11, 30)
+    with pytest.raises(InvalidInput, match="los informes empiezan en 2000"):
+        brief.checked_week("1026-W10", friday)
+
+
 def test_the_chart_keeps_its_labels_inside_and_marks_an_end() -> None:
     """A start near the right edge puts its label on the left of the line; the last
     period's label ends at the edge; an intervention closed before the data end has its

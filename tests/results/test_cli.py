@@ -141,3 +141,22 @@ def test_an_unreadable_file_names_its_line(tmp_path) -> None:
         ],
     )
     assert out.exit_code == 2 and "none.csv" in out.output
+
+
+TREATED = ["--treated", "3,6,7", "--start", "2017-07-03"]
+
+
+def test_a_row_of_the_year_1016_is_one_rejected_row(thinned, tmp_path) -> None:
+    """One mistyped year among 18,000 rows: that row is named, the rest are evaluated."""
+    path, _ = thinned
+    df = pd.read_csv(path, sep=";")
+    df.loc[5, "date"] = "1016-07-23 22:40:36"
+    typo = tmp_path / "typo.csv"
+    df.to_csv(typo, index=False)
+    out = runner.invoke(
+        app,
+        ["results", "evaluate", str(typo), *ARGS, *TREATED, "--json"],
+    )
+    assert out.exit_code == 0, out.output
+    assert "typo.csv, línea 7, campo date: la hora es anterior a 1900" in out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1])["rows_rejected"] == 1

@@ -31,6 +31,9 @@ class PdfUnavailable(Exception):
     """WeasyPrint or the system's Pango is missing: the HTML is still written."""
 
 
+FIRST_YEAR = 2000  # as an intervention's earliest start
+
+
 def parse_week(text: str) -> date:
     """``2026-W48`` -> the Monday of that ISO week."""
     text = text.strip().upper()
@@ -52,17 +55,40 @@ def checked_week(text: str, now: datetime, lang: str | None = None) -> date:
                 value=text[:20],
             )
         ) from None
-    if monday > now.astimezone(LIMA).date():
-        year, week, _day = (now.astimezone(LIMA).date() - timedelta(days=7)).isocalendar()
-        last = f"{year}-W{week:02d}"
+    if monday.year < FIRST_YEAR:  # a typo of a year (1026): no incident is that old
         raise InvalidInput(
             _(
-                "la semana {value} aún no ha empezado; la última completa es {last}",
+                "semana no válida: «{value}»; los informes empiezan en {first}",
                 lang,
-                value=text.strip().upper(),
-                last=last,
+                value=text[:20],
+                first=FIRST_YEAR,
             )
         )
+    today = now.astimezone(LIMA).date()
+    sunday = monday + timedelta(days=6)
+    if sunday >= today:
+        # A week still running would be read as a fall: a few days' incidents against
+        # whole weeks before it. The brief is of weeks that are over.
+        year, week, _day = (today - timedelta(days=7)).isocalendar()
+        last = f"{year}-W{week:02d}"
+        value = text.strip().upper()
+        if monday > today:
+            words = _(
+                "la semana {value} aún no ha empezado; la última completa es {last}",
+                lang,
+                value=value,
+                last=last,
+            )
+        else:
+            words = _(
+                "la semana {value} aún no termina (termina el domingo {sunday}); la última "
+                "completa es {last}",
+                lang,
+                value=value,
+                sunday=sunday.isoformat(),
+                last=last,
+            )
+        raise InvalidInput(words)
     return monday
 
 

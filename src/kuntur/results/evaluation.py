@@ -375,7 +375,11 @@ def conformal_intervals(
     for alpha in alphas:
         lo = _bound(test, centre, step, alpha, -1)
         hi = _bound(test, centre, step, alpha, +1)
-        out[round(1.0 - alpha, 6)] = (math.expm1(lo), math.expm1(hi))
+        low, high = math.expm1(lo), math.expm1(hi)
+        if math.isfinite(estimate):  # an estimate past the search limit (a post-period
+            # with no event at all: -100 %) is still inside its own interval
+            low, high = min(low, estimate), max(high, estimate)
+        out[round(1.0 - alpha, 6)] = (low, high)
     return out, test.p_value(0.0)
 
 

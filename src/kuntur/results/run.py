@@ -8,7 +8,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from kuntur.core.i18n import _
+from kuntur.core.i18n import _, both
 from kuntur.results.area import ZONE
 from kuntur.results.evaluation import EvaluationError, Panel, Treatment, evaluate
 from kuntur.results.files import Events
@@ -18,16 +18,27 @@ MIN_UNIT_EVENTS = 20  # a unit with fewer events in the whole file is no compari
 SHOWN_UNITS = 12  # a message that lists the units there are names this many
 
 
+def _number(value: float, lang: str) -> str:
+    """A figure of a warning (a p-value, a ratio, a percentage): at most four significant
+    decimals, with a decimal comma in Spanish."""
+    text = f"{value:.4g}" if abs(value) < 1 else f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if lang == "es" else text
+
+
 def message(
     key: str,
     values: dict[str, Any],
     lang: str | None = None,
     label: Callable[[str], str] | None = None,
 ) -> str:
-    """A warning in the reader's language; ``label`` names a unit (a district's name
-    instead of its ubigeo) wherever a warning lists units."""
+    """A warning in the reader's language (both, Spanish first, when ``lang`` is None),
+    its numbers written as that language writes them; ``label`` names a unit (a
+    district's name instead of its ubigeo) wherever a warning lists units."""
+    if lang is None:
+        return both(lambda lg: message(key, values, lg, label))
     if isinstance(values.get("units"), list):
         values = {**values, "units": ", ".join(map(label or str, values["units"]))}
+    values = {k: _number(v, lang) if isinstance(v, float) else v for k, v in values.items()}
     if key == "short_pre":
         return _(
             "solo {n} periodos antes del inicio (hacen falta al menos {min} para confiar "
@@ -116,6 +127,20 @@ def evaluate_panel_json(
                 missing=", ".join(missing),
                 n=len(panel.units),
                 units=", ".join(panel.units[:shown]) + (f" (+{more})" if more > 0 else ""),
+            )
+        )
+    rows = [panel.units.index(u) for u in treated]
+    before = int(panel.values[rows, : counted.start_index].sum())
+    if before < MIN_UNIT_EVENTS:
+        # A handful of events says nothing of a change: one incident in a year made a
+        # drawn zone's "effect" -100 % with an interval as wide as the search.
+        raise EvaluationError(
+            _(
+                "muy pocos eventos para medir un efecto: {n} antes del inicio en lo tratado "
+                "(hacen falta al menos {min}); elija más unidades, una zona mayor o un "
+                "periodo más largo",
+                n=before,
+                min=MIN_UNIT_EVENTS,
             )
         )
     treatments = [Treatment(u, counted.start_index, counted.end_index) for u in treated]

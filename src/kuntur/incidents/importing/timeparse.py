@@ -42,10 +42,27 @@ class ParsedTimes:
     warning: str | None = None
 
 
+# The nanosecond times the import works in hold the years 1678 to 2261 (pandas reads a
+# year like 1016 or 3016 at a coarser unit, and putting it among them overflowed, which
+# failed the whole file). Such a time goes to the edge of that range, where the checks
+# after parsing refuse its row in words: before 1900, in the future.
+_NS_FIRST = pd.Timestamp("1678-01-01")
+_NS_LAST = pd.Timestamp("2261-12-31")
+
+
+def _within_ns(parsed: pd.Series) -> pd.Series:
+    tz = parsed.dt.tz
+    first = _NS_FIRST if tz is None else _NS_FIRST.tz_localize(tz)
+    last = _NS_LAST if tz is None else _NS_LAST.tz_localize(tz)
+    edged = parsed.mask(parsed < first, first).mask(parsed > last, last)
+    return edged.dt.as_unit("ns")
+
+
 def _localise(naive: pd.Series, tz: str) -> pd.Series:
     # Clock changes: a time that happens twice (fall back) is read as the first one,
     # a time that never happened (spring forward) is moved past the gap. Both are
     # real reports with a clock reading, not errors to reject.
+    naive = _within_ns(naive)
     first = np.ones(len(naive), dtype=bool)
     return naive.dt.tz_localize(tz, ambiguous=first, nonexistent="shift_forward").dt.tz_convert(
         "UTC"
@@ -56,8 +73,8 @@ def _parse_iso(values: pd.Series, tz: str) -> pd.Series:
     has_offset = values.str.contains(_OFFSET, regex=True)
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns, UTC]")
     if has_offset.any():
-        out[has_offset] = pd.to_datetime(
-            values[has_offset], format="ISO8601", utc=True, errors="coerce"
+        out[has_offset] = _within_ns(
+            pd.to_datetime(values[has_offset], format="ISO8601", utc=True, errors="coerce")
         )
     naive = ~has_offset
     if naive.any():
