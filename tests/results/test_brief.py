@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from kuntur.cli import app
+from kuntur.core.timeutil import utcnow
 from kuntur.identity.actor import system
 from kuntur.results import brief, service
 
@@ -283,6 +284,19 @@ def test_districts_under_another_intervention_are_no_comparison(demo_store) -> N
         result = service.evaluate_intervention(actor, zone.id)
         own = service.evaluate_intervention(actor, plan.id)
         held_out = set(plan.district_list)
+        # One that starts after the others' data end touched none of their incidents:
+        # Miraflores stays a comparison for them.
+        service.record(
+            actor,
+            kind="programme",
+            title="Programa de Miraflores del año que viene",
+            districts=["150122"],
+            starts_on=utcnow().date() + timedelta(days=90),
+        )
+        planned = service.evaluate_intervention(actor, zone.id)
+        db.rollback()
+    assert "150122" not in planned["under_other_interventions"]
+    assert "150122" in planned["donors"] and planned["effect"] == result["effect"]
     assert held_out <= set(result["under_other_interventions"])
     assert not held_out & set(result["donors"])
     assert not held_out & {p["unit"] for p in result["placebo_in_space"]}

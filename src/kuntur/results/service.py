@@ -303,10 +303,13 @@ def _under_other_interventions(actor: Actor, item: Intervention) -> tuple[set[st
     have happened without this one (its own effect would be read as this one's, with the
     sign reversed); a zone's are the districts it lies in. All are left out, so that every
     reader gets the same evaluation of the same incidents; only the visible ones are named
-    (a warning must not disclose a classified operation)."""
+    (a warning must not disclose a classified operation). One that starts after this
+    one's post-period is over (or after today, for one still open) touched none of the
+    incidents compared, and keeps its districts among the donors."""
+    window_end = item.ends_on or utcnow().date()
     others = actor.db.scalars(
         select(Intervention)
-        .where(Intervention.id != item.id)
+        .where(Intervention.id != item.id, Intervention.starts_on <= window_end)
         .execution_options(**{EVERY_RECORD: True})
     ).all()
     every = {d for other in others for d in other.district_list}
