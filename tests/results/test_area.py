@@ -199,9 +199,9 @@ def test_the_cli_records_a_zone_lists_and_closes_it(tmp_path, monkeypatch) -> No
     assert bad.exit_code == 2 and "rota.geojson: no es GeoJSON válido (línea 2)" in said(bad)
     assert missing.exit_code == 2 and "no se puede leer" in said(missing)
     assert nowhere.exit_code == 2 and "al menos un distrito" in said(nowhere)
-    assert early.exit_code == 2 and "posterior al inicio" in said(early)
+    assert early.exit_code == 2 and "no puede ser anterior al inicio" in said(early)
     # The options by the names the command line knows them by, not the API's fields.
-    assert early.exit_code == 2 and said(early).startswith("Error: --end: el fin debe")
+    assert early.exit_code == 2 and said(early).startswith("Error: --end: el fin no puede")
     assert long_ago.exit_code == 2 and "--start: 1990-01-05 fuera de lo posible" in said(long_ago)
     assert "starts_on" not in said(long_ago)
     assert untitled.exit_code == 2 and "--title: de 3 a 300 caracteres" in said(untitled)

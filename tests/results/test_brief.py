@@ -63,7 +63,7 @@ def test_the_cli_evaluates_a_stored_intervention(demo_store, monkeypatch, tmp_pa
         fit,
     ), fit
     assert re.search(
-        r"Pesos de San Juan de Lurigancho \(150132\): \w.* \(\d{6}\) 0,\d\d", plain.stdout
+        r"Pesos de San Juan de Lurigancho \(150132\): \w[^;]* \(\d{6}\) = 0,\d\d; ", plain.stdout
     )
     assert made.exit_code == 0, made.output
     assert (tmp_path / "informe-semanal-2026-W40.html").exists()
@@ -77,7 +77,19 @@ def test_the_brief_renders_as_html_and_pdf(demo_store, tmp_path: Path) -> None:
         actor = system(db, "test")
         item = next(i for i in service.interventions(actor) if i.kind == "patrol_plan")
         monday = item.starts_on + timedelta(weeks=4)
+        service.record(  # planned for after that week: not in its brief
+            actor,
+            kind="programme",
+            title="Programa que empieza después",
+            districts=["150122"],
+            starts_on=monday + timedelta(days=7),
+        )
         html = brief.render_brief(actor, monday)
+        db.rollback()
+    assert "Programa que empieza después" not in html
+    assert "plan de patrullaje intensivo" in html
+    # The brief is in Spanish: its warnings too (the service gives them in both languages).
+    assert "fuera de la comparación" in html and "left out of the comparison" not in html
     assert "Informe semanal del mando" in html
     assert "Tiempos de respuesta" in html and "Intervenciones y su efecto medido" in html
     assert "Incidentes recibidos" in html and "Despachados" in html
@@ -321,6 +333,11 @@ def test_a_zone_and_districts_at_once_are_refused(demo_store) -> None:
             ({"districts": ["150132"], "starts_on": date(2062, 3, 2)}, "fuera de lo posible"),
             ({"districts": ["150132"], "title": "   "}, "de 3 a 300 caracteres; tiene 0"),
             ({"districts": ["150132"], "legal_basis_id": "D" * 81}, "a lo más 80 caracteres"),
+            ({"districts": ["150132"], "ends_on": zone.starts_on - timedelta(days=1)}, "anterior"),
+            (
+                {"districts": ["150132"], "ends_on": zone.starts_on + timedelta(days=3660)},
+                "más de diez años del inicio",
+            ),
         ]
         for given, words in wrong:
             with pytest.raises(InvalidInput, match=words):

@@ -106,6 +106,7 @@ def test_the_public_brief_shows_the_release_as_released(engine: Engine) -> None:
     truth = seed(engine)
     with Session(engine) as db:
         html = public_brief.render(db, W40)
+        english = public_brief.render(db, W40, lang="en")
         r = public.releases(db, "2026-09")[0]
         released = public.release_out(r, public.cells_of(db, r), "es")
         later = public_brief.render(db, W45)
@@ -119,12 +120,17 @@ def test_the_public_brief_shows_the_release_as_released(engine: Engine) -> None:
         assert total == sum(c["noisy_count"] for c in released["cells"] if c["category"] == cat)
     true_cat = {c: sum(n for (_d, k), n in truth.items() if k == c) for c in noisy_cat}
     assert sum(noisy_cat[c] != true_cat[c] for c in noisy_cat) >= len(noisy_cat) - 1
-    assert "ε = 0.1" in html and f"cifra publicada ± {r.ci95}" in html
-    assert "gastado 0.1; queda 3.9" in html
+    # Figures as each language writes them: a decimal comma in Spanish, a point in English.
+    half_width = f"{r.ci95:.1f}"
+    assert "ε = 0,1" in html and f"cifra publicada ± {half_width.replace('.', ',')}" in html
+    assert "gastado 0,1; queda 3,9" in html
+    assert "ε = 0.1" in english and f"± {half_width}" in english
+    assert "spent 0.1; left 3.9" in english
     # Response times as the public site shows them: Cercado de Lima's September (median
     # 92 s, 1.5 min), Comas withheld (four measurements) and never named.
     table = html.split('data-testid="response-table"')[1].split("</table>")[0]
-    assert "Lima" in table and "1.5 min" in table and "Comas" not in table
+    assert "Lima" in table and "1,5 min" in table and "Comas" not in table
+    assert "1.5 min" in english.split('data-testid="response-table"')[1]
     assert "Tiempos de respuesta de 2026-09" in html
     assert 'data-testid="no-release"' not in html
     # October is over by 8 November and has no release: said plainly, September still shown.

@@ -30,6 +30,15 @@ def test_an_intervention_is_recorded_closed_and_audited(engine: Engine) -> None:
             legal_basis_id="DS-123-2026-PCM",
         )
         ident = item.id
+        one_day = service.record(  # an operation of one day: its end is its start
+            actor,
+            kind="operation",
+            title="Operativo de un día en el Cercado",
+            districts=["150101"],
+            starts_on=date(2026, 10, 5),
+            ends_on=date(2026, 10, 5),
+        )
+        assert one_day.ends_on == one_day.starts_on
         service.close(actor, item.id, date(2026, 12, 4))
         assert service.get(actor, item.id).ends_on == date(2026, 12, 4)
         assert item.id in [i.id for i in service.interventions(actor)]

@@ -20,6 +20,7 @@ def test_the_commander_reads_what_the_plan_changed(browser: Browser, live_server
     pg = desk_page(browser, live_server, "comandantelima", "KUNTUR_TEST_FRONT_TOTP", "/resultados")
     card = pg.get_by_test_id("intervention").filter(has_text="plan de patrullaje")
     expect(card.get_by_test_id("intervention-title")).to_contain_text("plan de patrullaje")
+    expect(card.get_by_test_id("intervention-kind")).to_have_text("Plan de patrullaje")
     expect(pg.get_by_test_id("results-status")).to_contain_text("Intervenciones evaluadas")
     effect = card.get_by_test_id("intervention-effect")
     expect(effect).to_contain_text("%")
@@ -119,7 +120,7 @@ def test_a_zone_is_drawn_recorded_and_shown_on_its_map(browser: Browser, live_se
         data={"ends_on": (start - timedelta(days=1)).isoformat()},
         headers={"X-CSRF-Token": pg.locator('meta[name="csrf-token"]').get_attribute("content")},
     )
-    assert early.status == 422 and "posterior al inicio" in early.text()
+    assert early.status == 422 and "no puede ser anterior al inicio" in early.text()
     card.locator("input[name=ends_on]").fill((start + timedelta(days=14)).isoformat())
     card.get_by_test_id("close-submit").click()
     expect(pg.get_by_test_id("results-status")).to_contain_text("Intervención cerrada")

@@ -17,6 +17,8 @@ from typing import Annotated, Any
 import anyio.to_thread
 import pydantic_core
 from fastapi import BackgroundTasks, Depends, FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute, APIRouter
 from sqlalchemy.exc import DataError
@@ -34,6 +36,7 @@ from kuntur.core.errors import (
     Unauthenticated,
 )
 from kuntur.core.ids import new_request_id
+from kuntur.core.validation import in_words
 
 SESSION_COOKIE = "kuntur_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -264,6 +267,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     async def _not_found(_request: Request, exc: NotFound) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(RequestValidationError)
+    async def _shape(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own answer, with pydantic's English reasons said in both languages.
+        return JSONResponse({"detail": jsonable_encoder(in_words(list(exc.errors())))}, 422)
 
     @app.exception_handler(InvalidInput)
     async def _invalid(_request: Request, exc: InvalidInput) -> JSONResponse:

@@ -136,7 +136,7 @@ class Actor:
         when this actor may not read it (that attempt on record)."""
         found = self.db.get(model, ident, execution_options={EVERY_RECORD: True})
         if found is None:
-            raise NotFound(_("{what} {id} no existe", what=object_type, id=ident))
+            raise NotFound(_("el registro {id} no existe o no está a su alcance", id=ident))
         if isinstance(found, Scoped):
             self.require_record(
                 owner_agency=found.owner_agency,
@@ -187,7 +187,11 @@ class Actor:
         )
         if forbidden:
             raise Forbidden(message or reason)
-        raise NotFound(message or _("{what} {id} no existe", what=object_type, id=object_id))
+        # The same words whether it does not exist or may not be read (nothing confirmed),
+        # and no type code: the reader asked for it, and knows what it is.
+        raise NotFound(
+            message or _("el registro {id} no existe o no está a su alcance", id=object_id)
+        )
 
 
 def actor_of(db: Session) -> Actor | None:

@@ -194,4 +194,4 @@ def refuse_record(
     _log_denial(db, ctx, {"reason": reason}, object_type, object_id)
     from kuntur.core.errors import NotFound
 
-    raise NotFound(_("{what} {id} no existe", what=object_type, id=object_id))
+    raise NotFound(_("el registro {id} no existe o no está a su alcance", id=object_id))

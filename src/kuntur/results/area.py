@@ -158,9 +158,9 @@ def area_km2(geom: Polygon | MultiPolygon) -> float:
     return float(_metric(geom)[0].area) / 1e6
 
 
-def zone_km2(text: str | None) -> str | None:
-    """A stored zone's area for a reader ("0,74"), None for whole districts."""
-    return f"{area_km2(from_text(text)):.2f}".replace(".", ",") if text else None
+def zone_km2(text: str | None) -> float | None:
+    """A stored zone's area in km² to two decimals, None for whole districts."""
+    return round(area_km2(from_text(text)), 2) if text else None
 
 
 def ring(geom: Polygon | MultiPolygon, metres: float = RING_M) -> Any:

@@ -134,7 +134,7 @@ def gather(actor: Actor, monday: date) -> dict[str, Any]:
     cats_w = Counter(r.category for r in week)
     cats_p = Counter(r.category for r in prior)
     categories = [
-        {"label": _label(c), "week": n, "before": round(cats_p.get(c, 0) / 4, 1)}
+        {"label": _label(c), "week": n, "before": report.num(cats_p.get(c, 0) / 4, 1)}
         for c, n in cats_w.most_common(8)
     ]
     dists = Counter(r.district_ubigeo for r in week if r.district_ubigeo)
@@ -146,7 +146,7 @@ def gather(actor: Actor, monday: date) -> dict[str, Any]:
             {
                 "name": d.name if d else code,
                 "week": n,
-                "before": round(dists_p.get(code, 0) / 4, 1),
+                "before": report.num(dists_p.get(code, 0) / 4, 1),
                 "dispatch_week": _minutes(
                     _median_dispatch(r for r in week if r.district_ubigeo == code)
                 ),
@@ -182,7 +182,10 @@ def gather(actor: Actor, monday: date) -> dict[str, Any]:
         for t in times
     ]
     interventions = []
+    sunday = monday + timedelta(days=6)
     for item in service.interventions(actor):
+        if item.starts_on > sunday or (item.ends_on is not None and item.ends_on < monday):
+            continue  # not in force that week: planned for later, or over before it
         result = service.cached_evaluation(actor, item)
         interventions.append(
             {
@@ -190,7 +193,7 @@ def gather(actor: Actor, monday: date) -> dict[str, Any]:
                 "districts": ", ".join(
                     service.intervention_out(actor, item, evaluate=False)["district_names"]
                 ),
-                "zone_km2": areas.zone_km2(item.area),
+                "zone_km2": report.num(areas.zone_km2(item.area)) if item.area else None,
                 "since": item.starts_on.isoformat(),
                 "until": item.ends_on.isoformat() if item.ends_on else None,
                 "result": result,
@@ -198,6 +201,7 @@ def gather(actor: Actor, monday: date) -> dict[str, Any]:
                 "ci90": report.interval(result["ci90"]) if result else None,
                 "ci95": report.interval(result["ci95"]) if result else None,
                 "verdict": report.verdict(result) if result else None,
+                "warnings": [report.half(w, "es") for w in result["warnings"]] if result else [],
                 "svg": Markup(chart.from_result(result)) if result else None,  # noqa: S704
             }
         )
@@ -206,7 +210,7 @@ def gather(actor: Actor, monday: date) -> dict[str, Any]:
         "monday": monday.isoformat(),
         "sunday": (monday + timedelta(days=6)).isoformat(),
         "total": len(week),
-        "total_before": round(len(prior) / 4, 1),
+        "total_before": report.num(len(prior) / 4, 1),
         "categories": categories,
         "districts": districts,
         "response": response,

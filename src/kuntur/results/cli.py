@@ -277,7 +277,7 @@ def intervention_list(
     from kuntur.identity.actor import system
     from kuntur.results import area as areas
     from kuntur.results import service
-    from kuntur.results.report import KIND_NAMES
+    from kuntur.results.report import KIND_NAMES, num
 
     with Session(engine()) as db, db.begin():
         rows: list[dict[str, Any]] = [
@@ -301,7 +301,7 @@ def intervention_list(
             typer.echo(json.dumps(r, ensure_ascii=False))
             continue
         where = ", ".join(r["districts"]) + (
-            " " + _("(zona de {km2} km²)", km2=r["zone_km2"]) if r["zone_km2"] else ""
+            " " + _("(zona de {km2} km²)", km2=num(r["zone_km2"])) if r["zone_km2"] else ""
         )
         until = r["ends_on"] or _("sin fecha de fin")
         kind = KIND_NAMES.get(r["kind"], r["kind"])

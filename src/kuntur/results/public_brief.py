@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,7 @@ from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.public import service as public
 from kuntur.public.models import PublicAlert
 from kuntur.results import area as areas
+from kuntur.results import report
 from kuntur.results.models import Intervention
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -178,7 +179,14 @@ def _env() -> Environment:
         loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"])
     )
     install_gettext(env)  # Spanish first, English on request (the page's ``lang``)
+    env.filters["num"] = _number
     return env
+
+
+@pass_context
+def _number(context: Any, value: float | str | None, digits: int | None = 1) -> str:
+    """``{{ x | num(1) }}``: a figure as the page's language writes it (0,9 or 0.9)."""
+    return report.num(value, digits, context.get("lang", "es"))
 
 
 def render(

@@ -15,14 +15,27 @@ METHOD_NAMES = {
 KIND_NAMES = {
     "state_of_emergency": "estado de emergencia",
     "patrol_plan": "plan de patrullaje",
-    "operation": "operación",
+    "operation": "operativo",
     "programme": "programa",
 }
 
 
-def num(v: float | None, digits: int = 2) -> str:
-    """A number the Spanish way (decimal comma), as the percentages are."""
-    return "—" if v is None else f"{v:.{digits}f}".replace(".", ",")
+def num(v: float | str | None, digits: int | None = 2, lang: str = "es") -> str:
+    """A number as ``lang`` writes it (Spanish: decimal comma, as the percentages are);
+    ``digits`` None: up to four significant ones. Text (a "—") is kept."""
+    if v is None:
+        return "—"
+    if isinstance(v, str):
+        return v
+    text = f"{v:.4g}" if digits is None else f"{v:.{digits}f}"
+    return text.replace(".", ",") if lang == "es" else text
+
+
+def half(text: str, lang: str) -> str:
+    """A reason given "Spanish / English": the half in ``lang`` where the split is
+    unambiguous (one separator), else the whole (as the pages' ``inLanguage``)."""
+    halves = text.split(" / ")
+    return halves[1 if lang == "en" else 0] if len(halves) == 2 else text
 
 
 def pct(v: float | None, signed: bool = True) -> str:
@@ -111,7 +124,7 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
             f"Desplazamiento ({where}): {pct(disp['effect'])}, 95 % {interval(disp['ci95'])}"
         )
     for code, ws in (result.get("weights") or {}).items():
-        top = ", ".join(f"{unit(d)} {num(w)}" for d, w in list(ws.items())[:6])
+        top = "; ".join(f"{unit(d)} = {num(w)}" for d, w in list(ws.items())[:6])
         lines.append(f"Pesos de {unit(code)}: {top}")
     for w in result.get("warnings", []):
         lines.append(f"Advertencia: {w}")

@@ -82,6 +82,23 @@ def _reference(field: str, value: str | None) -> str | None:
     return value
 
 
+LONGEST = timedelta(days=3653)  # ten years: a programme's span, not a typo of a century
+
+
+def _check_end(starts_on: date, ends_on: date) -> None:
+    """The last day in force (inclusive): the start's own day at the earliest (an
+    operation of one day), ten years after it at the latest."""
+    if ends_on < starts_on:
+        raise InvalidInput(_("ends_on: el fin no puede ser anterior al inicio"))
+    if ends_on > starts_on + LONGEST:
+        raise InvalidInput(
+            _(
+                "ends_on: {day} está a más de diez años del inicio; revise el año",
+                day=ends_on.isoformat(),
+            )
+        )
+
+
 def record(
     actor: Actor,
     *,
@@ -149,8 +166,8 @@ def record(
                 codes=", ".join(unknown[:5]),
             )
         )
-    if ends_on is not None and ends_on <= starts_on:
-        raise InvalidInput(_("ends_on: el fin debe ser posterior al inicio"))
+    if ends_on is not None:
+        _check_end(starts_on, ends_on)
     today = utcnow().date()
     if not EARLIEST_START <= starts_on <= today + PLANNED_AHEAD:
         # A typo of a year (1026, 2062) is stored as a real date otherwise: an intervention
@@ -219,8 +236,7 @@ def record(
 def close(actor: Actor, intervention_id: int, ends_on: date) -> Intervention:
     actor.require(MANAGE, object_type="intervention", object_id=str(intervention_id))
     item = get(actor, intervention_id)
-    if ends_on <= item.starts_on:
-        raise InvalidInput(_("ends_on: el fin debe ser posterior al inicio"))
+    _check_end(item.starts_on, ends_on)
     before = item.ends_on  # a correction keeps what it replaced on the record
     item.ends_on = ends_on
     actor.record(

@@ -64,6 +64,7 @@ BASE_TEXT: dict[str, Text] = {
     ),
     "error_other": N_("No se pudo completar la acción"),
     "error_network": N_("Sin conexión con el servidor: revise la red e intente de nuevo"),
+    "map_credit": N_("Límites: INEI / IGN"),  # the district boundaries' sources, on maps
 }
 
 

@@ -252,7 +252,7 @@
       map = L.map("map", { zoomControl: true });
       const tiles = document.body.dataset.tileUrl;
       if (tiles) L.tileLayer(tiles, { attribution: document.body.dataset.tileAttribution, maxZoom: 19 }).addTo(map);
-      map.attributionControl.addAttribution("Límites: INEI / IGN");
+      map.attributionControl.addAttribution(T.map_credit);
       marks = L.layerGroup().addTo(map);
     }
     if (!outlines) { // once per page; the service worker answers it offline

@@ -27,6 +27,7 @@
     const sec = el("section", null, { "class": "card", "data-testid": "intervention" });
     sec.append(el("h3", item.title, { "data-testid": "intervention-title" }));
     const dl = el("dl");
+    row(dl, W.kind, W["kind_" + item.kind] || item.kind, "intervention-kind");
     if (item.area) row(dl, W.area, item.district_names.join(", "), "intervention-area");
     else row(dl, W.districts, item.district_names.join(", "));
     row(dl, W.from, item.ends_on ? item.starts_on + " " + W.to + " " + item.ends_on
@@ -43,7 +44,7 @@
     if (item.area) sec.append(zoneMap(item));
     const ev = item.evaluation;
     if (!ev) {
-      sec.append(el("p", W.not_evaluable + (item.error ? ": " + item.error : ""),
+      sec.append(el("p", W.not_evaluable + (item.error ? ": " + inLanguage(item.error) : ""),
         { "class": "hint", "data-testid": "intervention-error" }));
       return sec;
     }
@@ -101,7 +102,7 @@
   function baseMap(box) {
     const map = L.map(box, { zoomControl: true }).setView([-12.05, -77.04], 11);
     if (KUNTUR.tile_url) L.tileLayer(KUNTUR.tile_url, { attribution: KUNTUR.tile_attribution, maxZoom: 19 }).addTo(map);
-    map.attributionControl.addAttribution("Límites: INEI / IGN");
+    map.attributionControl.addAttribution(T.map_credit);
     outlines(map);
     return map;
   }
@@ -207,9 +208,12 @@
 
   function secs(v) {
     if (v === null || v === undefined) return "—";
-    return (v / 60).toFixed(1).replace(".", ",") + " min";
+    return dec(v / 60, 1) + " min";
   }
-  function num(v) { return String(v).replace(".", ","); }
+  function num(v) {  // as the page's language writes it: 191,7 or 191.7
+    if (v === null || v === undefined) return "—";
+    return Number(v).toLocaleString(KUNTUR.lang, { maximumFractionDigits: 2 });
+  }
 
   /* The weekly chart for the city or one district (the select, or a row of the table). */
   function weeklyFor(code) {

@@ -45,7 +45,7 @@ function filterParams() {
 function describeDetail(detail) {
   if (typeof detail === "string") return inLanguage(detail);
   if (Array.isArray(detail)) {  // validation errors: "field: message" each
-    return detail.map((d) => `${(d.loc || []).filter((x) => x !== "body").join(".")}: ${d.msg}`).join("; ");
+    return detail.map((d) => `${(d.loc || []).filter((x) => x !== "body").join(".")}: ${inLanguage(String(d.msg))}`).join("; ");
   }
   return "";
 }
@@ -186,7 +186,7 @@ function kunturBaseMap(options = {}) {
   if (KUNTUR.tile_url) {
     L.tileLayer(KUNTUR.tile_url, { attribution: KUNTUR.tile_attribution, maxZoom: 19 }).addTo(map);
   }
-  map.attributionControl.addAttribution("Límites: INEI / IGN");
+  map.attributionControl.addAttribution(T.map_credit);
   if (options.outlines) {
     getJSON("/api/geography/boundaries/lima-callao").then((g) => {
       L.geoJSON(g, {

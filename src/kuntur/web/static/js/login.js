@@ -1,5 +1,10 @@
 /* Login: posts the form as JSON; the server sets an HttpOnly session cookie. */
 "use strict";
+/* The server's reasons come as "Spanish / English": the page's half. */
+function half(text) {
+  const halves = text.split(" / ");
+  return halves.length === 2 ? halves[document.documentElement.lang === "en" ? 1 : 0] : text;
+}
 document.getElementById("login-form").addEventListener("submit", async (ev) => {
   ev.preventDefault();
   const f = ev.target;
@@ -14,7 +19,7 @@ document.getElementById("login-form").addEventListener("submit", async (ev) => {
     location.assign(local ? next : "/");
   } else {
     // "Incorrect" in the page's language; anything else (locked, too many attempts, too
-    // long) as the server says it, Spanish first.
+    // long) as the server says it, in the page's language.
     const error = document.getElementById("login-error");
     let text = error.dataset.default;
     const answer = await r.json().catch(() => ({}));
@@ -22,8 +27,8 @@ document.getElementById("login-form").addEventListener("submit", async (ev) => {
     if (needsCode) text = error.dataset.totp;  // in the page's language
     else if (r.status !== 401) {
       const detail = answer.detail;
-      if (typeof detail === "string") text = detail;
-      else if (Array.isArray(detail) && detail.length) text = detail[0].msg;  // 422: too long
+      if (typeof detail === "string") text = half(detail);
+      else if (Array.isArray(detail) && detail.length) text = half(String(detail[0].msg));  // 422: too long
     }
     error.textContent = text;
     error.hidden = false;
