@@ -4,6 +4,7 @@ and the weekly brief rendered as HTML and as PDF, in Spanish, with the chart inl
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from datetime import date, timedelta
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from kuntur.cli import app
-from kuntur.core.timeutil import utcnow
+from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.identity.actor import system
 from kuntur.results import brief, service
 
@@ -199,6 +200,13 @@ def test_one_district_week_by_week_with_the_forecasts_that_ended(demo_store) -> 
     assert kpis["district"] == sjl
     assert abs(sum(kpis["incidents"]) - counted) <= 2  # a second apart: the clock moved
     assert len(published) == 1
+    # Named by its window in Lima's days (the last one included), not by a number.
+    opened = made.valid_from.astimezone(LIMA)
+    closed = (made.valid_until - timedelta(microseconds=1)).astimezone(LIMA)
+    assert (published[0]["first_day"], published[0]["last_day"]) == (
+        opened.date().isoformat(),
+        closed.date().isoformat(),
+    )
     hit = [v for v in kpis["forecast_hit_pct"] if v is not None]
     assert hit == [pytest.approx(100 * published[0]["hit_rate"], abs=0.05)]
     assert kpis["forecast_hit_pct"].index(hit[0]) == 16 - 3  # the week it ended in
@@ -393,6 +401,29 @@ def test_a_week_still_running_or_of_another_millennium_is_no_brief() -> None:
     assert brief.checked_week("2026-W49", monday) == date(2026, 11, 30)
     with pytest.raises(InvalidInput, match="los informes empiezan en 2000"):
         brief.checked_week("1026-W10", friday)
+
+
+@pytest.mark.parametrize("n", [2, 5, 12, 30, 60, 522])
+def test_the_charts_dates_never_run_into_each_other(n: int) -> None:
+    """Dates of 10 characters at 7 px each (the PDF's font at its widest): the labels'
+    boxes, from their anchors, do not overlap, and the first and last periods are named."""
+    import re
+
+    from kuntur.results import chart
+
+    periods = [(date(2025, 1, 6) + timedelta(weeks=k)).isoformat() for k in range(n)]
+    svg = chart.observed_vs_counterfactual(
+        periods, [10.0] * n, [11.0] * n, [k >= n * 0.8 for k in range(n)]
+    )
+    found = re.findall(r'<text x="([\d.]+)" y="\d+" text-anchor="(\w+)">(\d{4}-\d\d-\d\d)<', svg)
+    boxes = []
+    for x, anchor, label in found:
+        w, at = len(label) * 7.0, float(x)
+        lo = at if anchor == "start" else at - w if anchor == "end" else at - w / 2
+        boxes.append((lo, lo + w))
+        assert lo >= 0 and lo + w <= chart.WIDTH
+    assert all(a[1] < b[0] for a, b in itertools.pairwise(boxes))
+    assert found[0][2] == periods[0] and found[-1][2] == periods[-1]
 
 
 def test_the_chart_keeps_its_labels_inside_and_marks_an_end() -> None:

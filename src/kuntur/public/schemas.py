@@ -114,6 +114,8 @@ class ResponseTimes(BaseModel):
 class Accuracy(BaseModel):
     forecast_id: int
     month: str
+    first_day: str = Field(description="the forecast window's first day (Lima), YYYY-MM-DD")
+    last_day: str = Field(description="its last day (Lima), included")
     district: str = Field(description='ubigeo, or "*" for the forecast\'s whole area')
     district_name: str
     flagged_share: float

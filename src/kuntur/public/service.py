@@ -362,10 +362,14 @@ def statistics_csv(db: Session) -> str:
 
 
 # --- results: response times and forecast hit rates ---------------------------------------
-def _month_of(value: datetime) -> str:
+def _lima_day(value: datetime) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return f"{value.astimezone(LIMA):%Y-%m}"
+    return f"{value.astimezone(LIMA):%Y-%m-%d}"
+
+
+def _month_of(value: datetime) -> str:
+    return _lima_day(value)[:7]
 
 
 def _closed_months_cutoff(now: datetime, holdback_days: int) -> datetime:
@@ -530,6 +534,10 @@ def forecast_accuracy(
                 {
                     "forecast_id": f.id,
                     "month": _month_of(f.valid_from),
+                    # The window in Lima's days, the last one included: how a reader
+                    # tells one week's forecast from another.
+                    "first_day": _lima_day(f.valid_from),
+                    "last_day": _lima_day(f.valid_until - timedelta(microseconds=1)),
                     "district": district,
                     "district_name": names.get(district, _("Toda el área")),
                     "flagged_share": round(share, 4),

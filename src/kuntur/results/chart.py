@@ -3,7 +3,8 @@ CDN): the page, the brief and its PDF show the same picture. Labels in Spanish."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from xml.sax.saxutils import escape
 
 from kuntur.core.i18n import _
@@ -85,13 +86,7 @@ def observed_vs_counterfactual(
             f'<line x1="{LEFT}" y1="{yy:.1f}" x2="{LEFT + w}" y2="{yy:.1f}" stroke="#ddd"/>'
         )
         parts.append(f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end">{v:g}</text>')
-    step = max(1, n // 6)
-    ticks = list(range(0, n, step))
-    if n - 1 - ticks[-1] >= step / 2:
-        ticks.append(n - 1)
-    for i in ticks:
-        # The first and last labels inside the picture: anchored at their outer end.
-        anchor = "start" if i == 0 and n > 1 else "end" if i == n - 1 and n > 1 else "middle"
+    for i, anchor in _ticks(periods, x):
         parts.append(
             f'<text x="{x(i):.1f}" y="{TOP + h + 16}" text-anchor="{anchor}">'
             f"{escape(periods[i])}</text>"
@@ -120,6 +115,31 @@ def observed_vs_counterfactual(
     parts.append(f'<text x="{LEFT + 260}" y="{ly}">{escape(made)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+CHAR_PX = 7.0  # a character of the 11 px labels at its widest (DejaVu Sans, in the PDF)
+TICK_GAP_PX = 6.0
+
+
+def _ticks(periods: Sequence[str], x: Callable[[int], float]) -> list[tuple[int, str]]:
+    """The periods labelled under the plot, with their anchor: evenly spaced, as many as
+    fit, the first and the last inside the picture (anchored at their outer end); none
+    runs into the next (the first two had, in the PDF, whose font is wider than a
+    browser's)."""
+    n = len(periods)
+    if n == 1:
+        return [(0, "middle")]
+    width = max(len(p) for p in periods) * CHAR_PX
+    per_period = max(x(1) - x(0), 1e-9)
+    # A label anchored at its start beside one centred on its tick: 1.5 widths apart.
+    step = max(1, math.ceil((1.5 * width + TICK_GAP_PX) / per_period))
+    ticks = list(range(0, n, step))
+    rest = n - 1 - ticks[-1]
+    if rest and rest * per_period >= 1.5 * width + TICK_GAP_PX:
+        ticks.append(n - 1)
+    elif rest and len(ticks) > 1:
+        ticks[-1] = n - 1  # the last period labelled instead of the one just before it
+    return [(i, "start" if i == 0 else "end" if i == n - 1 else "middle") for i in ticks]
 
 
 def _marker(at: float, top: float, bottom: float, label: str, mark: str) -> list[str]:
