@@ -386,6 +386,12 @@ ROUTES: dict[tuple[str, str], Row] = {
         "/api/results/interventions/{s.intervention}/close",
         json=lambda s: {"ends_on": "2030-01-05"},
     ),
+    # after the close above: a withdrawn one is closed no more
+    ("POST", "/api/results/interventions/{intervention_id}/withdraw"): Row(
+        RESULTS_MANAGE,
+        "/api/results/interventions/{s.intervention}/withdraw",
+        json=lambda s: {"reason": "registrado en el distrito equivocado"},
+    ),
     # the field app (issue 20): the phone acts as the unit its device token is bound to; the
     # desks list the devices and their deliveries and revoke a device
     ("POST", "/api/field/signin"): Row(FIELD_USE, headers=FIELD_HEADERS),

@@ -326,6 +326,48 @@ def test_districts_under_another_intervention_are_no_comparison(demo_store) -> N
     assert set(own["treated"]) == held_out and "150115" in own["under_other_interventions"]
 
 
+def test_a_record_made_by_mistake_is_withdrawn_not_deleted(demo_store, tmp_path) -> None:
+    """A test record on Miraflores had pulled Miraflores out of every other evaluation's
+    comparison: withdrawn with a reason, it stays listed (with who and why, on the audit
+    record: the role matrix asks every write for its event) and is no longer evaluated, in
+    a brief, or counted against the others."""
+    from kuntur.core.errors import InvalidInput
+
+    eng, _url = demo_store
+    with Session(eng) as db, db.begin():
+        actor = system(db, "test")
+        zone = next(i for i in service.interventions(actor) if i.area)
+        wrong = service.record(
+            actor,
+            kind="operation",
+            title="Prueba en el distrito equivocado",
+            districts=["150122"],
+            starts_on=zone.starts_on,
+        )
+        held = service.evaluate_intervention(actor, zone.id)
+        with pytest.raises(InvalidInput, match="de 10 a 1000 caracteres; tiene 2"):
+            service.withdraw(actor, wrong.id, "  no ")
+        service.withdraw(actor, wrong.id, "registrado en Miraflores por error")
+        freed = service.evaluate_intervention(actor, zone.id)
+        shown = service.intervention_out(actor, wrong)
+        for again in (
+            lambda: service.withdraw(actor, wrong.id, "otra vez, por si acaso"),
+            lambda: service.close(actor, wrong.id, zone.starts_on + timedelta(days=30)),
+            lambda: service.evaluate_intervention(actor, wrong.id),
+        ):
+            with pytest.raises(InvalidInput, match="fue anulada el"):
+                again()
+        html = brief.render_brief(actor, zone.starts_on + timedelta(weeks=4))
+        listed = [i.id for i in service.interventions(actor)]
+        db.rollback()
+    assert "150122" in held["under_other_interventions"] and "150122" not in held["donors"]
+    assert "150122" not in freed["under_other_interventions"] and "150122" in freed["donors"]
+    assert wrong.id in listed and shown["evaluation"] is None
+    assert shown["withdrawn"]["reason"] == "registrado en Miraflores por error"
+    assert shown["withdrawn"]["by"] == "system:test"
+    assert "Prueba en el distrito equivocado" not in html
+
+
 def test_a_zone_and_districts_at_once_are_refused(demo_store) -> None:
     from kuntur.core.errors import InvalidInput
 

@@ -138,5 +138,20 @@ def test_a_zone_is_drawn_recorded_and_shown_on_its_map(browser: Browser, live_se
     expect(
         pg.get_by_test_id("intervention").filter(has_text="Operativo de prueba en el Cercado")
     ).to_contain_text((start + timedelta(days=15)).isoformat())
+    # Recorded by mistake after all: withdrawn with a reason, it stays, marked as such.
+    test_card = pg.get_by_test_id("intervention").filter(
+        has_text="Operativo de prueba en el Cercado"
+    )
+    test_card.get_by_test_id("withdraw").locator("summary").click()
+    test_card.locator("input[name=reason]").fill("era una prueba de la capacitación")
+    test_card.get_by_test_id("withdraw-submit").click()
+    expect(pg.get_by_test_id("results-status")).to_contain_text("Intervención anulada")
+    gone = pg.get_by_test_id("intervention").filter(has_text="Operativo de prueba en el Cercado")
+    expect(gone.get_by_test_id("intervention-withdrawn")).to_contain_text(
+        "era una prueba de la capacitación"
+    )
+    expect(gone.get_by_test_id("intervention-withdrawn")).to_contain_text("Anulada el")
+    expect(gone.get_by_test_id("close-form")).to_have_count(0)
+    expect(gone.get_by_test_id("intervention-result")).to_have_count(0)
     zone.screenshot(path=str(SCREENS / "resultados-zona.png"))
     assert not pg.context.errors  # type: ignore[attr-defined]

@@ -84,6 +84,20 @@ def seed_results(engine: Engine, weeks_after: int = 12) -> int | None:
             classification=2,
             owner_agency="EP",
         )
+        # One recorded by mistake and withdrawn, as a record of training would be: still
+        # listed, with who and why, and no longer counted against the others.
+        mistaken = results.record(
+            actor,
+            kind="operation",
+            title="DEMOSTRACIÓN: registro de práctica de la capacitación (anulado)",
+            districts=["150122"],  # Miraflores
+            starts_on=start,
+        )
+        results.withdraw(
+            actor,
+            mistaken.id,
+            "registrado en la capacitación de analistas, no es un operativo real (demostración)",
+        )
         zone_start = start
         zone = _busiest_zone(db, exclude=[*DISTRICTS, "150115"])
         results.record(

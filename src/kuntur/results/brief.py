@@ -186,6 +186,8 @@ def gather(actor: Actor, monday: date) -> dict[str, Any]:
     for item in service.interventions(actor):
         if item.starts_on > sunday or (item.ends_on is not None and item.ends_on < monday):
             continue  # not in force that week: planned for later, or over before it
+        if item.withdrawn_at is not None:
+            continue  # recorded by mistake
         result = service.cached_evaluation(actor, item)
         interventions.append(
             {

@@ -8,7 +8,8 @@ and write the weekly brief (docs/results.md).
   placebo rank and the rest of the checks. Exit 2, with a message naming the file, line
   and field, when the file or a column cannot be used.
 - ``kuntur results evaluate --intervention ID``: the same on the stored incidents.
-- ``kuntur results intervention add ...``: record an intervention (through the actor).
+- ``kuntur results intervention add ...``: record an intervention (through the actor);
+  ``list``, ``close ID --end``, ``withdraw ID --reason`` (a record made by mistake).
 - ``kuntur results brief --week YYYY-Www [--out DIR]``: the weekly brief, HTML and PDF.
 - ``kuntur results brief --week YYYY-Www --public [--out DIR]``: its public version
   (``informe-publico-YYYY-Www``), made only of what the public statistics rules release.
@@ -62,6 +63,7 @@ FLAGS = {
     "patrol_plan_id": "--patrol-plan",
     "classification": "--classification",
     "owner_agency": "--agency",
+    "reason": "--reason",
 }
 _FIELD = re.compile(r"(^|/ )(" + "|".join(FLAGS) + r"):")
 
@@ -291,6 +293,7 @@ def intervention_list(
                 "ends_on": item.ends_on.isoformat() if item.ends_on else None,
                 "classification": item.classification,
                 "owner_agency": item.owner_agency,
+                "withdrawn_at": item.withdrawn_at.isoformat() if item.withdrawn_at else None,
             }
             for item in service.interventions(system(db, "results intervention list"))
         ]
@@ -305,7 +308,8 @@ def intervention_list(
         )
         until = r["ends_on"] or _("sin fecha de fin")
         kind = KIND_NAMES.get(r["kind"], r["kind"])
-        typer.echo(f"{r['id']}  {r['starts_on']} – {until}  {kind}  {r['title']}  [{where}]")
+        gone = "  " + _("(anulada)") if r["withdrawn_at"] else ""
+        typer.echo(f"{r['id']}  {r['starts_on']} – {until}  {kind}  {r['title']}  [{where}]{gone}")
 
 
 @intervention_app.command("close", help=_("Cerrar una intervención: su fecha de fin."))
@@ -327,6 +331,31 @@ def intervention_close(
     except KunturError as exc:
         fail(_as_flags(str(exc)))
     typer.echo(_("Intervención {id} cerrada el {end}", id=ident, end=ends.isoformat()))
+
+
+@intervention_app.command(
+    "withdraw",
+    help=_(
+        "Anular una intervención registrada por error, diciendo por qué: sigue en la "
+        "lista, ya no se evalúa ni cuenta en las demás."
+    ),
+)
+def intervention_withdraw(
+    ident: Annotated[int, typer.Argument(help=_("id de la intervención"))],
+    reason: Annotated[str, Opt(help=_("por qué se anula (al menos 10 caracteres)"))],
+) -> None:
+    from sqlalchemy.orm import Session
+
+    from kuntur.core.cli_support import engine
+    from kuntur.identity.actor import system
+    from kuntur.results import service
+
+    try:
+        with Session(engine()) as db, db.begin():
+            service.withdraw(system(db, "results intervention withdraw"), ident, reason)
+    except KunturError as exc:
+        fail(_as_flags(str(exc)))
+    typer.echo(_("Intervención {id} anulada", id=ident))
 
 
 AREA_MAX_BYTES = 2 * 1024 * 1024

@@ -16,13 +16,15 @@ VIEW = Permission(
 )
 MANAGE = Permission(
     "results.manage",
-    "Registrar y cerrar intervenciones (estado de emergencia, plan de patrullaje, operativo)",
+    "Registrar, cerrar y anular intervenciones (estado de emergencia, plan de patrullaje, "
+    "operativo)",
     roles=(Role.COMMANDER, Role.CRIME_ANALYST),
 )
 
 RECORDED = EventType("results.intervention.recorded", "Intervención registrada")
 CLOSED = EventType("results.intervention.closed", "Intervención cerrada")
 EVALUATED = EventType("results.intervention.evaluated", "Intervención evaluada")
+WITHDRAWN = EventType("results.intervention.withdrawn", "Intervención anulada")
 
 TEXTS: dict[str, Label] = {
     "results": N_("Resultados"),
@@ -33,7 +35,7 @@ MANIFEST = declare(
     Manifest(
         domain="results",
         permissions=(VIEW, MANAGE),
-        events=(RECORDED, CLOSED, EVALUATED),
+        events=(RECORDED, CLOSED, EVALUATED, WITHDRAWN),
         pages=(
             Page(
                 "/resultados",

@@ -34,6 +34,12 @@ class Intervention(Scoped, Base):
     classification: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[str] = mapped_column(String(200))
+    # A record made by mistake is withdrawn, never deleted: it stays on the list with who
+    # withdrew it and why, and is no longer evaluated nor keeps its districts out of the
+    # other evaluations' comparison.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     @property
     def district_list(self) -> list[str]:

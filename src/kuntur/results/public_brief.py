@@ -118,7 +118,8 @@ def _alerts(db: Session, start: datetime, end: datetime) -> list[dict[str, Any]]
 
 
 def _interventions(db: Session, monday: date) -> list[dict[str, Any]]:
-    """In force at some time in the week, not classified: what, where, when, legal basis."""
+    """In force at some time in the week, not classified nor withdrawn: what, where, when,
+    legal basis."""
     from kuntur.geography import service as geo
 
     sunday = monday + timedelta(days=6)
@@ -127,6 +128,7 @@ def _interventions(db: Session, monday: date) -> list[dict[str, Any]]:
         .where(
             Intervention.starts_on <= sunday,
             or_(Intervention.ends_on.is_(None), Intervention.ends_on >= monday),
+            Intervention.withdrawn_at.is_(None),  # a record made by mistake is no fact
         )
         .order_by(Intervention.starts_on, Intervention.id)
     )

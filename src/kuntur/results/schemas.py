@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -27,7 +27,17 @@ class InterventionIn(BaseModel):
 
 
 class CloseIn(BaseModel):
-    ends_on: date  # after the start
+    ends_on: date  # the last day in force: the start's at the earliest
+
+
+class WithdrawIn(BaseModel):
+    reason: str = Field(min_length=10, max_length=1000, description="why it is withdrawn")
+
+
+class WithdrawnOut(BaseModel):
+    at: datetime
+    by: str
+    reason: str
 
 
 class PreFitOut(BaseModel):
@@ -104,6 +114,9 @@ class InterventionOut(BaseModel):
     owner_agency: str
     classification: int
     created_by: str
+    withdrawn: WithdrawnOut | None = Field(
+        default=None, description="when, by whom and why it was withdrawn (not evaluated)"
+    )
     evaluation: EvaluationOut | None
     unit_names: dict[str, str] = Field(
         default_factory=dict, description="the evaluation's units (ubigeos) by name"

@@ -17,13 +17,13 @@ from sqlalchemy import select
 
 from kuntur.core.errors import InvalidInput
 from kuntur.core.i18n import _
-from kuntur.core.timeutil import utcnow
+from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.identity.actor import EVERY_RECORD, Actor
 from kuntur.identity.roles import OPERATIONAL_AGENCIES, Clearance
 from kuntur.incidents.models import Incident
 from kuntur.results import area as areas
 from kuntur.results.evaluation import EvaluationError
-from kuntur.results.manifest import CLOSED, EVALUATED, MANAGE, RECORDED, VIEW
+from kuntur.results.manifest import CLOSED, EVALUATED, MANAGE, RECORDED, VIEW, WITHDRAWN
 from kuntur.results.models import KINDS, Intervention
 from kuntur.results.panel import count_events
 from kuntur.results.run import evaluate_panel_json
@@ -236,6 +236,7 @@ def record(
 def close(actor: Actor, intervention_id: int, ends_on: date) -> Intervention:
     actor.require(MANAGE, object_type="intervention", object_id=str(intervention_id))
     item = get(actor, intervention_id)
+    _not_withdrawn(item)
     _check_end(item.starts_on, ends_on)
     before = item.ends_on  # a correction keeps what it replaced on the record
     item.ends_on = ends_on
@@ -249,6 +250,47 @@ def close(actor: Actor, intervention_id: int, ends_on: date) -> Intervention:
         },
     )
     return item
+
+
+REASON_CHARS = (10, 1000)
+
+
+def withdraw(actor: Actor, intervention_id: int, reason: str) -> Intervention:
+    """Withdraw a record made by mistake (a wrong district, a test, a duplicate): it
+    stays listed, with when, by whom and why, and is no longer evaluated, in a brief, or
+    keeping its districts out of the other evaluations' comparison. Never deleted: the
+    record of what the command said it did is the oversight's."""
+    actor.require(MANAGE, object_type="intervention", object_id=str(intervention_id))
+    item = get(actor, intervention_id)
+    _not_withdrawn(item)
+    reason = reason.strip()
+    if not REASON_CHARS[0] <= len(reason) <= REASON_CHARS[1]:
+        raise InvalidInput(
+            _(
+                "reason: diga por qué se anula, de {low} a {high} caracteres; tiene {got}",
+                low=REASON_CHARS[0],
+                high=REASON_CHARS[1],
+                got=len(reason),
+            )
+        )
+    item.withdrawn_at = utcnow()
+    item.withdrawn_by = actor.who
+    item.withdrawn_reason = reason
+    actor.record(
+        WITHDRAWN, object_type="intervention", object_id=str(item.id), details={"reason": reason}
+    )
+    return item
+
+
+def _not_withdrawn(item: Intervention) -> None:
+    if item.withdrawn_at is not None:
+        raise InvalidInput(
+            _(
+                "la intervención {id} fue anulada el {day}: ya no se cierra, evalúa ni anula",
+                id=item.id,
+                day=item.withdrawn_at.astimezone(LIMA).date().isoformat(),
+            )
+        )
 
 
 def get(actor: Actor, intervention_id: int) -> Intervention:
@@ -325,7 +367,11 @@ def _under_other_interventions(actor: Actor, item: Intervention) -> tuple[set[st
     window_end = item.ends_on or utcnow().date()
     others = actor.db.scalars(
         select(Intervention)
-        .where(Intervention.id != item.id, Intervention.starts_on <= window_end)
+        .where(
+            Intervention.id != item.id,
+            Intervention.starts_on <= window_end,
+            Intervention.withdrawn_at.is_(None),
+        )
         .execution_options(**{EVERY_RECORD: True})
     ).all()
     every = {d for other in others for d in other.district_list}
@@ -371,6 +417,7 @@ def evaluate_intervention(
 ) -> dict[str, Any]:
     actor.require(VIEW, object_type="intervention", object_id=str(intervention_id))
     item = get(actor, intervention_id)
+    _not_withdrawn(item)
     zone = areas.from_text(item.area) if item.area else None
     times, units = _district_events(actor, zone)
     counted = count_events(times, units, start=item.starts_on, end=item.ends_on, period=period)
@@ -480,7 +527,7 @@ def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True)
 
     result = None
     error = None
-    if evaluate:
+    if evaluate and item.withdrawn_at is None:  # a withdrawn one is not evaluated
         try:
             result = _evaluation(actor, item)
         except (ValueError, InvalidInput) as exc:  # EvaluationError is a ValueError
@@ -510,6 +557,11 @@ def intervention_out(actor: Actor, item: Intervention, *, evaluate: bool = True)
         "owner_agency": item.owner_agency,
         "classification": item.classification,
         "created_by": item.created_by,
+        "withdrawn": (
+            {"at": item.withdrawn_at, "by": item.withdrawn_by, "reason": item.withdrawn_reason}
+            if item.withdrawn_at is not None
+            else None
+        ),
         "evaluation": evaluation,
         "unit_names": names_of,
         "error": error,

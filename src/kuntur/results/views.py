@@ -18,6 +18,7 @@ from kuntur.results.schemas import (
     InterventionOut,
     TrendsOut,
     WeeklyKpisOut,
+    WithdrawIn,
 )
 
 router = APIRouter(route_class=UnitOfWorkRoute, prefix="/api/results", tags=["results"])
@@ -63,6 +64,14 @@ def record(data: InterventionIn, actor: ActorDep) -> dict[str, Any]:
 def close(intervention_id: Id, data: CloseIn, actor: ActorDep) -> dict[str, Any]:
     """Its end date (``results.manage``); on the audit record."""
     item = service.close(actor, intervention_id, data.ends_on)
+    return service.intervention_out(actor, item, evaluate=False)
+
+
+@router.post("/interventions/{intervention_id}/withdraw", response_model=InterventionOut)
+def withdraw(intervention_id: Id, data: WithdrawIn, actor: ActorDep) -> dict[str, Any]:
+    """Withdraw a record made by mistake, saying why (``results.manage``): it stays listed
+    and on the audit record, and is no longer evaluated nor counted against the others."""
+    item = service.withdraw(actor, intervention_id, data.reason)
     return service.intervention_out(actor, item, evaluate=False)
 
 

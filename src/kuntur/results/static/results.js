@@ -40,7 +40,14 @@
         "intervention-classified");
     }
     sec.append(dl);
-    if ((KUNTUR.can || []).includes("results.manage")) sec.append(closeForm(item));
+    if (item.withdrawn) {  // a record made by mistake: who withdrew it and why, nothing else
+      sec.classList.add("withdrawn");
+      const w = item.withdrawn;
+      sec.append(el("p", W.withdrawn_on + " " + w.at.slice(0, 10) + " (" + w.by + "): " + w.reason,
+        { "class": "hint", "data-testid": "intervention-withdrawn" }));
+      return sec;
+    }
+    if ((KUNTUR.can || []).includes("results.manage")) sec.append(closeForm(item), withdrawForm(item));
     if (item.area) sec.append(zoneMap(item));
     const ev = item.evaluation;
     if (!ev) {
@@ -144,6 +151,33 @@
       }
     });
     return form;
+  }
+
+  /* Withdrawing a record made by mistake, saying why: it stays on the list, no longer
+     evaluated nor kept out of the others' comparison. */
+  function withdrawForm(item) {
+    const box = el("details", null, { "data-testid": "withdraw" });
+    box.append(el("summary", W.withdraw));
+    const form = el("form", null, { "class": "filters", "data-testid": "withdraw-form" });
+    const label = el("label", W.withdraw_reason + " ");
+    const reason = el("input", null, { name: "reason", required: "", minlength: "10", maxlength: "1000", size: "50" });
+    label.append(reason);
+    const button = el("button", W.withdraw_do, { type: "submit", "data-testid": "withdraw-submit" });
+    const err = el("p", null, { "class": "error", role: "alert", "data-testid": "withdraw-error" });
+    form.append(label, button, err);
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      err.textContent = "";
+      try {
+        await postJSON("/api/results/interventions/" + item.id + "/withdraw", { reason: reason.value });
+        document.getElementById("results-status").textContent = W.withdrawn + ": " + item.title;
+        await load(false);
+      } catch (e) {
+        err.textContent = withFieldLabels(e.message, form);
+      }
+    });
+    box.append(form);
+    return box;
   }
 
   function recordForm() {
