@@ -483,6 +483,7 @@ def _cache_key(actor: Actor, item: Intervention) -> tuple[Any, ...]:
         item.id,
         item.starts_on,
         item.ends_on,
+        item.withdrawn_at,  # withdrawn: no evaluation to hand out any more
         *where,
         others,
         *_store_mark(actor),

@@ -128,6 +128,22 @@
     return box;
   }
 
+  /* A card's form posts its body, says ``done`` and reloads the list; a refusal is shown
+     under the form, the fields by their labels. */
+  function postOnSubmit(form, err, url, body, done) {
+    form.addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      err.textContent = "";
+      try {
+        await postJSON(url, body());
+        document.getElementById("results-status").textContent = done;
+        await load(false);
+      } catch (e) {
+        err.textContent = withFieldLabels(e.message, form);
+      }
+    });
+  }
+
   /* Closing an open intervention: its end date, after its start (the server says so). */
   function closeForm(item) {
     const form = el("form", null, { "class": "filters close-form", "data-testid": "close-form" });
@@ -139,17 +155,8 @@
     const button = el("button", item.ends_on ? W.correct : W.close, { type: "submit", "data-testid": "close-submit" });
     const err = el("p", null, { "class": "error", role: "alert", "data-testid": "close-error" });
     form.append(label, button, err);
-    form.addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      err.textContent = "";
-      try {
-        await postJSON("/api/results/interventions/" + item.id + "/close", { ends_on: day.value });
-        document.getElementById("results-status").textContent = W.closed + ": " + item.title;
-        await load(false);
-      } catch (e) {
-        err.textContent = withFieldLabels(e.message, form);
-      }
-    });
+    postOnSubmit(form, err, "/api/results/interventions/" + item.id + "/close",
+      () => ({ ends_on: day.value }), W.closed + ": " + item.title);
     return form;
   }
 
@@ -165,17 +172,8 @@
     const button = el("button", W.withdraw_do, { type: "submit", "data-testid": "withdraw-submit" });
     const err = el("p", null, { "class": "error", role: "alert", "data-testid": "withdraw-error" });
     form.append(label, button, err);
-    form.addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      err.textContent = "";
-      try {
-        await postJSON("/api/results/interventions/" + item.id + "/withdraw", { reason: reason.value });
-        document.getElementById("results-status").textContent = W.withdrawn + ": " + item.title;
-        await load(false);
-      } catch (e) {
-        err.textContent = withFieldLabels(e.message, form);
-      }
-    });
+    postOnSubmit(form, err, "/api/results/interventions/" + item.id + "/withdraw",
+      () => ({ reason: reason.value }), W.withdrawn + ": " + item.title);
     box.append(form);
     return box;
   }
