@@ -211,6 +211,10 @@ def test_the_cli_records_a_zone_lists_and_closes_it(tmp_path, monkeypatch) -> No
         (1, ["150101"], "2026-12-01")
     ]
     assert rows[0]["zone_km2"] and "zona de" in said(text) and "2026-12-01" in said(text)
+    assert isinstance(rows[0]["zone_km2"], float)  # a number in JSON, not "0,74"
+    # Reserved unless said otherwise, as on the page: nothing reaches the public brief
+    # by a forgotten option.
+    assert rows[0]["classification"] == 1
 
 
 def _chicago_zone_file(tmp_path, share: float) -> tuple[Path, Path, float]:

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from kuntur.cli import app
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.identity.actor import system
-from kuntur.results import brief, service
+from kuntur.results import brief, report, service
 
 
 def test_the_demo_intervention_is_measured_from_the_store(demo_store) -> None:
@@ -324,6 +324,25 @@ def test_districts_under_another_intervention_are_no_comparison(demo_store) -> N
     # The plan's own districts are its treated units, never left out of their own
     # evaluation; the classified operation's La Victoria is.
     assert set(own["treated"]) == held_out and "150115" in own["under_other_interventions"]
+
+
+def test_a_weeks_brief_tells_the_evaluation_as_it_stood_that_week(demo_store) -> None:
+    """A brief made again weeks later says what it said at the week's end: the periods
+    after that Sunday are left out of the evaluation it shows."""
+    eng, _url = demo_store
+    with Session(eng) as db:
+        actor = system(db, "test")
+        plan = next(i for i in service.interventions(actor) if i.kind == "patrol_plan")
+        monday = plan.starts_on + timedelta(weeks=4)
+        sunday = monday + timedelta(days=6)
+        then = service.cached_evaluation(actor, plan, as_of=sunday)
+        latest = service.cached_evaluation(actor, plan)
+        html = brief.render_brief(actor, monday)
+        db.rollback()
+    assert then is not None and latest is not None
+    assert then["post_periods"] == 5 and latest["post_periods"] > 5  # weeks from its Monday
+    assert then["series"]["periods"][-1] <= sunday.isoformat()
+    assert f"Efecto: <strong>{report.pct(then['effect'])}</strong>" in html
 
 
 def test_a_record_made_by_mistake_is_withdrawn_not_deleted(demo_store, tmp_path) -> None:

@@ -188,7 +188,8 @@ def gather(actor: Actor, monday: date) -> dict[str, Any]:
             continue  # not in force that week: planned for later, or over before it
         if item.withdrawn_at is not None:
             continue  # recorded by mistake
-        result = service.cached_evaluation(actor, item)
+        # As it stood at the week's end: a brief made again later says the same.
+        result = service.cached_evaluation(actor, item, as_of=sunday)
         interventions.append(
             {
                 "title": item.title,

@@ -85,7 +85,9 @@ def observed_vs_counterfactual(
         parts.append(
             f'<line x1="{LEFT}" y1="{yy:.1f}" x2="{LEFT + w}" y2="{yy:.1f}" stroke="#ddd"/>'
         )
-        parts.append(f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end">{v:g}</text>')
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end">{_axis(v, lang)}</text>'
+        )
     for i, anchor in _ticks(periods, x):
         parts.append(
             f'<text x="{x(i):.1f}" y="{TOP + h + 16}" text-anchor="{anchor}">'
@@ -115,6 +117,12 @@ def observed_vs_counterfactual(
     parts.append(f'<text x="{LEFT + 260}" y="{ly}">{escape(made)}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _axis(value: float, lang: str | None) -> str:
+    """An axis figure as the chart's language writes it: 37,5 in Spanish, 37.5 in English."""
+    text = f"{value:g}"
+    return text if lang == "en" else text.replace(".", ",")
 
 
 CHAR_PX = 7.0  # a character of the 11 px labels at its widest (DejaVu Sans, in the PDF)
@@ -229,7 +237,9 @@ def weekly_kpis(kpis: dict[str, object], lang: str | None = None, place: str = "
             parts.append(
                 f'<line x1="{LEFT}" y1="{y(v):.1f}" x2="{LEFT + w}" y2="{y(v):.1f}" stroke="#ddd"/>'
             )
-            parts.append(f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{v:g}</text>')
+            parts.append(
+                f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end">{_axis(v, lang)}</text>'
+            )
         if level is not None:
             parts.append(
                 f'<line x1="{LEFT}" y1="{y(float(level)):.1f}" x2="{LEFT + w}" '

@@ -231,8 +231,14 @@ def intervention_add(
     legal_basis: Annotated[str | None, Opt(help=_("id de la base legal"))] = None,
     patrol_plan: Annotated[str | None, Opt(help=_("id del plan de patrullaje"))] = None,
     classification: Annotated[
-        int, Opt(help=_("clasificación, 0 (pública) a 3 (secreta): fuera del informe público"))
-    ] = 0,
+        int,
+        Opt(
+            help=_(
+                "clasificación, 0 (pública: en el informe público) a 3 (secreta); por "
+                "omisión 1 (reservada), como en la página"
+            )
+        ),
+    ] = 1,
     agency: Annotated[
         str, Opt(help=_("institución dueña del registro (PNP, EP, MGP, FAP)"))
     ] = "PNP",

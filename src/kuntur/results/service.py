@@ -413,14 +413,22 @@ def unit_names(result: dict[str, Any], lang: str | None = None) -> dict[str, str
 
 
 def evaluate_intervention(
-    actor: Actor, intervention_id: int, *, period: str = "week", method: str = "synthetic_control"
+    actor: Actor,
+    intervention_id: int,
+    *,
+    period: str = "week",
+    method: str = "synthetic_control",
+    as_of: date | None = None,
 ) -> dict[str, Any]:
+    """``as_of``: the evaluation as it stood on that day (the incidents after it left out),
+    as a week's brief tells it however late it is made again."""
     actor.require(VIEW, object_type="intervention", object_id=str(intervention_id))
     item = get(actor, intervention_id)
     _not_withdrawn(item)
     zone = areas.from_text(item.area) if item.area else None
     times, units = _district_events(actor, zone)
-    counted = count_events(times, units, start=item.starts_on, end=item.ends_on, period=period)
+    until = item.ends_on if as_of is None else min(item.ends_on or as_of, as_of)
+    counted = count_events(times, units, start=item.starts_on, end=until, period=period)
     if zone is None:
         treated, neighbours = item.district_list, district_neighbours()
     else:  # the zone against the districts; displacement: the band around it
@@ -476,7 +484,7 @@ def _scope_key(actor: Actor) -> tuple[Any, ...]:
     return (tuple(sorted(owners)) if owners is not None else None, limit)
 
 
-def _cache_key(actor: Actor, item: Intervention) -> tuple[Any, ...]:
+def _cache_key(actor: Actor, item: Intervention, as_of: date | None) -> tuple[Any, ...]:
     where = (item.districts, item.area)
     others = tuple(tuple(sorted(s)) for s in _under_other_interventions(actor, item))
     return (
@@ -484,6 +492,7 @@ def _cache_key(actor: Actor, item: Intervention) -> tuple[Any, ...]:
         item.starts_on,
         item.ends_on,
         item.withdrawn_at,  # withdrawn: no evaluation to hand out any more
+        as_of,
         *where,
         others,
         *_store_mark(actor),
@@ -491,25 +500,28 @@ def _cache_key(actor: Actor, item: Intervention) -> tuple[Any, ...]:
     )
 
 
-def _evaluation(actor: Actor, item: Intervention) -> dict[str, Any]:
+def _evaluation(actor: Actor, item: Intervention, as_of: date | None = None) -> dict[str, Any]:
     """The evaluation from the cache, or made now and kept (EvaluationError and
     InvalidInput go to the caller)."""
-    key = _cache_key(actor, item)
+    key = _cache_key(actor, item, as_of)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    result = evaluate_intervention(actor, item.id)
+    result = evaluate_intervention(actor, item.id, as_of=as_of)
     _CACHE[key] = result
     while len(_CACHE) > _CACHE_KEPT:
         _CACHE.popitem(last=False)
     return result
 
 
-def cached_evaluation(actor: Actor, item: Intervention) -> dict[str, Any] | None:
-    """The evaluation, recomputed only when the incidents or the intervention changed;
-    None when the stored incidents cannot evaluate it (too few periods, no district)."""
+def cached_evaluation(
+    actor: Actor, item: Intervention, as_of: date | None = None
+) -> dict[str, Any] | None:
+    """The evaluation (as of ``as_of``), recomputed only when the incidents or the
+    intervention changed; None when the stored incidents cannot evaluate it (too few
+    periods, no district)."""
     try:
-        return _evaluation(actor, item)
+        return _evaluation(actor, item, as_of)
     except (ValueError, InvalidInput):  # EvaluationError is a ValueError
         return None
 

@@ -43,7 +43,10 @@
     if (item.withdrawn) {  // a record made by mistake: who withdrew it and why, nothing else
       sec.classList.add("withdrawn");
       const w = item.withdrawn;
-      sec.append(el("p", W.withdrawn_on + " " + w.at.slice(0, 10) + " (" + w.by + "): " + w.reason,
+      // The day in Lima (the time is UTC), and who without the account's kind.
+      const day = new Date(w.at).toLocaleDateString("en-CA", { timeZone: "America/Lima" });
+      const who = w.by.replace(/^(user|system):/, "");
+      sec.append(el("p", W.withdrawn_on + " " + day + " (" + who + "): " + w.reason,
         { "class": "hint", "data-testid": "intervention-withdrawn" }));
       return sec;
     }
@@ -280,10 +283,11 @@
     const list = document.getElementById("results-list");
     const items = await getJSON("/api/results/interventions");
     list.replaceChildren(...items.map(card));
-    const evaluated = items.filter((i) => i.evaluation).length;
+    const live = items.filter((i) => !i.withdrawn);  // a withdrawn one is never evaluated
+    const evaluated = live.filter((i) => i.evaluation).length;
     if (announce) {
       status.textContent = !items.length ? W.none : W.ready + ": " + evaluated +
-        (evaluated < items.length ? " (" + W.not_yet + ": " + (items.length - evaluated) + ")" : "");
+        (evaluated < live.length ? " (" + W.not_yet + ": " + (live.length - evaluated) + ")" : "");
     }
   }
   recordForm();
