@@ -12,69 +12,60 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from kuntur.core.i18n import _
+from kuntur.core.i18n import N_, _
+
+# Each message once, with the context value it shows (if any), and the pydantic error
+# types it answers (several types say the same thing: a date given as text, as a number,
+# as a datetime...).
+_MESSAGES: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
+    (N_("falta este dato"), None, ("missing",)),
+    (N_("debe tener al menos {min_length} caracteres"), "min_length", ("string_too_short",)),
+    (N_("debe tener como mucho {max_length} caracteres"), "max_length", ("string_too_long",)),
+    (N_("no tiene la forma esperada"), None, ("string_pattern_mismatch",)),
+    (N_("debe ser un texto"), None, ("string_type",)),
+    (N_("debe tener al menos {min_length} elementos"), "min_length", ("too_short",)),
+    (N_("debe tener como mucho {max_length} elementos"), "max_length", ("too_long",)),
+    (N_("debe ser un número entero"), None, ("int_parsing", "int_type", "int_from_float")),
+    (N_("debe ser un número"), None, ("float_parsing", "float_type")),
+    (N_("debe ser un número finito"), None, ("finite_number",)),
+    (N_("debe ser sí o no (true o false)"), None, ("bool_parsing", "bool_type")),
+    (N_("debe ser mayor que {gt}"), "gt", ("greater_than",)),
+    (N_("debe ser al menos {ge}"), "ge", ("greater_than_equal",)),
+    (N_("debe ser menor que {lt}"), "lt", ("less_than",)),
+    (N_("debe ser como mucho {le}"), "le", ("less_than_equal",)),
+    (
+        N_("no es una fecha AAAA-MM-DD"),
+        None,
+        ("date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact", "date_type"),
+    ),
+    (
+        N_("no es una fecha y hora (AAAA-MM-DDTHH:MM)"),
+        None,
+        ("datetime_parsing", "datetime_from_date_parsing", "datetime_type"),
+    ),
+    (N_("debe ser uno de: {expected}"), "expected", ("literal_error", "enum")),
+    (N_("el cuerpo no es JSON válido"), None, ("json_invalid",)),
+    (N_("debe ser un objeto JSON"), None, ("model_attributes_type", "dict_type")),
+    (N_("debe ser una lista"), None, ("list_type",)),
+    (N_("no es un dato que se acepte aquí"), None, ("extra_forbidden",)),
+    (N_("no es un identificador válido"), None, ("uuid_parsing",)),
+)
+
+
+def _say(msgid: str, key: str | None) -> Callable[[Mapping[str, Any]], str]:
+    if key is None:
+        return lambda ctx: _(msgid)
+    return lambda ctx: _(msgid, **{key: ctx.get(key, "")})
+
 
 # pydantic's error type -> the message with its context's values.
 WORDS: dict[str, Callable[[Mapping[str, Any]], str]] = {
-    "missing": lambda c: _("falta este dato"),
-    "string_too_short": lambda c: _(
-        "debe tener al menos {min_length} caracteres", min_length=c.get("min_length", 1)
-    ),
-    "string_too_long": lambda c: _(
-        "debe tener como mucho {max_length} caracteres", max_length=c.get("max_length")
-    ),
-    "string_pattern_mismatch": lambda c: _("no tiene la forma esperada"),
-    "string_type": lambda c: _("debe ser un texto"),
-    "too_short": lambda c: _(
-        "debe tener al menos {min_length} elementos", min_length=c.get("min_length", 1)
-    ),
-    "too_long": lambda c: _(
-        "debe tener como mucho {max_length} elementos", max_length=c.get("max_length")
-    ),
-    "int_parsing": lambda c: _("debe ser un número entero"),
-    "int_type": lambda c: _("debe ser un número entero"),
-    "int_from_float": lambda c: _("debe ser un número entero"),
-    "float_parsing": lambda c: _("debe ser un número"),
-    "float_type": lambda c: _("debe ser un número"),
-    "finite_number": lambda c: _("debe ser un número finito"),
-    "bool_parsing": lambda c: _("debe ser sí o no (true o false)"),
-    "bool_type": lambda c: _("debe ser sí o no (true o false)"),
-    "greater_than": lambda c: _("debe ser mayor que {gt}", gt=c.get("gt", "")),
-    "greater_than_equal": lambda c: _("debe ser al menos {ge}", ge=c.get("ge", "")),
-    "less_than": lambda c: _("debe ser menor que {lt}", lt=c.get("lt", "")),
-    "less_than_equal": lambda c: _("debe ser como mucho {le}", le=c.get("le", "")),
-    "date_parsing": lambda c: _("no es una fecha AAAA-MM-DD"),
-    "date_from_datetime_parsing": lambda c: _("no es una fecha AAAA-MM-DD"),
-    "date_from_datetime_inexact": lambda c: _("no es una fecha AAAA-MM-DD"),
-    "date_type": lambda c: _("no es una fecha AAAA-MM-DD"),
-    "datetime_parsing": lambda c: _("no es una fecha y hora (AAAA-MM-DDTHH:MM)"),
-    "datetime_from_date_parsing": lambda c: _("no es una fecha y hora (AAAA-MM-DDTHH:MM)"),
-    "datetime_type": lambda c: _("no es una fecha y hora (AAAA-MM-DDTHH:MM)"),
-    "literal_error": lambda c: _("debe ser uno de: {expected}", expected=c.get("expected", "")),
-    "enum": lambda c: _("debe ser uno de: {expected}", expected=c.get("expected", "")),
-    "json_invalid": lambda c: _("el cuerpo no es JSON válido"),
-    "model_attributes_type": lambda c: _("debe ser un objeto JSON"),
-    "dict_type": lambda c: _("debe ser un objeto JSON"),
-    "list_type": lambda c: _("debe ser una lista"),
-    "extra_forbidden": lambda c: _("no es un dato que se acepte aquí"),
-    "uuid_parsing": lambda c: _("no es un identificador válido"),
+    kind: _say(msgid, key) for msgid, key, kinds in _MESSAGES for kind in kinds
 }
-
 
 # What pydantic's own error of a type carries; one raised by Kuntur's validators under
 # the same type (PydanticCustomError) without it is already in words, and kept.
-NEEDS = {
-    "string_too_short": "min_length",
-    "string_too_long": "max_length",
-    "too_short": "min_length",
-    "too_long": "max_length",
-    "greater_than": "gt",
-    "greater_than_equal": "ge",
-    "less_than": "lt",
-    "less_than_equal": "le",
-    "literal_error": "expected",
-    "enum": "expected",
-}
+NEEDS = {kind: key for _msgid, key, kinds in _MESSAGES if key for kind in kinds}
 
 
 def in_words(errors: list[Mapping[str, Any]]) -> list[dict[str, Any]]:

@@ -20,6 +20,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -71,6 +73,22 @@ _FIELD = re.compile(r"(^|/ )(" + "|".join(FLAGS) + r"):")
 def _as_flags(message: str) -> str:
     """``starts_on: ... / starts_on: ...`` as ``--start: ... / --start: ...``."""
     return _FIELD.sub(lambda m: m.group(1) + FLAGS[m.group(2)] + ":", message)
+
+
+@contextmanager
+def _as_system(label: str) -> Iterator[Any]:
+    """The command line's actor (``label`` on the audit record) in one transaction; a
+    refusal of the service ends the command (exit 2) naming the option that is wrong."""
+    from sqlalchemy.orm import Session
+
+    from kuntur.core.cli_support import engine
+    from kuntur.identity.actor import system
+
+    try:
+        with Session(engine()) as db, db.begin():
+            yield system(db, label)
+    except KunturError as exc:
+        fail(_as_flags(str(exc)))
 
 
 def _print(result: dict[str, Any], as_json: bool) -> None:
@@ -243,33 +261,26 @@ def intervention_add(
         str, Opt(help=_("institución dueña del registro (PNP, EP, MGP, FAP)"))
     ] = "PNP",
 ) -> None:
-    from sqlalchemy.orm import Session
-
-    from kuntur.core.cli_support import engine
-    from kuntur.identity.actor import system
     from kuntur.results import service
 
     starts = _day(start, "--start")
     assert starts is not None
     zone = _read_area(area) if area is not None else None
-    try:
-        with Session(engine()) as db, db.begin():
-            item = service.record(
-                system(db, "results intervention add"),
-                kind=kind,
-                title=title,
-                districts=[d.strip() for d in districts.split(",") if d.strip()],
-                starts_on=starts,
-                ends_on=_day(end, "--end"),
-                legal_basis_id=legal_basis,
-                patrol_plan_id=patrol_plan,
-                classification=classification,
-                owner_agency=agency,
-                area=zone,
-            )
-            ident = item.id
-    except KunturError as exc:
-        fail(_as_flags(str(exc)))
+    with _as_system("results intervention add") as actor:
+        item = service.record(
+            actor,
+            kind=kind,
+            title=title,
+            districts=[d.strip() for d in districts.split(",") if d.strip()],
+            starts_on=starts,
+            ends_on=_day(end, "--end"),
+            legal_basis_id=legal_basis,
+            patrol_plan_id=patrol_plan,
+            classification=classification,
+            owner_agency=agency,
+            area=zone,
+        )
+        ident = item.id
     typer.echo(_("Intervención {id} registrada", id=ident))
 
 
@@ -323,19 +334,12 @@ def intervention_close(
     ident: Annotated[int, typer.Argument(help=_("id de la intervención"))],
     end: Annotated[str, Opt(help=_("fin de la intervención, AAAA-MM-DD"))],
 ) -> None:
-    from sqlalchemy.orm import Session
-
-    from kuntur.core.cli_support import engine
-    from kuntur.identity.actor import system
     from kuntur.results import service
 
     ends = _day(end, "--end")
     assert ends is not None
-    try:
-        with Session(engine()) as db, db.begin():
-            service.close(system(db, "results intervention close"), ident, ends)
-    except KunturError as exc:
-        fail(_as_flags(str(exc)))
+    with _as_system("results intervention close") as actor:
+        service.close(actor, ident, ends)
     typer.echo(_("Intervención {id} cerrada el {end}", id=ident, end=ends.isoformat()))
 
 
@@ -350,17 +354,10 @@ def intervention_withdraw(
     ident: Annotated[int, typer.Argument(help=_("id de la intervención"))],
     reason: Annotated[str, Opt(help=_("por qué se anula (al menos 10 caracteres)"))],
 ) -> None:
-    from sqlalchemy.orm import Session
-
-    from kuntur.core.cli_support import engine
-    from kuntur.identity.actor import system
     from kuntur.results import service
 
-    try:
-        with Session(engine()) as db, db.begin():
-            service.withdraw(system(db, "results intervention withdraw"), ident, reason)
-    except KunturError as exc:
-        fail(_as_flags(str(exc)))
+    with _as_system("results intervention withdraw") as actor:
+        service.withdraw(actor, ident, reason)
     typer.echo(_("Intervención {id} anulada", id=ident))
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from sqlalchemy import select
 
 from kuntur.core.errors import InvalidInput
-from kuntur.core.i18n import _
+from kuntur.core.i18n import N_, _
 from kuntur.core.timeutil import LIMA, utcnow
 from kuntur.identity.actor import EVERY_RECORD, Actor
 from kuntur.identity.roles import OPERATIONAL_AGENCIES, Clearance
@@ -70,6 +70,12 @@ PLANNED_AHEAD = timedelta(days=366)  # an intervention may be recorded before it
 TITLE_CHARS = (3, 300)
 DESCRIPTION_CHARS = 4000
 REFERENCE_CHARS = 80  # a decree's or a plan's number, as the columns hold it
+
+
+def _length(words: str, text: str, bounds: tuple[int, int] = TITLE_CHARS) -> str:
+    """A refusal of a text's length: ``words`` (marked with ``N_`` where it is written,
+    for the catalogue) filled with the bounds and the length the text has."""
+    return _(words, low=bounds[0], high=bounds[1], got=len(text))
 
 
 def _reference(field: str, value: str | None) -> str | None:
@@ -126,14 +132,7 @@ def record(
     # this function too, and an untitled intervention is a card nobody can tell apart.
     title = title.strip()
     if not TITLE_CHARS[0] <= len(title) <= TITLE_CHARS[1]:
-        raise InvalidInput(
-            _(
-                "title: de {low} a {high} caracteres; tiene {got}",
-                low=TITLE_CHARS[0],
-                high=TITLE_CHARS[1],
-                got=len(title),
-            )
-        )
+        raise InvalidInput(_length(N_("title: de {low} a {high} caracteres; tiene {got}"), title))
     if len(description) > DESCRIPTION_CHARS:
         raise InvalidInput(_("description: a lo más {high} caracteres", high=DESCRIPTION_CHARS))
     legal_basis_id = _reference("legal_basis_id", legal_basis_id)
@@ -266,11 +265,10 @@ def withdraw(actor: Actor, intervention_id: int, reason: str) -> Intervention:
     reason = reason.strip()
     if not REASON_CHARS[0] <= len(reason) <= REASON_CHARS[1]:
         raise InvalidInput(
-            _(
-                "reason: diga por qué se anula, de {low} a {high} caracteres; tiene {got}",
-                low=REASON_CHARS[0],
-                high=REASON_CHARS[1],
-                got=len(reason),
+            _length(
+                N_("reason: diga por qué se anula, de {low} a {high} caracteres; tiene {got}"),
+                reason,
+                REASON_CHARS,
             )
         )
     item.withdrawn_at = utcnow()
